@@ -1,0 +1,222 @@
+"""Logging in and out, password resets and TOTP two-factor."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+
+import pyotp
+from sqlmodel import Session, select
+
+from app import clock, mailer
+from app.accounts import sessions, throttle
+from app.accounts.models import AuthSession, PasswordReset, Role, User
+from app.accounts.policy import Principal
+from app.accounts.security import (
+    hash_password,
+    needs_rehash,
+    new_token,
+    token_hash,
+    verify_password,
+)
+from app.audit import service as audit
+from app.config import get_settings
+from app.errors import NotFound, Unprocessable
+
+log = logging.getLogger("groundwork.auth")
+
+# One message whatever went wrong, so nobody can learn which accounts exist.
+BAD_LOGIN = "That email and password do not match. Check them and try again."
+
+
+class LoginFailed(Exception):
+    def __init__(self, message: str = BAD_LOGIN) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    issued: sessions.IssuedSession
+    user: User
+
+    @property
+    def needs_second_factor(self) -> bool:
+        return self.issued.record.mfa_pending
+
+
+def login(
+    session: Session,
+    *,
+    email: str,
+    password: str,
+    ip: str,
+    user_agent: str,
+    previous_session_id: object = None,
+) -> LoginResult:
+    """Check the password (throttled) and start a new session. Raises LoginFailed or TooManyRequests."""
+    email = email.strip().lower()
+    throttle.check(session, email=email, ip=ip)
+    user = session.exec(select(User).where(User.email == email)).first()
+    ok = verify_password(user.password_hash if user else None, password)
+    if not ok or user is None or not user.is_active:
+        throttle.record_failure(session, email=email, ip=ip)
+        audit.add(
+            session,
+            actor=user,
+            action="auth.login_failed",
+            detail="unknown account" if user is None else "",
+        )
+        session.commit()
+        raise LoginFailed()
+    assert user.password_hash is not None
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+        session.add(user)
+    if previous_session_id is not None:
+        sessions.revoke(session, previous_session_id)  # type: ignore[arg-type]
+    throttle.clear_account(session, email=email)
+    issued = sessions.create(
+        session, user=user, user_agent=user_agent, ip_address=ip, mfa_pending=user.totp_enabled
+    )
+    audit.add(
+        session, actor=user, action="auth.login" if not user.totp_enabled else "auth.password_ok"
+    )
+    session.commit()
+    return LoginResult(issued=issued, user=user)
+
+
+def verify_second_factor(
+    session: Session, *, auth: AuthSession, user: User, code: str, ip: str, user_agent: str
+) -> sessions.IssuedSession:
+    """Swap the half-open session for a full one (a new token) once the TOTP code checks out."""
+    throttle.check(session, email=user.email or str(user.id), ip=ip)
+    totp = pyotp.TOTP(user.totp_secret or "")
+    if not user.totp_secret or not totp.verify(code.replace(" ", ""), valid_window=1):
+        throttle.record_failure(session, email=user.email or str(user.id), ip=ip)
+        audit.add(session, actor=user, action="auth.totp_failed")
+        session.commit()
+        raise LoginFailed("That code did not match. Check the time on your phone and try again.")
+    sessions.revoke(session, auth.id)
+    issued = sessions.create(session, user=user, user_agent=user_agent, ip_address=ip)
+    audit.add(session, actor=user, action="auth.login")
+    session.commit()
+    return issued
+
+
+def logout(session: Session, *, principal: Principal) -> None:
+    sessions.revoke(session, principal.session.id)
+    audit.add(session, actor=principal.user, action="auth.logout")
+    session.commit()
+
+
+def logout_other_devices(session: Session, *, principal: Principal) -> int:
+    count = sessions.revoke_all(session, user_id=principal.id, except_id=principal.session.id)
+    audit.add(
+        session, actor=principal.user, action="auth.logout_others", detail=f"{count} sessions"
+    )
+    session.commit()
+    return count
+
+
+def request_password_reset(session: Session, *, email: str, ip: str) -> None:
+    """Always looks the same to the person asking; sends a link only if the account exists."""
+    email = email.strip().lower()
+    throttle.check(session, email="reset:" + email, ip=ip)
+    throttle.record_failure(session, email="reset:" + email, ip=ip)  # counts requests, too
+    user = session.exec(select(User).where(User.email == email)).first()
+    token: str | None = None
+    if user is not None and user.is_active and user.password_hash is not None:
+        token = new_token()
+        minutes = get_settings().reset_link_minutes
+        session.add(
+            PasswordReset(
+                user_id=user.id,
+                token_hash=token_hash(token),
+                expires_at=clock.now() + timedelta(minutes=minutes),
+            )
+        )
+        audit.add(session, actor=user, action="auth.reset_requested")
+    session.commit()
+    if user is not None and token is not None:
+        _send_reset(user, token)
+
+
+def _send_reset(user: User, token: str) -> None:
+    settings = get_settings()
+    link = f"{settings.base_url}/reset/{token}"
+    text = (
+        f"Hello {user.preferred_name},\n\nSomeone (hopefully you) asked to reset your Groundwork "
+        f"password. Open this link within {settings.reset_link_minutes} minutes to choose a new one:\n\n"
+        f"{link}\n\nIf you did not ask, you can ignore this email: your password stays the same.\n"
+    )
+    assert user.email is not None
+    sent = mailer.send(
+        mailer.build(to=user.email, subject="Reset your Groundwork password", text=text)
+    )
+    if not sent and settings.environment == "development":
+        log.warning("Email is not set up; password reset link for %s: %s", user.email, link)
+
+
+def find_reset(session: Session, token: str) -> PasswordReset:
+    reset = session.exec(
+        select(PasswordReset).where(PasswordReset.token_hash == token_hash(token))
+    ).first()
+    if reset is None or reset.used_at is not None or reset.expires_at <= clock.now():
+        raise NotFound(
+            "This reset link has expired or was already used. You can ask for a new one."
+        )
+    return reset
+
+
+def complete_password_reset(session: Session, *, reset: PasswordReset, password: str) -> User:
+    user = session.get(User, reset.user_id)
+    if user is None:
+        raise NotFound()
+    user.password_hash = hash_password(password)
+    reset.used_at = clock.now()
+    session.add_all([user, reset])
+    sessions.revoke_all(session, user_id=user.id)
+    audit.add(session, actor=user, action="auth.password_change", detail="reset by email")
+    session.commit()
+    return user
+
+
+def start_totp(session: Session, *, principal: Principal) -> str:
+    """Create (but do not yet enable) a secret; it is enabled once a code proves the app has it."""
+    principal.user.totp_secret = pyotp.random_base32()
+    principal.user.totp_enabled = False
+    session.add(principal.user)
+    session.commit()
+    return principal.user.totp_secret
+
+
+def totp_uri(user: User) -> str:
+    return pyotp.TOTP(user.totp_secret or "").provisioning_uri(
+        name=user.email or str(user.id), issuer_name="Groundwork"
+    )
+
+
+def confirm_totp(session: Session, *, principal: Principal, code: str) -> None:
+    user = principal.user
+    if not user.totp_secret or not pyotp.TOTP(user.totp_secret).verify(
+        code.replace(" ", ""), valid_window=1
+    ):
+        raise Unprocessable("That code did not match. Check the time on your phone and try again.")
+    user.totp_enabled = True
+    session.add(user)
+    audit.add(session, actor=user, action="auth.totp_enabled")
+    session.commit()
+
+
+def disable_totp(session: Session, *, principal: Principal) -> None:
+    principal.user.totp_enabled = False
+    principal.user.totp_secret = None
+    session.add(principal.user)
+    audit.add(session, actor=principal.user, action="auth.totp_disabled")
+    session.commit()
+
+
+def staff(user: User) -> bool:
+    return user.role in (Role.therapist, Role.admin)

@@ -1,0 +1,164 @@
+"""Who is asking, and may they? Loaders and guards as `Annotated` aliases for routes.
+
+Routes never check access themselves: they declare `CurrentClient`, `CurrentTherapist`,
+`AccessibleClient`, … and the policy module decides.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+from urllib.parse import urlsplit
+
+from fastapi import Depends, Request
+
+from app.accounts import sessions
+from app.accounts.models import Role, User
+from app.accounts.policy import (
+    Principal,
+    authorize_client,
+    may_manage_clinic,
+    require_role,
+    require_second_factor,
+)
+from app.accounts.security import constant_time_equal
+from app.config import get_settings
+from app.db import UNSAFE_METHODS, SessionDep
+from app.errors import Forbidden, Unauthorized
+
+SESSION_COOKIE = "gw_session"
+ANON_CSRF_COOKIE = "gw_csrf"
+CSRF_HEADER = "x-csrf-token"
+CSRF_FIELD = "csrf_token"
+# Routes marked with openapi_extra={CSRF_EXEMPT: True} authorise themselves with a signed token.
+CSRF_EXEMPT = "x-csrf-exempt"
+
+
+def load_principal(request: Request, session: SessionDep) -> Principal | None:
+    """The session behind the cookie, if it is live. Half-open (second factor pending) sessions
+    are not principals; the TOTP page loads them itself."""
+    token = request.cookies.get(SESSION_COOKIE)
+    if not token:
+        return None
+    found = sessions.lookup(session, token)
+    if found is None:
+        return None
+    auth, user = found
+    if auth.mfa_pending:
+        return None
+    if sessions.needs_touch(auth):
+        sessions.touch(session, auth=auth, user=user)
+        session.commit()
+    principal = Principal(user=user, session=auth)
+    request.state.principal = principal
+    return principal
+
+
+OptionalPrincipal = Annotated[Principal | None, Depends(load_principal)]
+
+
+def require_principal(principal: OptionalPrincipal) -> Principal:
+    if principal is None:
+        raise Unauthorized("Please log in to continue.")
+    return principal
+
+
+CurrentPrincipal = Annotated[Principal, Depends(require_principal)]
+
+
+def require_client(principal: CurrentPrincipal) -> Principal:
+    require_role(principal, Role.client)
+    return principal
+
+
+def require_therapist(principal: CurrentPrincipal) -> Principal:
+    require_role(principal, Role.therapist)
+    require_second_factor(principal)
+    return principal
+
+
+def require_staff(principal: CurrentPrincipal) -> Principal:
+    require_role(principal, Role.therapist, Role.admin)
+    require_second_factor(principal)
+    return principal
+
+
+def require_clinic_manager(principal: CurrentPrincipal) -> Principal:
+    if not may_manage_clinic(principal):
+        raise Forbidden("Only the clinic's administrators can do this.")
+    require_second_factor(principal)
+    return principal
+
+
+CurrentClient = Annotated[Principal, Depends(require_client)]
+CurrentTherapist = Annotated[Principal, Depends(require_therapist)]
+CurrentStaff = Annotated[Principal, Depends(require_staff)]
+ClinicManager = Annotated[Principal, Depends(require_clinic_manager)]
+
+
+def action_name(request: Request) -> str:
+    """'GET /api/v1/clients/{client_id}': the route's template, rebuilt from the URL so it names what
+    was done without copying identifiers (which are stored in their own column)."""
+    segments = request.url.path.split("/")
+    by_value = {str(value): name for name, value in request.path_params.items()}
+    path = "/".join("{" + by_value[s] + "}" if s in by_value else s for s in segments)
+    return f"{request.method} {path}"
+
+
+def accessible_client(
+    client_id: uuid.UUID, request: Request, session: SessionDep, principal: CurrentPrincipal
+) -> User:
+    """The client named in the path, if the principal may see their data (audited for therapists)."""
+    return authorize_client(session, principal, client_id, action=action_name(request))
+
+
+AccessibleClient = Annotated[User, Depends(accessible_client)]
+
+
+def _same_origin(request: Request) -> bool:
+    """Browsers say where a request came from; anything cross-site is refused before the token check."""
+    fetch_site = request.headers.get("sec-fetch-site")
+    if fetch_site and fetch_site not in {"same-origin", "none"}:
+        return False
+    origin = request.headers.get("origin")
+    if origin and origin != "null":
+        allowed = {
+            f"{request.url.scheme}://{request.url.netloc}",
+            get_settings().base_url.rstrip("/"),
+        }
+        parts = urlsplit(origin)
+        return f"{parts.scheme}://{parts.netloc}" in allowed
+    return True
+
+
+def expected_csrf(request: Request, principal: Principal | None) -> str | None:
+    if principal is not None:
+        return principal.csrf_token
+    return request.cookies.get(ANON_CSRF_COOKIE)
+
+
+async def csrf_guard(request: Request, principal: OptionalPrincipal) -> None:
+    """Every state-changing request carries the token bound to its session (or, before login, to the
+    anonymous cookie), in the `X-CSRF-Token` header or the `csrf_token` form field."""
+    if request.method not in UNSAFE_METHODS:
+        return
+    route = request.scope.get("route")
+    if (getattr(route, "openapi_extra", None) or {}).get(CSRF_EXEMPT):
+        # The request carries its own single-purpose signed token instead (RFC 8058 one-click
+        # unsubscribe from a mail provider; a notification's Done/Snooze with no page open).
+        return
+    if not _same_origin(request):
+        raise Forbidden("This request came from another site and was refused.")
+    supplied = request.headers.get(CSRF_HEADER)
+    if supplied is None and request.headers.get("content-type", "").startswith(
+        ("application/x-www-form-urlencoded", "multipart/form-data")
+    ):
+        form = await request.form()
+        value = form.get(CSRF_FIELD)
+        supplied = value if isinstance(value, str) else None
+    expected = expected_csrf(request, principal)
+    if not supplied or not expected or not constant_time_equal(supplied, expected):
+        raise Forbidden(
+            "This form has expired (it was open too long or you logged in elsewhere). "
+            "Please reload the page and try again."
+        )

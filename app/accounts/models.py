@@ -1,0 +1,135 @@
+"""Organisations, people, sessions, invites and the care links that make a caseload."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from app import clock
+from app.db import new_id, utc_field
+
+
+class Role(StrEnum):
+    client = "client"
+    therapist = "therapist"
+    admin = "admin"
+
+
+class Organisation(SQLModel, table=True):
+    __tablename__ = "organisation"
+
+    id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
+    name: str = Field(max_length=120)
+    country: str = Field(default="GB", max_length=2)
+    created_at: datetime = utc_field(default=clock.now)
+
+
+class User(SQLModel, table=True):
+    """Anyone who logs in. A client's profile lives here too: one row, one person."""
+
+    __tablename__ = "user_account"
+
+    id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
+    email: str | None = Field(default=None, max_length=254, unique=True, index=True)
+    password_hash: str | None = Field(default=None, max_length=255)
+    role: Role = Field(max_length=16, index=True)
+    organisation_id: uuid.UUID | None = Field(
+        default=None, foreign_key="organisation.id", index=True
+    )
+    preferred_name: str = Field(max_length=80)
+    time_zone: str = Field(default="Europe/London", max_length=64)
+    country: str = Field(default="GB", max_length=2)
+    language: str = Field(default="en", max_length=8)
+    # The therapist who founded a clinic manages its accounts (invites colleagues, reads the audit log).
+    is_clinic_admin: bool = Field(default=False)
+    totp_secret: str | None = Field(default=None, max_length=64)
+    totp_enabled: bool = Field(default=False)
+    is_active: bool = Field(default=True)
+    created_at: datetime = utc_field(default=clock.now)
+    activated_at: datetime | None = utc_field(nullable=True)
+    last_seen_at: datetime | None = utc_field(nullable=True)
+    archived_at: datetime | None = utc_field(nullable=True)
+
+
+class AuthSession(SQLModel, table=True):
+    """Server-side session: the cookie holds a random token, the database only its hash,
+    so logout and "log out my other devices" end a session for real."""
+
+    __tablename__ = "auth_session"
+
+    id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True, index=True)
+    user_id: uuid.UUID = Field(foreign_key="user_account.id", index=True)
+    csrf_token: str = Field(max_length=64)
+    mfa_pending: bool = Field(default=False)
+    user_agent: str = Field(default="", max_length=300)
+    ip_address: str = Field(default="", max_length=64)
+    created_at: datetime = utc_field(default=clock.now)
+    last_seen_at: datetime = utc_field(default=clock.now)
+    expires_at: datetime = utc_field()
+    revoked_at: datetime | None = utc_field(nullable=True)
+
+
+class InviteKind(StrEnum):
+    client = "client"  # a therapist created this client; accepting sets their password
+    therapist = "therapist"  # a clinic admin invites a colleague
+    link = "link"  # a self-managing client links to this therapist with the code
+
+
+class Invite(SQLModel, table=True):
+    """Single-use and expiring. The link token and the short spoken code are stored hashed."""
+
+    __tablename__ = "invite"
+
+    id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
+    kind: InviteKind = Field(max_length=16)
+    organisation_id: uuid.UUID = Field(foreign_key="organisation.id", index=True)
+    created_by_id: uuid.UUID = Field(foreign_key="user_account.id")
+    therapist_id: uuid.UUID | None = Field(default=None, foreign_key="user_account.id")
+    user_id: uuid.UUID | None = Field(default=None, foreign_key="user_account.id", index=True)
+    email: str | None = Field(default=None, max_length=254)
+    token_hash: str = Field(max_length=64, unique=True, index=True)
+    code_hash: str = Field(max_length=64, unique=True, index=True)
+    created_at: datetime = utc_field(default=clock.now)
+    expires_at: datetime = utc_field()
+    accepted_at: datetime | None = utc_field(nullable=True)
+    revoked_at: datetime | None = utc_field(nullable=True)
+
+
+class CareLink(SQLModel, table=True):
+    """A therapist's access to a client. Ending it ends access on the next request."""
+
+    __tablename__ = "care_link"
+    __table_args__ = (UniqueConstraint("therapist_id", "client_id", "started_at"),)
+
+    id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
+    therapist_id: uuid.UUID = Field(foreign_key="user_account.id", index=True)
+    client_id: uuid.UUID = Field(foreign_key="user_account.id", index=True)
+    started_at: datetime = utc_field(default=clock.now)
+    ended_at: datetime | None = utc_field(nullable=True)
+
+
+class PasswordReset(SQLModel, table=True):
+    __tablename__ = "password_reset"
+
+    id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
+    user_id: uuid.UUID = Field(foreign_key="user_account.id", index=True)
+    token_hash: str = Field(max_length=64, unique=True, index=True)
+    created_at: datetime = utc_field(default=clock.now)
+    expires_at: datetime = utc_field()
+    used_at: datetime | None = utc_field(nullable=True)
+
+
+class LoginFailure(SQLModel, table=True):
+    """Recent failed logins, keyed by a hash of the account name or of the address.
+    Kept in the database so several processes throttle together."""
+
+    __tablename__ = "login_failure"
+
+    id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
+    key_hash: str = Field(max_length=64, index=True)
+    at: datetime = utc_field(default=clock.now, index=True)

@@ -1,0 +1,412 @@
+"""Log in, sign up, accept an invite, reset a password, log out."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from app import clock
+from app.accounts import admin_pages, auth, caseload_pages, service, settings_pages
+from app.accounts.dependencies import SESSION_COOKIE, CurrentPrincipal, OptionalPrincipal
+from app.accounts.models import AuthSession, Invite, InviteKind, Role, User
+from app.accounts.schemas import (
+    ClientSignup,
+    CodeForm,
+    ForgotForm,
+    InviteAccept,
+    LoginForm,
+    ResetForm,
+    TherapistSignup,
+    TotpForm,
+)
+from app.accounts.web import (
+    client_ip,
+    home_for,
+    safe_next,
+    see_other,
+    user_agent,
+    with_session_cookie,
+)
+from app.crisis.service import country_choices
+from app.db import SessionDep
+from app.errors import AppError, Conflict, NotFound, TooManyRequests
+from app.forms import FormResult, read_form, validate
+from app.templates import render
+
+router = APIRouter()
+router.include_router(caseload_pages.router)
+router.include_router(admin_pages.router)
+router.include_router(settings_pages.router)
+
+
+def _logged_in(result: auth.LoginResult, destination: str) -> RedirectResponse:
+    """Finish a login: a second factor first when the account has one."""
+    if result.needs_second_factor:
+        return with_session_cookie(see_other("/login/verify"), result.issued, result.user)
+    return with_session_cookie(see_other(destination), result.issued, result.user)
+
+
+def _choices() -> dict[str, object]:
+    return {"countries": country_choices(), "zones": clock.sorted_zones()}
+
+
+@router.get("/", response_class=HTMLResponse)
+def index(principal: OptionalPrincipal) -> RedirectResponse:
+    return see_other(home_for(principal.user) if principal else "/login")
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_page(request: Request, principal: OptionalPrincipal, next: str | None = None) -> Response:
+    if principal is not None:
+        return see_other(home_for(principal.user))
+    return render(request, "accounts/login.html", {"form": FormResult(values={"next": next or ""})})
+
+
+@router.post("/login", response_class=HTMLResponse)
+async def login_submit(request: Request, session: SessionDep) -> Response:
+    form = validate(LoginForm, await read_form(request))
+    if not form.ok or form.data is None:
+        return render(request, "accounts/login.html", {"form": form}, status_code=422)
+    try:
+        result = auth.login(
+            session,
+            email=form.data.email,
+            password=form.data.password,
+            ip=client_ip(request),
+            user_agent=user_agent(request),
+        )
+    except auth.LoginFailed as failed:
+        return render(
+            request,
+            "accounts/login.html",
+            {"form": form, "message": failed.message},
+            status_code=400,
+        )
+    except TooManyRequests as limited:
+        return render(
+            request,
+            "accounts/login.html",
+            {"form": form, "message": limited.detail},
+            status_code=429,
+            headers=limited.headers,
+        )
+    return _logged_in(result, safe_next(form.data.next, home_for(result.user)))
+
+
+def _half_open(request: Request, session: SessionDep) -> tuple[AuthSession, User] | None:
+    from app.accounts import sessions
+
+    token = request.cookies.get(SESSION_COOKIE)
+    found = sessions.lookup(session, token) if token else None
+    if found is None or not found[0].mfa_pending:
+        return None
+    return found
+
+
+@router.get("/login/verify", response_class=HTMLResponse)
+def verify_page(request: Request, session: SessionDep, next: str | None = None) -> Response:
+    if _half_open(request, session) is None:
+        return see_other("/login")
+    return render(
+        request, "accounts/verify.html", {"form": FormResult(values={"next": next or ""})}
+    )
+
+
+@router.post("/login/verify", response_class=HTMLResponse)
+async def verify_submit(request: Request, session: SessionDep, next: str | None = None) -> Response:
+    found = _half_open(request, session)
+    if found is None:
+        return see_other("/login")
+    auth_session, user = found
+    form = validate(TotpForm, await read_form(request))
+    if not form.ok or form.data is None:
+        return render(request, "accounts/verify.html", {"form": form}, status_code=422)
+    try:
+        issued = auth.verify_second_factor(
+            session,
+            auth=auth_session,
+            user=user,
+            code=form.data.code,
+            ip=client_ip(request),
+            user_agent=user_agent(request),
+        )
+    except auth.LoginFailed as failed:
+        form.add_error("code", failed.message)
+        return render(request, "accounts/verify.html", {"form": form}, status_code=400)
+    except TooManyRequests as limited:
+        form.add_error("code", limited.detail)
+        return render(request, "accounts/verify.html", {"form": form}, status_code=429)
+    destination = safe_next(next, home_for(user))
+    return with_session_cookie(see_other(destination), issued, user)
+
+
+@router.post("/logout")
+def logout(session: SessionDep, principal: CurrentPrincipal) -> RedirectResponse:
+    auth.logout(session, principal=principal)
+    response = see_other("/login?bye=1")
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    # Tell the browser to drop cached pages and offline data too (health data must not linger).
+    response.headers["Clear-Site-Data"] = '"cache", "storage"'
+    return response
+
+
+@router.get("/signup", response_class=HTMLResponse)
+def signup_page(request: Request, principal: OptionalPrincipal, kind: str = "client") -> Response:
+    if principal is not None:
+        return see_other(home_for(principal.user))
+    return render(
+        request,
+        "accounts/signup.html",
+        {
+            "kind": "therapist" if kind == "therapist" else "client",
+            "form": FormResult(values={}),
+            **_choices(),
+        },
+    )
+
+
+@router.post("/signup/{kind}", response_class=HTMLResponse)
+async def signup_submit(kind: str, request: Request, session: SessionDep) -> Response:
+    if kind not in ("client", "therapist"):
+        raise NotFound()
+    values = await read_form(request)
+    form: FormResult[TherapistSignup] | FormResult[ClientSignup]
+    if kind == "therapist":
+        form = validate(TherapistSignup, values)
+    else:
+        form = validate(ClientSignup, values)
+    context = {"kind": kind, **_choices()}
+    if not form.ok or form.data is None:
+        return render(request, "accounts/signup.html", {"form": form, **context}, status_code=422)
+    data = form.data
+    try:
+        if isinstance(data, TherapistSignup):
+            service.signup_therapist(
+                session,
+                clinic_name=data.clinic_name,
+                name=data.name,
+                email=data.email,
+                password=data.password,
+                country=data.country,
+                time_zone=data.time_zone,
+            )
+        else:
+            service.signup_client(
+                session,
+                name=data.name,
+                email=data.email,
+                password=data.password,
+                country=data.country,
+                time_zone=data.time_zone,
+            )
+    except Conflict as taken:
+        form.add_error("email", taken.detail)
+        return render(request, "accounts/signup.html", {"form": form, **context}, status_code=409)
+    result = auth.login(
+        session,
+        email=data.email,
+        password=data.password,
+        ip=client_ip(request),
+        user_agent=user_agent(request),
+    )
+    return _logged_in(result, home_for(result.user))
+
+
+@router.get("/invite/{token}", response_class=HTMLResponse)
+def invite_page(token: str, request: Request, session: SessionDep) -> Response:
+    try:
+        invite = service.find_invite_by_token(session, token)
+    except NotFound as gone:
+        return render(
+            request, "accounts/invite_gone.html", {"detail": gone.detail}, status_code=404
+        )
+    return _render_accept(
+        request, session, invite, FormResult(values={}), action=f"/invite/{token}"
+    )
+
+
+def _render_accept(
+    request: Request,
+    session: SessionDep,
+    invite: Invite,
+    form: FormResult[Any],
+    *,
+    action: str,
+    code: str | None = None,
+    status_code: int = 200,
+) -> Response:
+    """The set-your-password page, reached by the invite link or by the spoken code."""
+    invitee = session.get(User, invite.user_id) if invite.user_id else None
+    if not form.values:
+        form.values = {
+            "name": invitee.preferred_name if invitee else "",
+            "email": invite.email or "",
+        }
+    return render(
+        request,
+        "accounts/invite_accept.html",
+        {
+            "invite": invite,
+            "invitee": invitee,
+            "action": action,
+            "code": code,
+            "form": form,
+            "zones": clock.sorted_zones(),
+        },
+        status_code=status_code,
+    )
+
+
+def _complete_accept(
+    request: Request,
+    session: SessionDep,
+    invite: Invite,
+    values: dict[str, Any],
+    *,
+    action: str,
+    code: str | None = None,
+) -> Response:
+    """Set the invited person's password and log them in, or show the form again with errors."""
+    form = validate(InviteAccept, values)
+    if form.ok and form.data is not None:
+        data = form.data
+        try:
+            user = service.accept_invite(
+                session,
+                invite=invite,
+                email=data.email,
+                password=data.password,
+                name=data.name,
+                time_zone=data.time_zone,
+            )
+        except AppError as problem:
+            form.add_error("email", problem.detail)
+            return _render_accept(
+                request, session, invite, form, action=action, code=code, status_code=problem.status
+            )
+        result = auth.login(
+            session,
+            email=data.email,
+            password=data.password,
+            ip=client_ip(request),
+            user_agent=user_agent(request),
+        )
+        return _logged_in(result, home_for(user) + "?welcome=1")
+    return _render_accept(request, session, invite, form, action=action, code=code, status_code=422)
+
+
+@router.post("/invite/{token}", response_class=HTMLResponse)
+async def invite_accept(token: str, request: Request, session: SessionDep) -> Response:
+    try:
+        invite = service.find_invite_by_token(session, token)
+    except NotFound as gone:
+        return render(
+            request, "accounts/invite_gone.html", {"detail": gone.detail}, status_code=404
+        )
+    return _complete_accept(
+        request, session, invite, await read_form(request), action=f"/invite/{token}"
+    )
+
+
+@router.get("/join", response_class=HTMLResponse)
+def join_page(request: Request) -> Response:
+    return render(request, "accounts/join.html", {"form": FormResult(values={})})
+
+
+@router.post("/join", response_class=HTMLResponse)
+async def join_submit(
+    request: Request, session: SessionDep, principal: OptionalPrincipal
+) -> Response:
+    """A code read out over the phone: either a new client's invite or a therapist link code."""
+    form = validate(CodeForm, await read_form(request))
+    if not form.ok or form.data is None:
+        return render(request, "accounts/join.html", {"form": form}, status_code=422)
+    try:
+        invite = service.find_invite_by_code(session, form.data.code)
+    except NotFound as gone:
+        form.add_error("code", gone.detail)
+        return render(request, "accounts/join.html", {"form": form}, status_code=404)
+    if invite.kind == InviteKind.link:
+        if principal is None or principal.role != Role.client:
+            form.add_error(
+                "code",
+                "This code links you to a therapist. Log in (or create an "
+                "account) first, then enter it under More.",
+            )
+            return render(request, "accounts/join.html", {"form": form}, status_code=409)
+        therapist = service.link_therapist(session, client=principal, invite=invite)
+        return see_other(f"/more?linked={therapist.preferred_name}")
+    # A new client's invite: the same page as the link, reached by the code instead of the token.
+    return _render_accept(
+        request, session, invite, FormResult(values={}), action="/join/accept", code=form.data.code
+    )
+
+
+@router.post("/join/accept", response_class=HTMLResponse)
+async def join_accept(request: Request, session: SessionDep) -> Response:
+    values = await read_form(request)
+    code = str(values.pop("invite_code", ""))
+    try:
+        invite = service.find_invite_by_code(session, code)
+    except NotFound as gone:
+        form: FormResult[CodeForm] = FormResult(values={}, errors={"code": gone.detail})
+        return render(request, "accounts/join.html", {"form": form}, status_code=404)
+    return _complete_accept(request, session, invite, values, action="/join/accept", code=code)
+
+
+@router.get("/forgot", response_class=HTMLResponse)
+def forgot_page(request: Request) -> Response:
+    return render(request, "accounts/forgot.html", {"form": FormResult(values={})})
+
+
+@router.post("/forgot", response_class=HTMLResponse)
+async def forgot_submit(request: Request, session: SessionDep) -> Response:
+    form = validate(ForgotForm, await read_form(request))
+    if not form.ok or form.data is None:
+        return render(request, "accounts/forgot.html", {"form": form}, status_code=422)
+    try:
+        auth.request_password_reset(session, email=form.data.email, ip=client_ip(request))
+    except TooManyRequests as limited:
+        form.add_error("email", limited.detail)
+        return render(request, "accounts/forgot.html", {"form": form}, status_code=429)
+    return render(request, "accounts/forgot.html", {"form": form, "sent": True})
+
+
+@router.get("/reset/{reset_token}", response_class=HTMLResponse)
+def reset_page(reset_token: str, request: Request, session: SessionDep) -> Response:
+    try:
+        auth.find_reset(session, reset_token)
+    except NotFound as gone:
+        return render(
+            request, "accounts/invite_gone.html", {"detail": gone.detail}, status_code=404
+        )
+    return render(
+        request, "accounts/reset.html", {"form": FormResult(values={}), "token": reset_token}
+    )
+
+
+@router.post("/reset/{reset_token}", response_class=HTMLResponse)
+async def reset_submit(reset_token: str, request: Request, session: SessionDep) -> Response:
+    try:
+        reset = auth.find_reset(session, reset_token)
+    except NotFound as gone:
+        return render(
+            request, "accounts/invite_gone.html", {"detail": gone.detail}, status_code=404
+        )
+    form = validate(ResetForm, await read_form(request))
+    if not form.ok or form.data is None:
+        return render(
+            request, "accounts/reset.html", {"form": form, "token": reset_token}, status_code=422
+        )
+    user = auth.complete_password_reset(session, reset=reset, password=form.data.password)
+    assert user.email is not None
+    result = auth.login(
+        session,
+        email=user.email,
+        password=form.data.password,
+        ip=client_ip(request),
+        user_agent=user_agent(request),
+    )
+    return _logged_in(result, home_for(user))

@@ -1,0 +1,143 @@
+"""THE access policy: who may read or write which client's data, and who manages which accounts.
+
+Every access check in the app goes through this module. Rules:
+- a client sees only themselves;
+- a therapist sees the clients on their caseload, only while the care link is active
+  (ending it ends access on the next request: nothing is cached);
+- an admin manages their clinic's accounts but never reads clinical data;
+- another person's object answers 404 (NotFound), so its existence is not confirmed.
+Therapist access to client data is written to the audit log here, so no route can forget it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from sqlmodel import Session, col, select
+
+from app.accounts.models import AuthSession, CareLink, Role, User
+from app.audit import service as audit
+from app.config import get_settings
+from app.errors import Forbidden, NotFound, SecondFactorRequired
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is asking: the user and the server-side session they hold."""
+
+    user: User
+    session: AuthSession
+
+    @property
+    def id(self) -> uuid.UUID:
+        return self.user.id
+
+    @property
+    def role(self) -> Role:
+        return self.user.role
+
+    @property
+    def organisation_id(self) -> uuid.UUID | None:
+        return self.user.organisation_id
+
+    @property
+    def csrf_token(self) -> str:
+        return self.session.csrf_token
+
+
+def has_active_care_link(
+    session: Session, *, therapist_id: uuid.UUID, client_id: uuid.UUID
+) -> bool:
+    return (
+        session.exec(
+            select(CareLink.id).where(
+                CareLink.therapist_id == therapist_id,
+                CareLink.client_id == client_id,
+                col(CareLink.ended_at).is_(None),
+            )
+        ).first()
+        is not None
+    )
+
+
+def may_access_client(session: Session, principal: Principal, client_id: uuid.UUID) -> bool:
+    """Read and write of clinical data follow the same rule today; kept as one question on purpose."""
+    if principal.role == Role.client:
+        return principal.id == client_id
+    if principal.role == Role.therapist:
+        return has_active_care_link(session, therapist_id=principal.id, client_id=client_id)
+    return False
+
+
+def authorize_client(
+    session: Session, principal: Principal, client_id: uuid.UUID, *, action: str
+) -> User:
+    """Return the client if the principal may act on their data; otherwise NotFound.
+
+    A therapist's access is audit-logged (who, role, which client, what, when, request, address)."""
+    if principal.role == Role.therapist:
+        require_second_factor(principal)
+    if not may_access_client(session, principal, client_id):
+        raise NotFound()
+    client = session.get(User, client_id)
+    if client is None or client.role != Role.client:
+        raise NotFound()
+    if principal.role == Role.therapist:
+        audit.record_now(
+            session,
+            actor=principal.user,
+            client_id=client_id,
+            action=action,
+        )
+    return client
+
+
+def require_second_factor(principal: Principal) -> None:
+    """Staff open many people's records; where the clinic requires it, only with two-step login."""
+    if (
+        principal.role in (Role.therapist, Role.admin)
+        and get_settings().require_staff_totp
+        and not principal.user.totp_enabled
+    ):
+        raise SecondFactorRequired("Turn on two-step login to open clients' records.")
+
+
+def require_role(principal: Principal, *roles: Role) -> None:
+    if principal.role not in roles:
+        raise Forbidden("This page is for a different kind of account.")
+
+
+def may_manage_user(principal: Principal, target: User) -> bool:
+    """Clinic admins manage accounts in their own clinic (not clinical data)."""
+    return (
+        (principal.role == Role.admin or principal.user.is_clinic_admin)
+        and target.organisation_id is not None
+        and target.organisation_id == principal.organisation_id
+    )
+
+
+def may_manage_clinic(principal: Principal) -> bool:
+    return principal.organisation_id is not None and (
+        principal.role == Role.admin or principal.user.is_clinic_admin
+    )
+
+
+def caseload_client_ids(session: Session, therapist_id: uuid.UUID) -> list[uuid.UUID]:
+    return list(
+        session.exec(
+            select(CareLink.client_id).where(
+                CareLink.therapist_id == therapist_id, col(CareLink.ended_at).is_(None)
+            )
+        )
+    )
+
+
+def therapist_ids_for(session: Session, client_id: uuid.UUID) -> list[uuid.UUID]:
+    return list(
+        session.exec(
+            select(CareLink.therapist_id).where(
+                CareLink.client_id == client_id, col(CareLink.ended_at).is_(None)
+            )
+        )
+    )

@@ -1,0 +1,113 @@
+"""Server-side sessions: create on login, look up per request, end for real on logout."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import update
+from sqlmodel import Session, col, select
+
+from app import clock
+from app.accounts.models import AuthSession, Role, User
+from app.accounts.security import new_token, token_hash
+from app.config import get_settings
+
+# Writing last_seen on every request would turn reads into writes; once an hour is plenty.
+TOUCH_EVERY = timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class IssuedSession:
+    token: str
+    record: AuthSession
+
+
+def lifetime(role: Role) -> timedelta:
+    settings = get_settings()
+    if role == Role.client:
+        return timedelta(days=settings.client_session_days)
+    return timedelta(hours=settings.staff_session_hours)
+
+
+def create(
+    session: Session, *, user: User, user_agent: str, ip_address: str, mfa_pending: bool = False
+) -> IssuedSession:
+    """Adds a fresh session (new token on every login, so a planted cookie is useless). Caller commits."""
+    token = new_token()
+    now = clock.now()
+    record = AuthSession(
+        token_hash=token_hash(token),
+        user_id=user.id,
+        csrf_token=new_token(),
+        mfa_pending=mfa_pending,
+        user_agent=user_agent[:300],
+        ip_address=ip_address[:64],
+        created_at=now,
+        last_seen_at=now,
+        expires_at=now + lifetime(user.role),
+    )
+    session.add(record)
+    return IssuedSession(token=token, record=record)
+
+
+def lookup(session: Session, token: str) -> tuple[AuthSession, User] | None:
+    row = session.exec(
+        select(AuthSession, User)
+        .join(User, col(User.id) == col(AuthSession.user_id))
+        .where(AuthSession.token_hash == token_hash(token))
+    ).first()
+    if row is None:
+        return None
+    auth, user = row
+    if auth.revoked_at is not None or auth.expires_at <= clock.now() or not user.is_active:
+        return None
+    return auth, user
+
+
+def needs_touch(auth: AuthSession) -> bool:
+    return clock.now() - auth.last_seen_at >= TOUCH_EVERY
+
+
+def touch(session: Session, *, auth: AuthSession, user: User) -> None:
+    """Slide a client's expiry forward while they keep using the app; staff sessions do not slide."""
+    now = clock.now()
+    values: dict[str, object] = {"last_seen_at": now}
+    if user.role == Role.client:
+        values["expires_at"] = now + lifetime(user.role)
+    session.execute(update(AuthSession).where(col(AuthSession.id) == auth.id).values(**values))
+    session.execute(update(User).where(col(User.id) == user.id).values(last_seen_at=now))
+
+
+def revoke(session: Session, session_id: uuid.UUID) -> None:
+    session.execute(
+        update(AuthSession)
+        .where(col(AuthSession.id) == session_id, col(AuthSession.revoked_at).is_(None))
+        .values(revoked_at=clock.now())
+    )
+
+
+def revoke_all(session: Session, *, user_id: uuid.UUID, except_id: uuid.UUID | None = None) -> int:
+    stmt = update(AuthSession).where(
+        col(AuthSession.user_id) == user_id, col(AuthSession.revoked_at).is_(None)
+    )
+    if except_id is not None:
+        stmt = stmt.where(col(AuthSession.id) != except_id)
+    result = session.execute(stmt.values(revoked_at=clock.now()))
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def active_for(session: Session, user_id: uuid.UUID) -> list[AuthSession]:
+    return list(
+        session.exec(
+            select(AuthSession)
+            .where(
+                AuthSession.user_id == user_id,
+                col(AuthSession.revoked_at).is_(None),
+                AuthSession.expires_at > clock.now(),
+                col(AuthSession.mfa_pending).is_(False),
+            )
+            .order_by(col(AuthSession.last_seen_at).desc())
+        )
+    )

@@ -1,0 +1,161 @@
+"""Settings for everyone: profile, password, two-factor, devices; linking a therapist (clients)."""
+
+from __future__ import annotations
+
+import segno
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from app import clock
+from app.accounts import auth, service, sessions
+from app.accounts.dependencies import CurrentClient, CurrentPrincipal
+from app.accounts.schemas import CodeForm, PasswordChange, ProfileUpdate, TotpForm
+from app.accounts.security import verify_password
+from app.accounts.web import see_other
+from app.crisis.service import country_choices
+from app.db import SessionDep
+from app.errors import NotFound, Unprocessable
+from app.forms import FormResult, read_form, validate
+from app.templates import render
+
+router = APIRouter()
+
+
+def _settings_context(session: SessionDep, principal: CurrentPrincipal) -> dict[str, object]:
+    user = principal.user
+    return {
+        "profile": FormResult(
+            values={
+                "name": user.preferred_name,
+                "time_zone": user.time_zone,
+                "country": user.country,
+                "language": user.language,
+            }
+        ),
+        "password": FormResult(values={}),
+        "devices": sessions.active_for(session, user.id),
+        "current_session_id": principal.session.id,
+        "countries": country_choices(),
+        "zones": clock.sorted_zones(),
+        "therapists": service.my_therapists(session, user.id) if user.role == "client" else [],
+        "link": FormResult(values={}),
+    }
+
+
+def _settings(
+    request: Request,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    status_code: int = 200,
+    **overrides: object,
+) -> Response:
+    context = _settings_context(session, principal)
+    context.update(overrides)
+    return render(request, "accounts/settings.html", context, status_code=status_code)
+
+
+@router.get("/settings", response_class=HTMLResponse)
+def settings_page(
+    request: Request, session: SessionDep, principal: CurrentPrincipal, saved: str | None = None
+) -> Response:
+    return _settings(request, session, principal, saved=saved)
+
+
+@router.post("/settings/profile", response_class=HTMLResponse)
+async def save_profile(
+    request: Request, session: SessionDep, principal: CurrentPrincipal
+) -> Response:
+    form = validate(ProfileUpdate, await read_form(request))
+    if not form.ok or form.data is None:
+        return _settings(request, session, principal, 422, profile=form)
+    service.update_profile(
+        session,
+        user=principal.user,
+        name=form.data.name,
+        time_zone=form.data.time_zone,
+        country=form.data.country,
+        language=form.data.language,
+    )
+    return see_other("/settings?saved=profile")
+
+
+@router.post("/settings/password", response_class=HTMLResponse)
+async def change_password(
+    request: Request, session: SessionDep, principal: CurrentPrincipal
+) -> Response:
+    form = validate(PasswordChange, await read_form(request))
+    if (
+        form.ok
+        and form.data
+        and not verify_password(principal.user.password_hash, form.data.current_password)
+    ):
+        form.add_error("current_password", "That is not your current password.")
+    if not form.ok or form.data is None:
+        return _settings(request, session, principal, 422, password=form)
+    service.change_password(session, principal=principal, new_password=form.data.password)
+    return see_other("/settings?saved=password")
+
+
+@router.post("/settings/logout-others", response_class=HTMLResponse)
+def logout_others(session: SessionDep, principal: CurrentPrincipal) -> Response:
+    auth.logout_other_devices(session, principal=principal)
+    return see_other("/settings?saved=devices")
+
+
+@router.get("/settings/two-factor", response_class=HTMLResponse)
+def two_factor_page(request: Request, _principal: CurrentPrincipal) -> Response:
+    return render(request, "accounts/two_factor.html", {"form": FormResult(values={}), "svg": None})
+
+
+@router.post("/settings/two-factor/start", response_class=HTMLResponse)
+def two_factor_start(
+    request: Request, session: SessionDep, principal: CurrentPrincipal
+) -> Response:
+    secret = auth.start_totp(session, principal=principal)
+    qr = segno.make(auth.totp_uri(principal.user), error="m")
+    svg = qr.svg_inline(
+        scale=5, dark="#1b2b2a", light="#ffffff", title="Scan with your authenticator app"
+    )
+    return render(
+        request,
+        "accounts/two_factor.html",
+        {"form": FormResult(values={}), "svg": svg, "secret": secret},
+    )
+
+
+@router.post("/settings/two-factor/confirm", response_class=HTMLResponse)
+async def two_factor_confirm(
+    request: Request, session: SessionDep, principal: CurrentPrincipal
+) -> Response:
+    form = validate(TotpForm, await read_form(request))
+    if form.ok and form.data:
+        try:
+            auth.confirm_totp(session, principal=principal, code=form.data.code)
+            return see_other("/settings?saved=two-factor")
+        except Unprocessable as wrong:
+            form.add_error("code", wrong.detail)
+    return render(
+        request,
+        "accounts/two_factor.html",
+        {"form": form, "svg": None, "retry": True},
+        status_code=422,
+    )
+
+
+@router.post("/settings/two-factor/disable", response_class=HTMLResponse)
+def two_factor_disable(session: SessionDep, principal: CurrentPrincipal) -> Response:
+    auth.disable_totp(session, principal=principal)
+    return see_other("/settings?saved=two-factor-off")
+
+
+@router.post("/settings/link-therapist", response_class=HTMLResponse)
+async def link_therapist(request: Request, session: SessionDep, client: CurrentClient) -> Response:
+    form = validate(CodeForm, await read_form(request))
+    if form.ok and form.data:
+        try:
+            invite = service.find_invite_by_code(session, form.data.code)
+            service.link_therapist(session, client=client, invite=invite)
+            return see_other("/settings?saved=linked")
+        except NotFound as gone:
+            form.add_error("code", gone.detail)
+    return _settings(request, session, client, 422, link=form)

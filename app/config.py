@@ -1,0 +1,94 @@
+"""Settings from the environment (prefix GW_), with secrets generated into ./data on first run."""
+
+from __future__ import annotations
+
+import secrets
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PLACEHOLDER_SECRETS = {"", "change-me", "changeme", "secret", "dev", "development"}
+
+
+class Settings(BaseSettings):
+    """Everything that differs between a laptop, CI and a clinic's server."""
+
+    model_config = SettingsConfigDict(env_prefix="GW_", env_file=".env", extra="ignore")
+
+    environment: Literal["development", "test", "production"] = "development"
+    data_dir: Path = Path("data")
+    database_url: str = ""
+    secret_key: str = ""
+    base_url: str = "http://127.0.0.1:8000"
+    host: str = "127.0.0.1"
+    port: int = 8000
+
+    # Clients keep their phone signed in for weeks (repeated logouts are a top complaint);
+    # staff sessions are short because they open many people's records.
+    client_session_days: int = 60
+    staff_session_hours: int = 12
+
+    login_window_minutes: int = 15
+    login_account_free_failures: int = 5
+    login_address_max_failures: int = 50
+
+    # Therapists and admins open many people's records: in production they must use two-step login.
+    require_staff_totp: bool | None = None
+
+    invite_link_days: int = 7
+    reset_link_minutes: int = 60
+
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 8025
+    smtp_username: str = ""
+    smtp_password: str = ""
+    smtp_starttls: bool = False
+    mail_from: str = "Groundwork <no-reply@groundwork.local>"
+
+    vapid_private_key_file: Path | None = None
+    vapid_subject: str = "mailto:support@groundwork.local"
+
+    scheduler_enabled: bool = True
+    log_level: str = "INFO"
+    trusted_proxies: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _fill_and_guard(self) -> Settings:
+        if not self.database_url:
+            self.database_url = f"sqlite:///{self.data_dir / 'groundwork.db'}"
+        if self.secret_key.strip().lower() in PLACEHOLDER_SECRETS:
+            if self.environment == "production" and self.secret_key:
+                raise ValueError("GW_SECRET_KEY is a placeholder: set a long random value")
+            self.secret_key = _persisted_secret(self.data_dir / "secret_key")
+        if self.require_staff_totp is None:
+            self.require_staff_totp = self.environment == "production"
+        if self.vapid_private_key_file is None:
+            self.vapid_private_key_file = self.data_dir / "vapid_private.pem"
+        return self
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def secure_cookies(self) -> bool:
+        return self.base_url.startswith("https://")
+
+
+def _persisted_secret(path: Path) -> str:
+    """Generate a secret once and keep it, so sessions and links survive a restart."""
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    value = secrets.token_urlsafe(48)
+    path.write_text(value)
+    path.chmod(0o600)
+    return value
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

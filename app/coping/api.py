@@ -1,0 +1,202 @@
+"""Calm JSON API. Thin: access through the policy dependencies, behaviour in the services.
+
+Health data: every response is `Cache-Control: no-store` (the phone keeps its own copy in IndexedDB).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Response
+
+from app.accounts.dependencies import AccessibleClient, CurrentClient, CurrentTherapist
+from app.coping import plans, service, sync, toolbox
+from app.coping.ranking import Situation
+from app.coping.schemas import (
+    EffectivenessPublic,
+    EpisodeCreate,
+    EpisodePublic,
+    Place,
+    PlanPublic,
+    PlanUpdate,
+    PreferenceUpdate,
+    Recommendation,
+    StrategyKey,
+    SuggestionPublic,
+    SyncPublic,
+    ToolboxPublic,
+)
+from app.db import SessionDep
+
+router = APIRouter(tags=["calm"])
+NO_STORE = {"Cache-Control": "no-store"}
+PlanKind = Literal["safety", "wellness"]
+
+
+def _no_store(response: Response) -> None:
+    response.headers["Cache-Control"] = "no-store"
+
+
+@router.get("/calm/suggestions", response_model=list[SuggestionPublic])
+def suggestions(
+    session: SessionDep,
+    principal: CurrentClient,
+    response: Response,
+    level: Annotated[int, Query(ge=0, le=10)],
+    place: Place | None = None,
+    minutes: Annotated[int | None, Query(ge=1, le=60)] = None,
+    limit: Annotated[int, Query(ge=3, le=10)] = 5,
+) -> list[SuggestionPublic]:
+    _no_store(response)
+    found = service.suggestions(
+        session=session,
+        client=principal.user,
+        situation=Situation(level, place, minutes),
+        limit=limit,
+    )
+    return [
+        SuggestionPublic(
+            strategy=s.strategy,
+            reason=s.ranked.reason,
+            note=s.note,
+            expected_drop=s.ranked.expected_drop,
+        )
+        for s in found
+    ]
+
+
+@router.get("/calm/sync", response_model=SyncPublic)
+def sync_bundle(session: SessionDep, principal: CurrentClient, response: Response) -> SyncPublic:
+    _no_store(response)
+    return sync.bundle(session, principal.user)
+
+
+@router.post("/calm/episodes", response_model=EpisodePublic, status_code=201)
+def create_episode(
+    body: EpisodeCreate, session: SessionDep, principal: CurrentClient, response: Response
+) -> EpisodePublic:
+    _no_store(response)
+    episode = service.record_episode(
+        session=session, client=principal.user, data=service.EpisodeInput(**body.model_dump())
+    )
+    return EpisodePublic.model_validate(episode, from_attributes=True)
+
+
+@router.get("/calm/episodes", response_model=list[EpisodePublic])
+def my_episodes(
+    session: SessionDep, principal: CurrentClient, response: Response
+) -> list[EpisodePublic]:
+    _no_store(response)
+    rows = service.recent_episodes(session, principal.user.id, limit=100)
+    return [EpisodePublic.model_validate(r, from_attributes=True) for r in rows]
+
+
+@router.put("/calm/toolbox/{strategy_key}", response_model=ToolboxPublic)
+def set_preference(
+    strategy_key: StrategyKey, body: PreferenceUpdate, session: SessionDep, principal: CurrentClient
+) -> ToolboxPublic:
+    entry = toolbox.set_preference(
+        session=session,
+        client=principal.user,
+        strategy_key=strategy_key,
+        favourite=body.favourite,
+        hidden=body.hidden,
+    )
+    return ToolboxPublic.model_validate(entry, from_attributes=True)
+
+
+@router.get("/calm/plans/{kind}", response_model=PlanPublic)
+def my_plan(
+    kind: PlanKind, session: SessionDep, principal: CurrentClient, response: Response
+) -> PlanPublic:
+    _no_store(response)
+    return _plan_public(session, principal.user.id, kind)
+
+
+@router.put("/calm/plans/{kind}", response_model=PlanPublic)
+def save_my_plan(
+    kind: PlanKind, body: PlanUpdate, session: SessionDep, principal: CurrentClient
+) -> PlanPublic:
+    plans.save_plan(
+        session=session,
+        actor=principal.user,
+        client=principal.user,
+        kind=kind,
+        sections=dict(body.sections),
+    )
+    return _plan_public(session, principal.user.id, kind)
+
+
+def _plan_public(session: SessionDep, client_id, kind: PlanKind) -> PlanPublic:  # type: ignore[no-untyped-def]
+    plan = plans.get_plan(session, client_id, kind)
+    return PlanPublic(
+        kind=kind,
+        version=plan.version if plan else 0,
+        updated_at=plan.updated_at if plan else None,
+        sections={s.key: text for s, text in plans.sections_of(plan, kind)},
+    )
+
+
+# ----------------------------------------------------------------- therapist, per client
+@router.get("/clients/{client_id}/calm/effectiveness", response_model=list[EffectivenessPublic])
+def client_effectiveness(
+    client: AccessibleClient, session: SessionDep, response: Response
+) -> list[EffectivenessPublic]:
+    _no_store(response)
+    return [EffectivenessPublic(**e.__dict__) for e in service.effectiveness(session, client)]
+
+
+@router.get("/clients/{client_id}/calm/episodes", response_model=list[EpisodePublic])
+def client_episodes(
+    client: AccessibleClient, session: SessionDep, response: Response
+) -> list[EpisodePublic]:
+    _no_store(response)
+    rows = service.recent_episodes(session, client.id, limit=200)
+    return [EpisodePublic.model_validate(r, from_attributes=True) for r in rows]
+
+
+@router.put(
+    "/clients/{client_id}/calm/recommendations/{strategy_key}", response_model=ToolboxPublic
+)
+def recommend(
+    strategy_key: StrategyKey,
+    body: Recommendation,
+    client: AccessibleClient,
+    therapist: CurrentTherapist,
+    session: SessionDep,
+) -> ToolboxPublic:
+    entry = toolbox.recommend(
+        session=session,
+        therapist=therapist.user,
+        client=client,
+        strategy_key=strategy_key,
+        note=body.note,
+        on=body.on,
+    )
+    return ToolboxPublic.model_validate(entry, from_attributes=True)
+
+
+@router.get("/clients/{client_id}/calm/plans/{kind}", response_model=PlanPublic)
+def client_plan(
+    kind: PlanKind, client: AccessibleClient, session: SessionDep, response: Response
+) -> PlanPublic:
+    _no_store(response)
+    return _plan_public(session, client.id, kind)
+
+
+@router.put("/clients/{client_id}/calm/plans/{kind}", response_model=PlanPublic)
+def save_client_plan(
+    kind: PlanKind,
+    body: PlanUpdate,
+    client: AccessibleClient,
+    therapist: CurrentTherapist,
+    session: SessionDep,
+) -> PlanPublic:
+    plans.save_plan(
+        session=session,
+        actor=therapist.user,
+        client=client,
+        kind=kind,
+        sections=dict(body.sections),
+    )
+    return _plan_public(session, client.id, kind)

@@ -1,0 +1,120 @@
+"""What the therapist sees of a client's Calm use: episode chart data, overview line, signals.
+
+Signals answer for a whole caseload in one query (no N+1): episodes of the last two weeks.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlmodel import Session, col, select
+
+from app.coping.models import DistressEpisode
+from app.signals import ClientSignals, DistressSummary, Flag
+
+HIGH = 8
+RISE = 1.5  # points of mean "before" distress, week on week
+
+
+@dataclass(frozen=True)
+class ChartPoint:
+    x: float
+    before_y: float
+    after_y: float
+    label: str
+
+
+def chart(
+    episodes: Sequence[DistressEpisode], *, width: int = 320, height: int = 160
+) -> list[ChartPoint]:
+    """Oldest on the left; 0–10 mapped to the height (10 at the top)."""
+    ordered = sorted(episodes, key=lambda e: e.started_at)
+    n = len(ordered)
+    step = (width - 20) / max(1, n - 1)
+    scale = (height - 20) / 10
+    return [
+        ChartPoint(
+            x=10 + i * step if n > 1 else width / 2,
+            before_y=10 + (10 - e.before) * scale,
+            after_y=10 + (10 - e.after) * scale,
+            label=f"{e.strategy_title}: {e.before} to {e.after}",
+        )
+        for i, e in enumerate(ordered)
+    ]
+
+
+def caseload_signals(
+    *, session: Session, client_ids: Sequence[uuid.UUID], now: datetime
+) -> dict[uuid.UUID, ClientSignals]:
+    if not client_ids:
+        return {}
+    week, fortnight = now - timedelta(days=7), now - timedelta(days=14)
+    rows = session.exec(
+        select(
+            DistressEpisode.client_id,
+            DistressEpisode.before,
+            DistressEpisode.after,
+            DistressEpisode.started_at,
+        ).where(
+            col(DistressEpisode.client_id).in_(list(client_ids)),
+            col(DistressEpisode.started_at) >= fortnight,
+        )
+    )
+    this: dict[uuid.UUID, list[tuple[int, int, datetime]]] = defaultdict(list)
+    prev: dict[uuid.UUID, list[int]] = defaultdict(list)
+    for client_id, before, after, at in rows:
+        if at >= week:
+            this[client_id].append((before, after, at))
+        else:
+            prev[client_id].append(before)
+    out: dict[uuid.UUID, ClientSignals] = {}
+    for cid in set(this) | set(prev):
+        now_eps, prev_b = this.get(cid, []), prev.get(cid, [])
+        befores = [b for b, _, _ in now_eps]
+        mean = sum(befores) / len(befores) if befores else None
+        mean_prev = sum(prev_b) / len(prev_b) if prev_b else None
+        flags = []
+        still_high = [a for _, a, _ in now_eps if a >= HIGH]
+        if still_high:
+            flags.append(
+                Flag(
+                    "calm_still_high",
+                    f"Distress stayed at {HIGH} or more after a calming "
+                    f"strategy ({len(still_high)}× this week)",
+                    "urgent",
+                )
+            )
+        elif any(b >= HIGH for b in befores):
+            flags.append(
+                Flag("calm_high", f"Distress reached {max(befores)} this week", "attention")
+            )
+        if (
+            mean is not None
+            and mean_prev is not None
+            and len(befores) >= 2
+            and mean - mean_prev >= RISE
+        ):
+            flags.append(
+                Flag(
+                    "calm_rising",
+                    f"Distress is rising: {mean_prev:.1f} → {mean:.1f} on average before calming",
+                    "attention",
+                )
+            )
+        last = max((at for _, _, at in now_eps), default=None)
+        out[cid] = ClientSignals(
+            last_activity_at=last,
+            distress=DistressSummary(
+                episodes=len(now_eps),
+                episodes_prev=len(prev_b),
+                mean_before=round(mean, 1) if mean is not None else None,
+                mean_before_prev=round(mean_prev, 1) if mean_prev is not None else None,
+                max_before=max(befores) if befores else None,
+            ),
+            flags=flags,
+        )
+    return out

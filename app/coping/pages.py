@@ -1,0 +1,241 @@
+"""Calm pages for clients and anyone logged out: the distress flow, toolbox, history, plans.
+
+The flow is one page whose script does the work on the phone (ranking, players, storing episodes),
+so it never waits on a server and keeps working offline; the server gives it the built-in library.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from markupsafe import Markup
+
+from app.accounts.dependencies import CurrentClient, OptionalPrincipal
+from app.accounts.models import Role
+from app.coping import catalog, mine_pages, plans, service, therapist_pages
+from app.coping import toolbox as toolbox_service
+from app.coping.library import load_library
+from app.coping.schemas import StrategyKey
+from app.db import SessionDep
+from app.forms import read_form
+from app.templates import render
+
+router = APIRouter()
+PlanKind = Literal["safety", "wellness"]
+
+
+def library_json() -> Markup:
+    """The built-in library as a JSON data block (not script: CSP allows no inline script)."""
+    data = {"version": load_library().version, "strategies": list(catalog.builtin_views())}
+    return Markup(json.dumps(data, separators=(",", ":")).replace("<", "\\u003c"))
+
+
+def _flow(
+    request: Request, session: SessionDep, principal: OptionalPrincipal, anon: bool
+) -> HTMLResponse:
+    client = principal.user if principal and principal.role == Role.client and not anon else None
+    crisis = plans.crisis_lines(session, None)
+    return render(
+        request,
+        "coping/flow.html",
+        {
+            "library": library_json(),
+            "mode": "client" if client else "anon",
+            "crisis": crisis,
+        },
+        headers={"Cache-Control": "no-cache"},
+    )
+
+
+@router.get("/calm", response_class=HTMLResponse)
+def calm(request: Request, session: SessionDep, principal: OptionalPrincipal) -> HTMLResponse:
+    """The Calm tab. Works for anyone: a client gets their own ranking, others the library."""
+    return _flow(request, session, principal, anon=False)
+
+
+@router.get("/calm-now", response_class=HTMLResponse)
+def calm_now(request: Request, session: SessionDep, principal: OptionalPrincipal) -> HTMLResponse:
+    """'Calm now' from the login page: the built-in library, nothing stored."""
+    return _flow(request, session, principal, anon=True)
+
+
+@router.get("/calm/toolbox", response_class=HTMLResponse)
+def toolbox_page(request: Request, session: SessionDep, principal: CurrentClient) -> HTMLResponse:
+    client = principal.user
+    entries = {e.strategy_key: e for e in toolbox_service.toolbox_entries(session, client.id)}
+    views = catalog.catalog(session, client)
+    recommended = [
+        (v, entries[v["id"]])
+        for v in views
+        if v["id"] in entries and entries[v["id"]].recommended and not entries[v["id"]].hidden
+    ]
+    favourites = [
+        v
+        for v in views
+        if v["id"] in entries and entries[v["id"]].favourite and not entries[v["id"]].recommended
+    ]
+    hidden = [v for v in views if v["id"] in entries and entries[v["id"]].hidden]
+    others = [
+        v
+        for v in views
+        if not (
+            v["id"] in entries
+            and (
+                entries[v["id"]].hidden
+                or entries[v["id"]].favourite
+                or entries[v["id"]].recommended
+            )
+        )
+    ]
+    return render(
+        request,
+        "coping/toolbox.html",
+        {
+            "recommended": recommended,
+            "favourites": favourites,
+            "hidden": hidden,
+            "others": others,
+            "kinds": KIND_LABELS,
+        },
+    )
+
+
+KIND_LABELS = {
+    "breathing": "Breathing",
+    "grounding": "Grounding",
+    "body_sensory": "Body and senses",
+    "movement": "Movement",
+    "activity": "Activities",
+    "connecting": "Connecting with someone",
+    "thinking": "Thinking skills",
+}
+
+
+@router.post("/calm/toolbox/{strategy_key}")
+def toolbox_change(
+    strategy_key: StrategyKey,
+    session: SessionDep,
+    principal: CurrentClient,
+    action: Annotated[Literal["favourite", "unfavourite", "hide", "restore"], Form()],
+) -> Response:
+    flags = {
+        "favourite": {"favourite": True},
+        "unfavourite": {"favourite": False},
+        "hide": {"hidden": True},
+        "restore": {"hidden": False},
+    }[action]
+    toolbox_service.set_preference(
+        session=session, client=principal.user, strategy_key=strategy_key, **flags
+    )
+    return RedirectResponse(f"/calm/toolbox#s-{strategy_key}", status_code=303)
+
+
+@router.get("/calm/history", response_class=HTMLResponse)
+def history(request: Request, session: SessionDep, principal: CurrentClient) -> HTMLResponse:
+    episodes = service.recent_episodes(session, principal.user.id, limit=50)
+    return render(
+        request, "coping/history.html", {"episodes": episodes, "tz": principal.user.time_zone}
+    )
+
+
+@router.get("/calm/safety-plan", response_class=HTMLResponse)
+def safety_plan(request: Request, session: SessionDep, principal: CurrentClient) -> HTMLResponse:
+    return _plan_page(request, session, principal, "safety")
+
+
+@router.get("/calm/wellness-plan", response_class=HTMLResponse)
+def wellness_plan(request: Request, session: SessionDep, principal: CurrentClient) -> HTMLResponse:
+    return _plan_page(request, session, principal, "wellness")
+
+
+def _plan_page(
+    request: Request,
+    session: SessionDep,
+    principal: CurrentClient,
+    kind: PlanKind,
+    editing: bool | None = None,
+) -> HTMLResponse:
+    plan = plans.get_plan(session, principal.user.id, kind)
+    edit = (
+        editing if editing is not None else request.query_params.get("edit") == "1" or plan is None
+    )
+    return render(
+        request,
+        "coping/plan.html",
+        {
+            "kind": kind,
+            "title": plans.TITLES[kind],
+            "plan": plan,
+            "sections": plans.sections_of(
+                plan,
+                kind,
+                prefill=plans.safety_prefill(session, principal.user) if kind == "safety" else None,
+            ),
+            "edit": edit,
+            "action": f"/calm/{kind}-plan",
+            "back": "/calm/toolbox",
+            "crisis": plans.crisis_lines(session, principal.user) if kind == "safety" else None,
+            "print": request.query_params.get("print") == "1",
+            "versions": plans.versions(session, plan) if plan else [],
+            "tz": principal.user.time_zone,
+        },
+    )
+
+
+@router.post("/calm/safety-plan", response_class=HTMLResponse)
+async def save_safety_plan(
+    request: Request, session: SessionDep, principal: CurrentClient
+) -> Response:
+    return await _save(request, session, principal, "safety")
+
+
+@router.post("/calm/wellness-plan", response_class=HTMLResponse)
+async def save_wellness_plan(
+    request: Request, session: SessionDep, principal: CurrentClient
+) -> Response:
+    return await _save(request, session, principal, "wellness")
+
+
+async def _save(
+    request: Request, session: SessionDep, principal: CurrentClient, kind: PlanKind
+) -> Response:
+    values = await read_form(request)
+    sections = {s.key: str(values.get(s.key, "")) for s in plans.SECTIONS[kind]}
+    errors = {
+        k: "Please keep this under 5,000 characters." for k, v in sections.items() if len(v) > 5000
+    }
+    errors |= {
+        k: "Contains a character that is not allowed." for k, v in sections.items() if "\x00" in v
+    }
+    if errors:
+        plan = plans.get_plan(session, principal.user.id, kind)
+        return render(
+            request,
+            "coping/plan.html",
+            {
+                "kind": kind,
+                "title": plans.TITLES[kind],
+                "plan": plan,
+                "edit": True,
+                "sections": [(s, sections[s.key]) for s in plans.SECTIONS[kind]],
+                "errors": errors,
+                "action": f"/calm/{kind}-plan",
+                "back": "/calm/toolbox",
+                "crisis": None,
+                "print": False,
+                "versions": [],
+                "tz": principal.user.time_zone,
+            },
+            status_code=422,
+        )
+    plans.save_plan(
+        session=session, actor=principal.user, client=principal.user, kind=kind, sections=sections
+    )
+    return RedirectResponse(f"/calm/{kind}-plan?saved=1", status_code=303)
+
+
+router.include_router(therapist_pages.router)
+router.include_router(mine_pages.router)

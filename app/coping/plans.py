@@ -1,0 +1,247 @@
+"""Safety plan (Stanley–Brown's six steps plus reasons for living) and the wellness and recovery
+plan, in the client's own words. Client and therapist both edit; every save keeps a version.
+Also the crisis lines a client sees: the national ones for their country plus their clinic's own.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any, Final, Literal
+
+from sqlmodel import Session, col, select
+
+from app import clock
+from app.accounts.models import Role, User
+from app.audit import service as audit
+from app.coping.models import ClinicCrisisLine, Plan, PlanVersion
+from app.crisis import service as crisis_service
+from app.errors import NotFound
+
+PlanKind = Literal["safety", "wellness"]
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    title: str
+    hint: str
+
+
+SAFETY_SECTIONS: Final = (
+    Section(
+        "warning_signs",
+        "Warning signs that a crisis may be coming",
+        "Thoughts, feelings, situations or behaviours you notice first.",
+    ),
+    Section(
+        "coping_alone",
+        "Things I can do on my own to cope",
+        "What helps you take your mind off things, without contacting anyone.",
+    ),
+    Section(
+        "distractions",
+        "People and places that take my mind off things",
+        "Places you can go and people you can be around.",
+    ),
+    Section("ask_for_help", "People I can ask for help", "Names and how to reach them."),
+    Section(
+        "professionals",
+        "Professionals and services",
+        "Your therapist, your doctor, crisis lines, the nearest emergency department.",
+    ),
+    Section(
+        "safe_surroundings",
+        "Making my surroundings safe",
+        "Steps to keep things you could use to hurt yourself away or out of reach.",
+    ),
+    Section("reasons_for_living", "My reasons for living", "What matters most to you."),
+)
+WELLNESS_SECTIONS: Final = (
+    Section("when_well", "What I'm like when I'm well", "How you, and others, would describe you."),
+    Section("daily", "What I do every day to stay well", "Small things that keep you well."),
+    Section(
+        "triggers",
+        "Triggers and what I do about them",
+        "Outside events that can upset you, and your plan for each.",
+    ),
+    Section(
+        "early_signs",
+        "Early warning signs and what I do",
+        "Changes inside you that tell you things are slipping, and your plan.",
+    ),
+    Section(
+        "breaking_down",
+        "When things are breaking down",
+        "How it looks when things are much worse, and what you and others will do.",
+    ),
+)
+SECTIONS: Final[dict[str, tuple[Section, ...]]] = {
+    "safety": SAFETY_SECTIONS,
+    "wellness": WELLNESS_SECTIONS,
+}
+TITLES: Final = {"safety": "My safety plan", "wellness": "My wellness and recovery plan"}
+
+
+def get_plan(session: Session, client_id: uuid.UUID, kind: PlanKind) -> Plan | None:
+    stmt = select(Plan).where(Plan.client_id == client_id, Plan.kind == kind)
+    return session.exec(stmt).first()
+
+
+def sections_of(
+    plan: Plan | None, kind: PlanKind, *, prefill: dict[str, str] | None = None
+) -> list[tuple[Section, str]]:
+    """Saved text per section; a plan not started yet shows `prefill` to start from."""
+    saved = plan.sections if plan else (prefill or {})
+    return [(s, saved.get(s.key, "")) for s in SECTIONS[kind]]
+
+
+def safety_prefill(session: Session, client: User) -> dict[str, str]:
+    """A new safety plan starts with the crisis lines for the client's country (and clinic)."""
+    lines = crisis_lines(session, client)
+    parts = []
+    for line in lines["lines"]:
+        how = " or ".join(
+            x
+            for x in (
+                f"call {line['phone']}" if line["phone"] else "",
+                f"text {line['sms']}" if line["sms"] else "",
+            )
+            if x
+        )
+        parts.append(f"{line['name']}: {how}")
+    parts.append(f"Emergency: {lines['emergency']}")
+    return {"professionals": "\n".join(parts)}
+
+
+def save_plan(
+    *, session: Session, actor: User, client: User, kind: PlanKind, sections: dict[str, str]
+) -> Plan:
+    """Save a new version. Unknown section keys are ignored; empty sections are kept empty."""
+    clean = {s.key: sections.get(s.key, "").strip() for s in SECTIONS[kind]}
+    plan = get_plan(session, client.id, kind)
+    now = clock.now()
+    if plan is None:
+        plan = Plan(
+            client_id=client.id,
+            kind=kind,
+            sections=clean,
+            version=1,
+            updated_at=now,
+            updated_by_id=actor.id,
+        )
+        session.add(plan)
+        session.flush()
+    else:
+        if plan.sections == clean:
+            return plan
+        plan.sections = clean
+        plan.version += 1
+        plan.updated_at = now
+        plan.updated_by_id = actor.id
+    session.add(
+        PlanVersion(
+            plan_id=plan.id,
+            version=plan.version,
+            sections=clean,
+            created_at=now,
+            created_by_id=actor.id,
+        )
+    )
+    audit.add(
+        session,
+        actor=actor,
+        client_id=client.id,
+        action=f"coping.{kind}_plan.save",
+        detail=f"version {plan.version}",
+    )
+    session.commit()
+    return plan
+
+
+@dataclass(frozen=True)
+class VersionInfo:
+    version: int
+    created_at: Any
+    by_therapist: bool
+    by_name: str
+    sections: dict[str, str]
+
+
+def versions(session: Session, plan: Plan) -> list[VersionInfo]:
+    rows = session.exec(
+        select(PlanVersion, User.role, User.preferred_name)
+        .join(User, col(User.id) == col(PlanVersion.created_by_id))
+        .where(PlanVersion.plan_id == plan.id)
+        .order_by(col(PlanVersion.version).desc())
+    )
+    return [
+        VersionInfo(v.version, v.created_at, role != Role.client, name, v.sections)
+        for v, role, name in rows
+    ]
+
+
+def clinic_lines(session: Session, organisation_id: uuid.UUID | None) -> list[ClinicCrisisLine]:
+    if organisation_id is None:
+        return []
+    stmt = select(ClinicCrisisLine).where(ClinicCrisisLine.organisation_id == organisation_id)
+    return list(session.exec(stmt.order_by(col(ClinicCrisisLine.created_at))))
+
+
+def crisis_lines(session: Session, user: User | None) -> dict[str, Any]:
+    """National lines for the person's country, then their clinic's own additions."""
+    national = crisis_service.for_country(user.country if user else None)
+    extra = clinic_lines(session, user.organisation_id if user else None)
+    lines = [line.model_dump() for line in national.lines]
+    lines += [
+        {
+            "name": x.name,
+            "description": x.description,
+            "phone": x.phone,
+            "sms": x.sms,
+            "sms_body": None,
+        }
+        for x in extra
+    ]
+    for line in lines:
+        line["tel_href"] = f"tel:{line['phone'].replace(' ', '')}" if line["phone"] else None
+        line["sms_href"] = f"sms:{line['sms'].replace(' ', '')}" if line["sms"] else None
+    return {
+        "country": national.name,
+        "emergency": national.emergency,
+        "lines": lines,
+        "verified_on": crisis_service.directory().verified_on,
+    }
+
+
+def add_clinic_line(
+    *,
+    session: Session,
+    admin: User,
+    name: str,
+    description: str,
+    phone: str | None,
+    sms: str | None,
+) -> ClinicCrisisLine:
+    assert admin.organisation_id is not None
+    line = ClinicCrisisLine(
+        organisation_id=admin.organisation_id,
+        name=name,
+        description=description,
+        phone=phone or None,
+        sms=sms or None,
+        created_by_id=admin.id,
+    )
+    session.add(line)
+    audit.add(session, actor=admin, action="coping.crisis_line.add", detail=name)
+    session.commit()
+    return line
+
+
+def remove_clinic_line(*, session: Session, admin: User, line_id: uuid.UUID) -> None:
+    line = session.get(ClinicCrisisLine, line_id)
+    if line is None or line.organisation_id != admin.organisation_id:
+        raise NotFound()
+    session.delete(line)
+    audit.add(session, actor=admin, action="coping.crisis_line.remove", detail=line.name)
+    session.commit()

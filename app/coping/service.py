@@ -1,0 +1,255 @@
+"""Calm behaviour: episodes (idempotent, summaries kept current on write), toolbox, ranking.
+
+Writes commit once, at the end, before returning. No FastAPI here.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Integer, Uuid, bindparam, cast, func, literal, or_, union_all
+from sqlalchemy import select as sa_select
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from app import clock
+from app.accounts.models import User
+from app.coping import catalog
+from app.coping.models import CustomStrategy, DistressEpisode, StrategyStats, ToolboxEntry
+from app.coping.ranking import FitLike, Ranked, Situation, Toolbox, Usage, rank
+from app.errors import NotFound, Unprocessable
+from app.sensory import service as sensory_service
+
+
+@dataclass(frozen=True)
+class EpisodeInput:
+    id: uuid.UUID
+    strategy_key: str
+    before: int
+    after: int
+    seconds: int
+    started_at: datetime
+    place: str | None = None
+    minutes_available: int | None = None
+
+
+def record_episode(*, session: Session, client: User, data: EpisodeInput) -> DistressEpisode:
+    """Store one episode and fold it into the client's per-strategy summary.
+
+    The phone makes the id, so a replay after a lost answer returns the stored row unchanged and
+    the summary is counted once.
+    """
+    existing = session.get(DistressEpisode, data.id)
+    if existing is not None:
+        if existing.client_id != client.id:
+            raise NotFound()
+        return existing
+    view = catalog.find(session, client, data.strategy_key)
+    if view is None:
+        raise Unprocessable("That strategy is not available.")
+    now = clock.now()
+    started = min(data.started_at, now)
+    if started < now - timedelta(days=60):
+        raise Unprocessable("That episode is too old to record.")
+    episode = DistressEpisode(
+        id=data.id,
+        client_id=client.id,
+        strategy_key=data.strategy_key,
+        strategy_title=view["title"],
+        before=data.before,
+        after=data.after,
+        seconds=data.seconds,
+        place=data.place,
+        minutes_available=data.minutes_available,
+        started_at=started,
+        created_at=now,
+    )
+    session.add(episode)
+    stats = session.get(StrategyStats, (client.id, data.strategy_key))
+    if stats is None:
+        stats = StrategyStats(client_id=client.id, strategy_key=data.strategy_key)
+        session.add(stats)
+    stats.uses += 1
+    stats.helped += int(data.after < data.before)
+    stats.sum_before += data.before
+    stats.sum_after += data.after
+    stats.last_used_at = max(started, stats.last_used_at) if stats.last_used_at else started
+    try:
+        session.commit()
+    except IntegrityError:
+        # The same replay arrived twice at once: the other request stored it.
+        session.rollback()
+        stored = session.get(DistressEpisode, data.id)
+        if stored is None or stored.client_id != client.id:
+            raise
+        return stored
+    return episode
+
+
+def usage(session: Session, client_id: uuid.UUID) -> dict[str, Usage]:
+    """The client's per-strategy summaries: one light query over at most one row per strategy."""
+    rows = session.execute(
+        sa_select(
+            col(StrategyStats.strategy_key),
+            col(StrategyStats.uses),
+            col(StrategyStats.helped),
+            col(StrategyStats.sum_before),
+            col(StrategyStats.sum_after),
+        ).where(col(StrategyStats.client_id) == client_id, col(StrategyStats.uses) > 0)
+    )
+    return {
+        key: Usage(uses=uses, mean_drop=(before - after) / uses, helped=helped)
+        for key, uses, helped, before, after in rows
+    }
+
+
+def sensory_fit(session: Session, client_id: uuid.UUID) -> FitLike | None:
+    """Seam 6: the sensory domain's view of the client (what they seek, avoid, and have at hand)."""
+    fit: FitLike = sensory_service.ranking_fit(session=session, client_id=client_id)
+    return fit
+
+
+def seed_for(client: User | None) -> str:
+    """Variety changes day by day (in the client's zone) but is stable within a day."""
+    if client is None:
+        return clock.now().date().isoformat()
+    return f"{client.id}:{clock.local_today(client.time_zone).isoformat()}"
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    strategy: catalog.StrategyView
+    ranked: Ranked
+    note: str = ""
+
+
+def suggestions(
+    *, session: Session, client: User | None, situation: Situation, limit: int = 5
+) -> list[Suggestion]:
+    """Ranked strategies for the flow. Logged out (client None): level and context only."""
+    if client is None:
+        by_id = catalog.builtin_by_id()
+        result = rank(catalog.builtin_candidates(), situation, seed=seed_for(None), limit=limit)
+        return [Suggestion(by_id[r.id], r) for r in result]
+    found, box, notes, has_custom = ranking_inputs(session, client)
+    cands = list(catalog.builtin_candidates())
+    by_id = catalog.builtin_by_id()
+    if has_custom:
+        own = [v for v in catalog.catalog(session, client) if v["custom"]]
+        cands += [catalog.candidate(v) for v in own]
+        by_id = by_id | {v["id"]: v for v in own}
+    result = rank(
+        cands,
+        situation,
+        usage=found,
+        toolbox=box,
+        fit=sensory_fit(session, client.id),
+        seed=seed_for(client),
+        limit=limit,
+    )
+    return [Suggestion(by_id[r.id], r, notes.get(r.id, "")) for r in result]
+
+
+def _inputs_statement() -> Any:
+    """Built once: summaries, toolbox flags and a count of custom strategies, as one UNION ALL."""
+    cid, org = bindparam("client_id", type_=Uuid()), bindparam("org_id", type_=Uuid())
+    stats = sa_select(
+        literal("s").label("src"),
+        col(StrategyStats.strategy_key),
+        col(StrategyStats.uses),
+        col(StrategyStats.helped),
+        col(StrategyStats.sum_before),
+        col(StrategyStats.sum_after),
+        literal("").label("note"),
+    ).where(col(StrategyStats.client_id) == cid, col(StrategyStats.uses) > 0)
+    box = sa_select(
+        literal("t"),
+        col(ToolboxEntry.strategy_key),
+        cast(col(ToolboxEntry.favourite), Integer),
+        cast(col(ToolboxEntry.hidden), Integer),
+        cast(col(ToolboxEntry.recommended), Integer),
+        literal(0),
+        col(ToolboxEntry.note),
+    ).where(col(ToolboxEntry.client_id) == cid)
+    owners = or_(
+        col(CustomStrategy.client_id) == cid,
+        (col(CustomStrategy.organisation_id) == org) & col(CustomStrategy.client_id).is_(None),
+    )
+    custom = sa_select(
+        literal("c"), literal(""), func.count(), literal(0), literal(0), literal(0), literal("")
+    ).where(owners, col(CustomStrategy.archived_at).is_(None))
+    return union_all(stats, box, custom)
+
+
+_INPUTS = _inputs_statement()
+
+
+def ranking_inputs(
+    session: Session, client: User
+) -> tuple[dict[str, Usage], Toolbox, dict[str, str], bool]:
+    """Summaries, toolbox and whether custom strategies exist, in ONE round trip: the ranked list
+    is on the distress path and must stay fast for a client with thousands of episodes."""
+    params = {"client_id": client.id, "org_id": client.organisation_id}
+    rows = session.connection().execute(_INPUTS, params).all()
+    found: dict[str, Usage] = {}
+    flags: dict[str, tuple[bool, bool, bool]] = {}
+    notes: dict[str, str] = {}
+    has_custom = False
+    for src, key, a, b, c, d, note in rows:
+        if src == "s":
+            found[key] = Usage(uses=a, mean_drop=(c - d) / a, helped=b)
+        elif src == "t":
+            flags[key] = (bool(a), bool(b), bool(c))
+            if c:
+                notes[key] = note
+        else:
+            has_custom = a > 0
+    toolbox = Toolbox(
+        favourites=frozenset(k for k, f in flags.items() if f[0]),
+        hidden=frozenset(k for k, f in flags.items() if f[1]),
+        recommended=frozenset(k for k, f in flags.items() if f[2]),
+    )
+    return found, toolbox, notes, has_custom
+
+
+def recent_episodes(
+    session: Session, client_id: uuid.UUID, *, since: datetime | None = None, limit: int = 200
+) -> list[DistressEpisode]:
+    stmt = select(DistressEpisode).where(DistressEpisode.client_id == client_id)
+    if since is not None:
+        stmt = stmt.where(col(DistressEpisode.started_at) >= since)
+    stmt = stmt.order_by(col(DistressEpisode.started_at).desc()).limit(limit)
+    return list(session.exec(stmt))
+
+
+@dataclass(frozen=True)
+class Effectiveness:
+    strategy_key: str
+    title: str
+    uses: int
+    mean_before: float
+    mean_after: float
+    mean_drop: float
+
+
+def effectiveness(session: Session, client: User) -> list[Effectiveness]:
+    """Per-strategy table for the therapist, from the summaries (no scan of episodes)."""
+    rows = session.exec(
+        select(StrategyStats).where(StrategyStats.client_id == client.id, StrategyStats.uses > 0)
+    )
+    titles = {v["id"]: v["title"] for v in catalog.catalog(session, client)}
+    out = [
+        Effectiveness(
+            r.strategy_key,
+            titles.get(r.strategy_key, "A strategy that was removed"),
+            r.uses,
+            round(r.sum_before / r.uses, 1),
+            round(r.sum_after / r.uses, 1),
+            round((r.sum_before - r.sum_after) / r.uses, 1),
+        )
+        for r in rows
+    ]
+    return sorted(out, key=lambda e: (-e.uses, e.title))

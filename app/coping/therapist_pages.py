@@ -1,0 +1,206 @@
+"""Therapist pages under /caseload/{client_id}/calm (audit-logged by the policy dependency), and the
+clinic admin's own crisis lines. Included by pages.py."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+from typing import Literal
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from app import clock
+from app.accounts.dependencies import AccessibleClient, ClinicManager, CurrentTherapist
+from app.coping import catalog, insights, plans, service, toolbox
+from app.coping.plan_forms import read_plan_form
+from app.coping.schemas import ClinicLineForm, RecommendForm
+from app.db import SessionDep
+from app.forms import read_form, validate
+from app.templates import render
+
+router = APIRouter()
+PlanKind = Literal["safety", "wellness"]
+
+
+def _overview(
+    request: Request,
+    session: SessionDep,
+    client: AccessibleClient,
+    form: object = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    since = clock.now() - timedelta(days=30)
+    episodes = service.recent_episodes(session, client.id, since=since, limit=300)
+    entries = toolbox.toolbox_entries(session, client.id)
+    views = catalog.catalog(session, client)
+    titles = {v["id"]: v["title"] for v in views}
+    return render(
+        request,
+        "coping/therapist.html",
+        {
+            "client": client,
+            "episodes": episodes,
+            "points": insights.chart(episodes),
+            "effectiveness": service.effectiveness(session, client),
+            "recommended": [
+                (e, titles.get(e.strategy_key, e.strategy_key)) for e in entries if e.recommended
+            ],
+            "hidden": [titles.get(e.strategy_key, e.strategy_key) for e in entries if e.hidden],
+            "choices": sorted(((v["id"], v["title"]) for v in views), key=lambda c: c[1]),
+            "safety": plans.get_plan(session, client.id, "safety"),
+            "wellness": plans.get_plan(session, client.id, "wellness"),
+            "tz": client.time_zone,
+            "form": form,
+        },
+        status_code=status_code,
+    )
+
+
+@router.get("/caseload/{client_id}/calm", response_class=HTMLResponse)
+def client_calm(
+    request: Request, client: AccessibleClient, _therapist: CurrentTherapist, session: SessionDep
+) -> HTMLResponse:
+    return _overview(request, session, client)
+
+
+@router.post("/caseload/{client_id}/calm/recommend", response_class=HTMLResponse)
+async def recommend(
+    request: Request, client: AccessibleClient, therapist: CurrentTherapist, session: SessionDep
+) -> Response:
+    form = validate(RecommendForm, await read_form(request))
+    if not form.ok or form.data is None:
+        return _overview(request, session, client, form, 422)
+    data = form.data
+    if catalog.find(session, client, data.strategy_key) is None:
+        form.add_error("strategy_key", "Choose a strategy from the list.")
+        return _overview(request, session, client, form, 422)
+    toolbox.recommend(
+        session=session,
+        therapist=therapist.user,
+        client=client,
+        strategy_key=data.strategy_key,
+        note=data.note or "",
+        on=data.on,
+    )
+    return RedirectResponse(f"/caseload/{client.id}/calm#recommended", status_code=303)
+
+
+@router.get("/caseload/{client_id}/calm/plans/{kind}", response_class=HTMLResponse)
+def client_plan(
+    request: Request,
+    kind: PlanKind,
+    client: AccessibleClient,
+    therapist: CurrentTherapist,
+    session: SessionDep,
+) -> HTMLResponse:
+    plan = plans.get_plan(session, client.id, kind)
+    return render(
+        request,
+        "coping/plan.html",
+        {
+            "kind": kind,
+            "title": f"{client.preferred_name}: {plans.TITLES[kind][3:]}",
+            "plan": plan,
+            "sections": plans.sections_of(
+                plan,
+                kind,
+                prefill=plans.safety_prefill(session, client) if kind == "safety" else None,
+            ),
+            "edit": request.query_params.get("edit") == "1" or plan is None,
+            "action": f"/caseload/{client.id}/calm/plans/{kind}",
+            "back": f"/caseload/{client.id}/calm",
+            "crisis": None,
+            "print": request.query_params.get("print") == "1",
+            "versions": plans.versions(session, plan) if plan else [],
+            "tz": therapist.user.time_zone,
+            "therapist_view": True,
+        },
+    )
+
+
+@router.post("/caseload/{client_id}/calm/plans/{kind}", response_class=HTMLResponse)
+async def save_client_plan(
+    request: Request,
+    kind: PlanKind,
+    client: AccessibleClient,
+    therapist: CurrentTherapist,
+    session: SessionDep,
+) -> Response:
+    sections, errors = await read_plan_form(request, kind)
+    if errors:
+        plan = plans.get_plan(session, client.id, kind)
+        return render(
+            request,
+            "coping/plan.html",
+            {
+                "kind": kind,
+                "title": f"{client.preferred_name}: {plans.TITLES[kind][3:]}",
+                "plan": plan,
+                "edit": True,
+                "errors": errors,
+                "sections": [(s, sections[s.key]) for s in plans.SECTIONS[kind]],
+                "action": f"/caseload/{client.id}/calm/plans/{kind}",
+                "back": f"/caseload/{client.id}/calm",
+                "crisis": None,
+                "print": False,
+                "versions": [],
+                "tz": therapist.user.time_zone,
+                "therapist_view": True,
+            },
+            status_code=422,
+        )
+    plans.save_plan(
+        session=session, actor=therapist.user, client=client, kind=kind, sections=sections
+    )
+    return RedirectResponse(f"/caseload/{client.id}/calm/plans/{kind}?saved=1", status_code=303)
+
+
+# ------------------------------------------------------------------ clinic admin: crisis lines
+def _lines_page(
+    request: Request,
+    session: SessionDep,
+    admin: ClinicManager,
+    form: object = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    return render(
+        request,
+        "coping/admin_lines.html",
+        {
+            "lines": plans.clinic_lines(session, admin.user.organisation_id),
+            "national": plans.crisis_lines(session, admin.user),
+            "form": form,
+        },
+        status_code=status_code,
+    )
+
+
+@router.get("/admin/calm/crisis-lines", response_class=HTMLResponse)
+def crisis_lines(request: Request, admin: ClinicManager, session: SessionDep) -> HTMLResponse:
+    return _lines_page(request, session, admin)
+
+
+@router.post("/admin/calm/crisis-lines", response_class=HTMLResponse)
+async def add_crisis_line(request: Request, admin: ClinicManager, session: SessionDep) -> Response:
+    form = validate(ClinicLineForm, await read_form(request))
+    if form.ok and form.data is not None and not (form.data.phone or form.data.sms):
+        form.add_error("phone", "Give a phone number or a text number.")
+    if not form.ok or form.data is None:
+        return _lines_page(request, session, admin, form, 422)
+    d = form.data
+    plans.add_clinic_line(
+        session=session,
+        admin=admin.user,
+        name=d.name,
+        description=d.description or "",
+        phone=d.phone,
+        sms=d.sms,
+    )
+    return RedirectResponse("/admin/calm/crisis-lines", status_code=303)
+
+
+@router.post("/admin/calm/crisis-lines/{line_id}/delete")
+def delete_crisis_line(line_id: uuid.UUID, admin: ClinicManager, session: SessionDep) -> Response:
+    plans.remove_clinic_line(session=session, admin=admin.user, line_id=line_id)
+    return RedirectResponse("/admin/calm/crisis-lines", status_code=303)

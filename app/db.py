@@ -1,0 +1,164 @@
+"""Engine, sessions and column types shared by every domain.
+
+SQLite gets WAL, foreign keys, a busy timeout and `BEGIN IMMEDIATE` for write transactions: a deferred
+transaction that reads and then writes fails at once with "database is locked" whatever the timeout.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from sqlalchemy import DateTime, Engine, event
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import Field, Session, create_engine
+
+from app.config import get_settings
+
+_engine: Engine | None = None
+
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes on both databases (SQLite would otherwise hand back naive ones)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, _dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def utc_field(*, nullable: bool = False, index: bool = False, default: Any = None) -> Any:
+    """A `*_at` column: stored in UTC, always aware in Python."""
+    kwargs: dict[str, Any] = {"sa_type": UTCDateTime, "nullable": nullable, "index": index}
+    if default is not None:
+        kwargs["default_factory"] = default
+    elif nullable:
+        kwargs["default"] = None
+    return Field(**kwargs)
+
+
+def new_id() -> uuid.UUID:
+    return uuid.uuid4()
+
+
+def make_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        # Connections to a file are cheap; enough for uvicorn's 40 worker threads plus the ticker.
+        engine = create_engine(
+            url,
+            connect_args={"check_same_thread": False, "timeout": 30},
+            pool_size=16,
+            max_overflow=48,
+        )
+        _configure_sqlite(engine)
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy, not pysqlite, decide when transactions begin (the documented recipe).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    # SQLite has one writer at a time. Left to itself, a waiting writer polls with growing sleeps
+    # (the busy handler), so 32 concurrent writers crawl and time out. Within a process, writers
+    # queue on this lock instead, held from BEGIN IMMEDIATE to COMMIT/ROLLBACK; the busy timeout
+    # still arbitrates between processes.
+    write_lock = threading.Lock()
+    holders: set[int] = set()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
+        if mode != "IMMEDIATE":
+            conn.exec_driver_sql("BEGIN")
+            return
+        if not write_lock.acquire(timeout=30):
+            raise TimeoutError("waited 30 s for the database's write lock")
+        holders.add(id(conn))
+        try:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            holders.discard(id(conn))
+            write_lock.release()
+            raise
+
+    @event.listens_for(engine, "commit")
+    @event.listens_for(engine, "rollback")
+    def _on_end(conn: Any) -> None:
+        if id(conn) in holders:
+            holders.discard(id(conn))
+            write_lock.release()
+
+
+def get_engine() -> Engine:
+    global _engine
+    if _engine is None:
+        settings = get_settings()
+        if settings.is_sqlite:
+            settings.data_dir.mkdir(parents=True, exist_ok=True)
+        _engine = make_engine(settings.database_url)
+    return _engine
+
+
+def set_engine(engine: Engine | None) -> None:
+    """Swap the engine (tests, the benchmark database)."""
+    global _engine
+    _engine = engine
+
+
+def open_session(*, write: bool = False, engine: Engine | None = None) -> Session:
+    """A session whose first statement starts the right kind of transaction: on SQLite, a write
+    session begins with BEGIN IMMEDIATE (lazily, at its first statement, not when it is opened)."""
+    bind = engine or get_engine()
+    if write and bind.dialect.name == "sqlite":
+        bind = bind.execution_options(sqlite_begin="IMMEDIATE")
+    return Session(bind, expire_on_commit=False)
+
+
+@contextmanager
+def write_session() -> Iterator[Session]:
+    """For jobs and the CLI: one write transaction, committed by the caller's service."""
+    session = open_session(write=True)
+    try:
+        yield session
+    finally:
+        session.close()
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """Per-request session. Services commit before they return: never commit after `yield` here,
+    because that can run after the response has gone and lose a write the phone was told was saved."""
+    session = open_session(write=request.method in UNSAFE_METHODS)
+    try:
+        yield session
+    finally:
+        session.close()
+
+
+SessionDep = Annotated[Session, Depends(get_session)]

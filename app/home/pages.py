@@ -1,0 +1,62 @@
+"""The client's Today and More pages, and the therapist's Library."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from app import clock
+from app.accounts import service as accounts
+from app.accounts.dependencies import CurrentClient, CurrentTherapist
+from app.db import SessionDep
+from app.home.sections import library_links, today_sections
+from app.templates import render
+
+router = APIRouter()
+
+
+def greeting(hour: int) -> str:
+    if hour < 5:
+        return "Hello"
+    if hour < 12:
+        return "Good morning"
+    if hour < 18:
+        return "Good afternoon"
+    return "Good evening"
+
+
+@router.get("/today", response_class=HTMLResponse)
+def today(request: Request, session: SessionDep, client: CurrentClient) -> Response:
+    tz = client.user.time_zone
+    local = clock.local_now(tz)
+    sections = today_sections(
+        session=session, client=client.user, day=local.date(), now=clock.now()
+    )
+    return render(
+        request,
+        "home/today.html",
+        {
+            "sections": sections,
+            "local": local,
+            "greeting": greeting(local.hour),
+            "welcome": request.query_params.get("welcome") == "1",
+        },
+    )
+
+
+@router.get("/more", response_class=HTMLResponse)
+def more(request: Request, session: SessionDep, client: CurrentClient) -> Response:
+    therapists = accounts.my_therapists(session, client.id)
+    return render(
+        request,
+        "home/more.html",
+        {
+            "therapists": therapists,
+            "linked": request.query_params.get("linked"),
+        },
+    )
+
+
+@router.get("/library", response_class=HTMLResponse)
+def library(request: Request, _therapist: CurrentTherapist) -> Response:
+    return render(request, "home/library.html", {"links": library_links()})

@@ -1,0 +1,62 @@
+"""Pages composed from every domain: the client's Today and the therapist's client overview.
+
+A domain contributes by providing `today.py` (`today_section`) or `overview.py` (`client_overview`);
+each returns a `Section` rendered by including its template with its context.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlmodel import Session
+
+from app.accounts.models import User
+from app.domains import plugins
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    title: str
+    template: str
+    context: dict[str, Any] = field(default_factory=dict)
+    order: int = 50
+
+
+TodaySection = Section
+OverviewSection = Section
+
+
+def today_sections(*, session: Session, client: User, day: date, now: datetime) -> list[Section]:
+    sections = []
+    for _domain, module in plugins("today"):
+        section = module.today_section(session=session, client=client, day=day, now=now)
+        if section is not None:
+            sections.append(section)
+    return sorted(sections, key=lambda s: s.order)
+
+
+def client_overview_sections(*, session: Session, client: User, now: datetime) -> list[Section]:
+    sections = []
+    for _domain, module in plugins("overview"):
+        section = module.client_overview(session=session, client=client, now=now)
+        if section is not None:
+            sections.append(section)
+    return sorted(sections, key=lambda s: s.order)
+
+
+@dataclass(frozen=True)
+class LibraryLink:
+    """A therapist's library entry (templates, ladders, strategies…), from a domain's `library.py`."""
+
+    title: str
+    description: str
+    href: str
+    order: int = 50
+
+
+def library_links() -> list[LibraryLink]:
+    links = [m.LINK for _d, m in plugins("library") if hasattr(m, "LINK")]
+    return sorted(links, key=lambda link: link.order)

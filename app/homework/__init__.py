@@ -1,0 +1,1 @@
+"""Homework: assignments between sessions, completions with reflections, feedback threads."""

@@ -1,0 +1,273 @@
+"""Homework pages: the client's list and item (accept, ask to change, complete, talk), and the
+therapist's assign / review / reply / revise pages under /caseload/{client_id}/homework."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+from starlette.datastructures import UploadFile
+
+from app import clock
+from app.accounts.dependencies import (
+    AccessibleClient,
+    CurrentClient,
+    CurrentPrincipal,
+    CurrentTherapist,
+)
+from app.accounts.models import Role
+from app.accounts.web import see_other
+from app.db import SessionDep
+from app.errors import AppError, NotFound, PayloadTooLarge
+from app.forms import FormResult, read_form, validate
+from app.homework import kinds, queries, service
+from app.homework.attachments import MAX_BYTES, AttachmentError, CheckedAttachment, check
+from app.homework.dependencies import ClientAssignment, ClientsAssignment, OwnedAssignment
+from app.homework.models import HomeworkAssignment
+from app.homework.schemas import AssignmentCreate, ClientAction, CompletionCreate, MessageCreate
+from app.homework.states import LABELS, State, allowed_actions
+from app.templates import render
+
+router = APIRouter()
+WEEKDAYS = [(0, "Mon"), (1, "Tue"), (2, "Wed"), (3, "Thu"), (4, "Fri"), (5, "Sat"), (6, "Sun")]
+
+
+def _common() -> dict[str, Any]:
+    return {
+        "kinds": kinds.KINDS,
+        "labels": LABELS,
+        "weekdays": WEEKDAYS,
+        "kind_label": kinds.label,
+        "kind_options": [(k.key, k.label) for k in kinds.KINDS],
+    }
+
+
+# ---- client -------------------------------------------------------------------------------------
+@router.get("/homework", response_class=HTMLResponse)
+def homework_list(request: Request, session: SessionDep, client: CurrentClient) -> Response:
+    rows = queries.for_client(session, client.id)
+    open_ = [a for a in rows if a.state in queries.ACTIVE]
+    closed = [a for a in rows if a.state not in queries.ACTIVE]
+    return render(request, "homework/list.html", {"open": open_, "closed": closed,
+                  "schedule": service.schedule_text, **_common()})  # fmt: skip
+
+
+def _client_item(
+    request: Request, session: SessionDep, a: HomeworkAssignment, **extra: Any
+) -> Response:
+    status = extra.pop("status_code", 200)
+    return render(request, "homework/item.html", {
+        "a": a, "schedule": service.schedule_text(a), "kind": kinds.BY_KEY.get(a.kind),
+        "attachment": queries.attachment(session, a.id),
+        "completions": queries.completions(session, [a.id]),
+        "messages": queries.messages(session, a.id),
+        "allowed": [x.value for x in allowed_actions(State(a.state), "client")],
+        "form": extra.pop("form", None), "action_form": extra.pop("action_form", None),
+        "message_form": extra.pop("message_form", None), **_common(), **extra,
+    }, status_code=status)  # fmt: skip
+
+
+@router.get("/homework/{assignment_id}", response_class=HTMLResponse)
+def homework_item(
+    request: Request, session: SessionDep, assignment: OwnedAssignment, principal: CurrentPrincipal
+) -> Response:
+    if principal.role != Role.client:
+        return see_other(f"/caseload/{assignment.client_id}/homework/{assignment.id}")
+    return _client_item(request, session, assignment, saved=request.query_params.get("saved"))
+
+
+@router.post("/homework/{assignment_id}/action", response_class=HTMLResponse)
+async def homework_action(
+    request: Request, session: SessionDep, assignment: ClientAssignment, principal: CurrentPrincipal
+) -> Response:
+    form = validate(ClientAction, await read_form(request))
+    if form.ok and form.data is not None:
+        try:
+            service.client_action(session, client=principal, assignment=assignment, data=form.data)
+            return see_other(f"/homework/{assignment.id}?saved={form.data.action}")
+        except AppError as exc:
+            form.add_error("reason", exc.detail)
+    return _client_item(request, session, assignment, action_form=form, status_code=422)
+
+
+@router.post("/homework/{assignment_id}/complete", response_class=HTMLResponse)
+async def homework_complete(
+    request: Request, session: SessionDep, assignment: ClientAssignment, principal: CurrentPrincipal
+) -> Response:
+    raw = {k: v for k, v in (await read_form(request)).items() if v != ""}
+    answers = raw.pop("answers", [])
+    raw["answers"] = [answers] if isinstance(answers, str) else answers
+    raw["finished"] = raw.get("finished") == "yes"
+    form = validate(CompletionCreate, raw)
+    if form.ok and form.data is not None:
+        try:
+            service.complete(session, client=principal, assignment=assignment, data=form.data)
+            return see_other(f"/homework/{assignment.id}?saved=complete")
+        except AppError as exc:
+            form.add_error("reflection", exc.detail)
+    return _client_item(request, session, assignment, form=form, status_code=422)
+
+
+@router.post("/homework/{assignment_id}/messages", response_class=HTMLResponse)
+async def homework_message(
+    request: Request, session: SessionDep, assignment: OwnedAssignment, principal: CurrentPrincipal
+) -> Response:
+    form = validate(MessageCreate, await read_form(request))
+    therapist = principal.role != Role.client
+    back = (f"/caseload/{assignment.client_id}/homework/{assignment.id}" if therapist
+            else f"/homework/{assignment.id}")  # fmt: skip
+    if form.ok and form.data is not None:
+        service.post_message(
+            session, principal=principal, assignment=assignment, body=form.data.body
+        )
+        return see_other(back + "?saved=message#thread")
+    if therapist:
+        return _therapist_item(request, session, assignment, message_form=form, status_code=422)
+    return _client_item(request, session, assignment, message_form=form, status_code=422)
+
+
+@router.get("/homework/{assignment_id}/attachment")
+def homework_attachment(assignment: OwnedAssignment, session: SessionDep) -> Response:
+    file = queries.attachment(session, assignment.id)
+    if file is None:
+        raise NotFound()
+    disposition = "inline" if file.media_type.startswith("image/") else "attachment"
+    return Response(file.data, media_type=file.media_type, headers={
+        "Content-Disposition": f'{disposition}; filename="{file.filename}"',
+        "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff",
+        "Content-Security-Policy": "default-src 'none'; sandbox",
+    })  # fmt: skip
+
+
+# ---- therapist ----------------------------------------------------------------------------------
+async def _assignment_form(
+    request: Request,
+) -> tuple[FormResult[AssignmentCreate], CheckedAttachment | None, str]:
+    data = await request.form()
+    values: dict[str, Any] = {}
+    for key in ("kind", "title", "instructions", "target", "level", "frequency", "due_on",
+                "reminder_time"):  # fmt: skip
+        v = data.get(key)
+        if isinstance(v, str) and v.strip():
+            values[key] = v
+    questions = str(data.get("questions") or "")
+    values["questions"] = [q.strip() for q in questions.splitlines() if q.strip()]
+    values["weekdays"] = [w for w in data.getlist("weekdays") if isinstance(w, str)]
+    form = validate(AssignmentCreate, values)
+    form.values["questions"] = questions
+    form.values["weekdays"] = values["weekdays"]
+    upload = data.get("attachment")
+    checked, name = None, ""
+    if isinstance(upload, UploadFile) and upload.filename:
+        raw = await upload.read(MAX_BYTES + 1)
+        await upload.close()
+        try:
+            checked, name = check(raw), upload.filename
+        except AttachmentError as exc:
+            form.add_error("attachment", str(exc))
+    return form, checked, name
+
+
+@router.get("/caseload/{client_id}/homework", response_class=HTMLResponse)
+def therapist_list(
+    request: Request, session: SessionDep, client: AccessibleClient, _t: CurrentTherapist
+) -> Response:
+    return _therapist_list(request, session, client, None)
+
+
+def _therapist_list(
+    request: Request, session: SessionDep, client: Any, form: Any, status: int = 200
+) -> Response:
+    rows = queries.for_client(session, client.id)
+    done = queries.completions(session, [a.id for a in rows])
+    counts: dict[Any, int] = {}
+    for c in done:
+        counts[c.assignment_id] = counts.get(c.assignment_id, 0) + 1
+    today = clock.local_today(client.time_zone)
+    if form is None:
+        form = FormResult(values={"frequency": "once", "kind": "task", "due_on": ""})
+    return render(request, "homework/therapist_list.html", {
+        "client": client, "rows": rows, "counts": counts, "form": form, "today": today,
+        "schedule": service.schedule_text, "max_mb": MAX_BYTES // (1024 * 1024), **_common(),
+    }, status_code=status)  # fmt: skip
+
+
+@router.post("/caseload/{client_id}/homework", response_class=HTMLResponse)
+async def therapist_assign(
+    request: Request, session: SessionDep, client: AccessibleClient, therapist: CurrentTherapist
+) -> Response:
+    form, checked, name = await _assignment_form(request)
+    if form.ok and form.data is not None:
+        try:
+            a = service.assign(session, therapist=therapist, client=client, data=form.data,
+                               attachment=checked, attachment_name=name)  # fmt: skip
+            return see_other(f"/caseload/{client.id}/homework/{a.id}?saved=assigned")
+        except (AppError, PayloadTooLarge) as exc:
+            form.add_error("due_on", exc.detail)
+    return _therapist_list(request, session, client, form, 422)
+
+
+def _therapist_item(
+    request: Request, session: SessionDep, a: HomeworkAssignment, **extra: Any
+) -> Response:
+    from app.accounts.models import User
+
+    status = extra.pop("status_code", 200)
+    client = session.get(User, a.client_id)
+    form = extra.pop("form", None) or FormResult(values={
+        "kind": a.kind, "title": a.title, "instructions": a.instructions,
+        "target": a.details.get("target", ""), "level": a.details.get("level", ""),
+        "questions": "\n".join(str(q) for q in _questions(a)),
+        "frequency": a.frequency, "due_on": a.due_on.isoformat(),
+        "weekdays": [d for d in a.weekdays.split(",") if d],
+        "reminder_time": a.details.get("reminder_time", ""),
+    })  # fmt: skip
+    return render(request, "homework/therapist_item.html", {
+        "client": client, "a": a, "schedule": service.schedule_text(a),
+        "attachment": queries.attachment(session, a.id),
+        "completions": queries.completions(session, [a.id]),
+        "messages": queries.messages(session, a.id), "form": form,
+        "message_form": extra.pop("message_form", None), "open": a.state in queries.ACTIVE or a.state == "declined",
+        "saved": request.query_params.get("saved"), "max_mb": MAX_BYTES // (1024 * 1024), **_common(),
+    }, status_code=status)  # fmt: skip
+
+
+def _questions(a: HomeworkAssignment) -> list[object]:
+    questions = a.details.get("questions")
+    return list(questions) if isinstance(questions, list) else []
+
+
+@router.get("/caseload/{client_id}/homework/{assignment_id}", response_class=HTMLResponse)
+def therapist_item(
+    request: Request, session: SessionDep, assignment: ClientsAssignment, _t: CurrentTherapist
+) -> Response:
+    return _therapist_item(request, session, assignment)
+
+
+@router.post("/caseload/{client_id}/homework/{assignment_id}/revise", response_class=HTMLResponse)
+async def therapist_revise(
+    request: Request,
+    session: SessionDep,
+    assignment: ClientsAssignment,
+    therapist: CurrentTherapist,
+) -> Response:
+    form, checked, name = await _assignment_form(request)
+    if form.ok and form.data is not None:
+        try:
+            service.revise(session, therapist=therapist, assignment=assignment, data=form.data,
+                           attachment=checked, attachment_name=name)  # fmt: skip
+            return see_other(
+                f"/caseload/{assignment.client_id}/homework/{assignment.id}?saved=revised"
+            )
+        except AppError as exc:
+            form.add_error("due_on", exc.detail)
+    return _therapist_item(request, session, assignment, form=form, status_code=422)
+
+
+@router.post("/caseload/{client_id}/homework/{assignment_id}/cancel", response_class=HTMLResponse)
+def therapist_cancel(
+    session: SessionDep, assignment: ClientsAssignment, therapist: CurrentTherapist
+) -> Response:
+    service.cancel(session, therapist=therapist, assignment=assignment)
+    return see_other(f"/caseload/{assignment.client_id}/homework/{assignment.id}?saved=cancelled")

@@ -1,0 +1,130 @@
+"""Reading homework: lists for the client and therapist, one item with its thread, notices."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import date
+
+from sqlmodel import Session, col, func, select
+
+from app.homework import service
+from app.homework.models import (
+    HomeworkAssignment,
+    HomeworkAttachment,
+    HomeworkCompletion,
+    HomeworkMessage,
+    HomeworkNotice,
+)
+from app.homework.schedule import is_due_on
+from app.homework.schemas import AssignmentPublic
+from app.homework.states import FHIR_STATUS, LABELS, Role, State, allowed_actions
+
+ACTIVE = [s.value for s in service.OPEN_STATES]
+
+
+def for_client(
+    session: Session, client_id: uuid.UUID, *, include_closed: bool = True
+) -> Sequence[HomeworkAssignment]:
+    stmt = select(HomeworkAssignment).where(HomeworkAssignment.client_id == client_id)
+    if not include_closed:
+        stmt = stmt.where(col(HomeworkAssignment.state).in_(ACTIVE))
+    return session.exec(
+        stmt.order_by(col(HomeworkAssignment.due_on), col(HomeworkAssignment.created_at))
+    ).all()
+
+
+def attachment_ids(session: Session, ids: Sequence[uuid.UUID]) -> set[uuid.UUID]:
+    if not ids:
+        return set()
+    rows = session.exec(
+        select(HomeworkAttachment.assignment_id).where(
+            col(HomeworkAttachment.assignment_id).in_(ids)
+        )
+    ).all()
+    return set(rows)
+
+
+def attachment(session: Session, assignment_id: uuid.UUID) -> HomeworkAttachment | None:
+    return session.exec(
+        select(HomeworkAttachment).where(HomeworkAttachment.assignment_id == assignment_id)
+    ).first()
+
+
+def public(a: HomeworkAssignment, *, role: Role, has_attachment: bool) -> AssignmentPublic:
+    state = State(a.state)
+    return AssignmentPublic(
+        id=a.id, client_id=a.client_id, kind=a.kind, kind_label=service.kind_label(a.kind),
+        title=a.title, instructions=a.instructions, details=dict(a.details),
+        frequency=a.frequency, weekdays=[int(d) for d in a.weekdays.split(",") if d],
+        start_on=a.start_on, due_on=a.due_on, schedule_text=service.schedule_text(a),
+        state=a.state, state_label=LABELS[state], fhir_status=FHIR_STATUS[state],
+        client_reason=a.client_reason, revision=a.revision, predicted_mood=a.predicted_mood,
+        has_attachment=has_attachment, allowed_actions=[x.value for x in allowed_actions(state, role)],
+        created_at=a.created_at, updated_at=a.updated_at, completed_at=a.completed_at,
+    )  # fmt: skip
+
+
+def completions(
+    session: Session, assignment_ids: Sequence[uuid.UUID]
+) -> Sequence[HomeworkCompletion]:
+    if not assignment_ids:
+        return []
+    return session.exec(
+        select(HomeworkCompletion)
+        .where(col(HomeworkCompletion.assignment_id).in_(assignment_ids))
+        .order_by(col(HomeworkCompletion.created_at))
+    ).all()
+
+
+def messages(session: Session, assignment_id: uuid.UUID) -> Sequence[HomeworkMessage]:
+    return session.exec(
+        select(HomeworkMessage)
+        .where(HomeworkMessage.assignment_id == assignment_id)
+        .order_by(col(HomeworkMessage.created_at))
+    ).all()
+
+
+def due_today(session: Session, client_id: uuid.UUID, day: date) -> list[HomeworkAssignment]:
+    """Open homework the client should see on Today: new ones, and what is due or practised today."""
+    rows = for_client(session, client_id, include_closed=False)
+    done_today = set(
+        session.exec(
+            select(HomeworkCompletion.assignment_id).where(
+                HomeworkCompletion.client_id == client_id, HomeworkCompletion.done_on == day
+            )
+        ).all()
+    )
+    out = []
+    for a in rows:
+        if a.id in done_today:
+            continue
+        rec = service.recurrence(a)
+        if (
+            a.state in (State.REQUESTED, State.CHANGE_REQUESTED)
+            or is_due_on(rec, day)
+            or (a.frequency == "once" and a.due_on <= day)
+        ):
+            out.append(a)
+    return out
+
+
+def notices(
+    session: Session, therapist_id: uuid.UUID, *, unread_only: bool = True, limit: int = 30
+) -> Sequence[HomeworkNotice]:
+    stmt = select(HomeworkNotice).where(HomeworkNotice.therapist_id == therapist_id)
+    if unread_only:
+        stmt = stmt.where(col(HomeworkNotice.read_at).is_(None))
+    return session.exec(stmt.order_by(col(HomeworkNotice.created_at).desc()).limit(limit)).all()
+
+
+def unread_count(session: Session, therapist_id: uuid.UUID) -> int:
+    return int(
+        session.exec(
+            select(func.count())
+            .select_from(HomeworkNotice)
+            .where(
+                HomeworkNotice.therapist_id == therapist_id, col(HomeworkNotice.read_at).is_(None)
+            )
+        ).one()
+    )

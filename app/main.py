@@ -1,0 +1,79 @@
+"""create_app(): routers, error handlers, static files, lifespan."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import swagger_ui_bundle
+from fastapi import Depends, FastAPI
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
+
+from app import errors, health, logging_setup, scheduler
+from app.accounts.dependencies import csrf_guard
+from app.config import get_settings
+from app.domains import plugins
+from app.middleware import RequestContextMiddleware
+from app.templates import STATIC_DIR
+
+API_ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"description": text, "content": {"application/problem+json": {}}}
+    for code, text in {
+        401: "Not logged in",
+        403: "Not allowed, or the form's CSRF token is missing",
+        404: "Not found (also: another person's data)",
+        422: "Invalid input; names fields, never values",
+        429: "Too many attempts",
+    }.items()
+}
+
+
+@asynccontextmanager
+async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    settings = get_settings()
+    ticker = scheduler.start() if settings.scheduler_enabled else None
+    try:
+        yield
+    finally:
+        if ticker is not None:
+            ticker.shutdown(wait=False)
+
+
+def create_app() -> FastAPI:
+    settings = get_settings()
+    logging_setup.configure(settings.log_level)
+    app = FastAPI(
+        title="Groundwork",
+        version="1",
+        summary="Routines, graded self-care, calm and sensory tools for mental-health OT.",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        dependencies=[Depends(csrf_guard)],
+    )
+    errors.install(app)
+    app.add_middleware(RequestContextMiddleware)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.mount(
+        "/docs-assets", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="docs-assets"
+    )
+    app.include_router(health.router)
+    for _domain, module in plugins("api"):
+        app.include_router(module.router, prefix="/api/v1", responses=API_ERRORS)
+    for _domain, module in plugins("pages"):
+        app.include_router(module.router, include_in_schema=False)
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url="/openapi.json",
+            title="Groundwork API",
+            swagger_js_url="/docs-assets/swagger-ui-bundle.js",
+            swagger_css_url="/docs-assets/swagger-ui.css",
+            swagger_favicon_url="/static/icons/icon-192.png",
+        )
+
+    return app

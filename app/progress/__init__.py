@@ -1,0 +1,1 @@
+"""Progress: the therapist's caseload dashboard, goals (GAS), measures, reports and exports."""

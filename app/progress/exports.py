@@ -1,0 +1,113 @@
+"""Turning a client's Record into the report, the CSV and the FHIR Bundle."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from app.accounts.models import Organisation, User
+from app.homework.states import State
+from app.progress import csv_export, fhir, measure_service, measures
+from app.progress.record import Record, homework_summary
+from app.progress.report_pdf import GoalRow, HomeworkRow, MeasureRow, NoteRow, ReportData
+
+
+def _names(session: Session, ids: set[uuid.UUID]) -> dict[uuid.UUID, str]:
+    if not ids:
+        return {}
+    return dict(
+        session.exec(select(User.id, User.preferred_name).where(col(User.id).in_(ids))).all()
+    )
+
+
+def report_data(session: Session, r: Record, *, prepared_by: User, now: datetime) -> ReportData:
+    authors = _names(session, {n.author_id for n in r.notes})
+    clinic = (
+        session.get(Organisation, prepared_by.organisation_id)
+        if prepared_by.organisation_id
+        else None
+    )
+    return ReportData(
+        client_name=r.client.preferred_name, start=r.start, end=r.end, generated_at=now,
+        prepared_by=prepared_by.preferred_name, clinic_name=clinic.name if clinic else "",
+        charts=r.charts,
+        goals=[GoalRow(g.title, g.weight, [(x.rated_on, x.level) for x in r.ratings if x.goal_id == g.id],
+                       g.levels()) for g in r.goals if g.archived_at is None or any(x.goal_id == g.id for x in r.ratings)],
+        t_scores=[(p.on, p.t_score) for p in r.t_points],
+        homework=[HomeworkRow(h["assignment"].title, str(h["kind_label"]), str(h["state_label"]),  # type: ignore[attr-defined]
+                              int(h["times_done"]), h["mean_difficulty"], h["mean_helpfulness"],  # type: ignore[call-overload,arg-type]
+                              h["reflections"], h["stuck"])  # type: ignore[arg-type]
+                  for h in homework_summary(r)],
+        measures=[MeasureRow(x.answered_at.date(), measures.get(x.code).name, x.total,
+                             measures.get(x.code).max_total, measure_service.band_label(x), x.urgent)
+                  for x in r.responses],
+        notes=[NoteRow(n.note.session_on, authors.get(n.author_id, "A therapist"), n.body, n.version)
+               for n in sorted(r.notes, key=lambda n: n.note.session_on)],
+    )  # fmt: skip
+
+
+def csv_rows(r: Record) -> list[csv_export.CsvRow]:
+    Row = csv_export.CsvRow
+    titles = {g.id: g.title for g in r.goals}
+    out: list[csv_export.CsvRow] = []
+    out += [Row("goal", g.created_at, g.title, g.weight, "archived" if g.archived_at else "active")
+            for g in r.goals]  # fmt: skip
+    out += [Row("goal_rating", x.rated_on, titles.get(x.goal_id, ""), x.level, x.note or None)
+            for x in r.ratings]  # fmt: skip
+    out += [Row("gas_t_score", p.on, f"{p.goals_rated} goals", p.t_score) for p in r.t_points]
+    hw_titles = {a.id: a.title for a in r.homework}
+    out += [Row("homework", a.created_at, a.title, a.state, a.kind) for a in r.homework]
+    for c in r.completions:
+        title = hw_titles.get(c.assignment_id, "")
+        out.append(Row("homework_done", c.done_on, title, "final" if c.final else "practice"))
+        for key, label in (("difficulty", "difficulty 1-5"), ("helpfulness", "helpfulness 1-5")):
+            if getattr(c, key) is not None:
+                out.append(Row("homework_rating", c.done_on, title, getattr(c, key), label))
+        for key in ("predicted_mood", "mood_after", "pleasure", "mastery"):
+            if key in c.answers:
+                out.append(Row("activation", c.done_on, title, c.answers[key], key))  # type: ignore[arg-type]
+        if c.reflection:
+            out.append(Row("reflection", c.done_on, title, None, c.reflection))
+        if c.stuck:
+            out.append(Row("stuck", c.done_on, title, None, c.stuck))
+    for routine in r.routines:
+        out += [
+            Row("routine_day", day, routine.title, done, f"{done} of {planned} steps")
+            for day, (planned, done) in sorted(routine.cells.items())
+        ]
+    out += [Row("measure", x.answered_at, measures.get(x.code).name, x.total,
+                measure_service.band_label(x) + ("; item 9 above 0" if x.urgent else ""))
+            for x in r.responses]  # fmt: skip
+    out += [Row("session_note", n.note.session_on, f"version {n.version}", None, n.body)
+            for n in r.notes]  # fmt: skip
+    return out
+
+
+def fhir_bundle(r: Record, *, now: datetime, therapist_name: str) -> dict[str, object]:
+    observations = []
+    for c in r.completions:
+        for key, kind in (("mood_after", "mood"), ("mastery", "confidence")):
+            value = c.answers.get(key)
+            if isinstance(value, int):
+                observations.append(fhir.ObservationData(
+                    uuid.uuid5(c.id, key), kind, value, c.created_at,  # type: ignore[arg-type]
+                    note="After a planned activity" if kind == "mood" else "Mastery after a planned activity",
+                ))  # fmt: skip
+    data = fhir.ExportData(
+        patient=fhir.PatientData(r.client.id, r.client.preferred_name),
+        generated_at=now,
+        activities=[fhir.ActivityData(x.id, "routine", x.title, "in-progress", x.schedule)
+                    for x in r.routines],
+        goals=[fhir.GoalData(g.id, g.title, g.created_at.date(),
+                             [x.level for x in r.ratings if x.goal_id == g.id],
+                             archived=g.archived_at is not None, level_descriptions=g.levels())
+               for g in r.goals],
+        tasks=[fhir.TaskData(a.id, a.title, State(a.state), a.created_at, a.updated_at,
+                             a.instructions or None, a.due_on, a.client_reason or None, therapist_name)
+               for a in r.homework],
+        observations=observations,
+        responses=[fhir.ResponseData(x.id, x.code, x.answers, x.answered_at) for x in r.responses],
+    )  # fmt: skip
+    return fhir.build_bundle(data)

@@ -1,0 +1,259 @@
+"""Caseload flags and dashboard rows, computed from every domain's merged signals.
+
+Each domain's signals.py reports plain numbers (last activity, adherence this and last week, distress)
+and its own flags (homework overdue, reminders failing, PHQ-9 item 9). This module merges them per
+client, derives the cross-domain flags (no activity, falling adherence, rising distress, high
+distress), and gives every flag a reason a therapist can act on. Pure: no database, no clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal, Protocol
+from uuid import UUID
+
+Severity = Literal["info", "attention", "urgent"]
+SEVERITY_RANK: dict[str, int] = {"urgent": 3, "attention": 2, "info": 1}
+
+NO_ACTIVITY_DAYS = 3
+# Adherence must fall by 20 points, over enough planned items in both weeks to mean something.
+ADHERENCE_DROP = 0.20
+MIN_PLANNED = 3
+HIGH_DISTRESS = 8
+DISTRESS_RISE_POINTS = 1.0
+
+FLAG_LABELS: dict[str, str] = {
+    "phq9_item9": "PHQ-9 item 9",
+    "no_activity": "No activity",
+    "falling_adherence": "Falling adherence",
+    "rising_distress": "Rising distress",
+    "high_distress": "Distress 8+",
+    "homework_overdue": "Homework overdue",
+    "reminders_failing": "Reminders failing",
+}
+
+
+class FlagLike(Protocol):
+    @property
+    def code(self) -> str: ...
+    @property
+    def reason(self) -> str: ...
+    @property
+    def severity(self) -> str: ...
+
+
+class AdherenceLike(Protocol):
+    @property
+    def planned(self) -> float: ...
+    @property
+    def done(self) -> float: ...
+    @property
+    def planned_prev(self) -> float: ...
+    @property
+    def done_prev(self) -> float: ...
+
+
+class DistressLike(Protocol):
+    @property
+    def episodes(self) -> int: ...
+    @property
+    def episodes_prev(self) -> int: ...
+    @property
+    def mean_before(self) -> float | None: ...
+    @property
+    def mean_before_prev(self) -> float | None: ...
+    @property
+    def max_before(self) -> int | None: ...
+
+
+class SignalsLike(Protocol):
+    @property
+    def last_activity_at(self) -> datetime | None: ...
+    @property
+    def adherence(self) -> Mapping[str, AdherenceLike]: ...
+    @property
+    def distress(self) -> DistressLike | None: ...
+    @property
+    def flags(self) -> Sequence[FlagLike]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class CaseFlag:
+    code: str
+    reason: str
+    severity: Severity
+
+    @property
+    def label(self) -> str:
+        return FLAG_LABELS.get(self.code, self.code.replace("_", " ").capitalize())
+
+
+@dataclass(slots=True)
+class Merged:
+    last_activity_at: datetime | None = None
+    adherence: dict[str, AdherenceLike] = field(default_factory=dict)
+    distress: DistressLike | None = None
+    flags: list[FlagLike] = field(default_factory=list)
+
+
+def merge(parts: Iterable[Mapping[UUID, SignalsLike]]) -> dict[UUID, Merged]:
+    """Fold each domain's signals into one record per client (latest activity wins)."""
+    merged: dict[UUID, Merged] = {}
+    for part in parts:
+        for client_id, signals in part.items():
+            m = merged.setdefault(client_id, Merged())
+            if signals.last_activity_at and (
+                m.last_activity_at is None or signals.last_activity_at > m.last_activity_at
+            ):
+                m.last_activity_at = signals.last_activity_at
+            m.adherence.update(signals.adherence)
+            if signals.distress is not None and m.distress is None:
+                m.distress = signals.distress
+            m.flags.extend(signals.flags)
+    return merged
+
+
+def _rate(done: float, planned: float) -> float | None:
+    return min(done, planned) / planned if planned else None
+
+
+def adherence_totals(m: Merged) -> tuple[float, float, float, float]:
+    """(done, planned, done_prev, planned_prev) summed over routines, habits and homework."""
+    a = m.adherence.values()
+    return (sum(x.done for x in a), sum(x.planned for x in a),
+            sum(x.done_prev for x in a), sum(x.planned_prev for x in a))  # fmt: skip
+
+
+def derive_flags(m: Merged, *, now: datetime) -> list[CaseFlag]:
+    """Every flag for one client, most severe first, each with its reason."""
+    flags: list[CaseFlag] = []
+    if m.last_activity_at is None:
+        flags.append(CaseFlag("no_activity", "No activity recorded yet", "attention"))
+    else:
+        idle_days = (now - m.last_activity_at).days
+        if idle_days >= NO_ACTIVITY_DAYS:
+            flags.append(CaseFlag("no_activity", f"No activity for {idle_days} days", "attention"))
+    done, planned, done_prev, planned_prev = adherence_totals(m)
+    rate, rate_prev = _rate(done, planned), _rate(done_prev, planned_prev)
+    if (rate is not None and rate_prev is not None and planned >= MIN_PLANNED
+            and planned_prev >= MIN_PLANNED and rate_prev - rate >= ADHERENCE_DROP):  # fmt: skip
+        flags.append(CaseFlag(
+            "falling_adherence",
+            f"Adherence {rate:.0%} this week, down from {rate_prev:.0%} last week",
+            "attention",
+        ))  # fmt: skip
+    d = m.distress
+    if d is not None:
+        rise = (
+            d.mean_before is not None
+            and d.mean_before_prev is not None
+            and d.mean_before - d.mean_before_prev >= DISTRESS_RISE_POINTS
+        )
+        if d.episodes > d.episodes_prev and d.episodes >= 2:
+            flags.append(CaseFlag(
+                "rising_distress",
+                f"{d.episodes} distress episodes this week, {d.episodes_prev} last week",
+                "attention",
+            ))  # fmt: skip
+        elif rise and d.mean_before is not None and d.mean_before_prev is not None:
+            flags.append(CaseFlag(
+                "rising_distress",
+                f"Average distress before a strategy {d.mean_before:.1f}, "
+                f"up from {d.mean_before_prev:.1f}",
+                "attention",
+            ))  # fmt: skip
+        if d.max_before is not None and d.max_before >= HIGH_DISTRESS:
+            flags.append(CaseFlag(
+                "high_distress", f"Distress reached {d.max_before} of 10 this week", "attention"
+            ))  # fmt: skip
+    seen = {f.code for f in flags}
+    for f in m.flags:
+        if f.code not in seen and f.severity in SEVERITY_RANK:
+            seen.add(f.code)
+            flags.append(CaseFlag(f.code, f.reason, f.severity))  # type: ignore[arg-type]
+    flags.sort(key=lambda f: -SEVERITY_RANK[f.severity])
+    return flags
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    client_id: UUID
+    name: str
+    last_activity_at: datetime | None
+    adherence: float | None
+    adherence_prev: float | None
+    by_label: dict[str, tuple[float, float]]
+    episodes: int | None
+    episodes_prev: int | None
+    distress_trend: Literal["up", "down", "same"] | None
+    flags: list[CaseFlag]
+
+    @property
+    def top_severity(self) -> int:
+        return max((SEVERITY_RANK[f.severity] for f in self.flags), default=0)
+
+
+def build_rows(
+    clients: Sequence[tuple[UUID, str]], merged: Mapping[UUID, Merged], *, now: datetime
+) -> list[Row]:
+    rows = []
+    for client_id, name in clients:
+        m = merged.get(client_id, Merged())
+        done, planned, done_prev, planned_prev = adherence_totals(m)
+        d = m.distress
+        trend: Literal["up", "down", "same"] | None = None
+        if d is not None:
+            trend = ("up" if d.episodes > d.episodes_prev
+                     else "down" if d.episodes < d.episodes_prev else "same")  # fmt: skip
+        rows.append(Row(
+            client_id=client_id, name=name, last_activity_at=m.last_activity_at,
+            adherence=_rate(done, planned), adherence_prev=_rate(done_prev, planned_prev),
+            by_label={k: (v.done, v.planned) for k, v in sorted(m.adherence.items())},
+            episodes=d.episodes if d else None, episodes_prev=d.episodes_prev if d else None,
+            distress_trend=trend, flags=derive_flags(m, now=now),
+        ))  # fmt: skip
+    return rows
+
+
+SortKey = Literal["flags", "name", "last_activity", "adherence", "distress"]
+SORT_KEYS: tuple[str, ...] = ("flags", "name", "last_activity", "adherence", "distress")
+
+
+def sort_rows(rows: Sequence[Row], key: str = "flags", *, descending: bool = False) -> list[Row]:
+    """Stable sort; missing values always sink to the end. 'flags' puts the most urgent first."""
+
+    def value(r: Row) -> tuple[int, float | str]:
+        match key:
+            case "name":
+                return (0, r.name.casefold())
+            case "last_activity":
+                return (0, r.last_activity_at.timestamp()) if r.last_activity_at else (1, 0.0)
+            case "adherence":
+                return (0, r.adherence) if r.adherence is not None else (1, 0.0)
+            case "distress":
+                return (0, float(r.episodes)) if r.episodes is not None else (1, 0.0)
+            case _:
+                return (0, -(r.top_severity * 100 + len(r.flags)))
+
+    present = [r for r in rows if value(r)[0] == 0]
+    missing = [r for r in rows if value(r)[0] == 1]
+    present.sort(key=lambda r: (value(r)[1], r.name.casefold()), reverse=descending)
+    return present + sorted(missing, key=lambda r: r.name.casefold())
+
+
+def filter_rows(rows: Iterable[Row], *, flag: str | None = None, query: str | None = None,
+                flagged_only: bool = False) -> list[Row]:  # fmt: skip
+    """Keep rows with the given flag code, a name containing the query, or any flag at all."""
+    needle = (query or "").strip().casefold()
+    out = []
+    for r in rows:
+        if flag and all(f.code != flag for f in r.flags):
+            continue
+        if flagged_only and not r.flags:
+            continue
+        if needle and needle not in r.name.casefold():
+            continue
+        out.append(r)
+    return out

@@ -1,0 +1,198 @@
+"""Therapist pages for a client's goals (GAS), measures (PHQ-9/GAD-7) and session notes."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from app import clock
+from app.accounts.dependencies import CurrentTherapist
+from app.accounts.web import see_other
+from app.db import SessionDep
+from app.errors import AppError
+from app.forms import FormResult, read_form, validate
+from app.progress import charts, gas, goals, measure_service, measures, notes
+from app.progress.dependencies import (
+    ClientGoal,
+    ClientNote,
+    ClientResponse,
+    ClientSchedule,
+    TherapistClient,
+)
+from app.progress.schemas import GoalCreate, NoteCreate, NoteUpdate, RatingsCreate, ScheduleCreate
+from app.templates import render
+
+router = APIRouter()
+
+
+# ---- goals ---------------------------------------------------------------------------------------
+def _goals_page(request: Request, session: SessionDep, client: Any, *, form: Any = None,
+                rate_form: Any = None, status: int = 200) -> Response:  # fmt: skip
+    active = goals.active_goals(session, client.id)
+    everything = goals.all_goals(session, client.id)
+    rows = goals.ratings(session, client.id)
+    points = goals.t_series(everything, rows)
+    chart = charts.line_chart(key="gas-t", title="GAS T-score over time", y_min=20, y_max=80,
+                              series=[charts.Series("T-score", [(p.on, p.t_score) for p in points])])  # fmt: skip
+    return render(request, "progress/goals.html", {
+        "client": client, "goals": active, "latest": goals.latest_levels(rows), "points": points,
+        "chart": chart, "labels": gas.LEVEL_LABELS, "max_goals": gas.MAX_GOALS,
+        "form": form or FormResult(values={"weight": "1"}),
+        "rate_form": rate_form or FormResult(values={"rated_on": clock.local_today(client.time_zone).isoformat()}),
+        "saved": request.query_params.get("saved"),
+    }, status_code=status)  # fmt: skip
+
+
+@router.get("/caseload/{client_id}/progress/goals", response_class=HTMLResponse)
+def goals_page(
+    request: Request, session: SessionDep, client: TherapistClient, _t: CurrentTherapist
+) -> Response:
+    return _goals_page(request, session, client)
+
+
+@router.post("/caseload/{client_id}/progress/goals", response_class=HTMLResponse)
+async def goal_create(
+    request: Request, session: SessionDep, client: TherapistClient, therapist: CurrentTherapist
+) -> Response:
+    form = validate(GoalCreate, await read_form(request))
+    if form.ok and form.data is not None:
+        try:
+            goals.create_goal(session, therapist=therapist, client=client, data=form.data)
+            return see_other(f"/caseload/{client.id}/progress/goals?saved=goal")
+        except AppError as exc:
+            form.add_error("title", exc.detail)
+    return _goals_page(request, session, client, form=form, status=422)
+
+
+@router.post("/caseload/{client_id}/progress/goals/ratings", response_class=HTMLResponse)
+async def goal_rate(
+    request: Request, session: SessionDep, client: TherapistClient, therapist: CurrentTherapist
+) -> Response:
+    raw = await read_form(request)
+    levels = {
+        k.removeprefix("level-"): v for k, v in raw.items() if k.startswith("level-") and v != ""
+    }
+    values: dict[str, Any] = {"rated_on": raw.get("rated_on", ""), "levels": levels}
+    if raw.get("note"):
+        values["note"] = raw["note"]
+    form = validate(RatingsCreate, values)
+    form.values.update({f"level-{k}": v for k, v in levels.items()})
+    if form.ok and form.data is not None:
+        try:
+            goals.rate(session, therapist=therapist, client=client, data=form.data)
+            return see_other(f"/caseload/{client.id}/progress/goals?saved=rating")
+        except AppError as exc:
+            form.add_error("rated_on", exc.detail)
+    if "levels" in form.errors:
+        form.errors["rated_on"] = "Choose a level for at least one goal."
+    return _goals_page(request, session, client, rate_form=form, status=422)
+
+
+@router.post("/caseload/{client_id}/progress/goals/{goal_id}/archive", response_class=HTMLResponse)
+def goal_archive(session: SessionDep, goal: ClientGoal, therapist: CurrentTherapist) -> Response:
+    goals.archive_goal(session, therapist=therapist, goal=goal)
+    return see_other(f"/caseload/{goal.client_id}/progress/goals?saved=archived")
+
+
+# ---- measures ------------------------------------------------------------------------------------
+def _measures_page(
+    request: Request, session: SessionDep, client: Any, form: Any = None, status: int = 200
+) -> Response:
+    rows = measure_service.responses(session, client.id)
+    return render(request, "progress/measures.html", {
+        "client": client, "schedules": measure_service.schedules(session, client.id),
+        "responses": list(reversed(rows)), "measures": measures.MEASURES, "band": measure_service.band_label,
+        "form": form or FormResult(values={"code": "phq9", "every_days": "14",
+                                           "first_on": clock.local_today(client.time_zone).isoformat()}),
+        "saved": request.query_params.get("saved"),
+    }, status_code=status)  # fmt: skip
+
+
+@router.get("/caseload/{client_id}/progress/measures", response_class=HTMLResponse)
+def measures_page(
+    request: Request, session: SessionDep, client: TherapistClient, _t: CurrentTherapist
+) -> Response:
+    return _measures_page(request, session, client)
+
+
+@router.post("/caseload/{client_id}/progress/measures", response_class=HTMLResponse)
+async def measure_schedule(
+    request: Request, session: SessionDep, client: TherapistClient, therapist: CurrentTherapist
+) -> Response:
+    form = validate(ScheduleCreate, await read_form(request))
+    if form.ok and form.data is not None:
+        try:
+            measure_service.schedule(session, therapist=therapist, client=client, data=form.data)
+            return see_other(f"/caseload/{client.id}/progress/measures?saved=scheduled")
+        except AppError as exc:
+            form.add_error("first_on", exc.detail)
+    return _measures_page(request, session, client, form, 422)
+
+
+@router.post(
+    "/caseload/{client_id}/progress/measures/{schedule_id}/stop", response_class=HTMLResponse
+)
+def measure_stop(session: SessionDep, row: ClientSchedule, therapist: CurrentTherapist) -> Response:
+    measure_service.stop(session, therapist=therapist, row=row)
+    return see_other(f"/caseload/{row.client_id}/progress/measures?saved=stopped")
+
+
+@router.post(
+    "/caseload/{client_id}/progress/responses/{response_id}/acknowledge",
+    response_class=HTMLResponse,
+)
+def measure_acknowledge(
+    session: SessionDep, row: ClientResponse, therapist: CurrentTherapist
+) -> Response:
+    measure_service.acknowledge(session, therapist=therapist, row=row)
+    return see_other(f"/caseload/{row.client_id}/progress/measures?saved=acknowledged")
+
+
+# ---- session notes -------------------------------------------------------------------------------
+def _notes_page(request: Request, session: SessionDep, client: Any, form: Any = None,
+                edit: dict[uuid.UUID, Any] | None = None, status: int = 200) -> Response:  # fmt: skip
+    history_id = request.query_params.get("history")
+    history = []
+    views = notes.for_client(session, client.id)
+    for view in views:
+        if history_id == str(view.note.id):
+            history = list(notes.versions(session, view.note.id))
+    return render(request, "progress/notes.html", {
+        "client": client, "notes": views, "history": history, "history_id": history_id,
+        "form": form or FormResult(values={"session_on": clock.local_today(client.time_zone).isoformat()}),
+        "edit": edit or {}, "saved": request.query_params.get("saved"),
+    }, status_code=status)  # fmt: skip
+
+
+@router.get("/caseload/{client_id}/progress/notes", response_class=HTMLResponse)
+def notes_page(
+    request: Request, session: SessionDep, client: TherapistClient, _t: CurrentTherapist
+) -> Response:
+    return _notes_page(request, session, client)
+
+
+@router.post("/caseload/{client_id}/progress/notes", response_class=HTMLResponse)
+async def note_create(
+    request: Request, session: SessionDep, client: TherapistClient, therapist: CurrentTherapist
+) -> Response:
+    form = validate(NoteCreate, await read_form(request))
+    if form.ok and form.data is not None:
+        notes.create(session, therapist=therapist, client=client, data=form.data)
+        return see_other(f"/caseload/{client.id}/progress/notes?saved=note")
+    return _notes_page(request, session, client, form=form, status=422)
+
+
+@router.post("/caseload/{client_id}/progress/notes/{note_id}", response_class=HTMLResponse)
+async def note_edit(request: Request, session: SessionDep, client: TherapistClient, note: ClientNote,
+                    therapist: CurrentTherapist) -> Response:  # fmt: skip
+    form = validate(NoteUpdate, await read_form(request))
+    if form.ok and form.data is not None:
+        try:
+            notes.update(session, therapist=therapist, note=note, data=form.data)
+            return see_other(f"/caseload/{client.id}/progress/notes?saved=edited")
+        except AppError as exc:
+            form.add_error("body", exc.detail)
+    return _notes_page(request, session, client, edit={note.id: form}, status=422)

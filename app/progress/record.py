@@ -1,0 +1,137 @@
+"""One client's record for a date range, loaded once and shared by the progress page, the report,
+the CSV and the FHIR export (so they always agree)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlmodel import Session, col, select
+
+from app import clock
+from app.accounts.models import User
+from app.homework import kinds
+from app.homework import queries as homework_queries
+from app.homework.models import HomeworkAssignment, HomeworkCompletion
+from app.homework.schedule import occurrences
+from app.homework.service import recurrence
+from app.homework.states import LABELS, State
+from app.progress import charts, domain_data, goals, measure_service, measures, notes
+from app.progress.goals import TPoint
+from app.progress.models import Goal, GoalRating, MeasureResponse
+
+
+@dataclass
+class Record:
+    client: User
+    start: date
+    end: date
+    goals: Sequence[Goal]
+    ratings: Sequence[GoalRating]
+    t_points: list[TPoint]
+    homework: Sequence[HomeworkAssignment]
+    completions: Sequence[HomeworkCompletion]
+    responses: Sequence[MeasureResponse]
+    notes: list[notes.NoteView]
+    charts: list[charts.Chart] = field(default_factory=list)
+    routines: list[domain_data.RoutineDays] = field(default_factory=list)
+
+    @property
+    def days(self) -> list[date]:
+        return [self.start + timedelta(days=i) for i in range((self.end - self.start).days + 1)]
+
+
+def load(session: Session, client: User, *, start: date, end: date) -> Record:
+    all_goals = goals.all_goals(session, client.id)
+    all_ratings = goals.ratings(session, client.id, end=end)
+    t_points = [p for p in goals.t_series(all_goals, all_ratings) if p.on >= start]
+    homework = session.exec(
+        select(HomeworkAssignment)
+        .where(
+            HomeworkAssignment.client_id == client.id,
+            col(HomeworkAssignment.start_on) <= end,
+            col(HomeworkAssignment.due_on) >= start - timedelta(days=60),
+        )
+        .order_by(col(HomeworkAssignment.start_on))
+    ).all()
+    done = [c for c in homework_queries.completions(session, [a.id for a in homework])
+            if start <= c.done_on <= end]  # fmt: skip
+    record = Record(
+        client=client, start=start, end=end, goals=all_goals,
+        ratings=[r for r in all_ratings if r.rated_on >= start], t_points=t_points,
+        homework=homework, completions=done,
+        responses=measure_service.responses(session, client.id, start=start, end=end),
+        notes=notes.for_client(session, client.id, start=start, end=end),
+    )  # fmt: skip
+    record.routines = domain_data.routine_days(session, client.id, start, end)
+    record.charts = build_charts(record)
+    return record
+
+
+def build_charts(r: Record) -> list[charts.Chart]:
+    by_assignment: dict[object, dict[date, tuple[int, int]]] = {}
+    for c in r.completions:
+        cells = by_assignment.setdefault(c.assignment_id, {})
+        planned, done = cells.get(c.done_on, (1, 0))
+        cells[c.done_on] = (planned, done + 1)
+
+    heat_rows = []
+    for a in r.homework:
+        if a.state in (State.CANCELLED, State.DECLINED):
+            continue
+        cells = dict.fromkeys(occurrences(recurrence(a), r.start, r.end), (1, 0))
+        for d, (_p, n) in by_assignment.get(a.id, {}).items():
+            cells[d] = (max(1, cells.get(d, (0, 0))[0]), n)
+        if cells:
+            heat_rows.append(charts.HeatRow(a.title, cells))
+    measure_series = [
+        charts.Series(measures.get(code).name,
+                      [(x.answered_at.date(), float(x.total)) for x in r.responses if x.code == code])
+        for code in ("phq9", "gad7")
+    ]  # fmt: skip
+    mood = [
+        (c.done_on, float(mood))
+        for c in r.completions if isinstance(mood := c.answers.get("mood_after"), int)
+    ]  # fmt: skip
+    out = [
+        charts.line_chart(key="gas", title="Goal attainment (GAS T-score)", y_min=20, y_max=80,
+                          series=[charts.Series("T-score", [(p.on, p.t_score) for p in r.t_points])]),
+        charts.heat_map(key="homework-heat", title="Homework practice by day", days=r.days,
+                        rows=heat_rows),
+        charts.line_chart(key="measures", title="PHQ-9 and GAD-7 totals", y_min=0, y_max=27,
+                          series=[s for s in measure_series if s.points] or measure_series[:1]),
+    ]  # fmt: skip
+    routine_chart = domain_data.routine_chart(r.routines, r.days)
+    if routine_chart is not None:
+        out.insert(1, routine_chart)
+    if mood:
+        out.append(charts.line_chart(key="ba-mood", title="Mood after planned activities", y_min=0,
+                                     y_max=10, series=[charts.Series("Mood", mood)]))  # fmt: skip
+    return out
+
+
+def homework_summary(r: Record) -> list[dict[str, object]]:
+    rows = []
+    for a in r.homework:
+        done = [c for c in r.completions if c.assignment_id == a.id]
+        diff = [c.difficulty for c in done if c.difficulty is not None]
+        helpf = [c.helpfulness for c in done if c.helpfulness is not None]
+        rows.append({
+            "assignment": a, "kind_label": kinds.label(a.kind), "state_label": LABELS[State(a.state)],
+            "times_done": len(done),
+            "mean_difficulty": sum(diff) / len(diff) if diff else None,
+            "mean_helpfulness": sum(helpf) / len(helpf) if helpf else None,
+            "reflections": [(c.done_on, c.reflection) for c in done if c.reflection],
+            "stuck": [(c.done_on, c.stuck) for c in done if c.stuck],
+        })  # fmt: skip
+    return rows
+
+
+def since_last_session(session: Session, client: User, now: datetime) -> tuple[date, Record]:
+    """The digest period: from the last session's date (or two weeks back) to today."""
+    today = clock.local_today(client.time_zone)
+    last = notes.last_session_on(session, client.id)
+    start = last if last is not None and last <= today else today - timedelta(days=14)
+    del now
+    return start, load(session, client, start=start, end=today)

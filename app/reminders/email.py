@@ -1,0 +1,130 @@
+"""Email channel: plain text + HTML over SMTP, with a one-click unsubscribe per reminder kind.
+
+RFC 8058 one-click unsubscribe: ``List-Unsubscribe`` carries an https URL and
+``List-Unsubscribe-Post: List-Unsubscribe=One-Click`` tells the mail client it may POST to it
+without showing a page. The URL holds a signed token (client id + kind), so it works without a
+login and cannot be forged to switch off someone else's reminders.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import smtplib
+import ssl
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from html import escape
+from uuid import UUID
+
+_KIND_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz_")
+
+
+@dataclass(frozen=True, slots=True)
+class SmtpSettings:
+    host: str
+    port: int
+    from_addr: str
+    username: str | None = None
+    password: str | None = None
+    starttls: bool = False
+    timeout: float = 10.0
+
+
+@dataclass(frozen=True, slots=True)
+class EmailReminder:
+    to_addr: str
+    subject: str
+    title: str
+    body: str
+    open_url: str
+    unsubscribe_url: str
+    kind_label: str
+
+
+class EmailError(Exception):
+    """Sending failed; ``permanent`` says whether retrying can help (5xx reply vs network/4xx)."""
+
+    def __init__(self, message: str, *, permanent: bool) -> None:
+        super().__init__(message)
+        self.permanent = permanent
+
+
+def _sig(secret: bytes, client_id: UUID, kind: str) -> str:
+    mac = hmac.new(secret, f"unsubscribe:{client_id}:{kind}".encode(), hashlib.sha256)
+    return base64.urlsafe_b64encode(mac.digest()[:18]).decode()
+
+
+def unsubscribe_token(secret: bytes, client_id: UUID, kind: str) -> str:
+    """A URL-safe token that switches off email for one kind of reminder for one client."""
+    return f"{client_id.hex}.{kind}.{_sig(secret, client_id, kind)}"
+
+
+def read_unsubscribe_token(secret: bytes, token: str) -> tuple[UUID, str] | None:
+    """(client_id, kind) for a genuine token, else None (never raises on junk input)."""
+    parts = token.split(".")
+    if len(parts) != 3 or len(token) > 200:
+        return None
+    raw_id, kind, sig = parts
+    if not kind or not set(kind) <= _KIND_CHARS:
+        return None
+    try:
+        client_id = UUID(hex=raw_id)
+    except ValueError:
+        return None
+    if not hmac.compare_digest(sig, _sig(secret, client_id, kind)):
+        return None
+    return client_id, kind
+
+
+def build_message(reminder: EmailReminder, from_addr: str) -> EmailMessage:
+    """The MIME message: text/plain first, text/html alternative, unsubscribe headers."""
+    msg = EmailMessage()
+    msg["From"] = from_addr
+    msg["To"] = reminder.to_addr
+    msg["Subject"] = reminder.subject
+    msg["Date"] = formatdate(localtime=False, usegmt=True)
+    msg["Message-ID"] = make_msgid(domain=from_addr.rpartition("@")[2] or None)
+    msg["List-Unsubscribe"] = f"<{reminder.unsubscribe_url}>"
+    msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    msg["Auto-Submitted"] = "auto-generated"
+    text = (
+        f"{reminder.title}\n\n{reminder.body}\n\nOpen it: {reminder.open_url}\n\n"
+        f"You get this because email reminders for {reminder.kind_label} are on.\n"
+        f"Stop emails for {reminder.kind_label}: {reminder.unsubscribe_url}\n"
+    )
+    msg.set_content(text)
+    html = f"""<!doctype html>
+<html lang="en"><body style="font-family:system-ui,sans-serif;line-height:1.5;color:#1f2933">
+<h1 style="font-size:1.25rem">{escape(reminder.title)}</h1>
+<p>{escape(reminder.body)}</p>
+<p><a href="{escape(reminder.open_url)}" style="display:inline-block;padding:12px 18px;background:#2f5d50;color:#fff;border-radius:8px;text-decoration:none">Open it</a></p>
+<p style="font-size:.875rem;color:#52606d">You get this because email reminders for {escape(reminder.kind_label)} are on.
+<a href="{escape(reminder.unsubscribe_url)}">Stop emails for {escape(reminder.kind_label)}</a>.</p>
+</body></html>"""
+    msg.add_alternative(html, subtype="html")
+    return msg
+
+
+def send(settings: SmtpSettings, reminder: EmailReminder) -> str:
+    """Send one reminder; returns the Message-ID. Raises EmailError with a retry hint."""
+    msg = build_message(reminder, settings.from_addr)
+    try:
+        with smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout) as smtp:
+            if settings.starttls:
+                smtp.starttls(context=ssl.create_default_context())
+            if settings.username and settings.password:
+                smtp.login(settings.username, settings.password)
+            smtp.send_message(msg)
+    except smtplib.SMTPRecipientsRefused as exc:
+        codes = [code for code, _ in exc.recipients.values()]
+        raise EmailError(
+            f"recipient refused: {codes}", permanent=all(c >= 500 for c in codes)
+        ) from exc
+    except smtplib.SMTPResponseException as exc:
+        raise EmailError(f"SMTP {exc.smtp_code}", permanent=exc.smtp_code >= 500) from exc
+    except (smtplib.SMTPException, OSError) as exc:
+        raise EmailError(f"{type(exc).__name__}: {exc}", permanent=False) from exc
+    return str(msg["Message-ID"])

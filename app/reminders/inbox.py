@@ -1,0 +1,109 @@
+"""The in-app inbox: every reminder that came due, with its delivery state; snooze and done."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import ColumnElement, func, update
+from sqlmodel import Session, col, select
+
+from app import clock
+from app.reminders import planner, sources
+from app.reminders.models import INBOX_STATUSES, ItemStatus, ReminderItem
+
+SNOOZABLE = (*INBOX_STATUSES, ItemStatus.pending)
+
+STATE_LABELS: dict[str, str] = {
+    ItemStatus.sent: "Delivered",
+    ItemStatus.missed: "Missed",
+    ItemStatus.held: "Quiet hours",
+    ItemStatus.failed: "Not delivered",
+    ItemStatus.pending: "Snoozed",
+}
+
+
+def _visible(client_id: uuid.UUID) -> ColumnElement[bool]:
+    return (col(ReminderItem.client_id) == client_id) & (
+        col(ReminderItem.status).in_(INBOX_STATUSES)
+        | ((col(ReminderItem.status) == ItemStatus.pending) & col(ReminderItem.snoozed))
+    )
+
+
+def entries(session: Session, client_id: uuid.UUID, *, limit: int = 50) -> list[ReminderItem]:
+    """Newest first."""
+    return list(
+        session.exec(
+            select(ReminderItem)
+            .where(_visible(client_id))
+            .order_by(col(ReminderItem.planned_at).desc())
+            .limit(limit)
+        )
+    )
+
+
+def unread_count(session: Session, client_id: uuid.UUID) -> int:
+    return session.exec(
+        select(func.count())
+        .select_from(ReminderItem)
+        .where(
+            _visible(client_id),
+            col(ReminderItem.read_at).is_(None),
+            col(ReminderItem.acknowledged_at).is_(None),
+        )  # fmt: skip
+    ).one()
+
+
+def mark_all_read(*, session: Session, client_id: uuid.UUID) -> None:
+    session.exec(
+        update(ReminderItem)
+        .where(_visible(client_id), col(ReminderItem.read_at).is_(None))
+        .values(read_at=clock.now())
+    )
+    session.commit()
+
+
+def owned(session: Session, client_id: uuid.UUID, item_id: uuid.UUID) -> ReminderItem | None:
+    item = session.get(ReminderItem, item_id)
+    return item if item is not None and item.client_id == client_id else None
+
+
+def snooze(*, session: Session, item: ReminderItem, choice: str) -> ReminderItem:
+    """Bring the reminder back in 10 minutes or 1 hour (through the same dispatcher, so quiet
+    hours and "only if not done" still apply). ValueError for an unknown choice or a state that
+    cannot be snoozed. Commits."""
+    now = clock.now()
+    until = planner.snooze_until(choice, now)
+    if item.status not in SNOOZABLE or item.acknowledged_at is not None:
+        raise ValueError("This reminder can no longer be snoozed.")
+    if item.status == ItemStatus.pending and not item.snoozed:
+        raise ValueError("This reminder is not due yet.")
+    item.status, item.due_at, item.snoozed = ItemStatus.pending, until, True
+    item.attempts, item.finished_at, item.read_at = 0, None, now
+    item.delivery_note = "Snoozed"
+    session.add(item)
+    session.commit()
+    return item
+
+
+def done(*, session: Session, item: ReminderItem) -> bool:
+    """The client says they did it. Completes the source item when its domain supports that;
+    returns whether it did (otherwise the caller opens the item so they can tick it there).
+    A snoozed reminder is cancelled. Commits."""
+    now = clock.now()
+    completed = sources.mark_done(
+        session=session, kind=item.kind, source_id=item.source_id, local_day=item.local_day
+    )
+    item.acknowledged_at = item.acknowledged_at or now
+    item.read_at = item.read_at or now
+    if item.status == ItemStatus.pending and item.snoozed:
+        item.status, item.finished_at = ItemStatus.sent, now
+        item.delivery_note = "Marked done"
+    session.add(item)
+    session.commit()
+    return completed
+
+
+def state_label(item: ReminderItem) -> str:
+    if item.acknowledged_at is not None:
+        return "Done"
+    return STATE_LABELS.get(item.status, item.status)

@@ -1,0 +1,73 @@
+"""Caseload signal: reminders that keep failing to reach a client (SEAMS.md, seam 3).
+
+Reminders that silently stop arriving are the most common complaint about apps like this one, and
+the client cannot see what never arrived: their therapist's dashboard says so instead.
+Two queries whatever the number of clients.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from app.reminders.models import ItemStatus, PushSubscription, ReminderItem
+from app.signals import ClientSignals, Flag
+
+WINDOW = timedelta(days=7)
+FAILED_THRESHOLD = 3
+
+
+def caseload_signals(
+    *, session: Session, client_ids: Sequence[uuid.UUID], now: datetime
+) -> dict[uuid.UUID, ClientSignals]:
+    if not client_ids:
+        return {}
+    since = now - WINDOW
+    failed = dict(
+        session.exec(
+            select(ReminderItem.client_id, func.count())
+            .where(
+                col(ReminderItem.client_id).in_(client_ids),
+                col(ReminderItem.status) == ItemStatus.failed,
+                col(ReminderItem.planned_at) >= since,
+            )
+            .group_by(col(ReminderItem.client_id))
+        ).all()
+    )
+    devices: dict[uuid.UUID, tuple[int, int]] = {}
+    for client_id, live, gone_recently in session.exec(
+        select(
+            PushSubscription.client_id,
+            func.count().filter(col(PushSubscription.gone_at).is_(None)),
+            func.count().filter(col(PushSubscription.gone_at) >= since),
+        )
+        .where(col(PushSubscription.client_id).in_(client_ids))
+        .group_by(col(PushSubscription.client_id))
+    ).all():
+        devices[client_id] = (int(live), int(gone_recently))
+    out: dict[uuid.UUID, ClientSignals] = {}
+    for client_id in client_ids:
+        flags: list[Flag] = []
+        live, gone = devices.get(client_id, (0, 0))
+        if gone and not live:
+            flags.append(
+                Flag(
+                    code="reminders_device_gone",
+                    reason="Phone notifications stopped reaching this client this week: "
+                    "their device no longer accepts them. They can turn them on again in Reminders.",
+                )
+            )
+        n = failed.get(client_id, 0)
+        if n >= FAILED_THRESHOLD:
+            flags.append(
+                Flag(
+                    code="reminders_failing",
+                    reason=f"{n} reminders could not be delivered in the last 7 days.",
+                )
+            )
+        out[client_id] = ClientSignals(flags=flags)
+    return out

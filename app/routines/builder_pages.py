@@ -1,0 +1,336 @@
+"""The routine builder pages, made twice: for the client (/routines) and for a therapist working on
+a client's routines (/caseload/{client_id}/routines). Same forms, same service, different scope.
+
+No `from __future__ import annotations` here: FastAPI must see the closure's ScopeDep objects, not
+strings it would try to resolve in module globals."""
+
+import uuid
+from collections.abc import Callable
+from datetime import date, time
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from app import clock
+from app.db import SessionDep
+from app.errors import Unprocessable
+from app.forms import FormResult, read_form
+from app.routines import forms, photos, queries, recurrence, service
+from app.routines.dependencies import Scope, routine_in_scope
+from app.routines.models import Routine
+from app.routines.schemas import MAX_REMINDER_TIMES, RoutineCreate
+from app.routines.templates_library import PARTS_OF_DAY
+from app.templates import render
+
+PART_LABELS = {
+    "morning": "Morning",
+    "afternoon": "Afternoon",
+    "evening": "Evening",
+    "anytime": "Any time",
+}
+KIND_LABELS = {
+    "daily": "Every day",
+    "weekdays": "Weekdays (Monday to Friday)",
+    "days": "Chosen days",
+    "every_n": "Every few days",
+    "rrule": "Custom repeat rule (RRULE)",
+}
+
+
+def _see_other(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
+
+
+def _common(scope: Scope) -> dict[str, Any]:
+    return {
+        "scope": scope,
+        "base": scope.base,
+        "part_labels": PART_LABELS,
+        "part_options": [(p, PART_LABELS[p]) for p in PARTS_OF_DAY],
+        "kind_labels": KIND_LABELS,
+        "weekdays": recurrence.WEEKDAY_NAMES,
+        "describe": recurrence.describe,
+    }
+
+
+def add_builder_routes(router: APIRouter, prefix: str, scope_dep: Callable[..., Scope]) -> None:
+    """Add every builder route under ``prefix`` to ``router``, with the given scope dependency."""
+    ScopeDep = Annotated[Scope, Depends(scope_dep)]
+
+    def edit_page(
+        request: Request,
+        session: SessionDep,
+        scope: Scope,
+        routine: Routine,
+        *,
+        form: FormResult[Any] | None = None,
+        step_form: FormResult[Any] | None = None,
+        errors: dict[str, str] | None = None,
+        extra: dict[str, Any] | None = None,
+        status: int = 200,
+    ) -> Response:
+        ctx = (
+            _common(scope)
+            | {
+                "routine": routine,
+                "form": form or FormResult(values=forms.routine_values(routine)),
+                "step_form": step_form,
+                "steps": service.steps_of(session, routine.id),
+                "pauses": service.pauses_of(session, routine.id),
+                "reminder_times": service.reminder_times_of(session, routine.id),
+                "max_reminders": MAX_REMINDER_TIMES,
+                "errors": errors or {},
+                "saved": request.query_params.get("saved"),
+                "today": clock.local_today(scope.client.time_zone),
+                "pause_form": FormResult(values={}),
+            }
+            | (extra or {})
+        )
+        return render(request, "routines/builder.html", ctx, status_code=status)
+
+    @router.get(prefix + "/new", response_class=HTMLResponse)
+    def new_page(request: Request, scope: ScopeDep) -> Response:
+        values = {"part_of_day": "morning", "schedule_kind": "daily", "icon": "⭐", "interval": "2"}
+        return render(
+            request, "routines/new.html", _common(scope) | {"form": FormResult(values=values)}
+        )
+
+    @router.post(prefix + "/new", response_class=HTMLResponse)
+    async def create(request: Request, session: SessionDep, scope: ScopeDep) -> Response:
+        result = forms.routine_form(await read_form(request))
+        if not result.ok or result.data is None:
+            return render(
+                request, "routines/new.html", _common(scope) | {"form": result}, status_code=422
+            )
+        routine = service.create_routine(
+            session=session,
+            client_id=scope.client.id,
+            tz=scope.client.time_zone,
+            created_by_id=scope.principal.id,
+            data=RoutineCreate(**result.data.model_dump()),
+        )
+        return _see_other(f"{scope.base}/{routine.id}/edit")
+
+    @router.get(prefix + "/{routine_id}/edit", response_class=HTMLResponse)
+    def edit(
+        routine_id: uuid.UUID, request: Request, session: SessionDep, scope: ScopeDep
+    ) -> Response:
+        return edit_page(request, session, scope, routine_in_scope(session, scope, routine_id))
+
+    @router.post(prefix + "/{routine_id}/edit", response_class=HTMLResponse)
+    async def save(
+        routine_id: uuid.UUID, request: Request, session: SessionDep, scope: ScopeDep
+    ) -> Response:
+        routine = routine_in_scope(session, scope, routine_id)
+        result = forms.routine_form(await read_form(request))
+        if not result.ok or result.data is None:
+            return edit_page(request, session, scope, routine, form=result, status=422)
+        service.update_routine(session=session, routine=routine, data=result.data)
+        return _see_other(f"{scope.base}/{routine.id}/edit?saved=details")
+
+    @router.post(prefix + "/{routine_id}/steps", response_class=HTMLResponse)
+    async def add_step(
+        routine_id: uuid.UUID, request: Request, session: SessionDep, scope: ScopeDep
+    ) -> Response:
+        routine = routine_in_scope(session, scope, routine_id)
+        result = forms.step_form(await read_form(request))
+        if not result.ok or result.data is None:
+            return edit_page(request, session, scope, routine, step_form=result, status=422)
+        try:
+            service.add_step(session=session, routine=routine, data=result.data)
+        except Unprocessable as exc:
+            result.add_error("title", exc.detail)
+            return edit_page(request, session, scope, routine, step_form=result, status=422)
+        return _see_other(f"{scope.base}/{routine.id}/edit?saved=step#steps")
+
+    @router.get(prefix + "/{routine_id}/steps/{step_id}", response_class=HTMLResponse)
+    def step_page(
+        routine_id: uuid.UUID,
+        step_id: uuid.UUID,
+        request: Request,
+        session: SessionDep,
+        scope: ScopeDep,
+    ) -> Response:
+        routine = routine_in_scope(session, scope, routine_id)
+        step = service.get_step(session, routine, step_id)
+        values = {
+            "title": step.title,
+            "detail": step.detail,
+            "duration_minutes": str(step.duration_minutes or ""),
+            "bad_day": "on" if step.bad_day else "",
+        }
+        ctx = _common(scope) | {"routine": routine, "step": step, "form": FormResult(values=values)}
+        return render(request, "routines/step.html", ctx)
+
+    @router.post(prefix + "/{routine_id}/steps/{step_id}", response_class=HTMLResponse)
+    async def save_step(
+        routine_id: uuid.UUID,
+        step_id: uuid.UUID,
+        request: Request,
+        session: SessionDep,
+        scope: ScopeDep,
+    ) -> Response:
+        routine = routine_in_scope(session, scope, routine_id)
+        step = service.get_step(session, routine, step_id)
+        raw = await request.form()
+        upload = raw.get("photo")
+        result = forms.step_form(await read_form(request))
+        photo_data = b""
+        if upload is not None and not isinstance(upload, str) and upload.filename:
+            photo_data = await upload.read(photos.MAX_UPLOAD_BYTES + 1)
+            await upload.close()
+            if len(photo_data) > photos.MAX_UPLOAD_BYTES:
+                result.add_error(
+                    "photo", "This photo is over 10 MB. Please choose one under 10 MB."
+                )
+            else:
+                try:
+                    photos.process_upload(photo_data)
+                except photos.PhotoError as exc:
+                    result.add_error("photo", str(exc))
+        if not result.ok or result.data is None:
+            ctx = _common(scope) | {"routine": routine, "step": step, "form": result}
+            return render(request, "routines/step.html", ctx, status_code=422)
+        service.update_step(session=session, routine=routine, step=step, data=result.data)
+        if photo_data:
+            service.set_step_photo(session=session, routine=routine, step=step, data=photo_data)
+        elif result.values.get("remove_photo") == "on" and step.photo_id:
+            service.remove_step_photo(session=session, step=step)
+        return _see_other(f"{scope.base}/{routine.id}/edit?saved=step#step-{step.id}")
+
+    @router.post(prefix + "/{routine_id}/steps/{step_id}/move")
+    async def move(
+        routine_id: uuid.UUID,
+        step_id: uuid.UUID,
+        request: Request,
+        session: SessionDep,
+        scope: ScopeDep,
+    ) -> Response:
+        routine = routine_in_scope(session, scope, routine_id)
+        step = service.get_step(session, routine, step_id)
+        direction = (await read_form(request)).get("direction")
+        service.move_step(
+            session=session, routine=routine, step=step, offset=-1 if direction == "up" else 1
+        )
+        return _see_other(f"{scope.base}/{routine.id}/edit#step-{step.id}")
+
+    @router.post(prefix + "/{routine_id}/steps/{step_id}/remove")
+    def remove(
+        routine_id: uuid.UUID, step_id: uuid.UUID, session: SessionDep, scope: ScopeDep
+    ) -> Response:
+        routine = routine_in_scope(session, scope, routine_id)
+        step = service.get_step(session, routine, step_id)
+        service.remove_step(session=session, routine=routine, step=step)
+        return _see_other(f"{scope.base}/{routine.id}/edit?saved=removed#steps")
+
+    @router.post(prefix + "/{routine_id}/order")
+    async def order(
+        routine_id: uuid.UUID, request: Request, session: SessionDep, scope: ScopeDep
+    ) -> Response:
+        """The drag-and-drop order, sent as a comma-separated list of step ids."""
+        routine = routine_in_scope(session, scope, routine_id)
+        raw = str((await read_form(request)).get("order", ""))
+        try:
+            ids = [uuid.UUID(part) for part in raw.split(",") if part]
+        except ValueError:
+            raise Unprocessable(
+                "The new order could not be read. Please reload and try again."
+            ) from None
+        service.reorder_steps(session=session, routine=routine, step_ids=ids)
+        return _see_other(f"{scope.base}/{routine.id}/edit#steps")
+
+    @router.post(prefix + "/{routine_id}/pauses", response_class=HTMLResponse)
+    async def add_pause(
+        routine_id: uuid.UUID, request: Request, session: SessionDep, scope: ScopeDep
+    ) -> Response:
+        routine = routine_in_scope(session, scope, routine_id)
+        values = await read_form(request)
+        errors: dict[str, str] = {}
+        try:
+            starts = date.fromisoformat(str(values.get("pause_starts_on", "")))
+        except ValueError:
+            starts, errors["pause_starts_on"] = None, "Choose the first day of the pause."
+        ends = None
+        if values.get("pause_ends_on"):
+            try:
+                ends = date.fromisoformat(str(values["pause_ends_on"]))
+            except ValueError:
+                errors["pause_ends_on"] = "Choose the last day, or leave it empty."
+        if starts is not None and not errors:
+            try:
+                service.add_pause(session=session, routine=routine, starts_on=starts, ends_on=ends)
+                return _see_other(f"{scope.base}/{routine.id}/edit?saved=pause#pause")
+            except Unprocessable as exc:
+                errors["pause_ends_on"] = exc.detail
+        return edit_page(
+            request,
+            session,
+            scope,
+            routine,
+            errors=errors,
+            extra={"pause_form": FormResult(values=values, errors=errors)},
+            status=422,
+        )
+
+    @router.post(prefix + "/{routine_id}/pauses/{pause_id}/remove")
+    def remove_pause(
+        routine_id: uuid.UUID, pause_id: uuid.UUID, session: SessionDep, scope: ScopeDep
+    ) -> Response:
+        routine = routine_in_scope(session, scope, routine_id)
+        service.remove_pause(session=session, routine=routine, pause_id=pause_id)
+        return _see_other(f"{scope.base}/{routine.id}/edit?saved=pause#pause")
+
+    @router.post(prefix + "/{routine_id}/reminders", response_class=HTMLResponse)
+    async def reminders(
+        routine_id: uuid.UUID, request: Request, session: SessionDep, scope: ScopeDep
+    ) -> Response:
+        routine = routine_in_scope(session, scope, routine_id)
+        values = await read_form(request)
+        times = []
+        raw = values.get("times", [])
+        for text in raw if isinstance(raw, list) else [raw]:
+            if not text:
+                continue
+            try:
+                times.append(time.fromisoformat(str(text)))
+            except ValueError:
+                return edit_page(
+                    request,
+                    session,
+                    scope,
+                    routine,
+                    errors={"times": "Use a time like 08:30."},
+                    status=422,
+                )
+        if len(set(times)) > MAX_REMINDER_TIMES:
+            errors = {"times": f"Up to {MAX_REMINDER_TIMES} reminder times."}
+            return edit_page(request, session, scope, routine, errors=errors, status=422)
+        service.set_reminder_times(
+            session=session,
+            routine=routine,
+            times=times,
+            only_if_not_done=values.get("only_if_not_done") == "on",
+        )
+        return _see_other(f"{scope.base}/{routine.id}/edit?saved=reminders#reminders")
+
+    @router.post(prefix + "/{routine_id}/archive")
+    async def archive(
+        routine_id: uuid.UUID, request: Request, session: SessionDep, scope: ScopeDep
+    ) -> Response:
+        routine = routine_in_scope(session, scope, routine_id)
+        restore = (await read_form(request)).get("restore") == "1"
+        service.archive_routine(session=session, routine=routine, archived=not restore)
+        return _see_other(
+            f"{scope.base}/{routine.id}/edit" if restore else f"{scope.base}?archived=1"
+        )
+
+    @router.get(prefix + "/{routine_id}/history", response_class=HTMLResponse)
+    def history_page(
+        routine_id: uuid.UUID, request: Request, session: SessionDep, scope: ScopeDep
+    ) -> Response:
+        routine = routine_in_scope(session, scope, routine_id)
+        today = clock.local_today(scope.client.time_zone)
+        data = queries.routine_history(session, routine, today)
+        ctx = _common(scope) | {"routine": routine, "history": data, "today": today}
+        return render(request, "routines/history.html", ctx)

@@ -1,0 +1,24 @@
+"""The Routines part of the client's Today: due routines in time order with "4 of 6 steps"."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlmodel import Session
+
+from app.accounts.models import User
+from app.home.sections import Section, TodaySection
+from app.routines import queries
+
+
+def today_section(
+    *, session: Session, client: User, day: date, now: datetime
+) -> TodaySection | None:
+    rows = queries.today_rows(session, client.id, day)
+    return Section(
+        key="routines",
+        title="Routines",
+        template="routines/_today.html",
+        context={"rows": rows, "day": day, "now": now},
+        order=10,
+    )

@@ -1,0 +1,80 @@
+"""Types for what crosses HTTP: bounded, NUL-free strings and strict JSON numbers.
+
+PostgreSQL rejects NUL bytes in text where SQLite stores them, so they are refused at the edge.
+JSON numbers and booleans are strict (FastAPI would otherwise accept `false` as 0); HTML forms
+validate the same schemas with `strict=False` so "7" from a form field still means 7.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+    StringConstraints,
+)
+
+
+def _no_nul(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("Contains a character that is not allowed.")
+    return value
+
+
+Name = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=80),
+    AfterValidator(_no_nul),
+]
+Title = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+    AfterValidator(_no_nul),
+]
+ShortText = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=500), AfterValidator(_no_nul)
+]
+LongText = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=5000), AfterValidator(_no_nul)
+]
+Password = Annotated[str, StringConstraints(min_length=10, max_length=256), AfterValidator(_no_nul)]
+Email = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True,
+        to_lower=True,
+        min_length=3,
+        max_length=254,
+        pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
+    ),
+    AfterValidator(_no_nul),
+]
+Code = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=64),
+    AfterValidator(_no_nul),
+]
+
+Int = StrictInt
+Float = StrictFloat
+Bool = StrictBool
+Rating10 = Annotated[StrictInt, Field(ge=0, le=10)]
+Rating5 = Annotated[StrictInt, Field(ge=1, le=5)]
+
+
+class ApiModel(BaseModel):
+    """Base for request bodies: unknown fields are an error, not silently dropped."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class PublicModel(BaseModel):
+    """Base for responses (read from ORM rows)."""
+
+    model_config = ConfigDict(from_attributes=True)

@@ -1,0 +1,108 @@
+"""What the habit page, the API and the therapist view show: strength, week, heat map."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlmodel import Session, col, select
+
+from app.self_care import history, suggestions
+from app.self_care.models import Habit, HabitCheckIn, HabitLevel, HabitSuggestion
+from app.self_care.strength import (
+    HeatDay,
+    StrengthPoint,
+    WeekResult,
+    evaluate_week,
+    heat_map,
+    strength_series,
+    week_start,
+)
+from app.self_care.targets import Target
+
+
+@dataclass
+class HabitProgress:
+    habit: Habit
+    levels: list[HabitLevel]
+    target: Target
+    strength: int  # percent
+    strength_week_ago: int
+    strength_points: list[StrengthPoint]
+    this_week: WeekResult
+    last_week: WeekResult
+    heat: list[list[HeatDay]]
+    paused_today: bool
+    today_value: float
+    today_amount: float
+    suggestion: HabitSuggestion | None
+    recent: list[HabitCheckIn]
+
+    @property
+    def level(self) -> HabitLevel:
+        return next(lv for lv in self.levels if lv.number == self.habit.level)
+
+    @property
+    def steps(self) -> list[tuple[HabitLevel, str]]:
+        """Each level with its target in words, for the ladder list."""
+        return [(lv, history.to_target(lv).describe()) for lv in self.levels]
+
+    @property
+    def strength_change(self) -> int:
+        return self.strength - self.strength_week_ago
+
+
+def _at(points: list[StrengthPoint], day: date) -> int:
+    before = [p for p in points if p.on <= day]
+    return before[-1].percent if before else 0
+
+
+def habit_progress(session: Session, habit: Habit, today: date, weeks: int = 6) -> HabitProgress:
+    hist = history.load(session, habit, today)
+    values = hist.values()
+    points = strength_series(
+        target_on=hist.target_on, values=values, start=hist.start, today=today, paused=hist.paused
+    )
+    target = hist.target
+
+    def week(start: date) -> WeekResult:
+        return evaluate_week(
+            start=start,
+            target=target,
+            values=values,
+            today=today,
+            paused=hist.paused,
+            active_from=habit.started_on,
+        )
+
+    monday = week_start(today)
+    amount_today = sum(c.amount or 0.0 for c in hist.check_ins if c.on == today)
+    recent = session.exec(
+        select(HabitCheckIn)
+        .where(HabitCheckIn.habit_id == habit.id)
+        .order_by(col(HabitCheckIn.created_at).desc())
+        .limit(10)
+    ).all()
+    return HabitProgress(
+        habit=habit,
+        levels=sorted(hist.levels.values(), key=lambda lv: lv.number),
+        target=target,
+        strength=points[-1].percent if points else 0,
+        strength_week_ago=_at(points, today - timedelta(days=7)),
+        strength_points=points,
+        this_week=week(monday),
+        last_week=week(monday - timedelta(weeks=1)),
+        heat=heat_map(
+            target_on=hist.target_on,
+            values=values,
+            start=habit.started_on,
+            today=today,
+            weeks=weeks,
+            paused=hist.paused,
+        ),
+        paused_today=today in hist.paused,
+        today_value=values.get(today, 0.0),
+        today_amount=amount_today,
+        suggestion=suggestions.pending(session, habit),
+        recent=list(recent),
+    )

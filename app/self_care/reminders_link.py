@@ -1,0 +1,40 @@
+"""Registering habit reminders with the reminders domain (seam 4).
+
+The reminders domain owns delivery; we hand it the schedule."""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+from sqlmodel import Session
+
+from app.reminders import service as reminders_service
+from app.self_care.models import Habit
+
+KIND = "habit"
+
+
+def service() -> ModuleType:
+    """The reminders service (seam 4): it owns delivery, we hand it the schedule."""
+    return reminders_service
+
+
+def sync_habit(*, session: Session, habit: Habit, level_text: str) -> None:
+    session.flush()
+    reminders_service.sync_schedule(
+        session=session,
+        client_id=habit.client_id,
+        kind=KIND,
+        source_id=habit.id,
+        title=habit.title,
+        body=level_text,
+        url=f"/self-care/habits/{habit.id}",
+        local_times=[habit.reminder_time] if habit.reminder_time else [],
+        rrule=None,
+        only_if_not_done=True,
+        active=habit.archived_at is None and habit.reminder_time is not None,
+    )
+
+
+def remove_habit(*, session: Session, habit: Habit) -> None:
+    reminders_service.remove_schedule(session=session, kind=KIND, source_id=habit.id)

@@ -1,0 +1,249 @@
+"""Self-care behaviour: start habits, check in, pause, and move between levels.
+
+Every write commits once, before returning. Days are the client's local days.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, time, timedelta
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from app import clock
+from app.accounts.models import User
+from app.errors import Conflict, NotFound, Unprocessable
+from app.self_care import history, reminders_link, suggestions
+from app.self_care.library import LibraryLadder
+from app.self_care.models import (
+    Habit,
+    HabitCheckIn,
+    HabitLevel,
+    HabitLevelChange,
+)
+from app.self_care.schemas import CheckInCreate, PersonalHabitCreate
+from app.self_care.targets import Target, TargetKind
+
+BACKFILL_DAYS = 1  # today and yesterday
+
+
+def today_for(client: User) -> date:
+    return clock.local_today(client.time_zone)
+
+
+def _level(habit_id: uuid.UUID, number: int, description: str, target: Target) -> HabitLevel:
+    return HabitLevel(
+        habit_id=habit_id,
+        number=number,
+        description=description,
+        target_kind=target.kind.value,
+        days="".join(str(d) for d in sorted(target.days)),
+        times_per_week=target.times_per_week,
+        amount=target.amount,
+        unit=target.unit,
+    )
+
+
+def start_from_ladder(
+    *,
+    session: Session,
+    actor: User,
+    client: User,
+    ladder: LibraryLadder,
+    level: int,
+    reminder_time: time | None = None,
+) -> Habit:
+    """Copy the ladder's levels to the client's new habit, starting at `level`."""
+    if not 1 <= level <= len(ladder.levels):
+        raise Unprocessable(f"This ladder has levels 1 to {len(ladder.levels)}.")
+    today = today_for(client)
+    habit = Habit(
+        client_id=client.id,
+        created_by_id=actor.id,
+        life_area=ladder.life_area.value,
+        title=ladder.title,
+        source=ladder.key if ladder.clinic else f"builtin:{ladder.key}",
+        level=level,
+        lowest_level=1,
+        highest_level=len(ladder.levels),
+        level_started_on=today,
+        started_on=today,
+        reminder_time=reminder_time,
+    )
+    session.add(habit)
+    session.flush()  # no relationship() mappings: the parent row goes first
+    for number, spec in enumerate(ladder.levels, start=1):
+        session.add(_level(habit.id, number, spec.description, spec.target))
+    session.add(level_change(habit, None, level, "started", actor, today))
+    reminders_link.sync_habit(
+        session=session, habit=habit, level_text=ladder.levels[level - 1].description
+    )
+    session.commit()
+    session.refresh(habit)
+    return habit
+
+
+def create_personal(*, session: Session, client: User, data: PersonalHabitCreate) -> Habit:
+    try:
+        target = Target(
+            kind=data.target_kind,
+            days=frozenset(data.days),
+            times_per_week=data.times_per_week if data.target_kind is TargetKind.WEEKLY else None,
+            amount=float(data.amount)
+            if data.target_kind is TargetKind.AMOUNT and data.amount
+            else None,
+            unit=data.unit if data.target_kind is TargetKind.AMOUNT else None,
+        )
+    except ValueError as exc:
+        raise Unprocessable(_plain_target_error(data.target_kind)) from exc
+    today = today_for(client)
+    habit = Habit(
+        client_id=client.id,
+        created_by_id=client.id,
+        life_area=data.life_area.value,
+        title=data.title,
+        source="personal",
+        level_started_on=today,
+        started_on=today,
+        reminder_time=data.reminder_time,
+    )
+    session.add(habit)
+    session.flush()
+    session.add(_level(habit.id, 1, data.title, target))
+    session.add(level_change(habit, None, 1, "started", client, today))
+    reminders_link.sync_habit(session=session, habit=habit, level_text=data.title)
+    session.commit()
+    session.refresh(habit)
+    return habit
+
+
+def _plain_target_error(kind: TargetKind) -> str:
+    if kind is TargetKind.WEEKLY:
+        return "Say how many times a week (1 to 7)."
+    if kind is TargetKind.AMOUNT:
+        return "Say how much each day, and the unit (for example 6 glasses)."
+    return "Choose at least one day."
+
+
+def level_change(
+    habit: Habit, from_level: int | None, to_level: int, reason: str, actor: User, today: date
+) -> HabitLevelChange:
+    return HabitLevelChange(
+        habit_id=habit.id,
+        from_level=from_level,
+        to_level=to_level,
+        reason=reason,
+        changed_by_id=actor.id,
+        changed_on=today,
+    )
+
+
+def levels_of(session: Session, habit_id: uuid.UUID) -> list[HabitLevel]:
+    return list(
+        session.exec(
+            select(HabitLevel)
+            .where(HabitLevel.habit_id == habit_id)
+            .order_by(col(HabitLevel.number))
+        )
+    )
+
+
+def current_target(session: Session, habit: Habit) -> Target:
+    row = session.exec(
+        select(HabitLevel).where(HabitLevel.habit_id == habit.id, HabitLevel.number == habit.level)
+    ).one()
+    return history.to_target(row)
+
+
+def check_in(*, session: Session, client: User, habit: Habit, data: CheckInCreate) -> HabitCheckIn:
+    """Store a check-in once. Replaying the same id returns the stored row unchanged."""
+    existing = session.get(HabitCheckIn, data.id)
+    if existing is not None:
+        return _same_or_conflict(existing, habit)
+    today = today_for(client)
+    on = data.on or today
+    if not today - timedelta(days=BACKFILL_DAYS) <= on <= today:
+        raise Unprocessable("You can check in for today or yesterday.")
+    target = current_target(session, habit)
+    if data.amount is not None and target.kind is not TargetKind.AMOUNT:
+        raise Unprocessable("This habit is not counted in amounts: leave the amount empty.")
+    row = HabitCheckIn(
+        id=data.id,
+        habit_id=habit.id,
+        client_id=client.id,
+        done_on=on,
+        outcome=data.outcome.value,
+        reason=data.reason.value if data.reason else None,
+        level=habit.level,
+        confidence=data.confidence,
+        pleasure=data.pleasure,
+        mastery=data.mastery,
+        amount=float(data.amount) if data.amount is not None else None,
+        note=data.note or None,
+    )
+    try:
+        with session.begin_nested():
+            session.add(row)
+    except IntegrityError:
+        # The same id arrived twice at once (a retried offline write): keep the first.
+        again = session.get(HabitCheckIn, data.id)
+        if again is None:
+            raise
+        return _same_or_conflict(again, habit)
+    suggestions.after_check_in(
+        session=session, habit=habit, day=on, today=today, tz=client.time_zone
+    )
+    session.commit()
+    return row
+
+
+def _same_or_conflict(existing: HabitCheckIn, habit: Habit) -> HabitCheckIn:
+    if existing.habit_id != habit.id:
+        raise Conflict("This check-in id is already used for something else.")
+    return existing
+
+
+def archive(*, session: Session, habit: Habit) -> None:
+    """Stop a habit; its history stays for the therapist (clinical records are not deleted)."""
+    habit.archived_at = clock.now()
+    session.add(habit)
+    reminders_link.remove_habit(session=session, habit=habit)
+    session.commit()
+
+
+def get_habit(session: Session, habit_id: uuid.UUID) -> Habit:
+    habit = session.get(Habit, habit_id)
+    if habit is None:
+        raise NotFound()
+    return habit
+
+
+def get_habit_for(session: Session, client_id: uuid.UUID, habit_id: uuid.UUID) -> Habit:
+    habit = session.get(Habit, habit_id)
+    if habit is None or habit.client_id != client_id:
+        raise NotFound()
+    return habit
+
+
+def active_habits(session: Session, client_id: uuid.UUID) -> list[Habit]:
+    return list(
+        session.exec(
+            select(Habit)
+            .where(Habit.client_id == client_id, col(Habit.archived_at).is_(None))
+            .order_by(col(Habit.created_at))
+        )
+    )
+
+
+def set_reminder(*, session: Session, habit: Habit, at: time | None) -> Habit:
+    """One reminder time a day (or none); paused or done days stay silent via reminder_source."""
+    habit.reminder_time = at
+    session.add(habit)
+    level = session.exec(
+        select(HabitLevel).where(HabitLevel.habit_id == habit.id, HabitLevel.number == habit.level)
+    ).one()
+    reminders_link.sync_habit(session=session, habit=habit, level_text=level.description)
+    session.commit()
+    session.refresh(habit)
+    return habit

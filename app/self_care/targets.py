@@ -1,0 +1,177 @@
+"""Habit targets and the per-day completion value every statistic is built on.
+
+Pure and typed so that grading, strength and the pages agree on one meaning of "done".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from typing import Annotated, Self
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
+
+ALL_DAYS: frozenset[int] = frozenset(range(7))
+WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+class LifeArea(StrEnum):
+    """The daily-living areas an OT grades; the order is the library's display order."""
+
+    WASHING = "washing"
+    GROOMING = "grooming"
+    DRESSING = "dressing"
+    EATING = "eating"
+    SLEEP = "sleep"
+    MEDICATION = "medication"
+    DRINKING_WATER = "drinking_water"
+    MOVING = "moving"
+    GETTING_OUTSIDE = "getting_outside"
+    SOCIAL_CONTACT = "social_contact"
+    LEISURE = "leisure"
+    HOUSEHOLD = "household"
+    MONEY = "money"
+
+    @property
+    def label(self) -> str:
+        return _AREA_LABELS.get(self, self.value.replace("_", " ").capitalize())
+
+
+_AREA_LABELS = {LifeArea.HOUSEHOLD: "Household tasks", LifeArea.SOCIAL_CONTACT: "Social contact"}
+
+
+class TargetKind(StrEnum):
+    """yes/no on chosen days, N times a week, or a measured amount each chosen day."""
+
+    DAYS = "days"
+    WEEKLY = "weekly"
+    AMOUNT = "amount"
+
+
+class Outcome(StrEnum):
+    DONE = "done"
+    PARTLY = "partly"
+    NOT_TODAY = "not_today"
+
+
+OUTCOME_VALUE: dict[Outcome, float] = {
+    Outcome.DONE: 1.0,
+    Outcome.PARTLY: 0.5,
+    Outcome.NOT_TODAY: 0.0,
+}
+
+
+def no_nul(value: str) -> str:
+    """PostgreSQL refuses NUL in text: refuse it at the edge instead of failing at the database."""
+    if "\x00" in value:
+        raise ValueError("Contains a character that is not allowed.")
+    return value
+
+
+Unit = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=30),
+    AfterValidator(no_nul),
+]
+
+
+class Target(BaseModel):
+    """What one level asks for. Days are 0=Monday … 6=Sunday."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    kind: TargetKind
+    days: frozenset[Annotated[int, Field(ge=0, le=6)]] = ALL_DAYS
+    times_per_week: Annotated[int, Field(ge=1, le=7)] | None = None
+    amount: Annotated[float, Field(gt=0, le=100_000)] | None = None
+    unit: Unit | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        if not self.days:
+            raise ValueError("choose at least one day")
+        if self.kind is TargetKind.WEEKLY:
+            if self.times_per_week is None:
+                raise ValueError("a weekly target needs times_per_week")
+            if self.amount is not None:
+                raise ValueError("a weekly target has no amount")
+        elif self.times_per_week is not None:
+            raise ValueError("times_per_week only belongs to a weekly target")
+        if self.kind is TargetKind.AMOUNT:
+            if self.amount is None or self.unit is None:
+                raise ValueError("an amount target needs an amount and a unit")
+        elif self.amount is not None or self.unit is not None:
+            raise ValueError("only an amount target has an amount and unit")
+        return self
+
+    @property
+    def per_week(self) -> int:
+        """How many completions a full week asks for."""
+        if self.kind is TargetKind.WEEKLY and self.times_per_week is not None:
+            return self.times_per_week
+        return len(self.days)
+
+    def is_planned(self, day: date) -> bool:
+        """Whether this day carries its own yes/no (weekly targets are judged over the week)."""
+        return self.kind is not TargetKind.WEEKLY and day.weekday() in self.days
+
+    def describe(self) -> str:
+        """Plain wording, e.g. "6 glasses a day" or "3 times a week"."""
+        if self.kind is TargetKind.WEEKLY:
+            n = self.times_per_week or 0
+            return "once a week" if n == 1 else f"{n} times a week"
+        when = describe_days(self.days)
+        if self.kind is TargetKind.AMOUNT:
+            every = self.days == ALL_DAYS
+            if self.unit == "times" and self.amount in (1, 2):
+                how_many = "once" if self.amount == 1 else "twice"
+            else:
+                how_many = f"{self.amount:g} {self.unit}"
+            return f"{how_many} a day" if every else f"{how_many} {when}"
+        return when
+
+
+def describe_days(days: frozenset[int]) -> str:
+    if days == ALL_DAYS:
+        return "every day"
+    if days == frozenset(range(5)):
+        return "on weekdays"
+    return "on " + ", ".join(WEEKDAY_NAMES[d] for d in sorted(days))
+
+
+@dataclass(frozen=True, slots=True)
+class CheckIn:
+    """One check-in as the pure modules see it; `on` is the local day it is about (back-fills too)."""
+
+    on: date
+    outcome: Outcome
+    confidence: int | None = None
+    amount: float | None = None
+
+
+def day_values(target: Target, check_ins: Iterable[CheckIn]) -> dict[date, float]:
+    """Completion of each day with a check-in, 0..1; partly counts half, amounts count pro rata.
+
+    Several check-ins a day combine: amounts add up (a glass at a time), otherwise the best counts.
+    """
+    best: dict[date, float] = {}
+    summed: dict[date, float] = {}
+    for c in check_ins:
+        if target.kind is TargetKind.AMOUNT and c.amount is not None and target.amount:
+            summed[c.on] = summed.get(c.on, 0.0) + max(0.0, c.amount)
+        else:
+            best[c.on] = max(best.get(c.on, 0.0), OUTCOME_VALUE[c.outcome])
+    out = dict(best)
+    for day, total in summed.items():
+        fraction = min(1.0, total / (target.amount or 1.0))
+        out[day] = max(out.get(day, 0.0), fraction)
+    return out

@@ -1,0 +1,245 @@
+"""Therapist pages: a client's self-care (audited through the policy dependency) and clinic ladders."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import ValidationError
+
+from app.accounts.dependencies import CurrentTherapist
+from app.accounts.models import User
+from app.db import SessionDep
+from app.errors import AppError, NotFound, describe_errors
+from app.forms import read_form, validate
+from app.self_care import levels, library, mood, progress, service
+from app.self_care.dependencies import ClientsHabit, ClientsSuggestion, TherapistClient
+from app.self_care.grading import GradingSettings
+from app.self_care.schemas import ClinicLadderCreate, GradingUpdate
+from app.self_care.targets import LifeArea, TargetKind
+from app.self_care.view import CHANGE_REASONS, chart
+from app.templates import render
+
+router = APIRouter()
+MAX_LEVELS = 5
+
+
+def _see(path: str) -> RedirectResponse:
+    return RedirectResponse(path, status_code=303)
+
+
+def _client_page(
+    request: Request,
+    session: SessionDep,
+    client: User,
+    error: str | None = None,
+    status_code: int = 200,
+) -> Response:
+    today = service.today_for(client)
+    habits = [
+        (
+            progress.habit_progress(session, h, today),
+            levels.level_history(session, h.id),
+            GradingSettings.model_validate(h.grading or {}),
+        )
+        for h in service.active_habits(session, client.id)
+    ]
+    logs = mood.recent(session, client.id, today, days=28)
+    return render(
+        request,
+        "self_care/therapist_client.html",
+        {
+            "client": client,
+            "habits": habits,
+            "change_reasons": CHANGE_REASONS,
+            "charts": [
+                chart("Mood", mood.series(logs, today, 28, "mood"), 5, "out of 5"),
+                chart("Energy", mood.series(logs, today, 28, "energy"), 5, "out of 5"),
+                chart("Sleep", mood.series(logs, today, 28, "hours_slept"), 12, "hours"),
+            ],
+            "error": error,
+        },
+        status_code=status_code,
+    )
+
+
+@router.get("/caseload/{client_id}/self-care", response_class=HTMLResponse)
+def client_self_care(client: TherapistClient, request: Request, session: SessionDep) -> Response:
+    return _client_page(request, session, client)
+
+
+def _int(values: dict[str, Any], name: str) -> int:
+    try:
+        return int(values.get(name) or 0)
+    except (TypeError, ValueError):
+        return 0
+
+
+@router.post("/caseload/{client_id}/self-care/habits/{habit_id}/level")
+async def set_level(
+    habit: ClientsHabit,
+    client: TherapistClient,
+    request: Request,
+    session: SessionDep,
+    therapist: CurrentTherapist,
+) -> Response:
+    values = await read_form(request)
+    try:
+        levels.change_level(
+            session=session,
+            actor=therapist.user,
+            habit=habit,
+            to_level=_int(values, "level"),
+            reason="set_by_therapist",
+        )
+    except AppError as exc:
+        return _client_page(request, session, client, f"{habit.title}: {exc.detail}", exc.status)
+    return _see(f"/caseload/{client.id}/self-care#habit-{habit.id}")
+
+
+@router.post("/caseload/{client_id}/self-care/habits/{habit_id}/grading")
+async def set_grading(
+    habit: ClientsHabit, client: TherapistClient, request: Request, session: SessionDep
+) -> Response:
+    form = validate(GradingUpdate, await read_form(request))
+    if form.data is None:
+        problems = "; ".join(f"{k.replace('_', ' ')}: {v}" for k, v in form.errors.items())
+        return _client_page(request, session, client, f"{habit.title}: {problems}", 422)
+    settings = GradingSettings.model_validate(form.data.model_dump())
+    levels.set_grading(session=session, habit=habit, settings=settings)
+    return _see(f"/caseload/{client.id}/self-care#habit-{habit.id}")
+
+
+@router.post("/caseload/{client_id}/self-care/habits/{habit_id}/bounds")
+async def set_bounds(
+    habit: ClientsHabit,
+    client: TherapistClient,
+    request: Request,
+    session: SessionDep,
+    therapist: CurrentTherapist,
+) -> Response:
+    values = await read_form(request)
+    try:
+        levels.set_bounds(
+            session=session,
+            actor=therapist.user,
+            habit=habit,
+            lowest=_int(values, "lowest"),
+            highest=_int(values, "highest"),
+        )
+    except AppError as exc:
+        return _client_page(request, session, client, f"{habit.title}: {exc.detail}", exc.status)
+    return _see(f"/caseload/{client.id}/self-care#habit-{habit.id}")
+
+
+async def _answer(
+    state: str,
+    suggestion: ClientsSuggestion,
+    client: User,
+    request: Request,
+    session: SessionDep,
+    therapist: User,
+) -> Response:
+    values = await read_form(request)
+    habit = service.get_habit_for(session, client.id, suggestion.habit_id)
+    try:
+        levels.decide(
+            session=session,
+            actor=therapist,
+            suggestion=suggestion,
+            habit=habit,
+            state=state,
+            level=_int(values, "level") or None,
+        )
+    except AppError as exc:
+        return _client_page(request, session, client, f"{habit.title}: {exc.detail}", exc.status)
+    return _see(f"/caseload/{client.id}/self-care#habit-{habit.id}")
+
+
+@router.post("/caseload/{client_id}/self-care/suggestions/{suggestion_id}/approve")
+async def approve(
+    suggestion: ClientsSuggestion,
+    client: TherapistClient,
+    request: Request,
+    session: SessionDep,
+    therapist: CurrentTherapist,
+) -> Response:
+    return await _answer("approved", suggestion, client, request, session, therapist.user)
+
+
+@router.post("/caseload/{client_id}/self-care/suggestions/{suggestion_id}/override")
+async def override(
+    suggestion: ClientsSuggestion,
+    client: TherapistClient,
+    request: Request,
+    session: SessionDep,
+    therapist: CurrentTherapist,
+) -> Response:
+    return await _answer("overridden", suggestion, client, request, session, therapist.user)
+
+
+def _ladder_form(
+    request: Request, values: dict[str, Any], errors: dict[str, str], status_code: int = 200
+) -> Response:
+    return render(
+        request,
+        "self_care/clinic_ladder.html",
+        {
+            "values": values,
+            "errors": errors,
+            "areas": [(a.value, a.label) for a in LifeArea],
+            "kinds": [(k.value, k.value) for k in TargetKind],
+            "slots": range(1, MAX_LEVELS + 1),
+        },
+        status_code=status_code,
+    )
+
+
+@router.get("/self-care/clinic-ladders/new", response_class=HTMLResponse)
+def new_clinic_ladder(request: Request, therapist: CurrentTherapist) -> Response:
+    del therapist
+    return _ladder_form(request, {}, {})
+
+
+def ladder_payload(values: dict[str, Any]) -> dict[str, Any]:
+    """Turn the flat form (level_1_description, level_1_kind, …) into ClinicLadderCreate's shape;
+    empty level rows are skipped."""
+    levels = []
+    for i in range(1, MAX_LEVELS + 1):
+        description = str(values.get(f"level_{i}_description") or "").strip()
+        if not description:
+            continue
+        kind = values.get(f"level_{i}_kind") or "days"
+        target: dict[str, Any] = {"kind": kind}
+        number = values.get(f"level_{i}_number") or None
+        if kind == "weekly":
+            target["times_per_week"] = number
+        elif kind == "amount":
+            target["amount"] = number
+            target["unit"] = values.get(f"level_{i}_unit") or None
+        levels.append({"description": description, "target": target})
+    return {
+        "life_area": values.get("life_area") or None,
+        "title": values.get("title") or None,
+        "summary": values.get("summary") or "",
+        "levels": levels,
+    }
+
+
+@router.post("/self-care/clinic-ladders/new")
+async def create_clinic_ladder(
+    request: Request, session: SessionDep, therapist: CurrentTherapist
+) -> Response:
+    values = await read_form(request)
+    if therapist.organisation_id is None:
+        raise NotFound()
+    try:
+        data = ClinicLadderCreate.model_validate(ladder_payload(values), strict=False)
+    except ValidationError as exc:
+        errors: dict[str, str] = {}
+        for err in describe_errors(list(exc.errors())):
+            errors.setdefault(err["field"].split(".")[0], f"{err['field']}: {err['problem']}")
+        return _ladder_form(request, values, errors, 422)
+    library.create_clinic_ladder(session=session, therapist=therapist.user, data=data)
+    return _see("/self-care/clinic-ladders/new?saved=1")

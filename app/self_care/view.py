@@ -1,0 +1,91 @@
+"""Presentation helpers shared by self-care pages: labels, grouping, and chart geometry."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import time
+from typing import Any
+
+from app.self_care.library import LibraryLadder
+from app.self_care.mood import ChartPoint
+from app.self_care.schemas import Reason
+from app.self_care.targets import LifeArea
+
+REASON_LABELS = {
+    Reason.energy: "Low energy",
+    Reason.mood: "Low mood",
+    Reason.time: "No time",
+    Reason.pain: "Pain",
+    Reason.other: "Something else",
+}
+CHANGE_REASONS = {
+    "started": "Started",
+    "accepted": "Accepted a suggestion",
+    "approved": "Therapist approved a suggestion",
+    "set_by_therapist": "Set by therapist",
+    "bounds": "Moved into the therapist's range",
+    "chosen": "Chosen",
+}
+
+
+def next_page(values: dict[str, Any], default: str) -> str:
+    """Where to go after a form: only our own pages, never an open redirect."""
+    target = str(values.pop("next", "") or "")
+    if target == "/today" or (target.startswith("/self-care") and "//" not in target):
+        return target
+    return default
+
+
+def wall_clock(values: dict[str, Any]) -> time | None:
+    """The form's "at" field as a wall-clock time; anything with a zone or unreadable is None."""
+    raw = str(values.get("at") or "").strip()
+    try:
+        at = time.fromisoformat(raw) if raw else None
+    except ValueError:
+        return None
+    return at if at is None or at.tzinfo is None else None
+
+
+def area_groups(ladders: Sequence[LibraryLadder]) -> list[tuple[str, list[LibraryLadder]]]:
+    """Library sections in life-area order."""
+    groups: list[tuple[str, list[LibraryLadder]]] = []
+    for area in LifeArea:
+        found = [ladder for ladder in ladders if ladder.life_area is area]
+        if found:
+            groups.append((area.label, found))
+    return groups
+
+
+@dataclass(frozen=True)
+class Chart:
+    title: str
+    points: list[ChartPoint]
+    top: float
+    unit: str
+    width: int = 320
+    height: int = 120
+
+    @property
+    def bars(self) -> list[tuple[float, float, float, ChartPoint]]:
+        """(x, y, height, point) for each day with a value; days without one leave a gap."""
+        step = self.width / max(len(self.points), 1)
+        out = []
+        for i, p in enumerate(self.points):
+            if p.value is None:
+                continue
+            h = max(2.0, min(p.value, self.top) / self.top * (self.height - 4))
+            out.append((round(i * step + 1, 1), round(self.height - h, 1), round(h, 1), p))
+        return out
+
+    @property
+    def bar_width(self) -> float:
+        return round(max(self.width / max(len(self.points), 1) - 2, 1), 1)
+
+    @property
+    def logged(self) -> int:
+        return sum(1 for p in self.points if p.value is not None)
+
+
+def chart(title: str, points: list[ChartPoint], top: float, unit: str) -> Chart:
+    return Chart(title, points, top, unit)

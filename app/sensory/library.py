@@ -1,0 +1,12 @@
+"""The therapist's Library page links to the sensory-diet activity library."""
+
+from __future__ import annotations
+
+from app.home.sections import LibraryLink
+
+LINK = LibraryLink(
+    title="Sensory diet activities",
+    description="Main courses and snacks, calming and alerting, with the kit they need and their cautions.",
+    href="/library/sensory",
+    order=60,
+)

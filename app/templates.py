@@ -1,0 +1,137 @@
+"""The Jinja2 environment (web/templates): globals every page needs, and one `render` helper."""
+
+from __future__ import annotations
+
+import hashlib
+from contextvars import ContextVar
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+from markupsafe import Markup, escape
+
+from app.routes import page_paths
+
+WEB_DIR = Path(__file__).resolve().parent.parent / "web"
+STATIC_DIR = WEB_DIR / "static"
+
+templates = Jinja2Templates(directory=str(WEB_DIR / "templates"))
+env = templates.env
+env.trim_blocks = True
+env.lstrip_blocks = True
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    path: str
+    icon: str
+
+
+CLIENT_NAV = (
+    NavItem("Today", "/today", "sun"),
+    NavItem("Routines", "/routines", "list"),
+    NavItem("Self-care", "/self-care", "leaf"),
+    NavItem("Calm", "/calm", "wave"),
+    NavItem("More", "/more", "more"),
+)
+THERAPIST_NAV = (
+    NavItem("Dashboard", "/dashboard", "list"),
+    NavItem("Caseload", "/caseload", "people"),
+    NavItem("Library", "/library", "book"),
+    NavItem("Settings", "/settings", "gear"),
+)
+ADMIN_NAV = (
+    NavItem("Clinic", "/admin", "people"),
+    NavItem("Audit log", "/admin/audit", "book"),
+    NavItem("Settings", "/settings", "gear"),
+)
+
+
+def _registered_paths(request: Request) -> frozenset[str]:
+    return page_paths(request.app)
+
+
+def nav_for(request: Request, principal: Any) -> tuple[NavItem, ...]:
+    """Navigation for the person's role, showing only pages this build serves."""
+    if principal is None:
+        return ()
+    role = str(principal.role)
+    items = {"client": CLIENT_NAV, "therapist": THERAPIST_NAV, "admin": ADMIN_NAV}[role]
+    paths = _registered_paths(request)
+    return tuple(item for item in items if item.path in paths)
+
+
+@lru_cache(maxsize=256)
+def _file_version(path: str) -> str:
+    file = STATIC_DIR / path
+    return hashlib.sha256(file.read_bytes()).hexdigest()[:10] if file.exists() else "0"
+
+
+def static_url(path: str) -> str:
+    """Static files get a content hash in the query, so the service worker's cache never serves stale code."""
+    return f"/static/{path}?v={_file_version(path)}"
+
+
+def local_time(value: datetime | None, tz: str, fmt: str = "%H:%M") -> str:
+    return value.astimezone(ZoneInfo(tz)).strftime(fmt) if value else ""
+
+
+def friendly_date(value: date | datetime | None) -> str:
+    if value is None:
+        return ""
+    return f"{value:%a} {value.day} {value:%b %Y}"
+
+
+# Imported macros do not see a template's context, but they do see globals: the CSRF token of the
+# page being rendered is handed to them through this context variable.
+_csrf_for_render: ContextVar[str] = ContextVar("csrf_for_render", default="")
+
+
+def csrf_input() -> Markup:
+    return Markup(
+        f'<input type="hidden" name="csrf_token" value="{escape(_csrf_for_render.get())}">'
+    )
+
+
+env.globals["csrf_input"] = csrf_input
+env.globals["static_url"] = static_url
+env.globals["has_page"] = lambda request, path: path in _registered_paths(request)
+env.filters["local_time"] = local_time
+env.filters["friendly_date"] = friendly_date
+
+
+def render(
+    request: Request,
+    name: str,
+    context: dict[str, Any] | None = None,
+    *,
+    status_code: int = 200,
+    headers: dict[str, str] | None = None,
+) -> HTMLResponse:
+    principal = getattr(request.state, "principal", None)
+    csrf = (
+        principal.csrf_token if principal is not None else getattr(request.state, "anon_csrf", "")
+    )
+    ctx: dict[str, Any] = {
+        "request": request,
+        "principal": principal,
+        "user": principal.user if principal is not None else None,
+        "csrf_token": csrf,
+        "nav": nav_for(request, principal),
+        "current_path": request.url.path,
+    }
+    ctx.update(context or {})
+    _csrf_for_render.set(csrf)
+    response = templates.TemplateResponse(
+        request, name, ctx, status_code=status_code, headers=headers
+    )
+    # Pages can hold health data: never kept by shared caches; the service worker decides for itself.
+    response.headers.setdefault("Cache-Control", "no-store")
+    return response

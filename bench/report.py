@@ -1,0 +1,264 @@
+"""Results: ratios to the baseline measured in the same run, targets, and bench/RESULTS.md.
+
+The machine has two shared, noisy cores, so absolute requests/s move with the neighbours' load;
+the ratio of a scenario to the trivial endpoint, measured minutes apart, is what stays comparable.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from bench.harness import Scenario
+from bench.wrk import WrkResult
+
+
+@dataclass
+class Outcome:
+    """One scenario's measurements at 32 and 1 connections, or why it could not be measured."""
+
+    domain: str
+    scenario: Scenario
+    c32: WrkResult | None = None
+    c1: WrkResult | None = None
+    # The baseline measured right after each of the scenario's runs: the pair shares the
+    # same minute of the neighbours' load, which the run-wide baseline does not.
+    base32: WrkResult | None = None
+    base1: WrkResult | None = None
+    problem: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def errors(self) -> int:
+        return sum(r.errors for r in (self.c32, self.c1) if r is not None)
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """The trivial endpoint, measured at the start and end of the run; ratios use the mean."""
+
+    runs32: list[WrkResult]
+    runs1: list[WrkResult]
+
+    @property
+    def rps32(self) -> float:
+        return sum(r.rps for r in self.runs32) / len(self.runs32)
+
+    @property
+    def p50_1(self) -> float:
+        return sum(r.p50_ms for r in self.runs1) / len(self.runs1)
+
+    @property
+    def cpu32(self) -> float | None:
+        costs = [c for r in self.runs32 if (c := r.cpu_ms_per_request) is not None]
+        return sum(costs) / len(costs) if costs else None
+
+
+def reference(o: Outcome, base: Baseline) -> tuple[float, float]:
+    """The baseline req/s (32 connections) and p50 (1 connection) this scenario is compared to."""
+    rps = o.base32.rps if o.base32 else base.rps32
+    p50 = o.base1.p50_ms if o.base1 else base.p50_1
+    return rps, p50
+
+
+def reference_cpu(o: Outcome, base: Baseline) -> float | None:
+    """The baseline's server CPU per request (ms) this scenario is compared to."""
+    paired = o.base32.cpu_ms_per_request if o.base32 else None
+    if paired is None and o.c32 is None and o.base1 is not None:  # only run at 1 connection
+        paired = o.base1.cpu_ms_per_request
+    return paired if paired is not None else base.cpu32
+
+
+def wall_ratio(o: Outcome, base: Baseline) -> float | None:
+    """Wall-clock req/s at 32 connections ÷ the paired baseline's (moves with the neighbours)."""
+    rps, _ = reference(o, base)
+    return o.c32.rps / rps if o.c32 and rps else None
+
+
+def throughput_ratio(o: Outcome, base: Baseline) -> float | None:
+    """The capacity ratio: baseline CPU per request ÷ this scenario's, i.e. the share of the
+    baseline's requests/s one core would serve of this one. Measured from the server's own CPU
+    time, so it holds on a shared core; falls back to the wall-clock ratio without CPU data."""
+    ref = reference_cpu(o, base)
+    cost = o.c32.cpu_ms_per_request if o.c32 else None
+    if cost is None and o.c1 is not None:  # too slow for 32 connections: 1 connection's CPU
+        cost = o.c1.cpu_ms_per_request
+        paired = o.base1.cpu_ms_per_request if o.base1 else None
+        ref = paired if paired is not None else ref
+    if ref and cost:
+        return ref / cost
+    return wall_ratio(o, base)
+
+
+def p50_multiple(o: Outcome, base: Baseline) -> float | None:
+    _, p50 = reference(o, base)
+    return o.c1.p50_ms / p50 if o.c1 and p50 else None
+
+
+def verdict(o: Outcome, base: Baseline) -> str:
+    """PASS / FAIL against the scenario's targets; errors always fail; no target says so."""
+    if o.problem:
+        return "NOT RUN"
+    s = o.scenario
+    if o.errors:
+        return "FAIL (errors)"
+    failed = []
+    ratio, multiple = throughput_ratio(o, base), p50_multiple(o, base)
+    if o.c32 is None:
+        failed.append("too slow for 32 connections")
+    if s.min_throughput_ratio is not None and (ratio is None or ratio < s.min_throughput_ratio):
+        failed.append("capacity")
+    if s.max_p50_multiple is not None and (multiple is None or multiple > s.max_p50_multiple):
+        failed.append("p50")
+    if failed:
+        return "FAIL (" + ", ".join(failed) + ")"
+    if s.min_throughput_ratio is None and s.max_p50_multiple is None:
+        return "no target"
+    return "PASS"
+
+
+def target_text(s: Scenario) -> str:
+    parts = []
+    if s.min_throughput_ratio is not None:
+        parts.append(f"capacity ≥ {s.min_throughput_ratio:.2f}×")
+    if s.max_p50_multiple is not None:
+        parts.append(f"p50 ≤ {s.max_p50_multiple:g}×")
+    return ", ".join(parts) or "—"
+
+
+def _ms(v: float) -> str:
+    return f"{v:.2f} ms" if v < 10 else f"{v:.1f} ms"
+
+
+ROW_HEAD = [
+    "| run | p50 | p99 | req/s | requests | server CPU/req | errors |",
+    "|---|---|---|---|---|---|---|",
+]
+
+
+def _row(label: str, r: WrkResult | None) -> str:
+    if r is None:
+        return f"| {label} | — | — | — | — | — | — |"
+    if not r.requests:
+        return f"| {label} | — | — | 0 | 0 (none finished within the run) | — | {r.errors} |"
+    cost = r.cpu_ms_per_request
+    return (
+        f"| {label} | {_ms(r.p50_ms)} | {_ms(r.p99_ms)} | {r.rps:,.0f} | {r.requests:,} "
+        f"| {_ms(cost) if cost is not None else '—'} | {r.errors}{_error_detail(r)} |"
+    )
+
+
+def _error_detail(r: WrkResult) -> str:
+    if not r.errors:
+        return ""
+    return f" (socket {r.socket_errors}, timeout {r.timeouts}, unexpected status {r.bad_status})"
+
+
+def render(*, header: dict[str, str], base: Baseline, outcomes: list[Outcome], method: str) -> str:
+    lines = ["# Benchmark results", ""]
+    lines += [f"- **{k}**: {v}" for k, v in header.items()]
+    lines += ["", method, "", "## Baseline: GET /healthz/live (no database, tiny JSON)", ""]
+    lines += ROW_HEAD
+    for i, r in enumerate(base.runs32):
+        lines.append(_row(f"32 connections ({'start' if i == 0 else 'end'})", r))
+    for i, r in enumerate(base.runs1):
+        lines.append(_row(f"1 connection ({'start' if i == 0 else 'end'})", r))
+    paired = [o.base32.rps for o in outcomes if o.base32]
+    lines += [
+        "",
+        f"Mean of start and end: **{base.rps32:,.0f} req/s** at 32 connections, "
+        f"**{_ms(base.p50_1)} p50** at 1 connection."
+        + (
+            f" The paired baselines measured beside each scenario ranged from "
+            f"{min(paired):,.0f} to {max(paired):,.0f} req/s: that spread is the machine's noise."
+            if paired
+            else ""
+        ),
+        "",
+        "## Summary",
+        "",
+        "Each scenario is compared with the baseline measured right after it (same minute). "
+        "**Capacity ×** = the baseline's server CPU per request ÷ the scenario's: the share of the "
+        "baseline's requests/s one core serves of this scenario, measured from the server's own CPU "
+        "time, so it holds while neighbours take the core. **p50 ×** = p50 at 1 connection ÷ the "
+        "baseline's.",
+        "",
+        "| scenario | req/s (32 c) | CPU/req | baseline CPU/req | capacity × | p50 (1 c) "
+        "| baseline p50 | p50 × | p99 (32 c) | errors | target | result |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for o in outcomes:
+        ratio, multiple = throughput_ratio(o, base), p50_multiple(o, base)
+        _, ref_p50 = reference(o, base)
+        cost = o.c32.cpu_ms_per_request if o.c32 else None
+        ref_cost = reference_cpu(o, base)
+        lines.append(
+            f"| {o.domain}: {o.scenario.name} "
+            f"| {f'{o.c32.rps:,.0f}' if o.c32 else '—'} "
+            f"| {_ms(cost) if cost is not None else '—'} "
+            f"| {_ms(ref_cost) if ref_cost is not None else '—'} "
+            f"| {f'{ratio:.2f}' if ratio is not None else '—'} "
+            f"| {_ms(o.c1.p50_ms) if o.c1 else '—'} | {_ms(ref_p50)} "
+            f"| {f'{multiple:.1f}' if multiple is not None else '—'} "
+            f"| {_ms(o.c32.p99_ms) if o.c32 and o.c32.requests else '—'} "
+            f"| {o.errors} | {target_text(o.scenario)} | {verdict(o, base)} |"
+        )
+    for o in outcomes:
+        s = o.scenario
+        lines += [
+            "",
+            f"## {o.domain}: {s.name}",
+            "",
+            f"`{s.method} {s.path}` as {s.as_user or 'anonymous'}",
+        ]
+        if s.note:
+            lines += ["", s.note]
+        if o.problem:
+            lines += ["", f"Not measured: {o.problem}"]
+            continue
+        lines += ["", *ROW_HEAD]
+        lines += [_row("32 connections", o.c32), _row("1 connection", o.c1)]
+        lines += [_row("baseline, 32 (paired)", o.base32), _row("baseline, 1 (paired)", o.base1)]
+        ratio, multiple = throughput_ratio(o, base), p50_multiple(o, base)
+        lines += [
+            "",
+            f"Capacity {ratio:.2f}× the baseline's (wall-clock req/s ratio "
+            f"{wall_ratio(o, base) or 0:.2f}), p50 {multiple:.1f}× the baseline's. "
+            f"Target: {target_text(s)}. Result: **{verdict(o, base)}**."
+            if ratio is not None and multiple is not None
+            else f"Result: **{verdict(o, base)}**.",
+        ]
+        lines += [f"- {n}" for n in o.notes]
+    return "\n".join(lines) + "\n"
+
+
+def write_json(
+    path: Path, *, header: dict[str, str], base: Baseline, outcomes: list[Outcome]
+) -> None:
+    """The same numbers for scripts: bench/out/results.json."""
+    payload = {
+        "header": header,
+        "baseline": {
+            "c32": [asdict(r) for r in base.runs32],
+            "c1": [asdict(r) for r in base.runs1],
+        },
+        "scenarios": [
+            {
+                "domain": o.domain,
+                "name": o.scenario.name,
+                "method": o.scenario.method,
+                "path": o.scenario.path,
+                "c32": asdict(o.c32) if o.c32 else None,
+                "c1": asdict(o.c1) if o.c1 else None,
+                "baseline_c32": asdict(o.base32) if o.base32 else None,
+                "baseline_c1": asdict(o.base1) if o.base1 else None,
+                "throughput_ratio": throughput_ratio(o, base),
+                "p50_multiple": p50_multiple(o, base),
+                "problem": o.problem,
+                "result": verdict(o, base),
+            }
+            for o in outcomes
+        ],
+    }
+    path.write_text(json.dumps(payload, indent=2))

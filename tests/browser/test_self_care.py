@@ -1,0 +1,210 @@
+"""Self-care on a phone: pick a ladder, check in on three days (the server's clock moves a day at a
+time), watch the heat map and strength change, then accept a step-up suggestion."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import httpx
+import pytest
+
+from app.demo import DEMO_PASSWORD
+from tests.browser.fixtures import PHONE, ROOT, assert_accessible, free_port, login
+
+pytestmark = pytest.mark.browser
+JORDAN = "jordan@demo.groundwork.local"  # America/New_York, no washing habit in the demo
+
+
+@dataclass
+class ShiftedServer:
+    url: str
+    offset_file: Path
+
+    def set_day(self, days: int) -> None:
+        self.offset_file.write_text(str(days))
+
+
+@pytest.fixture(scope="module")
+def shifted_server() -> Iterator[ShiftedServer]:
+    port = free_port()
+    data_dir = Path(tempfile.mkdtemp(prefix="gw-self-care-"))
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GW_")}
+    env.update(
+        {
+            "GW_ENVIRONMENT": "test",
+            "GW_DATA_DIR": str(data_dir),
+            "GW_PORT": str(port),
+            "GW_BASE_URL": f"http://127.0.0.1:{port}",
+            "GW_SCHEDULER_ENABLED": "false",
+        }
+    )
+    for command in ("migrate", "demo"):
+        subprocess.run(
+            [sys.executable, "-m", "app", command],
+            env=env,
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
+    # Start on the coming Monday in Jordan's zone, so whole weeks line up with the grading rules.
+    local = datetime.now(UTC).astimezone(ZoneInfo("America/New_York"))
+    offset = (7 - local.weekday()) % 7 or 7
+    server = ShiftedServer(f"http://127.0.0.1:{port}", data_dir / "clock-offset-days")
+    server.set_day(offset)
+    log = open(data_dir / "server.log", "w")  # noqa: SIM115
+    proc = subprocess.Popen(
+        # Run as a script, not as tests.…: importing the tests package would reset GW_DATA_DIR.
+        [sys.executable, str(ROOT / "tests" / "self_care" / "shifted_clock_server.py")],
+        env={**env, "PYTHONPATH": str(ROOT)},
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 90  # a loaded machine can take a while to import the app
+        while True:
+            try:
+                if httpx.get(server.url + "/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(
+                    "shifted-clock server did not start:\n" + (data_dir / "server.log").read_text()
+                )
+            time.sleep(0.2)
+        server.start_offset = offset  # type: ignore[attr-defined]
+        yield server
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        log.close()
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+
+@pytest.fixture
+def jordan(browser: Any, shifted_server: ShiftedServer) -> Iterator[Any]:
+    context = browser.new_context(
+        viewport=PHONE, base_url=shifted_server.url, is_mobile=True, has_touch=True
+    )
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    try:
+        login(page, JORDAN, DEMO_PASSWORD)
+        yield page
+    finally:
+        context.close()
+
+
+def _strength(page: Any) -> int:
+    text = page.locator(".sc-strength__label strong").inner_text()
+    return int(text.rstrip("%"))
+
+
+def test_ladder_check_ins_heat_map_strength_and_step_up(
+    jordan: Any, shifted_server: ShiftedServer
+) -> None:
+    page = jordan
+    start: int = shifted_server.start_offset  # type: ignore[attr-defined]
+
+    page.goto("/self-care/library")
+    assert_accessible(page, "self_care_library")
+    page.get_by_role("link", name=re.compile(r"^Washing")).first.click()
+    page.get_by_label("Step 2:").check()
+    assert_accessible(page, "self_care_ladder")
+    page.get_by_role("button", name="Start this habit").click()
+    page.wait_for_url("**/self-care/habits/*")
+    habit_url = page.url.split("?")[0]
+    habit_id = habit_url.rsplit("/", 1)[-1].split("?")[0]
+    assert "Step 2 of 5" in page.inner_text("main")
+    assert _strength(page) == 0
+
+    strengths = []
+    for day in range(3):
+        shifted_server.set_day(start + day)
+        page.goto("/today")
+        item = page.locator(f"#habit-{habit_id}")
+        if day == 1:
+            # The connection drops: the tap is kept on the phone and sent when it is back.
+            page.context.set_offline(True)
+            item.get_by_role("button", name="Done: Washing").click()
+            assert "Saved on this phone" in item.inner_text()
+            with page.expect_response(lambda r: r.url.endswith("/check-ins") and r.status == 201):
+                page.context.set_offline(False)
+            page.goto("/today")
+        else:
+            item.get_by_role("button", name="Done: Washing").click()
+            page.wait_for_load_state("networkidle")
+        assert "Done today" in page.locator(f"#habit-{habit_id}").inner_text()
+        if day == 0:
+            assert_accessible(page, "self_care_today")
+        page.goto(habit_url)
+        strengths.append(_strength(page))
+        done_cells = page.locator(".sc-heat__grid .sc-heat__cell--done")
+        assert done_cells.count() == day + 1
+    assert strengths[0] < strengths[1] < strengths[2]
+    assert page.get_by_text("done", exact=False).first.is_visible()
+    assert_accessible(page, "self_care_habit")
+
+    # Two more weeks of check-ins with confidence, sent as the phone would (client-made ids).
+    token = page.locator('meta[name="csrf-token"]').get_attribute("content")
+    for day in range(3, 15):
+        shifted_server.set_day(start + day)
+        r = page.request.post(
+            f"/api/v1/habits/{habit_id}/check-ins",
+            data={"id": str(uuid.uuid4()), "outcome": "done", "confidence": 8},
+            headers={"X-CSRF-Token": token},
+        )
+        assert r.status == 201, r.text()
+    page.goto(habit_url)
+    assert page.get_by_role("heading", name="Ready for the next step?").is_visible()
+    assert_accessible(page, "self_care_suggestion")
+    page.get_by_role("button", name="Yes, try step 3").click()
+    page.wait_for_load_state("networkidle")
+    assert "Step 3 of 5: Quick shower" in page.inner_text("main")
+
+
+def test_mood_log_in_ten_seconds_with_charts(jordan: Any) -> None:
+    page = jordan
+    page.goto("/self-care/mood")
+    page.get_by_text("Good", exact=True).first.click()
+    page.locator("#f-energy").get_by_text("Some").click()
+    page.get_by_label("Hours slept last night").fill("7")
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_url("**/self-care/mood?saved=1")
+    assert "Saved" in page.inner_text("main")
+    page.get_by_text("Show mood as a table").click()
+    assert_accessible(page, "self_care_mood")
+    page.goto("/self-care")
+    assert_accessible(page, "self_care_index")
+
+
+def test_therapist_sees_levels_and_approves(browser: Any, shifted_server: ShiftedServer) -> None:
+    context = browser.new_context(viewport=PHONE, base_url=shifted_server.url)
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    try:
+        login(page, "ruth@demo.groundwork.local", DEMO_PASSWORD)
+        page.goto("/caseload")
+        page.get_by_role("link", name="Sam").first.click()
+        page.get_by_role("link", name="Self-care details").click()
+        assert "Washing" in page.inner_text("main")
+        assert_accessible(page, "self_care_therapist")
+        page.goto("/self-care/clinic-ladders/new")
+        assert_accessible(page, "self_care_clinic_ladder")
+    finally:
+        context.close()

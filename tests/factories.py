@@ -1,0 +1,76 @@
+"""Plain typed factories for tests. Passwords share one precomputed hash (argon2 is slow on purpose)."""
+
+from __future__ import annotations
+
+import itertools
+import uuid
+
+from sqlmodel import Session
+
+from app import clock
+from app.accounts import sessions
+from app.accounts.models import CareLink, Organisation, Role, User
+from app.accounts.security import hash_password
+
+PASSWORD = "correct horse battery staple"
+_HASH = hash_password(PASSWORD)
+_counter = itertools.count(1)
+
+
+def clinic(session: Session, *, name: str = "Test Clinic", country: str = "GB") -> Organisation:
+    org = Organisation(name=name, country=country)
+    session.add(org)
+    session.flush()
+    return org
+
+
+def user(
+    session: Session,
+    *,
+    role: Role,
+    organisation: Organisation | None = None,
+    name: str | None = None,
+    time_zone: str = "Europe/London",
+    country: str = "GB",
+    **extra: object,
+) -> User:
+    n = next(_counter)
+    person = User(
+        email=f"{role.value}{n}-{uuid.uuid4().hex[:6]}@example.test",
+        password_hash=_HASH,
+        role=role,
+        organisation_id=organisation.id if organisation else None,
+        preferred_name=name or f"{role.value.title()} {n}",
+        time_zone=time_zone,
+        country=country,
+        activated_at=clock.now(),
+        **extra,  # type: ignore[arg-type]
+    )
+    session.add(person)
+    session.flush()
+    return person
+
+
+def therapist(session: Session, organisation: Organisation, **extra: object) -> User:
+    return user(session, role=Role.therapist, organisation=organisation, **extra)
+
+
+def admin(session: Session, organisation: Organisation, **extra: object) -> User:
+    return user(session, role=Role.admin, organisation=organisation, **extra)
+
+
+def client(session: Session, *, therapist: User | None = None, **extra: object) -> User:
+    org_id = therapist.organisation_id if therapist else None
+    person = user(session, role=Role.client, **extra)
+    person.organisation_id = org_id
+    if therapist is not None:
+        session.add(CareLink(therapist_id=therapist.id, client_id=person.id))
+    session.flush()
+    return person
+
+
+def login_token(session: Session, person: User) -> tuple[str, str]:
+    """A live session for `person`: (cookie token, CSRF token)."""
+    issued = sessions.create(session, user=person, user_agent="pytest", ip_address="127.0.0.1")
+    session.flush()
+    return issued.token, issued.record.csrf_token

@@ -1,0 +1,44 @@
+"""Charts carry a text equivalent with the same facts as the picture."""
+
+from datetime import date, timedelta
+
+from app.progress.charts import HeatRow, Series, heat_map, line_chart, paired_bars
+
+D0 = date(2026, 11, 2)
+
+
+def test_line_chart_text_equivalent_lists_every_rating() -> None:
+    chart = line_chart(
+        key="mood", title="Mood and energy", y_min=0, y_max=10,
+        series=[Series("Mood", [(D0, 3), (D0 + timedelta(2), 7)]), Series("Energy", [(D0, 5)])],
+    )  # fmt: skip
+    assert chart.rows == [("2026-11-02", "3", "5"), ("2026-11-04", "7", "-")]
+    assert "Mood: 3 on 02 Nov to 7 on 04 Nov (2 ratings)" in chart.summary
+    assert 'role="img"' in chart.svg
+    assert chart.svg.count("<circle") == 3
+
+
+def test_empty_line_chart_says_so() -> None:
+    chart = line_chart(key="t", title="T", y_min=20, y_max=80, series=[Series("T", [])])
+    assert chart.empty
+    assert chart.summary == "No ratings in this period."
+
+
+def test_heat_map_counts_done_of_planned() -> None:
+    days = [D0 + timedelta(i) for i in range(7)]
+    chart = heat_map(
+        key="h", title="Routines", days=days,
+        rows=[HeatRow("Morning", {days[0]: (1, 1), days[1]: (1, 0), days[2]: (2, 1)}),
+              HeatRow("<Evening>", {days[3]: (1, 1)})],
+    )  # fmt: skip
+    assert chart.rows == [("Morning", "2", "4"), ("<Evening>", "1", "1")]
+    assert chart.summary.startswith("3 of 5 planned times done across 2 items")
+    assert "&lt;Evening&gt;" in chart.svg
+    assert chart.svg.count("<rect") == 14
+
+
+def test_paired_bars_show_before_and_after() -> None:
+    chart = paired_bars(key="d", title="Distress", items=[("Box breathing", 7.5, 4.0, 4)])
+    assert chart.rows == [("Box breathing", "4", "7.5", "4")]
+    assert "7.5 before, 4 after on average (4 times)" in chart.summary
+    assert paired_bars(key="e", title="x", items=[]).empty

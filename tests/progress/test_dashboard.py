@@ -1,0 +1,110 @@
+"""The dashboard's SQL statement count does not grow with the caseload (no N+1), and its rows
+carry every domain's signals with reasons."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import event
+from sqlmodel import Session
+
+from app import clock
+from app.accounts.models import User
+from app.homework import service
+from app.homework.schemas import ClientAction, CompletionCreate
+from app.progress import dashboard, measure_service
+from app.progress.schemas import ResponseCreate, ScheduleCreate
+from tests import factories
+from tests.homework.helpers import assignment, principal
+
+
+@contextmanager
+def counting(session: Session) -> Iterator[list[str]]:
+    statements: list[str] = []
+    engine = session.get_bind()
+    target = engine.engine if hasattr(engine, "engine") else engine
+
+    def before(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(statement)
+
+    event.listen(target, "before_cursor_execute", before)
+    try:
+        yield statements
+    finally:
+        event.remove(target, "before_cursor_execute", before)
+
+
+def _busy_client(session: Session, therapist: User) -> User:
+    """A client with homework done, one overdue, and a PHQ-9 answered."""
+    client = factories.client(session, therapist=therapist)
+    a = assignment(session, therapist, client, frequency="daily")
+    me = principal(session, client)
+    service.client_action(session, client=me, assignment=a, data=ClientAction(action="accept"))
+    service.complete(session, client=me, assignment=a, data=CompletionCreate(reflection="ok"))
+    measure_service.schedule(session, therapist=principal(session, therapist), client=client,
+                             data=ScheduleCreate(code="phq9"))  # fmt: skip
+    measure_service.submit(session, client=me, code="phq9", data=ResponseCreate(answers=[1] * 9))
+    return client
+
+
+def _statements_for_dashboard(http: Any, session: Session, therapist: User) -> int:
+    http.as_(therapist)
+    with counting(session) as statements:
+        response = http.get("/dashboard")
+    assert response.status_code == 200
+    return len(statements)
+
+
+def test_statement_count_does_not_grow_with_clients(
+    http: Any, session: Session, therapist: User
+) -> None:
+    for _ in range(2):
+        _busy_client(session, therapist)
+    small = _statements_for_dashboard(http, session, therapist)
+    for _ in range(8):
+        _busy_client(session, therapist)
+    large = _statements_for_dashboard(http, session, therapist)
+    assert small > 3
+    assert large == small
+    assert "10 clients" in http.get("/dashboard").text
+
+
+def test_rows_merge_signals_with_reasons(session: Session, therapist: User) -> None:
+    client = _busy_client(session, therapist)
+    quiet = factories.client(session, therapist=therapist, name="Quiet Person")
+    rows = {
+        r.client_id: r for r in dashboard.rows(session, therapist_id=therapist.id, now=clock.now())
+    }
+    busy = rows[client.id]
+    assert busy.last_activity_at is not None
+    assert busy.by_label["homework"][1] >= 1
+    codes = {f.code: f for f in busy.flags}
+    assert codes["phq9_item9"].severity == "urgent"
+    assert "please contact them" in codes["phq9_item9"].reason
+    assert [f.code for f in rows[quiet.id].flags] == ["no_activity"]
+
+
+def test_other_therapists_clients_never_appear(
+    http: Any, session: Session, therapist: User
+) -> None:
+    mine = _busy_client(session, therapist)
+    other_t = factories.therapist(session, factories.clinic(session, name="Elsewhere"))
+    theirs = factories.client(session, therapist=other_t, name="Not Yours")
+    page = http.as_(therapist).get("/dashboard").text
+    assert mine.preferred_name in page
+    assert "Not Yours" not in page
+    api = http.get("/api/v1/dashboard").json()
+    assert str(theirs.id) not in {row["client_id"] for row in api}
+
+
+def test_sort_and_filter_by_query(http: Any, session: Session, therapist: User) -> None:
+    _busy_client(session, therapist)
+    factories.client(session, therapist=therapist, name="Zed Quiet")
+    http.as_(therapist)
+    page = http.get("/dashboard?flag=phq9_item9").text
+    assert "Zed Quiet" not in page
+    page = http.get("/dashboard?q=zed").text
+    assert "Zed Quiet" in page
+    assert http.get("/dashboard?sort=bogus&flag=nope&desc=1").status_code == 200

@@ -1,0 +1,194 @@
+// The distress flow, run on the phone: rate → ranked strategies → guided player → rate again →
+// store (or queue offline) → help if still high. Nothing here waits on the server.
+import { button, h, screen } from "./dom.js";
+import { play } from "./player.js";
+import { rank } from "./ranking.js";
+import * as store from "./store.js";
+
+const shell = document.getElementById("calm");
+const root = document.getElementById("calm-screen");
+const mode = shell.dataset.mode;
+const library = JSON.parse(document.getElementById("calm-library").textContent);
+const fallbackCrisis = JSON.parse(document.getElementById("calm-crisis").textContent);
+const params = new URLSearchParams(location.search);
+const tryId = params.get("try");
+// A level tapped before this script loaded arrives as ?level=N (the page's plain links).
+const startLevel = /^(10|[0-9])$/.test(params.get("level") || "") ? Number(params.get("level")) : null;
+
+const PLACES = [["home", "Home"], ["public", "Out"], ["work_school", "Work or school"], ["in_bed", "In bed"]];
+const MINUTES = [[1, "1 min"], [5, "5 min"], [15, "15 min"]];
+const state = { before: null, place: null, minutes: null };
+let synced = null;
+
+const newId = () => (crypto.randomUUID ? crypto.randomUUID()
+  : "10000000-1000-4000-8000-100000000000".replace(/[018]/g, (c) =>
+    (c ^ (crypto.getRandomValues(new Uint8Array(1))[0] & (15 >> (c / 4)))).toString(16)));
+
+function strategies() {
+  return library.strategies.concat(synced?.strategies || []);
+}
+
+function rankingOptions() {
+  if (!synced) return { seed: new Date().toISOString().slice(0, 10) };
+  const box = synced.toolbox || [];
+  const ids = (flag) => box.filter((e) => e[flag]).map((e) => e.strategy_key);
+  return {
+    usage: synced.usage || {},
+    toolbox: { favourites: ids("favourite"), hidden: ids("hidden"), recommended: ids("recommended") },
+    fit: synced.fit || null,
+    seed: synced.seed,
+  };
+}
+
+function scale(label, onPick) {
+  return h("ul", { class: "calm-scale", "aria-label": label },
+    Array.from({ length: 11 }, (_, n) => h("li", {}, button(String(n), () => onPick(n), ""))));
+}
+
+function pickLevel(n) {
+  state.before = n;
+  if (tryId) {
+    const chosen = strategies().find((s) => s.id === tryId);
+    if (chosen) return run(chosen);
+  }
+  listScreen();
+}
+
+function rateScreen(keepFocus = false) {
+  const active = keepFocus ? document.activeElement?.textContent : null;
+  screen(root,
+    h("h1", {}, "How strong is the distress right now?"),
+    h("p", { class: "lead" }, "0 is completely calm. 10 is the worst you can imagine."),
+    scale("Distress from 0 to 10", pickLevel),
+    chips("Where are you? (optional)", PLACES, "place", () => rateScreen(true)),
+    chips("How much time do you have? (optional)", MINUTES, "minutes", () => rateScreen(true)));
+  if (active) [...root.querySelectorAll(".calm-chips button")].find((b) => b.textContent === active)?.focus();
+}
+
+function chips(legend, options, key, redraw = () => listScreen(true)) {
+  return h("fieldset", { class: "calm-chips" }, h("legend", {}, legend),
+    options.map(([value, text]) => button(text, () => {
+      state[key] = state[key] === value ? null : value;
+      redraw();
+    }, "")).map((b, i) => { b.setAttribute("aria-pressed", String(state[key] === options[i][0])); return b; }));
+}
+
+function listScreen(keepFocus = false) {
+  const situation = { level: state.before, place: state.place, minutes: state.minutes };
+  const ranked = rank(strategies(), situation, rankingOptions());
+  const byId = Object.fromEntries(strategies().map((s) => [s.id, s]));
+  const notes = Object.fromEntries((synced?.toolbox || []).filter((e) => e.note).map((e) => [e.strategy_key, e.note]));
+  const active = document.activeElement?.textContent;
+  const items = ranked.map((r) => {
+    const s = byId[r.id];
+    return h("li", {}, h("button", { type: "button", onclick: () => run(s) },
+      h("span", { class: "calm-title" }, s.title),
+      h("span", { class: "calm-why" }, r.reason),
+      notes[r.id] ? h("span", { class: "calm-why" }, `“${notes[r.id]}”`) : null));
+  });
+  screen(root,
+    h("h1", {}, "Try one of these"),
+    h("p", { class: "muted" }, `Distress now: ${state.before} out of 10. `, button("Change", () => rateScreen(), "calm-link")),
+    h("ol", { class: "calm-list" }, items),
+    chips("Where are you? (optional)", PLACES, "place"),
+    chips("How much time do you have? (optional)", MINUTES, "minutes"));
+  if (keepFocus && active) {
+    [...root.querySelectorAll(".calm-chips button")].find((b) => b.textContent === active)?.focus();
+  }
+}
+
+async function run(strategy) {
+  const startedAt = new Date();
+  const result = await play(root, strategy);
+  if (result.back) return listScreen();
+  screen(root,
+    h("h1", {}, "How strong is it now?"),
+    h("p", { class: "lead" }, "0 is completely calm. 10 is the worst you can imagine."),
+    scale("Distress now, from 0 to 10", (after) => finish(strategy, startedAt, result.seconds, after)));
+}
+
+function change(before, after) {
+  const d = before - after;
+  if (d > 0) return `Down ${d} point${d === 1 ? "" : "s"}, from ${before} to ${after}.`;
+  if (d === 0) return `Still at ${after}.`;
+  return `Up from ${before} to ${after}.`;
+}
+
+async function finish(strategy, startedAt, seconds, after) {
+  const before = state.before;
+  const status = h("p", { class: "calm-status", role: "status" });
+  const needsHelp = after >= 8 || after > before;
+  const summary = h("p", { class: "calm-episode", "data-episode": "" }, `${strategy.title}: ${before} → ${after}`);
+  const again = () => { state.before = after; listScreen(); };
+  const parts = [h("h1", {}, change(before, after)), summary, status];
+  if (needsHelp) parts.push(helpNow());
+  parts.push(h("div", { class: "calm-actions" },
+    button("Try another strategy", again, needsHelp ? "calm-btn" : "calm-btn calm-btn-quiet"),
+    mode === "client" ? h("a", { class: "calm-btn calm-btn-quiet", href: "/calm/history" }, "My calm history") : null,
+    h("a", { class: "calm-btn calm-btn-quiet", href: mode === "client" ? "/today" : "/" }, "Done")));
+  screen(root, ...parts);
+  if (mode !== "client") {
+    status.textContent = "Nothing is saved, because you're not logged in.";
+    return;
+  }
+  const episode = {
+    id: newId(), strategy_key: strategy.id, before, after, seconds,
+    started_at: startedAt.toISOString(), place: state.place, minutes_available: state.minutes,
+  };
+  await store.enqueue(episode);
+  learn(strategy.id, before, after);
+  status.textContent = "Saved on this phone.";
+  const waiting = await store.flush();
+  status.textContent = waiting ? "Saved on this phone. It will be sent when you're back online." : "Saved.";
+}
+
+// Offline ranking should learn from what just happened, as the server's summary will.
+function learn(id, before, after) {
+  if (!synced) return;
+  const u = synced.usage[id] || { uses: 0, mean_drop: 0, helped: 0 };
+  const total = u.mean_drop * u.uses + (before - after);
+  synced.usage[id] = { uses: u.uses + 1, mean_drop: total / (u.uses + 1), helped: u.helped + (after < before ? 1 : 0) };
+  store.putKV("sync", synced).catch(() => {});
+}
+
+function helpNow() {
+  const crisis = synced?.crisis || fallbackCrisis;
+  const plan = synced?.safety_plan || [];
+  return h("section", { class: "card card--crisis", "aria-labelledby": "calm-help" },
+    h("h2", { id: "calm-help" }, "You don't have to do this alone"),
+    plan.length ? h("div", {}, h("h3", {}, "My safety plan"),
+      h("dl", { class: "calm-plan" }, plan.flatMap((s) => [h("dt", {}, s.title), h("dd", {}, s.text)]))) : null,
+    h("h3", {}, `Talk to someone now (${crisis.country})`),
+    h("ul", { class: "crisis-lines" }, crisis.lines.map((l) => h("li", {},
+      h("strong", {}, l.name), l.description ? h("span", {}, ` · ${l.description}`) : null,
+      h("p", { class: "actions" },
+        l.tel_href ? h("a", { class: "button button--primary", href: l.tel_href }, `Call ${l.phone}`) : null,
+        l.sms_href ? h("a", { class: "button", href: l.sms_href }, `Text ${l.sms}`) : null)))),
+    h("p", {}, "In danger now? Call ", h("a", { class: "emergency", href: `tel:${crisis.emergency}` }, crisis.emergency), "."));
+}
+
+async function sync() {
+  try {
+    const response = await fetch("/api/v1/calm/sync", { credentials: "same-origin", headers: { Accept: "application/json" } });
+    if (!response.ok) return;
+    const fresh = await response.json();
+    synced = fresh;
+    await store.putKV("sync", fresh);
+  } catch {
+    // Offline: keep using the last synced copy.
+  }
+}
+
+async function start() {
+  if (mode === "client") {
+    try { synced = (await store.getKV("sync")) || null; } catch { synced = null; }
+    store.flush().catch(() => {});
+    sync();
+    addEventListener("online", () => { store.flush().catch(() => {}); sync(); });
+  }
+  if (startLevel === null) return rateScreen();
+  history.replaceState(null, "", location.pathname + (tryId ? `?try=${encodeURIComponent(tryId)}` : ""));
+  pickLevel(startLevel);
+}
+
+start();

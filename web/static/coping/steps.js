@@ -1,0 +1,25 @@
+// Step-through: one step per screen, in large text, at the person's own pace.
+import { button, h, screen } from "./dom.js";
+
+export function start(root, strategy, finish) {
+  const steps = strategy.steps;
+  let i = 0;
+  function show() {
+    const last = i === steps.length - 1;
+    screen(
+      root,
+      h("div", { class: "calm-player" },
+        h("p", { class: "calm-round" }, `Step ${i + 1} of ${steps.length}`),
+        h("h1", { class: "calm-step" }, steps[i]),
+        h("div", { class: "calm-actions" },
+          button(last ? "Done" : "Next", () => {
+            if (last) finish({ completed: true });
+            else { i += 1; show(); }
+          }),
+          i > 0 ? button("Back", () => { i -= 1; show(); }, "calm-btn calm-btn-quiet") : null,
+          last ? null : button("I'm done", () => finish({ completed: false }), "calm-btn calm-btn-quiet"))),
+    );
+  }
+  show();
+  return () => {};
+}

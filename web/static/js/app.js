@@ -1,0 +1,52 @@
+// Progressive enhancement for every page. The pages work without it.
+
+if ("serviceWorker" in navigator) {
+  navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(() => {});
+}
+
+// Offline banner: tell people their actions are kept, never leave them guessing.
+const banner = document.getElementById("offline-banner");
+const showOnline = () => { if (banner) banner.hidden = navigator.onLine; };
+addEventListener("online", showOnline);
+addEventListener("offline", showOnline);
+showOnline();
+
+// Fill time-zone pickers from the phone, unless the person already chose one.
+const detected = Intl.DateTimeFormat().resolvedOptions().timeZone;
+for (const select of document.querySelectorAll("select[data-detect-zone]")) {
+  const hasOption = [...select.options].some((o) => o.value === detected);
+  if (hasOption && !select.closest("form")?.querySelector('[aria-invalid="true"]')) {
+    if (select.dataset.touched !== "1" && select.value === "Europe/London") select.value = detected;
+  }
+  select.addEventListener("change", () => { select.dataset.touched = "1"; });
+}
+
+// Move focus to an error summary or notice that asks for attention.
+document.querySelector("[data-autofocus]")?.focus();
+
+// Copy buttons (invite links).
+for (const button of document.querySelectorAll("[data-copy]")) {
+  button.addEventListener("click", async () => {
+    try {
+      await navigator.clipboard.writeText(button.dataset.copy);
+      button.textContent = "Copied";
+    } catch {
+      button.textContent = "Select the link to copy it";
+    }
+  });
+}
+
+// Ask before irreversible actions.
+for (const form of document.querySelectorAll("form[data-confirm]")) {
+  form.addEventListener("submit", (event) => {
+    if (!confirm(form.dataset.confirm)) event.preventDefault();
+  });
+}
+
+// Logging out clears what this phone kept offline (writes waiting to be sent, cached data).
+for (const form of document.querySelectorAll('form[action="/logout"]')) {
+  form.addEventListener("submit", () => {
+    navigator.serviceWorker?.controller?.postMessage({ type: "logout" });
+    try { indexedDB.databases?.().then((dbs) => dbs.forEach((db) => indexedDB.deleteDatabase(db.name))); } catch {}
+  });
+}

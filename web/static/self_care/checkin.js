@@ -1,0 +1,72 @@
+// One-tap check-ins that survive a dropped connection: when the phone is offline, the tap is kept
+// in IndexedDB with its client-made id and sent to the API when the network is back. Replaying the
+// same id is harmless (the server returns the stored row), so a retry can never double a check-in.
+import { api, ApiError } from "/static/js/http.js";
+
+const DB_NAME = "groundwork-self-care";
+const STORE = "outbox";
+
+function openDb() {
+  return new Promise((resolve, reject) => {
+    const request = indexedDB.open(DB_NAME, 1);
+    request.onupgradeneeded = () => request.result.createObjectStore(STORE, { keyPath: "id" });
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+}
+
+async function withStore(mode, work) {
+  const db = await openDb();
+  return new Promise((resolve, reject) => {
+    const tx = db.transaction(STORE, mode);
+    const result = work(tx.objectStore(STORE));
+    tx.oncomplete = () => resolve(result.result ?? result);
+    tx.onerror = () => reject(tx.error);
+  });
+}
+
+function bodyOf(form, submitter) {
+  const data = new FormData(form, submitter);
+  const body = { id: data.get("id"), outcome: data.get("outcome") };
+  if (data.get("reason")) body.reason = data.get("reason");
+  if (data.get("amount")) body.amount = Number(data.get("amount"));
+  if (data.get("on")) body.on = data.get("on");
+  return body;
+}
+
+function say(form, text) {
+  const item = form.closest("[data-habit]");
+  const status = item?.querySelector("[data-offline-status]");
+  if (status) {
+    status.textContent = text;
+    status.hidden = false;
+  }
+}
+
+async function drain() {
+  if (!navigator.onLine) return;
+  const waiting = await withStore("readonly", (store) => store.getAll());
+  for (const item of waiting || []) {
+    try {
+      await api(item.path, { method: "POST", body: item.body });
+    } catch (error) {
+      // A refusal (4xx) will not get better by retrying; anything else waits for the next chance.
+      if (!(error instanceof ApiError) || error.status >= 500) return;
+    }
+    await withStore("readwrite", (store) => store.delete(item.id));
+  }
+}
+
+document.addEventListener("submit", (event) => {
+  const form = event.target.closest("form[data-offline-check-in]");
+  if (!form || navigator.onLine) return;
+  event.preventDefault();
+  const body = bodyOf(form, event.submitter);
+  const path = `/api/v1/habits/${form.dataset.offlineCheckIn}/check-ins`;
+  withStore("readwrite", (store) => store.put({ id: body.id, path, body }))
+    .then(() => say(form, "Saved on this phone. It will be sent when you're back online."))
+    .catch(() => say(form, "This phone could not keep it. Please try again when you're online."));
+});
+
+addEventListener("online", () => { drain().catch(() => {}); });
+drain().catch(() => {});

@@ -1,0 +1,69 @@
+// Groundwork service worker (base). CACHE_VERSION and PRECACHE are prepended by the server.
+// Domains append their parts (web/sw/<domain>.js) and may register routes with addRoute().
+
+const gwRoutes = [];
+/** Register a handler: match(url, request) -> bool; handle(event) -> Promise<Response>. */
+function addRoute(match, handle) { gwRoutes.push({ match, handle }); }
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(
+    caches.open(CACHE_VERSION)
+      .then((cache) => cache.addAll(PRECACHE.map((url) => new Request(url, { credentials: "same-origin" }))))
+      .then(() => self.skipWaiting()),
+  );
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(
+    caches.keys()
+      .then((keys) => Promise.all(keys.filter((k) => k.startsWith("gw-") && k !== CACHE_VERSION).map((k) => caches.delete(k))))
+      .then(() => self.clients.claim()),
+  );
+});
+
+self.addEventListener("message", (event) => {
+  if (event.data?.type === "logout") {
+    event.waitUntil(caches.keys().then((keys) => Promise.all(keys.map((k) => caches.delete(k)))));
+  }
+});
+
+function isPrecached(url) {
+  return PRECACHE.includes(url.pathname + url.search) || PRECACHE.includes(url.pathname);
+}
+
+async function networkFirstPage(request) {
+  const url = new URL(request.url);
+  try {
+    const response = await fetch(request);
+    // Only pages meant to work offline are kept (others may hold health data).
+    if (response.ok && isPrecached(url)) {
+      const cache = await caches.open(CACHE_VERSION);
+      await cache.put(url.pathname, response.clone());
+    }
+    return response;
+  } catch {
+    const cached = await caches.match(url.pathname, { ignoreSearch: true });
+    return cached || (await caches.match("/offline")) || new Response("Offline", { status: 503 });
+  }
+}
+
+async function cacheFirst(request) {
+  const cached = await caches.match(request);
+  if (cached) return cached;
+  const response = await fetch(request);
+  if (response.ok) (await caches.open(CACHE_VERSION)).put(request, response.clone());
+  return response;
+}
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  if (request.method !== "GET") return;
+  const url = new URL(request.url);
+  if (url.origin !== self.location.origin) return;
+  for (const route of gwRoutes) {
+    if (route.match(url, request)) { event.respondWith(route.handle(event)); return; }
+  }
+  if (url.pathname.startsWith("/api/")) return; // health data: network only, never cached
+  if (url.pathname.startsWith("/static/")) { event.respondWith(cacheFirst(request)); return; }
+  if (request.mode === "navigate") event.respondWith(networkFirstPage(request));
+});
