@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
+from playwright.sync_api import expect
 
 from app.demo import DEMO_PASSWORD
 from tests.browser.fixtures import PHONE, ROOT, assert_accessible, free_port, login
@@ -142,14 +143,15 @@ def test_ladder_check_ins_heat_map_strength_and_step_up(
             # The connection drops: the tap is kept on the phone and sent when it is back.
             page.context.set_offline(True)
             item.get_by_role("button", name="Done: Washing").click()
-            assert "Saved on this phone" in item.inner_text()
+            # The tap is stored in IndexedDB asynchronously: wait for the note, don't race it.
+            expect(item).to_contain_text("Saved on this phone")
             with page.expect_response(lambda r: r.url.endswith("/check-ins") and r.status == 201):
                 page.context.set_offline(False)
             page.goto("/today")
         else:
             item.get_by_role("button", name="Done: Washing").click()
             page.wait_for_load_state("networkidle")
-        assert "Done today" in page.locator(f"#habit-{habit_id}").inner_text()
+        expect(page.locator(f"#habit-{habit_id}")).to_contain_text("Done today")
         if day == 0:
             assert_accessible(page, "self_care_today")
         page.goto(habit_url)

@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from app.demo import DEMO_PASSWORD
 from tests.browser.fixtures import assert_accessible, login
@@ -61,11 +62,11 @@ def test_sensory_profile_diet_and_today_on_a_phone(phone: Any, new_phone: Any) -
     page.context.set_offline(True)
     rocking = page.locator("#h-sensory").locator("..").locator("li", has_text="Rocking chair")
     rocking.get_by_role("button", name="Too high").click()
-    assert rocking.get_by_text("Saved on this phone").is_visible()
+    expect(rocking.get_by_text("Saved on this phone")).to_be_visible()
     with page.expect_navigation():
         page.context.set_offline(False)
     rocking = page.locator("#h-sensory").locator("..").locator("li", has_text="Rocking chair")
-    assert "Done · felt too high" in rocking.inner_text()
+    expect(rocking).to_contain_text("Done · felt too high")
 
     ot = new_phone()
     login(ot, "ruth@demo.groundwork.local", DEMO_PASSWORD)
