@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Annotated, Any
@@ -151,9 +151,13 @@ def write_session() -> Iterator[Session]:
         session.close()
 
 
-def get_session(request: Request) -> Iterator[Session]:
+async def get_session(request: Request) -> AsyncIterator[Session]:
     """Per-request session. Services commit before they return: never commit after `yield` here,
-    because that can run after the response has gone and lose a write the phone was told was saved."""
+    because that can run after the response has gone and lose a write the phone was told was saved.
+
+    `async` so opening and closing cost no threadpool hops: opening does no I/O (the connection is
+    checked out at the first statement, inside the route's thread) and closing only hands the
+    connection back to the pool (a rollback on a local socket: microseconds)."""
     session = open_session(write=request.method in UNSAFE_METHODS)
     try:
         yield session

@@ -57,7 +57,9 @@ def load_principal(request: Request, session: SessionDep) -> Principal | None:
 OptionalPrincipal = Annotated[Principal | None, Depends(load_principal)]
 
 
-def require_principal(principal: OptionalPrincipal) -> Principal:
+async def require_principal(principal: OptionalPrincipal) -> Principal:
+    """Guards are pure checks, so they are `async`: no threadpool hop for each one (a sync
+    dependency costs a thread handoff that grows under load)."""
     if principal is None:
         raise Unauthorized("Please log in to continue.")
     return principal
@@ -66,24 +68,24 @@ def require_principal(principal: OptionalPrincipal) -> Principal:
 CurrentPrincipal = Annotated[Principal, Depends(require_principal)]
 
 
-def require_client(principal: CurrentPrincipal) -> Principal:
+async def require_client(principal: CurrentPrincipal) -> Principal:
     require_role(principal, Role.client)
     return principal
 
 
-def require_therapist(principal: CurrentPrincipal) -> Principal:
+async def require_therapist(principal: CurrentPrincipal) -> Principal:
     require_role(principal, Role.therapist)
     require_second_factor(principal)
     return principal
 
 
-def require_staff(principal: CurrentPrincipal) -> Principal:
+async def require_staff(principal: CurrentPrincipal) -> Principal:
     require_role(principal, Role.therapist, Role.admin)
     require_second_factor(principal)
     return principal
 
 
-def require_clinic_manager(principal: CurrentPrincipal) -> Principal:
+async def require_clinic_manager(principal: CurrentPrincipal) -> Principal:
     if not may_manage_clinic(principal):
         raise Forbidden("Only the clinic's administrators can do this.")
     require_second_factor(principal)
