@@ -10,7 +10,7 @@ from sqlmodel import select
 
 from app.accounts.models import User
 from app.demo import DemoContext
-from app.self_care import suggestions
+from app.self_care import suggestions, summary
 from app.self_care.ladders import builtin_ladder
 from app.self_care.models import (
     Habit,
@@ -55,6 +55,7 @@ def seed(ctx: DemoContext) -> None:
         today = ctx.today_for(client)
         for habit in ctx.session.exec(select(Habit).where(Habit.client_id == client.id)).all():
             suggestions.refresh(session=ctx.session, habit=habit, today=today)
+            summary.refresh(session=ctx.session, habit=habit, today=today, changed_from=date.min)
     ctx.session.flush()
 
 

@@ -91,8 +91,12 @@ def pauses_for(session: Session, client_id: uuid.UUID, habit_id: uuid.UUID) -> l
     )
 
 
-def load(session: Session, habit: Habit, today: date) -> HabitHistory:
+def load(session: Session, habit: Habit, today: date, since: date | None = None) -> HabitHistory:
+    """Levels, level changes and pauses in full (a few rows); check-ins from `since` (default: a
+    bounded history back), so a caller holding a stored summary reads only the recent days."""
     start = max(habit.started_on, today - timedelta(days=HISTORY_DAYS))
+    if since is not None:
+        start = max(habit.started_on, since)
     levels = {
         lv.number: lv
         for lv in session.exec(select(HabitLevel).where(HabitLevel.habit_id == habit.id))

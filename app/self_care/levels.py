@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 from app import clock
 from app.accounts.models import User
 from app.errors import Conflict, Unprocessable
-from app.self_care import reminders_link, suggestions
+from app.self_care import reminders_link, suggestions, summary
 from app.self_care.grading import GradingSettings
 from app.self_care.models import Habit, HabitLevel, HabitLevelChange, HabitSuggestion
 from app.self_care.service import level_change, levels_of, today_for
@@ -39,6 +39,7 @@ def change_level(
         select(HabitLevel).where(HabitLevel.habit_id == habit.id, HabitLevel.number == to_level)
     ).one()
     reminders_link.sync_habit(session=session, habit=habit, level_text=level.description)
+    summary.refresh(session=session, habit=habit, today=today, changed_from=today)
     if commit:
         session.commit()
         session.refresh(habit)

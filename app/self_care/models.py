@@ -168,3 +168,23 @@ class MoodReminder(SQLModel, table=True):
     client_id: uuid.UUID = Field(foreign_key="user_account.id", primary_key=True)
     local_time: time
     updated_at: datetime = utc_field(default=clock.now)
+
+
+class HabitSummary(SQLModel, table=True):
+    """A habit's strength, kept current on write (check-in, level change, pause) in the same
+    transaction, so a read steps over at most the few days since the last write instead of a year.
+
+    `settled_on` is the last day folded into `score`/`recent`; days after it can still get
+    check-ins (today and yesterday), so they are always read live. `tail` holds the daily scores
+    of the last two weeks up to `settled_on` (and the one before), for "up N this week".
+    """
+
+    __tablename__ = "habit_summary"
+
+    habit_id: uuid.UUID = Field(foreign_key="habit.id", primary_key=True)
+    client_id: uuid.UUID = Field(foreign_key="user_account.id", index=True)
+    settled_on: date | None = Field(default=None)
+    score: float = Field(default=0.0)
+    recent: list[float] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    tail: list[list[Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    updated_at: datetime = utc_field(default=clock.now)

@@ -10,6 +10,7 @@ from sqlmodel import Session, col, or_, select
 
 from app.accounts.models import User
 from app.errors import Unprocessable
+from app.self_care import service, summary
 from app.self_care.models import Habit, HabitPause
 from app.self_care.schemas import PauseCreate
 from app.self_care.service import today_for
@@ -33,9 +34,20 @@ def pause(*, session: Session, client: User, habit: Habit | None, data: PauseCre
         reason=data.reason or None,
     )
     session.add(row)
+    _refresh(session, client, habit, today, changed_from=starts)
     session.commit()
     session.refresh(row)
     return row
+
+
+def _refresh(
+    session: Session, client: User, habit: Habit | None, today: date, changed_from: date
+) -> None:
+    """Paused days leave strength: fold the change into the summaries in this transaction."""
+    session.flush()
+    habits = [habit] if habit else service.active_habits(session, client.id)
+    for h in habits:
+        summary.refresh(session=session, habit=h, today=today, changed_from=changed_from)
 
 
 def resume(*, session: Session, client: User, habit: Habit | None) -> int:
@@ -55,6 +67,8 @@ def resume(*, session: Session, client: User, habit: Habit | None) -> int:
             row.ends_on = today - timedelta(days=1)
             session.add(row)
         ended += 1
+    # Only days from yesterday on change, and those are never settled yet.
+    _refresh(session, client, habit, today, changed_from=today - timedelta(days=1))
     session.commit()
     return ended
 

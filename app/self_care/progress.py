@@ -7,8 +7,8 @@ from datetime import date, timedelta
 
 from sqlmodel import Session, col, select
 
-from app.self_care import history, suggestions
-from app.self_care.models import Habit, HabitCheckIn, HabitLevel, HabitSuggestion
+from app.self_care import history, suggestions, summary
+from app.self_care.models import Habit, HabitCheckIn, HabitLevel, HabitSuggestion, HabitSummary
 from app.self_care.strength import (
     HeatDay,
     StrengthPoint,
@@ -28,7 +28,7 @@ class HabitProgress:
     target: Target
     strength: int  # percent
     strength_week_ago: int
-    strength_points: list[StrengthPoint]
+    strength_points: list[StrengthPoint]  # the stored tail, then every day since
     this_week: WeekResult
     last_week: WeekResult
     heat: list[list[HeatDay]]
@@ -58,10 +58,22 @@ def _at(points: list[StrengthPoint], day: date) -> int:
 
 
 def habit_progress(session: Session, habit: Habit, today: date, weeks: int = 6) -> HabitProgress:
-    hist = history.load(session, habit, today)
+    """Strength continues from the stored summary (kept current on write); only the days since it
+    and the heat map's weeks are read, so the cost does not grow with the history."""
+    kept = summary.stored(session.get(HabitSummary, habit.id))
+    if kept is not None and kept.settled_on > summary.settle_day(today):
+        kept = None  # a summary from a later "today" (time zone moved back): compute afresh
+    begin = summary.first_day(habit, today) if kept is None else kept.settled_on + timedelta(days=1)
+    heat_from = week_start(today) - timedelta(weeks=max(weeks, 2) - 1)
+    hist = history.load(session, habit, today, since=min(begin, heat_from))
     values = hist.values()
-    points = strength_series(
-        target_on=hist.target_on, values=values, start=hist.start, today=today, paused=hist.paused
+    points = (kept.tail if kept else []) + strength_series(
+        target_on=hist.target_on,
+        values=values,
+        start=begin,
+        today=today,
+        paused=hist.paused,
+        state=kept.state if kept else None,
     )
     target = hist.target
 

@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 from app import clock
 from app.accounts.models import User
 from app.errors import Conflict, NotFound, Unprocessable
-from app.self_care import history, reminders_link, suggestions
+from app.self_care import history, reminders_link, suggestions, summary
 from app.self_care.library import LibraryLadder
 from app.self_care.models import (
     Habit,
@@ -194,6 +194,7 @@ def check_in(*, session: Session, client: User, habit: Habit, data: CheckInCreat
     suggestions.after_check_in(
         session=session, habit=habit, day=on, today=today, tz=client.time_zone
     )
+    summary.refresh(session=session, habit=habit, today=today, changed_from=on)
     session.commit()
     return row
 

@@ -39,10 +39,39 @@ def _window(target: Target) -> tuple[float, int]:
 class StrengthPoint:
     on: date
     score: float  # 0..1
+    recent: tuple[float, ...] = ()  # the window after this day, to carry the state on
+
+    @property
+    def state(self) -> StrengthState:
+        return StrengthState(self.score, self.recent)
 
     @property
     def percent(self) -> int:
         return round(self.score * 100)
+
+
+@dataclass(frozen=True, slots=True)
+class StrengthState:
+    """Everything the score needs to carry from one day to the next: the score itself and the
+    values of the last 14 active days (the rolling window of less-than-daily habits). Stored per
+    habit (`habit_summary`), so a read only steps over the days since the last write."""
+
+    score: float = 0.0
+    recent: tuple[float, ...] = ()
+
+
+def advance(state: StrengthState, target: Target, value: float) -> StrengthState:
+    """One active (non-paused) day: the same arithmetic, in the same order, from scratch or not."""
+    expected, width = _window(target)
+    recent = (*state.recent, min(1.0, value))[-14:]
+    completed = min(1.0, sum(recent[-width:]) / expected)
+    m = multiplier(target.per_week)
+    return StrengthState(state.score * m + completed * (1 - m), recent)
+
+
+def strength_end(values: Mapping[date, float], today: date) -> date:
+    """Today counts only once something is logged, because the day is not over yet."""
+    return today if values.get(today, 0.0) > 0 else today - timedelta(days=1)
 
 
 def strength_series(
@@ -52,24 +81,19 @@ def strength_series(
     start: date,
     today: date,
     paused: Collection[date] = frozenset(),
+    state: StrengthState | None = None,
+    end: date | None = None,
 ) -> list[StrengthPoint]:
-    """One point per non-paused day from `start`; today counts only once something is logged,
-    because the day is not over yet."""
-    end = today if values.get(today, 0.0) > 0 else today - timedelta(days=1)
-    score = 0.0
-    recent: list[float] = []  # values of active days, oldest first
+    """One point per non-paused day from `start` (continuing from `state`, the score at the end
+    of the day before `start`) to `end`, by default `strength_end(values, today)`."""
+    last = strength_end(values, today) if end is None else end
+    current = state or StrengthState()
     points: list[StrengthPoint] = []
     day = start
-    while day <= end:
+    while day <= last:
         if day not in paused:
-            target = target_on(day)
-            expected, width = _window(target)
-            recent.append(min(1.0, values.get(day, 0.0)))
-            del recent[:-14]
-            completed = min(1.0, sum(recent[-width:]) / expected)
-            m = multiplier(target.per_week)
-            score = score * m + completed * (1 - m)
-            points.append(StrengthPoint(day, score))
+            current = advance(current, target_on(day), values.get(day, 0.0))
+            points.append(StrengthPoint(day, current.score, current.recent))
         day += timedelta(days=1)
     return points
 

@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlmodel import Session, and_, col, or_, select
+from sqlmodel import Session, and_, col, func, or_, select
 
 from app.accounts.models import User
 from app.home.sections import TodaySection
@@ -46,6 +46,37 @@ class TodayHabit:
         return ""
 
 
+def _recent_check_ins(
+    session: Session, client_id: uuid.UUID, since: date
+) -> dict[uuid.UUID, list[CheckIn]]:
+    """Check-ins since `since`, folded in SQL to one row per habit, day and outcome.
+
+    A busy day (many "+1 glass" taps) stays a handful of rows: `day_values` only needs the best
+    outcome and the summed amounts, so the fold gives exactly what the individual rows would.
+    """
+    amount = col(HabitCheckIn.amount)
+    rows = session.exec(
+        select(
+            col(HabitCheckIn.habit_id),
+            col(HabitCheckIn.done_on),
+            col(HabitCheckIn.outcome),
+            func.sum(amount),
+            func.count(amount),
+            func.count(),
+        )
+        .where(HabitCheckIn.client_id == client_id, HabitCheckIn.done_on >= since)
+        .group_by(col(HabitCheckIn.habit_id), col(HabitCheckIn.done_on), col(HabitCheckIn.outcome))
+    ).all()
+    out: dict[uuid.UUID, list[CheckIn]] = {}
+    for habit_id, on, outcome, total, with_amount, count in rows:
+        mine = out.setdefault(habit_id, [])
+        if with_amount:
+            mine.append(CheckIn(on, Outcome(outcome), None, float(total)))
+        if count > with_amount:
+            mine.append(CheckIn(on, Outcome(outcome), None, None))
+    return out
+
+
 def today_section(
     *, session: Session, client: User, day: date, now: datetime
 ) -> TodaySection | None:
@@ -60,14 +91,7 @@ def today_section(
         .order_by(col(Habit.created_at))
     ).all()
     yesterday = day - timedelta(days=1)
-    check_ins = session.exec(
-        select(
-            col(HabitCheckIn.habit_id),
-            col(HabitCheckIn.done_on),
-            col(HabitCheckIn.outcome),
-            col(HabitCheckIn.amount),
-        ).where(HabitCheckIn.client_id == client.id, HabitCheckIn.done_on >= yesterday)
-    ).all()
+    check_ins = _recent_check_ins(session, client.id, yesterday)
     pauses = list(
         session.exec(
             select(HabitPause).where(
@@ -85,7 +109,7 @@ def today_section(
         target = history.to_target(level)
         own = [p for p in pauses if p.habit_id in (None, habit_id)]
         paused = history.paused_days(own, yesterday, day)
-        mine = [CheckIn(on, Outcome(o), None, a) for h, on, o, a in check_ins if h == habit_id]
+        mine = check_ins.get(habit_id, [])
         values = day_values(target, mine)
         habits.append(
             TodayHabit(

@@ -195,6 +195,52 @@ def test_mood_log_in_ten_seconds_with_charts(jordan: Any) -> None:
     assert_accessible(page, "self_care_index")
 
 
+_SCALE_GEOMETRY = """(fieldset) => [...document.querySelectorAll(fieldset + ' .sc-face')].map(face => {
+  const label = face.querySelector('.sc-face__label');
+  const mark = face.querySelector('.sc-face__number, .sc-face__svg');
+  const box = (el) => { const r = el.getBoundingClientRect();
+    return {left: r.left, right: r.right, top: r.top, bottom: r.bottom}; };
+  // A word split over two lines has two client rects: "Ver / y low" is what we must never see.
+  const text = label.firstChild;
+  const split = [];
+  let at = 0;
+  for (const word of text.textContent.split(' ')) {
+    const range = document.createRange();
+    range.setStart(text, at);
+    range.setEnd(text, at + word.length);
+    if (range.getClientRects().length > 1) split.push(word);
+    at += word.length + 1;
+  }
+  return {face: box(face), label: box(label), mark: box(mark), split,
+          overflow: label.scrollWidth > label.clientWidth + 1};
+})"""
+
+
+@pytest.mark.parametrize("width", [390, 320])
+def test_mood_and_energy_labels_sit_under_their_numbers(jordan: Any, width: int) -> None:
+    page = jordan
+    page.set_viewport_size({"width": width, "height": 844})
+    page.goto("/self-care/mood")
+    expect(page.locator("#f-energy .sc-face__label").last).to_be_visible()
+    for fieldset in ("#f-mood", "#f-energy"):
+        items = page.evaluate(_SCALE_GEOMETRY, fieldset)
+        assert len(items) == 5
+        for item in items:
+            face, label, mark = item["face"], item["label"], item["mark"]
+            assert not item["split"], f"{fieldset} at {width}px splits {item['split']}"
+            assert not item["overflow"]
+            assert face["left"] - 0.5 <= label["left"], item
+            assert label["right"] <= face["right"] + 0.5, item
+            assert label["top"] >= mark["bottom"] - 0.5, (fieldset, item)  # under its mark
+            centre = (label["left"] + label["right"]) / 2
+            assert abs(centre - (mark["left"] + mark["right"]) / 2) < 2
+        for left, right in zip(items, items[1:], strict=False):
+            assert left["label"]["right"] <= right["label"]["left"], "labels overlap"
+            assert left["face"]["right"] <= right["face"]["left"]
+    assert_accessible(page, f"self_care_mood_{width}")
+    page.set_viewport_size(PHONE)
+
+
 def test_therapist_sees_levels_and_approves(browser: Any, shifted_server: ShiftedServer) -> None:
     context = browser.new_context(viewport=PHONE, base_url=shifted_server.url)
     context.set_default_timeout(15_000)
