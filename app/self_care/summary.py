@@ -53,7 +53,7 @@ def stored(row: HabitSummary | None) -> Stored | None:
     return Stored(row.settled_on, StrengthState(row.score, tuple(row.recent)), tail)
 
 
-def _trim(points: list[StrengthPoint], settled: date) -> list[StrengthPoint]:
+def trim(points: list[StrengthPoint], settled: date) -> list[StrengthPoint]:
     """Points from TAIL_DAYS before `settled`, plus the last one before that (the value in force)."""
     cut = settled - timedelta(days=TAIL_DAYS)
     keep = [p for p in points if p.on >= cut]
@@ -92,7 +92,7 @@ def refresh(
         state=current.state if current else None,
     )
     state = points[-1].state if points else (current.state if current else StrengthState())
-    tail = _trim((current.tail if current else []) + points, settle)
+    tail = trim((current.tail if current else []) + points, settle)
     row.settled_on = settle if begin <= settle else None
     row.score = state.score
     row.recent = list(state.recent)

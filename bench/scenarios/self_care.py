@@ -10,8 +10,18 @@ from datetime import timedelta
 from typing import Any
 from uuid import uuid4
 
+from app.self_care import history, summary
 from app.self_care.ladders import builtin_ladder
-from app.self_care.models import Habit, HabitCheckIn, HabitLevel, HabitLevelChange, MoodLog
+from app.self_care.models import (
+    Habit,
+    HabitCheckIn,
+    HabitLevel,
+    HabitLevelChange,
+    HabitSummary,
+    MoodLog,
+)
+from app.self_care.strength import strength_series
+from app.self_care.targets import CheckIn, Outcome, Target, TargetKind, day_values
 from bench.harness import BenchData, Scenario
 
 LADDERS = ("washing", "water", "outside", "dressing", "sleep", "money")
@@ -84,7 +94,9 @@ def populate(data: BenchData) -> None:
     data.insert(Habit, habits)
     data.insert(HabitLevel, levels)
     data.insert(HabitLevelChange, changes)
-    data.insert(HabitCheckIn, _check_ins(data, habits))
+    check_ins = list(_check_ins(data, habits))
+    data.insert(HabitCheckIn, check_ins)
+    data.insert(HabitSummary, _summaries(data, habits, levels, check_ins))
     data.insert(MoodLog, _moods(data, rich))
 
 
@@ -109,6 +121,48 @@ def _check_ins(data: BenchData, habits: list[dict[str, Any]]) -> Any:
                 "note": None,
                 "created_at": data.now - timedelta(days=(data.today - day).days),
             }
+
+
+def _summaries(
+    data: BenchData,
+    habits: list[dict[str, Any]],
+    levels: list[dict[str, Any]],
+    check_ins: list[dict[str, Any]],
+) -> Any:
+    """What the writes would have stored (`app.self_care.summary`): one level, no pauses here.
+    Local "today" is taken as the bench's today for everyone; a day either way only moves
+    `settled_on`, which reads handle."""
+    by_habit: dict[Any, list[CheckIn]] = {}
+    for c in check_ins:
+        by_habit.setdefault(c["habit_id"], []).append(
+            CheckIn(c["done_on"], Outcome(c["outcome"]), c["confidence"], c["amount"])
+        )
+    level_rows = {(lv["habit_id"], lv["number"]): lv for lv in levels}
+    settle = summary.settle_day(data.today)
+    for habit in habits:
+        lv = level_rows[(habit["id"], habit["level"])]
+        target = Target(
+            kind=TargetKind(lv["target_kind"]),
+            days=frozenset(int(d) for d in lv["days"]),
+            times_per_week=lv["times_per_week"],
+            amount=lv["amount"],
+            unit=lv["unit"],
+        )
+        values = day_values(target, by_habit.get(habit["id"], []))
+        begin = max(habit["started_on"], settle - timedelta(days=history.HISTORY_DAYS))
+        points = strength_series(
+            target_on=lambda _d, t=target: t, values=values, start=begin, today=settle, end=settle
+        )
+        tail = summary.trim(points, settle)
+        yield {
+            "habit_id": habit["id"],
+            "client_id": habit["client_id"],
+            "settled_on": settle if points else None,
+            "score": points[-1].score if points else 0.0,
+            "recent": list(points[-1].recent) if points else [],
+            "tail": [[p.on.isoformat(), p.score] for p in tail],
+            "updated_at": data.now,
+        }
 
 
 def _moods(data: BenchData, rich: set[Any]) -> Any:

@@ -43,9 +43,11 @@ def backfill(bind: sa.Connection) -> None:
     """A summary for every existing habit, computed by the same code the writes use."""
     from app.self_care import summary
 
-    with Session(bind=bind) as session:
+    # A savepoint inside the migration's transaction: committing it keeps the rows in that
+    # transaction (alembic commits it), whatever transaction the connection is already in.
+    with Session(bind=bind, join_transaction_mode="create_savepoint") as session:
         summary.rebuild_all(session)
-        session.flush()
+        session.commit()
 
 
 def downgrade() -> None:
