@@ -17,11 +17,19 @@ from sqlmodel import Session, col, select
 
 from app import clock
 from app.accounts.models import User
-from app.coping import catalog
-from app.coping.models import CustomStrategy, DistressEpisode, StrategyStats, ToolboxEntry
+from app.coping import catalog, fit_cache
+from app.coping.models import (
+    CustomStrategy,
+    DistressEpisode,
+    SensoryFitCache,
+    StrategyStats,
+    ToolboxEntry,
+)
 from app.coping.ranking import FitLike, Ranked, Situation, Toolbox, Usage, rank
 from app.errors import NotFound, Unprocessable
 from app.sensory import service as sensory_service
+from app.sensory.models import SensoryKit, SensoryProfileVersion
+from app.sensory.vocabulary import SensoryFit
 
 
 @dataclass(frozen=True)
@@ -106,10 +114,27 @@ def usage(session: Session, client_id: uuid.UUID) -> dict[str, Usage]:
     }
 
 
-def sensory_fit(session: Session, client_id: uuid.UUID) -> FitLike | None:
-    """Seam 6: the sensory domain's view of the client (what they seek, avoid, and have at hand)."""
+def sensory_fit(session: Session, client_id: uuid.UUID) -> FitLike:
+    """Seam 6, computed from scratch: the sensory domain's view of the client (what they seek,
+    avoid, and have at hand). The ranked list reads the cached copy instead (`client_fit`)."""
     fit: FitLike = sensory_service.ranking_fit(session=session, client_id=client_id)
     return fit
+
+
+def client_fit(session: Session, client_id: uuid.UUID) -> FitLike:
+    """The cached fit when it is current, else computed from scratch (one light query when cached)."""
+    row = session.exec(
+        select(
+            SensoryFitCache.seeks,
+            SensoryFitCache.avoids,
+            SensoryFitCache.overwhelmed,
+            SensoryFitCache.kit,
+            SensoryFitCache.checklist_version,
+        ).where(SensoryFitCache.client_id == client_id)
+    ).first()
+    if row is not None and row[4] == fit_cache.current_version():
+        return fit_cache.from_columns(*row[:4])
+    return sensory_fit(session, client_id)
 
 
 def seed_for(client: User | None) -> str:
@@ -134,36 +159,41 @@ def suggestions(
         by_id = catalog.builtin_by_id()
         result = rank(catalog.builtin_candidates(), situation, seed=seed_for(None), limit=limit)
         return [Suggestion(by_id[r.id], r) for r in result]
-    found, box, notes, has_custom = ranking_inputs(session, client)
+    inputs = ranking_inputs(session, client)
     cands = list(catalog.builtin_candidates())
     by_id = catalog.builtin_by_id()
-    if has_custom:
+    if inputs.has_custom:
         own = [v for v in catalog.catalog(session, client) if v["custom"]]
         cands += [catalog.candidate(v) for v in own]
         by_id = by_id | {v["id"]: v for v in own}
     result = rank(
         cands,
         situation,
-        usage=found,
-        toolbox=box,
-        fit=sensory_fit(session, client.id),
+        usage=inputs.usage,
+        toolbox=inputs.toolbox,
+        fit=inputs.fit,
         seed=seed_for(client),
         limit=limit,
     )
-    return [Suggestion(by_id[r.id], r, notes.get(r.id, "")) for r in result]
+    return [Suggestion(by_id[r.id], r, inputs.notes.get(r.id, "")) for r in result]
 
 
 def _inputs_statement() -> Any:
-    """Built once: summaries, toolbox flags and a count of custom strategies, as one UNION ALL."""
+    """Built once: summaries, toolbox flags, a count of custom strategies, the cached sensory fit
+    and whether any sensory data exists (so a missing cache row needs no further query), as one
+    UNION ALL. Columns: src, key, four ints, three texts."""
     cid, org = bindparam("client_id", type_=Uuid()), bindparam("org_id", type_=Uuid())
+    empty = literal("")
     stats = sa_select(
         literal("s").label("src"),
-        col(StrategyStats.strategy_key),
+        col(StrategyStats.strategy_key).label("key"),
         col(StrategyStats.uses),
         col(StrategyStats.helped),
         col(StrategyStats.sum_before),
         col(StrategyStats.sum_after),
-        literal("").label("note"),
+        empty.label("t1"),
+        empty.label("t2"),
+        empty.label("t3"),
     ).where(col(StrategyStats.client_id) == cid, col(StrategyStats.uses) > 0)
     box = sa_select(
         literal("t"),
@@ -173,46 +203,92 @@ def _inputs_statement() -> Any:
         cast(col(ToolboxEntry.recommended), Integer),
         literal(0),
         col(ToolboxEntry.note),
+        empty,
+        empty,
     ).where(col(ToolboxEntry.client_id) == cid)
     owners = or_(
         col(CustomStrategy.client_id) == cid,
         (col(CustomStrategy.organisation_id) == org) & col(CustomStrategy.client_id).is_(None),
     )
     custom = sa_select(
-        literal("c"), literal(""), func.count(), literal(0), literal(0), literal(0), literal("")
+        literal("c"), empty, func.count(), literal(0), literal(0), literal(0), empty, empty, empty
     ).where(owners, col(CustomStrategy.archived_at).is_(None))
-    return union_all(stats, box, custom)
+    fit = sa_select(
+        literal("f"),
+        col(SensoryFitCache.seeks),
+        col(SensoryFitCache.checklist_version),
+        literal(0),
+        literal(0),
+        literal(0),
+        col(SensoryFitCache.avoids),
+        col(SensoryFitCache.overwhelmed),
+        col(SensoryFitCache.kit),
+    ).where(col(SensoryFitCache.client_id) == cid)
+    kits = (
+        sa_select(func.count())
+        .select_from(SensoryKit)
+        .where(col(SensoryKit.client_id) == cid)
+        .scalar_subquery()
+    )
+    profiles = (
+        sa_select(func.count())
+        .select_from(SensoryProfileVersion)
+        .where(col(SensoryProfileVersion.client_id) == cid)
+        .scalar_subquery()
+    )
+    presence = sa_select(
+        literal("x"), empty, kits, profiles, literal(0), literal(0), empty, empty, empty
+    )
+    return union_all(stats, box, custom, fit, presence)
 
 
 _INPUTS = _inputs_statement()
 
 
-def ranking_inputs(
-    session: Session, client: User
-) -> tuple[dict[str, Usage], Toolbox, dict[str, str], bool]:
-    """Summaries, toolbox and whether custom strategies exist, in ONE round trip: the ranked list
-    is on the distress path and must stay fast for a client with thousands of episodes."""
+@dataclass(frozen=True)
+class RankingInputs:
+    usage: dict[str, Usage]
+    toolbox: Toolbox
+    notes: dict[str, str]
+    has_custom: bool
+    fit: FitLike
+
+
+def ranking_inputs(session: Session, client: User) -> RankingInputs:
+    """Summaries, toolbox, whether custom strategies exist and the sensory fit, in ONE round trip:
+    the ranked list is on the distress path and must stay fast for a client with thousands of
+    episodes. The fit comes from the cache; only a client whose sensory data was written around
+    the sensory service (demo seeding) or under an older checklist costs two more queries."""
     params = {"client_id": client.id, "org_id": client.organisation_id}
     rows = session.connection().execute(_INPUTS, params).all()
     found: dict[str, Usage] = {}
     flags: dict[str, tuple[bool, bool, bool]] = {}
     notes: dict[str, str] = {}
     has_custom = False
-    for src, key, a, b, c, d, note in rows:
+    fit: FitLike | None = None
+    has_sensory = False
+    for src, key, a, b, c, d, t1, t2, t3 in rows:
         if src == "s":
             found[key] = Usage(uses=a, mean_drop=(c - d) / a, helped=b)
         elif src == "t":
             flags[key] = (bool(a), bool(b), bool(c))
             if c:
-                notes[key] = note
-        else:
+                notes[key] = t1
+        elif src == "c":
             has_custom = a > 0
+        elif src == "f":
+            if a == fit_cache.current_version():
+                fit = fit_cache.from_columns(key, t1, t2, t3)
+        else:
+            has_sensory = bool(a or b)
+    if fit is None:
+        fit = sensory_fit(session, client.id) if has_sensory else SensoryFit()
     toolbox = Toolbox(
         favourites=frozenset(k for k, f in flags.items() if f[0]),
         hidden=frozenset(k for k, f in flags.items() if f[1]),
         recommended=frozenset(k for k, f in flags.items() if f[2]),
     )
-    return found, toolbox, notes, has_custom
+    return RankingInputs(found, toolbox, notes, has_custom, fit)
 
 
 def recent_episodes(

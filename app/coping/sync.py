@@ -13,7 +13,7 @@ from app.coping.schemas import FitPublic, SyncPublic, ToolboxPublic, UsagePublic
 
 def bundle(session: Session, client: User) -> SyncPublic:
     entries = toolbox.toolbox_entries(session, client.id)
-    fit = service.sensory_fit(session, client.id)
+    fit = service.client_fit(session, client.id)
     plan = plans.get_plan(session, client.id, "safety")
     return SyncPublic(
         library_version=load_library().version,

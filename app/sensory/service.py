@@ -16,6 +16,7 @@ from app import clock
 from app.accounts.models import User
 from app.accounts.policy import Principal
 from app.audit import service as audit
+from app.coping import fit_cache as calm_fit_cache
 from app.sensory.catalog import checklist
 from app.sensory.models import SensoryKit, SensoryProfileVersion
 from app.sensory.profile import ProfileAnswers, fit_from_profile
@@ -113,6 +114,7 @@ def save_profile(
         action="sensory.profile.save",
         detail=f"version {row.version}",
     )
+    _refresh_calm_fit(session, client_id)
     session.commit()
     return row
 
@@ -147,6 +149,7 @@ def save_kit(
     kit.updated_at = clock.now()
     session.add(kit)
     audit.add(session, actor=principal.user, client_id=client_id, action="sensory.kit.save")
+    _refresh_calm_fit(session, client_id)
     session.commit()
     return kit
 
@@ -158,3 +161,10 @@ def ranking_fit(*, session: Session, client_id: uuid.UUID) -> SensoryFit:
         select(SensoryKit.items).where(SensoryKit.client_id == client_id)
     ).first()
     return fit_from_profile(answers_of(latest), kit_items or [])
+
+
+def _refresh_calm_fit(session: Session, client_id: uuid.UUID) -> None:
+    """Hook for coping: its ranked list reads a cached copy of this fit, kept current here in the
+    same transaction as the profile or kit change (so it can never be seen out of date)."""
+    session.flush()
+    calm_fit_cache.store(session, client_id, ranking_fit(session=session, client_id=client_id))
