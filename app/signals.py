@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
+
+from sqlmodel import Session, col, select
 
 Severity = Literal["info", "attention", "urgent"]
 
@@ -49,3 +54,31 @@ class ClientSignals:
     adherence: dict[str, Adherence] = field(default_factory=dict)
     distress: DistressSummary | None = None
     flags: list[Flag] = field(default_factory=list)
+
+
+_ZONES_KEY = "signals.zones"
+
+
+def client_zones(session: Session, client_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, str]:
+    """Each client's IANA time zone. Every domain needs it to find the client's local week; the
+    dashboard reads it once (see `shared_zones`) instead of once per domain."""
+    shared = session.info.get(_ZONES_KEY)
+    if shared is not None and shared[0] == tuple(client_ids):
+        return dict(shared[1])
+    from app.accounts.models import User  # a model import at module level would be circular
+
+    return dict(
+        session.execute(
+            select(User.id, User.time_zone).where(col(User.id).in_(list(client_ids)))
+        ).all()
+    )
+
+
+@contextmanager
+def shared_zones(session: Session, client_ids: Sequence[uuid.UUID]) -> Iterator[None]:
+    """Within the block, `client_zones` for exactly these clients answers from one query."""
+    session.info[_ZONES_KEY] = (tuple(client_ids), client_zones(session, client_ids))
+    try:
+        yield
+    finally:
+        session.info.pop(_ZONES_KEY, None)

@@ -1,7 +1,8 @@
 """The caseload dashboard: every active client with every domain's signals, merged and flagged.
 
-Query count is fixed: one for the caseload, then each domain's signals (each a fixed number of
-queries for all clients at once, seam 3), so 60 clients cost what 6 do.
+Query count is fixed: one for the caseload, one for the clients' time zones (shared by every
+domain), then each domain's signals (each a fixed number of set-based queries for all clients at
+once, seam 3), so 60 clients cost what 6 do. Design and numbers: docs/progress.md.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from sqlmodel import Session, col, select
 from app.accounts.models import CareLink, User
 from app.domains import plugins
 from app.progress import flags
-from app.signals import ClientSignals
+from app.signals import ClientSignals, shared_zones
 
 log = logging.getLogger(__name__)
 
@@ -34,15 +35,18 @@ def collect(
     session: Session, client_ids: list[uuid.UUID], now: datetime
 ) -> list[dict[uuid.UUID, ClientSignals]]:
     parts = []
-    for domain, module in plugins("signals"):
-        provider = getattr(module, "caseload_signals", None)
-        if provider is None:
-            continue
-        try:
-            parts.append(provider(session=session, client_ids=client_ids, now=now))
-        except Exception:  # one domain's bug must not hide every other flag from the therapist
-            log.exception("caseload signals failed", extra={"domain": domain})
-            session.rollback()
+    if not client_ids:
+        return parts
+    with shared_zones(session, client_ids):
+        for domain, module in plugins("signals"):
+            provider = getattr(module, "caseload_signals", None)
+            if provider is None:
+                continue
+            try:
+                parts.append(provider(session=session, client_ids=client_ids, now=now))
+            except Exception:  # one domain's bug must not hide every other flag from the therapist
+                log.exception("caseload signals failed", extra={"domain": domain})
+                session.rollback()
     return parts
 
 

@@ -1,7 +1,11 @@
 """What routines tell the caseload dashboard: this and last local week's routine adherence.
 
-Four queries whatever the number of clients (time zones, routines, pauses, runs); a partly done
-day counts as the share of its steps done, so partial days are partial, never zero.
+Three queries whatever the number of clients: routines with their pauses (one outer join), the
+runs that recorded any step in the fortnight (a run with nothing done adds nothing, so it is not
+read), and each client's latest such run, aggregated in SQL. Time zones come from the dashboard's shared lookup. Each routine's recurrence is expanded
+only over the 14-day window, and that expansion is cached: a weekly rule started a year ago would
+otherwise be walked from its first date for every client on every request. A partly done day
+counts as the share of its steps done, so partial days are partial, never zero.
 """
 
 from __future__ import annotations
@@ -10,16 +14,44 @@ import uuid
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
-from app.accounts.models import User
 from app.routines import recurrence
 from app.routines.history import week_start
 from app.routines.models import Routine, RoutinePause, RoutineRun
-from app.signals import Adherence, ClientSignals, Flag
+from app.signals import Adherence, ClientSignals, Flag, client_zones
 
 LABEL = "Routines"
+_WEEKDAY_CODES = {code: i for i, code in enumerate(recurrence.WEEKDAYS)}
+
+
+@lru_cache(maxsize=8192)
+def _window(rule: str, starts_on: date, first: date, last: date) -> tuple[date, ...]:
+    """The routine's local days in [first, last]: plain weekly day lists by arithmetic, anything
+    else through the (cached) parsed rule. Same answer as `recurrence.occurrences_between`."""
+    weekly = _plain_weekly(rule)
+    if weekly is not None:
+        day, out = max(first, starts_on), []
+        while day <= last:
+            if day.weekday() in weekly:
+                out.append(day)
+            day += timedelta(days=1)
+        return tuple(out)
+    return tuple(recurrence.occurrences_between(rule, starts_on, first, last))
+
+
+@lru_cache(maxsize=1024)
+def _plain_weekly(rule: str) -> frozenset[int] | None:
+    """Weekdays of a ``FREQ=WEEKLY;BYDAY=MO,TH`` rule (interval 1, nothing else), else None."""
+    prefix = "FREQ=WEEKLY;BYDAY="
+    if not rule.startswith(prefix):
+        return None
+    codes = rule[len(prefix) :].split(",")
+    if not codes or any(c not in _WEEKDAY_CODES for c in codes):
+        return None
+    return frozenset(_WEEKDAY_CODES[c] for c in codes)
 
 
 def caseload_signals(
@@ -28,50 +60,66 @@ def caseload_signals(
     if not client_ids:
         return {}
     ids = list(client_ids)
-    zones = dict(session.exec(select(User.id, User.time_zone).where(col(User.id).in_(ids))).all())
-    todays = {cid: recurrence.local_day(now, tz) for cid, tz in zones.items()}
+    todays = {cid: recurrence.local_day(now, tz) for cid, tz in client_zones(session, ids).items()}
     earliest = min((week_start(d) - timedelta(days=7) for d in todays.values()), default=now.date())
-    routines = session.exec(
-        select(
-            Routine.id, Routine.client_id, Routine.rrule, Routine.starts_on, Routine.step_count
-        ).where(col(Routine.client_id).in_(ids), col(Routine.archived_at).is_(None))
-    ).all()
+    routines: dict[uuid.UUID, tuple[uuid.UUID, str, date, int]] = {}
     pauses: dict[uuid.UUID, list[recurrence.Pause]] = defaultdict(list)
-    for routine_id, starts_on, ends_on in session.exec(
-        select(RoutinePause.routine_id, RoutinePause.starts_on, RoutinePause.ends_on)
-        .join(Routine, col(Routine.id) == RoutinePause.routine_id)
-        .where(col(Routine.client_id).in_(ids))
-    ).all():
-        pauses[routine_id].append(recurrence.Pause(starts_on, ends_on))
-    runs: dict[tuple[uuid.UUID, date], tuple[int, int]] = {}
-    last_activity: dict[uuid.UUID, datetime] = {}
-    for routine_id, client_id, day, planned, done, updated in session.exec(
+    for routine_id, client_id, rule, starts_on, step_count, p_start, p_end in session.execute(
         select(
-            RoutineRun.routine_id,
-            RoutineRun.client_id,
-            RoutineRun.local_day,
-            RoutineRun.planned_count,
-            RoutineRun.done_count,
-            RoutineRun.updated_at,
-        ).where(col(RoutineRun.client_id).in_(ids), RoutineRun.local_day >= earliest)
+            Routine.id,
+            Routine.client_id,
+            Routine.rrule,
+            Routine.starts_on,
+            Routine.step_count,
+            RoutinePause.starts_on,
+            RoutinePause.ends_on,
+        )
+        .outerjoin(RoutinePause, col(RoutinePause.routine_id) == col(Routine.id))
+        .where(col(Routine.client_id).in_(ids), col(Routine.archived_at).is_(None))
     ).all():
-        runs[(routine_id, day)] = (planned, done)
-        if done and (client_id not in last_activity or updated > last_activity[client_id]):
-            last_activity[client_id] = updated
+        routines[routine_id] = (client_id, rule, starts_on, step_count)
+        if p_start is not None:
+            pauses[routine_id].append(recurrence.Pause(p_start, p_end))
+    runs: dict[tuple[uuid.UUID, date], float] = {
+        (routine_id, day): done / planned if planned else 0.0
+        for routine_id, day, planned, done in session.execute(
+            select(
+                RoutineRun.routine_id,
+                RoutineRun.local_day,
+                RoutineRun.planned_count,
+                RoutineRun.done_count,
+            ).where(
+                col(RoutineRun.client_id).in_(ids),
+                RoutineRun.local_day >= earliest,
+                col(RoutineRun.done_count) > 0,
+            )
+        ).all()
+    }
+    last_activity: dict[uuid.UUID, datetime] = dict(
+        session.execute(  # type: ignore[arg-type]
+            select(RoutineRun.client_id, func.max(RoutineRun.updated_at))
+            .where(
+                col(RoutineRun.client_id).in_(ids),
+                RoutineRun.local_day >= earliest,
+                col(RoutineRun.done_count) > 0,
+            )
+            .group_by(col(RoutineRun.client_id))
+        ).all()
+    )
     totals: dict[uuid.UUID, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0, 0.0])
-    for routine_id, client_id, rule, starts_on, step_count in routines:
+    for routine_id, (client_id, rule, starts_on, step_count) in routines.items():
         today = todays.get(client_id)
         if today is None or step_count == 0:
             continue
+        own_pauses = pauses.get(routine_id, ())
         this_monday = week_start(today)
         for index, monday in enumerate((this_monday, this_monday - timedelta(days=7))):
             last = min(today, monday + timedelta(days=6))
-            for day in recurrence.due_days(
-                rule, starts_on, monday, last, pauses.get(routine_id, ())
-            ):
-                planned, done = runs.get((routine_id, day), (step_count, 0))
+            for day in _window(rule, starts_on, monday, last):
+                if own_pauses and recurrence.is_paused(own_pauses, day):
+                    continue
                 totals[client_id][2 * index] += 1
-                totals[client_id][2 * index + 1] += done / planned if planned else 0.0
+                totals[client_id][2 * index + 1] += runs.get((routine_id, day), 0.0)
     result: dict[uuid.UUID, ClientSignals] = {}
     for cid in ids:
         planned, done, planned_prev, done_prev = totals.get(cid, [0.0] * 4)
