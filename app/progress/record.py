@@ -36,6 +36,9 @@ class Record:
     notes: list[notes.NoteView]
     charts: list[charts.Chart] = field(default_factory=list)
     routines: list[domain_data.RoutineDays] = field(default_factory=list)
+    habits: list[domain_data.HabitDays] = field(default_factory=list)
+    moods: list[domain_data.MoodDay] = field(default_factory=list)
+    distress: list[domain_data.StrategyDistress] = field(default_factory=list)
 
     @property
     def days(self) -> list[date]:
@@ -65,6 +68,11 @@ def load(session: Session, client: User, *, start: date, end: date) -> Record:
         notes=notes.for_client(session, client.id, start=start, end=end),
     )  # fmt: skip
     record.routines = domain_data.routine_days(session, client.id, start, end)
+    record.habits = domain_data.habit_days(session, client.id, start, end)
+    record.moods = domain_data.mood_days(session, client.id, start, end)
+    record.distress = domain_data.distress_by_strategy(
+        session, client.id, start, end, client.time_zone
+    )
     record.charts = build_charts(record)
     return record
 
@@ -95,6 +103,11 @@ def build_charts(r: Record) -> list[charts.Chart]:
         for c in r.completions if isinstance(mood := c.answers.get("mood_after"), int)
     ]  # fmt: skip
     out = [
+        domain_data.routine_chart(r.routines, r.days),
+        domain_data.habit_heat_chart(r.habits, r.days),
+        domain_data.distress_chart(r.distress),
+        domain_data.mood_chart(r.moods),
+        domain_data.habit_level_chart(r.habits),
         charts.line_chart(key="gas", title="Goal attainment (GAS T-score)", y_min=20, y_max=80,
                           series=[charts.Series("T-score", [(p.on, p.t_score) for p in r.t_points])]),
         charts.heat_map(key="homework-heat", title="Homework practice by day", days=r.days,
@@ -102,9 +115,6 @@ def build_charts(r: Record) -> list[charts.Chart]:
         charts.line_chart(key="measures", title="PHQ-9 and GAD-7 totals", y_min=0, y_max=27,
                           series=[s for s in measure_series if s.points] or measure_series[:1]),
     ]  # fmt: skip
-    routine_chart = domain_data.routine_chart(r.routines, r.days)
-    if routine_chart is not None:
-        out.insert(1, routine_chart)
     if mood:
         out.append(charts.line_chart(key="ba-mood", title="Mood after planned activities", y_min=0,
                                      y_max=10, series=[charts.Series("Mood", mood)]))  # fmt: skip
