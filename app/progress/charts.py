@@ -51,27 +51,61 @@ def _fmt(value: float) -> str:
     return f"{value:.1f}".rstrip("0").rstrip(".")
 
 
-def _svg(key: str, title: str, body: str, height: int = HEIGHT) -> Markup:
+def _svg(key: str, title: str, body: str, height: int = HEIGHT, desc: str = "") -> Markup:
+    """role="img" with a title and a description (the chart's summary) for assistive tech; the
+    table beside it carries every value."""
     return Markup(
         f'<svg class="chart" viewBox="0 0 {WIDTH} {height}" role="img" '
-        f'aria-labelledby="{key}-title" xmlns="http://www.w3.org/2000/svg">'
-        f'<title id="{key}-title">{escape(title)}</title>{body}</svg>'
+        f'aria-labelledby="{key}-title {key}-desc" xmlns="http://www.w3.org/2000/svg">'
+        f'<title id="{key}-title">{escape(title)}</title>'
+        f'<desc id="{key}-desc">{escape(desc)}</desc>{body}</svg>'
     )
 
 
+SERIES_CLASSES = ("chart-a", "chart-b", "chart-c", "chart-d")
+DASHES = ("", ' stroke-dasharray="5 3"', ' stroke-dasharray="2 2"', ' stroke-dasharray="8 3 2 3"')
+
+
+def _marker(index: int, cls: str, cx: float, cy: float) -> str:
+    """A different shape per series (circle, square, triangle, diamond): never colour alone."""
+    shape = index % 4
+    if shape == 0:
+        return f'<circle class="{cls}" cx="{cx:.1f}" cy="{cy:.1f}" r="3" />'
+    if shape == 1:
+        return f'<rect class="{cls}" x="{cx - 3:.1f}" y="{cy - 3:.1f}" width="6" height="6" />'
+    if shape == 2:
+        return (f'<polygon class="{cls}" points="{cx:.1f},{cy - 3.5:.1f} {cx + 3.5:.1f},'
+                f'{cy + 3:.1f} {cx - 3.5:.1f},{cy + 3:.1f}" />')  # fmt: skip
+    return (f'<polygon class="{cls}" points="{cx:.1f},{cy - 4:.1f} {cx + 4:.1f},{cy:.1f} '
+            f'{cx:.1f},{cy + 4:.1f} {cx - 4:.1f},{cy:.1f}" />')  # fmt: skip
+
+
 def line_chart(
-    *, key: str, title: str, series: Sequence[Series], y_min: float, y_max: float, unit: str = ""
+    *,
+    key: str,
+    title: str,
+    series: Sequence[Series],
+    y_min: float,
+    y_max: float,
+    unit: str = "",
+    empty: str = "No ratings in this period.",
+    step: bool = False,
+    noun: str = "rating",
 ) -> Chart:
-    """Lines over dates (mood and energy, habit levels, GAS T over time)."""
+    """Lines over dates (mood and energy, habit levels, GAS T over time). Each series has its own
+    dash pattern and marker shape, named in a legend; `step` draws a level held until it changes."""
+    series = [s for s in series if s.points] or list(series[:1])
     days = sorted({d for s in series for d, _ in s.points})
     rows = [(d.isoformat(), *(_value_on(s, d) for s in series)) for d in days]
     headers = ("Date", *(s.name for s in series))
     if not days:
-        return Chart(key, title, Markup(""), "No ratings in this period.", headers, [])
+        return Chart(key, title, Markup(""), empty, headers, [])
     first, last = days[0], days[-1]
     span = max((last - first).days, 1)
     plot_w = WIDTH - PAD_LEFT - PAD_RIGHT
     plot_h = HEIGHT - PAD_TOP - PAD_BOTTOM
+    legend_rows = (len(series) + 1) // 2 if len(series) > 1 else 0
+    height = HEIGHT + 14 * legend_rows
 
     def x(d: date) -> float:
         return PAD_LEFT + plot_w * ((d - first).days / span if len(days) > 1 else 0.5)
@@ -90,25 +124,41 @@ def line_chart(
     ]
     summaries = []
     for index, s in enumerate(series):
-        cls = "chart-a" if index == 0 else "chart-b"
+        cls = SERIES_CLASSES[index % len(SERIES_CLASSES)]
         pts = sorted(s.points)
         if not pts:
             continue
-        coords = " ".join(f"{x(d):.1f},{y(v):.1f}" for d, v in pts)
-        dash = "" if index == 0 else ' stroke-dasharray="5 3"'
-        parts.append(f'<polyline class="{cls}" fill="none" points="{coords}"{dash} />')
-        parts += [f'<circle class="{cls}" cx="{x(d):.1f}" cy="{y(v):.1f}" r="3" />' for d, v in pts]
+        coords: list[str] = []
+        for i, (d, v) in enumerate(pts):
+            if step and i:
+                coords.append(f"{x(d):.1f},{y(pts[i - 1][1]):.1f}")
+            coords.append(f"{x(d):.1f},{y(v):.1f}")
+        dash = DASHES[index % len(DASHES)]
+        parts.append(f'<polyline class="{cls}" fill="none" points="{" ".join(coords)}"{dash} />')
+        parts += [_marker(index, cls, x(d), y(v)) for d, v in pts]
+        if legend_rows:
+            lx = PAD_LEFT + (index % 2) * (plot_w / 2)
+            ly = HEIGHT + 14 * (index // 2) + 2
+            parts.append(
+                f'<line class="{cls}" x1="{lx:.1f}" y1="{ly:.1f}" x2="{lx + 16:.1f}" y2="{ly:.1f}"'
+                f"{dash} />{_marker(index, cls, lx + 8, ly)}"
+                f'<text class="tick" x="{lx + 20:.1f}" y="{ly + 3:.1f}">{escape(s.name[:22])}</text>'
+            )
         summaries.append(
             f"{s.name}: {_fmt(pts[0][1])}{unit} on {pts[0][0]:%d %b} to "
-            f"{_fmt(pts[-1][1])}{unit} on {pts[-1][0]:%d %b} ({len(pts)} rating{'' if len(pts) == 1 else 's'})"
+            f"{_fmt(pts[-1][1])}{unit} on {pts[-1][0]:%d %b} ({len(pts)} {noun}{'' if len(pts) == 1 else 's'})"
         )
-    return Chart(key, title, _svg(key, title, "".join(parts)), "; ".join(summaries) + ".",
+    summary = "; ".join(summaries) + "."
+    return Chart(key, title, _svg(key, title, "".join(parts), height, summary), summary,
                  headers, rows)  # fmt: skip
 
 
 def _value_on(series: Series, day: date) -> str:
     values = [v for d, v in series.points if d == day]
     return _fmt(values[-1]) if values else "-"
+
+
+HEAT_WORDS = ("none done", "some done", "most done", "all done")
 
 
 def heat_map(
@@ -119,42 +169,65 @@ def heat_map(
     rows: Sequence[HeatRow],
     unit: str = "planned times",
 ) -> Chart:
-    """One row per routine or habit, one cell per day: shade = share of planned done."""
+    """One row per routine or habit, one cell per day. The share of planned done shows twice, as
+    a shade and as the height of the filled part of the cell, so it never relies on colour alone."""
     headers = ("Item", "Done", "Planned")
     table: list[tuple[str, ...]] = []
     if not rows or not days:
         return Chart(key, title, Markup(""), "Nothing was planned in this period.", headers, [])
     label_w = 90
-    cell = max(4.0, min(18.0, (WIDTH - label_w - 4) / len(days)))
-    height = int(PAD_TOP + 20 * len(rows) + 18)
+    cell = max(1.5, min(18.0, (WIDTH - label_w - 4) / len(days)))
+    gap = 1.0 if cell >= 4 else 0.0
+    legend_y = PAD_TOP + 20 * len(rows) + 18
+    height = int(legend_y + 18)
+    index_of = {day: i for i, day in enumerate(days)}
     parts = []
     total_planned = total_done = 0
     for r_index, row in enumerate(rows):
         y = PAD_TOP + 20 * r_index
         parts.append(f'<text class="tick" x="0" y="{y + 12}">{escape(row.label[:14])}</text>')
         planned = done = 0
-        for d_index, day in enumerate(days):
-            p, d = row.cells.get(day, (0, 0))
+        for day, (p, d) in sorted(row.cells.items()):
+            if day not in index_of:
+                continue
             planned += p
             done += min(d, p) if p else d
-            level = "none" if p == 0 else str(min(3, round(3 * min(d, p) / p)))
-            parts.append(
-                f'<rect class="heat-{level}" x="{label_w + d_index * cell:.1f}" y="{y}" '
-                f'width="{cell - 1:.1f}" height="16" />'
-            )
+            x = label_w + index_of[day] * cell
+            if p == 0:
+                parts.append(f'<rect class="heat-none" x="{x:.1f}" y="{y}" width="{cell - gap:.1f}" '
+                             'height="16" />')  # fmt: skip
+                continue
+            level = min(3, round(3 * min(d, p) / p))
+            parts.append(f'<rect class="heat-0" x="{x:.1f}" y="{y}" width="{cell - gap:.1f}" '
+                         'height="16" />')  # fmt: skip
+            if level:
+                h = 16 * level / 3
+                parts.append(
+                    f'<rect class="heat-{level}" x="{x:.1f}" y="{y + 16 - h:.1f}" '
+                    f'width="{cell - gap:.1f}" height="{h:.1f}" />'
+                )
         total_planned += planned
         total_done += done
         table.append((row.label, str(done), str(planned)))
-    parts.append(f'<text class="tick" x="{label_w}" y="{height - 4}">{days[0]:%d %b}</text>')
+    base = PAD_TOP + 20 * len(rows)
+    parts.append(f'<text class="tick" x="{label_w}" y="{base + 8}">{days[0]:%d %b}</text>')
     parts.append(
-        f'<text class="tick" x="{WIDTH - 2}" y="{height - 4}" text-anchor="end">'
-        f"{days[-1]:%d %b}</text>"
+        f'<text class="tick" x="{WIDTH - 2}" y="{base + 8}" text-anchor="end">{days[-1]:%d %b}</text>'
     )
+    for level, word in enumerate(HEAT_WORDS):
+        lx = 4 + level * 78
+        h = 10 * level / 3
+        parts.append(f'<rect class="heat-0" x="{lx}" y="{legend_y - 9}" width="10" height="10" />')
+        if level:
+            parts.append(f'<rect class="heat-{level}" x="{lx}" y="{legend_y + 1 - h:.1f}" '
+                         f'width="10" height="{h:.1f}" />')  # fmt: skip
+        parts.append(f'<text class="tick" x="{lx + 13}" y="{legend_y}">{word}</text>')
     summary = (
-        f"{total_done} of {total_planned} {unit} done across {len(rows)} items "
-        f"from {days[0]:%d %b} to {days[-1]:%d %b}."
+        f"{total_done} of {total_planned} {unit} done across {len(rows)} "
+        f"item{'' if len(rows) == 1 else 's'} from {days[0]:%d %b} to {days[-1]:%d %b}."
     )
-    return Chart(key, title, _svg(key, title, "".join(parts), height), summary, headers, table)
+    return Chart(key, title, _svg(key, title, "".join(parts), height, summary), summary, headers,
+                 table)  # fmt: skip
 
 
 def paired_bars(*, key: str, title: str, items: Sequence[tuple[str, float, float, int]]) -> Chart:
@@ -163,24 +236,36 @@ def paired_bars(*, key: str, title: str, items: Sequence[tuple[str, float, float
     if not items:
         return Chart(key, title, Markup(""), "No distress ratings in this period.", headers, [])
     label_w = 100
-    bar_w = WIDTH - label_w - 30
-    height = PAD_TOP + 30 * len(items) + 6
+    bar_w = WIDTH - label_w - 58
+    height = PAD_TOP + 30 * len(items) + 20
     parts = []
     table: list[tuple[str, ...]] = []
     for index, (name, before, after, count) in enumerate(items):
         y = PAD_TOP + 30 * index
         parts.append(f'<text class="tick" x="0" y="{y + 14}">{escape(name[:16])}</text>')
-        for offset, value, cls in ((0, before, "chart-a"), (12, after, "chart-b")):
+        for offset, value, cls, word in ((0, before, "bar-before", "before"),
+                                         (12, after, "bar-after", "after")):  # fmt: skip
             w = bar_w * value / 10
             parts.append(
                 f'<rect class="{cls}" x="{label_w}" y="{y + offset}" width="{w:.1f}" height="10" />'
                 f'<text class="tick" x="{label_w + w + 3:.1f}" y="{y + offset + 9}">'
-                f"{_fmt(value)}</text>"
+                f"{_fmt(value)} {word}</text>"
             )
         table.append((name, str(count), _fmt(before), _fmt(after)))
-    summary = "; ".join(
-        f"{name}: {_fmt(before)} before, {_fmt(after)} after on average ({count} times)"
-        for name, before, after, count in items
+    legend_y = height - 6
+    parts.append(
+        f'<rect class="bar-before" x="{label_w}" y="{legend_y - 8}" width="10" height="8" />'
+        f'<text class="tick" x="{label_w + 13}" y="{legend_y}">before (solid)</text>'
+        f'<rect class="bar-after" x="{label_w + 90}" y="{legend_y - 8}" width="10" height="8" />'
+        f'<text class="tick" x="{label_w + 103}" y="{legend_y}">after (outlined)</text>'
     )
-    return Chart(key, title, _svg(key, title, "".join(parts), height), summary + ".", headers,
+    summary = (
+        "; ".join(
+            f"{name}: {_fmt(before)} before, {_fmt(after)} after on average "
+            f"({count} time{'' if count == 1 else 's'})"
+            for name, before, after, count in items
+        )
+        + "."
+    )
+    return Chart(key, title, _svg(key, title, "".join(parts), height, summary), summary, headers,
                  table)  # fmt: skip

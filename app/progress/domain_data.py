@@ -1,17 +1,23 @@
-"""What progress reads from other domains, through their own services, when they are installed.
+"""What progress reads from other domains, aggregated in SQL over the chosen date range.
 
-Progress reads every domain and is read by none (ARCHITECTURE.md). Each reader returns nothing when
-its domain is not deployed, so the report and exports work with whichever domains are present.
+Progress reads every domain and is read by none (ARCHITECTURE.md). Each reader runs a fixed number
+of queries for one client whatever the number of routines, habits or days (no per-row queries), and
+loads only the columns a chart needs, so a year-long range costs the same statements as a week.
+Each returns plain values; the `*_chart` functions turn them into charts with text equivalents.
 """
 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
-from datetime import date
+from bisect import bisect_right
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
 
-from sqlmodel import Session
+from sqlalchemy import func
+from sqlmodel import Session, col, select
 
+from app import clock
 from app.progress import charts
 
 
@@ -26,25 +32,205 @@ class RoutineDays:
 def routine_days(
     session: Session, client_id: uuid.UUID, start: date, end: date
 ) -> list[RoutineDays]:
-    """Each active routine's planned and done steps per day (the routines domain's own history)."""
-    from app.routines import queries as routine_queries
-    from app.routines import service as routine_service
+    """Each active routine's planned and done steps per day: three queries for all routines.
 
-    out = []
-    for routine in routine_service.list_routines(session, client_id):
-        history = routine_queries.routine_history(
-            session, routine, end, days=(end - start).days + 1
+    Same rule as the routines domain's own heat map (`history.heat_map`): a recorded run's planned
+    count wins; otherwise a planned, unpaused day expects the routine's current step count."""
+    from app.routines import recurrence
+    from app.routines.models import Routine, RoutinePause, RoutineRun
+
+    routines = session.exec(
+        select(Routine.id, Routine.title, Routine.rrule, Routine.starts_on, Routine.step_count)
+        .where(Routine.client_id == client_id, col(Routine.archived_at).is_(None))
+        .order_by(col(Routine.at_time), col(Routine.title))
+    ).all()
+    if not routines:
+        return []
+    ids = [r[0] for r in routines]
+    runs: dict[uuid.UUID, dict[date, tuple[int, int]]] = defaultdict(dict)
+    for rid, day, planned, done in session.exec(
+        select(RoutineRun.routine_id, RoutineRun.local_day, RoutineRun.planned_count,
+               RoutineRun.done_count)
+        .where(RoutineRun.client_id == client_id, col(RoutineRun.routine_id).in_(ids),
+               col(RoutineRun.local_day) >= start, col(RoutineRun.local_day) <= end)
+    ):  # fmt: skip
+        runs[rid][day] = (planned, min(done, planned))
+    pauses: dict[uuid.UUID, list[recurrence.Pause]] = defaultdict(list)
+    for rid, p_start, p_end in session.exec(
+        select(RoutinePause.routine_id, RoutinePause.starts_on, RoutinePause.ends_on).where(
+            col(RoutinePause.routine_id).in_(ids)
         )
-        cells = {c.day: (c.total, c.done) for c in history.cells
-                 if start <= c.day <= end and (c.planned or c.total)}  # fmt: skip
-        out.append(RoutineDays(routine.id, routine.title, routine.rrule, cells))
+    ):
+        pauses[rid].append(recurrence.Pause(p_start, p_end))
+    out = []
+    for rid, title, rule, starts_on, step_count in routines:
+        cells: dict[date, tuple[int, int]] = {}
+        for day in recurrence.due_days(rule, starts_on, start, end, pauses.get(rid, [])):
+            cells[day] = (step_count, 0)
+        cells.update({d: v for d, v in runs.get(rid, {}).items() if v[0] or d in cells})
+        out.append(RoutineDays(rid, title, rule, cells))
     return out
 
 
-def routine_chart(rows: list[RoutineDays], days: list[date]) -> charts.Chart | None:
-    if not rows:
-        return None
+def routine_chart(rows: list[RoutineDays], days: list[date]) -> charts.Chart:
     return charts.heat_map(
         key="routines-heat", title="Routines by day (steps done of steps planned)", days=days,
         rows=[charts.HeatRow(r.title, r.cells) for r in rows], unit="planned steps",
+    )  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class HabitDays:
+    id: uuid.UUID
+    title: str
+    cells: dict[date, tuple[int, int]]  # day -> (planned, done): 1 each for a planned day done
+    levels: list[tuple[date, int]] = field(default_factory=list)  # level in force, by day
+
+
+def habit_days(session: Session, client_id: uuid.UUID, start: date, end: date) -> list[HabitDays]:
+    """Each active habit's planned days and days done, and its level over the range (4 queries).
+
+    A day is planned when its weekday is among the days of the level in force that day (a "times
+    a week" level plans no particular day); it counts as done when a check-in that day says done.
+    A check-in on an unplanned day still shows as done (planned 0)."""
+    from app.self_care.models import Habit, HabitCheckIn, HabitLevel, HabitLevelChange
+
+    habits = session.exec(
+        select(Habit.id, Habit.title, Habit.level, Habit.started_on)
+        .where(Habit.client_id == client_id, col(Habit.archived_at).is_(None),
+               col(Habit.started_on) <= end)
+        .order_by(col(Habit.created_at))
+    ).all()  # fmt: skip
+    if not habits:
+        return []
+    ids = [h[0] for h in habits]
+    plan: dict[tuple[uuid.UUID, int], frozenset[int]] = {}
+    for hid, number, kind, days in session.exec(
+        select(HabitLevel.habit_id, HabitLevel.number, HabitLevel.target_kind, HabitLevel.days)
+        .where(col(HabitLevel.habit_id).in_(ids))
+    ):  # fmt: skip
+        plan[(hid, number)] = frozenset() if kind == "weekly" else frozenset(int(d) for d in days)
+    changes: dict[uuid.UUID, list[tuple[date, int]]] = defaultdict(list)
+    for hid, on, level in session.exec(
+        select(HabitLevelChange.habit_id, HabitLevelChange.changed_on, HabitLevelChange.to_level)
+        .where(col(HabitLevelChange.habit_id).in_(ids), col(HabitLevelChange.changed_on) <= end)
+        .order_by(col(HabitLevelChange.changed_on), col(HabitLevelChange.changed_at))
+    ):  # fmt: skip
+        changes[hid].append((on, level))
+    done: dict[uuid.UUID, set[date]] = defaultdict(set)
+    for hid, on in session.exec(
+        select(HabitCheckIn.habit_id, HabitCheckIn.done_on)
+        .where(HabitCheckIn.client_id == client_id, col(HabitCheckIn.habit_id).in_(ids),
+               col(HabitCheckIn.done_on) >= start, col(HabitCheckIn.done_on) <= end,
+               HabitCheckIn.outcome == "done")
+        .group_by(col(HabitCheckIn.habit_id), col(HabitCheckIn.done_on))
+    ):  # fmt: skip
+        done[hid].add(on)
+    out = []
+    for hid, title, current, started_on in habits:
+        history = changes.get(hid, [])
+        change_days = [d for d, _ in history]
+
+        def level_on(day: date, history: list[tuple[date, int]] = history,
+                     change_days: list[date] = change_days, current: int = current) -> int:  # fmt: skip
+            i = bisect_right(change_days, day) - 1
+            return history[max(i, 0)][1] if history else current
+
+        cells: dict[date, tuple[int, int]] = {}
+        levels: list[tuple[date, int]] = []
+        day = max(start, started_on)
+        while day <= end:
+            level = level_on(day)
+            if not levels or levels[-1][1] != level:
+                levels.append((day, level))
+            planned = int(day.weekday() in plan.get((hid, level), frozenset()))
+            is_done = int(day in done.get(hid, ()))
+            if planned or is_done:
+                cells[day] = (planned, is_done)
+            day += timedelta(days=1)
+        if levels and levels[-1][0] != end:
+            levels.append((end, levels[-1][1]))
+        out.append(HabitDays(hid, title, cells, levels))
+    return out
+
+
+def habit_heat_chart(rows: list[HabitDays], days: list[date]) -> charts.Chart:
+    return charts.heat_map(
+        key="habits-heat", title="Self-care habits by day (days done of days planned)", days=days,
+        rows=[charts.HeatRow(r.title, r.cells) for r in rows], unit="planned days",
+    )  # fmt: skip
+
+
+def habit_level_chart(rows: list[HabitDays]) -> charts.Chart:
+    top = max((lv for r in rows for _, lv in r.levels), default=5)
+    return charts.line_chart(
+        key="habit-levels", title="Habit levels over time", y_min=1, y_max=max(top, 2),
+        series=[charts.Series(r.title, r.levels) for r in rows if r.levels],
+        empty="No habits in this period.", step=True, noun="point",
+    )  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class MoodDay:
+    on: date
+    mood: int
+    energy: int | None
+
+
+def mood_days(session: Session, client_id: uuid.UUID, start: date, end: date) -> list[MoodDay]:
+    """The client's mood log (1–5) and energy (1–5) per local day, one query."""
+    from app.self_care.models import MoodLog
+
+    rows = session.exec(
+        select(MoodLog.logged_on, MoodLog.mood, MoodLog.energy)
+        .where(MoodLog.client_id == client_id, col(MoodLog.logged_on) >= start,
+               col(MoodLog.logged_on) <= end)
+        .order_by(col(MoodLog.logged_on))
+    ).all()  # fmt: skip
+    return [MoodDay(on, mood, energy) for on, mood, energy in rows]
+
+
+def mood_chart(rows: list[MoodDay]) -> charts.Chart:
+    return charts.line_chart(
+        key="mood-energy", title="Mood and energy (1 to 5)", y_min=1, y_max=5,
+        series=[charts.Series("Mood", [(r.on, float(r.mood)) for r in rows]),
+                charts.Series("Energy", [(r.on, float(r.energy)) for r in rows
+                                         if r.energy is not None])],
+        empty="No mood logged in this period.",
+    )  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class StrategyDistress:
+    title: str
+    uses: int
+    mean_before: float
+    mean_after: float
+
+
+def distress_by_strategy(
+    session: Session, client_id: uuid.UUID, start: date, end: date, tz: str
+) -> list[StrategyDistress]:
+    """Mean distress before and after per strategy over the range's local days: one GROUP BY."""
+    from app.coping.models import DistressEpisode
+
+    zone = clock.zone(tz)
+    since = datetime.combine(start, time(0), tzinfo=zone)
+    until = datetime.combine(end + timedelta(days=1), time(0), tzinfo=zone)
+    uses = func.count()
+    rows = session.exec(
+        select(DistressEpisode.strategy_key, func.max(DistressEpisode.strategy_title), uses,
+               func.avg(DistressEpisode.before), func.avg(DistressEpisode.after))
+        .where(DistressEpisode.client_id == client_id, col(DistressEpisode.started_at) >= since,
+               col(DistressEpisode.started_at) < until)
+        .group_by(col(DistressEpisode.strategy_key))
+        .order_by(uses.desc(), func.max(DistressEpisode.strategy_title))
+    ).all()  # fmt: skip
+    return [StrategyDistress(t, int(n), float(b), float(a)) for _k, t, n, b, a in rows]
+
+
+def distress_chart(rows: list[StrategyDistress]) -> charts.Chart:
+    return charts.paired_bars(
+        key="distress", title="Distress before and after, per strategy (0 to 10)",
+        items=[(r.title, r.mean_before, r.mean_after, r.uses) for r in rows],
     )  # fmt: skip

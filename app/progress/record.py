@@ -3,21 +3,21 @@ the CSV and the FHIR export (so they always agree)."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlmodel import Session, col, select
 
 from app import clock
 from app.accounts.models import User
 from app.homework import kinds
-from app.homework import queries as homework_queries
 from app.homework.models import HomeworkAssignment, HomeworkCompletion
 from app.homework.schedule import occurrences
 from app.homework.service import recurrence
 from app.homework.states import LABELS, State
-from app.progress import charts, domain_data, goals, measure_service, measures, notes
+from app.progress import charts, domain_data, gas, goals, measures, notes
 from app.progress.goals import TPoint
 from app.progress.models import Goal, GoalRating, MeasureResponse
 
@@ -36,6 +36,9 @@ class Record:
     notes: list[notes.NoteView]
     charts: list[charts.Chart] = field(default_factory=list)
     routines: list[domain_data.RoutineDays] = field(default_factory=list)
+    habits: list[domain_data.HabitDays] = field(default_factory=list)
+    moods: list[domain_data.MoodDay] = field(default_factory=list)
+    distress: list[domain_data.StrategyDistress] = field(default_factory=list)
 
     @property
     def days(self) -> list[date]:
@@ -43,9 +46,10 @@ class Record:
 
 
 def load(session: Session, client: User, *, start: date, end: date) -> Record:
+    """Every part filtered to the range in SQL (responses, completions, ratings), so a client
+    with a year of history costs what a client with a week does."""
     all_goals = goals.all_goals(session, client.id)
-    all_ratings = goals.ratings(session, client.id, end=end)
-    t_points = [p for p in goals.t_series(all_goals, all_ratings) if p.on >= start]
+    t_points = t_points_between(session, client.id, all_goals, start=start, end=end)
     homework = session.exec(
         select(HomeworkAssignment)
         .where(
@@ -55,18 +59,65 @@ def load(session: Session, client: User, *, start: date, end: date) -> Record:
         )
         .order_by(col(HomeworkAssignment.start_on))
     ).all()
-    done = [c for c in homework_queries.completions(session, [a.id for a in homework])
-            if start <= c.done_on <= end]  # fmt: skip
+    done = session.exec(
+        select(HomeworkCompletion)
+        .where(col(HomeworkCompletion.assignment_id).in_([a.id for a in homework]),
+               col(HomeworkCompletion.done_on) >= start, col(HomeworkCompletion.done_on) <= end)
+        .order_by(col(HomeworkCompletion.created_at))
+    ).all() if homework else []  # fmt: skip
     record = Record(
         client=client, start=start, end=end, goals=all_goals,
-        ratings=[r for r in all_ratings if r.rated_on >= start], t_points=t_points,
+        ratings=goals.ratings(session, client.id, start=start, end=end), t_points=t_points,
         homework=homework, completions=done,
-        responses=measure_service.responses(session, client.id, start=start, end=end),
+        responses=_responses(session, client.id, start, end),
         notes=notes.for_client(session, client.id, start=start, end=end),
     )  # fmt: skip
     record.routines = domain_data.routine_days(session, client.id, start, end)
+    record.habits = domain_data.habit_days(session, client.id, start, end)
+    record.moods = domain_data.mood_days(session, client.id, start, end)
+    record.distress = domain_data.distress_by_strategy(
+        session, client.id, start, end, client.time_zone
+    )
     record.charts = build_charts(record)
     return record
+
+
+def _responses(
+    session: Session, client_id: uuid.UUID, start: date, end: date
+) -> Sequence[MeasureResponse]:
+    """As `measure_service.responses(start=, end=)` (UTC dates of answered_at), range in SQL."""
+    since = datetime.combine(start, time(0), tzinfo=UTC)
+    until = datetime.combine(end + timedelta(days=1), time(0), tzinfo=UTC)
+    return session.exec(
+        select(MeasureResponse)
+        .where(MeasureResponse.client_id == client_id, col(MeasureResponse.answered_at) >= since,
+               col(MeasureResponse.answered_at) < until)
+        .order_by(col(MeasureResponse.answered_at))
+    ).all()  # fmt: skip
+
+
+def t_points_between(
+    session: Session, client_id: uuid.UUID, all_goals: Sequence[Goal], *, start: date, end: date
+) -> list[TPoint]:
+    """`goals.t_series` from the start of the history to `end`, kept from `start` on: three
+    columns per rating and one pass over the days (the series is cumulative, so it needs the
+    ratings before `start` too)."""
+    weights = {g.id: g.weight for g in all_goals}
+    rows = session.exec(
+        select(GoalRating.rated_on, GoalRating.goal_id, GoalRating.level)
+        .where(GoalRating.client_id == client_id, col(GoalRating.rated_on) <= end)
+        .order_by(col(GoalRating.rated_on), col(GoalRating.created_at))
+    ).all()  # fmt: skip
+    latest: dict[uuid.UUID, int] = {}
+    points: list[TPoint] = []
+    for i, (day, goal_id, level) in enumerate(rows):
+        if goal_id in weights:
+            latest[goal_id] = level
+        last_of_day = i + 1 == len(rows) or rows[i + 1][0] != day
+        if last_of_day and day >= start and gas.MIN_GOALS <= len(latest) <= gas.MAX_GOALS:
+            now = [gas.GoalRating(level=lv, weight=weights[g]) for g, lv in latest.items()]
+            points.append(TPoint(day, gas.t_score_rounded(now), len(latest)))
+    return points
 
 
 def build_charts(r: Record) -> list[charts.Chart]:
@@ -95,6 +146,11 @@ def build_charts(r: Record) -> list[charts.Chart]:
         for c in r.completions if isinstance(mood := c.answers.get("mood_after"), int)
     ]  # fmt: skip
     out = [
+        domain_data.routine_chart(r.routines, r.days),
+        domain_data.habit_heat_chart(r.habits, r.days),
+        domain_data.distress_chart(r.distress),
+        domain_data.mood_chart(r.moods),
+        domain_data.habit_level_chart(r.habits),
         charts.line_chart(key="gas", title="Goal attainment (GAS T-score)", y_min=20, y_max=80,
                           series=[charts.Series("T-score", [(p.on, p.t_score) for p in r.t_points])]),
         charts.heat_map(key="homework-heat", title="Homework practice by day", days=r.days,
@@ -102,9 +158,6 @@ def build_charts(r: Record) -> list[charts.Chart]:
         charts.line_chart(key="measures", title="PHQ-9 and GAD-7 totals", y_min=0, y_max=27,
                           series=[s for s in measure_series if s.points] or measure_series[:1]),
     ]  # fmt: skip
-    routine_chart = domain_data.routine_chart(r.routines, r.days)
-    if routine_chart is not None:
-        out.insert(1, routine_chart)
     if mood:
         out.append(charts.line_chart(key="ba-mood", title="Mood after planned activities", y_min=0,
                                      y_max=10, series=[charts.Series("Mood", mood)]))  # fmt: skip
