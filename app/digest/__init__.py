@@ -1,0 +1,1 @@
+"""The therapist's optional daily email digest of unread homework notices."""

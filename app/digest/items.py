@@ -1,0 +1,150 @@
+"""What goes in one therapist's digest: their unread homework notices since the last digest.
+
+Four queries per therapist (notices, the clients' names, the completions behind "done" notices,
+the assignments' titles and reasons). Each item keeps the minimum:
+the client's first name, what happened, and a link; free text the client wrote (a reflection, a
+reason, what they are stuck on) is included only as a short excerpt and only when opted in.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlmodel import Session, col, select
+
+from app.accounts.models import User
+from app.homework.models import HomeworkAssignment, HomeworkCompletion, HomeworkNotice
+
+EXCERPT = 80
+# In what order the email shows things: what a therapist may want to act on first.
+SECTIONS = (
+    ("stuck", "Stuck and bringing a question to the session"),
+    ("change", "Asked to change their homework"),
+    ("declined", "Said no to their homework"),
+    ("done", "Did their homework"),
+    ("message", "Wrote to you about their homework"),
+)
+
+
+@dataclass(frozen=True)
+class Item:
+    section: str
+    name: str
+    what: str
+    url: str
+    title: str | None = None
+    excerpt: str | None = None
+
+
+def first_name(preferred: str) -> str:
+    return (preferred.strip().split() or ["Your client"])[0]
+
+
+def excerpt(text: str) -> str | None:
+    text = " ".join(text.split())
+    if not text:
+        return None
+    return text if len(text) <= EXCERPT else text[: EXCERPT - 1].rstrip() + "…"
+
+
+def unread_since(
+    session: Session, *, therapist_id: uuid.UUID, since: datetime | None, until: datetime
+) -> list[HomeworkNotice]:
+    stmt = select(HomeworkNotice).where(
+        HomeworkNotice.therapist_id == therapist_id,
+        col(HomeworkNotice.read_at).is_(None),
+        col(HomeworkNotice.created_at) <= until,
+    )
+    if since is not None:
+        stmt = stmt.where(col(HomeworkNotice.created_at) > since)
+    return list(session.exec(stmt.order_by(col(HomeworkNotice.created_at))).all())
+
+
+def _ratings(c: HomeworkCompletion) -> str:
+    parts = []
+    if c.helpfulness is not None:
+        parts.append(f"helpful {c.helpfulness}/5")
+    if c.difficulty is not None:
+        parts.append(f"difficulty {c.difficulty}/5")
+    return f" ({', '.join(parts)})" if parts else ""
+
+
+def build_items(
+    session: Session,
+    *,
+    notices: list[HomeworkNotice],
+    base_url: str,
+    excerpts: bool,
+) -> list[Item]:
+    if not notices:
+        return []
+    client_ids = {n.client_id for n in notices}
+    names = dict(
+        session.exec(select(User.id, User.preferred_name).where(col(User.id).in_(client_ids))).all()
+    )
+    assignment_ids = {n.assignment_id for n in notices}
+    oldest = notices[0].created_at - timedelta(minutes=1)
+    completions = session.exec(
+        select(HomeworkCompletion)
+        .where(
+            col(HomeworkCompletion.assignment_id).in_(
+                {n.assignment_id for n in notices if n.kind == "done"} or {uuid.UUID(int=0)}
+            ),
+            col(HomeworkCompletion.created_at) >= oldest,
+        )
+        .order_by(col(HomeworkCompletion.created_at))
+    ).all()
+    rows = session.exec(
+        select(HomeworkAssignment.id, HomeworkAssignment.title, HomeworkAssignment.client_reason)
+        .where(col(HomeworkAssignment.id).in_(assignment_ids))
+    ).all()  # fmt: skip
+    titles = {aid: title for aid, title, _ in rows} if excerpts else {}
+    reasons = {aid: reason for aid, _, reason in rows}
+    items: list[Item] = []
+    for n in notices:
+        name = first_name(names.get(n.client_id, ""))
+        url = f"{base_url}/caseload/{n.client_id}/homework/{n.assignment_id}"
+        title = titles.get(n.assignment_id)
+        if n.kind == "done":
+            # The completion this notice is about: the latest one saved by the notice's moment.
+            match = None
+            for c in completions:
+                if c.assignment_id == n.assignment_id and c.created_at <= n.created_at + timedelta(
+                    seconds=5
+                ):
+                    match = c
+            verb = "finished" if match is None or match.final else "practised"
+            what = f"{verb} their homework{_ratings(match) if match else ''}"
+            quote = excerpt(match.reflection) if (match and excerpts) else None
+            if match and match.reflection and not excerpts:
+                what += " and wrote a reflection"
+            items.append(Item("done", name, what, url, title, quote))
+            if match and match.stuck:
+                stuck = excerpt(match.stuck) if excerpts else None
+                items.append(Item("stuck", name, "said “I'm stuck” on their homework", url,
+                                  title, stuck))  # fmt: skip
+        elif n.kind in ("change", "declined"):
+            what = (
+                "asked to change their homework"
+                if n.kind == "change"
+                else "said no to their homework"
+            )
+            reason = reasons.get(n.assignment_id, "")
+            if reason and not excerpts:
+                what += " and gave a reason"
+            items.append(
+                Item(n.kind, name, what, url, title, excerpt(reason) if excerpts else None)
+            )
+        else:
+            items.append(Item("message", name, "sent a message about their homework", url, title))
+    return items
+
+
+def grouped(items: list[Item]) -> list[tuple[str, list[Item]]]:
+    return [
+        (label, [i for i in items if i.section == key])
+        for key, label in SECTIONS
+        if any(i.section == key for i in items)
+    ]

@@ -1,0 +1,94 @@
+"""Digest pages: the therapist's settings form, and the one-click unsubscribe (works logged out)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+from pydantic import Field
+
+from app.accounts.dependencies import CSRF_EXEMPT, CurrentTherapist
+from app.accounts.web import see_other
+from app.config import get_settings
+from app.db import SessionDep
+from app.digest import service, tokens
+from app.errors import NotFound
+from app.forms import FormResult, read_form, validate
+from app.schema_types import ApiModel
+from app.templates import render
+
+router = APIRouter()
+
+HOURS = [(str(h), f"{h:02d}:00") for h in range(24)]
+
+
+class DigestForm(ApiModel):
+    """Checkboxes are absent when unticked, so both default to off."""
+
+    enabled: bool = False
+    send_hour: int = Field(ge=0, le=23)
+    excerpts: bool = False
+
+
+def _page(request: Request, principal: CurrentTherapist, form: FormResult[DigestForm],
+          *, saved: bool = False, status_code: int = 200) -> Response:  # fmt: skip
+    return render(
+        request,
+        "digest/settings.html",
+        {
+            "form": form,
+            "hours": HOURS,
+            "time_zone": principal.user.time_zone,
+            "saved": saved,
+            "has_email": bool(principal.user.email),
+        },  # fmt: skip
+        status_code=status_code,
+    )
+
+
+@router.get("/settings/digest", response_class=HTMLResponse)
+def settings_page(
+    request: Request, session: SessionDep, principal: CurrentTherapist, saved: str | None = None
+) -> Response:
+    pref = service.preference(session, principal.id)
+    values = {"enabled": pref.enabled, "send_hour": str(pref.send_hour), "excerpts": pref.excerpts}
+    return _page(request, principal, FormResult(values=values), saved=saved is not None)
+
+
+@router.post("/settings/digest", response_class=HTMLResponse)
+async def save_settings(
+    request: Request, session: SessionDep, principal: CurrentTherapist
+) -> Response:
+    values = await read_form(request)
+    values = {k: v for k, v in values.items() if k in DigestForm.model_fields}
+    form = validate(DigestForm, values)
+    if not form.ok or form.data is None:
+        return _page(request, principal, form, status_code=422)
+    service.save(session, therapist=principal.user, enabled=form.data.enabled,
+                 send_hour=form.data.send_hour, excerpts=form.data.excerpts)  # fmt: skip
+    return see_other("/settings/digest?saved=1")
+
+
+def _therapist_for(token: str) -> object:
+    therapist_id = tokens.read_unsubscribe_token(get_settings().secret_key.encode(), token)
+    if therapist_id is None:
+        raise NotFound("This unsubscribe link is not valid.")
+    return therapist_id
+
+
+@router.get("/digest/unsubscribe/{unsubscribe_token}", response_class=HTMLResponse)
+def unsubscribe_page(request: Request, unsubscribe_token: str) -> Response:
+    _therapist_for(unsubscribe_token)
+    return render(request, "digest/unsubscribe.html", {"token": unsubscribe_token, "done": False})
+
+
+@router.post(
+    "/digest/unsubscribe/{unsubscribe_token}",
+    response_class=HTMLResponse,
+    openapi_extra={CSRF_EXEMPT: True},
+)
+def unsubscribe(request: Request, unsubscribe_token: str, session: SessionDep) -> Response:
+    """RFC 8058 one-click: mail providers POST here without cookies; the signed token is the proof."""
+    therapist_id = _therapist_for(unsubscribe_token)
+    if not service.unsubscribe(session, therapist_id=therapist_id):  # type: ignore[arg-type]
+        raise NotFound("This unsubscribe link is not valid.")
+    return render(request, "digest/unsubscribe.html", {"token": unsubscribe_token, "done": True})
