@@ -19,9 +19,12 @@ def test_models_and_migrations_agree(engine: Engine) -> None:
 
 
 def test_migrations_reach_every_head(engine: Engine) -> None:
-    heads = set(ScriptDirectory.from_config(alembic_config()).get_heads())
+    """Every head is applied. A revision that `depends_on` another branch's head makes Alembic record
+    only the dependant, so compare against everything the applied revisions reach, not the table."""
+    script = ScriptDirectory.from_config(alembic_config())
     with engine.connect() as connection:
-        applied = {
+        applied = tuple(
             row[0] for row in connection.execute(text("SELECT version_num FROM alembic_version"))
-        }
-    assert applied == heads
+        )
+    reached = {revision.revision for revision in script.iterate_revisions(applied, "base")}
+    assert set(script.get_heads()) <= reached
