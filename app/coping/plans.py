@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Final, Literal
 
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from app import clock
@@ -86,6 +88,24 @@ TITLES: Final = {"safety": "My safety plan", "wellness": "My wellness and recove
 def get_plan(session: Session, client_id: uuid.UUID, kind: PlanKind) -> Plan | None:
     stmt = select(Plan).where(Plan.client_id == client_id, Plan.kind == kind)
     return session.exec(stmt).first()
+
+
+@dataclass(frozen=True)
+class PlanStamp:
+    """What a link to a plan shows: its version and when it was last saved."""
+
+    version: int
+    updated_at: datetime
+
+
+def plan_stamps(session: Session, client_id: uuid.UUID) -> dict[str, PlanStamp]:
+    """Both plans' versions in one light query (no plan text loaded)."""
+    rows = session.execute(
+        sa_select(col(Plan.kind), col(Plan.version), col(Plan.updated_at)).where(
+            col(Plan.client_id) == client_id
+        )
+    ).all()
+    return {kind: PlanStamp(version, at) for kind, version, at in rows}
 
 
 def sections_of(

@@ -311,21 +311,30 @@ class Effectiveness:
     mean_drop: float
 
 
-def effectiveness(session: Session, client: User) -> list[Effectiveness]:
-    """Per-strategy table for the therapist, from the summaries (no scan of episodes)."""
-    rows = session.exec(
-        select(StrategyStats).where(StrategyStats.client_id == client.id, StrategyStats.uses > 0)
-    )
-    titles = {v["id"]: v["title"] for v in catalog.catalog(session, client)}
+def effectiveness(
+    session: Session, client: User, titles: dict[str, str] | None = None
+) -> list[Effectiveness]:
+    """Per-strategy table for the therapist, from the summaries (no scan of episodes). Pass the
+    `titles` a caller already has to skip loading the catalog again."""
+    rows = session.execute(
+        sa_select(
+            col(StrategyStats.strategy_key),
+            col(StrategyStats.uses),
+            col(StrategyStats.sum_before),
+            col(StrategyStats.sum_after),
+        ).where(col(StrategyStats.client_id) == client.id, col(StrategyStats.uses) > 0)
+    ).all()
+    if titles is None:
+        titles = {v["id"]: v["title"] for v in catalog.catalog(session, client)}
     out = [
         Effectiveness(
-            r.strategy_key,
-            titles.get(r.strategy_key, "A strategy that was removed"),
-            r.uses,
-            round(r.sum_before / r.uses, 1),
-            round(r.sum_after / r.uses, 1),
-            round((r.sum_before - r.sum_after) / r.uses, 1),
+            key,
+            titles.get(key, "A strategy that was removed"),
+            uses,
+            round(before / uses, 1),
+            round(after / uses, 1),
+            round((before - after) / uses, 1),
         )
-        for r in rows
+        for key, uses, before, after in rows
     ]
     return sorted(out, key=lambda e: (-e.uses, e.title))
