@@ -208,10 +208,11 @@ def clinic_lines(session: Session, organisation_id: uuid.UUID | None) -> list[Cl
     return list(session.exec(stmt.order_by(col(ClinicCrisisLine.created_at))))
 
 
-def crisis_lines(session: Session, user: User | None) -> dict[str, Any]:
-    """National lines for the person's country, then their clinic's own additions."""
+def crisis_lines(session: Session | None, user: User | None) -> dict[str, Any]:
+    """National lines for the person's country, then their clinic's own additions (nobody
+    logged in: the default lines, no database needed)."""
     national = crisis_service.for_country(user.country if user else None)
-    extra = clinic_lines(session, user.organisation_id if user else None)
+    extra = clinic_lines(session, user.organisation_id) if user and session else []
     lines = [line.model_dump() for line in national.lines]
     lines += [
         {
