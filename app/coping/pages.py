@@ -7,10 +7,12 @@ so it never waits on a server and keeps working offline; the server gives it the
 from __future__ import annotations
 
 import json
+from functools import cache
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
 
 from app.accounts.dependencies import CurrentClient, OptionalPrincipal
@@ -27,39 +29,47 @@ router = APIRouter()
 PlanKind = Literal["safety", "wellness"]
 
 
+@cache
 def library_json() -> Markup:
-    """The built-in library as a JSON data block (not script: CSP allows no inline script)."""
+    """The built-in library as a JSON data block (not script: CSP allows no inline script).
+    Built once per process: the library is versioned content, and serialising ~35 KB on every
+    request was a large part of the flow page's cost."""
     data = {"version": load_library().version, "strategies": list(catalog.builtin_views())}
     return Markup(json.dumps(data, separators=(",", ":")).replace("<", "\\u003c"))
 
 
-def _flow(
-    request: Request, session: SessionDep, principal: OptionalPrincipal, anon: bool
-) -> HTMLResponse:
+@cache
+def _flow_crisis_json() -> Markup:
+    """The flow page's crisis lines (national defaults, the same for everyone; see
+    `plans.crisis_lines(session, None)`), serialised once exactly as Jinja's `tojson` does."""
+    return htmlsafe_json_dumps(plans.crisis_lines(None, None), sort_keys=True)
+
+
+def _flow(request: Request, principal: OptionalPrincipal, anon: bool) -> HTMLResponse:
     client = principal.user if principal and principal.role == Role.client and not anon else None
-    crisis = plans.crisis_lines(session, None)
     return render(
         request,
         "coping/flow.html",
         {
             "library": library_json(),
             "mode": "client" if client else "anon",
-            "crisis": crisis,
+            "crisis_json": _flow_crisis_json(),
         },
         headers={"Cache-Control": "no-cache"},
     )
 
 
 @router.get("/calm", response_class=HTMLResponse)
-def calm(request: Request, session: SessionDep, principal: OptionalPrincipal) -> HTMLResponse:
-    """The Calm tab. Works for anyone: a client gets their own ranking, others the library."""
-    return _flow(request, session, principal, anon=False)
+def calm(request: Request, principal: OptionalPrincipal) -> HTMLResponse:
+    """The Calm tab. Works for anyone: a client gets their own ranking, others the library.
+    No queries of its own: the page is static content the phone's script personalises."""
+    return _flow(request, principal, anon=False)
 
 
 @router.get("/calm-now", response_class=HTMLResponse)
-def calm_now(request: Request, session: SessionDep, principal: OptionalPrincipal) -> HTMLResponse:
+def calm_now(request: Request, principal: OptionalPrincipal) -> HTMLResponse:
     """'Calm now' from the login page: the built-in library, nothing stored."""
-    return _flow(request, session, principal, anon=True)
+    return _flow(request, principal, anon=True)
 
 
 @router.get("/calm/toolbox", response_class=HTMLResponse)

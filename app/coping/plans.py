@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Final, Literal
 
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from app import clock
@@ -86,6 +88,24 @@ TITLES: Final = {"safety": "My safety plan", "wellness": "My wellness and recove
 def get_plan(session: Session, client_id: uuid.UUID, kind: PlanKind) -> Plan | None:
     stmt = select(Plan).where(Plan.client_id == client_id, Plan.kind == kind)
     return session.exec(stmt).first()
+
+
+@dataclass(frozen=True)
+class PlanStamp:
+    """What a link to a plan shows: its version and when it was last saved."""
+
+    version: int
+    updated_at: datetime
+
+
+def plan_stamps(session: Session, client_id: uuid.UUID) -> dict[str, PlanStamp]:
+    """Both plans' versions in one light query (no plan text loaded)."""
+    rows = session.execute(
+        sa_select(col(Plan.kind), col(Plan.version), col(Plan.updated_at)).where(
+            col(Plan.client_id) == client_id
+        )
+    ).all()
+    return {kind: PlanStamp(version, at) for kind, version, at in rows}
 
 
 def sections_of(
@@ -188,10 +208,11 @@ def clinic_lines(session: Session, organisation_id: uuid.UUID | None) -> list[Cl
     return list(session.exec(stmt.order_by(col(ClinicCrisisLine.created_at))))
 
 
-def crisis_lines(session: Session, user: User | None) -> dict[str, Any]:
-    """National lines for the person's country, then their clinic's own additions."""
+def crisis_lines(session: Session | None, user: User | None) -> dict[str, Any]:
+    """National lines for the person's country, then their clinic's own additions (nobody
+    logged in: the default lines, no database needed)."""
     national = crisis_service.for_country(user.country if user else None)
-    extra = clinic_lines(session, user.organisation_id if user else None)
+    extra = clinic_lines(session, user.organisation_id) if user and session else []
     lines = [line.model_dump() for line in national.lines]
     lines += [
         {

@@ -6,8 +6,10 @@ Writes commit once, at the end, before returning. No FastAPI here.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Integer, Uuid, bindparam, cast, func, literal, or_, union_all
@@ -159,23 +161,52 @@ def suggestions(
         by_id = catalog.builtin_by_id()
         result = rank(catalog.builtin_candidates(), situation, seed=seed_for(None), limit=limit)
         return [Suggestion(by_id[r.id], r) for r in result]
-    inputs = ranking_inputs(session, client)
-    cands = list(catalog.builtin_candidates())
+    rows = _input_rows(session, client)
+    inputs = _parse_inputs(rows)
     by_id = catalog.builtin_by_id()
-    if inputs.has_custom:
-        own = [v for v in catalog.catalog(session, client) if v["custom"]]
-        cands += [catalog.candidate(v) for v in own]
-        by_id = by_id | {v["id"]: v for v in own}
-    result = rank(
-        cands,
-        situation,
-        usage=inputs.usage,
-        toolbox=inputs.toolbox,
-        fit=inputs.fit,
-        seed=seed_for(client),
-        limit=limit,
-    )
+    fit = inputs.fit
+    if fit is None:  # sensory data written around the sensory service: derive it (rare)
+        fit = sensory_fit(session, client.id) if inputs.has_sensory else SensoryFit()
+    if inputs.has_custom or inputs.fit is None:
+        cands = list(catalog.builtin_candidates())
+        if inputs.has_custom:
+            own = [v for v in catalog.catalog(session, client) if v["custom"]]
+            cands += [catalog.candidate(v) for v in own]
+            by_id = by_id | {v["id"]: v for v in own}
+        result: Sequence[Ranked] = rank(
+            cands,
+            situation,
+            usage=inputs.usage,
+            toolbox=inputs.toolbox,
+            fit=fit,
+            seed=seed_for(client),
+            limit=limit,
+        )
+    else:
+        result = _rank_builtin(rows, situation, seed_for(client), limit)
     return [Suggestion(by_id[r.id], r, inputs.notes.get(r.id, "")) for r in result]
+
+
+@lru_cache(maxsize=4096)
+def _rank_builtin(
+    rows: tuple[tuple[Any, ...], ...], situation: Situation, seed: str, limit: int
+) -> tuple[Ranked, ...]:
+    """Memoised ranking over the built-in library. A pure function of its key: `rows` are every
+    database input (summaries, toolbox, notes, cached fit), the library is fixed for the process
+    and the seed carries the client and their day, so a repeat of the same request (a client
+    moving through the flow) skips re-scoring. Not used when the client has custom strategies."""
+    inputs = _parse_inputs(rows)
+    return tuple(
+        rank(
+            catalog.builtin_candidates(),
+            situation,
+            usage=inputs.usage,
+            toolbox=inputs.toolbox,
+            fit=inputs.fit,
+            seed=seed,
+            limit=limit,
+        )
+    )
 
 
 def _inputs_statement() -> Any:
@@ -251,16 +282,18 @@ class RankingInputs:
     toolbox: Toolbox
     notes: dict[str, str]
     has_custom: bool
-    fit: FitLike
+    fit: FitLike | None  # None: no current cache row
+    has_sensory: bool = False
 
 
-def ranking_inputs(session: Session, client: User) -> RankingInputs:
-    """Summaries, toolbox, whether custom strategies exist and the sensory fit, in ONE round trip:
-    the ranked list is on the distress path and must stay fast for a client with thousands of
-    episodes. The fit comes from the cache; only a client whose sensory data was written around
-    the sensory service (demo seeding) or under an older checklist costs two more queries."""
+def _input_rows(session: Session, client: User) -> tuple[tuple[Any, ...], ...]:
     params = {"client_id": client.id, "org_id": client.organisation_id}
-    rows = session.connection().execute(_INPUTS, params).all()
+    return tuple(tuple(r) for r in session.connection().execute(_INPUTS, params))
+
+
+@lru_cache(maxsize=1024)
+def _parse_inputs(rows: tuple[tuple[Any, ...], ...]) -> RankingInputs:
+    """Rows of `_INPUTS` into plain values (pure; memoised, so treat the result as read-only)."""
     found: dict[str, Usage] = {}
     flags: dict[str, tuple[bool, bool, bool]] = {}
     notes: dict[str, str] = {}
@@ -281,14 +314,26 @@ def ranking_inputs(session: Session, client: User) -> RankingInputs:
                 fit = fit_cache.from_columns(key, t1, t2, t3)
         else:
             has_sensory = bool(a or b)
-    if fit is None:
-        fit = sensory_fit(session, client.id) if has_sensory else SensoryFit()
     toolbox = Toolbox(
         favourites=frozenset(k for k, f in flags.items() if f[0]),
         hidden=frozenset(k for k, f in flags.items() if f[1]),
         recommended=frozenset(k for k, f in flags.items() if f[2]),
     )
-    return RankingInputs(found, toolbox, notes, has_custom, fit)
+    return RankingInputs(found, toolbox, notes, has_custom, fit, has_sensory)
+
+
+def ranking_inputs(session: Session, client: User) -> RankingInputs:
+    """Summaries, toolbox, whether custom strategies exist and the sensory fit, in ONE round trip:
+    the ranked list is on the distress path and must stay fast for a client with thousands of
+    episodes. The fit comes from the cache; only a client whose sensory data was written around
+    the sensory service (demo seeding) or under an older checklist costs two more queries."""
+    inputs = _parse_inputs(_input_rows(session, client))
+    if inputs.fit is not None:
+        return inputs
+    fit = sensory_fit(session, client.id) if inputs.has_sensory else SensoryFit()
+    return RankingInputs(
+        inputs.usage, inputs.toolbox, inputs.notes, inputs.has_custom, fit, inputs.has_sensory
+    )
 
 
 def recent_episodes(
@@ -311,21 +356,30 @@ class Effectiveness:
     mean_drop: float
 
 
-def effectiveness(session: Session, client: User) -> list[Effectiveness]:
-    """Per-strategy table for the therapist, from the summaries (no scan of episodes)."""
-    rows = session.exec(
-        select(StrategyStats).where(StrategyStats.client_id == client.id, StrategyStats.uses > 0)
-    )
-    titles = {v["id"]: v["title"] for v in catalog.catalog(session, client)}
+def effectiveness(
+    session: Session, client: User, titles: dict[str, str] | None = None
+) -> list[Effectiveness]:
+    """Per-strategy table for the therapist, from the summaries (no scan of episodes). Pass the
+    `titles` a caller already has to skip loading the catalog again."""
+    rows = session.execute(
+        sa_select(
+            col(StrategyStats.strategy_key),
+            col(StrategyStats.uses),
+            col(StrategyStats.sum_before),
+            col(StrategyStats.sum_after),
+        ).where(col(StrategyStats.client_id) == client.id, col(StrategyStats.uses) > 0)
+    ).all()
+    if titles is None:
+        titles = {v["id"]: v["title"] for v in catalog.catalog(session, client)}
     out = [
         Effectiveness(
-            r.strategy_key,
-            titles.get(r.strategy_key, "A strategy that was removed"),
-            r.uses,
-            round(r.sum_before / r.uses, 1),
-            round(r.sum_after / r.uses, 1),
-            round((r.sum_before - r.sum_after) / r.uses, 1),
+            key,
+            titles.get(key, "A strategy that was removed"),
+            uses,
+            round(before / uses, 1),
+            round(after / uses, 1),
+            round((before - after) / uses, 1),
         )
-        for r in rows
+        for key, uses, before, after in rows
     ]
     return sorted(out, key=lambda e: (-e.uses, e.title))

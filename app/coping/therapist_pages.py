@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import uuid
 from datetime import timedelta
-from typing import Literal
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from app import clock
@@ -29,27 +29,31 @@ def _overview(
     client: AccessibleClient,
     form: object = None,
     status_code: int = 200,
+    page: int = 1,
 ) -> HTMLResponse:
+    """Light on purpose (a client may have thousands of episodes): the chart and one page of the
+    episode table come from one four-column query, effectiveness from the stored summaries, the
+    catalog is read once, and both plans' versions in one query."""
     since = clock.now() - timedelta(days=30)
-    episodes = service.recent_episodes(session, client.id, since=since, limit=300)
+    recent = insights.recent_for_therapist(session, client.id, since=since, page=page)
     entries = toolbox.toolbox_entries(session, client.id)
     views = catalog.catalog(session, client)
     titles = {v["id"]: v["title"] for v in views}
+    stamps = plans.plan_stamps(session, client.id)
     return render(
         request,
         "coping/therapist.html",
         {
             "client": client,
-            "episodes": episodes,
-            "points": insights.chart(episodes),
-            "effectiveness": service.effectiveness(session, client),
+            "recent": recent,
+            "effectiveness": service.effectiveness(session, client, titles),
             "recommended": [
                 (e, titles.get(e.strategy_key, e.strategy_key)) for e in entries if e.recommended
             ],
             "hidden": [titles.get(e.strategy_key, e.strategy_key) for e in entries if e.hidden],
             "choices": sorted(((v["id"], v["title"]) for v in views), key=lambda c: c[1]),
-            "safety": plans.get_plan(session, client.id, "safety"),
-            "wellness": plans.get_plan(session, client.id, "wellness"),
+            "safety": stamps.get("safety"),
+            "wellness": stamps.get("wellness"),
             "tz": client.time_zone,
             "form": form,
         },
@@ -59,9 +63,13 @@ def _overview(
 
 @router.get("/caseload/{client_id}/calm", response_class=HTMLResponse)
 def client_calm(
-    request: Request, client: AccessibleClient, _therapist: CurrentTherapist, session: SessionDep
+    request: Request,
+    client: AccessibleClient,
+    _therapist: CurrentTherapist,
+    session: SessionDep,
+    page: Annotated[int, Query(ge=1, le=1000)] = 1,
 ) -> HTMLResponse:
-    return _overview(request, session, client)
+    return _overview(request, session, client, page=page)
 
 
 @router.post("/caseload/{client_id}/calm/recommend", response_class=HTMLResponse)
