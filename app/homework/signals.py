@@ -14,10 +14,9 @@ from sqlalchemy import and_, case
 from sqlmodel import Session, col, func, select
 
 from app import clock
-from app.accounts.models import User
 from app.homework.models import HomeworkAssignment, HomeworkCompletion
 from app.homework.schedule import Recurrence, is_overdue, occurrences, week_bounds
-from app.signals import Adherence, ClientSignals, Flag
+from app.signals import Adherence, ClientSignals, Flag, client_zones
 
 COUNTED = ("requested", "accepted", "change_requested", "in_progress", "completed")
 OPEN = frozenset({"requested", "accepted", "change_requested", "in_progress"})
@@ -31,7 +30,7 @@ def caseload_signals(
     if not client_ids:
         return {}
     ids = list(client_ids)
-    zones = dict(session.exec(select(User.id, User.time_zone).where(col(User.id).in_(ids))).all())
+    zones = client_zones(session, ids)
     today = {cid: clock.local_today(zones.get(cid, "UTC")) for cid in ids}
     horizon = (now - timedelta(days=15)).date()
     columns = (A.client_id, A.title, A.state, A.frequency, A.weekdays, A.start_on, A.due_on)

@@ -7,12 +7,12 @@ import uuid
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import Session, and_, col, select
 
 from app import clock
-from app.accounts.models import User
 from app.self_care import history
 from app.self_care.models import (
     Habit,
@@ -23,8 +23,8 @@ from app.self_care.models import (
     MoodLog,
 )
 from app.self_care.strength import evaluate_week
-from app.self_care.targets import CheckIn, Outcome, day_values
-from app.signals import Adherence, ClientSignals, Flag
+from app.self_care.targets import CheckIn, Outcome, Target, TargetKind, day_values
+from app.signals import Adherence, ClientSignals, Flag, client_zones
 
 LABEL = "Self-care habits"
 LOW_MOOD_DAYS = 4  # at least this many logs this week averaging "low" or below
@@ -36,13 +36,20 @@ def caseload_signals(
     ids = list(client_ids)
     if not ids:
         return {}
-    zones = dict(
-        session.exec(select(col(User.id), col(User.time_zone)).where(col(User.id).in_(ids))).all()
-    )
+    zones = client_zones(session, ids)
     today = {cid: now.astimezone(clock.zone(zones.get(cid, "UTC"))).date() for cid in ids}
     earliest = min(today.values()) - timedelta(days=14)
-    rows = session.exec(
-        select(Habit, HabitLevel)
+    rows = session.execute(
+        select(
+            col(Habit.id),
+            col(Habit.client_id),
+            col(Habit.started_on),
+            col(HabitLevel.target_kind),
+            col(HabitLevel.days),
+            col(HabitLevel.times_per_week),
+            col(HabitLevel.amount),
+            col(HabitLevel.unit),
+        )
         .join(
             HabitLevel,
             and_(col(HabitLevel.habit_id) == Habit.id, col(HabitLevel.number) == Habit.level),
@@ -57,7 +64,14 @@ def caseload_signals(
             col(HabitCheckIn.amount),
         ).where(col(HabitCheckIn.client_id).in_(ids), HabitCheckIn.done_on >= earliest)
     ).all()
-    pauses = list(session.exec(select(HabitPause).where(col(HabitPause.client_id).in_(ids))))
+    pauses = session.execute(
+        select(
+            col(HabitPause.client_id),
+            col(HabitPause.habit_id),
+            col(HabitPause.starts_on),
+            col(HabitPause.ends_on),
+        ).where(col(HabitPause.client_id).in_(ids))
+    ).all()
     last_check_in = dict(
         session.exec(
             select(col(HabitCheckIn.client_id), func.max(col(HabitCheckIn.created_at)))
@@ -85,19 +99,22 @@ def caseload_signals(
     by_habit: dict[uuid.UUID, list[CheckIn]] = defaultdict(list)
     for habit_id, on, outcome, amount in check_ins:
         by_habit[habit_id].append(CheckIn(on, Outcome(outcome), None, amount))
-    pauses_of: dict[uuid.UUID, list[HabitPause]] = defaultdict(list)
+    pauses_of: dict[uuid.UUID, list[Any]] = defaultdict(list)
     for p in pauses:
         pauses_of[p.client_id].append(p)
+    targets: dict[tuple[Any, ...], Target] = {}
 
     out = {cid: ClientSignals() for cid in ids}
     totals: dict[uuid.UUID, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0, 0.0])
-    for habit, level in rows:
-        cid = habit.client_id
+    for habit_id, cid, started_on, *level in rows:
         day = today[cid]
-        own = [p for p in pauses_of[cid] if p.habit_id in (None, habit.id)]
-        paused = history.paused_days(own, day - timedelta(days=14), day)
-        target = history.to_target(level)
-        values = day_values(target, [c for c in by_habit[habit.id] if c.on not in paused])
+        own = [p for p in pauses_of[cid] if p.habit_id in (None, habit_id)]
+        paused = history.paused_days(own, day - timedelta(days=14), day) if own else set()
+        key = tuple(level)
+        target = targets.get(key)
+        if target is None:
+            target = targets[key] = _target(*level)
+        values = day_values(target, [c for c in by_habit[habit_id] if c.on not in paused])
         monday = day - timedelta(days=day.weekday())
         for slot, start in ((0, monday), (2, monday - timedelta(weeks=1))):
             week = evaluate_week(
@@ -106,7 +123,7 @@ def caseload_signals(
                 values=values,
                 today=day,
                 paused=paused,
-                active_from=habit.started_on,
+                active_from=started_on,
                 active_until=day,
             )
             totals[cid][slot] += week.planned
@@ -127,6 +144,19 @@ def caseload_signals(
         signals.last_activity_at = max(times) if times else None
         _flags(signals, mood_week.get(cid, []), waiting.get(cid, 0))
     return out
+
+
+def _target(
+    kind: str, days: str, times_per_week: int | None, amount: float | None, unit: str | None
+) -> Target:
+    """The same Target as `history.to_target`, from the level's columns (no ORM object)."""
+    return Target(
+        kind=TargetKind(kind),
+        days=frozenset(int(d) for d in days),
+        times_per_week=times_per_week,
+        amount=amount,
+        unit=unit,
+    )
 
 
 def _flags(signals: ClientSignals, week_moods: list[int], waiting: int) -> None:
