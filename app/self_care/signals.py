@@ -6,10 +6,10 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import String, case, cast, func, or_
 from sqlmodel import Session, and_, col, select
 
 from app import clock
@@ -42,6 +42,7 @@ def caseload_signals(
     rows = session.execute(
         select(
             col(Habit.id),
+            _key(Habit.id),
             col(Habit.client_id),
             col(Habit.started_on),
             col(HabitLevel.target_kind),
@@ -56,9 +57,9 @@ def caseload_signals(
         )
         .where(col(Habit.client_id).in_(ids), col(Habit.archived_at).is_(None))
     ).all()
-    check_ins = session.exec(
+    check_ins = session.execute(
         select(
-            col(HabitCheckIn.habit_id),
+            _key(HabitCheckIn.habit_id),
             col(HabitCheckIn.done_on),
             col(HabitCheckIn.outcome),
             col(HabitCheckIn.amount),
@@ -79,13 +80,26 @@ def caseload_signals(
             .group_by(col(HabitCheckIn.client_id))
         ).all()
     )
-    moods = session.exec(
+    # This week's moods are counted in SQL: one condition per distinct local date among the
+    # clients (time zones span 26 hours, so at most three), never a row per logged day.
+    by_today: dict[date, list[uuid.UUID]] = defaultdict(list)
+    for cid, day in today.items():
+        by_today[day].append(cid)
+    in_week = or_(
+        *(
+            and_(col(MoodLog.client_id).in_(group), MoodLog.logged_on > day - timedelta(days=7))
+            for day, group in by_today.items()
+        )
+    )
+    moods = session.execute(
         select(
             col(MoodLog.client_id),
-            col(MoodLog.logged_on),
-            col(MoodLog.mood),
-            col(MoodLog.updated_at),
-        ).where(col(MoodLog.client_id).in_(ids), MoodLog.logged_on >= earliest)
+            func.max(col(MoodLog.updated_at)),
+            func.sum(case((in_week, 1), else_=0)),
+            func.sum(case((in_week, col(MoodLog.mood)), else_=0)),
+        )
+        .where(col(MoodLog.client_id).in_(ids), MoodLog.logged_on >= earliest)
+        .group_by(col(MoodLog.client_id))
     ).all()
     waiting = dict(
         session.exec(
@@ -96,7 +110,7 @@ def caseload_signals(
         ).all()
     )
 
-    by_habit: dict[uuid.UUID, list[CheckIn]] = defaultdict(list)
+    by_habit: dict[str, list[CheckIn]] = defaultdict(list)
     for habit_id, on, outcome, amount in check_ins:
         by_habit[habit_id].append(CheckIn(on, Outcome(outcome), None, amount))
     pauses_of: dict[uuid.UUID, list[Any]] = defaultdict(list)
@@ -106,7 +120,7 @@ def caseload_signals(
 
     out = {cid: ClientSignals() for cid in ids}
     totals: dict[uuid.UUID, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0, 0.0])
-    for habit_id, cid, started_on, *level in rows:
+    for habit_id, habit_key, cid, started_on, *level in rows:
         day = today[cid]
         own = [p for p in pauses_of[cid] if p.habit_id in (None, habit_id)]
         paused = history.paused_days(own, day - timedelta(days=14), day) if own else set()
@@ -114,7 +128,7 @@ def caseload_signals(
         target = targets.get(key)
         if target is None:
             target = targets[key] = _target(*level)
-        values = day_values(target, [c for c in by_habit[habit_id] if c.on not in paused])
+        values = day_values(target, [c for c in by_habit[habit_key] if c.on not in paused])
         monday = day - timedelta(days=day.weekday())
         for slot, start in ((0, monday), (2, monday - timedelta(weeks=1))):
             week = evaluate_week(
@@ -131,18 +145,13 @@ def caseload_signals(
     for cid, (planned, done, planned_prev, done_prev) in totals.items():
         out[cid].adherence[LABEL] = Adherence(planned, done, planned_prev, done_prev)
 
-    mood_week: dict[uuid.UUID, list[int]] = defaultdict(list)
-    last_mood: dict[uuid.UUID, datetime] = {}
-    for cid, on, mood, updated_at in moods:
-        if on > today[cid] - timedelta(days=7):
-            mood_week[cid].append(mood)
-        if cid not in last_mood or updated_at > last_mood[cid]:
-            last_mood[cid] = updated_at
+    mood_week = {cid: (int(n or 0), int(total or 0)) for cid, _, n, total in moods}
+    last_mood = {cid: at for cid, at, _, _ in moods}
     for cid in ids:
         signals = out[cid]
         times = [t for t in (last_check_in.get(cid), last_mood.get(cid)) if t is not None]
         signals.last_activity_at = max(times) if times else None
-        _flags(signals, mood_week.get(cid, []), waiting.get(cid, 0))
+        _flags(signals, *mood_week.get(cid, (0, 0)), waiting.get(cid, 0))
     return out
 
 
@@ -159,8 +168,13 @@ def _target(
     )
 
 
-def _flags(signals: ClientSignals, week_moods: list[int], waiting: int) -> None:
-    if len(week_moods) >= LOW_MOOD_DAYS and sum(week_moods) / len(week_moods) <= 2:
+def _key(column: Any) -> Any:
+    """An id column read as plain text: a UUID object per check-in row cost more than the rest."""
+    return cast(col(column), String).label(None)
+
+
+def _flags(signals: ClientSignals, mood_days: int, mood_total: int, waiting: int) -> None:
+    if mood_days >= LOW_MOOD_DAYS and mood_total / mood_days <= 2:
         signals.flags.append(
             Flag("self_care.low_mood", "Mood logged as low on most days this week", "attention")
         )
