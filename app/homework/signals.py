@@ -14,12 +14,11 @@ from sqlalchemy import and_, case
 from sqlmodel import Session, col, func, select
 
 from app import clock
-from app.accounts.models import User
 from app.homework.models import HomeworkAssignment, HomeworkCompletion
 from app.homework.schedule import Recurrence, is_overdue, occurrences, week_bounds
-from app.signals import Adherence, ClientSignals, Flag
+from app.signals import Adherence, ClientSignals, Flag, client_zones
 
-COUNTED = ("requested", "accepted", "change_requested", "in_progress", "completed")
+COUNTED = frozenset({"requested", "accepted", "change_requested", "in_progress", "completed"})
 OPEN = frozenset({"requested", "accepted", "change_requested", "in_progress"})
 A = HomeworkAssignment
 C = HomeworkCompletion
@@ -31,14 +30,17 @@ def caseload_signals(
     if not client_ids:
         return {}
     ids = list(client_ids)
-    zones = dict(session.exec(select(User.id, User.time_zone).where(col(User.id).in_(ids))).all())
+    zones = client_zones(session, ids)
     today = {cid: clock.local_today(zones.get(cid, "UTC")) for cid in ids}
     horizon = (now - timedelta(days=15)).date()
     columns = (A.client_id, A.title, A.state, A.frequency, A.weekdays, A.start_on, A.due_on)
     assignments = session.execute(
-        select(*(col(c) for c in columns)).where(
-            col(A.client_id).in_(ids), col(A.due_on) >= horizon, col(A.state).in_(COUNTED)
-        )
+        # The state is checked here, not in SQL: given `state IN (…)`, SQLite walks the state
+        # index over every client's homework instead of this caseload's recent rows.
+        # Ordered so the overdue reason names the same (oldest) items on both databases.
+        select(*(col(c) for c in columns))
+        .where(col(A.client_id).in_(ids), col(A.due_on) >= horizon)
+        .order_by(col(A.due_on), col(A.title))
     ).all()
     done_counts = _done_counts(session, today)
     last = dict(
@@ -51,6 +53,8 @@ def caseload_signals(
     counts: dict[uuid.UUID, list[float]] = {cid: [0, 0, 0, 0] for cid in ids}
     overdue: dict[uuid.UUID, list[str]] = {}
     for cid, title, state, frequency, weekdays, start_on, due_on in assignments:
+        if state not in COUNTED:
+            continue
         day = today[cid]
         monday, _ = week_bounds(day)
         rec = Recurrence(

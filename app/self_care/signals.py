@@ -6,13 +6,13 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import String, case, cast, func, or_
 from sqlmodel import Session, and_, col, select
 
 from app import clock
-from app.accounts.models import User
 from app.self_care import history
 from app.self_care.models import (
     Habit,
@@ -23,8 +23,8 @@ from app.self_care.models import (
     MoodLog,
 )
 from app.self_care.strength import evaluate_week
-from app.self_care.targets import CheckIn, Outcome, day_values
-from app.signals import Adherence, ClientSignals, Flag
+from app.self_care.targets import CheckIn, Outcome, Target, TargetKind, day_values
+from app.signals import Adherence, ClientSignals, Flag, client_zones
 
 LABEL = "Self-care habits"
 LOW_MOOD_DAYS = 4  # at least this many logs this week averaging "low" or below
@@ -36,28 +36,43 @@ def caseload_signals(
     ids = list(client_ids)
     if not ids:
         return {}
-    zones = dict(
-        session.exec(select(col(User.id), col(User.time_zone)).where(col(User.id).in_(ids))).all()
-    )
+    zones = client_zones(session, ids)
     today = {cid: now.astimezone(clock.zone(zones.get(cid, "UTC"))).date() for cid in ids}
     earliest = min(today.values()) - timedelta(days=14)
-    rows = session.exec(
-        select(Habit, HabitLevel)
+    rows = session.execute(
+        select(
+            col(Habit.id),
+            _key(Habit.id),
+            col(Habit.client_id),
+            col(Habit.started_on),
+            col(HabitLevel.target_kind),
+            col(HabitLevel.days),
+            col(HabitLevel.times_per_week),
+            col(HabitLevel.amount),
+            col(HabitLevel.unit),
+        )
         .join(
             HabitLevel,
             and_(col(HabitLevel.habit_id) == Habit.id, col(HabitLevel.number) == Habit.level),
         )
         .where(col(Habit.client_id).in_(ids), col(Habit.archived_at).is_(None))
     ).all()
-    check_ins = session.exec(
+    check_ins = session.execute(
         select(
-            col(HabitCheckIn.habit_id),
+            _key(HabitCheckIn.habit_id),
             col(HabitCheckIn.done_on),
             col(HabitCheckIn.outcome),
             col(HabitCheckIn.amount),
         ).where(col(HabitCheckIn.client_id).in_(ids), HabitCheckIn.done_on >= earliest)
     ).all()
-    pauses = list(session.exec(select(HabitPause).where(col(HabitPause.client_id).in_(ids))))
+    pauses = session.execute(
+        select(
+            col(HabitPause.client_id),
+            col(HabitPause.habit_id),
+            col(HabitPause.starts_on),
+            col(HabitPause.ends_on),
+        ).where(col(HabitPause.client_id).in_(ids))
+    ).all()
     last_check_in = dict(
         session.exec(
             select(col(HabitCheckIn.client_id), func.max(col(HabitCheckIn.created_at)))
@@ -65,13 +80,26 @@ def caseload_signals(
             .group_by(col(HabitCheckIn.client_id))
         ).all()
     )
-    moods = session.exec(
+    # This week's moods are counted in SQL: one condition per distinct local date among the
+    # clients (time zones span 26 hours, so at most three), never a row per logged day.
+    by_today: dict[date, list[uuid.UUID]] = defaultdict(list)
+    for cid, day in today.items():
+        by_today[day].append(cid)
+    in_week = or_(
+        *(
+            and_(col(MoodLog.client_id).in_(group), MoodLog.logged_on > day - timedelta(days=7))
+            for day, group in by_today.items()
+        )
+    )
+    moods = session.execute(
         select(
             col(MoodLog.client_id),
-            col(MoodLog.logged_on),
-            col(MoodLog.mood),
-            col(MoodLog.updated_at),
-        ).where(col(MoodLog.client_id).in_(ids), MoodLog.logged_on >= earliest)
+            func.max(col(MoodLog.updated_at)),
+            func.sum(case((in_week, 1), else_=0)),
+            func.sum(case((in_week, col(MoodLog.mood)), else_=0)),
+        )
+        .where(col(MoodLog.client_id).in_(ids), MoodLog.logged_on >= earliest)
+        .group_by(col(MoodLog.client_id))
     ).all()
     waiting = dict(
         session.exec(
@@ -82,22 +110,25 @@ def caseload_signals(
         ).all()
     )
 
-    by_habit: dict[uuid.UUID, list[CheckIn]] = defaultdict(list)
+    by_habit: dict[str, list[CheckIn]] = defaultdict(list)
     for habit_id, on, outcome, amount in check_ins:
         by_habit[habit_id].append(CheckIn(on, Outcome(outcome), None, amount))
-    pauses_of: dict[uuid.UUID, list[HabitPause]] = defaultdict(list)
+    pauses_of: dict[uuid.UUID, list[Any]] = defaultdict(list)
     for p in pauses:
         pauses_of[p.client_id].append(p)
+    targets: dict[tuple[Any, ...], Target] = {}
 
     out = {cid: ClientSignals() for cid in ids}
     totals: dict[uuid.UUID, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0, 0.0])
-    for habit, level in rows:
-        cid = habit.client_id
+    for habit_id, habit_key, cid, started_on, *level in rows:
         day = today[cid]
-        own = [p for p in pauses_of[cid] if p.habit_id in (None, habit.id)]
-        paused = history.paused_days(own, day - timedelta(days=14), day)
-        target = history.to_target(level)
-        values = day_values(target, [c for c in by_habit[habit.id] if c.on not in paused])
+        own = [p for p in pauses_of[cid] if p.habit_id in (None, habit_id)]
+        paused = history.paused_days(own, day - timedelta(days=14), day) if own else set()
+        key = tuple(level)
+        target = targets.get(key)
+        if target is None:
+            target = targets[key] = _target(*level)
+        values = day_values(target, [c for c in by_habit[habit_key] if c.on not in paused])
         monday = day - timedelta(days=day.weekday())
         for slot, start in ((0, monday), (2, monday - timedelta(weeks=1))):
             week = evaluate_week(
@@ -106,7 +137,7 @@ def caseload_signals(
                 values=values,
                 today=day,
                 paused=paused,
-                active_from=habit.started_on,
+                active_from=started_on,
                 active_until=day,
             )
             totals[cid][slot] += week.planned
@@ -114,23 +145,36 @@ def caseload_signals(
     for cid, (planned, done, planned_prev, done_prev) in totals.items():
         out[cid].adherence[LABEL] = Adherence(planned, done, planned_prev, done_prev)
 
-    mood_week: dict[uuid.UUID, list[int]] = defaultdict(list)
-    last_mood: dict[uuid.UUID, datetime] = {}
-    for cid, on, mood, updated_at in moods:
-        if on > today[cid] - timedelta(days=7):
-            mood_week[cid].append(mood)
-        if cid not in last_mood or updated_at > last_mood[cid]:
-            last_mood[cid] = updated_at
+    mood_week = {cid: (int(n or 0), int(total or 0)) for cid, _, n, total in moods}
+    last_mood = {cid: at for cid, at, _, _ in moods}
     for cid in ids:
         signals = out[cid]
         times = [t for t in (last_check_in.get(cid), last_mood.get(cid)) if t is not None]
         signals.last_activity_at = max(times) if times else None
-        _flags(signals, mood_week.get(cid, []), waiting.get(cid, 0))
+        _flags(signals, *mood_week.get(cid, (0, 0)), waiting.get(cid, 0))
     return out
 
 
-def _flags(signals: ClientSignals, week_moods: list[int], waiting: int) -> None:
-    if len(week_moods) >= LOW_MOOD_DAYS and sum(week_moods) / len(week_moods) <= 2:
+def _target(
+    kind: str, days: str, times_per_week: int | None, amount: float | None, unit: str | None
+) -> Target:
+    """The same Target as `history.to_target`, from the level's columns (no ORM object)."""
+    return Target(
+        kind=TargetKind(kind),
+        days=frozenset(int(d) for d in days),
+        times_per_week=times_per_week,
+        amount=amount,
+        unit=unit,
+    )
+
+
+def _key(column: Any) -> Any:
+    """An id column read as plain text: a UUID object per check-in row cost more than the rest."""
+    return cast(col(column), String).label(None)
+
+
+def _flags(signals: ClientSignals, mood_days: int, mood_total: int, waiting: int) -> None:
+    if mood_days >= LOW_MOOD_DAYS and mood_total / mood_days <= 2:
         signals.flags.append(
             Flag("self_care.low_mood", "Mood logged as low on most days this week", "attention")
         )

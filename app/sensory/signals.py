@@ -11,11 +11,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from app.accounts.models import User
 from app.sensory import diet
 from app.sensory.diet_service import planned
 from app.sensory.models import SensoryDietCheckoff, SensoryDietItem
-from app.signals import Adherence, ClientSignals
+from app.signals import Adherence, ClientSignals, client_zones
 
 LABEL = "Sensory diet"
 
@@ -27,7 +26,7 @@ def caseload_signals(
     ids = list(client_ids)
     if not ids:
         return {}
-    zones = dict(session.exec(select(User.id, User.time_zone).where(col(User.id).in_(ids))).all())
+    zones = client_zones(session, ids)
     today = {cid: diet.local_day_of(now, ZoneInfo(tz)) for cid, tz in zones.items()}
     earliest = min(diet.week_start(d) for d in today.values()) - timedelta(days=7)
     items: dict[uuid.UUID, list[SensoryDietItem]] = defaultdict(list)
