@@ -7,6 +7,7 @@ Colours come from CSS classes (.chart-a, .chart-b, .heat-0..3) so dark mode can 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -51,9 +52,43 @@ def _fmt(value: float) -> str:
     return f"{value:.1f}".rstrip("0").rstrip(".")
 
 
+# Presentation attributes: the PDF (WeasyPrint draws inline SVG without the page's CSS) and any
+# reader without the stylesheet get these print colours; in the browser the CSS classes win
+# (a CSS rule outranks a presentation attribute), so dark mode restyles them. Not inline style:
+# the CSP allows these.
+PAINT = {
+    "axis": 'stroke="#444"',
+    "tick": 'fill="#222" font-size="9"',
+    "chart-a": 'stroke="#1d4e89" fill="#1d4e89" stroke-width="2"',
+    "chart-b": 'stroke="#b4541a" fill="#b4541a" stroke-width="2"',
+    "chart-c": 'stroke="#8a4200" fill="#8a4200" stroke-width="2"',
+    "chart-d": 'stroke="#222" fill="#222" stroke-width="2"',
+    "bar-before": 'fill="#1d4e89"',
+    "bar-after": 'fill="#fff" stroke="#b4541a" stroke-width="2"',
+    "heat-none": 'fill="#eee"',
+    "heat-0": 'fill="#d9d9d9"',
+    "heat-1": 'fill="#9ecae1"',
+    "heat-2": 'fill="#4292c6"',
+    "heat-3": 'fill="#08519c"',
+}
+_CLASS = re.compile(r'class="([a-z0-9-]+)"( fill="none")?')
+_FILL = re.compile(r' fill="[^"]*"')
+
+
+def _paint(body: str) -> str:
+    def attrs(m: re.Match[str]) -> str:
+        paint = PAINT.get(m.group(1), "")
+        if m.group(2):  # a line keeps fill="none"
+            paint = _FILL.sub("", " " + paint).strip()
+        return f"{m.group(0)} {paint}".rstrip()
+
+    return _CLASS.sub(attrs, body)
+
+
 def _svg(key: str, title: str, body: str, height: int = HEIGHT, desc: str = "") -> Markup:
     """role="img" with a title and a description (the chart's summary) for assistive tech; the
     table beside it carries every value."""
+    body = _paint(body)
     return Markup(
         f'<svg class="chart" viewBox="0 0 {WIDTH} {height}" role="img" '
         f'aria-labelledby="{key}-title {key}-desc" xmlns="http://www.w3.org/2000/svg">'

@@ -20,24 +20,29 @@ from app.progress.models import Goal, GoalRating, MeasureResponse
 
 def latest_t(session: Session, client_id: uuid.UUID) -> TPoint | None:
     """The last point of `goals.t_series`: T on the latest rating day from each goal's latest
-    level. Falls back to the full series in the rare case the latest day has too many goals."""
+    level (one row per goal, ranked in SQL). Falls back to the full series in the rare case the
+    latest day has too many goals."""
     weights = dict(
         session.exec(select(Goal.id, Goal.weight).where(Goal.client_id == client_id)).all()
     )
-    rows = session.exec(
-        select(GoalRating.goal_id, GoalRating.level, GoalRating.rated_on)
+    ranked = (
+        select(GoalRating.goal_id, GoalRating.level, GoalRating.rated_on,
+               func.row_number().over(partition_by=col(GoalRating.goal_id),
+                                      order_by=(col(GoalRating.rated_on).desc(),
+                                                col(GoalRating.created_at).desc())).label("rn"))
         .where(GoalRating.client_id == client_id)
-        .order_by(col(GoalRating.rated_on), col(GoalRating.created_at))
+        .subquery()
+    )  # fmt: skip
+    rows = session.exec(
+        select(ranked.c.goal_id, ranked.c.level, ranked.c.rated_on).where(ranked.c.rn == 1)
     ).all()
-    latest: dict[uuid.UUID, int] = {}
-    for goal_id, level, _on in rows:
-        if goal_id in weights:
-            latest[goal_id] = level
     if not rows:
         return None
+    latest = {goal_id: level for goal_id, level, _on in rows if goal_id in weights}
+    last_day = max(on for _g, _l, on in rows)
     if gas.MIN_GOALS <= len(latest) <= gas.MAX_GOALS:
         ratings_now = [gas.GoalRating(level=lv, weight=weights[g]) for g, lv in latest.items()]
-        return TPoint(rows[-1][2], gas.t_score_rounded(ratings_now), len(latest))
+        return TPoint(last_day, gas.t_score_rounded(ratings_now), len(latest))
     if len(latest) < gas.MIN_GOALS:
         return None  # the count only grows over time, so no earlier day had enough either
     points = goals.t_series(goals.all_goals(session, client_id), goals.ratings(session, client_id))

@@ -10,6 +10,7 @@ import uuid
 from collections import defaultdict
 from datetime import date, datetime, timedelta
 
+from sqlalchemy import and_, func, or_
 from sqlmodel import Session, col, select
 
 from app.accounts.models import User
@@ -49,17 +50,23 @@ def client_overview(*, session: Session, client: User, now: datetime) -> Overvie
             )
         ):
             pauses[rid].append(recurrence.Pause(starts_on, ends_on))
+        # Counted in SQL: one row per (routine, step, status), each routine from its own first day.
+        by_first: dict[date, list[uuid.UUID]] = defaultdict(list)
+        for rid, first in firsts.items():
+            by_first[first].append(rid)
+        window = or_(*(and_(col(RoutineRun.routine_id).in_(rids), col(RoutineRun.local_day) >= first)
+                       for first, rids in by_first.items()))  # fmt: skip
         outcomes: dict[uuid.UUID, list[history.OutcomeRow]] = defaultdict(list)
-        for rid, day, step_id, title, status in session.exec(
-            select(RoutineRun.routine_id, RoutineRun.local_day, StepOutcome.step_id,
-                   RoutineStep.title, StepOutcome.status)
+        for rid, step_id, title, status, times in session.exec(
+            select(RoutineRun.routine_id, StepOutcome.step_id, RoutineStep.title,
+                   StepOutcome.status, func.count())
             .join(RoutineStep, col(RoutineStep.id) == StepOutcome.step_id)
             .join(RoutineRun, col(RoutineRun.id) == StepOutcome.run_id)
-            .where(RoutineRun.client_id == client.id, col(RoutineRun.routine_id).in_(ids),
-                   col(RoutineRun.local_day) >= since)
+            .where(RoutineRun.client_id == client.id, window)
+            .group_by(col(RoutineRun.routine_id), col(StepOutcome.step_id), col(RoutineStep.title),
+                      col(StepOutcome.status))
         ):  # fmt: skip
-            if day >= firsts[rid]:
-                outcomes[rid].append(history.OutcomeRow(step_id, title, status))
+            outcomes[rid] += [history.OutcomeRow(step_id, title, status)] * int(times)
         order: dict[uuid.UUID, list[uuid.UUID]] = defaultdict(list)
         for rid, step_id in session.exec(
             select(RoutineStep.routine_id, RoutineStep.id)

@@ -29,7 +29,7 @@ def strings(pdf: bytes) -> list[str]:
     for match in re.finditer(rb"/Title (\((?:[^()\\]|\\.)*\)|<[0-9a-fA-F]+>)", _objects(pdf)):
         raw = match.group(1)
         if raw.startswith(b"("):
-            found.append(raw[1:-1].decode("latin-1"))
+            found.append(re.sub(rb"\\([()\\])", rb"\1", raw[1:-1]).decode("latin-1"))
         else:
             data = bytes.fromhex(raw[1:-1].decode())
             found.append(data[2:].decode("utf-16-be") if data[:2] == b"\xfe\xff" else data.decode())

@@ -42,3 +42,44 @@ def test_paired_bars_show_before_and_after() -> None:
     assert chart.rows == [("Box breathing", "4", "7.5", "4")]
     assert "7.5 before, 4 after on average (4 times)" in chart.summary
     assert paired_bars(key="e", title="x", items=[]).empty
+
+
+def test_every_chart_is_well_formed_svg_without_style_or_script() -> None:
+    """CSP forbids inline style and script; title and desc name the picture for assistive tech."""
+    from xml.dom.minidom import parseString
+
+    days = [D0 + timedelta(i) for i in range(3)]
+    charts = [
+        line_chart(key="l", title="Levels", y_min=1, y_max=4, step=True,
+                   series=[Series(n, [(D0, 1), (D0 + timedelta(2), 2)]) for n in "abcd"]),
+        heat_map(key="h", title="Habits", days=days, rows=[HeatRow("Walk", {days[0]: (1, 1)})]),
+        paired_bars(key="p", title="Distress", items=[("Breathing", 7, 4, 3)]),
+    ]  # fmt: skip
+    for chart in charts:
+        svg = parseString(str(chart.svg)).documentElement
+        assert svg.getAttribute("role") == "img"
+        assert svg.getAttribute("aria-labelledby") == f"{chart.key}-title {chart.key}-desc"
+        assert svg.getElementsByTagName("title")[0].firstChild.data == chart.title
+        assert svg.getElementsByTagName("desc")[0].firstChild.data == chart.summary
+        assert "style=" not in chart.svg
+        assert "<script" not in chart.svg
+    # four series: four marker shapes and dash patterns, named in a legend
+    lines = charts[0].svg
+    assert lines.count("<circle") == 3
+    assert lines.count("<polygon") == 6
+    assert lines.count("stroke-dasharray") == 6  # 3 dashed series: line and legend each
+    assert '<text class="tick" fill="#222" font-size="9" x="' in lines
+    assert ">d</text>" in lines
+
+
+def test_heat_map_shows_share_done_by_height_not_colour_alone() -> None:
+    days = [D0 + timedelta(i) for i in range(3)]
+    chart = heat_map(key="h", title="Habits", days=days,
+                     rows=[HeatRow("Walk", {days[0]: (3, 1), days[1]: (3, 3), days[2]: (3, 0)})])  # fmt: skip
+    assert 'class="heat-1" fill="#9ecae1" x="90.0" y="20.7" width="17.0" height="5.3"' in chart.svg
+    assert (
+        'class="heat-3" fill="#08519c" x="108.0" y="10.0" width="17.0" height="16.0"' in chart.svg
+    )
+    assert chart.rows == [("Walk", "4", "9")]  # 1 + 3 + 0 of 3 a day
+    for word in ("none done", "some done", "most done", "all done"):
+        assert f">{word}</text>" in chart.svg

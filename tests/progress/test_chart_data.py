@@ -1,0 +1,197 @@
+"""The five domain charts' data builders against hand-computed values, on SQLite and PostgreSQL,
+and the progress page, report and PDF showing each chart with its table."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import event
+from sqlmodel import Session
+
+from app import clock
+from app.accounts.models import User
+from app.coping.models import DistressEpisode
+from app.progress import domain_data, record
+from app.progress.models import SessionNote, SessionNoteVersion
+from app.routines.models import Routine, RoutinePause, RoutineRun
+from app.self_care.models import Habit, HabitCheckIn, HabitLevel, HabitLevelChange, MoodLog
+from tests import factories
+from tests.progress import pdf_facts
+
+MON = date(2026, 11, 2)  # a Monday; the range is that week
+SUN = MON + timedelta(days=6)
+DAYS = [MON + timedelta(days=i) for i in range(7)]
+TITLES = (
+    "Routines by day (steps done of steps planned)",
+    "Self-care habits by day (days done of days planned)",
+    "Distress before and after, per strategy (0 to 10)",
+    "Mood and energy (1 to 5)",
+    "Habit levels over time",
+)
+
+
+def d(offset: int) -> date:
+    return MON + timedelta(days=offset)
+
+
+def _routine(session: Session, client: User) -> None:
+    """Mon, Wed, Fri; 4 steps. Mon 4/4, Wed 2/4, Fri paused, an extra run on Sat 1/3."""
+    r = Routine(client_id=client.id, title="Morning", rrule="FREQ=WEEKLY;BYDAY=MO,WE,FR",
+                starts_on=date(2026, 10, 1), step_count=4)  # fmt: skip
+    session.add(r)
+    session.flush()
+    for day, planned, done in ((d(0), 4, 4), (d(2), 4, 2), (d(5), 3, 1), (d(-7), 4, 4)):
+        session.add(RoutineRun(routine_id=r.id, client_id=client.id, local_day=day,
+                               planned_count=planned, done_count=done))  # fmt: skip
+    session.add(RoutinePause(routine_id=r.id, starts_on=d(4), ends_on=d(4)))
+    archived = Routine(client_id=client.id, title="Old", starts_on=date(2026, 1, 1), step_count=2,
+                       archived_at=datetime(2026, 10, 1, tzinfo=UTC))  # fmt: skip
+    session.add(archived)
+    session.flush()
+
+
+def _habit(session: Session, client: User, therapist: User) -> None:
+    """Level 1 every day until Thursday, then level 2 on Mon/Wed/Fri."""
+    h = Habit(client_id=client.id, created_by_id=therapist.id, life_area="movement", title="Walk",
+              source="personal", level=2, highest_level=2, level_started_on=d(3),
+              started_on=date(2026, 10, 1))  # fmt: skip
+    session.add(h)
+    session.flush()
+    session.add(HabitLevel(habit_id=h.id, number=1, description="Walk 5 min", target_kind="days",
+                           days="0123456"))  # fmt: skip
+    session.add(HabitLevel(habit_id=h.id, number=2, description="Walk 10 min", target_kind="days",
+                           days="024"))  # fmt: skip
+    for on, frm, to in ((date(2026, 10, 1), None, 1), (d(3), 1, 2)):
+        session.add(HabitLevelChange(habit_id=h.id, from_level=frm, to_level=to, reason="chosen",
+                                     changed_by_id=client.id, changed_on=on))  # fmt: skip
+    for on, outcome in ((d(0), "done"), (d(1), "partly"), (d(2), "done"), (d(4), "done"),
+                        (d(5), "done"), (d(7), "done")):  # fmt: skip
+        session.add(HabitCheckIn(id=uuid.uuid4(), habit_id=h.id, client_id=client.id, done_on=on,
+                                 outcome=outcome, level=1))  # fmt: skip
+    session.flush()
+
+
+def _moods(session: Session, client: User) -> None:
+    for on, mood, energy in ((d(0), 2, 3), (d(2), 4, None), (d(6), 5, 4), (d(7), 1, 1)):
+        session.add(MoodLog(id=uuid.uuid4(), client_id=client.id, logged_on=on, mood=mood,
+                            energy=energy))  # fmt: skip
+    session.flush()
+
+
+def _episodes(session: Session, client: User) -> None:
+    """New York (UTC-5 in November): the range is 05:00 UTC Monday to 05:00 UTC next Monday."""
+    for key, title, before, after, at in (
+        ("breathing", "Breathing", 8, 5, datetime(2026, 11, 2, 12, tzinfo=UTC)),
+        ("breathing", "Breathing", 6, 4, datetime(2026, 11, 5, 12, tzinfo=UTC)),
+        ("breathing", "Breathing", 7, 3, datetime(2026, 11, 9, 4, tzinfo=UTC)),  # Sun 23:00 there
+        ("breathing", "Breathing", 10, 10, datetime(2026, 11, 2, 3, tzinfo=UTC)),  # Sun before
+        ("walk", "Walk outside", 7, 6, datetime(2026, 11, 3, 12, tzinfo=UTC)),
+    ):
+        session.add(DistressEpisode(id=uuid.uuid4(), client_id=client.id, strategy_key=key,
+                                    strategy_title=title, before=before, after=after,
+                                    started_at=at))  # fmt: skip
+    session.flush()
+
+
+def _client(session: Session, therapist: User) -> User:
+    client = factories.client(session, therapist=therapist, time_zone="America/New_York")
+    _routine(session, client)
+    _habit(session, client, therapist)
+    _moods(session, client)
+    _episodes(session, client)
+    return client
+
+
+def test_routine_days_follow_plan_runs_and_pauses(session: Session, therapist: User) -> None:
+    client = _client(session, therapist)
+    (row,) = domain_data.routine_days(session, client.id, MON, SUN)
+    assert row.title == "Morning"
+    assert row.cells == {d(0): (4, 4), d(2): (4, 2), d(5): (3, 1)}
+    chart = domain_data.routine_chart([row], DAYS)
+    assert chart.rows == [("Morning", "7", "11")]
+    assert chart.summary.startswith("7 of 11 planned steps done across 1 item")
+
+
+def test_habit_days_use_the_level_in_force(session: Session, therapist: User) -> None:
+    client = _client(session, therapist)
+    (row,) = domain_data.habit_days(session, client.id, MON, SUN)
+    assert row.cells == {d(0): (1, 1), d(1): (1, 0), d(2): (1, 1), d(4): (1, 1), d(5): (0, 1)}
+    assert row.levels == [(d(0), 1), (d(3), 2), (d(6), 2)]
+    heat = domain_data.habit_heat_chart([row], DAYS)
+    assert heat.rows == [("Walk", "4", "4")]
+    levels = domain_data.habit_level_chart([row])
+    assert levels.rows == [("2026-11-02", "1"), ("2026-11-05", "2"), ("2026-11-08", "2")]
+    assert "Walk: 1 on 02 Nov to 2 on 08 Nov" in levels.summary
+
+
+def test_mood_and_energy_in_range(session: Session, therapist: User) -> None:
+    client = _client(session, therapist)
+    rows = domain_data.mood_days(session, client.id, MON, SUN)
+    chart = domain_data.mood_chart(rows)
+    assert chart.headers == ("Date", "Mood", "Energy")
+    assert chart.rows == [("2026-11-02", "2", "3"), ("2026-11-04", "4", "-"),
+                          ("2026-11-08", "5", "4")]  # fmt: skip
+
+
+def test_distress_by_strategy_over_local_days(session: Session, therapist: User) -> None:
+    client = _client(session, therapist)
+    rows = domain_data.distress_by_strategy(session, client.id, MON, SUN, client.time_zone)
+    assert [(r.title, r.uses, r.mean_before, r.mean_after) for r in rows] == [
+        ("Breathing", 3, 7.0, 4.0), ("Walk outside", 1, 7.0, 6.0),
+    ]  # fmt: skip
+    chart = domain_data.distress_chart(rows)
+    assert chart.rows == [("Breathing", "3", "7", "4"), ("Walk outside", "1", "7", "6")]
+
+
+def test_record_query_count_does_not_grow_with_history(session: Session, therapist: User) -> None:
+    """No per-row queries: a client with two more routines and habits costs the same."""
+    client = _client(session, therapist)
+
+    def count() -> int:
+        seen: list[str] = []
+        engine = session.get_bind()
+        listener = lambda *a: seen.append(a[2])  # noqa: E731
+        event.listen(engine, "before_cursor_execute", listener)
+        try:
+            record.load(session, client, start=MON, end=SUN)
+        finally:
+            event.remove(engine, "before_cursor_execute", listener)
+        return len(seen)
+
+    before = count()
+    _routine(session, client)
+    _habit(session, client, therapist)
+    assert count() == before
+
+
+def test_progress_page_report_and_pdf_show_each_chart(
+    http: Any, session: Session, therapist: User
+) -> None:
+    client = _client(session, therapist)
+    note = SessionNote(client_id=client.id, session_on=MON, created_by_id=therapist.id)
+    session.add(note)
+    session.flush()
+    session.add(SessionNoteVersion(note_id=note.id, version=1, body="Planned the week.",
+                                   author_id=therapist.id))  # fmt: skip
+    session.flush()
+    http.as_(therapist)
+    with clock.frozen_at(datetime(2026, 11, 8, 18, tzinfo=UTC)):
+        page = http.get(f"/caseload/{client.id}/progress")
+        assert page.status_code == 200
+        for title in TITLES:
+            assert page.text.count(f"<strong>{title}</strong>") == 1, title
+            assert f'<caption class="visually-hidden">{title}</caption>' in page.text
+        assert page.text.count('role="img"') >= 5
+        assert "<td>Breathing</td><td>3</td><td>7</td><td>4</td>" in page.text
+        base = f"/caseload/{client.id}/progress/report?start={MON}&end={SUN}"
+        view = http.get(base + "&view=print")
+        for title in TITLES:
+            assert title in view.text
+        assert "<td>Walk</td><td>4</td><td>4</td>" in view.text
+        pdf = http.get(f"/caseload/{client.id}/progress/report.pdf?start={MON}&end={SUN}")
+        assert pdf.headers["content-type"] == "application/pdf"
+        found = pdf_facts.strings(pdf.content)
+        for title in TITLES:
+            assert title in found, (title, found)
