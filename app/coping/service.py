@@ -166,7 +166,7 @@ def suggestions(
     by_id = catalog.builtin_by_id()
     fit = inputs.fit
     if fit is None:  # sensory data written around the sensory service: derive it (rare)
-        fit = sensory_fit(session, client.id) if inputs.has_sensory else SensoryFit()
+        fit = sensory_fit(session, client.id)
     if inputs.has_custom or inputs.fit is None:
         cands = list(catalog.builtin_candidates())
         if inputs.has_custom:
@@ -282,7 +282,7 @@ class RankingInputs:
     toolbox: Toolbox
     notes: dict[str, str]
     has_custom: bool
-    fit: FitLike | None  # None: no current cache row
+    fit: FitLike | None  # None: sensory data but no current cache row (compute from scratch)
     has_sensory: bool = False
 
 
@@ -314,6 +314,8 @@ def _parse_inputs(rows: tuple[tuple[Any, ...], ...]) -> RankingInputs:
                 fit = fit_cache.from_columns(key, t1, t2, t3)
         else:
             has_sensory = bool(a or b)
+    if fit is None and not has_sensory:
+        fit = SensoryFit()  # no profile, no kit: nothing to cache, nothing to compute
     toolbox = Toolbox(
         favourites=frozenset(k for k, f in flags.items() if f[0]),
         hidden=frozenset(k for k, f in flags.items() if f[1]),
@@ -330,7 +332,7 @@ def ranking_inputs(session: Session, client: User) -> RankingInputs:
     inputs = _parse_inputs(_input_rows(session, client))
     if inputs.fit is not None:
         return inputs
-    fit = sensory_fit(session, client.id) if inputs.has_sensory else SensoryFit()
+    fit = sensory_fit(session, client.id)
     return RankingInputs(
         inputs.usage, inputs.toolbox, inputs.notes, inputs.has_custom, fit, inputs.has_sensory
     )

@@ -239,3 +239,12 @@ def test_ranking_with_the_cached_fit_equals_ranking_from_scratch(
 def test_encoding_round_trips(n: int) -> None:
     ids = sorted(SYSTEMS)[:n]
     assert fit_cache.decode(fit_cache.encode(ids)) == frozenset(ids)
+
+
+def test_no_sensory_data_is_the_empty_fit_without_a_query(
+    session: Session, client_user: User
+) -> None:
+    inputs = service.ranking_inputs(session, client_user)
+    assert inputs.fit == SensoryFit()
+    assert inputs.fit == sensory.ranking_fit(session=session, client_id=client_user.id)
+    assert _statements(session, client_user) == 1

@@ -101,3 +101,24 @@ def test_effectiveness_and_plan_versions(
     assert "Safety plan (version 1," in page
     assert "Wellness and recovery plan (not started)" in page
     assert "Page 1 of" not in page
+
+
+def test_suggest_form_shows_the_error_beside_the_picker_and_keeps_the_choice(
+    http: Any, client_user: User, therapist: User
+) -> None:
+    url = f"/caseload/{client_user.id}/calm/recommend"
+    unknown = http.as_(therapist).post(url, data={"strategy_key": "no-such-thing", "note": "Try"})
+    assert unknown.status_code == 422
+    assert "Choose a strategy from the list." in unknown.text
+    assert 'aria-invalid="true" aria-describedby="f-strategy_key-error"' in unknown.text
+    too_long = http.as_(therapist).post(
+        url, data={"strategy_key": "paced-breathing", "note": "x" * 5000}
+    )
+    assert too_long.status_code == 422
+    assert '<option value="paced-breathing" selected>' in too_long.text
+    assert too_long.text.count(" selected>") == 1
+    ok = http.as_(therapist).post(url, data={"strategy_key": "paced-breathing", "note": "Try it"})
+    assert ok.status_code == 303
+    page = http.as_(therapist).get(f"/caseload/{client_user.id}/calm").text
+    assert "“Try it”" in page
+    assert '<option value="paced-breathing">' in page

@@ -2,7 +2,10 @@
 
 Revision ID: coping_0002
 Revises: coping_0001
-Depends on: sensory_0001 (the backfill reads its tables)
+
+The backfill reads the sensory tables when they exist. No `depends_on`: that would hide
+sensory_0001 from the applied heads. Should this branch run before sensory_0001, there is no
+sensory data yet, so there is nothing to backfill.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ import app.db
 revision: str = "coping_0002"
 down_revision: str | Sequence[str] | None = "coping_0001"
 branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = "sensory_0001"
+depends_on: str | Sequence[str] | None = None
 
 CHUNK = 1000
 
@@ -49,6 +52,8 @@ def backfill(bind: sa.Connection) -> None:
     from app.sensory.profile import fit_from_profile
     from app.sensory.service import answers_of
 
+    if not {"sensory_profile_version", "sensory_kit"} <= set(sa.inspect(bind).get_table_names()):
+        return
     profile = sa.table(
         "sensory_profile_version",
         sa.column("client_id", sa.Uuid()),
