@@ -1,8 +1,8 @@
 """What routines tell the caseload dashboard: this and last local week's routine adherence.
 
-Three queries whatever the number of clients: routines with their pauses (one outer join), the
+Two queries whatever the number of clients: routines with their pauses (one outer join), and the
 runs that recorded any step in the fortnight (a run with nothing done adds nothing, so it is not
-read), and each client's latest such run, aggregated in SQL. Time zones come from the dashboard's shared lookup. Each routine's recurrence is expanded
+read), one row per routine with its runs packed as text and its latest update (last activity). Time zones come from the dashboard's shared lookup. Each routine's recurrence is expanded
 only over the 14-day window, and that expansion is cached: a weekly rule started a year ago would
 otherwise be walked from its first date for every client on every request. A partly done day
 counts as the share of its steps done, so partial days are partial, never zero.
@@ -98,29 +98,26 @@ def caseload_signals(
         + cast(RoutineRun.planned_count, String)
     )
     runs: dict[tuple[str, str], float] = {}
-    for routine_id, packed in session.execute(
-        select(_key(RoutineRun.routine_id), func.aggregate_strings(entry, ","))
+    last_activity: dict[uuid.UUID, datetime] = {}
+    for routine_id, client_id, latest, packed in session.execute(
+        select(
+            _key(RoutineRun.routine_id),
+            RoutineRun.client_id,
+            func.max(RoutineRun.updated_at),
+            func.aggregate_strings(entry, ","),
+        )
         .where(
             col(RoutineRun.client_id).in_(ids),
             RoutineRun.local_day >= earliest,
             col(RoutineRun.done_count) > 0,
         )
-        .group_by(col(RoutineRun.routine_id))
+        .group_by(col(RoutineRun.routine_id), col(RoutineRun.client_id))
     ).all():
+        if client_id not in last_activity or latest > last_activity[client_id]:
+            last_activity[client_id] = latest
         for item in packed.split(","):
             day, done, planned = item.split(":")
             runs[(routine_id, day)] = int(done) / int(planned) if int(planned) else 0.0
-    last_activity: dict[uuid.UUID, datetime] = dict(
-        session.execute(  # type: ignore[arg-type]
-            select(RoutineRun.client_id, func.max(RoutineRun.updated_at))
-            .where(
-                col(RoutineRun.client_id).in_(ids),
-                RoutineRun.local_day >= earliest,
-                col(RoutineRun.done_count) > 0,
-            )
-            .group_by(col(RoutineRun.client_id))
-        ).all()
-    )
     totals: dict[uuid.UUID, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0, 0.0])
     for routine_id, (client_id, rule, starts_on, step_count) in routines.items():
         today = todays.get(client_id)
