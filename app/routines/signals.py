@@ -30,9 +30,10 @@ _WEEKDAY_CODES = {code: i for i, code in enumerate(recurrence.WEEKDAYS)}
 
 
 @lru_cache(maxsize=8192)
-def _window(rule: str, starts_on: date, first: date, last: date) -> tuple[date, ...]:
-    """The routine's local days in [first, last]: plain weekly day lists by arithmetic, anything
-    else through the (cached) parsed rule. Same answer as `recurrence.occurrences_between`."""
+def _window(rule: str, starts_on: date, first: date, last: date) -> tuple[tuple[date, str], ...]:
+    """The routine's local days in [first, last] (each with its ISO text, the runs' key): plain
+    weekly day lists by arithmetic, anything else through the (cached) parsed rule. Same days as
+    `recurrence.occurrences_between`."""
     weekly = _plain_weekly(rule)
     if weekly is not None:
         day, out = max(first, starts_on), []
@@ -40,8 +41,9 @@ def _window(rule: str, starts_on: date, first: date, last: date) -> tuple[date, 
             if day.weekday() in weekly:
                 out.append(day)
             day += timedelta(days=1)
-        return tuple(out)
-    return tuple(recurrence.occurrences_between(rule, starts_on, first, last))
+    else:
+        out = recurrence.occurrences_between(rule, starts_on, first, last)
+    return tuple((d, d.isoformat()) for d in out)
 
 
 @lru_cache(maxsize=1024)
@@ -119,19 +121,25 @@ def caseload_signals(
             day, done, planned = item.split(":")
             runs[(routine_id, day)] = int(done) / int(planned) if int(planned) else 0.0
     totals: dict[uuid.UUID, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0, 0.0])
+    weeks = {
+        cid: (
+            (m, min(today, m + timedelta(days=6))),
+            (m - timedelta(days=7), m - timedelta(days=1)),
+        )
+        for cid, today in todays.items()
+        for m in (week_start(today),)
+    }
     for routine_id, (client_id, rule, starts_on, step_count) in routines.items():
-        today = todays.get(client_id)
-        if today is None or step_count == 0:
+        if client_id not in weeks or step_count == 0:
             continue
         own_pauses = pauses.get(routine_id, ())
-        this_monday = week_start(today)
-        for index, monday in enumerate((this_monday, this_monday - timedelta(days=7))):
-            last = min(today, monday + timedelta(days=6))
-            for day in _window(rule, starts_on, monday, last):
+        acc = totals[client_id]
+        for index, (first, last) in enumerate(weeks[client_id]):
+            for day, key in _window(rule, starts_on, first, last):
                 if own_pauses and recurrence.is_paused(own_pauses, day):
                     continue
-                totals[client_id][2 * index] += 1
-                totals[client_id][2 * index + 1] += runs.get((routine_id, day.isoformat()), 0.0)
+                acc[2 * index] += 1
+                acc[2 * index + 1] += runs.get((routine_id, key), 0.0)
     result: dict[uuid.UUID, ClientSignals] = {}
     for cid in ids:
         planned, done, planned_prev, done_prev = totals.get(cid, [0.0] * 4)
