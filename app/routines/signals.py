@@ -1,8 +1,8 @@
 """What routines tell the caseload dashboard: this and last local week's routine adherence.
 
-Three queries whatever the number of clients: routines with their pauses (one outer join), the
+Two queries whatever the number of clients: routines with their pauses (one outer join), and the
 runs that recorded any step in the fortnight (a run with nothing done adds nothing, so it is not
-read), and each client's latest such run, aggregated in SQL. Time zones come from the dashboard's shared lookup. Each routine's recurrence is expanded
+read), one row per routine with its runs packed as text and its latest update (last activity). Time zones come from the dashboard's shared lookup. Each routine's recurrence is expanded
 only over the 14-day window, and that expansion is cached: a weekly rule started a year ago would
 otherwise be walked from its first date for every client on every request. A partly done day
 counts as the share of its steps done, so partial days are partial, never zero.
@@ -30,9 +30,10 @@ _WEEKDAY_CODES = {code: i for i, code in enumerate(recurrence.WEEKDAYS)}
 
 
 @lru_cache(maxsize=8192)
-def _window(rule: str, starts_on: date, first: date, last: date) -> tuple[date, ...]:
-    """The routine's local days in [first, last]: plain weekly day lists by arithmetic, anything
-    else through the (cached) parsed rule. Same answer as `recurrence.occurrences_between`."""
+def _window(rule: str, starts_on: date, first: date, last: date) -> tuple[tuple[date, str], ...]:
+    """The routine's local days in [first, last] (each with its ISO text, the runs' key): plain
+    weekly day lists by arithmetic, anything else through the (cached) parsed rule. Same days as
+    `recurrence.occurrences_between`."""
     weekly = _plain_weekly(rule)
     if weekly is not None:
         day, out = max(first, starts_on), []
@@ -40,8 +41,9 @@ def _window(rule: str, starts_on: date, first: date, last: date) -> tuple[date, 
             if day.weekday() in weekly:
                 out.append(day)
             day += timedelta(days=1)
-        return tuple(out)
-    return tuple(recurrence.occurrences_between(rule, starts_on, first, last))
+    else:
+        out = recurrence.occurrences_between(rule, starts_on, first, last)
+    return tuple((d, d.isoformat()) for d in out)
 
 
 @lru_cache(maxsize=1024)
@@ -98,43 +100,46 @@ def caseload_signals(
         + cast(RoutineRun.planned_count, String)
     )
     runs: dict[tuple[str, str], float] = {}
-    for routine_id, packed in session.execute(
-        select(_key(RoutineRun.routine_id), func.aggregate_strings(entry, ","))
+    last_activity: dict[uuid.UUID, datetime] = {}
+    for routine_id, client_id, latest, packed in session.execute(
+        select(
+            _key(RoutineRun.routine_id),
+            RoutineRun.client_id,
+            func.max(RoutineRun.updated_at),
+            func.aggregate_strings(entry, ","),
+        )
         .where(
             col(RoutineRun.client_id).in_(ids),
             RoutineRun.local_day >= earliest,
             col(RoutineRun.done_count) > 0,
         )
-        .group_by(col(RoutineRun.routine_id))
+        .group_by(col(RoutineRun.routine_id), col(RoutineRun.client_id))
     ).all():
+        if client_id not in last_activity or latest > last_activity[client_id]:
+            last_activity[client_id] = latest
         for item in packed.split(","):
             day, done, planned = item.split(":")
             runs[(routine_id, day)] = int(done) / int(planned) if int(planned) else 0.0
-    last_activity: dict[uuid.UUID, datetime] = dict(
-        session.execute(  # type: ignore[arg-type]
-            select(RoutineRun.client_id, func.max(RoutineRun.updated_at))
-            .where(
-                col(RoutineRun.client_id).in_(ids),
-                RoutineRun.local_day >= earliest,
-                col(RoutineRun.done_count) > 0,
-            )
-            .group_by(col(RoutineRun.client_id))
-        ).all()
-    )
     totals: dict[uuid.UUID, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0, 0.0])
+    weeks = {
+        cid: (
+            (m, min(today, m + timedelta(days=6))),
+            (m - timedelta(days=7), m - timedelta(days=1)),
+        )
+        for cid, today in todays.items()
+        for m in (week_start(today),)
+    }
     for routine_id, (client_id, rule, starts_on, step_count) in routines.items():
-        today = todays.get(client_id)
-        if today is None or step_count == 0:
+        if client_id not in weeks or step_count == 0:
             continue
         own_pauses = pauses.get(routine_id, ())
-        this_monday = week_start(today)
-        for index, monday in enumerate((this_monday, this_monday - timedelta(days=7))):
-            last = min(today, monday + timedelta(days=6))
-            for day in _window(rule, starts_on, monday, last):
+        acc = totals[client_id]
+        for index, (first, last) in enumerate(weeks[client_id]):
+            for day, key in _window(rule, starts_on, first, last):
                 if own_pauses and recurrence.is_paused(own_pauses, day):
                     continue
-                totals[client_id][2 * index] += 1
-                totals[client_id][2 * index + 1] += runs.get((routine_id, day.isoformat()), 0.0)
+                acc[2 * index] += 1
+                acc[2 * index + 1] += runs.get((routine_id, key), 0.0)
     result: dict[uuid.UUID, ClientSignals] = {}
     for cid in ids:
         planned, done, planned_prev, done_prev = totals.get(cid, [0.0] * 4)
