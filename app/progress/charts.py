@@ -70,6 +70,7 @@ PAINT = {
     "heat-1": 'fill="#9ecae1"',
     "heat-2": 'fill="#4292c6"',
     "heat-3": 'fill="#08519c"',
+    "heat-extra": 'fill="#222"',
 }
 _CLASS = re.compile(r'class="([a-z0-9-]+)"( fill="none")?')
 _FILL = re.compile(r' fill="[^"]*"')
@@ -217,7 +218,7 @@ def heat_map(
     height = int(legend_y + 18)
     index_of = {day: i for i, day in enumerate(days)}
     parts = []
-    total_planned = total_done = 0
+    total_planned = total_done = extra = 0
     for r_index, row in enumerate(rows):
         y = PAD_TOP + 20 * r_index
         parts.append(f'<text class="tick" x="0" y="{y + 12}">{escape(row.label[:14])}</text>')
@@ -231,6 +232,11 @@ def heat_map(
             if p == 0:
                 parts.append(f'<rect class="heat-none" x="{x:.1f}" y="{y}" width="{cell - gap:.1f}" '
                              'height="16" />')  # fmt: skip
+                if d:  # done on a day not planned (a "times a week" habit): a dot, not a shade
+                    extra += 1
+                    r = max(0.8, min(3.0, (cell - gap) / 2 - 0.5))
+                    parts.append(f'<circle class="heat-extra" cx="{x + (cell - gap) / 2:.1f}" '
+                                 f'cy="{y + 8}" r="{r:.1f}" />')  # fmt: skip
                 continue
             level = min(3, round(3 * min(d, p) / p))
             parts.append(f'<rect class="heat-0" x="{x:.1f}" y="{y}" width="{cell - gap:.1f}" '
@@ -257,8 +263,14 @@ def heat_map(
             parts.append(f'<rect class="heat-{level}" x="{lx}" y="{legend_y + 1 - h:.1f}" '
                          f'width="10" height="{h:.1f}" />')  # fmt: skip
         parts.append(f'<text class="tick" x="{lx + 13}" y="{legend_y}">{word}</text>')
+    if extra:
+        height += 14
+        parts.append(f'<circle class="heat-extra" cx="9" cy="{legend_y + 10}" r="3" />'
+                     f'<text class="tick" x="17" y="{legend_y + 13}">done on a day not planned'
+                     "</text>")  # fmt: skip
+    also = f" (and {extra} time{'' if extra == 1 else 's'} on days not planned)" if extra else ""
     summary = (
-        f"{total_done} of {total_planned} {unit} done across {len(rows)} "
+        f"{total_done - extra} of {total_planned} {unit} done{also} across {len(rows)} "
         f"item{'' if len(rows) == 1 else 's'} from {days[0]:%d %b} to {days[-1]:%d %b}."
     )
     return Chart(key, title, _svg(key, title, "".join(parts), height, summary), summary, headers,

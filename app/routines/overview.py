@@ -10,7 +10,7 @@ import uuid
 from collections import defaultdict
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, func, or_
+from sqlalchemy import and_, func, not_, or_
 from sqlmodel import Session, col, select
 
 from app.accounts.models import User
@@ -50,19 +50,20 @@ def client_overview(*, session: Session, client: User, now: datetime) -> Overvie
             )
         ):
             pauses[rid].append(recurrence.Pause(starts_on, ends_on))
-        # Counted in SQL: one row per (routine, step, status), each routine from its own first day.
-        by_first: dict[date, list[uuid.UUID]] = defaultdict(list)
-        for rid, first in firsts.items():
-            by_first[first].append(rid)
-        window = or_(*(and_(col(RoutineRun.routine_id).in_(rids), col(RoutineRun.local_day) >= first)
-                       for first, rids in by_first.items()))  # fmt: skip
+        # Counted in SQL: one row per (routine, step, status), each routine from its own first
+        # day. The range on (client_id, local_day) keeps SQLite on its index; a routine that
+        # started inside the window drops its earlier days with a plain extra condition.
+        late = [and_(RoutineRun.routine_id == rid, col(RoutineRun.local_day) < first)
+                for rid, first in firsts.items() if first > since]  # fmt: skip
+        window = [not_(or_(*late))] if late else []
         outcomes: dict[uuid.UUID, list[history.OutcomeRow]] = defaultdict(list)
         for rid, step_id, title, status, times in session.exec(
             select(RoutineRun.routine_id, StepOutcome.step_id, RoutineStep.title,
                    StepOutcome.status, func.count())
             .join(RoutineStep, col(RoutineStep.id) == StepOutcome.step_id)
             .join(RoutineRun, col(RoutineRun.id) == StepOutcome.run_id)
-            .where(RoutineRun.client_id == client.id, window)
+            .where(RoutineRun.client_id == client.id, col(RoutineRun.local_day) >= since,
+                   col(RoutineRun.local_day) <= today, *window)
             .group_by(col(RoutineRun.routine_id), col(StepOutcome.step_id), col(RoutineStep.title),
                       col(StepOutcome.status))
         ):  # fmt: skip

@@ -121,6 +121,8 @@ def test_habit_days_use_the_level_in_force(session: Session, therapist: User) ->
     assert row.levels == [(d(0), 1), (d(3), 2), (d(6), 2)]
     heat = domain_data.habit_heat_chart([row], DAYS)
     assert heat.rows == [("Walk", "4", "4")]
+    assert heat.summary.startswith("3 of 4 planned days done (and 1 time on days not planned)")
+    assert heat.svg.count('<circle class="heat-extra"') == 2  # Saturday's dot and the legend's
     levels = domain_data.habit_level_chart([row])
     assert levels.rows == [("2026-11-02", "1"), ("2026-11-05", "2"), ("2026-11-08", "2")]
     assert "Walk: 1 on 02 Nov to 2 on 08 Nov" in levels.summary
