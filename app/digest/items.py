@@ -86,16 +86,17 @@ def build_items(
     )
     assignment_ids = {n.assignment_id for n in notices}
     oldest = notices[0].created_at - timedelta(minutes=1)
-    completions = session.exec(
-        select(HomeworkCompletion)
-        .where(
-            col(HomeworkCompletion.assignment_id).in_(
-                {n.assignment_id for n in notices if n.kind == "done"} or {uuid.UUID(int=0)}
-            ),
-            col(HomeworkCompletion.created_at) >= oldest,
-        )
-        .order_by(col(HomeworkCompletion.created_at))
-    ).all()
+    done_ids = {n.assignment_id for n in notices if n.kind == "done"}
+    completions: list[HomeworkCompletion] = []
+    if done_ids:
+        completions = list(
+            session.exec(
+                select(HomeworkCompletion)
+                .where(col(HomeworkCompletion.assignment_id).in_(done_ids),
+                       col(HomeworkCompletion.created_at) >= oldest)
+                .order_by(col(HomeworkCompletion.created_at))
+            ).all()
+        )  # fmt: skip
     rows = session.exec(
         select(HomeworkAssignment.id, HomeworkAssignment.title, HomeworkAssignment.client_reason)
         .where(col(HomeworkAssignment.id).in_(assignment_ids))

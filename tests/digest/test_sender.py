@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 
@@ -16,7 +17,7 @@ from app.homework.models import HomeworkNotice
 from tests.reminders.smtp_server import Inbox
 
 from .conftest import EIGHT_LONDON
-from .world import assign, client_does, make_world
+from .world import World, assign, client_does, make_world
 
 REFLECTION = "Walking past the bus stop felt scary but I did it anyway"
 REASON = "My knee hurts after physio on Tuesdays"
@@ -31,7 +32,7 @@ def parts(message: EmailMessage) -> tuple[str, str]:
     return str(plain.get_content()), str(html.get_content())
 
 
-def busy_day(engine: Engine, *, excerpts: bool = False) -> tuple[object, list[object]]:
+def busy_day(engine: Engine, *, excerpts: bool = False) -> tuple[World, list[uuid.UUID]]:
     """Sam finished one item (ratings, reflection, "I'm stuck") and asked to change another."""
     world = make_world(engine, excerpts=excerpts)
     with clock.frozen_at(EIGHT_LONDON - timedelta(hours=20)):
