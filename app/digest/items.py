@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
 
-from app.accounts.models import User
+from app.accounts.models import CareLink, User
 from app.homework.models import HomeworkAssignment, HomeworkCompletion, HomeworkNotice
 
 EXCERPT = 80
@@ -52,10 +52,15 @@ def excerpt(text: str) -> str | None:
 def unread_since(
     session: Session, *, therapist_id: uuid.UUID, since: datetime | None, until: datetime
 ) -> list[HomeworkNotice]:
+    # Only clients the therapist still cares for: an ended care link ends the emails too.
+    current = select(CareLink.client_id).where(
+        CareLink.therapist_id == therapist_id, col(CareLink.ended_at).is_(None)
+    )
     stmt = select(HomeworkNotice).where(
         HomeworkNotice.therapist_id == therapist_id,
         col(HomeworkNotice.read_at).is_(None),
         col(HomeworkNotice.created_at) <= until,
+        col(HomeworkNotice.client_id).in_(current),
     )
     if since is not None:
         stmt = stmt.where(col(HomeworkNotice.created_at) > since)
@@ -86,16 +91,17 @@ def build_items(
     )
     assignment_ids = {n.assignment_id for n in notices}
     oldest = notices[0].created_at - timedelta(minutes=1)
-    completions = session.exec(
-        select(HomeworkCompletion)
-        .where(
-            col(HomeworkCompletion.assignment_id).in_(
-                {n.assignment_id for n in notices if n.kind == "done"} or {uuid.UUID(int=0)}
-            ),
-            col(HomeworkCompletion.created_at) >= oldest,
-        )
-        .order_by(col(HomeworkCompletion.created_at))
-    ).all()
+    done_ids = {n.assignment_id for n in notices if n.kind == "done"}
+    completions: list[HomeworkCompletion] = []
+    if done_ids:
+        completions = list(
+            session.exec(
+                select(HomeworkCompletion)
+                .where(col(HomeworkCompletion.assignment_id).in_(done_ids),
+                       col(HomeworkCompletion.created_at) >= oldest)
+                .order_by(col(HomeworkCompletion.created_at))
+            ).all()
+        )  # fmt: skip
     rows = session.exec(
         select(HomeworkAssignment.id, HomeworkAssignment.title, HomeworkAssignment.client_reason)
         .where(col(HomeworkAssignment.id).in_(assignment_ids))

@@ -19,6 +19,11 @@ from app.templates import render
 router = APIRouter()
 
 HOURS = [(str(h), f"{h:02d}:00") for h in range(24)]
+PLAIN_ERRORS = {
+    "send_hour": "Choose an hour from the list (00:00 to 23:00).",
+    "enabled": "Tick the box or leave it empty.",
+    "excerpts": "Tick the box or leave it empty.",
+}
 
 
 class DigestForm(ApiModel):
@@ -61,6 +66,9 @@ async def save_settings(
     values = await read_form(request)
     values = {k: v for k, v in values.items() if k in DigestForm.model_fields}
     form = validate(DigestForm, values)
+    for name, plain in PLAIN_ERRORS.items():
+        if name in form.errors:  # pydantic's wording is for developers
+            form.add_error(name, plain)
     if not form.ok or form.data is None:
         return _page(request, principal, form, status_code=422)
     service.save(session, therapist=principal.user, enabled=form.data.enabled,

@@ -39,6 +39,15 @@ def test_therapist_opts_in_on_a_phone_and_unsubscribes_with_one_click(
     phone.goto("/settings")
     phone.get_by_role("link", name="Digest settings").click()
     expect(phone.get_by_role("heading", name="Daily email digest", level=1)).to_be_visible()
+    # An hour that is not on the list (a stale or edited form) comes back beside the field.
+    phone.get_by_label("Send me a daily digest").check()
+    phone.eval_on_selector(
+        "#f-send_hour", "s => { s.add(new Option('99', '99')); s.value = '99'; }"
+    )
+    phone.get_by_role("button", name="Save").click()
+    expect(phone.locator("#f-send_hour-error")).to_contain_text("Choose an hour from the list")
+    expect(phone.get_by_label("Send me a daily digest")).to_be_checked()
+    assert_accessible(phone, "digest-settings-error-phone")
     phone.get_by_label("Send me a daily digest").check()
     phone.get_by_label("Send it at").select_option("7")
     phone.get_by_role("button", name="Save").click()

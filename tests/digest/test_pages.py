@@ -64,6 +64,7 @@ def test_a_bad_hour_is_reported_beside_the_field_and_keeps_the_ticks(
         )
         assert page.status_code == 422, bad
         assert 'id="f-send_hour-error"' in page.text
+        assert "Choose an hour from the list (00:00 to 23:00)." in page.text
         assert 'aria-invalid="true"' in page.text
         assert 'name="enabled" checked' in page.text
         assert 'name="excerpts" aria-describedby="f-excerpts-hint" checked' in page.text

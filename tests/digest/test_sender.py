@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 
@@ -9,6 +10,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from app import clock
+from app.accounts.models import CareLink
 from app.config import get_settings
 from app.digest import sender, tokens
 from app.digest.models import DigestRun
@@ -16,7 +18,7 @@ from app.homework.models import HomeworkNotice
 from tests.reminders.smtp_server import Inbox
 
 from .conftest import EIGHT_LONDON
-from .world import assign, client_does, make_world
+from .world import World, assign, client_does, make_world
 
 REFLECTION = "Walking past the bus stop felt scary but I did it anyway"
 REASON = "My knee hurts after physio on Tuesdays"
@@ -31,7 +33,7 @@ def parts(message: EmailMessage) -> tuple[str, str]:
     return str(plain.get_content()), str(html.get_content())
 
 
-def busy_day(engine: Engine, *, excerpts: bool = False) -> tuple[object, list[object]]:
+def busy_day(engine: Engine, *, excerpts: bool = False) -> tuple[World, list[uuid.UUID]]:
     """Sam finished one item (ratings, reflection, "I'm stuck") and asked to change another."""
     world = make_world(engine, excerpts=excerpts)
     with clock.frozen_at(EIGHT_LONDON - timedelta(hours=20)):
@@ -173,3 +175,21 @@ def test_a_failed_send_is_retried_within_the_window_and_then_sent_once(ddb: Engi
     assert len(inbox.messages) == 1
     with Session(ddb) as session:
         assert session.exec(select(DigestRun.status)).all() == ["sent"]
+
+
+def test_no_email_about_a_client_whose_care_link_has_ended(ddb: Engine, smtp: Inbox) -> None:
+    world, _ = busy_day(ddb)
+    with Session(ddb) as session:
+        link = session.exec(select(CareLink).where(CareLink.client_id == world.client_id)).one()
+        link.ended_at = EIGHT_LONDON - timedelta(hours=1)
+        session.add(link)
+        session.commit()
+    assert sender.run_tick(now=EIGHT_LONDON, engine=ddb).sent == []
+    assert smtp.messages == []
+
+
+def test_the_scheduler_collects_the_digest_job() -> None:
+    from app.scheduler import collect
+
+    jobs = {job.name: job for job in collect()}
+    assert jobs["digest.send"].seconds == 60
