@@ -27,6 +27,7 @@ from app.self_care.targets import CheckIn, Outcome, Target, TargetKind, day_valu
 from app.signals import Adherence, ClientSignals, Flag, client_zones
 
 LABEL = "Self-care habits"
+_OUTCOMES = {o.value: o for o in Outcome}  # a dict lookup, not an Enum call per check-in
 LOW_MOOD_DAYS = 4  # at least this many logs this week averaging "low" or below
 
 
@@ -112,7 +113,7 @@ def caseload_signals(
 
     by_habit: dict[str, list[CheckIn]] = defaultdict(list)
     for habit_id, on, outcome, amount in check_ins:
-        by_habit[habit_id].append(CheckIn(on, Outcome(outcome), None, amount))
+        by_habit[habit_id].append(CheckIn(on, _OUTCOMES[outcome], None, amount))
     pauses_of: dict[uuid.UUID, list[Any]] = defaultdict(list)
     for p in pauses:
         pauses_of[p.client_id].append(p)
