@@ -41,16 +41,19 @@ def entries(session: Session, client_id: uuid.UUID, *, limit: int = 50) -> list[
     )
 
 
-def unread_count(session: Session, client_id: uuid.UUID) -> int:
-    return session.exec(
-        select(func.count())
-        .select_from(ReminderItem)
+def unread_count(session: Session, client_id: uuid.UUID, *, cap: int | None = None) -> int:
+    """New (unread, unacknowledged) entries. With ``cap`` the count stops at ``cap``: Today only
+    says "10 or more", so a client with a long unread backlog costs no more than one with ten."""
+    unread = (
+        select(ReminderItem.id)
         .where(
-            _visible(client_id),
             col(ReminderItem.read_at).is_(None),
             col(ReminderItem.acknowledged_at).is_(None),
-        )  # fmt: skip
-    ).one()
+            _visible(client_id),
+        )
+        .limit(cap)
+    )
+    return session.exec(select(func.count()).select_from(unread.subquery())).one()
 
 
 def mark_all_read(*, session: Session, client_id: uuid.UUID) -> None:

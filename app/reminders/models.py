@@ -82,6 +82,14 @@ class ReminderItem(SQLModel, table=True):
             sqlite_where=text("finished_at IS NULL"),
         ),
         Index("ix_reminder_item_inbox", "client_id", "planned_at"),
+        # Today's "new reminders" count reads only unread rows: a partial index keeps that count
+        # proportional to what is unread, not to the client's whole reminder history.
+        Index(
+            "ix_reminder_item_unread",
+            "client_id",
+            postgresql_where=text("read_at IS NULL AND acknowledged_at IS NULL"),
+            sqlite_where=text("read_at IS NULL AND acknowledged_at IS NULL"),
+        ),
         {"postgresql_with": {"fillfactor": 80}},
     )
 

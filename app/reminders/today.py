@@ -11,10 +11,12 @@ from app.home.sections import Section
 from app.reminders import inbox
 from app.reminders.models import PushSubscription
 
+UNREAD_CAP = 10
+
 
 def today_section(*, session: Session, client: User, day: date, now: datetime) -> Section | None:
     del day, now
-    unread = inbox.unread_count(session, client.id)
+    unread = inbox.unread_count(session, client.id, cap=UNREAD_CAP)
     recent = [
         e
         for e in inbox.entries(session, client.id, limit=3)
@@ -39,6 +41,7 @@ def today_section(*, session: Session, client: User, day: date, now: datetime) -
         template="reminders/today.html",
         context={
             "unread": unread,
+            "unread_cap": UNREAD_CAP,
             "recent": recent,
             "has_device": has_device,
             "tz": client.time_zone,

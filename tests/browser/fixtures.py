@@ -199,7 +199,7 @@ def new_phone(browser: Any, live_server: LiveServer) -> Iterator[Any]:
     contexts: list[Any] = []
 
     def make(**options: Any) -> Any:
-        context = browser.new_context(viewport=PHONE, base_url=live_server.url, **options)
+        context = browser.new_context(**{"viewport": PHONE, "base_url": live_server.url, **options})
         context.set_default_timeout(15_000)
         contexts.append(context)
         return context.new_page()

@@ -175,3 +175,16 @@ def test_therapist_client_page_is_accessible(phone: Any) -> None:
     phone.get_by_role("link", name="Sam").first.click()
     phone.get_by_role("heading", name="Sam").wait_for()
     assert_accessible(phone, "caseload-client")
+
+
+def test_nothing_scrolls_sideways_on_the_narrowest_phone(new_phone: Any) -> None:
+    """WCAG 1.4.10 reflow: at 320 CSS px the shell and the client's main pages fit the width."""
+    page = new_phone(viewport={"width": 320, "height": 640})
+    login(page, "sam@demo.groundwork.local", DEMO_PASSWORD)
+    for path in ["/today", "/calm", "/self-care"]:
+        page.goto(path)
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, f"{path} scrolls sideways by {overflow}px at 320px"
+    assert_accessible(page, "shell-320-self-care")

@@ -19,11 +19,12 @@ from .push_service import PushService
 
 def sent_item(session: Session, client: User, **extra: Any) -> ReminderItem:
     now = clock.now()
-    item = ReminderItem(
-        client_id=client.id, kind="routine", source_id=client.id, occurrence_key=f"k{now.timestamp()}",
-        local_day=now.date(), title="Evening routine", url="/routines/abc", planned_at=now, due_at=now,
-        status=ItemStatus.sent, **extra,
-    )  # fmt: skip
+    fields: dict[str, Any] = {
+        "client_id": client.id, "kind": "routine", "source_id": client.id,
+        "occurrence_key": f"k{now.timestamp()}", "local_day": now.date(), "title": "Evening routine",
+        "url": "/routines/abc", "planned_at": now, "due_at": now, "status": ItemStatus.sent,
+    }  # fmt: skip
+    item = ReminderItem(**{**fields, **extra})
     session.add(item)
     session.flush()
     return item

@@ -5,14 +5,17 @@ from __future__ import annotations
 from datetime import UTC, datetime, time
 from typing import Any
 
+import pytest
+from sqlalchemy import event
 from sqlmodel import Session, col, select
 
 from app import clock
 from app.accounts import service as accounts
 from app.accounts.models import User
-from app.reminders import email, runtime, service
+from app.reminders import email, inbox, runtime, service
 from app.reminders.models import ItemStatus, PushSubscription, ReminderItem, ReminderPreference
-from app.reminders.today import today_section
+from app.reminders.today import UNREAD_CAP, today_section
+from app.templates import templates
 
 from .test_api import sent_item
 
@@ -138,3 +141,45 @@ def test_changing_time_zone_in_settings_replans_reminders(
     ).first()
     assert first is not None
     assert first.due_at == datetime(2026, 3, 2, 13, tzinfo=UTC)
+
+
+def test_today_counts_new_reminders_only_up_to_the_cap(session: Session, client_user: User) -> None:
+    """A long unread backlog reads as "10 or more", and the count stops at the cap."""
+    now = clock.now()
+    for n in range(UNREAD_CAP + 3):
+        sent_item(session, client_user, occurrence_key=f"backlog-{n}")
+    section = today_section(session=session, client=client_user, day=now.date(), now=now)
+    assert section is not None
+    assert section.context["unread"] == UNREAD_CAP
+    html = templates.env.get_template("reminders/today.html").render(ctx=section.context)
+    assert f"{UNREAD_CAP} or more new reminders in your inbox." in html
+    read = session.exec(select(ReminderItem).where(col(ReminderItem.client_id) == client_user.id))
+    for item in list(read)[: UNREAD_CAP + 1]:
+        item.read_at = now
+    session.flush()
+    section = today_section(session=session, client=client_user, day=now.date(), now=now)
+    assert section is not None
+    assert section.context["unread"] == 2
+    html = templates.env.get_template("reminders/today.html").render(ctx=section.context)
+    assert "2 new reminders in your inbox." in html
+
+
+def test_unread_count_uses_the_partial_unread_index(session: Session, client_user: User) -> None:
+    """The count reads the small partial index, not the client's whole reminder history."""
+    if session.get_bind().dialect.name != "sqlite":
+        pytest.skip(
+            "EXPLAIN QUERY PLAN is SQLite's; the index itself is checked by the migrations test"
+        )
+    captured: list[tuple[str, Any]] = []
+
+    @event.listens_for(session.get_bind(), "before_cursor_execute")
+    def keep(*args: Any) -> None:  # (conn, cursor, statement, parameters, context, executemany)
+        captured.append((args[2], args[3]))
+
+    try:
+        inbox.unread_count(session, client_user.id, cap=UNREAD_CAP)
+    finally:
+        event.remove(session.get_bind(), "before_cursor_execute", keep)
+    ((statement, params),) = [c for c in captured if "count" in c[0].lower()]
+    plan = session.connection().exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", params).all()
+    assert any("ix_reminder_item_unread" in str(row) for row in plan), plan
