@@ -422,3 +422,23 @@ def test_statement_count_for_a_warm_and_a_partly_stale_caseload_does_not_grow(
     cold_n, warm_n, partly_n = counts[2]
     assert warm_n < cold_n, counts
     assert partly_n == cold_n, counts
+
+
+def test_calm_episodes_leave_the_rolling_weeks_on_time(
+    session: Session, therapist: User, client: User
+) -> None:
+    """Calm counts the last 7×24 h and the 7×24 h before: with no new data, the cached answer
+    must expire when an episode crosses either edge, hours before the client's midnight."""
+    for age in (timedelta(days=7) - timedelta(hours=1), timedelta(days=14) - timedelta(hours=3)):
+        coping.record_episode(session=session, client=client, data=coping.EpisodeInput(
+            id=uuid.uuid4(), strategy_key="box-breathing", before=6, after=3, seconds=60,
+            started_at=NOW - age))  # fmt: skip
+    cached(session, therapist)
+    first = cached(session, therapist)[client.id]
+    assert (first.episodes, first.episodes_prev) == (1, 1)
+    steps = [(timedelta(hours=2), (0, 2)), (timedelta(hours=4), (0, 1))]
+    for ahead, expected in steps:
+        with clock.frozen_at(NOW + ahead):
+            rows = cached(session, therapist)
+            assert rows == uncached(session, therapist)
+            assert (rows[client.id].episodes, rows[client.id].episodes_prev) == expected
