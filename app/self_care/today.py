@@ -5,10 +5,13 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, and_, col, func, or_, select
 
 from app.accounts.models import User
+from app.home import sql
 from app.home.sections import TodaySection
 from app.self_care import history
 from app.self_care.models import Habit, HabitCheckIn, HabitLevel, HabitPause, MoodLog
@@ -46,29 +49,64 @@ class TodayHabit:
         return ""
 
 
+# Built once (see app/home/sql.py): every per-request value is a bound parameter.
+_HABITS = (
+    select(
+        col(Habit.id),
+        col(Habit.title),
+        col(Habit.started_on),
+        col(HabitLevel.description),
+        col(HabitLevel.target_kind),
+        col(HabitLevel.days),
+        col(HabitLevel.times_per_week),
+        col(HabitLevel.amount),
+        col(HabitLevel.unit),
+    )
+    .join(
+        HabitLevel,
+        and_(col(HabitLevel.habit_id) == Habit.id, col(HabitLevel.number) == Habit.level),
+    )
+    .where(col(Habit.client_id) == bindparam("client_id"), col(Habit.archived_at).is_(None))
+    .order_by(col(Habit.created_at))
+)
+# Check-ins since yesterday, folded in SQL to one row per habit, day and outcome: a busy day (many
+# "+1 glass" taps) stays a handful of rows. `day_values` only needs the best outcome and the summed
+# amounts, so the fold gives exactly what the individual rows would.
+_CHECK_INS = (
+    select(
+        col(HabitCheckIn.habit_id),
+        col(HabitCheckIn.done_on),
+        col(HabitCheckIn.outcome),
+        func.sum(col(HabitCheckIn.amount)),
+        func.count(col(HabitCheckIn.amount)),
+        func.count(),
+    )
+    .where(
+        col(HabitCheckIn.client_id) == bindparam("client_id"),
+        col(HabitCheckIn.done_on) >= bindparam("since"),
+    )
+    .group_by(col(HabitCheckIn.habit_id), col(HabitCheckIn.done_on), col(HabitCheckIn.outcome))
+)
+_PAUSES = select(
+    col(HabitPause.habit_id), col(HabitPause.starts_on), col(HabitPause.ends_on)
+).where(
+    col(HabitPause.client_id) == bindparam("client_id"),
+    col(HabitPause.starts_on) <= bindparam("day"),
+    or_(col(HabitPause.ends_on).is_(None), col(HabitPause.ends_on) >= bindparam("yesterday")),
+)
+_MOOD = select(col(MoodLog.mood)).where(
+    col(MoodLog.client_id) == bindparam("client_id"), col(MoodLog.logged_on) == bindparam("day")
+)
+
+
 def _recent_check_ins(
     session: Session, client_id: uuid.UUID, since: date
 ) -> dict[uuid.UUID, list[CheckIn]]:
-    """Check-ins since `since`, folded in SQL to one row per habit, day and outcome.
-
-    A busy day (many "+1 glass" taps) stays a handful of rows: `day_values` only needs the best
-    outcome and the summed amounts, so the fold gives exactly what the individual rows would.
-    """
-    amount = col(HabitCheckIn.amount)
-    rows = session.exec(
-        select(
-            col(HabitCheckIn.habit_id),
-            col(HabitCheckIn.done_on),
-            col(HabitCheckIn.outcome),
-            func.sum(amount),
-            func.count(amount),
-            func.count(),
-        )
-        .where(HabitCheckIn.client_id == client_id, HabitCheckIn.done_on >= since)
-        .group_by(col(HabitCheckIn.habit_id), col(HabitCheckIn.done_on), col(HabitCheckIn.outcome))
-    ).all()
+    """Check-ins since `since`, one or two per habit, day and outcome (see `_CHECK_INS`)."""
     out: dict[uuid.UUID, list[CheckIn]] = {}
-    for habit_id, on, outcome, total, with_amount, count in rows:
+    for habit_id, on, outcome, total, with_amount, count in sql.rows(
+        session, _CHECK_INS, client_id=client_id, since=since
+    ):
         mine = out.setdefault(habit_id, [])
         if with_amount:
             mine.append(CheckIn(on, Outcome(outcome), None, float(total)))
@@ -77,63 +115,47 @@ def _recent_check_ins(
     return out
 
 
+def _covers(pause: Any, day: date) -> bool:
+    return bool(pause.starts_on <= day and (pause.ends_on is None or pause.ends_on >= day))
+
+
 def today_section(
     *, session: Session, client: User, day: date, now: datetime
 ) -> TodaySection | None:
+    """Four statements whatever the number of habits or the length of the history."""
     del now
-    rows = session.exec(
-        select(col(Habit.id), col(Habit.title), col(Habit.started_on), HabitLevel)
-        .join(
-            HabitLevel,
-            and_(col(HabitLevel.habit_id) == Habit.id, col(HabitLevel.number) == Habit.level),
-        )
-        .where(Habit.client_id == client.id, col(Habit.archived_at).is_(None))
-        .order_by(col(Habit.created_at))
-    ).all()
     yesterday = day - timedelta(days=1)
+    rows = sql.rows(session, _HABITS, client_id=client.id)
     check_ins = _recent_check_ins(session, client.id, yesterday)
-    pauses = list(
-        session.exec(
-            select(HabitPause).where(
-                HabitPause.client_id == client.id,
-                HabitPause.starts_on <= day,
-                or_(col(HabitPause.ends_on).is_(None), col(HabitPause.ends_on) >= yesterday),
-            )
-        )
-    )
-    mood = session.exec(
-        select(col(MoodLog.mood)).where(MoodLog.client_id == client.id, MoodLog.logged_on == day)
-    ).first()
+    pauses = sql.rows(session, _PAUSES, client_id=client.id, day=day, yesterday=yesterday)
+    mood = sql.scalar(session, _MOOD, client_id=client.id, day=day)
     habits = []
-    for habit_id, title, started_on, level in rows:
-        target = history.to_target(level)
-        own = [p for p in pauses if p.habit_id in (None, habit_id)]
-        paused = history.paused_days(own, yesterday, day)
+    for habit_id, title, started_on, step, kind, days, per_week, amount, unit in rows:
+        target = history.target_of(kind, days, per_week, amount, unit)
+        own = [p for p in pauses if p.habit_id is None or p.habit_id == habit_id]
+        paused_today = any(_covers(p, day) for p in own)
+        paused_yesterday = any(_covers(p, yesterday) for p in own)
         mine = check_ins.get(habit_id, [])
         values = day_values(target, mine)
         habits.append(
             TodayHabit(
                 id=habit_id,
                 title=title,
-                step=level.description,
+                step=step,
                 target=target,
                 value=values.get(day, 0.0),
                 amount=sum(c.amount or 0 for c in mine if c.on == day),
-                paused=day in paused,
+                paused=paused_today,
                 needs_yesterday=(
                     started_on <= yesterday
-                    and yesterday not in paused
+                    and not paused_yesterday
                     and not any(c.on == yesterday for c in mine)
                     and (target.kind is TargetKind.WEEKLY or target.is_planned(yesterday))
                 ),
                 form_ids=tuple(str(uuid.uuid4()) for _ in range(8)),
             )
         )
-    all_paused = any(
-        p.habit_id is None
-        for p in pauses
-        if p.starts_on <= day and (p.ends_on is None or p.ends_on >= day)
-    )
+    all_paused = any(p.habit_id is None and _covers(p, day) for p in pauses)
     return TodaySection(
         key="self_care",
         title="Self-care",
