@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -34,6 +35,11 @@ API_ERRORS: dict[int | str, dict[str, Any]] = {
 @asynccontextmanager
 async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
     settings = get_settings()
+    # What startup loaded (modules, routes, models: ~300,000 objects) lives as long as the process.
+    # Frozen, the collector stops rescanning it in every full collection (~160 ms each on the bench
+    # machine, about 1 ms per page request on average); only what requests create is scanned.
+    gc.collect()
+    gc.freeze()
     ticker = scheduler.start() if settings.scheduler_enabled else None
     try:
         yield
