@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam
+from sqlalchemy import BindParameter, Exists, bindparam, exists
 from sqlmodel import Session, and_, col, func, or_, select
 
 from app.accounts.models import User
@@ -49,6 +49,22 @@ class TodayHabit:
         return ""
 
 
+_CLIENT = bindparam("client_id")
+
+
+def _paused_on(day: BindParameter[Any], *, any_habit: bool) -> Exists:
+    """A pause covering `day`: one for all habits, or (with any_habit) one for the row's habit."""
+    habit = col(HabitPause.habit_id).is_(None)
+    if any_habit:
+        habit = or_(habit, col(HabitPause.habit_id) == Habit.id)
+    return exists().where(
+        col(HabitPause.client_id) == _CLIENT,
+        habit,
+        col(HabitPause.starts_on) <= day,
+        or_(col(HabitPause.ends_on).is_(None), col(HabitPause.ends_on) >= day),
+    )
+
+
 # Built once (see app/home/sql.py): every per-request value is a bound parameter.
 _HABITS = (
     select(
@@ -61,12 +77,14 @@ _HABITS = (
         col(HabitLevel.times_per_week),
         col(HabitLevel.amount),
         col(HabitLevel.unit),
+        _paused_on(bindparam("day"), any_habit=True).label("paused_today"),
+        _paused_on(bindparam("yesterday"), any_habit=True).label("paused_yesterday"),
     )
     .join(
         HabitLevel,
         and_(col(HabitLevel.habit_id) == Habit.id, col(HabitLevel.number) == Habit.level),
     )
-    .where(col(Habit.client_id) == bindparam("client_id"), col(Habit.archived_at).is_(None))
+    .where(col(Habit.client_id) == _CLIENT, col(Habit.archived_at).is_(None))
     .order_by(col(Habit.created_at))
 )
 # Check-ins since yesterday, folded in SQL to one row per habit, day and outcome: a busy day (many
@@ -82,20 +100,17 @@ _CHECK_INS = (
         func.count(),
     )
     .where(
-        col(HabitCheckIn.client_id) == bindparam("client_id"),
+        col(HabitCheckIn.client_id) == _CLIENT,
         col(HabitCheckIn.done_on) >= bindparam("since"),
     )
     .group_by(col(HabitCheckIn.habit_id), col(HabitCheckIn.done_on), col(HabitCheckIn.outcome))
 )
-_PAUSES = select(
-    col(HabitPause.habit_id), col(HabitPause.starts_on), col(HabitPause.ends_on)
-).where(
-    col(HabitPause.client_id) == bindparam("client_id"),
-    col(HabitPause.starts_on) <= bindparam("day"),
-    or_(col(HabitPause.ends_on).is_(None), col(HabitPause.ends_on) >= bindparam("yesterday")),
-)
-_MOOD = select(col(MoodLog.mood)).where(
-    col(MoodLog.client_id) == bindparam("client_id"), col(MoodLog.logged_on) == bindparam("day")
+# One row whatever the client has: today's mood (or NULL) and whether all habits are paused today.
+_CLIENT_DAY = select(
+    select(col(MoodLog.mood))
+    .where(col(MoodLog.client_id) == _CLIENT, col(MoodLog.logged_on) == bindparam("day"))
+    .scalar_subquery(),
+    _paused_on(bindparam("day"), any_habit=False).label("all_paused"),
 )
 
 
@@ -115,47 +130,40 @@ def _recent_check_ins(
     return out
 
 
-def _covers(pause: Any, day: date) -> bool:
-    return bool(pause.starts_on <= day and (pause.ends_on is None or pause.ends_on >= day))
-
-
 def today_section(
     *, session: Session, client: User, day: date, now: datetime
 ) -> TodaySection | None:
-    """Four statements whatever the number of habits or the length of the history."""
+    """Three statements whatever the number of habits or the length of the history."""
     del now
     yesterday = day - timedelta(days=1)
-    rows = sql.rows(session, _HABITS, client_id=client.id)
+    rows = sql.rows(session, _HABITS, client_id=client.id, day=day, yesterday=yesterday)
     check_ins = _recent_check_ins(session, client.id, yesterday)
-    pauses = sql.rows(session, _PAUSES, client_id=client.id, day=day, yesterday=yesterday)
-    mood = sql.scalar(session, _MOOD, client_id=client.id, day=day)
+    client_day = sql.first(session, _CLIENT_DAY, client_id=client.id, day=day)
+    assert client_day is not None  # a SELECT without FROM always has its one row
+    mood, all_paused = client_day[0], bool(client_day[1])
     habits = []
-    for habit_id, title, started_on, step, kind, days, per_week, amount, unit in rows:
-        target = history.target_of(kind, days, per_week, amount, unit)
-        own = [p for p in pauses if p.habit_id is None or p.habit_id == habit_id]
-        paused_today = any(_covers(p, day) for p in own)
-        paused_yesterday = any(_covers(p, yesterday) for p in own)
-        mine = check_ins.get(habit_id, [])
+    for r in rows:
+        target = history.target_of(r.target_kind, r.days, r.times_per_week, r.amount, r.unit)
+        mine = check_ins.get(r.id, [])
         values = day_values(target, mine)
         habits.append(
             TodayHabit(
-                id=habit_id,
-                title=title,
-                step=step,
+                id=r.id,
+                title=r.title,
+                step=r.description,
                 target=target,
                 value=values.get(day, 0.0),
                 amount=sum(c.amount or 0 for c in mine if c.on == day),
-                paused=paused_today,
+                paused=bool(r.paused_today),
                 needs_yesterday=(
-                    started_on <= yesterday
-                    and not paused_yesterday
+                    r.started_on <= yesterday
+                    and not r.paused_yesterday
                     and not any(c.on == yesterday for c in mine)
                     and (target.kind is TargetKind.WEEKLY or target.is_planned(yesterday))
                 ),
                 form_ids=tuple(str(uuid.uuid4()) for _ in range(8)),
             )
         )
-    all_paused = any(p.habit_id is None and _covers(p, day) for p in pauses)
     return TodaySection(
         key="self_care",
         title="Self-care",

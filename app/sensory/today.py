@@ -5,11 +5,13 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any, cast
 
 from sqlalchemy import and_, bindparam, or_
 from sqlmodel import Session, col, select
 
 from app.accounts.models import User
+from app.home import sql
 from app.home.sections import Section
 from app.sensory import diet
 from app.sensory.catalog import activities
@@ -26,11 +28,31 @@ class TodayRow:
     new_id: uuid.UUID
 
 
+@dataclass(frozen=True)
+class _Checkoff:
+    felt_after: str
+
+
 _DAY = bindparam("day")
-# Built once (app/home/sql.py): the plan's current items (as `diet_service.list_items`) with the
-# day's check-off joined (at most one per item and day), in one statement instead of two.
+# Built once (app/home/sql.py): the plan's current items (as `diet_service.list_items`), only the
+# columns Today and the cautions use, with the day's check-off joined (at most one per item and
+# day): one statement instead of two, and no ORM objects.
 _ITEMS = (
-    select(SensoryDietItem, SensoryDietCheckoff)
+    select(
+        col(SensoryDietItem.id),
+        col(SensoryDietItem.activity_id),
+        col(SensoryDietItem.title),
+        col(SensoryDietItem.notes),
+        col(SensoryDietItem.local_time),
+        col(SensoryDietItem.days_mask),
+        col(SensoryDietItem.minutes),
+        col(SensoryDietItem.effect),
+        col(SensoryDietItem.course),
+        col(SensoryDietItem.starts_on),
+        col(SensoryDietItem.ends_on),
+        col(SensoryDietCheckoff.id).label("checkoff_id"),
+        col(SensoryDietCheckoff.felt_after),
+    )
     .outerjoin(
         SensoryDietCheckoff,
         and_(
@@ -47,11 +69,12 @@ _ITEMS = (
 
 
 def today_section(*, session: Session, client: User, day: date, now: datetime) -> Section | None:  # noqa: ARG001
-    # ORM objects here (the item templates and cautions read them), but only a plan's few rows.
-    due = [
-        (item, checkoff)
-        for item, checkoff in session.exec(_ITEMS, params={"client_id": client.id, "day": day})
-        if diet.is_due_on(planned(item), day)
+    # Rows stand in for the item: they carry every column the item template, `planned` and
+    # `cautions_for` read.
+    due: list[Any] = [
+        item
+        for item in sql.rows(session, _ITEMS, client_id=client.id, day=day)
+        if diet.is_due_on(planned(cast(SensoryDietItem, item)), day)
     ]
     if not due:
         return None
@@ -65,12 +88,12 @@ def today_section(*, session: Session, client: User, day: date, now: datetime) -
                 # A fresh id per render: the phone's check-off carries it, so a resend is stored once.
                 TodayRow(
                     item,
-                    checkoff,
-                    cautions_for(item),
+                    _Checkoff(item.felt_after) if item.checkoff_id is not None else None,
+                    cautions_for(cast(SensoryDietItem, item)),
                     bool(item.activity_id in lib and lib[item.activity_id].therapist_taught_only),
                     uuid.uuid4(),
                 )
-                for item, checkoff in due
+                for item in due
             ],
             "day": day,
             "felt_labels": diet.FELT_LABELS,
