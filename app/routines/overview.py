@@ -10,7 +10,8 @@ and most-skipped step as `queries.routine_history(..., days=7)` computes one rou
 - skipped steps counted in SQL, one row per step that was skipped at least once in the window
   (the most-skipped step can only be one of those), instead of one row per outcome.
 
-No heat-map cells (and their labels) are built: the page shows only the week's totals.
+No heat-map cells (and their labels) are built: the page shows only the week's totals. The
+statements are built once at import: building one cost more than running it.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 from typing import NamedTuple
 
-from sqlalchemy import and_, case, func, not_, or_
+from sqlalchemy import and_, bindparam, case, func, not_, or_
 from sqlmodel import Session, col, select
 
 from app.accounts.models import User
@@ -29,6 +30,38 @@ from app.routines import history, recurrence
 from app.routines.models import Routine, RoutinePause, RoutineRun, RoutineStep, StepOutcome
 
 DAYS = 7
+
+_CLIENT = bindparam("client_id")
+_ROUTINES = (
+    select(Routine.id, Routine.title, Routine.icon, Routine.rrule, Routine.starts_on,
+           Routine.step_count, Routine.at_time)
+    .where(Routine.client_id == _CLIENT, col(Routine.archived_at).is_(None))
+    .order_by(col(Routine.at_time), col(Routine.title))
+)  # fmt: skip  # as service.list_routines
+_RUNS = select(
+    RoutineRun.routine_id, RoutineRun.local_day, RoutineRun.planned_count, RoutineRun.done_count
+).where(
+    RoutineRun.client_id == _CLIENT,
+    col(RoutineRun.local_day) >= bindparam("since"),
+    col(RoutineRun.local_day) <= bindparam("today"),
+)
+_PAUSES = select(RoutinePause.routine_id, RoutinePause.starts_on, RoutinePause.ends_on).where(
+    col(RoutinePause.routine_id).in_(bindparam("ids", expanding=True))
+)
+_STATUS = col(StepOutcome.status)
+_SKIPPED = func.sum(case((_STATUS == "skipped", 1), else_=0))
+_SKIPPED_STEPS = (
+    select(RoutineRun.routine_id, StepOutcome.step_id, RoutineStep.title,
+           func.sum(case((_STATUS == "done", 1), else_=0)),
+           func.sum(case((_STATUS == "helped", 1), else_=0)), _SKIPPED)
+    .join(RoutineStep, col(RoutineStep.id) == StepOutcome.step_id)
+    .join(RoutineRun, col(RoutineRun.id) == StepOutcome.run_id)
+    .where(RoutineRun.client_id == _CLIENT, col(RoutineRun.local_day) >= bindparam("since"),
+           col(RoutineRun.local_day) <= bindparam("today"))
+    .group_by(col(RoutineRun.routine_id), col(StepOutcome.step_id), col(RoutineStep.title))
+    .having(_SKIPPED > 0)
+    .order_by(col(RoutineStep.title))
+)  # fmt: skip
 
 
 class RoutineLine(NamedTuple):
@@ -82,13 +115,7 @@ def week_summary(
 
 def _routines(session: Session, client_id: uuid.UUID) -> list[RoutineLine]:
     """`service.list_routines` (active, same order) as columns."""
-    rows = session.exec(
-        select(Routine.id, Routine.title, Routine.icon, Routine.rrule, Routine.starts_on,
-               Routine.step_count, Routine.at_time)
-        .where(Routine.client_id == client_id, col(Routine.archived_at).is_(None))
-        .order_by(col(Routine.at_time), col(Routine.title))
-    ).all()  # fmt: skip
-    return [RoutineLine(*row) for row in rows]
+    return [RoutineLine(*row) for row in session.exec(_ROUTINES, params={"client_id": client_id})]
 
 
 def _skipped_steps(
@@ -100,21 +127,8 @@ def _skipped_steps(
     since = min(firsts.values())
     late = [and_(RoutineRun.routine_id == rid, col(RoutineRun.local_day) < first)
             for rid, first in firsts.items() if first > since]  # fmt: skip
-    window = [not_(or_(*late))] if late else []
-    status = col(StepOutcome.status)
-    skipped = func.sum(case((status == "skipped", 1), else_=0))
-    rows = session.exec(
-        select(RoutineRun.routine_id, StepOutcome.step_id, RoutineStep.title,
-               func.sum(case((status == "done", 1), else_=0)),
-               func.sum(case((status == "helped", 1), else_=0)), skipped)
-        .join(RoutineStep, col(RoutineStep.id) == StepOutcome.step_id)
-        .join(RoutineRun, col(RoutineRun.id) == StepOutcome.run_id)
-        .where(RoutineRun.client_id == client_id, col(RoutineRun.local_day) >= since,
-               col(RoutineRun.local_day) <= today, *window)
-        .group_by(col(RoutineRun.routine_id), col(StepOutcome.step_id), col(RoutineStep.title))
-        .having(skipped > 0)
-        .order_by(col(RoutineStep.title))
-    ).all()  # fmt: skip
+    stmt = _SKIPPED_STEPS.where(not_(or_(*late))) if late else _SKIPPED_STEPS
+    rows = session.exec(stmt, params={"client_id": client_id, "since": since, "today": today})
     out: dict[uuid.UUID, list[history.StepStat]] = defaultdict(list)
     for rid, step_id, title, done, helped, skips in rows:
         out[rid].append(history.StepStat(step_id, title, int(done), int(helped), int(skips)))
@@ -129,19 +143,11 @@ def client_overview(*, session: Session, client: User, now: datetime) -> Overvie
         ids = [r.id for r in routines]
         monday = history.week_start(today)
         runs: dict[uuid.UUID, dict[date, tuple[int, int]]] = defaultdict(dict)
-        for rid, day, planned, done in session.exec(
-            select(RoutineRun.routine_id, RoutineRun.local_day, RoutineRun.planned_count,
-                   RoutineRun.done_count)
-            .where(RoutineRun.client_id == client.id, col(RoutineRun.local_day) >= monday,
-                   col(RoutineRun.local_day) <= today)
-        ):  # fmt: skip
+        params = {"client_id": client.id, "since": monday, "today": today}
+        for rid, day, planned, done in session.exec(_RUNS, params=params):
             runs[rid][day] = (planned, done)
         pauses: dict[uuid.UUID, list[recurrence.Pause]] = defaultdict(list)
-        for rid, starts_on, ends_on in session.exec(
-            select(RoutinePause.routine_id, RoutinePause.starts_on, RoutinePause.ends_on).where(
-                col(RoutinePause.routine_id).in_(ids)
-            )
-        ):
+        for rid, starts_on, ends_on in session.exec(_PAUSES, params={"ids": ids}):
             pauses[rid].append(recurrence.Pause(starts_on, ends_on))
         skips = _skipped_steps(
             session, client.id, {r.id: _first_day(r.starts_on, today) for r in routines}, today
