@@ -2,7 +2,8 @@
 
 One aggregate query (count, means, times it stayed high) over the last two weeks' latest 500
 episodes, instead of loading those episodes as objects to add them up in Python. The statement
-is built once at import: building it cost more than running it."""
+is built once at import (building it cost more than running it) and is
+run through Core (`session.connection()`, no ORM loading context for plain columns)."""
 
 from __future__ import annotations
 
@@ -34,9 +35,11 @@ _SUMMARY = select(
 
 
 def client_overview(*, session: Session, client: User, now: datetime) -> OverviewSection | None:
-    count, mean_before, mean_drop, high = session.exec(
-        _SUMMARY, params={"client_id": client.id, "since": now - timedelta(days=14)}
-    ).one()
+    count, mean_before, mean_drop, high = (
+        session.connection()
+        .execute(_SUMMARY, {"client_id": client.id, "since": now - timedelta(days=14)})
+        .one()
+    )
     return OverviewSection(
         key="calm",
         title="Calm",

@@ -1,7 +1,8 @@
 """The therapist's client page: open homework, what was done since the last week, new notices.
 
-Three column queries built once at import (building a statement cost more than running it), no
-ORM objects: the page shows titles, states and notice texts only."""
+Three column queries built once at import (building a statement cost more than running it) and
+run through Core (`session.connection()`, no ORM loading context): the page shows titles, states
+and notice texts only."""
 
 from __future__ import annotations
 
@@ -40,9 +41,13 @@ _UNREAD = (
 
 def client_overview(*, session: Session, client: User, now: datetime) -> Section | None:
     params = {"client_id": client.id}
-    rows = session.exec(_ASSIGNMENTS, params=params).all()
-    done_week = session.exec(_DONE_SINCE, params={**params, "since": now - timedelta(days=7)}).one()
-    unread = session.exec(_UNREAD, params=params).all()
+    rows = session.connection().execute(_ASSIGNMENTS, params).all()
+    done_week = (
+        session.connection()
+        .execute(_DONE_SINCE, {**params, "since": now - timedelta(days=7)})
+        .scalar_one()
+    )
+    unread = session.connection().execute(_UNREAD, params).all()
     open_ = [a for a in rows if a.state in queries.ACTIVE]
     return Section(
         key="homework", title="Homework", template="homework/_overview.html", order=20,

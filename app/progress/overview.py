@@ -1,9 +1,10 @@
 """The therapist's client page: urgent answers first, goals' latest T, links to progress pages.
 
 Two statements, both built once at import (building a SQLAlchemy statement costs more than
-running these small ones): the counts and the last session date as one row of scalar
-subqueries, and each goal's latest rating with its weight (ranked in SQL with `row_number()`),
-from which the latest T-score is computed, instead of the whole T series over every rating.
+running these small ones) and run through Core (`session.connection()`, no ORM loading context
+for plain columns): the counts and the last session date as one row of scalar subqueries, and
+each goal's latest rating with its weight (ranked in SQL with `row_number()`), from which the
+latest T-score is computed, instead of the whole T series over every rating.
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ def latest_t(session: Session, client_id: uuid.UUID) -> TPoint | None:
     """The last point of `goals.t_series`: T on the latest rating day from each of the client's
     goals' latest level (one row per goal). Falls back to the full series in the rare case the
     latest day has too many goals."""
-    rows = session.exec(_LATEST, params={"client_id": client_id}).all()
+    rows = session.connection().execute(_LATEST, {"client_id": client_id}).all()
     if not rows:
         return None
     latest = {
@@ -71,7 +72,9 @@ def latest_t(session: Session, client_id: uuid.UUID) -> TPoint | None:
 
 def client_overview(*, session: Session, client: User, now: datetime) -> Section | None:
     del now
-    urgent, active, last_session = session.exec(_HEADLINE, params={"client_id": client.id}).one()
+    urgent, active, last_session = (
+        session.connection().execute(_HEADLINE, {"client_id": client.id}).one()
+    )
     return Section(
         key="progress", title="Progress", template="progress/_overview.html", order=10,
         context={"client": client, "urgent": urgent, "active_goals": active,

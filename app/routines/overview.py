@@ -11,7 +11,8 @@ and most-skipped step as `queries.routine_history(..., days=7)` computes one rou
   (the most-skipped step can only be one of those), instead of one row per outcome.
 
 No heat-map cells (and their labels) are built: the page shows only the week's totals. The
-statements are built once at import: building one cost more than running it.
+statements are built once at import (building one cost more than running it) and
+run through Core (`session.connection()`, no ORM loading context for plain columns).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sqlalchemy import and_, bindparam, case, func, not_, or_
 from sqlmodel import Session, col, select
@@ -50,18 +51,31 @@ _PAUSES = select(RoutinePause.routine_id, RoutinePause.starts_on, RoutinePause.e
 )
 _STATUS = col(StepOutcome.status)
 _SKIPPED = func.sum(case((_STATUS == "skipped", 1), else_=0))
-_SKIPPED_STEPS = (
-    select(RoutineRun.routine_id, StepOutcome.step_id, RoutineStep.title,
-           func.sum(case((_STATUS == "done", 1), else_=0)),
-           func.sum(case((_STATUS == "helped", 1), else_=0)), _SKIPPED)
-    .join(RoutineStep, col(RoutineStep.id) == StepOutcome.step_id)
+# Counted per (routine, step) over runs and outcomes only; the 40-odd steps left get their titles
+# afterwards (joining the step to every outcome cost as much again).
+_COUNTS = (
+    select(RoutineRun.routine_id.label("routine_id"), StepOutcome.step_id.label("step_id"),
+           func.sum(case((_STATUS == "done", 1), else_=0)).label("done"),
+           func.sum(case((_STATUS == "helped", 1), else_=0)).label("helped"),
+           _SKIPPED.label("skipped"))
     .join(RoutineRun, col(RoutineRun.id) == StepOutcome.run_id)
     .where(RoutineRun.client_id == _CLIENT, col(RoutineRun.local_day) >= bindparam("since"),
            col(RoutineRun.local_day) <= bindparam("today"))
-    .group_by(col(RoutineRun.routine_id), col(StepOutcome.step_id), col(RoutineStep.title))
+    .group_by(col(RoutineRun.routine_id), col(StepOutcome.step_id))
     .having(_SKIPPED > 0)
-    .order_by(col(RoutineStep.title))
 )  # fmt: skip
+
+
+def _skipped_statement(counts: Any) -> Any:
+    c = counts.subquery()
+    return (
+        select(c.c.routine_id, c.c.step_id, RoutineStep.title, c.c.done, c.c.helped, c.c.skipped)
+        .join(RoutineStep, col(RoutineStep.id) == c.c.step_id)
+        .order_by(col(RoutineStep.title))
+    )
+
+
+_SKIPPED_STEPS = _skipped_statement(_COUNTS)
 
 
 class RoutineLine(NamedTuple):
@@ -115,7 +129,10 @@ def week_summary(
 
 def _routines(session: Session, client_id: uuid.UUID) -> list[RoutineLine]:
     """`service.list_routines` (active, same order) as columns."""
-    return [RoutineLine(*row) for row in session.exec(_ROUTINES, params={"client_id": client_id})]
+    return [
+        RoutineLine(*row)
+        for row in session.connection().execute(_ROUTINES, {"client_id": client_id})
+    ]
 
 
 def _skipped_steps(
@@ -127,8 +144,10 @@ def _skipped_steps(
     since = min(firsts.values())
     late = [and_(RoutineRun.routine_id == rid, col(RoutineRun.local_day) < first)
             for rid, first in firsts.items() if first > since]  # fmt: skip
-    stmt = _SKIPPED_STEPS.where(not_(or_(*late))) if late else _SKIPPED_STEPS
-    rows = session.exec(stmt, params={"client_id": client_id, "since": since, "today": today})
+    stmt = _skipped_statement(_COUNTS.where(not_(or_(*late)))) if late else _SKIPPED_STEPS
+    rows = session.connection().execute(
+        stmt, {"client_id": client_id, "since": since, "today": today}
+    )
     out: dict[uuid.UUID, list[history.StepStat]] = defaultdict(list)
     for rid, step_id, title, done, helped, skips in rows:
         out[rid].append(history.StepStat(step_id, title, int(done), int(helped), int(skips)))
@@ -144,10 +163,10 @@ def client_overview(*, session: Session, client: User, now: datetime) -> Overvie
         monday = history.week_start(today)
         runs: dict[uuid.UUID, dict[date, tuple[int, int]]] = defaultdict(dict)
         params = {"client_id": client.id, "since": monday, "today": today}
-        for rid, day, planned, done in session.exec(_RUNS, params=params):
+        for rid, day, planned, done in session.connection().execute(_RUNS, params):
             runs[rid][day] = (planned, done)
         pauses: dict[uuid.UUID, list[recurrence.Pause]] = defaultdict(list)
-        for rid, starts_on, ends_on in session.exec(_PAUSES, params={"ids": ids}):
+        for rid, starts_on, ends_on in session.connection().execute(_PAUSES, {"ids": ids}):
             pauses[rid].append(recurrence.Pause(starts_on, ends_on))
         skips = _skipped_steps(
             session, client.id, {r.id: _first_day(r.starts_on, today) for r in routines}, today

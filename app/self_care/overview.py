@@ -1,6 +1,7 @@
 """The self-care part of the therapist's client page: habits at a glance, waiting suggestions.
 
-Two statements, built once at import (building them cost more than running them): the active
+Two statements, built once at import (building them cost more than running them) and
+run through Core (`session.connection()`, no ORM loading context for plain columns): the active
 habits with their current level's description, and one row holding the waiting suggestions'
 count and the latest mood log."""
 
@@ -18,8 +19,10 @@ from app.self_care.models import Habit, HabitLevel, HabitSuggestion, MoodLog
 _CLIENT = bindparam("client_id")
 
 _HABITS = (
-    select(col(Habit.title), col(Habit.level), col(Habit.highest_level), col(HabitLevel.description))
-    .join(HabitLevel, and_(col(HabitLevel.habit_id) == Habit.id, col(HabitLevel.number) == Habit.level))
+    select(col(Habit.title), col(Habit.level), col(Habit.highest_level),
+           col(HabitLevel.description))
+    .join(HabitLevel, and_(col(HabitLevel.habit_id) == Habit.id,
+                           col(HabitLevel.number) == Habit.level))
     .where(Habit.client_id == _CLIENT, col(Habit.archived_at).is_(None))
     .order_by(col(Habit.created_at))
 )  # fmt: skip
@@ -45,8 +48,8 @@ _WAITING_AND_MOOD = select(
 def client_overview(*, session: Session, client: User, now: datetime) -> OverviewSection | None:
     del now
     params = {"client_id": client.id}
-    habits = session.exec(_HABITS, params=params).all()
-    waiting, mood_on, mood = session.exec(_WAITING_AND_MOOD, params=params).one()
+    habits = session.connection().execute(_HABITS, params).all()
+    waiting, mood_on, mood = session.connection().execute(_WAITING_AND_MOOD, params).one()
     return OverviewSection(
         key="self_care",
         title="Self-care",

@@ -46,8 +46,8 @@ def _week(
     start = diet.week_start(today)
     checkoffs = [
         diet.CheckOff(item_id, on, "just_right")
-        for item_id, on in session.exec(
-            _CHECKOFFS, params={"client_id": client.id, "start": start, "today": today}
+        for item_id, on in session.connection().execute(
+            _CHECKOFFS, {"client_id": client.id, "start": start, "today": today}
         )
     ]
     per_item = diet.adherence([planned(i) for i in items], checkoffs, start, today)
