@@ -11,7 +11,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from app import clock
@@ -69,6 +69,9 @@ class DistressEpisode(SQLModel, table=True):
     """One use of the distress flow. The id is made on the phone so an offline replay is idempotent."""
 
     __tablename__ = "coping_episode"
+    # One client's recent window is how every reader asks (overview, charts, caseload signals).
+    __table_args__ = (Index("ix_coping_episode_client_started", "client_id", "started_at"),)
+
     id: uuid.UUID = Field(primary_key=True)
     client_id: uuid.UUID = Field(foreign_key="user_account.id", index=True)
     strategy_key: str = Field(max_length=64)

@@ -1,35 +1,53 @@
-"""The therapist's client page: open homework, what was done since the last week, new notices."""
+"""The therapist's client page: open homework, what was done since the last week, new notices.
+
+Three column queries built once at import (building a statement cost more than running it) and
+run through Core (`session.connection()`, no ORM loading context): the page shows titles, states
+and notice texts only."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, func, select
 
 from app.accounts.models import User
 from app.home.sections import Section
 from app.homework import queries
-from app.homework.models import HomeworkCompletion, HomeworkNotice
+from app.homework.models import HomeworkAssignment, HomeworkCompletion, HomeworkNotice
 from app.homework.states import LABELS
+
+_CLIENT = bindparam("client_id")
+_ASSIGNMENTS = (
+    select(HomeworkAssignment.id, HomeworkAssignment.title, HomeworkAssignment.state)
+    .where(HomeworkAssignment.client_id == _CLIENT)
+    .order_by(col(HomeworkAssignment.due_on), col(HomeworkAssignment.created_at))
+)  # as queries.for_client
+_DONE_SINCE = (
+    select(func.count())
+    .select_from(HomeworkCompletion)
+    .where(
+        HomeworkCompletion.client_id == _CLIENT,
+        col(HomeworkCompletion.created_at) >= bindparam("since"),
+    )
+)
+_UNREAD = (
+    select(HomeworkNotice.assignment_id, HomeworkNotice.text)
+    .where(HomeworkNotice.client_id == _CLIENT, col(HomeworkNotice.read_at).is_(None))
+    .order_by(col(HomeworkNotice.created_at).desc())
+    .limit(5)
+)
 
 
 def client_overview(*, session: Session, client: User, now: datetime) -> Section | None:
-    rows = queries.for_client(session, client.id)
-    week_ago = now - timedelta(days=7)
-    done_week = session.exec(
-        select(func.count())
-        .select_from(HomeworkCompletion)
-        .where(
-            HomeworkCompletion.client_id == client.id,
-            col(HomeworkCompletion.created_at) >= week_ago,
-        )
-    ).one()
-    unread = session.exec(
-        select(HomeworkNotice)
-        .where(HomeworkNotice.client_id == client.id, col(HomeworkNotice.read_at).is_(None))
-        .order_by(col(HomeworkNotice.created_at).desc())
-        .limit(5)
-    ).all()
+    params = {"client_id": client.id}
+    rows = session.connection().execute(_ASSIGNMENTS, params).all()
+    done_week = (
+        session.connection()
+        .execute(_DONE_SINCE, {**params, "since": now - timedelta(days=7)})
+        .scalar_one()
+    )
+    unread = session.connection().execute(_UNREAD, params).all()
     open_ = [a for a in rows if a.state in queries.ACTIVE]
     return Section(
         key="homework", title="Homework", template="homework/_overview.html", order=20,

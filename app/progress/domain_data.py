@@ -13,12 +13,105 @@ from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import cache
+from typing import Any, NamedTuple
 
-from sqlalchemy import func
+from sqlalchemy import bindparam, func
 from sqlmodel import Session, col, select
 
 from app import clock
 from app.progress import charts
+
+_CLIENT = bindparam("client_id")
+_START = bindparam("start")
+_END = bindparam("end")
+_IDS = bindparam("ids", expanding=True)
+
+
+# The statements are built once, on first use (the other domains' models are imported there, not
+# at import time), with bind parameters: building a SQLAlchemy statement cost more than running
+# these small, indexed reads.
+class _RoutineStatements(NamedTuple):
+    routines: Any
+    runs: Any
+    pauses: Any
+
+
+@cache
+def _routine_statements() -> _RoutineStatements:
+    from app.routines.models import Routine, RoutinePause, RoutineRun
+
+    return _RoutineStatements(
+        routines=select(Routine.id, Routine.title, Routine.rrule, Routine.starts_on,
+                        Routine.step_count)
+        .where(Routine.client_id == _CLIENT, col(Routine.archived_at).is_(None))
+        .order_by(col(Routine.at_time), col(Routine.title)),
+        runs=select(RoutineRun.routine_id, RoutineRun.local_day, RoutineRun.planned_count,
+                    RoutineRun.done_count)
+        .where(RoutineRun.client_id == _CLIENT, col(RoutineRun.routine_id).in_(_IDS),
+               col(RoutineRun.local_day) >= _START, col(RoutineRun.local_day) <= _END),
+        pauses=select(RoutinePause.routine_id, RoutinePause.starts_on, RoutinePause.ends_on)
+        .where(col(RoutinePause.routine_id).in_(_IDS)),
+    )  # fmt: skip
+
+
+class _HabitStatements(NamedTuple):
+    habits: Any
+    levels: Any
+    changes: Any
+    done: Any
+
+
+@cache
+def _habit_statements() -> _HabitStatements:
+    from app.self_care.models import Habit, HabitCheckIn, HabitLevel, HabitLevelChange
+
+    return _HabitStatements(
+        habits=select(Habit.id, Habit.title, Habit.level, Habit.started_on)
+        .where(Habit.client_id == _CLIENT, col(Habit.archived_at).is_(None),
+               col(Habit.started_on) <= _END)
+        .order_by(col(Habit.created_at)),
+        levels=select(HabitLevel.habit_id, HabitLevel.number, HabitLevel.target_kind,
+                      HabitLevel.days)
+        .where(col(HabitLevel.habit_id).in_(_IDS)),
+        changes=select(HabitLevelChange.habit_id, HabitLevelChange.changed_on,
+                       HabitLevelChange.to_level)
+        .where(col(HabitLevelChange.habit_id).in_(_IDS), col(HabitLevelChange.changed_on) <= _END)
+        .order_by(col(HabitLevelChange.changed_on), col(HabitLevelChange.changed_at)),
+        done=select(HabitCheckIn.habit_id, HabitCheckIn.done_on)
+        .where(HabitCheckIn.client_id == _CLIENT, col(HabitCheckIn.habit_id).in_(_IDS),
+               col(HabitCheckIn.done_on) >= _START, col(HabitCheckIn.done_on) <= _END,
+               HabitCheckIn.outcome == "done")
+        .group_by(col(HabitCheckIn.habit_id), col(HabitCheckIn.done_on)),
+    )  # fmt: skip
+
+
+@cache
+def _mood_statement() -> Any:
+    from app.self_care.models import MoodLog
+
+    return (
+        select(MoodLog.logged_on, MoodLog.mood, MoodLog.energy)
+        .where(MoodLog.client_id == _CLIENT, col(MoodLog.logged_on) >= _START,
+               col(MoodLog.logged_on) <= _END)
+        .order_by(col(MoodLog.logged_on))
+    )  # fmt: skip
+
+
+@cache
+def _distress_statement() -> Any:
+    from app.coping.models import DistressEpisode
+
+    uses = func.count()
+    return (
+        select(DistressEpisode.strategy_key, func.max(DistressEpisode.strategy_title), uses,
+               func.avg(DistressEpisode.before), func.avg(DistressEpisode.after))
+        .where(DistressEpisode.client_id == _CLIENT,
+               col(DistressEpisode.started_at) >= bindparam("since"),
+               col(DistressEpisode.started_at) < bindparam("until"))
+        .group_by(col(DistressEpisode.strategy_key))
+        .order_by(uses.desc(), func.max(DistressEpisode.strategy_title))
+    )  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,30 +130,18 @@ def routine_days(
     Same rule as the routines domain's own heat map (`history.heat_map`): a recorded run's planned
     count wins; otherwise a planned, unpaused day expects the routine's current step count."""
     from app.routines import recurrence
-    from app.routines.models import Routine, RoutinePause, RoutineRun
 
-    routines = session.exec(
-        select(Routine.id, Routine.title, Routine.rrule, Routine.starts_on, Routine.step_count)
-        .where(Routine.client_id == client_id, col(Routine.archived_at).is_(None))
-        .order_by(col(Routine.at_time), col(Routine.title))
-    ).all()
+    q = _routine_statements()
+    params = {"client_id": client_id, "start": start, "end": end}
+    routines = session.exec(q.routines, params=params).all()
     if not routines:
         return []
     ids = [r[0] for r in routines]
     runs: dict[uuid.UUID, dict[date, tuple[int, int]]] = defaultdict(dict)
-    for rid, day, planned, done in session.exec(
-        select(RoutineRun.routine_id, RoutineRun.local_day, RoutineRun.planned_count,
-               RoutineRun.done_count)
-        .where(RoutineRun.client_id == client_id, col(RoutineRun.routine_id).in_(ids),
-               col(RoutineRun.local_day) >= start, col(RoutineRun.local_day) <= end)
-    ):  # fmt: skip
+    for rid, day, planned, done in session.exec(q.runs, params={**params, "ids": ids}):
         runs[rid][day] = (planned, min(done, planned))
     pauses: dict[uuid.UUID, list[recurrence.Pause]] = defaultdict(list)
-    for rid, p_start, p_end in session.exec(
-        select(RoutinePause.routine_id, RoutinePause.starts_on, RoutinePause.ends_on).where(
-            col(RoutinePause.routine_id).in_(ids)
-        )
-    ):
+    for rid, p_start, p_end in session.exec(q.pauses, params={"ids": ids}):
         pauses[rid].append(recurrence.Pause(p_start, p_end))
     out = []
     for rid, title, rule, starts_on, step_count in routines:
@@ -93,38 +174,20 @@ def habit_days(session: Session, client_id: uuid.UUID, start: date, end: date) -
     A day is planned when its weekday is among the days of the level in force that day (a "times
     a week" level plans no particular day); it counts as done when a check-in that day says done.
     A check-in on an unplanned day still shows as done (planned 0)."""
-    from app.self_care.models import Habit, HabitCheckIn, HabitLevel, HabitLevelChange
-
-    habits = session.exec(
-        select(Habit.id, Habit.title, Habit.level, Habit.started_on)
-        .where(Habit.client_id == client_id, col(Habit.archived_at).is_(None),
-               col(Habit.started_on) <= end)
-        .order_by(col(Habit.created_at))
-    ).all()  # fmt: skip
+    q = _habit_statements()
+    params = {"client_id": client_id, "start": start, "end": end}
+    habits = session.exec(q.habits, params=params).all()
     if not habits:
         return []
     ids = [h[0] for h in habits]
     plan: dict[tuple[uuid.UUID, int], frozenset[int]] = {}
-    for hid, number, kind, days in session.exec(
-        select(HabitLevel.habit_id, HabitLevel.number, HabitLevel.target_kind, HabitLevel.days)
-        .where(col(HabitLevel.habit_id).in_(ids))
-    ):  # fmt: skip
+    for hid, number, kind, days in session.exec(q.levels, params={"ids": ids}):
         plan[(hid, number)] = frozenset() if kind == "weekly" else frozenset(int(d) for d in days)
     changes: dict[uuid.UUID, list[tuple[date, int]]] = defaultdict(list)
-    for hid, on, level in session.exec(
-        select(HabitLevelChange.habit_id, HabitLevelChange.changed_on, HabitLevelChange.to_level)
-        .where(col(HabitLevelChange.habit_id).in_(ids), col(HabitLevelChange.changed_on) <= end)
-        .order_by(col(HabitLevelChange.changed_on), col(HabitLevelChange.changed_at))
-    ):  # fmt: skip
+    for hid, on, level in session.exec(q.changes, params={**params, "ids": ids}):
         changes[hid].append((on, level))
     done: dict[uuid.UUID, set[date]] = defaultdict(set)
-    for hid, on in session.exec(
-        select(HabitCheckIn.habit_id, HabitCheckIn.done_on)
-        .where(HabitCheckIn.client_id == client_id, col(HabitCheckIn.habit_id).in_(ids),
-               col(HabitCheckIn.done_on) >= start, col(HabitCheckIn.done_on) <= end,
-               HabitCheckIn.outcome == "done")
-        .group_by(col(HabitCheckIn.habit_id), col(HabitCheckIn.done_on))
-    ):  # fmt: skip
+    for hid, on in session.exec(q.done, params={**params, "ids": ids}):
         done[hid].add(on)
     out = []
     for hid, title, current, started_on in habits:
@@ -179,14 +242,9 @@ class MoodDay:
 
 def mood_days(session: Session, client_id: uuid.UUID, start: date, end: date) -> list[MoodDay]:
     """The client's mood log (1–5) and energy (1–5) per local day, one query."""
-    from app.self_care.models import MoodLog
-
     rows = session.exec(
-        select(MoodLog.logged_on, MoodLog.mood, MoodLog.energy)
-        .where(MoodLog.client_id == client_id, col(MoodLog.logged_on) >= start,
-               col(MoodLog.logged_on) <= end)
-        .order_by(col(MoodLog.logged_on))
-    ).all()  # fmt: skip
+        _mood_statement(), params={"client_id": client_id, "start": start, "end": end}
+    ).all()
     return [MoodDay(on, mood, energy) for on, mood, energy in rows]
 
 
@@ -212,20 +270,12 @@ def distress_by_strategy(
     session: Session, client_id: uuid.UUID, start: date, end: date, tz: str
 ) -> list[StrategyDistress]:
     """Mean distress before and after per strategy over the range's local days: one GROUP BY."""
-    from app.coping.models import DistressEpisode
-
     zone = clock.zone(tz)
     since = datetime.combine(start, time(0), tzinfo=zone)
     until = datetime.combine(end + timedelta(days=1), time(0), tzinfo=zone)
-    uses = func.count()
     rows = session.exec(
-        select(DistressEpisode.strategy_key, func.max(DistressEpisode.strategy_title), uses,
-               func.avg(DistressEpisode.before), func.avg(DistressEpisode.after))
-        .where(DistressEpisode.client_id == client_id, col(DistressEpisode.started_at) >= since,
-               col(DistressEpisode.started_at) < until)
-        .group_by(col(DistressEpisode.strategy_key))
-        .order_by(uses.desc(), func.max(DistressEpisode.strategy_title))
-    ).all()  # fmt: skip
+        _distress_statement(), params={"client_id": client_id, "since": since, "until": until}
+    ).all()
     return [StrategyDistress(t, int(n), float(b), float(a)) for _k, t, n, b, a in rows]
 
 

@@ -1,7 +1,10 @@
 """The therapist's client page: urgent answers first, goals' latest T, links to progress pages.
 
-Only the latest T-score shows here, so it is computed from each goal's latest level (three small
-column queries) instead of the whole T series over every rating of the client's history.
+Two statements, both built once at import (building a SQLAlchemy statement costs more than
+running these small ones) and run through Core (`session.connection()`, no ORM loading context
+for plain columns): the counts and the last session date as one row of scalar subqueries, and
+each goal's latest rating with its weight (ranked in SQL with `row_number()`), from which the
+latest T-score is computed, instead of the whole T series over every rating.
 """
 
 from __future__ import annotations
@@ -9,39 +12,57 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, func, select
 
 from app.accounts.models import User
 from app.home.sections import Section
-from app.progress import gas, goals, notes
+from app.progress import gas, goals
 from app.progress.goals import TPoint
-from app.progress.models import Goal, GoalRating, MeasureResponse
+from app.progress.models import Goal, GoalRating, MeasureResponse, SessionNote
+
+_CLIENT = bindparam("client_id")
+
+_HEADLINE = select(
+    select(func.count()).select_from(MeasureResponse)
+    .where(MeasureResponse.client_id == _CLIENT, col(MeasureResponse.urgent).is_(True),
+           col(MeasureResponse.acknowledged_at).is_(None))
+    .scalar_subquery(),
+    select(func.count()).select_from(Goal)
+    .where(Goal.client_id == _CLIENT, col(Goal.archived_at).is_(None))
+    .scalar_subquery(),
+    select(func.max(SessionNote.session_on)).where(SessionNote.client_id == _CLIENT)
+    .scalar_subquery(),
+)  # fmt: skip
+
+_RANKED = (
+    select(GoalRating.goal_id, GoalRating.level, GoalRating.rated_on,
+           func.row_number().over(partition_by=col(GoalRating.goal_id),
+                                  order_by=(col(GoalRating.rated_on).desc(),
+                                            col(GoalRating.created_at).desc())).label("rn"))
+    .where(GoalRating.client_id == _CLIENT)
+    .subquery()
+)  # fmt: skip
+_LATEST = (
+    select(_RANKED.c.goal_id, _RANKED.c.level, _RANKED.c.rated_on, Goal.weight)
+    .outerjoin(Goal, (col(Goal.id) == _RANKED.c.goal_id) & (Goal.client_id == _CLIENT))
+    .where(_RANKED.c.rn == 1)
+)  # fmt: skip
 
 
 def latest_t(session: Session, client_id: uuid.UUID) -> TPoint | None:
-    """The last point of `goals.t_series`: T on the latest rating day from each goal's latest
-    level (one row per goal, ranked in SQL). Falls back to the full series in the rare case the
+    """The last point of `goals.t_series`: T on the latest rating day from each of the client's
+    goals' latest level (one row per goal). Falls back to the full series in the rare case the
     latest day has too many goals."""
-    weights = dict(
-        session.exec(select(Goal.id, Goal.weight).where(Goal.client_id == client_id)).all()
-    )
-    ranked = (
-        select(GoalRating.goal_id, GoalRating.level, GoalRating.rated_on,
-               func.row_number().over(partition_by=col(GoalRating.goal_id),
-                                      order_by=(col(GoalRating.rated_on).desc(),
-                                                col(GoalRating.created_at).desc())).label("rn"))
-        .where(GoalRating.client_id == client_id)
-        .subquery()
-    )  # fmt: skip
-    rows = session.exec(
-        select(ranked.c.goal_id, ranked.c.level, ranked.c.rated_on).where(ranked.c.rn == 1)
-    ).all()
+    rows = session.connection().execute(_LATEST, {"client_id": client_id}).all()
     if not rows:
         return None
-    latest = {goal_id: level for goal_id, level, _on in rows if goal_id in weights}
-    last_day = max(on for _g, _l, on in rows)
+    latest = {
+        goal_id: (level, weight) for goal_id, level, _on, weight in rows if weight is not None
+    }
+    last_day = max(on for _g, _l, on, _w in rows)
     if gas.MIN_GOALS <= len(latest) <= gas.MAX_GOALS:
-        ratings_now = [gas.GoalRating(level=lv, weight=weights[g]) for g, lv in latest.items()]
+        ratings_now = [gas.GoalRating(level=lv, weight=w) for lv, w in latest.values()]
         return TPoint(last_day, gas.t_score_rounded(ratings_now), len(latest))
     if len(latest) < gas.MIN_GOALS:
         return None  # the count only grows over time, so no earlier day had enough either
@@ -51,15 +72,11 @@ def latest_t(session: Session, client_id: uuid.UUID) -> TPoint | None:
 
 def client_overview(*, session: Session, client: User, now: datetime) -> Section | None:
     del now
-    urgent = session.exec(
-        select(func.count()).select_from(MeasureResponse).where(
-            MeasureResponse.client_id == client.id, col(MeasureResponse.urgent).is_(True),
-            col(MeasureResponse.acknowledged_at).is_(None),
-        )
-    ).one()  # fmt: skip
-    active = goals.active_goals(session, client.id)
+    urgent, active, last_session = (
+        session.connection().execute(_HEADLINE, {"client_id": client.id}).one()
+    )
     return Section(
         key="progress", title="Progress", template="progress/_overview.html", order=10,
-        context={"client": client, "urgent": urgent, "goals": active, "t": latest_t(session, client.id),
-                 "last_session": notes.last_session_on(session, client.id)},
+        context={"client": client, "urgent": urgent, "active_goals": active,
+                 "t": latest_t(session, client.id), "last_session": last_session},
     )  # fmt: skip

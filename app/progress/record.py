@@ -8,7 +8,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlmodel import Session, col, select
+from sqlalchemy import bindparam
+from sqlmodel import Session, col, func, select
 
 from app import clock
 from app.accounts.models import User
@@ -17,9 +18,15 @@ from app.homework.models import HomeworkAssignment, HomeworkCompletion
 from app.homework.schedule import occurrences
 from app.homework.service import recurrence
 from app.homework.states import LABELS, State
-from app.progress import charts, domain_data, gas, goals, measures, notes
+from app.progress import charts, domain_data, gas, measures, notes
 from app.progress.goals import TPoint
-from app.progress.models import Goal, GoalRating, MeasureResponse
+from app.progress.models import (
+    Goal,
+    GoalRating,
+    MeasureResponse,
+    SessionNote,
+    SessionNoteVersion,
+)
 
 
 @dataclass
@@ -45,32 +52,74 @@ class Record:
         return [self.start + timedelta(days=i) for i in range((self.end - self.start).days + 1)]
 
 
+_CLIENT = bindparam("client_id")
+_START = bindparam("start")
+_END = bindparam("end")
+# Built once at import with bind parameters: building a SQLAlchemy statement cost more than running
+# most of these small, indexed reads.
+_GOALS = select(Goal).where(Goal.client_id == _CLIENT).order_by(col(Goal.created_at))
+_HOMEWORK = (
+    select(HomeworkAssignment)
+    .where(HomeworkAssignment.client_id == _CLIENT, col(HomeworkAssignment.start_on) <= _END,
+           col(HomeworkAssignment.due_on) >= bindparam("due_from"))
+    .order_by(col(HomeworkAssignment.start_on))
+)  # fmt: skip
+_COMPLETIONS = (
+    select(HomeworkCompletion)
+    .where(col(HomeworkCompletion.assignment_id).in_(bindparam("ids", expanding=True)),
+           col(HomeworkCompletion.done_on) >= _START, col(HomeworkCompletion.done_on) <= _END)
+    .order_by(col(HomeworkCompletion.created_at))
+)  # fmt: skip
+_RATINGS = (
+    select(GoalRating)
+    .where(GoalRating.client_id == _CLIENT, col(GoalRating.rated_on) >= _START,
+           col(GoalRating.rated_on) <= _END)
+    .order_by(col(GoalRating.rated_on), col(GoalRating.created_at))
+)  # fmt: skip  # as goals.ratings(start=, end=)
+_RESPONSES = (
+    select(MeasureResponse)
+    .where(MeasureResponse.client_id == _CLIENT,
+           col(MeasureResponse.answered_at) >= bindparam("since"),
+           col(MeasureResponse.answered_at) < bindparam("until"))
+    .order_by(col(MeasureResponse.answered_at))
+)  # fmt: skip
+_T_ROWS = (
+    select(GoalRating.rated_on, GoalRating.goal_id, GoalRating.level)
+    .where(GoalRating.client_id == _CLIENT, col(GoalRating.rated_on) <= _END)
+    .order_by(col(GoalRating.rated_on), col(GoalRating.created_at))
+)
+_NOTES = (
+    select(SessionNote)
+    .where(SessionNote.client_id == _CLIENT, col(SessionNote.session_on) >= _START,
+           col(SessionNote.session_on) <= _END)
+    .order_by(col(SessionNote.session_on).desc())
+)  # fmt: skip
+_NOTE_VERSIONS = select(SessionNoteVersion).where(
+    col(SessionNoteVersion.note_id).in_(bindparam("ids", expanding=True))
+)
+_LAST_SESSION = select(func.max(SessionNote.session_on)).where(SessionNote.client_id == _CLIENT)
+
+
 def load(session: Session, client: User, *, start: date, end: date) -> Record:
     """Every part filtered to the range in SQL (responses, completions, ratings), so a client
     with a year of history costs what a client with a week does."""
-    all_goals = goals.all_goals(session, client.id)
+    params = {"client_id": client.id, "start": start, "end": end}
+    all_goals = session.exec(_GOALS, params=params).all()
     t_points = t_points_between(session, client.id, all_goals, start=start, end=end)
     homework = session.exec(
-        select(HomeworkAssignment)
-        .where(
-            HomeworkAssignment.client_id == client.id,
-            col(HomeworkAssignment.start_on) <= end,
-            col(HomeworkAssignment.due_on) >= start - timedelta(days=60),
-        )
-        .order_by(col(HomeworkAssignment.start_on))
+        _HOMEWORK, params={**params, "due_from": start - timedelta(days=60)}
     ).all()
-    done = session.exec(
-        select(HomeworkCompletion)
-        .where(col(HomeworkCompletion.assignment_id).in_([a.id for a in homework]),
-               col(HomeworkCompletion.done_on) >= start, col(HomeworkCompletion.done_on) <= end)
-        .order_by(col(HomeworkCompletion.created_at))
-    ).all() if homework else []  # fmt: skip
+    done = (
+        session.exec(_COMPLETIONS, params={**params, "ids": [a.id for a in homework]}).all()
+        if homework
+        else []
+    )
     record = Record(
         client=client, start=start, end=end, goals=all_goals,
-        ratings=goals.ratings(session, client.id, start=start, end=end), t_points=t_points,
+        ratings=session.exec(_RATINGS, params=params).all(), t_points=t_points,
         homework=homework, completions=done,
         responses=_responses(session, client.id, start, end),
-        notes=notes.for_client(session, client.id, start=start, end=end),
+        notes=_notes(session, client.id, start, end),
     )  # fmt: skip
     record.routines = domain_data.routine_days(session, client.id, start, end)
     record.habits = domain_data.habit_days(session, client.id, start, end)
@@ -82,18 +131,28 @@ def load(session: Session, client: User, *, start: date, end: date) -> Record:
     return record
 
 
+def _notes(session: Session, client_id: uuid.UUID, start: date, end: date) -> list[notes.NoteView]:
+    """As `notes.for_client(start=, end=)`: notes with their latest text, newest first."""
+    found = session.exec(_NOTES, params={"client_id": client_id, "start": start, "end": end}).all()
+    if not found:
+        return []
+    versions = session.exec(_NOTE_VERSIONS, params={"ids": [n.id for n in found]}).all()
+    latest = {(v.note_id, v.version): v for v in versions}
+    out = []
+    for n in found:
+        v = latest[(n.id, n.current_version)]
+        out.append(notes.NoteView(n, v.body, v.version, v.author_id, v.created_at))
+    return out
+
+
 def _responses(
     session: Session, client_id: uuid.UUID, start: date, end: date
 ) -> Sequence[MeasureResponse]:
     """As `measure_service.responses(start=, end=)` (UTC dates of answered_at), range in SQL."""
-    since = datetime.combine(start, time(0), tzinfo=UTC)
-    until = datetime.combine(end + timedelta(days=1), time(0), tzinfo=UTC)
-    return session.exec(
-        select(MeasureResponse)
-        .where(MeasureResponse.client_id == client_id, col(MeasureResponse.answered_at) >= since,
-               col(MeasureResponse.answered_at) < until)
-        .order_by(col(MeasureResponse.answered_at))
-    ).all()  # fmt: skip
+    return session.exec(_RESPONSES, params={
+        "client_id": client_id, "since": datetime.combine(start, time(0), tzinfo=UTC),
+        "until": datetime.combine(end + timedelta(days=1), time(0), tzinfo=UTC),
+    }).all()  # fmt: skip
 
 
 def t_points_between(
@@ -103,11 +162,7 @@ def t_points_between(
     columns per rating and one pass over the days (the series is cumulative, so it needs the
     ratings before `start` too)."""
     weights = {g.id: g.weight for g in all_goals}
-    rows = session.exec(
-        select(GoalRating.rated_on, GoalRating.goal_id, GoalRating.level)
-        .where(GoalRating.client_id == client_id, col(GoalRating.rated_on) <= end)
-        .order_by(col(GoalRating.rated_on), col(GoalRating.created_at))
-    ).all()  # fmt: skip
+    rows = session.exec(_T_ROWS, params={"client_id": client_id, "end": end}).all()
     latest: dict[uuid.UUID, int] = {}
     points: list[TPoint] = []
     for i, (day, goal_id, level) in enumerate(rows):
@@ -184,7 +239,7 @@ def homework_summary(r: Record) -> list[dict[str, object]]:
 def since_last_session(session: Session, client: User, now: datetime) -> tuple[date, Record]:
     """The digest period: from the last session's date (or two weeks back) to today."""
     today = clock.local_today(client.time_zone)
-    last = notes.last_session_on(session, client.id)
+    last = session.exec(_LAST_SESSION, params={"client_id": client.id}).one()
     start = last if last is not None and last <= today else today - timedelta(days=14)
     del now
     return start, load(session, client, start=start, end=today)

@@ -1,96 +1,187 @@
 """The Routines part of the therapist's client page: this week at a glance, linking to the details.
 
-Five queries for all of a client's routines (not four per routine): the same week summary and
-most-skipped step as `queries.routine_history(..., days=7)` computes one routine at a time.
+Four queries for all of a client's routines (not four per routine), giving the same week summary
+and most-skipped step as `queries.routine_history(..., days=7)` computes one routine at a time
+(`tests/routines/test_overview.py` checks that on seeded data):
+
+- the routines' display and schedule columns (no ORM objects);
+- this week's runs only: the summary covers Monday to today, so earlier days are never read;
+- pauses;
+- skipped steps counted in SQL, one row per step that was skipped at least once in the window
+  (the most-skipped step can only be one of those), instead of one row per outcome.
+
+No heat-map cells (and their labels) are built: the page shows only the week's totals. The
+statements are built once at import (building one cost more than running it) and
+run through Core (`session.connection()`, no ORM loading context for plain columns).
 """
 
 from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
+from typing import Any, NamedTuple
 
-from sqlalchemy import and_, func, not_, or_
+from sqlalchemy import and_, bindparam, case, func, not_, or_
 from sqlmodel import Session, col, select
 
 from app.accounts.models import User
 from app.home.sections import OverviewSection, Section
-from app.routines import history, recurrence, service
+from app.routines import history, recurrence
 from app.routines.models import Routine, RoutinePause, RoutineRun, RoutineStep, StepOutcome
 
 DAYS = 7
 
+_CLIENT = bindparam("client_id")
+_ROUTINES = (
+    select(Routine.id, Routine.title, Routine.icon, Routine.rrule, Routine.starts_on,
+           Routine.step_count, Routine.at_time)
+    .where(Routine.client_id == _CLIENT, col(Routine.archived_at).is_(None))
+    .order_by(col(Routine.at_time), col(Routine.title))
+)  # fmt: skip  # as service.list_routines
+_RUNS = select(
+    RoutineRun.routine_id, RoutineRun.local_day, RoutineRun.planned_count, RoutineRun.done_count
+).where(
+    RoutineRun.client_id == _CLIENT,
+    col(RoutineRun.local_day) >= bindparam("since"),
+    col(RoutineRun.local_day) <= bindparam("today"),
+)
+_PAUSES = select(RoutinePause.routine_id, RoutinePause.starts_on, RoutinePause.ends_on).where(
+    col(RoutinePause.routine_id).in_(bindparam("ids", expanding=True))
+)
+_STATUS = col(StepOutcome.status)
+_SKIPPED = func.sum(case((_STATUS == "skipped", 1), else_=0))
+# Counted per (routine, step) over runs and outcomes only; the 40-odd steps left get their titles
+# afterwards (joining the step to every outcome cost as much again).
+_COUNTS = (
+    select(RoutineRun.routine_id.label("routine_id"), StepOutcome.step_id.label("step_id"),
+           func.sum(case((_STATUS == "done", 1), else_=0)).label("done"),
+           func.sum(case((_STATUS == "helped", 1), else_=0)).label("helped"),
+           _SKIPPED.label("skipped"))
+    .join(RoutineRun, col(RoutineRun.id) == StepOutcome.run_id)
+    .where(RoutineRun.client_id == _CLIENT, col(RoutineRun.local_day) >= bindparam("since"),
+           col(RoutineRun.local_day) <= bindparam("today"))
+    .group_by(col(RoutineRun.routine_id), col(StepOutcome.step_id))
+    .having(_SKIPPED > 0)
+)  # fmt: skip
 
-def _first_day(routine: Routine, today: date) -> date:
+
+def _skipped_statement(counts: Any) -> Any:
+    c = counts.subquery()
+    return (
+        select(c.c.routine_id, c.c.step_id, RoutineStep.title, c.c.done, c.c.helped, c.c.skipped)
+        .join(RoutineStep, col(RoutineStep.id) == c.c.step_id)
+        .order_by(col(RoutineStep.title))
+    )
+
+
+_SKIPPED_STEPS = _skipped_statement(_COUNTS)
+
+
+class RoutineLine(NamedTuple):
+    """What the overview shows of a routine and needs to plan its week."""
+
+    id: uuid.UUID
+    title: str
+    icon: str | None
+    rrule: str
+    starts_on: date
+    step_count: int
+    at_time: time | None
+
+
+def _first_day(starts_on: date, today: date) -> date:
     """As `queries.routine_history`: from the routine's first week at most."""
-    return history.week_start(max(today - timedelta(days=DAYS - 1), min(routine.starts_on, today)))
+    return history.week_start(max(today - timedelta(days=DAYS - 1), min(starts_on, today)))
+
+
+def week_summary(
+    *,
+    monday: date,
+    today: date,
+    planned_days: set[date],
+    steps_planned: int,
+    records: dict[date, tuple[int, int]],
+) -> history.WeekSummary:
+    """`history.weekly_summary(history.heat_map(...), monday)` for one week without building the
+    cells: a recorded run's own planned count wins, else a planned day expects `steps_planned`."""
+    days_planned = days_started = days_complete = steps_done = steps_total = 0
+    for offset in range((today - monday).days + 1):
+        day = monday + timedelta(days=offset)
+        record = records.get(day)
+        planned = day in planned_days
+        total = record[0] if record else (steps_planned if planned else 0)
+        if total <= 0:
+            continue
+        done = min(record[1], total) if record else 0
+        steps_done += done
+        if planned:
+            days_planned += 1
+            days_started += done > 0
+            days_complete += done >= total
+            steps_total += total
+    return history.WeekSummary(
+        starts_on=monday, ends_on=monday + timedelta(days=6), days_planned=days_planned,
+        days_started=days_started, days_complete=days_complete, steps_done=steps_done,
+        steps_planned=steps_total,
+    )  # fmt: skip
+
+
+def _routines(session: Session, client_id: uuid.UUID) -> list[RoutineLine]:
+    """`service.list_routines` (active, same order) as columns."""
+    return [
+        RoutineLine(*row)
+        for row in session.connection().execute(_ROUTINES, {"client_id": client_id})
+    ]
+
+
+def _skipped_steps(
+    session: Session, client_id: uuid.UUID, firsts: dict[uuid.UUID, date], today: date
+) -> dict[uuid.UUID, list[history.StepStat]]:
+    """Per routine, every step skipped at least once since the routine's first day, with its
+    done / helped / skipped counts (counted in SQL). The range on (client_id, local_day) keeps
+    the database on that index; a routine whose window starts later drops its earlier days."""
+    since = min(firsts.values())
+    late = [and_(RoutineRun.routine_id == rid, col(RoutineRun.local_day) < first)
+            for rid, first in firsts.items() if first > since]  # fmt: skip
+    stmt = _skipped_statement(_COUNTS.where(not_(or_(*late)))) if late else _SKIPPED_STEPS
+    rows = session.connection().execute(
+        stmt, {"client_id": client_id, "since": since, "today": today}
+    )
+    out: dict[uuid.UUID, list[history.StepStat]] = defaultdict(list)
+    for rid, step_id, title, done, helped, skips in rows:
+        out[rid].append(history.StepStat(step_id, title, int(done), int(helped), int(skips)))
+    return out
 
 
 def client_overview(*, session: Session, client: User, now: datetime) -> OverviewSection | None:
     today = recurrence.local_day(now, client.time_zone)
-    routines = service.list_routines(session, client.id)
+    routines = _routines(session, client.id)
     items = []
     if routines:
         ids = [r.id for r in routines]
-        firsts = {r.id: _first_day(r, today) for r in routines}
-        since = min(firsts.values())
-        runs: dict[uuid.UUID, dict[date, history.DayRecord]] = defaultdict(dict)
-        for rid, day, planned, done in session.exec(
-            select(RoutineRun.routine_id, RoutineRun.local_day, RoutineRun.planned_count,
-                   RoutineRun.done_count)
-            .where(RoutineRun.client_id == client.id, col(RoutineRun.routine_id).in_(ids),
-                   col(RoutineRun.local_day) >= since, col(RoutineRun.local_day) <= today)
-        ):  # fmt: skip
-            if day >= firsts[rid]:
-                runs[rid][day] = history.DayRecord(day, planned, done)
+        monday = history.week_start(today)
+        runs: dict[uuid.UUID, dict[date, tuple[int, int]]] = defaultdict(dict)
+        params = {"client_id": client.id, "since": monday, "today": today}
+        for rid, day, planned, done in session.connection().execute(_RUNS, params):
+            runs[rid][day] = (planned, done)
         pauses: dict[uuid.UUID, list[recurrence.Pause]] = defaultdict(list)
-        for rid, starts_on, ends_on in session.exec(
-            select(RoutinePause.routine_id, RoutinePause.starts_on, RoutinePause.ends_on).where(
-                col(RoutinePause.routine_id).in_(ids)
-            )
-        ):
+        for rid, starts_on, ends_on in session.connection().execute(_PAUSES, {"ids": ids}):
             pauses[rid].append(recurrence.Pause(starts_on, ends_on))
-        # Counted in SQL: one row per (routine, step, status), each routine from its own first
-        # day. The range on (client_id, local_day) keeps SQLite on its index; a routine that
-        # started inside the window drops its earlier days with a plain extra condition.
-        late = [and_(RoutineRun.routine_id == rid, col(RoutineRun.local_day) < first)
-                for rid, first in firsts.items() if first > since]  # fmt: skip
-        window = [not_(or_(*late))] if late else []
-        outcomes: dict[uuid.UUID, list[history.OutcomeRow]] = defaultdict(list)
-        for rid, step_id, title, status, times in session.exec(
-            select(RoutineRun.routine_id, StepOutcome.step_id, RoutineStep.title,
-                   StepOutcome.status, func.count())
-            .join(RoutineStep, col(RoutineStep.id) == StepOutcome.step_id)
-            .join(RoutineRun, col(RoutineRun.id) == StepOutcome.run_id)
-            .where(RoutineRun.client_id == client.id, col(RoutineRun.local_day) >= since,
-                   col(RoutineRun.local_day) <= today, *window)
-            .group_by(col(RoutineRun.routine_id), col(StepOutcome.step_id), col(RoutineStep.title),
-                      col(StepOutcome.status))
-        ):  # fmt: skip
-            outcomes[rid] += [history.OutcomeRow(step_id, title, status)] * int(times)
-        order: dict[uuid.UUID, list[uuid.UUID]] = defaultdict(list)
-        for rid, step_id in session.exec(
-            select(RoutineStep.routine_id, RoutineStep.id)
-            .where(col(RoutineStep.routine_id).in_(ids))
-            .order_by(col(RoutineStep.removed_at).is_not(None), col(RoutineStep.position))
-        ):  # fmt: skip
-            order[rid].append(step_id)
-        this_monday = history.week_start(today)
+        skips = _skipped_steps(
+            session, client.id, {r.id: _first_day(r.starts_on, today) for r in routines}, today
+        )
         for routine in routines:
-            first = firsts[routine.id]
             planned = recurrence.due_days(
-                routine.rrule, routine.starts_on, first, today, pauses.get(routine.id, [])
+                routine.rrule, routine.starts_on, monday, today, pauses.get(routine.id, [])
             )
-            cells = history.heat_map(
-                first=first, last=today, planned_days=planned,
+            week = week_summary(
+                monday=monday, today=today, planned_days=set(planned),
                 steps_planned=routine.step_count, records=runs.get(routine.id, {}),
             )  # fmt: skip
-            stats = history.step_stats(
-                outcomes.get(routine.id, []), order=order.get(routine.id, [])
-            )
             items.append({
-                "routine": routine, "week": history.weekly_summary(cells, this_monday),
-                "most_skipped": history.most_skipped(stats),
+                "routine": routine, "week": week,
+                "most_skipped": history.most_skipped(skips.get(routine.id, [])),
             })  # fmt: skip
     return Section(
         key="routines",

@@ -1,0 +1,143 @@
+"""The therapist's client page, Routines part: the set-based overview must say exactly what the
+one-routine-at-a-time history (`queries.routine_history(days=7)`) says, for every routine, on
+seeded data with partial, extra, bad and paused days, late starts and skips; and its statement
+count must not grow with the number of routines or the length of the history."""
+
+from __future__ import annotations
+
+import random
+import uuid
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from sqlalchemy import event
+from sqlmodel import Session
+
+from app.accounts.models import User
+from app.routines import overview, queries, service
+from app.routines.models import Routine, RoutinePause, RoutineRun, RoutineStep, StepOutcome
+
+NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)  # a Thursday
+TODAY = date(2026, 11, 26)
+RULES = [
+    "FREQ=DAILY",
+    "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR",
+    "FREQ=WEEKLY;BYDAY=TU,SA",
+    "FREQ=DAILY;INTERVAL=3",
+    "FREQ=WEEKLY;INTERVAL=2;BYDAY=WE",
+    "FREQ=MONTHLY;BYMONTHDAY=24",
+]
+
+
+def _seed(session: Session, client: User, rng: random.Random, routines: int, days: int) -> None:
+    """`routines` routines with `days` of history before TODAY (some started later, one paused,
+    one archived), random runs and step outcomes, some steps removed."""
+    for i in range(routines):
+        starts = TODAY - timedelta(days=rng.choice([days, days // 2, 9, 3, 0]))
+        routine = Routine(
+            client_id=client.id, title=f"R{i}", icon="*", rrule=RULES[i % len(RULES)],
+            starts_on=starts, step_count=rng.randint(1, 5),
+            archived_at=NOW if i == routines - 1 and routines > 2 else None,
+        )  # fmt: skip
+        session.add(routine)
+        steps = [
+            RoutineStep(routine_id=routine.id, position=p, title=rng.choice(["Wash", "Dress", "Tea", "Walk"]),
+                        removed_at=NOW if p == 0 and i % 2 else None)
+            for p in range(routine.step_count + 1)
+        ]  # fmt: skip
+        session.add_all(steps)
+        if i % 4 == 1:
+            session.add(RoutinePause(routine_id=routine.id, starts_on=TODAY - timedelta(days=2),
+                                     ends_on=TODAY - timedelta(days=1)))  # fmt: skip
+        session.flush()
+        day = starts
+        while day <= TODAY:
+            if rng.random() < 0.6:
+                run = RoutineRun(routine_id=routine.id, client_id=client.id, local_day=day,
+                                 planned_count=rng.randint(1, 5), done_count=rng.randint(0, 6))  # fmt: skip
+                session.add(run)
+                session.flush()
+                for step in rng.sample(steps, rng.randint(0, len(steps))):
+                    session.add(StepOutcome(
+                        id=uuid.uuid4(), run_id=run.id, step_id=step.id,
+                        status=rng.choice(["done", "skipped", "helped", "skipped"]), at=NOW,
+                    ))  # fmt: skip
+            day += timedelta(days=1)
+    session.flush()
+
+
+def _reference(session: Session, client: User) -> list[tuple[str, object, str | None]]:
+    out = []
+    for routine in service.list_routines(session, client.id):
+        h = queries.routine_history(session, routine, TODAY, days=overview.DAYS)
+        out.append((routine.title, h.this_week, h.most_skipped.title if h.most_skipped else None))
+    return out
+
+
+def _shown(session: Session, client: User) -> list[tuple[str, object, str | None]]:
+    section = overview.client_overview(session=session, client=client, now=NOW)
+    assert section is not None
+    return [
+        (e["routine"].title, e["week"], e["most_skipped"].title if e["most_skipped"] else None)
+        for e in section.context["entries"]
+    ]
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+def test_overview_matches_routine_history(session: Session, client_user: User, seed: int) -> None:
+    _seed(session, client_user, random.Random(seed), routines=7, days=40)
+    expected = _reference(session, client_user)
+    assert len(expected) == 6
+    assert any(week.steps_done for _t, week, _s in expected)  # the data exercise the summary
+    assert any(skipped for _t, _w, skipped in expected)
+    assert _shown(session, client_user) == expected
+
+
+def test_most_skipped_counts_only_the_routines_own_window(
+    session: Session, client_user: User
+) -> None:
+    """A step skipped before the window does not count; inside it does."""
+    routine = Routine(client_id=client_user.id, title="Morning", rrule="FREQ=DAILY",
+                      starts_on=TODAY - timedelta(days=30), step_count=2)  # fmt: skip
+    session.add(routine)
+    old, new = (RoutineStep(routine_id=routine.id, position=p, title=t) for p, t in enumerate("AB"))
+    session.add_all([old, new])
+    session.flush()
+    for days_ago, step in [(20, old), (19, old), (18, old), (2, new)]:
+        run = RoutineRun(routine_id=routine.id, client_id=client_user.id,
+                         local_day=TODAY - timedelta(days=days_ago), planned_count=2)  # fmt: skip
+        session.add(run)
+        session.flush()
+        session.add(
+            StepOutcome(id=uuid.uuid4(), run_id=run.id, step_id=step.id, status="skipped", at=NOW)
+        )
+    session.flush()
+    shown = _shown(session, client_user)
+    assert shown == _reference(session, client_user)
+    assert shown[0][2] == "B"
+
+
+def _count(session: Session, client: User) -> int:
+    engine = session.get_bind()
+    seen = []
+
+    def _on(*_args: object) -> None:
+        seen.append(1)
+
+    event.listen(engine, "before_cursor_execute", _on)
+    try:
+        overview.client_overview(session=session, client=client, now=NOW)
+    finally:
+        event.remove(engine, "before_cursor_execute", _on)
+    return len(seen)
+
+
+def test_statements_do_not_grow_with_routines_or_history(
+    session: Session, therapist: User, client_user: User
+) -> None:
+    from tests import factories
+
+    other = factories.client(session, therapist=therapist)
+    _seed(session, client_user, random.Random(5), routines=2, days=10)
+    _seed(session, other, random.Random(6), routines=9, days=120)
+    assert _count(session, client_user) == _count(session, other) == 4
