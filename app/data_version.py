@@ -74,7 +74,7 @@ def versions(session: Session, client_ids: Collection[uuid.UUID]) -> dict[uuid.U
     if not client_ids:
         return {}
     rows = session.execute(
-        select(ClientDataVersion.client_id, ClientDataVersion.version).where(
+        select(col(ClientDataVersion.client_id), col(ClientDataVersion.version)).where(
             col(ClientDataVersion.client_id).in_(list(client_ids))
         )
     ).all()

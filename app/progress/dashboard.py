@@ -41,7 +41,7 @@ def collect(
     session: Session, client_ids: list[uuid.UUID], now: datetime
 ) -> list[dict[uuid.UUID, ClientSignals]]:
     """Every domain's signals computed afresh (no cache): the reference `row_cache` must equal."""
-    parts = []
+    parts: list[dict[uuid.UUID, ClientSignals]] = []
     if not client_ids:
         return parts
     with shared_zones(session, client_ids):
