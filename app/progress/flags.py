@@ -32,7 +32,16 @@ FLAG_LABELS: dict[str, str] = {
     "high_distress": "Distress 8+",
     "homework_overdue": "Homework overdue",
     "reminders_failing": "Reminders failing",
+    "reminders_device_gone": "Notifications stopped",
+    "calm_still_high": "Still distressed after calming",
+    "routines_quiet": "Routines quiet",
+    "self_care.low_mood": "Low mood",
+    "self_care.suggestion": "Habit step-up waiting",
 }
+# Domain flags that say what a flag derived here already says: they are folded into it (one
+# card per concern, filterable under one name), keeping the domain's reason only when the
+# derived flag is absent.
+SAME_AS_DERIVED: dict[str, str] = {"calm_high": "high_distress", "calm_rising": "rising_distress"}
 
 
 class FlagLike(Protocol):
@@ -170,9 +179,10 @@ def derive_flags(m: Merged, *, now: datetime) -> list[CaseFlag]:
             ))  # fmt: skip
     seen = {f.code for f in flags}
     for f in m.flags:
-        if f.code not in seen and f.severity in SEVERITY_RANK:
-            seen.add(f.code)
-            flags.append(CaseFlag(f.code, f.reason, f.severity))  # type: ignore[arg-type]
+        code = SAME_AS_DERIVED.get(f.code, f.code)
+        if code not in seen and f.severity in SEVERITY_RANK:
+            seen.add(code)
+            flags.append(CaseFlag(code, f.reason, f.severity))  # type: ignore[arg-type]
     flags.sort(key=lambda f: -SEVERITY_RANK[f.severity])
     return flags
 

@@ -7,7 +7,16 @@ from uuid import UUID, uuid4
 
 import pytest
 
-from app.progress.flags import Row, build_rows, derive_flags, filter_rows, merge, sort_rows
+from app.progress.flags import (
+    FLAG_LABELS,
+    SAME_AS_DERIVED,
+    Row,
+    build_rows,
+    derive_flags,
+    filter_rows,
+    merge,
+    sort_rows,
+)
 
 NOW = datetime(2026, 11, 20, 12, tzinfo=UTC)
 
@@ -111,6 +120,35 @@ def test_domain_flags_pass_through_most_severe_first() -> None:
 def test_duplicate_domain_flags_are_shown_once() -> None:
     flag = Fl("homework_overdue", "x", "attention")
     assert list(_flags(Sig(NOW, flags=[flag]), Sig(NOW, flags=[flag]))) == ["homework_overdue"]
+
+
+def test_calm_flags_fold_into_the_derived_distress_flags() -> None:
+    """Calm's own "distress 8+" and "rising" say what the derived flags say: one card each."""
+    calm = [Fl("calm_high", "Distress reached 9 this week", "attention"),
+            Fl("calm_rising", "Distress is rising: 5.0 → 7.0", "attention")]  # fmt: skip
+    both = _flags(Sig(NOW, distress=Dist(3, 1, 7.0, 5.0, 9), flags=calm))
+    assert both == {
+        "rising_distress": "3 distress episodes this week, 1 last week",
+        "high_distress": "Distress reached 9 of 10 this week",
+    }
+    # Calm's rise rule can fire where the derived one does not: it is kept, under the shared name.
+    only_calm = _flags(Sig(NOW, distress=Dist(2, 2, 7.0, 6.5, 7), flags=calm[1:]))
+    assert only_calm == {"rising_distress": "Distress is rising: 5.0 → 7.0"}
+
+
+def test_every_domain_flag_has_a_plain_label() -> None:
+    """No code like "self_care.low_mood" ever reaches a therapist's screen."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2] / "app"
+    codes: set[str] = set()
+    for path in root.glob("*/*.py"):
+        text = path.read_text()
+        codes |= set(re.findall(r'Flag\(\s*(?:code=)?"([a-z0-9_.]+)"', text))
+    assert {"phq9_item9", "self_care.low_mood", "calm_still_high"} <= codes
+    unlabelled = {c for c in codes if c not in FLAG_LABELS and c not in SAME_AS_DERIVED}
+    assert unlabelled == set()
 
 
 def _rows() -> list[Row]:
