@@ -161,7 +161,7 @@ def today_section(
                     and not any(c.on == yesterday for c in mine)
                     and (target.kind is TargetKind.WEEKLY or target.is_planned(yesterday))
                 ),
-                form_ids=tuple(str(uuid.uuid4()) for _ in range(8)),
+                form_ids=tuple(str(uuid.uuid4()) for _ in range(4)),  # the four buttons
             )
         )
     return TodaySection(
