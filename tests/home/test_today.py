@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from datetime import time, timedelta
 from typing import Any
 
+import pytest
 from sqlalchemy import event
 from sqlmodel import Session
 
@@ -85,3 +86,51 @@ def test_today_takes_the_same_statements_for_one_or_six_of_everything(
         assert "A short questionnaire" in page.text
         counts.append(len(seen))
     assert counts[0] == counts[1] <= MAX_STATEMENTS, counts
+
+
+def test_reminders_section_agrees_with_the_inbox(session: Session, therapist: User) -> None:
+    """Today restates the inbox's "visible" rule for speed: both must pick the same entries."""
+    from app.reminders import inbox
+    from app.reminders.models import ItemStatus
+    from app.reminders.today import today_section
+    from tests.reminders.test_api import sent_item
+
+    me, other = (factories.client(session, therapist=therapist) for _ in range(2))
+    now = clock.now()
+    for n, status in enumerate(ItemStatus):
+        for snoozed in (False, True):
+            for read in (False, True):
+                sent_item(session, me, status=status, snoozed=snoozed, occurrence_key=f"{n}-{snoozed}-{read}",
+                          planned_at=now - timedelta(minutes=n), read_at=now if read else None)  # fmt: skip
+    sent_item(session, other, occurrence_key="someone-else")
+    section = today_section(session=session, client=me, day=now.date(), now=now)
+    assert section is not None
+    expected = inbox.unread_count(session, me.id, cap=10)
+    assert 0 < section.context["unread"] == expected
+    newest = [e for e in inbox.entries(session, me.id, limit=3) if e.read_at is None]
+    assert [(e.title, e.planned_at) for e in section.context["recent"]] == [
+        (e.title, e.planned_at) for e in newest
+    ]
+
+
+def test_todays_reminder_count_reads_the_partial_unread_index(
+    session: Session, client_user: User
+) -> None:
+    from app.reminders import today as reminders_today
+
+    if session.get_bind().dialect.name != "sqlite":
+        pytest.skip("EXPLAIN QUERY PLAN is SQLite's; PostgreSQL's planner needs real table sizes")
+    captured: list[tuple[str, Any]] = []
+
+    def keep(*args: Any) -> None:  # (conn, cursor, statement, parameters, context, executemany)
+        captured.append((args[2], args[3]))
+
+    event.listen(session.get_bind(), "before_cursor_execute", keep)
+    try:
+        now = clock.now()
+        reminders_today.today_section(session=session, client=client_user, day=now.date(), now=now)
+    finally:
+        event.remove(session.get_bind(), "before_cursor_execute", keep)
+    ((statement, params),) = [c for c in captured if "count(" in c[0].lower()]
+    plan = session.connection().exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", params).all()
+    assert any("ix_reminder_item_unread" in str(row) for row in plan), plan
