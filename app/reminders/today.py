@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, datetime
 
-from sqlalchemy import bindparam, exists, func, or_
-from sqlmodel import Session, col, select
+from sqlalchemy import BindParameter, bindparam, exists, func, or_, select
+from sqlmodel import Session, col
 
 from app.accounts.models import User
 from app.home import sql
@@ -14,7 +15,7 @@ from app.reminders.models import INBOX_STATUSES, ItemStatus, PushSubscription, R
 
 UNREAD_CAP = 10
 
-_CLIENT = bindparam("client_id")
+_CLIENT: BindParameter[uuid.UUID] = bindparam("client_id")
 # The inbox's rule (`inbox._visible`), with the statuses as OR'd equalities: an IN list is
 # re-rendered into the SQL on every execution. tests/home checks both agree.
 _VISIBLE = (col(ReminderItem.client_id) == _CLIENT) & (
