@@ -16,7 +16,7 @@ from starlette._utils import get_route_path
 from starlette.routing import Match
 from starlette.types import Scope
 
-from app import errors, health, logging_setup, scheduler
+from app import errors, health, logging_setup, scheduler, templates
 from app.accounts.dependencies import csrf_guard
 from app.config import get_settings
 from app.domains import plugins
@@ -68,6 +68,8 @@ async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
 def create_app() -> FastAPI:
     settings = get_settings()
     logging_setup.configure(settings.log_level)
+    # Templates change only with a deploy in production: no stat() of every template per render.
+    templates.env.auto_reload = settings.environment != "production"
     app = FastAPI(
         title="Groundwork",
         version="1",

@@ -15,18 +15,20 @@ Statements built once must not capture per-request values: every value goes in a
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypeAlias
 
 from sqlalchemy import Executable, Row
 from sqlmodel import Session
 
+AnyRow: TypeAlias = Row[*tuple[Any, ...]]  # columns by name or position, any number
 
-def rows(session: Session, statement: Executable, **params: Any) -> Sequence[Row[Any]]:
+
+def rows(session: Session, statement: Executable, **params: Any) -> Sequence[AnyRow]:
     """All rows of a prebuilt statement, in the session's transaction."""
     return session.connection().execute(statement, params).all()
 
 
-def first(session: Session, statement: Executable, **params: Any) -> Row[Any] | None:
+def first(session: Session, statement: Executable, **params: Any) -> AnyRow | None:
     """The first row of a prebuilt statement, or None."""
     return session.connection().execute(statement, params).first()
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import and_, bindparam, exists
-from sqlmodel import Session, col, select
+from sqlalchemy import and_, bindparam, exists, or_, select
+from sqlmodel import Session, col
 
 from app.accounts.models import User
 from app.home import sql
@@ -30,7 +30,8 @@ _OPEN = (
         col(A.id), col(A.title), col(A.state), col(A.frequency), col(A.start_on), col(A.due_on),
         col(A.weekdays), _DONE_TODAY.label("done_today"),
     )
-    .where(col(A.client_id) == bindparam("client_id"), col(A.state).in_(ACTIVE))
+    # OR of equalities, not IN: an IN list is re-rendered into the SQL on every execution.
+    .where(col(A.client_id) == bindparam("client_id"), or_(*(col(A.state) == s for s in ACTIVE)))
     .order_by(col(A.due_on), col(A.created_at))
 )  # fmt: skip
 

@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 
-from sqlalchemy import and_, bindparam, exists, or_
+from sqlalchemy import BindParameter, and_, bindparam, exists, or_
 from sqlmodel import Session, col, select
 
 from app.home import sql
@@ -43,7 +43,7 @@ class TodayRow:
         return self.planned > 0 and self.done >= self.planned
 
 
-_DAY = bindparam("day")
+_DAY: BindParameter[date] = bindparam("day")
 _PAUSED = exists().where(
     RoutinePause.routine_id == Routine.id,
     RoutinePause.starts_on <= _DAY,

@@ -160,7 +160,7 @@ def _fast_weekly(rule: str) -> frozenset[int] | None:
     codes = rule[len(prefix) :].split(",")
     if not all(code in WEEKDAYS for code in codes):
         return None
-    return frozenset(WEEKDAYS.index(code) for code in codes)  # type: ignore[arg-type]
+    return frozenset(WEEKDAYS.index(code) for code in codes)
 
 
 def occurs_on(rule: str, start: date, local_day: date) -> bool:

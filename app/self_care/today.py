@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import BindParameter, Exists, bindparam, exists
-from sqlmodel import Session, and_, col, func, or_, select
+from sqlalchemy import BindParameter, ColumnElement, Exists, bindparam, exists, select
+from sqlmodel import Session, and_, col, func, or_
 
 from app.accounts.models import User
 from app.home import sql
@@ -49,12 +49,12 @@ class TodayHabit:
         return ""
 
 
-_CLIENT = bindparam("client_id")
+_CLIENT: BindParameter[uuid.UUID] = bindparam("client_id")
 
 
 def _paused_on(day: BindParameter[Any], *, any_habit: bool) -> Exists:
     """A pause covering `day`: one for all habits, or (with any_habit) one for the row's habit."""
-    habit = col(HabitPause.habit_id).is_(None)
+    habit: ColumnElement[bool] = col(HabitPause.habit_id).is_(None)
     if any_habit:
         habit = or_(habit, col(HabitPause.habit_id) == Habit.id)
     return exists().where(
@@ -161,7 +161,7 @@ def today_section(
                     and not any(c.on == yesterday for c in mine)
                     and (target.kind is TargetKind.WEEKLY or target.is_planned(yesterday))
                 ),
-                form_ids=tuple(str(uuid.uuid4()) for _ in range(8)),
+                form_ids=tuple(str(uuid.uuid4()) for _ in range(4)),  # the four buttons
             )
         )
     return TodaySection(

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, cast
 
-from sqlalchemy import and_, bindparam, or_
-from sqlmodel import Session, col, select
+from sqlalchemy import BindParameter, and_, bindparam, or_, select
+from sqlmodel import Session, col
 
 from app.accounts.models import User
 from app.home import sql
@@ -33,7 +33,7 @@ class _Checkoff:
     felt_after: str
 
 
-_DAY = bindparam("day")
+_DAY: BindParameter[date] = bindparam("day")
 # Built once (app/home/sql.py): the plan's current items (as `diet_service.list_items`), only the
 # columns Today and the cautions use, with the day's check-off joined (at most one per item and
 # day): one statement instead of two, and no ORM objects.
