@@ -18,6 +18,7 @@ from sqlalchemy import DateTime, Engine, event
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, Session, create_engine
 
+from app import data_version  # noqa: F401  (registers the per-client data version bump)
 from app.config import get_settings
 
 _engine: Engine | None = None

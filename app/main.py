@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
 import swagger_ui_bundle
-from fastapi import Depends, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
+from starlette._utils import get_route_path
+from starlette.routing import Match
+from starlette.types import Scope
 
 from app import errors, health, logging_setup, scheduler
 from app.accounts.dependencies import csrf_guard
@@ -31,9 +35,28 @@ API_ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
+API_PREFIX = "/api/v1"
+
+
+class _ApiRouter(APIRouter):
+    """Every API route sits under /api/v1. FastAPI tries included routes in order, so without this
+    check a page (GET /today) was first tried against each of the ~120 API routes, about a tenth
+    of the page's CPU; here a path outside the prefix is refused at once."""
+
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        if not get_route_path(scope).startswith(API_PREFIX + "/"):
+            return Match.NONE, {}
+        return super().matches(scope)
+
+
 @asynccontextmanager
 async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
     settings = get_settings()
+    # What startup loaded (modules, routes, models: ~300,000 objects) lives as long as the process.
+    # Frozen, the collector stops rescanning it in every full collection (~160 ms each on the bench
+    # machine, about 1 ms per page request on average); only what requests create is scanned.
+    gc.collect()
+    gc.freeze()
     ticker = scheduler.start() if settings.scheduler_enabled else None
     try:
         yield
@@ -61,8 +84,10 @@ def create_app() -> FastAPI:
         "/docs-assets", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="docs-assets"
     )
     app.include_router(health.router)
+    api = _ApiRouter()
     for _domain, module in plugins("api"):
-        app.include_router(module.router, prefix="/api/v1", responses=API_ERRORS)
+        api.include_router(module.router, prefix=API_PREFIX, responses=API_ERRORS)
+    app.include_router(api)
     for _domain, module in plugins("pages"):
         app.include_router(module.router, include_in_schema=False)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -62,9 +62,9 @@ _ZONES_KEY = "signals.zones"
 def client_zones(session: Session, client_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, str]:
     """Each client's IANA time zone. Every domain needs it to find the client's local week; the
     dashboard reads it once (see `shared_zones`) instead of once per domain."""
-    shared = session.info.get(_ZONES_KEY)
-    if shared is not None and shared[0] == tuple(client_ids):
-        return dict(shared[1])
+    shared: dict[uuid.UUID, str] | None = session.info.get(_ZONES_KEY)
+    if shared is not None and all(cid in shared for cid in client_ids):
+        return {cid: shared[cid] for cid in client_ids}
     from app.accounts.models import User  # a model import at module level would be circular
 
     return dict(
@@ -75,9 +75,17 @@ def client_zones(session: Session, client_ids: Sequence[uuid.UUID]) -> dict[uuid
 
 
 @contextmanager
-def shared_zones(session: Session, client_ids: Sequence[uuid.UUID]) -> Iterator[None]:
-    """Within the block, `client_zones` for exactly these clients answers from one query."""
-    session.info[_ZONES_KEY] = (tuple(client_ids), client_zones(session, client_ids))
+def shared_zones(
+    session: Session,
+    client_ids: Sequence[uuid.UUID],
+    *,
+    zones: Mapping[uuid.UUID, str] | None = None,
+) -> Iterator[None]:
+    """Within the block, `client_zones` for these clients (or any of them: the dashboard asks only
+    for the clients whose cached signals are stale) answers from one query, or from `zones` when
+    the caller has already read them."""
+    known = dict(zones) if zones is not None else client_zones(session, client_ids)
+    session.info[_ZONES_KEY] = known
     try:
         yield
     finally:

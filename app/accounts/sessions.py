@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 from sqlmodel import Session, col, select
 
 from app import clock
@@ -52,12 +52,16 @@ def create(
     return IssuedSession(token=token, record=record)
 
 
+# Built once: every request looks its session up, and building the select cost more than running it.
+_LOOKUP = (
+    select(AuthSession, User)
+    .join(User, col(User.id) == col(AuthSession.user_id))
+    .where(col(AuthSession.token_hash) == bindparam("token_hash"))
+)
+
+
 def lookup(session: Session, token: str) -> tuple[AuthSession, User] | None:
-    row = session.exec(
-        select(AuthSession, User)
-        .join(User, col(User.id) == col(AuthSession.user_id))
-        .where(AuthSession.token_hash == token_hash(token))
-    ).first()
+    row = session.exec(_LOOKUP, params={"token_hash": token_hash(token)}).first()
     if row is None:
         return None
     auth, user = row

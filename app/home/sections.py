@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cache
+from types import ModuleType
 from typing import Any
 
 from sqlmodel import Session
@@ -29,9 +31,17 @@ TodaySection = Section
 OverviewSection = Section
 
 
+@cache
+def _today_modules() -> tuple[ModuleType, ...]:
+    """Each domain's `today` module, found once: discovery asks the import system about every
+    domain (`find_spec`), which cost more per request than some sections' queries. The set of
+    domains is fixed for the life of the process."""
+    return tuple(module for _domain, module in plugins("today"))
+
+
 def today_sections(*, session: Session, client: User, day: date, now: datetime) -> list[Section]:
     sections = []
-    for _domain, module in plugins("today"):
+    for module in _today_modules():
         section = module.today_section(session=session, client=client, day=day, now=now)
         if section is not None:
             sections.append(section)

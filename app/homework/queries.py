@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import date
 
 from sqlmodel import Session, col, func, select
 
@@ -16,7 +15,6 @@ from app.homework.models import (
     HomeworkMessage,
     HomeworkNotice,
 )
-from app.homework.schedule import is_due_on
 from app.homework.schemas import AssignmentPublic
 from app.homework.states import FHIR_STATUS, LABELS, Role, State, allowed_actions
 
@@ -83,30 +81,6 @@ def messages(session: Session, assignment_id: uuid.UUID) -> Sequence[HomeworkMes
         .where(HomeworkMessage.assignment_id == assignment_id)
         .order_by(col(HomeworkMessage.created_at))
     ).all()
-
-
-def due_today(session: Session, client_id: uuid.UUID, day: date) -> list[HomeworkAssignment]:
-    """Open homework the client should see on Today: new ones, and what is due or practised today."""
-    rows = for_client(session, client_id, include_closed=False)
-    done_today = set(
-        session.exec(
-            select(HomeworkCompletion.assignment_id).where(
-                HomeworkCompletion.client_id == client_id, HomeworkCompletion.done_on == day
-            )
-        ).all()
-    )
-    out = []
-    for a in rows:
-        if a.id in done_today:
-            continue
-        rec = service.recurrence(a)
-        if (
-            a.state in (State.REQUESTED, State.CHANGE_REQUESTED)
-            or is_due_on(rec, day)
-            or (a.frequency == "once" and a.due_on <= day)
-        ):
-            out.append(a)
-    return out
 
 
 def notices(

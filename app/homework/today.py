@@ -1,26 +1,59 @@
-"""The client's Today: homework that is new, due today, or asked to change (two small queries)."""
+"""The client's Today: homework that is new, due today, or asked to change (one query)."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlmodel import Session
+from sqlalchemy import and_, bindparam, exists
+from sqlmodel import Session, col, select
 
 from app.accounts.models import User
+from app.home import sql
 from app.home.sections import Section
-from app.homework import queries, service
-from app.homework.states import LABELS
+from app.homework.models import HomeworkAssignment, HomeworkCompletion
+from app.homework.queries import ACTIVE
+from app.homework.schedule import Recurrence, describe, is_due_on
+from app.homework.states import LABELS, State
+
+A = HomeworkAssignment
+_DONE_TODAY = exists().where(
+    and_(
+        col(HomeworkCompletion.assignment_id) == A.id,
+        col(HomeworkCompletion.client_id) == bindparam("client_id"),
+        col(HomeworkCompletion.done_on) == bindparam("day"),
+    )
+)
+# Built once (app/home/sql.py): the client's open homework, only the columns Today uses, and
+# whether it was done today (such homework is not shown again).
+_OPEN = (
+    select(
+        col(A.id), col(A.title), col(A.state), col(A.frequency), col(A.start_on), col(A.due_on),
+        col(A.weekdays), _DONE_TODAY.label("done_today"),
+    )
+    .where(col(A.client_id) == bindparam("client_id"), col(A.state).in_(ACTIVE))
+    .order_by(col(A.due_on), col(A.created_at))
+)  # fmt: skip
 
 
 def today_section(*, session: Session, client: User, day: date, now: datetime) -> Section | None:
+    """Shown while the client has open homework; lists what is new, due or practised today."""
     del now  # "today" is the client's local day, already given
-    rows = queries.due_today(session, client.id, day)
-    if not rows and not queries.for_client(session, client.id, include_closed=False):
+    rows = sql.rows(session, _OPEN, client_id=client.id, day=day)
+    if not rows:
         return None
-    items = [
-        {"id": a.id, "title": a.title, "state": a.state, "label": LABELS[a.state],  # type: ignore[index]
-         "when": service.schedule_text(a), "new": a.state == "requested"}
-        for a in rows
-    ]  # fmt: skip
+    items = []
+    for r in rows:
+        if r.done_today:
+            continue
+        rec = Recurrence(r.frequency, r.start_on, r.due_on,
+                         tuple(int(d) for d in r.weekdays.split(",") if d))  # fmt: skip
+        if (
+            r.state in (State.REQUESTED, State.CHANGE_REQUESTED)
+            or is_due_on(rec, day)
+            or (r.frequency == "once" and r.due_on <= day)
+        ):
+            items.append({"id": r.id, "title": r.title, "state": r.state,
+                          "label": LABELS[State(r.state)], "when": describe(rec),
+                          "new": r.state == "requested"})  # fmt: skip
     return Section(key="homework", title="Homework", template="homework/_today.html",
                    context={"items": items}, order=40)  # fmt: skip

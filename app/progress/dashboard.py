@@ -1,8 +1,10 @@
 """The caseload dashboard: every active client with every domain's signals, merged and flagged.
 
-Query count is fixed: one for the caseload, one for the clients' time zones (shared by every
-domain), then each domain's signals (each a fixed number of set-based queries for all clients at
-once, seam 3), so 60 clients cost what 6 do. Design and numbers: docs/progress.md.
+Query count is fixed: one for the caseload with each client's time zone and data version, then
+each domain's signals (each a fixed number of set-based queries for all clients at once, seam 3),
+so 60 clients cost what 6 do. Signals that depend only on the client's data and local day come
+from `row_cache` when the client's data version and day still match, so a request recomputes
+only the clients whose data changed. Design and numbers: docs/progress.md.
 """
 
 from __future__ import annotations
@@ -14,27 +16,32 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from app.accounts.models import CareLink, User
+from app.data_version import ClientDataVersion, versions
 from app.domains import plugins
-from app.progress import flags
+from app.progress import flags, row_cache
+from app.progress.row_cache import CaseClient
 from app.signals import ClientSignals, shared_zones
 
 log = logging.getLogger(__name__)
 
 
-def caseload_clients(session: Session, therapist_id: uuid.UUID) -> list[tuple[uuid.UUID, str]]:
-    rows = session.exec(
-        select(User.id, User.preferred_name)
+def caseload(session: Session, therapist_id: uuid.UUID) -> list[CaseClient]:
+    """The active caseload by name, each with the time zone and data version the cache checks."""
+    rows = session.execute(
+        select(User.id, User.preferred_name, User.time_zone, ClientDataVersion.version)
         .join(CareLink, col(CareLink.client_id) == col(User.id))
+        .outerjoin(ClientDataVersion, col(ClientDataVersion.client_id) == col(User.id))
         .where(CareLink.therapist_id == therapist_id, col(CareLink.ended_at).is_(None))
         .order_by(col(User.preferred_name))
     ).all()
-    return [(cid, name) for cid, name in rows]
+    return [CaseClient(cid, name, tz, version) for cid, name, tz, version in rows]
 
 
 def collect(
     session: Session, client_ids: list[uuid.UUID], now: datetime
 ) -> list[dict[uuid.UUID, ClientSignals]]:
-    parts = []
+    """Every domain's signals computed afresh (no cache): the reference `row_cache` must equal."""
+    parts: list[dict[uuid.UUID, ClientSignals]] = []
     if not client_ids:
         return parts
     with shared_zones(session, client_ids):
@@ -51,12 +58,14 @@ def collect(
 
 
 def rows(session: Session, *, therapist_id: uuid.UUID, now: datetime) -> list[flags.Row]:
-    clients = caseload_clients(session, therapist_id)
-    merged = flags.merge(collect(session, [cid for cid, _ in clients], now))
-    return flags.build_rows(clients, merged, now=now)
+    clients = caseload(session, therapist_id)
+    merged = flags.merge(row_cache.collect(session, clients, now))
+    return flags.build_rows([(c.id, c.name) for c in clients], merged, now=now)
 
 
 def client_row(session: Session, client: User, *, now: datetime) -> flags.Row:
     """The same merged signals and flags for one client (the client's progress page)."""
-    merged = flags.merge(collect(session, [client.id], now))
+    version = versions(session, [client.id]).get(client.id)
+    case = CaseClient(client.id, client.preferred_name, client.time_zone, version)
+    merged = flags.merge(row_cache.collect(session, [case], now))
     return flags.build_rows([(client.id, client.preferred_name)], merged, now=now)[0]

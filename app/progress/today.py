@@ -4,19 +4,29 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlmodel import Session
+from sqlalchemy import bindparam
+from sqlmodel import Session, col, select
 
 from app.accounts.models import User
+from app.home import sql
 from app.home.sections import Section
-from app.progress import measure_service, measures
+from app.progress import measures
+from app.progress.models import MeasureSchedule
+
+# Built once (app/home/sql.py); the same rows as `measure_service.due`, only the column shown.
+_DUE = select(col(MeasureSchedule.code)).where(
+    col(MeasureSchedule.client_id) == bindparam("client_id"),
+    col(MeasureSchedule.active).is_(True),
+    col(MeasureSchedule.next_due_on) <= bindparam("day"),
+)
 
 
 def today_section(*, session: Session, client: User, day: date, now: datetime) -> Section | None:
     del now
-    due = measure_service.due(session, client.id, day)
-    if not due:
+    codes = [code for (code,) in sql.rows(session, _DUE, client_id=client.id, day=day)]
+    if not codes:
         return None
-    items = [{"code": s.code, "name": measures.get(s.code).name,
-              "count": len(measures.get(s.code).items)} for s in due]  # fmt: skip
+    items = [{"code": code, "name": measures.get(code).name,
+              "count": len(measures.get(code).items)} for code in codes]  # fmt: skip
     return Section(key="measures", title="A short questionnaire", template="progress/_today.html",
                    context={"items": items}, order=45)  # fmt: skip

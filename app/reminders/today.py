@@ -4,37 +4,63 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from sqlalchemy import bindparam, exists, func
 from sqlmodel import Session, col, select
 
 from app.accounts.models import User
+from app.home import sql
 from app.home.sections import Section
 from app.reminders import inbox
-from app.reminders.models import PushSubscription
+from app.reminders.models import PushSubscription, ReminderItem
 
 UNREAD_CAP = 10
+
+_CLIENT = bindparam("client_id")
+_VISIBLE = inbox._visible(_CLIENT)  # the inbox's own rule, bound once
+_UNREAD = (
+    select(col(ReminderItem.id))
+    .where(
+        col(ReminderItem.read_at).is_(None),
+        col(ReminderItem.acknowledged_at).is_(None),
+        _VISIBLE,
+    )
+    .limit(UNREAD_CAP)
+)
+# Built once (app/home/sql.py). One statement for the capped unread count (`inbox.unread_count`:
+# "10 or more" costs no more than ten) and whether any device still gets notifications.
+_SUMMARY = select(
+    select(func.count()).select_from(_UNREAD.subquery()).scalar_subquery(),
+    exists()
+    .where(col(PushSubscription.client_id) == _CLIENT, col(PushSubscription.gone_at).is_(None))
+    .label("has_device"),
+)
+# The newest three inbox entries (as `inbox.entries`), only the columns shown.
+_RECENT = (
+    select(
+        col(ReminderItem.title),
+        col(ReminderItem.url),
+        col(ReminderItem.planned_at),
+        col(ReminderItem.read_at),
+        col(ReminderItem.acknowledged_at),
+    )
+    .where(_VISIBLE)
+    .order_by(col(ReminderItem.planned_at).desc())
+    .limit(3)
+)
 
 
 def today_section(*, session: Session, client: User, day: date, now: datetime) -> Section | None:
     del day, now
-    unread = inbox.unread_count(session, client.id, cap=UNREAD_CAP)
-    recent = [
-        e
-        for e in inbox.entries(session, client.id, limit=3)
-        if e.read_at is None and e.acknowledged_at is None
-    ]
-    has_device = (
-        session.exec(
-            select(PushSubscription.id)
-            .where(
-                col(PushSubscription.client_id) == client.id,
-                col(PushSubscription.gone_at).is_(None),
-            )
-            .limit(1)
-        ).first()
-        is not None
-    )
+    summary = sql.first(session, _SUMMARY, client_id=client.id)
+    assert summary is not None  # a SELECT without FROM always has its one row
+    unread, has_device = int(summary[0]), bool(summary[1])
     if not unread and has_device:
         return None
+    recent = [
+        e
+        for e in sql.rows(session, _RECENT, client_id=client.id)
+        if e.read_at is None and e.acknowledged_at is None
+    ]
     return Section(
         key="reminders",
         title="Reminders",

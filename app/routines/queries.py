@@ -6,9 +6,10 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 
-from sqlalchemy import and_, exists, or_
+from sqlalchemy import and_, bindparam, exists, or_
 from sqlmodel import Session, col, select
 
+from app.home import sql
 from app.routines import history, recurrence
 from app.routines.models import Routine, RoutinePause, RoutineRun, RoutineStep, StepOutcome
 
@@ -42,41 +43,43 @@ class TodayRow:
         return self.planned > 0 and self.done >= self.planned
 
 
+_DAY = bindparam("day")
+_PAUSED = exists().where(
+    RoutinePause.routine_id == Routine.id,
+    RoutinePause.starts_on <= _DAY,
+    or_(col(RoutinePause.ends_on).is_(None), col(RoutinePause.ends_on) >= _DAY),
+)
+# Built once (app/home/sql.py): building the statement cost more than running it.
+_TODAY = (
+    select(
+        Routine.id,
+        Routine.title,
+        Routine.icon,
+        Routine.part_of_day,
+        Routine.at_time,
+        Routine.rrule,
+        Routine.starts_on,
+        Routine.step_count,
+        Routine.bad_day_count,
+        RoutineRun.bad_day,
+        RoutineRun.planned_count,
+        RoutineRun.done_count,
+        _PAUSED.label("paused"),
+    )
+    .select_from(Routine)
+    .outerjoin(RoutineRun, and_(RoutineRun.routine_id == Routine.id, RoutineRun.local_day == _DAY))
+    .where(Routine.client_id == bindparam("client_id"), col(Routine.archived_at).is_(None))
+)
+
+
 def today_rows(session: Session, client_id: uuid.UUID, day: date) -> list[TodayRow]:
     """Routines due on the client's local day (plus any done anyway), in time order.
 
     Only the columns Today shows are selected, the day's run is joined, and pauses are an EXISTS,
     so this is one query whatever the number of routines or the length of the history.
     """
-    paused = exists().where(
-        RoutinePause.routine_id == Routine.id,
-        RoutinePause.starts_on <= day,
-        or_(col(RoutinePause.ends_on).is_(None), col(RoutinePause.ends_on) >= day),
-    )
-    stmt = (
-        select(
-            Routine.id,
-            Routine.title,
-            Routine.icon,
-            Routine.part_of_day,
-            Routine.at_time,
-            Routine.rrule,
-            Routine.starts_on,
-            Routine.step_count,
-            Routine.bad_day_count,
-            RoutineRun.bad_day,
-            RoutineRun.planned_count,
-            RoutineRun.done_count,
-            paused.label("paused"),
-        )
-        .select_from(Routine)
-        .outerjoin(
-            RoutineRun, and_(RoutineRun.routine_id == Routine.id, RoutineRun.local_day == day)
-        )
-        .where(Routine.client_id == client_id, col(Routine.archived_at).is_(None))
-    )
     rows: list[TodayRow] = []
-    for r in session.exec(stmt).all():
+    for r in sql.rows(session, _TODAY, client_id=client_id, day=day):
         due = not r.paused and recurrence.occurs_on(r.rrule, r.starts_on, day)
         has_run = r.planned_count is not None
         if not due and not (has_run and r.done_count):

@@ -17,12 +17,19 @@ HISTORY_DAYS = 400  # strength is an average that forgets; a year is ample
 
 
 def to_target(level: HabitLevel) -> Target:
+    return target_of(level.target_kind, level.days, level.times_per_week, level.amount, level.unit)
+
+
+def target_of(
+    kind: str, days: str, times_per_week: int | None, amount: float | None, unit: str | None
+) -> Target:
+    """A level's Target from its columns, for readers that select columns, not ORM objects."""
     return Target(
-        kind=TargetKind(level.target_kind),
-        days=frozenset(int(d) for d in level.days),
-        times_per_week=level.times_per_week,
-        amount=level.amount,
-        unit=level.unit,
+        kind=TargetKind(kind),
+        days=frozenset(int(d) for d in days),
+        times_per_week=times_per_week,
+        amount=amount,
+        unit=unit,
     )
 
 

@@ -5,10 +5,13 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
+from sqlalchemy import BindParameter, Exists, bindparam, exists
 from sqlmodel import Session, and_, col, func, or_, select
 
 from app.accounts.models import User
+from app.home import sql
 from app.home.sections import TodaySection
 from app.self_care import history
 from app.self_care.models import Habit, HabitCheckIn, HabitLevel, HabitPause, MoodLog
@@ -46,29 +49,79 @@ class TodayHabit:
         return ""
 
 
+_CLIENT = bindparam("client_id")
+
+
+def _paused_on(day: BindParameter[Any], *, any_habit: bool) -> Exists:
+    """A pause covering `day`: one for all habits, or (with any_habit) one for the row's habit."""
+    habit = col(HabitPause.habit_id).is_(None)
+    if any_habit:
+        habit = or_(habit, col(HabitPause.habit_id) == Habit.id)
+    return exists().where(
+        col(HabitPause.client_id) == _CLIENT,
+        habit,
+        col(HabitPause.starts_on) <= day,
+        or_(col(HabitPause.ends_on).is_(None), col(HabitPause.ends_on) >= day),
+    )
+
+
+# Built once (see app/home/sql.py): every per-request value is a bound parameter.
+_HABITS = (
+    select(
+        col(Habit.id),
+        col(Habit.title),
+        col(Habit.started_on),
+        col(HabitLevel.description),
+        col(HabitLevel.target_kind),
+        col(HabitLevel.days),
+        col(HabitLevel.times_per_week),
+        col(HabitLevel.amount),
+        col(HabitLevel.unit),
+        _paused_on(bindparam("day"), any_habit=True).label("paused_today"),
+        _paused_on(bindparam("yesterday"), any_habit=True).label("paused_yesterday"),
+    )
+    .join(
+        HabitLevel,
+        and_(col(HabitLevel.habit_id) == Habit.id, col(HabitLevel.number) == Habit.level),
+    )
+    .where(col(Habit.client_id) == _CLIENT, col(Habit.archived_at).is_(None))
+    .order_by(col(Habit.created_at))
+)
+# Check-ins since yesterday, folded in SQL to one row per habit, day and outcome: a busy day (many
+# "+1 glass" taps) stays a handful of rows. `day_values` only needs the best outcome and the summed
+# amounts, so the fold gives exactly what the individual rows would.
+_CHECK_INS = (
+    select(
+        col(HabitCheckIn.habit_id),
+        col(HabitCheckIn.done_on),
+        col(HabitCheckIn.outcome),
+        func.sum(col(HabitCheckIn.amount)),
+        func.count(col(HabitCheckIn.amount)),
+        func.count(),
+    )
+    .where(
+        col(HabitCheckIn.client_id) == _CLIENT,
+        col(HabitCheckIn.done_on) >= bindparam("since"),
+    )
+    .group_by(col(HabitCheckIn.habit_id), col(HabitCheckIn.done_on), col(HabitCheckIn.outcome))
+)
+# One row whatever the client has: today's mood (or NULL) and whether all habits are paused today.
+_CLIENT_DAY = select(
+    select(col(MoodLog.mood))
+    .where(col(MoodLog.client_id) == _CLIENT, col(MoodLog.logged_on) == bindparam("day"))
+    .scalar_subquery(),
+    _paused_on(bindparam("day"), any_habit=False).label("all_paused"),
+)
+
+
 def _recent_check_ins(
     session: Session, client_id: uuid.UUID, since: date
 ) -> dict[uuid.UUID, list[CheckIn]]:
-    """Check-ins since `since`, folded in SQL to one row per habit, day and outcome.
-
-    A busy day (many "+1 glass" taps) stays a handful of rows: `day_values` only needs the best
-    outcome and the summed amounts, so the fold gives exactly what the individual rows would.
-    """
-    amount = col(HabitCheckIn.amount)
-    rows = session.exec(
-        select(
-            col(HabitCheckIn.habit_id),
-            col(HabitCheckIn.done_on),
-            col(HabitCheckIn.outcome),
-            func.sum(amount),
-            func.count(amount),
-            func.count(),
-        )
-        .where(HabitCheckIn.client_id == client_id, HabitCheckIn.done_on >= since)
-        .group_by(col(HabitCheckIn.habit_id), col(HabitCheckIn.done_on), col(HabitCheckIn.outcome))
-    ).all()
+    """Check-ins since `since`, one or two per habit, day and outcome (see `_CHECK_INS`)."""
     out: dict[uuid.UUID, list[CheckIn]] = {}
-    for habit_id, on, outcome, total, with_amount, count in rows:
+    for habit_id, on, outcome, total, with_amount, count in sql.rows(
+        session, _CHECK_INS, client_id=client_id, since=since
+    ):
         mine = out.setdefault(habit_id, [])
         if with_amount:
             mine.append(CheckIn(on, Outcome(outcome), None, float(total)))
@@ -80,60 +133,37 @@ def _recent_check_ins(
 def today_section(
     *, session: Session, client: User, day: date, now: datetime
 ) -> TodaySection | None:
+    """Three statements whatever the number of habits or the length of the history."""
     del now
-    rows = session.exec(
-        select(col(Habit.id), col(Habit.title), col(Habit.started_on), HabitLevel)
-        .join(
-            HabitLevel,
-            and_(col(HabitLevel.habit_id) == Habit.id, col(HabitLevel.number) == Habit.level),
-        )
-        .where(Habit.client_id == client.id, col(Habit.archived_at).is_(None))
-        .order_by(col(Habit.created_at))
-    ).all()
     yesterday = day - timedelta(days=1)
+    rows = sql.rows(session, _HABITS, client_id=client.id, day=day, yesterday=yesterday)
     check_ins = _recent_check_ins(session, client.id, yesterday)
-    pauses = list(
-        session.exec(
-            select(HabitPause).where(
-                HabitPause.client_id == client.id,
-                HabitPause.starts_on <= day,
-                or_(col(HabitPause.ends_on).is_(None), col(HabitPause.ends_on) >= yesterday),
-            )
-        )
-    )
-    mood = session.exec(
-        select(col(MoodLog.mood)).where(MoodLog.client_id == client.id, MoodLog.logged_on == day)
-    ).first()
+    client_day = sql.first(session, _CLIENT_DAY, client_id=client.id, day=day)
+    assert client_day is not None  # a SELECT without FROM always has its one row
+    mood, all_paused = client_day[0], bool(client_day[1])
     habits = []
-    for habit_id, title, started_on, level in rows:
-        target = history.to_target(level)
-        own = [p for p in pauses if p.habit_id in (None, habit_id)]
-        paused = history.paused_days(own, yesterday, day)
-        mine = check_ins.get(habit_id, [])
+    for r in rows:
+        target = history.target_of(r.target_kind, r.days, r.times_per_week, r.amount, r.unit)
+        mine = check_ins.get(r.id, [])
         values = day_values(target, mine)
         habits.append(
             TodayHabit(
-                id=habit_id,
-                title=title,
-                step=level.description,
+                id=r.id,
+                title=r.title,
+                step=r.description,
                 target=target,
                 value=values.get(day, 0.0),
                 amount=sum(c.amount or 0 for c in mine if c.on == day),
-                paused=day in paused,
+                paused=bool(r.paused_today),
                 needs_yesterday=(
-                    started_on <= yesterday
-                    and yesterday not in paused
+                    r.started_on <= yesterday
+                    and not r.paused_yesterday
                     and not any(c.on == yesterday for c in mine)
                     and (target.kind is TargetKind.WEEKLY or target.is_planned(yesterday))
                 ),
                 form_ids=tuple(str(uuid.uuid4()) for _ in range(8)),
             )
         )
-    all_paused = any(
-        p.habit_id is None
-        for p in pauses
-        if p.starts_on <= day and (p.ends_on is None or p.ends_on >= day)
-    )
     return TodaySection(
         key="self_care",
         title="Self-care",

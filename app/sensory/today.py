@@ -5,12 +5,18 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any, cast
 
-from sqlmodel import Session
+from sqlalchemy import and_, bindparam, or_
+from sqlmodel import Session, col, select
 
 from app.accounts.models import User
+from app.home import sql
 from app.home.sections import Section
-from app.sensory import diet, diet_queries
+from app.sensory import diet
+from app.sensory.catalog import activities
+from app.sensory.diet_service import cautions_for, planned
+from app.sensory.models import SensoryDietCheckoff, SensoryDietItem
 
 
 @dataclass(frozen=True)
@@ -22,10 +28,57 @@ class TodayRow:
     new_id: uuid.UUID
 
 
+@dataclass(frozen=True)
+class _Checkoff:
+    felt_after: str
+
+
+_DAY = bindparam("day")
+# Built once (app/home/sql.py): the plan's current items (as `diet_service.list_items`), only the
+# columns Today and the cautions use, with the day's check-off joined (at most one per item and
+# day): one statement instead of two, and no ORM objects.
+_ITEMS = (
+    select(
+        col(SensoryDietItem.id),
+        col(SensoryDietItem.activity_id),
+        col(SensoryDietItem.title),
+        col(SensoryDietItem.notes),
+        col(SensoryDietItem.local_time),
+        col(SensoryDietItem.days_mask),
+        col(SensoryDietItem.minutes),
+        col(SensoryDietItem.effect),
+        col(SensoryDietItem.course),
+        col(SensoryDietItem.starts_on),
+        col(SensoryDietItem.ends_on),
+        col(SensoryDietCheckoff.id).label("checkoff_id"),
+        col(SensoryDietCheckoff.felt_after),
+    )
+    .outerjoin(
+        SensoryDietCheckoff,
+        and_(
+            col(SensoryDietCheckoff.item_id) == SensoryDietItem.id,
+            col(SensoryDietCheckoff.done_on) == _DAY,
+        ),
+    )
+    .where(
+        col(SensoryDietItem.client_id) == bindparam("client_id"),
+        or_(col(SensoryDietItem.ends_on).is_(None), col(SensoryDietItem.ends_on) >= _DAY),
+    )
+    .order_by(col(SensoryDietItem.local_time), col(SensoryDietItem.title))
+)
+
+
 def today_section(*, session: Session, client: User, day: date, now: datetime) -> Section | None:  # noqa: ARG001
-    rows = diet_queries.due_rows(session, client, day)
-    if not rows:
+    # Rows stand in for the item: they carry every column the item template, `planned` and
+    # `cautions_for` read.
+    due: list[Any] = [
+        item
+        for item in sql.rows(session, _ITEMS, client_id=client.id, day=day)
+        if diet.is_due_on(planned(cast(SensoryDietItem, item)), day)
+    ]
+    if not due:
         return None
+    lib = activities()
     return Section(
         key="sensory",
         title="Sensory diet",
@@ -33,8 +86,14 @@ def today_section(*, session: Session, client: User, day: date, now: datetime) -
         context={
             "rows": [
                 # A fresh id per render: the phone's check-off carries it, so a resend is stored once.
-                TodayRow(r.item, r.checkoff, r.cautions, r.therapist_taught_only, uuid.uuid4())
-                for r in rows
+                TodayRow(
+                    item,
+                    _Checkoff(item.felt_after) if item.checkoff_id is not None else None,
+                    cautions_for(cast(SensoryDietItem, item)),
+                    bool(item.activity_id in lib and lib[item.activity_id].therapist_taught_only),
+                    uuid.uuid4(),
+                )
+                for item in due
             ],
             "day": day,
             "felt_labels": diet.FELT_LABELS,

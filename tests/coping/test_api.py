@@ -74,9 +74,12 @@ def test_validation_errors_never_echo_what_was_sent(http: Any, client_user: User
 def test_suggestions_give_three_to_five_with_reasons(http: Any, client_user: User) -> None:
     r = http.as_(client_user).get("/api/v1/calm/suggestions?level=9&place=public&minutes=1")
     assert r.status_code == 200
+    assert r.headers["cache-control"] == "no-store"
+    assert r.headers["content-type"] == "application/json"
     items = r.json()
     assert 3 <= len(items) <= 5
     assert all(i["reason"] for i in items)
+    assert set(items[0]) == {"strategy", "reason", "note", "expected_drop"}
     assert all(i["strategy"]["kind"] != "thinking" for i in items)
     assert http.as_(client_user).get("/api/v1/calm/suggestions?level=11").status_code == 422
 

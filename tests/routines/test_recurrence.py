@@ -99,6 +99,38 @@ def test_fast_path_agrees_with_dateutil() -> None:
         assert r.occurrences_between(rule, start, first, last) == [d.date() for d in slow]
 
 
+@pytest.mark.parametrize(
+    "rule",
+    [
+        "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR",
+        "FREQ=WEEKLY;BYDAY=MO,TH",
+        "FREQ=WEEKLY;BYDAY=SU",
+        "FREQ=WEEKLY;BYDAY=SA,SU,MO",
+    ],
+)
+def test_weekly_fast_path_agrees_with_dateutil(rule: str) -> None:
+    assert r._fast_weekly(rule) is not None
+    for start in (date(2025, 1, 27), date(2025, 1, 30), date(2025, 2, 2)):  # Mon, Thu, Sun
+        slow = {
+            d.date()
+            for d in r._compiled(rule, start).between(
+                datetime(2025, 1, 1), datetime(2025, 4, 1), inc=True
+            )
+        }
+        day = date(2025, 1, 1)
+        while day <= date(2025, 4, 1):
+            assert r.occurs_on(rule, start, day) == (day in slow), (rule, start, day)
+            day += timedelta(days=1)
+
+
+@pytest.mark.parametrize(
+    "rule",
+    ["FREQ=WEEKLY;INTERVAL=2;BYDAY=TU", "FREQ=WEEKLY;BYDAY=1MO", "FREQ=WEEKLY;BYDAY=MO;COUNT=3"],
+)
+def test_weekly_fast_path_leaves_other_rules_to_dateutil(rule: str) -> None:
+    assert r._fast_weekly(rule) is None
+
+
 def test_rule_with_count_ends() -> None:
     rule = r.normalise_rrule("FREQ=DAILY;COUNT=3")
     start = date(2026, 1, 1)

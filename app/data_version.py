@@ -1,0 +1,171 @@
+"""A per-client data version, changed in the same transaction as any change to the client's rows
+that the caseload dashboard caches (`app/progress/row_cache.py`, docs/progress.md).
+
+The version is a random 63-bit token, not a counter: a counter restarts after a rolled-back
+transaction or on a fresh database with the same client ids (tests, demo data) and could repeat a
+value an in-process cache still holds; a random token never matches an old entry by accident.
+A client without a row has not changed since the table was made, which is just as much a version.
+
+One place bumps it: a `before_flush` listener on every ORM session, for new, changed and deleted
+objects of the `WATCHED` tables (a row's own `client_id`, or its parent's through a foreign key:
+a habit level through its habit). ORM-enabled bulk `update()`/`delete()` of a watched table run
+through `Session.execute` are caught too (`do_orm_execute`: the affected clients are read with the
+statement's own WHERE first). A raw write outside the session must call `bump` itself.
+"""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from collections.abc import Collection, Iterable
+from typing import Any
+
+from sqlalchemy import BigInteger, Column, Table, event, inspect, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import ORMExecuteState
+from sqlalchemy.orm import Session as OrmSession
+from sqlmodel import Field, Session, SQLModel, col
+
+# Every table a cached dashboard signal reads (tests/progress/test_row_cache.py checks the
+# statements against this list). `user_account` is not here: names and time zones are read on
+# every request, and the time zone is part of the cache key.
+WATCHED: frozenset[str] = frozenset({
+    "routine", "routine_pause", "routine_run",
+    "habit", "habit_level", "habit_check_in", "habit_pause", "habit_suggestion", "mood_log",
+    "sensory_diet_item", "sensory_diet_checkoff",
+    "coping_episode",
+    "homework_assignment", "homework_completion",
+    "progress_measure_response",
+})  # fmt: skip
+
+
+class ClientDataVersion(SQLModel, table=True):
+    """No foreign key: a client and their first rows are often inserted in the same flush, after
+    the bump has run."""
+
+    __tablename__ = "client_data_version"
+
+    client_id: uuid.UUID = Field(primary_key=True)
+    version: int = Field(sa_column=Column(BigInteger, nullable=False))
+
+
+def new_token() -> int:
+    return secrets.randbits(63)
+
+
+def bump(session: Session | OrmSession, client_ids: Iterable[uuid.UUID]) -> None:
+    """Give these clients a new version in the session's transaction (call after a raw write)."""
+    ids = sorted(set(client_ids))  # one lock order, so two writers cannot deadlock on PostgreSQL
+    if not ids:
+        return
+    token = new_token()
+    connection = session.connection()
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    stmt = dialect.insert(ClientDataVersion.__table__).values(  # type: ignore[attr-defined]
+        [{"client_id": cid, "version": token} for cid in ids]
+    )
+    connection.execute(
+        stmt.on_conflict_do_update(index_elements=["client_id"], set_={"version": token})
+    )
+
+
+def versions(session: Session, client_ids: Collection[uuid.UUID]) -> dict[uuid.UUID, int]:
+    """The current version of each client that has one (absent: never changed since)."""
+    if not client_ids:
+        return {}
+    rows = session.execute(
+        select(col(ClientDataVersion.client_id), col(ClientDataVersion.version)).where(
+            col(ClientDataVersion.client_id).in_(list(client_ids))
+        )
+    ).all()
+    return {cid: version for cid, version in rows}  # noqa: C416  (typed)
+
+
+def _parent(table: Table) -> tuple[str, Table] | None:
+    """(column, parent table) for a watched table without its own client_id."""
+    for column in table.columns:
+        for fk in column.foreign_keys:
+            if "client_id" in fk.column.table.c:
+                return column.key, fk.column.table
+    return None
+
+
+def _changed_clients(session: OrmSession) -> set[uuid.UUID]:
+    found: set[uuid.UUID] = set()
+    pending: dict[tuple[str, Any], Any] = {}
+    lookups: dict[Table, set[Any]] = {}
+    objects = [*session.new, *session.deleted]
+    objects += [o for o in session.dirty if session.is_modified(o, include_collections=False)]
+    for obj in objects:
+        table = getattr(obj, "__table__", None)
+        if table is None or table.name not in WATCHED:
+            continue
+        if "client_id" in table.c:
+            # The old owner too, should a row ever move between clients.
+            found.update(_current_and_old(obj, "client_id"))
+            continue
+        parent = _parent(table)
+        if parent is not None:
+            for parent_id in _current_and_old(obj, parent[0]):
+                lookups.setdefault(parent[1], set()).add(parent_id)
+    for obj in session.new:
+        table = getattr(obj, "__table__", None)
+        if table is not None and table in lookups:
+            pending[(table.name, getattr(obj, "id", None))] = getattr(obj, "client_id", None)
+    for table, ids in lookups.items():
+        missing = []
+        for parent_id in ids:
+            cid = pending.get((table.name, parent_id))
+            if cid is not None:
+                found.add(cid)
+            else:
+                missing.append(parent_id)
+        if missing:
+            rows = session.connection().execute(
+                select(table.c.client_id).where(table.c.id.in_(missing))
+            )
+            found.update(cid for (cid,) in rows)
+    return found
+
+
+def _current_and_old(obj: Any, key: str) -> set[Any]:
+    history = inspect(obj).attrs[key].history
+    values = {getattr(obj, key, None), *history.deleted}
+    return {v for v in values if v is not None}
+
+
+@event.listens_for(OrmSession, "before_flush")
+def _bump_on_flush(session: OrmSession, _context: Any, _instances: Any) -> None:
+    with session.no_autoflush:
+        changed = _changed_clients(session)
+    if changed:
+        bump(session, changed)
+
+
+@event.listens_for(OrmSession, "do_orm_execute")
+def _bump_on_bulk(state: ORMExecuteState) -> None:
+    """A bulk UPDATE/DELETE of a watched table: bump the clients its WHERE selects (read first,
+    in the same transaction, so a DELETE's rows are still there)."""
+    if not (state.is_update or state.is_delete):
+        return
+    table = getattr(state.statement, "table", None)
+    if not isinstance(table, Table) or table.name not in WATCHED:
+        return
+    where = state.statement.whereclause  # type: ignore[attr-defined]
+    if "client_id" in table.c:
+        query = select(table.c.client_id).distinct()
+    else:
+        parent = _parent(table)
+        if parent is None:
+            return
+        key, owner = parent
+        query = (
+            select(owner.c.client_id)
+            .select_from(table)
+            .join(owner, owner.c.id == table.c[key])
+            .distinct()
+        )
+    if where is not None:
+        query = query.where(where)
+    ids = [cid for (cid,) in state.session.connection().execute(query)]
+    bump(state.session, ids)

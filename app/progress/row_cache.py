@@ -1,0 +1,218 @@
+"""Each client's dashboard signals, kept between requests and validated against the database.
+
+A cached entry is used only when its key still matches: the client's data version
+(`app/data_version.py`, changed in the same transaction as any write to the rows these signals
+read), time zone, and the days that the signals' windows depend on (the client's local day, the
+UTC day, and the local day by the app clock, which homework reads directly). So a new check-in
+shows on the very next request, from any worker, and "this week" rolls over at the client's
+midnight. The in-process store only saves work; the truth is always the version in the database.
+
+Only the domains in `CACHED_DOMAINS` are cached: their signals depend on nothing but the client's
+rows in `data_version.WATCHED`, the zone and those days. Calm counts episodes in rolling 7×24 h
+windows, so its answer also expires when the oldest episode of either week crosses a window edge
+(`_calm_expiry`, read with the recomputation). Reminders (failures in the last 7 days to the
+second, devices gone) and any domain not listed are asked afresh for the whole caseload on every
+request (a few statements). The flags (`flags.build_rows`) are always derived afresh too: "no
+activity for N days" counts from now.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import uuid
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from functools import cache as cache_function
+from types import ModuleType
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from app import clock
+from app.coping.models import DistressEpisode
+from app.domains import plugins
+from app.signals import ClientSignals, shared_zones
+
+log = logging.getLogger(__name__)
+
+CACHED_DOMAINS: frozenset[str] = frozenset(
+    {"routines", "self_care", "coping", "sensory", "homework", "progress"}
+)
+# Calm's windows (app/coping/insights.py): this week = the last 7×24 h, last week the 7 before.
+CALM_WEEK = timedelta(days=7)
+MAX_ENTRIES = 4096  # clients; an entry is a few kB, a caseload is ~60
+
+
+@dataclass(frozen=True, slots=True)
+class CaseClient:
+    """A caseload member as the caseload statement reads it."""
+
+    id: uuid.UUID
+    name: str
+    time_zone: str
+    version: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Key:
+    scope: str  # the database, so two databases in one process (tests) never share an entry
+    version: int | None
+    zone: str
+    local_day: date
+    utc_day: date
+    clock_day: date
+
+
+Entry = dict[str, ClientSignals | None]
+
+
+@dataclass(frozen=True, slots=True)
+class _Stored:
+    key: _Key
+    entry: Entry
+    computed_at: datetime
+    valid_until: datetime | None  # a rolling window's next edge; None: only the key matters
+
+
+class RowCache:
+    """A bounded, thread-safe LRU of client id → the cached domains' signals and their key."""
+
+    def __init__(self, size: int = MAX_ENTRIES) -> None:
+        self._size = size
+        self._items: OrderedDict[uuid.UUID, _Stored] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, client_id: uuid.UUID, key: _Key, now: datetime) -> Entry | None:
+        with self._lock:
+            found = self._items.get(client_id)
+            if found is None or found.key != key or now < found.computed_at:
+                return None
+            if found.valid_until is not None and now > found.valid_until:
+                return None
+            self._items.move_to_end(client_id)
+            return found.entry
+
+    def put(self, client_id: uuid.UUID, stored: _Stored) -> None:
+        with self._lock:
+            self._items[client_id] = stored
+            self._items.move_to_end(client_id)
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+CACHE = RowCache()
+
+
+def _scope(session: Session) -> str:
+    bind = session.get_bind()
+    return bind.engine.url.render_as_string(hide_password=True)
+
+
+def _key(scope: str, client: CaseClient, now: datetime, clock_now: datetime) -> _Key:
+    tz = ZoneInfo(client.time_zone)
+    return _Key(
+        scope,
+        client.version,
+        client.time_zone,
+        now.astimezone(tz).date(),
+        now.date(),
+        clock_now.astimezone(tz).date(),
+    )
+
+
+def collect(
+    session: Session, clients: Sequence[CaseClient], now: datetime, *, cache: RowCache = CACHE
+) -> list[dict[uuid.UUID, ClientSignals]]:
+    """Every domain's signals for these clients, in domain order (as `dashboard.collect`): cached
+    domains from the cache where the key matches, recomputed set-based for the stale clients only;
+    the other domains for everyone."""
+    if not clients:
+        return []
+    ids = [c.id for c in clients]
+    scope, clock_now = _scope(session), clock.now()
+    keys = {c.id: _key(scope, c, now, clock_now) for c in clients}
+    hits: dict[uuid.UUID, Entry] = {}
+    for cid, key in keys.items():
+        entry = cache.get(cid, key, now)
+        if entry is not None:
+            hits[cid] = entry
+    stale = [cid for cid in ids if cid not in hits]
+    computed: dict[str, dict[uuid.UUID, ClientSignals]] = {}
+    failed = False
+    parts: list[dict[uuid.UUID, ClientSignals]] = []
+    expiry: dict[uuid.UUID, datetime] = {}
+    with shared_zones(session, ids, zones={c.id: c.time_zone for c in clients}):
+        for domain, module in _signal_modules():
+            provider = getattr(module, "caseload_signals", None)
+            if provider is None:
+                continue
+            cached = domain in CACHED_DOMAINS
+            asked = stale if cached else ids
+            try:
+                answer = provider(session=session, client_ids=asked, now=now) if asked else {}
+                if domain == "coping" and asked:
+                    expiry = _calm_expiry(session, asked, now)
+            except Exception:  # one domain's bug must not hide every other flag from the therapist
+                log.exception("caseload signals failed", extra={"domain": domain})
+                session.rollback()
+                failed = failed or cached
+                continue
+            if not cached:
+                parts.append(answer)
+                continue
+            computed[domain] = answer
+            part = dict(answer)
+            for cid, entry in hits.items():
+                signals = entry.get(domain)
+                if signals is not None:
+                    part[cid] = signals
+            parts.append(part)
+    if not failed:  # a failed domain's absence must not be remembered as "no signals"
+        for cid in stale:
+            entry = {d: answer.get(cid) for d, answer in computed.items()}
+            cache.put(cid, _Stored(keys[cid], entry, now, expiry.get(cid)))
+    return parts
+
+
+@cache_function
+def _signal_modules() -> tuple[tuple[str, ModuleType], ...]:
+    """Every domain's signals module, found once (`plugins` asks importlib on each call); the
+    provider itself is looked up on each request."""
+    return tuple(plugins("signals"))
+
+
+def _calm_expiry(
+    session: Session, client_ids: Sequence[uuid.UUID], now: datetime
+) -> dict[uuid.UUID, datetime]:
+    """When each client's calm signals next change with no new data: the oldest episode of this
+    week leaves it 7×24 h after it started, the oldest of last week leaves the fortnight 14×24 h
+    after. An episode is in a window while `started_at >= now - window`, so an answer holds while
+    now <= that edge."""
+    week, fortnight = now - CALM_WEEK, now - 2 * CALM_WEEK
+    started = col(DistressEpisode.started_at)
+    rows = session.execute(
+        select(
+            DistressEpisode.client_id,
+            func.min(started).filter(started >= week),
+            func.min(started).filter(started < week),
+        )
+        .where(col(DistressEpisode.client_id).in_(list(client_ids)), started >= fortnight)
+        .group_by(col(DistressEpisode.client_id))
+    ).all()
+    out: dict[uuid.UUID, datetime] = {}
+    for cid, oldest_this, oldest_last in rows:
+        edges = [at + window for at, window in ((oldest_this, CALM_WEEK),
+                                                (oldest_last, 2 * CALM_WEEK)) if at is not None]  # fmt: skip
+        out[cid] = min(edges)
+    return out
