@@ -76,14 +76,33 @@ _CLASS = re.compile(r'class="([a-z0-9-]+)"( fill="none")?')
 _FILL = re.compile(r' fill="[^"]*"')
 
 
-def _paint(body: str) -> str:
-    def attrs(m: re.Match[str]) -> str:
-        paint = PAINT.get(m.group(1), "")
-        if m.group(2):  # a line keeps fill="none"
-            paint = _FILL.sub("", " " + paint).strip()
-        return f"{m.group(0)} {paint}".rstrip()
+def _painted(match: str, cls: str, line: bool) -> str:
+    """The class attribute followed by its print colours (a line keeps fill="none")."""
+    paint = PAINT.get(cls, "")
+    if line:
+        paint = _FILL.sub("", " " + paint).strip()
+    return f"{match} {paint}".rstrip()
 
-    return _CLASS.sub(attrs, body)
+
+# Every class the charts use, with and without fill="none", painted once at import: `_paint` then
+# swaps each match by a dict lookup instead of rebuilding the same attributes per element.
+_PAINTED = {
+    f'class="{cls}"{fill}': _painted(f'class="{cls}"{fill}', cls, bool(fill))
+    for cls in PAINT
+    for fill in ("", ' fill="none"')
+}
+
+
+def _paint_match(m: re.Match[str]) -> str:
+    found = m.group(0)
+    painted = _PAINTED.get(found)
+    if painted is None:  # a class without print colours
+        painted = _painted(found, m.group(1), bool(m.group(2)))
+    return painted
+
+
+def _paint(body: str) -> str:
+    return _CLASS.sub(_paint_match, body)
 
 
 def _svg(key: str, title: str, body: str, height: int = HEIGHT, desc: str = "") -> Markup:

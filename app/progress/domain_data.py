@@ -29,7 +29,8 @@ _IDS = bindparam("ids", expanding=True)
 
 
 # The statements are built once, on first use (the other domains' models are imported there, not
-# at import time), with bind parameters: building a SQLAlchemy statement cost more than running
+# at import time), with bind parameters, and run through Core (`session.connection()`: plain
+# columns need no ORM loading context): building a SQLAlchemy statement cost more than running
 # these small, indexed reads.
 class _RoutineStatements(NamedTuple):
     routines: Any
@@ -133,15 +134,15 @@ def routine_days(
 
     q = _routine_statements()
     params = {"client_id": client_id, "start": start, "end": end}
-    routines = session.exec(q.routines, params=params).all()
+    routines = session.connection().execute(q.routines, params).all()
     if not routines:
         return []
     ids = [r[0] for r in routines]
     runs: dict[uuid.UUID, dict[date, tuple[int, int]]] = defaultdict(dict)
-    for rid, day, planned, done in session.exec(q.runs, params={**params, "ids": ids}):
+    for rid, day, planned, done in session.connection().execute(q.runs, {**params, "ids": ids}):
         runs[rid][day] = (planned, min(done, planned))
     pauses: dict[uuid.UUID, list[recurrence.Pause]] = defaultdict(list)
-    for rid, p_start, p_end in session.exec(q.pauses, params={"ids": ids}):
+    for rid, p_start, p_end in session.connection().execute(q.pauses, {"ids": ids}):
         pauses[rid].append(recurrence.Pause(p_start, p_end))
     out = []
     for rid, title, rule, starts_on, step_count in routines:
@@ -176,18 +177,18 @@ def habit_days(session: Session, client_id: uuid.UUID, start: date, end: date) -
     A check-in on an unplanned day still shows as done (planned 0)."""
     q = _habit_statements()
     params = {"client_id": client_id, "start": start, "end": end}
-    habits = session.exec(q.habits, params=params).all()
+    habits = session.connection().execute(q.habits, params).all()
     if not habits:
         return []
     ids = [h[0] for h in habits]
     plan: dict[tuple[uuid.UUID, int], frozenset[int]] = {}
-    for hid, number, kind, days in session.exec(q.levels, params={"ids": ids}):
+    for hid, number, kind, days in session.connection().execute(q.levels, {"ids": ids}):
         plan[(hid, number)] = frozenset() if kind == "weekly" else frozenset(int(d) for d in days)
     changes: dict[uuid.UUID, list[tuple[date, int]]] = defaultdict(list)
-    for hid, on, level in session.exec(q.changes, params={**params, "ids": ids}):
+    for hid, on, level in session.connection().execute(q.changes, {**params, "ids": ids}):
         changes[hid].append((on, level))
     done: dict[uuid.UUID, set[date]] = defaultdict(set)
-    for hid, on in session.exec(q.done, params={**params, "ids": ids}):
+    for hid, on in session.connection().execute(q.done, {**params, "ids": ids}):
         done[hid].add(on)
     out = []
     for hid, title, current, started_on in habits:
@@ -242,9 +243,11 @@ class MoodDay:
 
 def mood_days(session: Session, client_id: uuid.UUID, start: date, end: date) -> list[MoodDay]:
     """The client's mood log (1–5) and energy (1–5) per local day, one query."""
-    rows = session.exec(
-        _mood_statement(), params={"client_id": client_id, "start": start, "end": end}
-    ).all()
+    rows = (
+        session.connection()
+        .execute(_mood_statement(), {"client_id": client_id, "start": start, "end": end})
+        .all()
+    )
     return [MoodDay(on, mood, energy) for on, mood, energy in rows]
 
 
@@ -273,9 +276,11 @@ def distress_by_strategy(
     zone = clock.zone(tz)
     since = datetime.combine(start, time(0), tzinfo=zone)
     until = datetime.combine(end + timedelta(days=1), time(0), tzinfo=zone)
-    rows = session.exec(
-        _distress_statement(), params={"client_id": client_id, "since": since, "until": until}
-    ).all()
+    rows = (
+        session.connection()
+        .execute(_distress_statement(), {"client_id": client_id, "since": since, "until": until})
+        .all()
+    )
     return [StrategyDistress(t, int(n), float(b), float(a)) for _k, t, n, b, a in rows]
 
 

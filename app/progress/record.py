@@ -89,14 +89,13 @@ _T_ROWS = (
     .order_by(col(GoalRating.rated_on), col(GoalRating.created_at))
 )
 _NOTES = (
-    select(SessionNote)
+    select(SessionNote, SessionNoteVersion)
+    .join(SessionNoteVersion, (col(SessionNoteVersion.note_id) == SessionNote.id)
+          & (col(SessionNoteVersion.version) == SessionNote.current_version))
     .where(SessionNote.client_id == _CLIENT, col(SessionNote.session_on) >= _START,
            col(SessionNote.session_on) <= _END)
     .order_by(col(SessionNote.session_on).desc())
 )  # fmt: skip
-_NOTE_VERSIONS = select(SessionNoteVersion).where(
-    col(SessionNoteVersion.note_id).in_(bindparam("ids", expanding=True))
-)
 _LAST_SESSION = select(func.max(SessionNote.session_on)).where(SessionNote.client_id == _CLIENT)
 
 
@@ -132,17 +131,10 @@ def load(session: Session, client: User, *, start: date, end: date) -> Record:
 
 
 def _notes(session: Session, client_id: uuid.UUID, start: date, end: date) -> list[notes.NoteView]:
-    """As `notes.for_client(start=, end=)`: notes with their latest text, newest first."""
-    found = session.exec(_NOTES, params={"client_id": client_id, "start": start, "end": end}).all()
-    if not found:
-        return []
-    versions = session.exec(_NOTE_VERSIONS, params={"ids": [n.id for n in found]}).all()
-    latest = {(v.note_id, v.version): v for v in versions}
-    out = []
-    for n in found:
-        v = latest[(n.id, n.current_version)]
-        out.append(notes.NoteView(n, v.body, v.version, v.author_id, v.created_at))
-    return out
+    """As `notes.for_client(start=, end=)`: notes with their current text, newest first, in one
+    statement (each note joined to its current version)."""
+    found = session.exec(_NOTES, params={"client_id": client_id, "start": start, "end": end})
+    return [notes.NoteView(n, v.body, v.version, v.author_id, v.created_at) for n, v in found]
 
 
 def _responses(
@@ -162,7 +154,7 @@ def t_points_between(
     columns per rating and one pass over the days (the series is cumulative, so it needs the
     ratings before `start` too)."""
     weights = {g.id: g.weight for g in all_goals}
-    rows = session.exec(_T_ROWS, params={"client_id": client_id, "end": end}).all()
+    rows = session.connection().execute(_T_ROWS, {"client_id": client_id, "end": end}).all()
     latest: dict[uuid.UUID, int] = {}
     points: list[TPoint] = []
     for i, (day, goal_id, level) in enumerate(rows):
@@ -239,7 +231,7 @@ def homework_summary(r: Record) -> list[dict[str, object]]:
 def since_last_session(session: Session, client: User, now: datetime) -> tuple[date, Record]:
     """The digest period: from the last session's date (or two weeks back) to today."""
     today = clock.local_today(client.time_zone)
-    last = session.exec(_LAST_SESSION, params={"client_id": client.id}).one()
+    last = session.connection().execute(_LAST_SESSION, {"client_id": client.id}).scalar_one()
     start = last if last is not None and last <= today else today - timedelta(days=14)
     del now
     return start, load(session, client, start=start, end=today)

@@ -67,12 +67,19 @@ _COUNTS = (
 
 
 def _skipped_statement(counts: Any) -> Any:
+    """Only each routine's most-skipped candidates (every step tied on the highest skip count):
+    `history.most_skipped` then breaks ties by skip rate and title, as before."""
     c = counts.subquery()
+    ranked = select(
+        c, func.max(c.c.skipped).over(partition_by=c.c.routine_id).label("top")
+    ).subquery()
     return (
-        select(c.c.routine_id, c.c.step_id, RoutineStep.title, c.c.done, c.c.helped, c.c.skipped)
-        .join(RoutineStep, col(RoutineStep.id) == c.c.step_id)
+        select(ranked.c.routine_id, ranked.c.step_id, RoutineStep.title, ranked.c.done,
+               ranked.c.helped, ranked.c.skipped)
+        .join(RoutineStep, col(RoutineStep.id) == ranked.c.step_id)
+        .where(ranked.c.skipped == ranked.c.top)
         .order_by(col(RoutineStep.title))
-    )
+    )  # fmt: skip
 
 
 _SKIPPED_STEPS = _skipped_statement(_COUNTS)

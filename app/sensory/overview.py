@@ -1,12 +1,14 @@
 """The therapist's client page: the sensory summary and this week's diet at a glance.
 
 The same reads as `service.latest_profile`, `diet_service.list_items(include_ended=True)` and
-`diet_queries.week_adherence`, with statements built once at import (building a statement cost
-more than running these small ones); the week's check-offs are read only when there are items."""
+`diet_queries.week_adherence`, with column statements built once at import (building a statement
+cost more than running these small ones) and run through Core (`session.connection()`, no ORM
+loading context); the week's check-offs are read only when there are items."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
@@ -14,22 +16,25 @@ from sqlmodel import Session, col, select
 from app.accounts.models import User
 from app.home.sections import Section
 from app.sensory import diet, diet_queries, service
-from app.sensory.diet_service import planned
+from app.sensory.diet_service import days_of
 from app.sensory.models import SensoryDietCheckoff, SensoryDietItem, SensoryProfileVersion
 from app.sensory.profile import summarize
 
 _CLIENT = bindparam("client_id")
+_P = SensoryProfileVersion
 _LATEST_PROFILE = (
-    select(SensoryProfileVersion)
-    .where(SensoryProfileVersion.client_id == _CLIENT)
-    .order_by(col(SensoryProfileVersion.version).desc())
+    select(_P.responses, _P.triggers, _P.calming, _P.alerting, _P.notes)
+    .where(_P.client_id == _CLIENT)
+    .order_by(col(_P.version).desc())
     .limit(1)
 )
+_I = SensoryDietItem
 _ITEMS = (
-    select(SensoryDietItem)
-    .where(SensoryDietItem.client_id == _CLIENT)
-    .order_by(col(SensoryDietItem.local_time), col(SensoryDietItem.title))
-)
+    select(_I.id, _I.title, _I.local_time, _I.days_mask, _I.minutes, _I.effect, _I.course,
+           _I.starts_on, _I.ends_on)
+    .where(_I.client_id == _CLIENT)
+    .order_by(col(_I.local_time), col(_I.title))
+)  # fmt: skip
 _CHECKOFFS = select(col(SensoryDietCheckoff.item_id), col(SensoryDietCheckoff.done_on)).where(
     SensoryDietCheckoff.client_id == _CLIENT,
     col(SensoryDietCheckoff.done_on) >= bindparam("start"),
@@ -37,8 +42,17 @@ _CHECKOFFS = select(col(SensoryDietCheckoff.item_id), col(SensoryDietCheckoff.do
 )
 
 
+def _planned(row: Any) -> diet.PlannedItem:
+    """As `diet_service.planned`, from the selected columns."""
+    return diet.PlannedItem(
+        id=row.id, title=row.title, at=row.local_time, days=days_of(row.days_mask),
+        minutes=row.minutes, effect=row.effect, course=row.course, starts_on=row.starts_on,
+        ends_on=row.ends_on,
+    )  # fmt: skip
+
+
 def _week(
-    session: Session, client: User, items: list[SensoryDietItem], today: date
+    session: Session, client: User, items: list[diet.PlannedItem], today: date
 ) -> diet.Adherence:
     """This local week so far (Monday to today), as `diet_queries.week_adherence`."""
     if not items:
@@ -50,18 +64,19 @@ def _week(
             _CHECKOFFS, {"client_id": client.id, "start": start, "today": today}
         )
     ]
-    per_item = diet.adherence([planned(i) for i in items], checkoffs, start, today)
+    per_item = diet.adherence(items, checkoffs, start, today)
     return diet.total_adherence(per_item.values())
 
 
 def client_overview(*, session: Session, client: User, now: datetime) -> Section | None:
+    db = session.connection()
     params = {"client_id": client.id}
-    row = session.exec(_LATEST_PROFILE, params=params).first()
-    items = list(session.exec(_ITEMS, params=params))
+    row = db.execute(_LATEST_PROFILE, params).first()
+    items = [_planned(r) for r in db.execute(_ITEMS, params)]
     if row is None and not items:
         lines: list[str] = []
     else:
-        lines = list(summarize(service.answers_of(row), name=client.preferred_name).lines)[:4]
+        lines = list(summarize(service.answers_of(row), name=client.preferred_name).lines)[:4]  # type: ignore[arg-type]
     today = diet.local_day_of(now, diet_queries.zone(client))
     return Section(
         key="sensory",

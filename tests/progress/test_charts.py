@@ -1,6 +1,7 @@
 """Charts carry a text equivalent with the same facts as the picture."""
 
 from datetime import date, timedelta
+from typing import Any
 
 from app.progress.charts import HeatRow, Series, heat_map, line_chart, paired_bars
 
@@ -83,3 +84,48 @@ def test_heat_map_shows_share_done_by_height_not_colour_alone() -> None:
     assert chart.rows == [("Walk", "4", "9")]  # 1 + 3 + 0 of 3 a day
     for word in ("none done", "some done", "most done", "all done"):
         assert f">{word}</text>" in chart.svg
+
+
+def _paint_reference(body: str) -> str:
+    """The print colours added per element, as `charts._paint` did before it looked them up."""
+    import re
+
+    from app.progress.charts import PAINT
+
+    def attrs(m: re.Match[str]) -> str:
+        paint = PAINT.get(m.group(1), "")
+        if m.group(2):
+            paint = re.sub(r' fill="[^"]*"', "", " " + paint).strip()
+        return f"{m.group(0)} {paint}".rstrip()
+
+    return re.sub(r'class="([a-z0-9-]+)"( fill="none")?', attrs, body)
+
+
+def test_painting_from_the_lookup_equals_painting_each_element(monkeypatch: Any) -> None:
+    """Every chart kind (lines with fill="none", markers, bars, heat cells, extra-day dots) and
+    a class without print colours come out exactly as the per-element painting made them."""
+    import random
+
+    from app.progress import charts
+
+    rng = random.Random(3)
+    days = [D0 + timedelta(i) for i in range(28)]
+    rows = [
+        HeatRow(f"R{i}", {d: (rng.randint(0, 1), rng.randint(0, 1)) for d in days})
+        for i in range(4)
+    ]
+    series = [Series(f"S{i}", [(d, rng.uniform(0, 10)) for d in days[:: i + 1]]) for i in range(4)]
+    paint = charts._paint
+    bodies: list[str] = []
+    monkeypatch.setattr(charts, "_paint", lambda body: bodies.append(body) or body)
+    made = [
+        heat_map(key="h", title="H", days=days, rows=rows).svg,
+        line_chart(key="l", title="L", y_min=0, y_max=10, series=series).svg,
+        line_chart(key="s", title="S", y_min=0, y_max=10, series=series, step=True).svg,
+        paired_bars(key="b", title="B", items=[("a", 7.0, 4.0, 3), ("b", 5.5, 5.0, 1)]).svg,
+    ]
+    bodies.append('<rect class="unknown-class" x="1" /><path class="chart-b" fill="none" d="M0" />')
+    assert len(bodies) == len(made) + 1
+    for body in bodies:
+        assert paint(body) == _paint_reference(body)
+    assert 'fill="none" stroke="#b4541a" stroke-width="2"' in paint(bodies[-1])

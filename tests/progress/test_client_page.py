@@ -256,3 +256,49 @@ def test_client_page_shows_each_overview(http: Http, session: Session, therapist
     assert "PHQ-9 item 9 answered above 0" in page.text
     assert ", level " in page.text  # the habits' current levels, lower-cased
     assert "in the last two weeks" in page.text  # calm
+
+
+def test_sensory_overview_matches_its_domain_readers(session: Session, therapist: User) -> None:
+    """Senses: the latest profile version's summary and this week's diet adherence, as the
+    sensory domain's own readers give them (an ended item and last week's check-offs included)."""
+    from app.sensory import diet_queries, diet_service, service
+    from app.sensory import overview as sensory_overview
+    from app.sensory.catalog import RESPONSES, SYSTEMS, checklist
+    from app.sensory.models import SensoryDietCheckoff, SensoryDietItem, SensoryProfileVersion
+    from app.sensory.profile import summarize
+
+    client = factories.client(session, therapist=therapist)
+    rng = random.Random(9)
+    cl = checklist()
+    for version in (1, 2):
+        session.add(SensoryProfileVersion(
+            client_id=client.id, version=version, created_by_id=therapist.id,
+            responses={s: rng.choice(list(RESPONSES)) for s in SYSTEMS},
+            triggers=rng.sample(sorted(cl.choices("triggers")), 2),
+            calming=rng.sample(sorted(cl.choices("calming")), 2), alerting=[],
+        ))  # fmt: skip
+    today = TODAY
+    for i in range(4):
+        item = SensoryDietItem(
+            client_id=client.id, title=f"Item {i}", local_time=datetime(2026, 1, 1, 8 + i).time(),
+            days_mask=rng.randint(1, 127), effect="calming", course="short", created_by_id=therapist.id,
+            starts_on=today - timedelta(days=20), ends_on=today - timedelta(days=1) if i == 3 else None,
+        )  # fmt: skip
+        session.add(item)
+        session.flush()
+        for back in range(10):
+            if rng.random() < 0.5:
+                session.add(SensoryDietCheckoff(item_id=item.id, client_id=client.id,
+                                                done_on=today - timedelta(days=back), felt_after="just_right",
+                                                created_by_id=client.id))  # fmt: skip
+    session.flush()
+
+    ctx = sensory_overview.client_overview(session=session, client=client, now=NOW).context  # type: ignore[union-attr]
+    profile = service.answers_of(service.latest_profile(session, client.id))
+    assert profile is not None
+    assert ctx["lines"] == list(summarize(profile, name=client.preferred_name).lines)[:4]
+    assert ctx["lines"]
+    items = diet_service.list_items(session, client, include_ended=True)
+    day = NOW.astimezone(diet_queries.zone(client)).date()
+    assert ctx["week"] == diet_queries.week_adherence(session, client, items, day)
+    assert ctx["week"].planned

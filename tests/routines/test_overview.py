@@ -141,3 +141,38 @@ def test_statements_do_not_grow_with_routines_or_history(
     _seed(session, client_user, random.Random(5), routines=2, days=10)
     _seed(session, other, random.Random(6), routines=9, days=120)
     assert _count(session, client_user) == _count(session, other) == 4
+
+
+@pytest.mark.parametrize(
+    ("counts", "expected"),
+    [
+        ({"Tea": (2, 0), "Tea time": (2, 2), "Walk": (1, 0)}, "Tea"),  # same skips: higher rate
+        ({"Tea": (2, 0), "Tea time": (2, 0), "Walk": (1, 0)}, "Tea time"),  # then the title key
+        ({"Tea": (1, 0), "Walk": (3, 5)}, "Walk"),  # most skips first, whatever the rate
+    ],
+)
+def test_most_skipped_breaks_ties_as_the_history_does(
+    session: Session, client_user: User, counts: dict[str, tuple[int, int]], expected: str
+) -> None:
+    routine = Routine(client_id=client_user.id, title="Morning", rrule="FREQ=DAILY",
+                      starts_on=TODAY - timedelta(days=30), step_count=len(counts))  # fmt: skip
+    session.add(routine)
+    steps = {
+        t: RoutineStep(routine_id=routine.id, position=i, title=t) for i, t in enumerate(counts)
+    }
+    session.add_all(steps.values())
+    session.flush()
+    for back in range(6):
+        run = RoutineRun(routine_id=routine.id, client_id=client_user.id,
+                         local_day=TODAY - timedelta(days=back), planned_count=len(counts))  # fmt: skip
+        session.add(run)
+        session.flush()
+        for title, (skipped, done) in counts.items():
+            status = "skipped" if back < skipped else "done" if back < skipped + done else None
+            if status:
+                session.add(StepOutcome(id=uuid.uuid4(), run_id=run.id, step_id=steps[title].id,
+                                        status=status, at=NOW))  # fmt: skip
+    session.flush()
+    shown = _shown(session, client_user)
+    assert shown == _reference(session, client_user)
+    assert shown[0][2] == expected
