@@ -188,3 +188,24 @@ def test_nothing_scrolls_sideways_on_the_narrowest_phone(new_phone: Any) -> None
         )
         assert overflow <= 0, f"{path} scrolls sideways by {overflow}px at 320px"
     assert_accessible(page, "shell-320-self-care")
+
+
+def test_staff_menu_wraps_on_a_narrow_phone(new_phone: Any) -> None:
+    """Every item of the therapist's menu is on screen at 320 px (it wraps, not scrolls), and the
+    caseload pages do not scroll sideways (wide tables scroll inside their own box)."""
+    page = new_phone(viewport={"width": 320, "height": 640})
+    login(page, THERAPIST, DEMO_PASSWORD)
+    for path in ["/dashboard", "/caseload"]:
+        page.goto(path)
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, f"{path} scrolls sideways by {overflow}px at 320px"
+        links = page.get_by_role("navigation", name="Main").get_by_role("link")
+        assert links.count() >= 3
+        for i in range(links.count()):
+            box = links.nth(i).bounding_box()
+            assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 320, (
+                f"{links.nth(i).inner_text()} is off screen on {path}"
+            )
+    assert_accessible(page, "staff-320-caseload")
