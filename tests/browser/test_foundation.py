@@ -205,7 +205,8 @@ def test_staff_menu_wraps_on_a_narrow_phone(new_phone: Any) -> None:
         assert links.count() >= 3
         for i in range(links.count()):
             box = links.nth(i).bounding_box()
-            assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 320, (
-                f"{links.nth(i).inner_text()} is off screen on {path}"
-            )
+            assert box is not None
+            where = f"{links.nth(i).inner_text()} on {path}"
+            assert box["x"] >= 0, f"{where} starts off screen"
+            assert box["x"] + box["width"] <= 320, f"{where} ends off screen"
     assert_accessible(page, "staff-320-caseload")
