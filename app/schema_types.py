@@ -7,6 +7,7 @@ validate the same schemas with `strict=False` so "7" from a form field still mea
 
 from __future__ import annotations
 
+from datetime import time
 from typing import Annotated
 
 from pydantic import (
@@ -14,11 +15,23 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    PlainSerializer,
     StrictBool,
     StrictFloat,
     StrictInt,
     StringConstraints,
 )
+
+
+def _wall_clock(value: time) -> time:
+    """A local time of day has no offset; one sent with it would be silently misread, so refuse it."""
+    if value.tzinfo is not None:
+        raise ValueError("Give a time of day without a time zone.")
+    return value
+
+
+def _iso_time(value: time) -> str:
+    return value.isoformat()
 
 
 def _no_nul(value: str) -> str:
@@ -78,3 +91,11 @@ class PublicModel(BaseModel):
     """Base for responses (read from ORM rows)."""
 
     model_config = ConfigDict(from_attributes=True)
+
+
+# A client's wall-clock time of day (reminder at 08:30, quiet hours from 22:00). In: an ISO time
+# without an offset. Out: "HH:MM:SS", declared as a plain string, because JSON Schema's "time"
+# format demands an offset that a local time of day does not have.
+LocalTime = Annotated[
+    time, AfterValidator(_wall_clock), PlainSerializer(_iso_time, return_type=str)
+]

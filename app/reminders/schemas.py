@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, time
+from datetime import date, datetime
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, StrictFloat, StrictInt, StringConstraints
 
-from app.schema_types import ApiModel, Bool, Name, PublicModel
+from app.schema_types import ApiModel, Bool, LocalTime, Name, PublicModel
 
 Kind = Literal["routine", "habit", "homework", "sensory_diet", "mood_log"]
 SnoozeChoice = Literal["10m", "1h"]
@@ -65,8 +65,8 @@ class VapidKey(BaseModel):
 
 
 class Preferences(ApiModel):
-    quiet_start: time | None = None
-    quiet_end: time | None = None
+    quiet_start: LocalTime | None = None
+    quiet_end: LocalTime | None = None
     muted_kinds: list[Kind] = Field(default_factory=list, max_length=5)
     email_enabled: Bool = False
     email_muted_kinds: list[Kind] = Field(default_factory=list, max_length=5)

@@ -3,24 +3,16 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, time
+from datetime import date
 from enum import StrEnum
 from typing import Annotated, Self
 
-from pydantic import AfterValidator, Field, StrictFloat, StrictInt, model_validator
+from pydantic import Field, StrictFloat, StrictInt, model_validator
 
-from app.schema_types import ApiModel, PublicModel, Rating5, Rating10, ShortText, Title
+from app.schema_types import ApiModel, LocalTime, PublicModel, Rating5, Rating10, ShortText, Title
 from app.self_care.ladders import LevelSpec
 from app.self_care.targets import LifeArea, Outcome, TargetKind, Unit
 
-
-def _local(value: time) -> time:
-    if value.tzinfo is not None:
-        raise ValueError("Give a time of day without a time zone.")
-    return value
-
-
-LocalTime = Annotated[time, AfterValidator(_local)]
 Amount = Annotated[StrictFloat | StrictInt, Field(ge=0, le=10_000)]
 Level = Annotated[StrictInt, Field(ge=1, le=5)]
 

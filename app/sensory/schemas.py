@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, StringConstraints
 
-from app.schema_types import ApiModel, Bool, PublicModel, ShortText, Title
+from app.schema_types import ApiModel, Bool, LocalTime, PublicModel, ShortText, Title
 
 SystemId = Literal[
     "visual",
@@ -86,7 +86,7 @@ class DietItemIn(ApiModel):
     id: uuid.UUID | None = None
     activity_id: ChoiceId | None = None
     title: Title | None = None
-    local_time: time
+    local_time: LocalTime
     days: list[Weekday] = Field(min_length=1, max_length=7)
     minutes: Minutes | None = None
     effect: EffectId | None = None
@@ -99,7 +99,7 @@ class DietItemPublic(PublicModel):
     id: uuid.UUID
     activity_id: str | None
     title: str
-    local_time: time
+    local_time: LocalTime
     days: list[int]
     minutes: int
     effect: str
