@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import ColumnElement, func, update
+from sqlalchemy import ColumnElement, update
 from sqlmodel import Session, col, select
 
 from app import clock
@@ -39,21 +39,6 @@ def entries(session: Session, client_id: uuid.UUID, *, limit: int = 50) -> list[
             .limit(limit)
         )
     )
-
-
-def unread_count(session: Session, client_id: uuid.UUID, *, cap: int | None = None) -> int:
-    """New (unread, unacknowledged) entries. With ``cap`` the count stops at ``cap``: Today only
-    says "10 or more", so a client with a long unread backlog costs no more than one with ten."""
-    unread = (
-        select(ReminderItem.id)
-        .where(
-            col(ReminderItem.read_at).is_(None),
-            col(ReminderItem.acknowledged_at).is_(None),
-            _visible(client_id),
-        )
-        .limit(cap)
-    )
-    return session.exec(select(func.count()).select_from(unread.subquery())).one()
 
 
 def mark_all_read(*, session: Session, client_id: uuid.UUID) -> None:

@@ -31,8 +31,9 @@ _UNREAD = (
     )
     .limit(UNREAD_CAP)
 )
-# Built once (app/home/sql.py). One statement for the capped unread count (`inbox.unread_count`:
-# "10 or more" costs no more than ten) and whether any device still gets notifications.
+# Built once (app/home/sql.py). One statement for the unread count, capped (Today says "10 or
+# more", so a long backlog costs no more than ten rows of the partial unread index), and whether
+# any device still gets notifications.
 _SUMMARY = select(
     select(func.count()).select_from(_UNREAD.subquery()).scalar_subquery(),
     exists()

@@ -21,6 +21,12 @@ from .push_service import PushService
 from .smtp_server import Inbox
 
 
+def _unread(session: Session, client: uuid.UUID) -> int:
+    """New entries in the client's inbox, as Today counts them."""
+    listed = inbox.entries(session, client, limit=1000)
+    return sum(e.read_at is None and e.acknowledged_at is None for e in listed)
+
+
 def tick(engine: Engine, channels: Channels) -> TickReport:
     return dispatcher.run_tick(
         channels=channels, now=clock.now, worker="test-worker", engine=engine
@@ -94,7 +100,7 @@ def test_due_reminder_is_pushed_encrypted_and_appears_in_the_inbox(
         [entry] = inbox.entries(session, client)
         assert entry.status == ItemStatus.sent
         assert entry.delivery_note == "Sent to 1 device"
-        assert inbox.unread_count(session, client) == 1
+        assert _unread(session, client) == 1
         [delivery] = session.exec(select(ReminderDelivery)).all()
         assert (delivery.channel, delivery.outcome, delivery.status_code) == (
             "push",
@@ -304,7 +310,7 @@ def test_done_completes_the_source_item(
         [entry] = inbox.entries(session, client)
         assert inbox.done(session=session, item=entry) is True
         assert inbox.state_label(entry) == "Done"
-        assert inbox.unread_count(session, client) == 0
+        assert _unread(session, client) == 0
     assert fake_sources[source] is True
 
 

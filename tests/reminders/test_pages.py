@@ -5,14 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime, time
 from typing import Any
 
-import pytest
-from sqlalchemy import event
 from sqlmodel import Session, col, select
 
 from app import clock
 from app.accounts import service as accounts
 from app.accounts.models import User
-from app.reminders import email, inbox, runtime, service
+from app.reminders import email, runtime, service
 from app.reminders.models import ItemStatus, PushSubscription, ReminderItem, ReminderPreference
 from app.reminders.today import UNREAD_CAP, today_section
 from app.templates import templates
@@ -162,24 +160,3 @@ def test_today_counts_new_reminders_only_up_to_the_cap(session: Session, client_
     assert section.context["unread"] == 2
     html = templates.env.get_template("reminders/today.html").render(ctx=section.context)
     assert "2 new reminders in your inbox." in html
-
-
-def test_unread_count_uses_the_partial_unread_index(session: Session, client_user: User) -> None:
-    """The count reads the small partial index, not the client's whole reminder history."""
-    if session.get_bind().dialect.name != "sqlite":
-        pytest.skip(
-            "EXPLAIN QUERY PLAN is SQLite's; the index itself is checked by the migrations test"
-        )
-    captured: list[tuple[str, Any]] = []
-
-    @event.listens_for(session.get_bind(), "before_cursor_execute")
-    def keep(*args: Any) -> None:  # (conn, cursor, statement, parameters, context, executemany)
-        captured.append((args[2], args[3]))
-
-    try:
-        inbox.unread_count(session, client_user.id, cap=UNREAD_CAP)
-    finally:
-        event.remove(session.get_bind(), "before_cursor_execute", keep)
-    ((statement, params),) = [c for c in captured if "count" in c[0].lower()]
-    plan = session.connection().exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", params).all()
-    assert any("ix_reminder_item_unread" in str(row) for row in plan), plan
