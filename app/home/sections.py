@@ -48,9 +48,15 @@ def today_sections(*, session: Session, client: User, day: date, now: datetime) 
     return sorted(sections, key=lambda s: s.order)
 
 
+@cache
+def _overview_modules() -> tuple[ModuleType, ...]:
+    """Each domain's `overview` module, found once (as `_today_modules`)."""
+    return tuple(module for _domain, module in plugins("overview"))
+
+
 def client_overview_sections(*, session: Session, client: User, now: datetime) -> list[Section]:
     sections = []
-    for _domain, module in plugins("overview"):
+    for module in _overview_modules():
         section = module.client_overview(session=session, client=client, now=now)
         if section is not None:
             sections.append(section)

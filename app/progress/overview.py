@@ -1,8 +1,8 @@
 """The therapist's client page: urgent answers first, goals' latest T, links to progress pages.
 
-Two statements, both built once at import (building a SQLAlchemy statement costs more than
+One statement, built once at import (building a SQLAlchemy statement costs more than
 running these small ones) and run through Core (`session.connection()`, no ORM loading context
-for plain columns): the counts and the last session date as one row of scalar subqueries, and
+for plain columns): the counts and the last session date as scalar subqueries, outer-joined to
 each goal's latest rating with its weight (ranked in SQL with `row_number()`), from which the
 latest T-score is computed, instead of the whole T series over every rating.
 """
@@ -10,9 +10,11 @@ latest T-score is computed, instead of the whole T series over every rating.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import bindparam
+from sqlalchemy import bindparam, true
 from sqlmodel import Session, col, func, select
 
 from app.accounts.models import User
@@ -27,12 +29,12 @@ _HEADLINE = select(
     select(func.count()).select_from(MeasureResponse)
     .where(MeasureResponse.client_id == _CLIENT, col(MeasureResponse.urgent).is_(True),
            col(MeasureResponse.acknowledged_at).is_(None))
-    .scalar_subquery(),
+    .scalar_subquery().label("urgent"),
     select(func.count()).select_from(Goal)
     .where(Goal.client_id == _CLIENT, col(Goal.archived_at).is_(None))
-    .scalar_subquery(),
+    .scalar_subquery().label("active"),
     select(func.max(SessionNote.session_on)).where(SessionNote.client_id == _CLIENT)
-    .scalar_subquery(),
+    .scalar_subquery().label("last_session"),
 )  # fmt: skip
 
 _RANKED = (
@@ -50,11 +52,21 @@ _LATEST = (
 )  # fmt: skip
 
 
-def latest_t(session: Session, client_id: uuid.UUID) -> TPoint | None:
+# The page's one statement: the headline row, outer-joined to the latest ratings (one row per goal,
+# or one row of NULLs when nothing is rated yet).
+_H = _HEADLINE.subquery()
+_L = _LATEST.subquery()
+_PAGE = select(_H, _L).select_from(_H).outerjoin(_L, true())
+
+
+def latest_t(
+    session: Session, client_id: uuid.UUID, rows: Sequence[Sequence[Any]] | None = None
+) -> TPoint | None:
     """The last point of `goals.t_series`: T on the latest rating day from each of the client's
-    goals' latest level (one row per goal). Falls back to the full series in the rare case the
-    latest day has too many goals."""
-    rows = session.connection().execute(_LATEST, {"client_id": client_id}).all()
+    goals' latest level (one row per goal: goal, level, day, weight; read here unless given).
+    Falls back to the full series in the rare case the latest day has too many goals."""
+    if rows is None:
+        rows = session.connection().execute(_LATEST, {"client_id": client_id}).all()
     if not rows:
         return None
     latest = {
@@ -72,11 +84,11 @@ def latest_t(session: Session, client_id: uuid.UUID) -> TPoint | None:
 
 def client_overview(*, session: Session, client: User, now: datetime) -> Section | None:
     del now
-    urgent, active, last_session = (
-        session.connection().execute(_HEADLINE, {"client_id": client.id}).one()
-    )
+    rows = session.connection().execute(_PAGE, {"client_id": client.id}).all()
+    urgent, active, last_session = rows[0][:3]
+    rated = [row[3:] for row in rows if row[3] is not None]
     return Section(
         key="progress", title="Progress", template="progress/_overview.html", order=10,
         context={"client": client, "urgent": urgent, "active_goals": active,
-                 "t": latest_t(session, client.id), "last_session": last_session},
+                 "t": latest_t(session, client.id, rated), "last_session": last_session},
     )  # fmt: skip

@@ -1,14 +1,13 @@
 """The Routines part of the therapist's client page: this week at a glance, linking to the details.
 
-Four queries for all of a client's routines (not four per routine), giving the same week summary
+Three queries for all of a client's routines (not four per routine), giving the same week summary
 and most-skipped step as `queries.routine_history(..., days=7)` computes one routine at a time
 (`tests/routines/test_overview.py` checks that on seeded data):
 
-- the routines' display and schedule columns (no ORM objects);
+- the routines' display and schedule columns with their pauses (no ORM objects);
 - this week's runs only: the summary covers Monday to today, so earlier days are never read;
-- pauses;
-- skipped steps counted in SQL, one row per step that was skipped at least once in the window
-  (the most-skipped step can only be one of those), instead of one row per outcome.
+- skipped steps counted in SQL, only each routine's most-skipped candidates (steps tied on the
+  highest skip count), instead of one row per outcome.
 
 No heat-map cells (and their labels) are built: the page shows only the week's totals. The
 statements are built once at import (building one cost more than running it) and
@@ -33,9 +32,11 @@ from app.routines.models import Routine, RoutinePause, RoutineRun, RoutineStep, 
 DAYS = 7
 
 _CLIENT = bindparam("client_id")
+# The active routines with their pauses (a routine's row repeats per pause; none: NULLs).
 _ROUTINES = (
     select(Routine.id, Routine.title, Routine.icon, Routine.rrule, Routine.starts_on,
-           Routine.step_count, Routine.at_time)
+           Routine.step_count, Routine.at_time, RoutinePause.starts_on, RoutinePause.ends_on)
+    .outerjoin(RoutinePause, col(RoutinePause.routine_id) == Routine.id)
     .where(Routine.client_id == _CLIENT, col(Routine.archived_at).is_(None))
     .order_by(col(Routine.at_time), col(Routine.title))
 )  # fmt: skip  # as service.list_routines
@@ -45,9 +46,6 @@ _RUNS = select(
     RoutineRun.client_id == _CLIENT,
     col(RoutineRun.local_day) >= bindparam("since"),
     col(RoutineRun.local_day) <= bindparam("today"),
-)
-_PAUSES = select(RoutinePause.routine_id, RoutinePause.starts_on, RoutinePause.ends_on).where(
-    col(RoutinePause.routine_id).in_(bindparam("ids", expanding=True))
 )
 _STATUS = col(StepOutcome.status)
 _SKIPPED = func.sum(case((_STATUS == "skipped", 1), else_=0))
@@ -134,12 +132,21 @@ def week_summary(
     )  # fmt: skip
 
 
-def _routines(session: Session, client_id: uuid.UUID) -> list[RoutineLine]:
-    """`service.list_routines` (active, same order) as columns."""
-    return [
-        RoutineLine(*row)
-        for row in session.connection().execute(_ROUTINES, {"client_id": client_id})
-    ]
+def _routines(
+    session: Session, client_id: uuid.UUID
+) -> tuple[list[RoutineLine], dict[uuid.UUID, list[recurrence.Pause]]]:
+    """`service.list_routines` (active, same order) as columns, with each routine's pauses."""
+    lines: dict[uuid.UUID, RoutineLine] = {}
+    pauses: dict[uuid.UUID, list[recurrence.Pause]] = defaultdict(list)
+    for *line, pause_from, pause_to in session.connection().execute(
+        _ROUTINES, {"client_id": client_id}
+    ):
+        rid = line[0]
+        if rid not in lines:
+            lines[rid] = RoutineLine(*line)
+        if pause_from is not None:
+            pauses[rid].append(recurrence.Pause(pause_from, pause_to))
+    return list(lines.values()), pauses
 
 
 def _skipped_steps(
@@ -163,18 +170,14 @@ def _skipped_steps(
 
 def client_overview(*, session: Session, client: User, now: datetime) -> OverviewSection | None:
     today = recurrence.local_day(now, client.time_zone)
-    routines = _routines(session, client.id)
+    routines, pauses = _routines(session, client.id)
     items = []
     if routines:
-        ids = [r.id for r in routines]
         monday = history.week_start(today)
         runs: dict[uuid.UUID, dict[date, tuple[int, int]]] = defaultdict(dict)
         params = {"client_id": client.id, "since": monday, "today": today}
         for rid, day, planned, done in session.connection().execute(_RUNS, params):
             runs[rid][day] = (planned, done)
-        pauses: dict[uuid.UUID, list[recurrence.Pause]] = defaultdict(list)
-        for rid, starts_on, ends_on in session.connection().execute(_PAUSES, {"ids": ids}):
-            pauses[rid].append(recurrence.Pause(starts_on, ends_on))
         skips = _skipped_steps(
             session, client.id, {r.id: _first_day(r.starts_on, today) for r in routines}, today
         )

@@ -186,6 +186,10 @@ def occurrences_between(rule: str, start: date, first: date, last: date) -> list
     if interval is not None:
         offset = (-(first - start).days) % interval
         return [first + timedelta(days=d) for d in range(offset, (last - first).days + 1, interval)]
+    weekdays = _fast_weekly(rule)
+    if weekdays is not None:  # a week's range (the client page) need not walk from the start
+        span = range((last - first).days + 1)
+        return [day for d in span if (day := first + timedelta(days=d)).weekday() in weekdays]
     hits = _compiled(rule, start).between(
         datetime.combine(first, time()), datetime.combine(last, time()), inc=True
     )

@@ -1,15 +1,16 @@
 """The self-care part of the therapist's client page: habits at a glance, waiting suggestions.
 
-Two statements, built once at import (building them cost more than running them) and
-run through Core (`session.connection()`, no ORM loading context for plain columns): the active
-habits with their current level's description, and one row holding the waiting suggestions'
-count and the latest mood log."""
+One statement, built once at import (building it cost more than running it) and run through
+Core (`session.connection()`, no ORM loading context for plain columns): one row holding the
+waiting suggestions' count and the latest mood log, outer-joined to the active habits with their
+current level's description."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import bindparam, func
+from sqlalchemy import bindparam, func, true
 from sqlmodel import Session, and_, col, select
 
 from app.accounts.models import User
@@ -20,15 +21,15 @@ _CLIENT = bindparam("client_id")
 
 _HABITS = (
     select(col(Habit.title), col(Habit.level), col(Habit.highest_level),
-           col(HabitLevel.description))
+           col(HabitLevel.description), col(Habit.created_at))
     .join(HabitLevel, and_(col(HabitLevel.habit_id) == Habit.id,
                            col(HabitLevel.number) == Habit.level))
     .where(Habit.client_id == _CLIENT, col(Habit.archived_at).is_(None))
-    .order_by(col(Habit.created_at))
+    .subquery()
 )  # fmt: skip
 
 
-def _latest_mood(column: object) -> object:
+def _latest_mood(column: Any) -> Any:
     return (
         select(column).where(MoodLog.client_id == _CLIENT)
         .order_by(col(MoodLog.logged_on).desc()).limit(1).scalar_subquery()
@@ -39,17 +40,25 @@ _WAITING_AND_MOOD = select(
     select(func.count(col(HabitSuggestion.id)))
     .join(Habit, col(Habit.id) == HabitSuggestion.habit_id)
     .where(Habit.client_id == _CLIENT, HabitSuggestion.state == "pending")
-    .scalar_subquery(),
-    _latest_mood(col(MoodLog.logged_on)),
-    _latest_mood(col(MoodLog.mood)),
+    .scalar_subquery().label("waiting"),
+    _latest_mood(col(MoodLog.logged_on)).label("mood_on"),
+    _latest_mood(col(MoodLog.mood)).label("mood"),
+).subquery()  # fmt: skip
+# One statement: the counts' row outer-joined to the active habits (a row of NULLs when none).
+_PAGE = (
+    select(_WAITING_AND_MOOD, _HABITS.c.title, _HABITS.c.level, _HABITS.c.highest_level,
+           _HABITS.c.description)
+    .select_from(_WAITING_AND_MOOD)
+    .outerjoin(_HABITS, true())
+    .order_by(_HABITS.c.created_at)
 )  # fmt: skip
 
 
 def client_overview(*, session: Session, client: User, now: datetime) -> OverviewSection | None:
     del now
-    params = {"client_id": client.id}
-    habits = session.connection().execute(_HABITS, params).all()
-    waiting, mood_on, mood = session.connection().execute(_WAITING_AND_MOOD, params).one()
+    rows = session.connection().execute(_PAGE, {"client_id": client.id}).all()
+    waiting, mood_on, mood = rows[0][:3]
+    habits = [row[3:] for row in rows if row[3] is not None]
     return OverviewSection(
         key="self_care",
         title="Self-care",

@@ -302,3 +302,33 @@ def test_sensory_overview_matches_its_domain_readers(session: Session, therapist
     day = NOW.astimezone(diet_queries.zone(client)).date()
     assert ctx["week"] == diet_queries.week_adherence(session, client, items, day)
     assert ctx["week"].planned
+
+
+def test_progress_overview_without_goals_or_ratings(session: Session, therapist: User) -> None:
+    """Nothing rated yet: the counts still come through (one row of NULL ratings)."""
+    client = factories.client(session, therapist=therapist)
+    session.add(MeasureResponse(client_id=client.id, code="phq9", answers=[0] * 9, total=12,
+                                band="x", urgent=True, answered_at=NOW))  # fmt: skip
+    session.add(SessionNote(client_id=client.id, session_on=TODAY, created_by_id=therapist.id))
+    session.flush()
+    ctx = progress_overview.client_overview(session=session, client=client, now=NOW).context  # type: ignore[union-attr]
+    assert (ctx["urgent"], ctx["active_goals"], ctx["t"], ctx["last_session"]) == (
+        1,
+        0,
+        None,
+        TODAY,
+    )
+
+
+def test_self_care_overview_with_moods_but_no_habits(session: Session, therapist: User) -> None:
+    client = factories.client(session, therapist=therapist)
+    for back, mood in ((3, 2), (1, 4)):
+        session.add(MoodLog(id=uuid.uuid4(), client_id=client.id, mood=mood,
+                            logged_on=TODAY - timedelta(days=back)))  # fmt: skip
+    session.flush()
+    ctx = self_care_overview.client_overview(session=session, client=client, now=NOW).context  # type: ignore[union-attr]
+    assert (ctx["habits"], ctx["waiting"], ctx["last_mood"]) == (
+        [],
+        0,
+        (TODAY - timedelta(days=1), 4),
+    )
