@@ -23,7 +23,7 @@ from app.self_care.models import (
     MoodLog,
 )
 from app.self_care.strength import evaluate_week
-from app.self_care.targets import CheckIn, Outcome, Target, TargetKind, day_values
+from app.self_care.targets import CheckIn, Outcome, Target, day_values
 from app.signals import Adherence, ClientSignals, Flag, client_zones
 
 LABEL = "Self-care habits"
@@ -128,7 +128,7 @@ def caseload_signals(
         key = tuple(level)
         target = targets.get(key)
         if target is None:
-            target = targets[key] = _target(*level)
+            target = targets[key] = history.target_of(*level)
         values = day_values(target, [c for c in by_habit[habit_key] if c.on not in paused])
         monday = day - timedelta(days=day.weekday())
         for slot, start in ((0, monday), (2, monday - timedelta(weeks=1))):
@@ -154,19 +154,6 @@ def caseload_signals(
         signals.last_activity_at = max(times) if times else None
         _flags(signals, *mood_week.get(cid, (0, 0)), waiting.get(cid, 0))
     return out
-
-
-def _target(
-    kind: str, days: str, times_per_week: int | None, amount: float | None, unit: str | None
-) -> Target:
-    """The same Target as `history.to_target`, from the level's columns (no ORM object)."""
-    return Target(
-        kind=TargetKind(kind),
-        days=frozenset(int(d) for d in days),
-        times_per_week=times_per_week,
-        amount=amount,
-        unit=unit,
-    )
 
 
 def _key(column: Any) -> Any:
