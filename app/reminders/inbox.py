@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import ColumnElement, update
+from sqlalchemy import BindParameter, ColumnElement, or_, update
 from sqlmodel import Session, col, select
 
 from app import clock
@@ -22,9 +22,12 @@ STATE_LABELS: dict[str, str] = {
 }
 
 
-def _visible(client_id: uuid.UUID) -> ColumnElement[bool]:
+def visible(client_id: uuid.UUID | BindParameter[uuid.UUID]) -> ColumnElement[bool]:
+    """The inbox's rule: what came due (or was snoozed) for this client. Takes a bound parameter
+    too, so statements built once (Today) share the rule. Statuses are OR'd equalities: an IN
+    list is re-rendered into the SQL on every execution."""
     return (col(ReminderItem.client_id) == client_id) & (
-        col(ReminderItem.status).in_(INBOX_STATUSES)
+        or_(*(col(ReminderItem.status) == status for status in INBOX_STATUSES))
         | ((col(ReminderItem.status) == ItemStatus.pending) & col(ReminderItem.snoozed))
     )
 
@@ -34,7 +37,7 @@ def entries(session: Session, client_id: uuid.UUID, *, limit: int = 50) -> list[
     return list(
         session.exec(
             select(ReminderItem)
-            .where(_visible(client_id))
+            .where(visible(client_id))
             .order_by(col(ReminderItem.planned_at).desc())
             .limit(limit)
         )
@@ -44,7 +47,7 @@ def entries(session: Session, client_id: uuid.UUID, *, limit: int = 50) -> list[
 def mark_all_read(*, session: Session, client_id: uuid.UUID) -> None:
     session.exec(
         update(ReminderItem)
-        .where(_visible(client_id), col(ReminderItem.read_at).is_(None))
+        .where(visible(client_id), col(ReminderItem.read_at).is_(None))
         .values(read_at=clock.now())
     )
     session.commit()

@@ -5,23 +5,19 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import BindParameter, bindparam, exists, func, or_, select
+from sqlalchemy import BindParameter, bindparam, exists, func, select
 from sqlmodel import Session, col
 
 from app.accounts.models import User
 from app.home import sql
 from app.home.sections import Section
-from app.reminders.models import INBOX_STATUSES, ItemStatus, PushSubscription, ReminderItem
+from app.reminders import inbox
+from app.reminders.models import PushSubscription, ReminderItem
 
 UNREAD_CAP = 10
 
 _CLIENT: BindParameter[uuid.UUID] = bindparam("client_id")
-# The inbox's rule (`inbox._visible`), with the statuses as OR'd equalities: an IN list is
-# re-rendered into the SQL on every execution. tests/home checks both agree.
-_VISIBLE = (col(ReminderItem.client_id) == _CLIENT) & (
-    or_(*(col(ReminderItem.status) == status for status in INBOX_STATUSES))
-    | ((col(ReminderItem.status) == ItemStatus.pending) & col(ReminderItem.snoozed))
-)
+_VISIBLE = inbox.visible(_CLIENT)
 _UNREAD = (
     select(col(ReminderItem.id))
     .where(
