@@ -8,19 +8,17 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import swagger_ui_bundle
-from fastapi import APIRouter, Depends, FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
-from starlette._utils import get_route_path
-from starlette.routing import Match
-from starlette.types import Scope
 
 from app import errors, health, logging_setup, scheduler, templates
 from app.accounts.dependencies import csrf_guard
 from app.config import get_settings
 from app.domains import plugins
 from app.middleware import RequestContextMiddleware
+from app.route_gates import RouteGate
 from app.templates import STATIC_DIR
 
 API_ERRORS: dict[int | str, dict[str, Any]] = {
@@ -36,17 +34,6 @@ API_ERRORS: dict[int | str, dict[str, Any]] = {
 
 
 API_PREFIX = "/api/v1"
-
-
-class _ApiRouter(APIRouter):
-    """Every API route sits under /api/v1. FastAPI tries included routes in order, so without this
-    check a page (GET /today) was first tried against each of the ~120 API routes, about a tenth
-    of the page's CPU; here a path outside the prefix is refused at once."""
-
-    def matches(self, scope: Scope) -> tuple[Match, Scope]:
-        if not get_route_path(scope).startswith(API_PREFIX + "/"):
-            return Match.NONE, {}
-        return super().matches(scope)
 
 
 @asynccontextmanager
@@ -86,12 +73,12 @@ def create_app() -> FastAPI:
         "/docs-assets", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="docs-assets"
     )
     app.include_router(health.router)
-    api = _ApiRouter()
+    # Each domain behind its own gate: a request is matched only against the domains whose
+    # paths it could reach (see app/route_gates.py).
     for _domain, module in plugins("api"):
-        api.include_router(module.router, prefix=API_PREFIX, responses=API_ERRORS)
-    app.include_router(api)
+        app.include_router(RouteGate(module.router, prefix=API_PREFIX, responses=API_ERRORS))
     for _domain, module in plugins("pages"):
-        app.include_router(module.router, include_in_schema=False)
+        app.include_router(RouteGate(module.router, include_in_schema=False))
 
     @app.get("/docs", include_in_schema=False)
     def docs() -> HTMLResponse:
