@@ -7,8 +7,8 @@ from datetime import date, datetime
 from sqlalchemy import and_, bindparam, exists, or_, select
 from sqlmodel import Session, col
 
+from app import prebuilt
 from app.accounts.models import User
-from app.home import sql
 from app.home.sections import Section
 from app.homework.models import HomeworkAssignment, HomeworkCompletion
 from app.homework.queries import ACTIVE
@@ -23,7 +23,7 @@ _DONE_TODAY = exists().where(
         col(HomeworkCompletion.done_on) == bindparam("day"),
     )
 )
-# Built once (app/home/sql.py): the client's open homework, only the columns Today uses, and
+# Built once (app/prebuilt.py): the client's open homework, only the columns Today uses, and
 # whether it was done today (such homework is not shown again).
 _OPEN = (
     select(
@@ -39,7 +39,7 @@ _OPEN = (
 def today_section(*, session: Session, client: User, day: date, now: datetime) -> Section | None:
     """Shown while the client has open homework; lists what is new, due or practised today."""
     del now  # "today" is the client's local day, already given
-    rows = sql.rows(session, _OPEN, client_id=client.id, day=day)
+    rows = prebuilt.rows(session, _OPEN, client_id=client.id, day=day)
     if not rows:
         return None
     items = []

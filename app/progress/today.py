@@ -7,13 +7,13 @@ from datetime import date, datetime
 from sqlalchemy import bindparam, select
 from sqlmodel import Session, col
 
+from app import prebuilt
 from app.accounts.models import User
-from app.home import sql
 from app.home.sections import Section
 from app.progress import measures
 from app.progress.models import MeasureSchedule
 
-# Built once (app/home/sql.py); the same rows as `measure_service.due`, only the column shown.
+# Built once (app/prebuilt.py); the same rows as `measure_service.due`, only the column shown.
 _DUE = select(col(MeasureSchedule.code)).where(
     col(MeasureSchedule.client_id) == bindparam("client_id"),
     col(MeasureSchedule.active).is_(True),
@@ -23,7 +23,7 @@ _DUE = select(col(MeasureSchedule.code)).where(
 
 def today_section(*, session: Session, client: User, day: date, now: datetime) -> Section | None:
     del now
-    codes = [code for (code,) in sql.rows(session, _DUE, client_id=client.id, day=day)]
+    codes = [code for (code,) in prebuilt.rows(session, _DUE, client_id=client.id, day=day)]
     if not codes:
         return None
     items = [{"code": code, "name": measures.get(code).name,

@@ -8,8 +8,8 @@ from datetime import date, datetime
 from sqlalchemy import BindParameter, bindparam, exists, func, select
 from sqlmodel import Session, col
 
+from app import prebuilt
 from app.accounts.models import User
-from app.home import sql
 from app.home.sections import Section
 from app.reminders import inbox
 from app.reminders.models import PushSubscription, ReminderItem
@@ -27,7 +27,7 @@ _UNREAD = (
     )
     .limit(UNREAD_CAP)
 )
-# Built once (app/home/sql.py). One statement for the unread count, capped (Today says "10 or
+# Built once (app/prebuilt.py). One statement for the unread count, capped (Today says "10 or
 # more", so a long backlog costs no more than ten rows of the partial unread index), and whether
 # any device still gets notifications.
 _SUMMARY = select(
@@ -53,14 +53,14 @@ _RECENT = (
 
 def today_section(*, session: Session, client: User, day: date, now: datetime) -> Section | None:
     del day, now
-    summary = sql.first(session, _SUMMARY, client_id=client.id)
+    summary = prebuilt.first(session, _SUMMARY, client_id=client.id)
     assert summary is not None  # a SELECT without FROM always has its one row
     unread, has_device = int(summary[0]), bool(summary[1])
     if not unread and has_device:
         return None
     recent = [
         e
-        for e in sql.rows(session, _RECENT, client_id=client.id)
+        for e in prebuilt.rows(session, _RECENT, client_id=client.id)
         if e.read_at is None and e.acknowledged_at is None
     ]
     return Section(

@@ -9,7 +9,7 @@ from datetime import date, time, timedelta
 from sqlalchemy import BindParameter, and_, bindparam, exists, or_
 from sqlmodel import Session, col, select
 
-from app.home import sql
+from app import prebuilt
 from app.routines import history, recurrence
 from app.routines.models import Routine, RoutinePause, RoutineRun, RoutineStep, StepOutcome
 
@@ -49,7 +49,7 @@ _PAUSED = exists().where(
     RoutinePause.starts_on <= _DAY,
     or_(col(RoutinePause.ends_on).is_(None), col(RoutinePause.ends_on) >= _DAY),
 )
-# Built once (app/home/sql.py): building the statement cost more than running it.
+# Built once (app/prebuilt.py): building the statement cost more than running it.
 _TODAY = (
     select(
         Routine.id,
@@ -79,7 +79,7 @@ def today_rows(session: Session, client_id: uuid.UUID, day: date) -> list[TodayR
     so this is one query whatever the number of routines or the length of the history.
     """
     rows: list[TodayRow] = []
-    for r in sql.rows(session, _TODAY, client_id=client_id, day=day):
+    for r in prebuilt.rows(session, _TODAY, client_id=client_id, day=day):
         due = not r.paused and recurrence.occurs_on(r.rrule, r.starts_on, day)
         has_run = r.planned_count is not None
         if not due and not (has_run and r.done_count):

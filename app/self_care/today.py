@@ -10,8 +10,8 @@ from typing import Any
 from sqlalchemy import BindParameter, ColumnElement, Exists, bindparam, exists, select
 from sqlmodel import Session, and_, col, func, or_
 
+from app import prebuilt
 from app.accounts.models import User
-from app.home import sql
 from app.home.sections import TodaySection
 from app.self_care import history
 from app.self_care.models import Habit, HabitCheckIn, HabitLevel, HabitPause, MoodLog
@@ -65,7 +65,7 @@ def _paused_on(day: BindParameter[Any], *, any_habit: bool) -> Exists:
     )
 
 
-# Built once (see app/home/sql.py): every per-request value is a bound parameter.
+# Built once (see app/prebuilt.py): every per-request value is a bound parameter.
 _HABITS = (
     select(
         col(Habit.id),
@@ -119,7 +119,7 @@ def _recent_check_ins(
 ) -> dict[uuid.UUID, list[CheckIn]]:
     """Check-ins since `since`, one or two per habit, day and outcome (see `_CHECK_INS`)."""
     out: dict[uuid.UUID, list[CheckIn]] = {}
-    for habit_id, on, outcome, total, with_amount, count in sql.rows(
+    for habit_id, on, outcome, total, with_amount, count in prebuilt.rows(
         session, _CHECK_INS, client_id=client_id, since=since
     ):
         mine = out.setdefault(habit_id, [])
@@ -136,9 +136,9 @@ def today_section(
     """Three statements whatever the number of habits or the length of the history."""
     del now
     yesterday = day - timedelta(days=1)
-    rows = sql.rows(session, _HABITS, client_id=client.id, day=day, yesterday=yesterday)
+    rows = prebuilt.rows(session, _HABITS, client_id=client.id, day=day, yesterday=yesterday)
     check_ins = _recent_check_ins(session, client.id, yesterday)
-    client_day = sql.first(session, _CLIENT_DAY, client_id=client.id, day=day)
+    client_day = prebuilt.first(session, _CLIENT_DAY, client_id=client.id, day=day)
     assert client_day is not None  # a SELECT without FROM always has its one row
     mood, all_paused = client_day[0], bool(client_day[1])
     habits = []

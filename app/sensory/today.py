@@ -10,8 +10,8 @@ from typing import Any, cast
 from sqlalchemy import BindParameter, and_, bindparam, or_, select
 from sqlmodel import Session, col
 
+from app import prebuilt
 from app.accounts.models import User
-from app.home import sql
 from app.home.sections import Section
 from app.sensory import diet
 from app.sensory.catalog import activities
@@ -34,7 +34,7 @@ class _Checkoff:
 
 
 _DAY: BindParameter[date] = bindparam("day")
-# Built once (app/home/sql.py): the plan's current items (as `diet_service.list_items`), only the
+# Built once (app/prebuilt.py): the plan's current items (as `diet_service.list_items`), only the
 # columns Today and the cautions use, with the day's check-off joined (at most one per item and
 # day): one statement instead of two, and no ORM objects.
 _ITEMS = (
@@ -73,7 +73,7 @@ def today_section(*, session: Session, client: User, day: date, now: datetime) -
     # `cautions_for` read.
     due: list[Any] = [
         item
-        for item in sql.rows(session, _ITEMS, client_id=client.id, day=day)
+        for item in prebuilt.rows(session, _ITEMS, client_id=client.id, day=day)
         if diet.is_due_on(planned(cast(SensoryDietItem, item)), day)
     ]
     if not due:

@@ -22,7 +22,7 @@ from tests import factories
 from tests.self_care.helpers import start
 
 # Today's statements, whatever the client has: session lookup 1, routines 1, self-care 3,
-# sensory 1, homework 1, reminders 1-2, questionnaires 1 (see app/home/sql.py).
+# sensory 1, homework 1, reminders 1-2, questionnaires 1 (see app/prebuilt.py).
 MAX_STATEMENTS = 11
 
 

@@ -1,4 +1,4 @@
-"""Run a statement built once, at import, through Core: how Today's sections read.
+"""Run a statement built once, at import, through Core: how the hot pages read (Today first).
 
 Today is the page a client opens most, and most of its cost was SQLAlchemy, not the database:
 building a `select()` (coercing every column and comparison) costs more than running it, and the
