@@ -4,19 +4,71 @@ from __future__ import annotations
 
 import uuid
 from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Protocol
 
+from sqlalchemy import BindParameter, bindparam
+from sqlalchemy import select as core_select
 from sqlmodel import Session, col, or_, select
 
+from app import prebuilt
 from app.self_care.models import Habit, HabitCheckIn, HabitLevel, HabitLevelChange, HabitPause
 from app.self_care.targets import CheckIn, Outcome, Target, TargetKind, day_values
 
 HISTORY_DAYS = 400  # strength is an average that forgets; a year is ample
 
 
-def to_target(level: HabitLevel) -> Target:
+class LevelColumns(Protocol):
+    """What a level is read for: an ORM `HabitLevel` or the habit page's plain `Level`."""
+
+    @property
+    def number(self) -> int: ...
+    @property
+    def description(self) -> str: ...
+    @property
+    def target_kind(self) -> str: ...
+    @property
+    def days(self) -> str: ...
+    @property
+    def times_per_week(self) -> int | None: ...
+    @property
+    def amount(self) -> float | None: ...
+    @property
+    def unit(self) -> str | None: ...
+
+
+class ChangeColumns(Protocol):
+    """What `target_on` reads of a level change (an ORM row or a prebuilt statement's row)."""
+
+    @property
+    def changed_on(self) -> date: ...
+    @property
+    def to_level(self) -> int: ...
+
+
+class PauseSpan(Protocol):
+    @property
+    def starts_on(self) -> date: ...
+    @property
+    def ends_on(self) -> date | None: ...
+
+
+@dataclass(frozen=True)
+class Level:
+    """A level's columns without an ORM object: the habit page reads a few per request."""
+
+    number: int
+    description: str
+    target_kind: str
+    days: str
+    times_per_week: int | None
+    amount: float | None
+    unit: str | None
+
+
+def to_target(level: LevelColumns) -> Target:
     return target_of(level.target_kind, level.days, level.times_per_week, level.amount, level.unit)
 
 
@@ -33,7 +85,7 @@ def target_of(
     )
 
 
-def paused_days(pauses: Iterable[HabitPause], start: date, end: date) -> set[date]:
+def paused_days(pauses: Iterable[PauseSpan], start: date, end: date) -> set[date]:
     """Every day in [start, end] covered by a pause; an open pause runs to `end`."""
     days: set[date] = set()
     for p in pauses:
@@ -48,8 +100,8 @@ def paused_days(pauses: Iterable[HabitPause], start: date, end: date) -> set[dat
 @dataclass
 class HabitHistory:
     habit: Habit
-    levels: dict[int, HabitLevel]
-    changes: list[HabitLevelChange]
+    levels: dict[int, LevelColumns]  # ORM rows from `load`, plain `Level`s from `load_columns`
+    changes: Sequence[ChangeColumns]  # by day, then time of the change
     check_ins: list[CheckIn]  # plain values: a year of ORM objects would dominate the page
     paused: set[date]
     start: date
@@ -98,13 +150,18 @@ def pauses_for(session: Session, client_id: uuid.UUID, habit_id: uuid.UUID) -> l
     )
 
 
+def _start(habit: Habit, today: date, since: date | None) -> date:
+    """The first day of check-ins read: `since`, else a bounded history back; never before start."""
+    if since is not None:
+        return max(habit.started_on, since)
+    return max(habit.started_on, today - timedelta(days=HISTORY_DAYS))
+
+
 def load(session: Session, habit: Habit, today: date, since: date | None = None) -> HabitHistory:
     """Levels, level changes and pauses in full (a few rows); check-ins from `since` (default: a
     bounded history back), so a caller holding a stored summary reads only the recent days."""
-    start = max(habit.started_on, today - timedelta(days=HISTORY_DAYS))
-    if since is not None:
-        start = max(habit.started_on, since)
-    levels = {
+    start = _start(habit, today, since)
+    levels: dict[int, LevelColumns] = {
         lv.number: lv
         for lv in session.exec(select(HabitLevel).where(HabitLevel.habit_id == habit.id))
     }
@@ -125,4 +182,55 @@ def load(session: Session, habit: Habit, today: date, since: date | None = None)
     ).all()
     check_ins = [CheckIn(on, Outcome(o), c, a) for on, o, c, a in rows]
     paused = paused_days(pauses_for(session, habit.client_id, habit.id), start, today)
+    return HabitHistory(habit, levels, changes, check_ins, paused, start, today)
+
+
+# The same reads as `load`, built once (see app/prebuilt.py) for the habit page: every
+# per-request value is a bound parameter, and only the columns the page uses are selected.
+_HABIT: BindParameter[uuid.UUID] = bindparam("habit_id")
+_LEVELS = core_select(
+    col(HabitLevel.number),
+    col(HabitLevel.description),
+    col(HabitLevel.target_kind),
+    col(HabitLevel.days),
+    col(HabitLevel.times_per_week),
+    col(HabitLevel.amount),
+    col(HabitLevel.unit),
+).where(col(HabitLevel.habit_id) == _HABIT)
+_CHANGES = (
+    core_select(col(HabitLevelChange.changed_on), col(HabitLevelChange.to_level))
+    .where(col(HabitLevelChange.habit_id) == _HABIT)
+    .order_by(col(HabitLevelChange.changed_on), col(HabitLevelChange.changed_at))
+)
+_CHECK_INS = core_select(
+    col(HabitCheckIn.done_on),
+    col(HabitCheckIn.outcome),
+    col(HabitCheckIn.confidence),
+    col(HabitCheckIn.amount),
+).where(col(HabitCheckIn.habit_id) == _HABIT, col(HabitCheckIn.done_on) >= bindparam("start"))
+_PAUSES = core_select(col(HabitPause.starts_on), col(HabitPause.ends_on)).where(
+    col(HabitPause.client_id) == bindparam("client_id"),
+    or_(col(HabitPause.habit_id).is_(None), col(HabitPause.habit_id) == _HABIT),
+)
+
+
+def load_columns(
+    session: Session, habit: Habit, today: date, since: date | None = None
+) -> HabitHistory:
+    """`load` through prebuilt statements, for the habit page: the same rows in the same order
+    (the check-in select is `load`'s, so equal days sum their amounts in the same order); levels
+    come back as plain `Level`s and changes as rows, which is all `HabitHistory` reads of them.
+
+    Core does not autoflush, so pending writes are flushed first, as `load`'s ORM selects would.
+    """
+    session.flush()
+    start = _start(habit, today, since)
+    levels: dict[int, LevelColumns] = {
+        r.number: Level(*r) for r in prebuilt.rows(session, _LEVELS, habit_id=habit.id)
+    }
+    changes = prebuilt.rows(session, _CHANGES, habit_id=habit.id)
+    rows = prebuilt.rows(session, _CHECK_INS, habit_id=habit.id, start=start)
+    check_ins = [CheckIn(on, Outcome(o), c, a) for on, o, c, a in rows]
+    spans = prebuilt.rows(session, _PAUSES, client_id=habit.client_id, habit_id=habit.id)
+    paused = paused_days(spans, start, today)
     return HabitHistory(habit, levels, changes, check_ins, paused, start, today)

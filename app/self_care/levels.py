@@ -4,10 +4,13 @@ override, chosen step, range and rules. Every change is kept in the level histor
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 
+from sqlalchemy import bindparam
+from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
-from app import clock
+from app import clock, prebuilt
 from app.accounts.models import User
 from app.errors import Conflict, Unprocessable
 from app.self_care import reminders_link, suggestions, summary
@@ -114,6 +117,25 @@ def level_history(session: Session, habit_id: uuid.UUID) -> list[HabitLevelChang
             .order_by(col(HabitLevelChange.changed_at).desc())
         )
     )
+
+
+# Built once (see app/prebuilt.py): the client's step history, only the columns the page shows.
+_STEPS = (
+    core_select(
+        col(HabitLevelChange.changed_on),
+        col(HabitLevelChange.from_level),
+        col(HabitLevelChange.to_level),
+    )
+    .where(col(HabitLevelChange.habit_id) == bindparam("habit_id"))
+    .order_by(col(HabitLevelChange.changed_at).desc())
+)
+
+
+def step_history(session: Session, habit_id: uuid.UUID) -> Sequence[prebuilt.AnyRow]:
+    """`level_history`'s rows and order, as plain rows of what the habit page shows (the day and
+    the two steps): the page is read far more often than the therapist's full history."""
+    session.flush()
+    return prebuilt.rows(session, _STEPS, habit_id=habit_id)
 
 
 def set_grading(*, session: Session, habit: Habit, settings: GradingSettings) -> Habit:

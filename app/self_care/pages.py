@@ -167,7 +167,7 @@ def habit_page(
         "self_care/habit.html",
         {
             "p": progress.habit_progress(session, habit, today),
-            "history": levels.level_history(session, habit.id),
+            "history": levels.step_history(session, habit.id),
             "today": today,
             "started": request.query_params.get("started") == "1",
             "form_id": str(uuid.uuid4()),

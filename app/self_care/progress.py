@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlmodel import Session, col, select
+from sqlalchemy import bindparam, select
+from sqlmodel import Session, col
 
+from app import prebuilt
 from app.self_care import history, suggestions, summary
-from app.self_care.models import Habit, HabitCheckIn, HabitLevel, HabitSuggestion, HabitSummary
+from app.self_care.models import Habit, HabitCheckIn, HabitSuggestion, HabitSummary
 from app.self_care.strength import (
     HeatDay,
     StrengthPoint,
@@ -21,10 +23,21 @@ from app.self_care.strength import (
 from app.self_care.targets import Target
 
 
+@dataclass(frozen=True)
+class RecentCheckIn:
+    """A check-in as the habit page lists it: only the columns shown, no ORM object."""
+
+    done_on: date
+    outcome: str
+    amount: float | None
+    confidence: int | None
+    note: str | None
+
+
 @dataclass
 class HabitProgress:
     habit: Habit
-    levels: list[HabitLevel]
+    levels: list[history.LevelColumns]
     target: Target
     strength: int  # percent
     strength_week_ago: int
@@ -36,20 +49,41 @@ class HabitProgress:
     today_value: float
     today_amount: float
     suggestion: HabitSuggestion | None
-    recent: list[HabitCheckIn]
+    recent: list[RecentCheckIn]  # newest first
 
     @property
-    def level(self) -> HabitLevel:
+    def level(self) -> history.LevelColumns:
         return next(lv for lv in self.levels if lv.number == self.habit.level)
 
     @property
-    def steps(self) -> list[tuple[HabitLevel, str]]:
+    def steps(self) -> list[tuple[history.LevelColumns, str]]:
         """Each level with its target in words, for the ladder list."""
         return [(lv, history.to_target(lv).describe()) for lv in self.levels]
 
     @property
     def strength_change(self) -> int:
         return self.strength - self.strength_week_ago
+
+
+# Built once (see app/prebuilt.py): every per-request value is a bound parameter.
+_SUMMARY = select(
+    col(HabitSummary.settled_on),
+    col(HabitSummary.score),
+    col(HabitSummary.recent),
+    col(HabitSummary.tail),
+).where(col(HabitSummary.habit_id) == bindparam("habit_id"))
+_RECENT = (
+    select(
+        col(HabitCheckIn.done_on),
+        col(HabitCheckIn.outcome),
+        col(HabitCheckIn.amount),
+        col(HabitCheckIn.confidence),
+        col(HabitCheckIn.note),
+    )
+    .where(col(HabitCheckIn.habit_id) == bindparam("habit_id"))
+    .order_by(col(HabitCheckIn.created_at).desc())
+    .limit(10)
+)
 
 
 def _at(points: list[StrengthPoint], day: date) -> int:
@@ -59,13 +93,16 @@ def _at(points: list[StrengthPoint], day: date) -> int:
 
 def habit_progress(session: Session, habit: Habit, today: date, weeks: int = 6) -> HabitProgress:
     """Strength continues from the stored summary (kept current on write); only the days since it
-    and the heat map's weeks are read, so the cost does not grow with the history."""
-    kept = summary.stored(session.get(HabitSummary, habit.id))
+    and the heat map's weeks are read, so the cost does not grow with the history. Every read is a
+    statement built once and run through Core: building ORM selects cost more than running them.
+    """
+    session.flush()  # Core does not autoflush; the ORM reads this replaced did
+    kept = summary.stored(prebuilt.first(session, _SUMMARY, habit_id=habit.id))
     if kept is not None and kept.settled_on > summary.settle_day(today):
         kept = None  # a summary from a later "today" (time zone moved back): compute afresh
     begin = summary.first_day(habit, today) if kept is None else kept.settled_on + timedelta(days=1)
     heat_from = week_start(today) - timedelta(weeks=max(weeks, 2) - 1)
-    hist = history.load(session, habit, today, since=min(begin, heat_from))
+    hist = history.load_columns(session, habit, today, since=min(begin, heat_from))
     values = hist.values()
     points = (kept.tail if kept else []) + strength_series(
         target_on=hist.target_on,
@@ -89,12 +126,7 @@ def habit_progress(session: Session, habit: Habit, today: date, weeks: int = 6) 
 
     monday = week_start(today)
     amount_today = sum(c.amount or 0.0 for c in hist.check_ins if c.on == today)
-    recent = session.exec(
-        select(HabitCheckIn)
-        .where(HabitCheckIn.habit_id == habit.id)
-        .order_by(col(HabitCheckIn.created_at).desc())
-        .limit(10)
-    ).all()
+    recent = [RecentCheckIn(*r) for r in prebuilt.rows(session, _RECENT, habit_id=habit.id)]
     return HabitProgress(
         habit=habit,
         levels=sorted(hist.levels.values(), key=lambda lv: lv.number),
@@ -116,5 +148,5 @@ def habit_progress(session: Session, habit: Habit, today: date, weeks: int = 6) 
         today_value=values.get(today, 0.0),
         today_amount=amount_today,
         suggestion=suggestions.pending(session, habit),
-        recent=list(recent),
+        recent=recent,
     )

@@ -4,21 +4,30 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 
+from sqlalchemy import bindparam
+from sqlalchemy import select as core_select
 from sqlmodel import Session, col, or_, select
 
-from app import clock
+from app import clock, prebuilt
 from app.self_care import grading, history
 from app.self_care.models import Habit, HabitCheckIn, HabitLevel, HabitPause, HabitSuggestion
 from app.self_care.strength import week_start
 from app.self_care.targets import CheckIn, Outcome
 
+# Built once (see app/prebuilt.py): most habits have no pending suggestion, so the page asks for
+# an id and loads the ORM object only when there is one.
+_PENDING = core_select(col(HabitSuggestion.id)).where(
+    col(HabitSuggestion.habit_id) == bindparam("habit_id"),
+    col(HabitSuggestion.state) == "pending",
+)
+
 
 def pending(session: Session, habit: Habit) -> HabitSuggestion | None:
-    return session.exec(
-        select(HabitSuggestion).where(
-            HabitSuggestion.habit_id == habit.id, HabitSuggestion.state == "pending"
-        )
-    ).first()
+    """The same row an ORM `select(...).first()` gives (same WHERE, same first row); Core does not
+    autoflush, so pending writes are flushed first, as that select would."""
+    session.flush()
+    found = prebuilt.scalar(session, _PENDING, habit_id=habit.id)
+    return None if found is None else session.get(HabitSuggestion, found)
 
 
 def supersede_pending(*, session: Session, habit: Habit) -> None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any, Protocol
 
 from sqlmodel import Session, select
 
@@ -46,7 +47,20 @@ def first_day(habit: Habit, today: date) -> date:
     return max(habit.started_on, today - timedelta(days=history.HISTORY_DAYS))
 
 
-def stored(row: HabitSummary | None) -> Stored | None:
+class SummaryColumns(Protocol):
+    """What `stored` reads: a `HabitSummary` or a row of those columns (the habit page's read)."""
+
+    @property
+    def settled_on(self) -> date | None: ...
+    @property
+    def score(self) -> float: ...
+    @property
+    def recent(self) -> list[float]: ...
+    @property
+    def tail(self) -> list[list[Any]]: ...  # [ISO day, score] pairs
+
+
+def stored(row: SummaryColumns | None) -> Stored | None:
     if row is None or row.settled_on is None:
         return None
     tail = [StrengthPoint(date.fromisoformat(on), score) for on, score in row.tail]
