@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import random
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any, TypeVar
+from typing import Any
 
 import pytest
 from sqlalchemy import event
@@ -28,8 +28,6 @@ from app.self_care.models import (
 from app.self_care.strength import evaluate_week, heat_map, strength_series, week_start
 from app.self_care.targets import Outcome
 from tests.self_care.helpers import MONDAY, noon, start
-
-T = TypeVar("T")
 
 
 @contextmanager
@@ -137,11 +135,11 @@ def _page_reads(session: Session, habit: Habit, today: date) -> None:
     levels.step_history(session, habit.id)
 
 
-def _count(session: Session, habit: Habit, read: Callable[[], object]) -> list[str]:
+def _page_statements(session: Session, habit: Habit, today: date) -> list[str]:
     session.expire_all()  # a fresh request's session: nothing in the identity map...
     session.refresh(habit)  # ...but the habit, which the page's dependency has loaded
     with _statements(session) as seen:
-        read()
+        _page_reads(session, habit, today)
     return seen
 
 
@@ -153,9 +151,7 @@ def test_habit_page_statements_do_not_grow_with_history(
     short = _history(session, client_user, "washing", 20, today, seed=1, suggest=suggest)
     long = _history(session, client_user, "water", 300, today, seed=2, suggest=suggest)
     with clock.frozen_at(noon(today)):
-        seen = [
-            _count(session, h, lambda h=h: _page_reads(session, h, today)) for h in (short, long)
-        ]
+        seen = [_page_statements(session, h, today) for h in (short, long)]
     # summary, levels, changes, check-ins, pauses, recent, pending (and its row), step history
     assert [len(s) for s in seen] == [8 + suggest] * 2, seen
 
