@@ -100,7 +100,7 @@ def paused_days(pauses: Iterable[PauseSpan], start: date, end: date) -> set[date
 @dataclass
 class HabitHistory:
     habit: Habit
-    levels: dict[int, LevelColumns]  # ORM rows from `load`, plain `Level`s from `load_columns`
+    levels: dict[int, LevelColumns]  # plain `Level`s from `load`; ORM rows are accepted too
     changes: Sequence[ChangeColumns]  # by day, then time of the change
     check_ins: list[CheckIn]  # plain values: a year of ORM objects would dominate the page
     paused: set[date]
@@ -157,36 +157,9 @@ def _start(habit: Habit, today: date, since: date | None) -> date:
     return max(habit.started_on, today - timedelta(days=HISTORY_DAYS))
 
 
-def load(session: Session, habit: Habit, today: date, since: date | None = None) -> HabitHistory:
-    """Levels, level changes and pauses in full (a few rows); check-ins from `since` (default: a
-    bounded history back), so a caller holding a stored summary reads only the recent days."""
-    start = _start(habit, today, since)
-    levels: dict[int, LevelColumns] = {
-        lv.number: lv
-        for lv in session.exec(select(HabitLevel).where(HabitLevel.habit_id == habit.id))
-    }
-    changes = list(
-        session.exec(
-            select(HabitLevelChange)
-            .where(HabitLevelChange.habit_id == habit.id)
-            .order_by(col(HabitLevelChange.changed_on), col(HabitLevelChange.changed_at))
-        )
-    )
-    rows = session.exec(
-        select(
-            col(HabitCheckIn.done_on),
-            col(HabitCheckIn.outcome),
-            col(HabitCheckIn.confidence),
-            col(HabitCheckIn.amount),
-        ).where(HabitCheckIn.habit_id == habit.id, HabitCheckIn.done_on >= start)
-    ).all()
-    check_ins = [CheckIn(on, Outcome(o), c, a) for on, o, c, a in rows]
-    paused = paused_days(pauses_for(session, habit.client_id, habit.id), start, today)
-    return HabitHistory(habit, levels, changes, check_ins, paused, start, today)
-
-
-# The same reads as `load`, built once (see app/prebuilt.py) for the habit page: every
-# per-request value is a bound parameter, and only the columns the page uses are selected.
+# Built once (see app/prebuilt.py): the habit page reads these on every view and building ORM
+# selects cost more than running them. Every per-request value is a bound parameter, and only the
+# columns used are selected.
 _HABIT: BindParameter[uuid.UUID] = bindparam("habit_id")
 _LEVELS = core_select(
     col(HabitLevel.number),
@@ -214,14 +187,12 @@ _PAUSES = core_select(col(HabitPause.starts_on), col(HabitPause.ends_on)).where(
 )
 
 
-def load_columns(
-    session: Session, habit: Habit, today: date, since: date | None = None
-) -> HabitHistory:
-    """`load` through prebuilt statements, for the habit page: the same rows in the same order
-    (the check-in select is `load`'s, so equal days sum their amounts in the same order); levels
-    come back as plain `Level`s and changes as rows, which is all `HabitHistory` reads of them.
+def load(session: Session, habit: Habit, today: date, since: date | None = None) -> HabitHistory:
+    """Levels, level changes and pauses in full (a few rows); check-ins from `since` (default: a
+    bounded history back), so a caller holding a stored summary reads only the recent days.
+    Levels come back as plain `Level`s and changes as rows: all `HabitHistory` reads of them.
 
-    Core does not autoflush, so pending writes are flushed first, as `load`'s ORM selects would.
+    Core does not autoflush, so pending writes are flushed first, as ORM selects would.
     """
     session.flush()
     start = _start(habit, today, since)

@@ -102,7 +102,7 @@ def habit_progress(session: Session, habit: Habit, today: date, weeks: int = 6) 
         kept = None  # a summary from a later "today" (time zone moved back): compute afresh
     begin = summary.first_day(habit, today) if kept is None else kept.settled_on + timedelta(days=1)
     heat_from = week_start(today) - timedelta(weeks=max(weeks, 2) - 1)
-    hist = history.load_columns(session, habit, today, since=min(begin, heat_from))
+    hist = history.load(session, habit, today, since=min(begin, heat_from))
     values = hist.values()
     points = (kept.tail if kept else []) + strength_series(
         target_on=hist.target_on,

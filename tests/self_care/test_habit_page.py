@@ -1,17 +1,15 @@
 """The habit page's reads: a fixed number of statements whatever the history's length, and the
-same data the ORM path (`history.load`, ORM selects) gives, on a varied random history."""
+same data a plain ORM reading (the reference below: how the page read before its statements were
+built once) gives, on a varied random history."""
 
 from __future__ import annotations
 
 import random
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import event
 from sqlmodel import Session, col, select
 
 from app import clock
@@ -20,30 +18,16 @@ from app.self_care import history, levels, progress, summary
 from app.self_care.models import (
     Habit,
     HabitCheckIn,
+    HabitLevel,
     HabitLevelChange,
     HabitPause,
     HabitSuggestion,
     HabitSummary,
 )
 from app.self_care.strength import evaluate_week, heat_map, strength_series, week_start
-from app.self_care.targets import Outcome
+from app.self_care.targets import CheckIn, Outcome
 from tests.self_care.helpers import MONDAY, noon, start
-
-
-@contextmanager
-def _statements(session: Session) -> Iterator[list[str]]:
-    """Every SQL statement the session's engine sends inside the block (local helper)."""
-    engine = session.get_bind()
-    seen: list[str] = []
-
-    def record(*args: Any) -> None:
-        seen.append(args[2])
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
+from tests.statements import captured_statements
 
 
 def _at(day: date, rng: random.Random) -> datetime:
@@ -138,7 +122,7 @@ def _page_reads(session: Session, habit: Habit, today: date) -> None:
 def _page_statements(session: Session, habit: Habit, today: date) -> list[str]:
     session.expire_all()  # a fresh request's session: nothing in the identity map...
     session.refresh(habit)  # ...but the habit, which the page's dependency has loaded
-    with _statements(session) as seen:
+    with captured_statements(session) as seen:
         _page_reads(session, habit, today)
     return seen
 
@@ -156,15 +140,43 @@ def test_habit_page_statements_do_not_grow_with_history(
     assert [len(s) for s in seen] == [8 + suggest] * 2, seen
 
 
+def _orm_history(session: Session, habit: Habit, today: date, since: date) -> history.HabitHistory:
+    """The reference: `history.load` as it was, with ORM selects and whole ORM rows."""
+    start_on = max(habit.started_on, since)
+    lvs = session.exec(select(HabitLevel).where(HabitLevel.habit_id == habit.id))
+    changes = list(
+        session.exec(
+            select(HabitLevelChange)
+            .where(HabitLevelChange.habit_id == habit.id)
+            .order_by(col(HabitLevelChange.changed_on), col(HabitLevelChange.changed_at))
+        )
+    )
+    rows = session.exec(
+        select(
+            col(HabitCheckIn.done_on),
+            col(HabitCheckIn.outcome),
+            col(HabitCheckIn.confidence),
+            col(HabitCheckIn.amount),
+        ).where(HabitCheckIn.habit_id == habit.id, HabitCheckIn.done_on >= start_on)
+    ).all()
+    check_ins = [CheckIn(on, Outcome(o), c, a) for on, o, c, a in rows]
+    pauses = history.pauses_for(session, habit.client_id, habit.id)
+    paused = history.paused_days(pauses, start_on, today)
+    levels_by_number: dict[int, history.LevelColumns] = {lv.number: lv for lv in lvs}
+    return history.HabitHistory(
+        habit, levels_by_number, changes, check_ins, paused, start_on, today
+    )
+
+
 def _old_progress(session: Session, habit: Habit, today: date, weeks: int = 6) -> dict[str, Any]:
     """The habit page's data the way it was read before the prebuilt statements: ORM selects and
-    `history.load`, the path the other callers keep."""
+    the reference history above."""
     kept = summary.stored(session.get(HabitSummary, habit.id))
     if kept is not None and kept.settled_on > summary.settle_day(today):
         kept = None
     begin = summary.first_day(habit, today) if kept is None else kept.settled_on + timedelta(days=1)
     heat_from = week_start(today) - timedelta(weeks=max(weeks, 2) - 1)
-    hist = history.load(session, habit, today, since=min(begin, heat_from))
+    hist = _orm_history(session, habit, today, since=min(begin, heat_from))
     values = hist.values()
     points = (kept.tail if kept else []) + strength_series(
         target_on=hist.target_on,
