@@ -9,7 +9,6 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import event
 from sqlmodel import Session
 
 from app import clock
@@ -25,6 +24,7 @@ from app.sensory.models import SensoryKit, SensoryProfileVersion
 from app.sensory.profile import ProfileAnswers
 from app.sensory.vocabulary import KIT_ITEMS, RESPONSES, SYSTEMS, SensoryFit
 from tests import factories
+from tests.statements import captured_statements
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 
@@ -128,20 +128,11 @@ def test_a_cache_row_from_another_checklist_version_is_recomputed(
 
 
 def _statements(session: Session, client: User) -> int:
-    bind = session.connection()
-    seen: list[str] = []
-
-    def count(*_args: object, **_kw: object) -> None:
-        seen.append("x")
-
-    event.listen(bind, "before_cursor_execute", count)
-    try:
-        with clock.frozen_at(NOW):
-            found = service.suggestions(
-                session=session, client=client, situation=Situation(6, "home", 5)
-            )
-    finally:
-        event.remove(bind, "before_cursor_execute", count)
+    session.connection()  # begin the session's transaction first: its SAVEPOINT is not counted
+    with captured_statements(session) as seen, clock.frozen_at(NOW):
+        found = service.suggestions(
+            session=session, client=client, situation=Situation(6, "home", 5)
+        )
     assert found
     return len(seen)
 

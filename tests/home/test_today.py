@@ -3,13 +3,10 @@ and every section's content for a client with a little of everything."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import time, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import event
 from sqlmodel import Session
 
 from app import clock
@@ -20,26 +17,16 @@ from app.routines.models import Routine
 from app.sensory.models import SensoryDietItem
 from tests import factories
 from tests.self_care.helpers import start
+from tests.statements import captured_executions, captured_statements
 
 # Today's statements, whatever the client has: session lookup 1, routines 1, self-care 3,
 # sensory 1, homework 1, reminders 1-2, questionnaires 1 (see app/prebuilt.py).
 MAX_STATEMENTS = 11
 
 
-@contextmanager
-def statements(session: Session) -> Iterator[list[str]]:
-    seen: list[str] = []
-    engine = session.get_bind()
-
-    def count(*args: Any) -> None:
-        if not args[2].lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK", "BEGIN")):
-            seen.append(args[2])
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
+def _without_transaction_control(statements: list[str]) -> list[str]:
+    skip = ("SAVEPOINT", "RELEASE", "ROLLBACK", "BEGIN")
+    return [s for s in statements if not s.lstrip().upper().startswith(skip)]
 
 
 def give(session: Session, client: User, therapist: User, n: int) -> None:
@@ -75,7 +62,7 @@ def test_today_takes_the_same_statements_for_one_or_six_of_everything(
     counts = []
     for client, titles in ((one, ["Routine 0"]), (six, [f"Routine {i}" for i in range(6)])):
         http.as_(client)
-        with statements(session) as seen:
+        with captured_statements(session) as seen:
             page = http.get("/today")
         assert page.status_code == 200
         for title in titles:  # every section really ran and showed its rows
@@ -84,7 +71,7 @@ def test_today_takes_the_same_statements_for_one_or_six_of_everything(
             assert title.replace("Routine", "Item") in page.text
         assert "Pick a habit from the library" not in page.text
         assert "A short questionnaire" in page.text
-        counts.append(len(seen))
+        counts.append(len(_without_transaction_control(seen)))
     assert counts[0] == counts[1] <= MAX_STATEMENTS, counts
 
 
@@ -121,17 +108,9 @@ def test_todays_reminder_count_reads_the_partial_unread_index(
 
     if session.get_bind().dialect.name != "sqlite":
         pytest.skip("EXPLAIN QUERY PLAN is SQLite's; PostgreSQL's planner needs real table sizes")
-    captured: list[tuple[str, Any]] = []
-
-    def keep(*args: Any) -> None:  # (conn, cursor, statement, parameters, context, executemany)
-        captured.append((args[2], args[3]))
-
-    event.listen(session.get_bind(), "before_cursor_execute", keep)
-    try:
+    with captured_executions(session) as captured:
         now = clock.now()
         reminders_today.today_section(session=session, client=client_user, day=now.date(), now=now)
-    finally:
-        event.remove(session.get_bind(), "before_cursor_execute", keep)
     ((statement, params),) = [c for c in captured if "count(" in c[0].lower()]
     plan = session.connection().exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", params).all()
     assert any("ix_reminder_item_unread" in str(row) for row in plan), plan

@@ -7,7 +7,6 @@ import uuid
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import event
 from sqlmodel import Session
 
 from app import clock
@@ -19,6 +18,7 @@ from app.routines.models import Routine, RoutinePause, RoutineRun
 from app.self_care.models import Habit, HabitCheckIn, HabitLevel, HabitLevelChange, MoodLog
 from tests import factories
 from tests.progress import pdf_facts
+from tests.statements import captured_statements
 
 MON = date(2026, 11, 2)  # a Monday; the range is that week
 SUN = MON + timedelta(days=6)
@@ -152,14 +152,8 @@ def test_record_query_count_does_not_grow_with_history(session: Session, therapi
     client = _client(session, therapist)
 
     def count() -> int:
-        seen: list[str] = []
-        engine = session.get_bind()
-        listener = lambda *a: seen.append(a[2])  # noqa: E731
-        event.listen(engine, "before_cursor_execute", listener)
-        try:
+        with captured_statements(session) as seen:
             record.load(session, client, start=MON, end=SUN)
-        finally:
-            event.remove(engine, "before_cursor_execute", listener)
         return len(seen)
 
     before = count()

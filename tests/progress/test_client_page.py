@@ -10,7 +10,6 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import event
 from sqlmodel import Session, select
 
 from app.accounts.models import User
@@ -27,6 +26,7 @@ from app.self_care import overview as self_care_overview
 from app.self_care.models import Habit, HabitLevel, HabitSuggestion, MoodLog
 from tests import factories
 from tests.conftest import Http
+from tests.statements import captured_statements
 
 NOW = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)
 TODAY = NOW.date()
@@ -224,17 +224,8 @@ def test_latest_t_ignores_another_clients_goals(session: Session, therapist: Use
 
 
 def _statements(session: Session, client: User) -> int:
-    engine = session.get_bind()
-    seen: list[str] = []
-
-    def _on(_conn: object, _cursor: object, statement: str, *_rest: object) -> None:
-        seen.append(statement)
-
-    event.listen(engine, "before_cursor_execute", _on)
-    try:
+    with captured_statements(session) as seen:
         client_overview_sections(session=session, client=client, now=NOW)
-    finally:
-        event.remove(engine, "before_cursor_execute", _on)
     return len(seen)
 
 

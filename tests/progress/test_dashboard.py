@@ -3,11 +3,8 @@ carry every domain's signals with reasons."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import event
 from sqlmodel import Session
 
 from app import clock
@@ -18,22 +15,7 @@ from app.progress import dashboard, measure_service
 from app.progress.schemas import ResponseCreate, ScheduleCreate
 from tests import factories
 from tests.homework.helpers import assignment, principal
-
-
-@contextmanager
-def counting(session: Session) -> Iterator[list[str]]:
-    statements: list[str] = []
-    engine = session.get_bind()
-    target = engine.engine if hasattr(engine, "engine") else engine
-
-    def before(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        statements.append(statement)
-
-    event.listen(target, "before_cursor_execute", before)
-    try:
-        yield statements
-    finally:
-        event.remove(target, "before_cursor_execute", before)
+from tests.statements import captured_statements
 
 
 def _busy_client(session: Session, therapist: User) -> User:
@@ -51,7 +33,7 @@ def _busy_client(session: Session, therapist: User) -> User:
 
 def _statements_for_dashboard(http: Any, session: Session, therapist: User) -> int:
     http.as_(therapist)
-    with counting(session) as statements:
+    with captured_statements(session) as statements:
         response = http.get("/dashboard")
     assert response.status_code == 200
     return len(statements)

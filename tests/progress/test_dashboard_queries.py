@@ -5,13 +5,10 @@ with check-ins and moods, calm episodes, homework, failing reminders and a senso
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import event
 from sqlmodel import Session
 
 from app import clock
@@ -29,24 +26,10 @@ from app.sensory.models import SensoryDietCheckoff, SensoryDietItem
 from tests import factories
 from tests.homework.helpers import assignment
 from tests.self_care.helpers import check, start
+from tests.statements import captured_statements
 
 NOW = datetime(2026, 11, 18, 12, tzinfo=UTC)  # a Wednesday
 WEEK_AGO = NOW - timedelta(days=7)
-
-
-@contextmanager
-def counting(session: Session) -> Iterator[list[str]]:
-    statements: list[str] = []
-    engine = session.get_bind()
-
-    def before(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", before)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", before)
 
 
 def _busy_client(session: Session, therapist: User, n: int) -> User:
@@ -99,7 +82,7 @@ def _busy_client(session: Session, therapist: User, n: int) -> User:
 
 
 def _dashboard_statements(session: Session, therapist: User) -> tuple[int, list[Any]]:
-    with counting(session) as statements:
+    with captured_statements(session) as statements:
         rows = dashboard.rows(session, therapist_id=therapist.id, now=NOW)
     return len(statements), rows
 

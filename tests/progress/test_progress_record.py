@@ -9,7 +9,6 @@ import random
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import event
 from sqlmodel import Session, select
 
 from app.accounts.models import User
@@ -18,6 +17,7 @@ from app.progress import goals, measure_service, notes, record
 from app.progress.models import SessionNote, SessionNoteVersion
 from tests import factories
 from tests.progress.test_client_page import NOW, TODAY, _seed
+from tests.statements import captured_statements
 
 
 def _client(session: Session, therapist: User, seed: int, days: int) -> User:
@@ -74,17 +74,8 @@ def test_record_equals_the_straightforward_readers(
 
 
 def _count(session: Session, client: User, start: date, end: date) -> int:
-    engine = session.get_bind()
-    seen: list[str] = []
-
-    def _on(_conn: object, _cursor: object, statement: str, *_rest: object) -> None:
-        seen.append(statement)
-
-    event.listen(engine, "before_cursor_execute", _on)
-    try:
+    with captured_statements(session) as seen:
         record.load(session, client, start=start, end=end)
-    finally:
-        event.remove(engine, "before_cursor_execute", _on)
     return len(seen)
 
 

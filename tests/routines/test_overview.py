@@ -10,12 +10,12 @@ import uuid
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import event
 from sqlmodel import Session
 
 from app.accounts.models import User
 from app.routines import overview, queries, service
 from app.routines.models import Routine, RoutinePause, RoutineRun, RoutineStep, StepOutcome
+from tests.statements import captured_statements
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)  # a Thursday
 TODAY = date(2026, 11, 26)
@@ -119,17 +119,8 @@ def test_most_skipped_counts_only_the_routines_own_window(
 
 
 def _count(session: Session, client: User) -> int:
-    engine = session.get_bind()
-    seen = []
-
-    def _on(*_args: object) -> None:
-        seen.append(1)
-
-    event.listen(engine, "before_cursor_execute", _on)
-    try:
+    with captured_statements(session) as seen:
         overview.client_overview(session=session, client=client, now=NOW)
-    finally:
-        event.remove(engine, "before_cursor_execute", _on)
     return len(seen)
 
 

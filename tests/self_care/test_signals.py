@@ -3,12 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import timedelta
-from typing import Any
 
-from sqlalchemy import event
 from sqlmodel import Session
 
 from app import clock
@@ -19,22 +15,12 @@ from app.self_care.schemas import PauseCreate
 from app.self_care.targets import Outcome
 from tests import factories
 from tests.self_care.helpers import MONDAY, check, daily_check_ins, noon, start
+from tests.statements import captured_statements
 
 
-@contextmanager
-def count_queries(session: Session) -> Iterator[list[str]]:
-    statements: list[str] = []
-    engine = session.get_bind()
-
-    def listen(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        if statement.lstrip().upper().startswith("SELECT"):
-            statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", listen)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", listen)
+def _selects(statements: list[str]) -> int:
+    """How many of the captured statements are SELECTs (writes and savepoints are not counted)."""
+    return sum(s.lstrip().upper().startswith("SELECT") for s in statements)
 
 
 def test_adherence_counts_this_and_last_week_leaving_out_paused_days(
@@ -66,13 +52,13 @@ def test_signals_use_a_fixed_number_of_queries(session: Session, therapist: User
         habit = start(session, person, "water")
         check(session, person, habit, amount=1)
     now = clock.now()
-    with count_queries(session) as one:
+    with captured_statements(session) as one:
         signals.caseload_signals(session=session, client_ids=[clients[0].id], now=now)
-    with count_queries(session) as many:
+    with captured_statements(session) as many:
         found = signals.caseload_signals(
             session=session, client_ids=[c.id for c in clients], now=now
         )
-    assert len(many) == len(one)
+    assert _selects(many) == _selects(one)
     assert all(found[c.id].adherence[signals.LABEL].done == 0.5 for c in clients)
 
 
@@ -119,13 +105,13 @@ def test_today_is_few_queries_whatever_the_number_of_habits(
 ) -> None:
     start(session, client_user, "water")
     day = clock.local_today(client_user.time_zone)
-    with count_queries(session) as one:
+    with captured_statements(session) as one:
         today.today_section(session=session, client=client_user, day=day, now=clock.now())
     for key in ("washing", "money", "sleep", "moving"):
         start(session, client_user, key)
-    with count_queries(session) as five:
+    with captured_statements(session) as five:
         today.today_section(session=session, client=client_user, day=day, now=clock.now())
-    assert len(five) == len(one) <= 4
+    assert _selects(five) == _selects(one) <= 4
 
 
 def test_reminder_is_silent_once_done_or_said_not_today(
@@ -196,15 +182,16 @@ def test_mid_week_check_ins_skip_the_grading_work(session: Session, client_user:
         habit = start(session, client_user, "washing", level=2)
     tuesday = MONDAY + timedelta(weeks=1, days=1)
     with clock.frozen_at(noon(tuesday)):
-        with count_queries(session) as first:
+        with captured_statements(session) as first:
             check(session, client_user, habit)
-        with count_queries(session) as second:
+        with captured_statements(session) as second:
             check(session, client_user, habit)
-        assert len(second) < len(first)
+        assert _selects(second) < _selects(first)
         # A back-fill into the week that already ended is judged again.
-        with count_queries(session) as backfill:
+        with captured_statements(session) as backfill:
             check(session, client_user, habit, on=tuesday - timedelta(days=1))
-        assert len(backfill) == len(second)  # Monday is in this week: still nothing to judge
-    with clock.frozen_at(noon(MONDAY + timedelta(weeks=2))), count_queries(session) as sunday:
+        # Monday is in this week: still nothing to judge.
+        assert _selects(backfill) == _selects(second)
+    with clock.frozen_at(noon(MONDAY + timedelta(weeks=2))), captured_statements(session) as sunday:
         check(session, client_user, habit, on=MONDAY + timedelta(weeks=2, days=-1))
-    assert len(sunday) > len(second)
+    assert _selects(sunday) > _selects(second)

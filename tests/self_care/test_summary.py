@@ -9,7 +9,6 @@ from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import event
 from sqlmodel import Session, delete
 
 from app import clock
@@ -21,6 +20,7 @@ from app.self_care.strength import StrengthPoint, strength_series
 from app.self_care.targets import Outcome
 from app.self_care.today import today_section
 from tests.self_care.helpers import MONDAY, check, noon, start
+from tests.statements import captured_statements
 
 ROOT = __import__("pathlib").Path(__file__).resolve().parents[2]
 
@@ -113,17 +113,8 @@ def test_stored_summary_equals_a_recomputation_after_any_writes(
 
 
 def _count_today_statements(session: Session, client: User, day: date) -> int:
-    engine = session.get_bind()
-    seen: list[str] = []
-
-    def count(*args: Any) -> None:
-        seen.append(args[2])
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
+    with captured_statements(session) as seen:
         section = today_section(session=session, client=client, day=day, now=clock.now())
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
     assert section is not None
     return len(seen)
 

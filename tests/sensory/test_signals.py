@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import event
 from sqlmodel import Session
 
 from app import clock
@@ -14,6 +13,7 @@ from app.sensory.diet_service import DietInput
 from app.sensory.models import SensoryDietCheckoff, SensoryDietItem
 from app.sensory.signals import LABEL, caseload_signals
 from tests import factories
+from tests.statements import captured_statements
 
 NOW = datetime(2026, 11, 18, 12, tzinfo=UTC)  # Wednesday
 
@@ -70,21 +70,13 @@ def test_signals_use_a_fixed_number_of_queries(session: Session, therapist: User
     clients = [factories.client(session, therapist=therapist) for _ in range(6)]
     for c in clients:
         _done(session, _item(session, c), date(2026, 11, 17))
-    statements: list[str] = []
-
-    def count(*_args: object) -> None:
-        statements.append("q")
-
-    bind = session.connection()
-    event.listen(bind, "before_cursor_execute", count)
-    try:
+    session.connection()  # begin the session's transaction first: its SAVEPOINT is not counted
+    with captured_statements(session) as statements:
         caseload_signals(session=session, client_ids=[c.id for c in clients[:2]], now=NOW)
         few = len(statements)
         statements.clear()
         caseload_signals(session=session, client_ids=[c.id for c in clients], now=NOW)
-        assert len(statements) == few == 4
-    finally:
-        event.remove(bind, "before_cursor_execute", count)
+    assert len(statements) == few == 4
 
 
 def test_still_due_follows_plan_reminder_switch_and_check_off(
