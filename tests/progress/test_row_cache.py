@@ -35,8 +35,9 @@ from app.self_care.models import HabitCheckIn, HabitLevel, MoodLog
 from app.self_care.schemas import MoodCreate
 from tests import factories
 from tests.homework.helpers import assignment, principal
-from tests.progress.test_dashboard_queries import _busy_client, counting
+from tests.progress.test_dashboard_queries import _busy_client
 from tests.self_care.helpers import check, start
+from tests.statements import captured_statements
 
 NOW = datetime(2026, 11, 18, 12, tzinfo=UTC)  # a Wednesday
 
@@ -418,14 +419,14 @@ def test_statement_count_for_a_warm_and_a_partly_stale_caseload_does_not_grow(
         while len(made) < size:
             made.append(_busy_client(session, therapist, len(made)))
         row_cache.CACHE.clear()
-        with counting(session) as cold:
+        with captured_statements(session) as cold:
             dashboard.rows(session, therapist_id=therapist.id, now=NOW)
-        with counting(session) as warm:
+        with captured_statements(session) as warm:
             dashboard.rows(session, therapist_id=therapist.id, now=NOW)
         session.add(MoodLog(id=uuid.uuid4(), client_id=made[0].id, mood=3,
                             logged_on=NOW.date() - timedelta(days=size + 3)))  # fmt: skip
         session.commit()
-        with counting(session) as partly:
+        with captured_statements(session) as partly:
             dashboard.rows(session, therapist_id=therapist.id, now=NOW)
         counts[size] = (len(cold), len(warm), len(partly))
     assert counts[2] == counts[10], counts
