@@ -160,16 +160,18 @@ def _start(habit: Habit, today: date, since: date | None) -> date:
 # Built once (see app/prebuilt.py): the habit page reads these on every view and building ORM
 # selects cost more than running them. Every per-request value is a bound parameter, and only the
 # columns used are selected.
-_HABIT: BindParameter[uuid.UUID] = bindparam("habit_id")
-_LEVELS = core_select(
-    col(HabitLevel.number),
-    col(HabitLevel.description),
+TARGET_COLUMNS = (
     col(HabitLevel.target_kind),
     col(HabitLevel.days),
     col(HabitLevel.times_per_week),
     col(HabitLevel.amount),
     col(HabitLevel.unit),
-).where(col(HabitLevel.habit_id) == _HABIT)
+)
+"""A level's columns that make its target: `target_of`'s arguments, in order."""
+_HABIT: BindParameter[uuid.UUID] = bindparam("habit_id")
+_LEVELS = core_select(col(HabitLevel.number), col(HabitLevel.description), *TARGET_COLUMNS).where(
+    col(HabitLevel.habit_id) == _HABIT
+)
 _CHANGES = (
     core_select(col(HabitLevelChange.changed_on), col(HabitLevelChange.to_level))
     .where(col(HabitLevelChange.habit_id) == _HABIT)

@@ -72,11 +72,7 @@ _HABITS = (
         col(Habit.title),
         col(Habit.started_on),
         col(HabitLevel.description),
-        col(HabitLevel.target_kind),
-        col(HabitLevel.days),
-        col(HabitLevel.times_per_week),
-        col(HabitLevel.amount),
-        col(HabitLevel.unit),
+        *history.TARGET_COLUMNS,
         _paused_on(bindparam("day"), any_habit=True).label("paused_today"),
         _paused_on(bindparam("yesterday"), any_habit=True).label("paused_yesterday"),
     )
