@@ -23,16 +23,24 @@ from sqlmodel import Session
 AnyRow: TypeAlias = Row[*tuple[Any, ...]]  # columns by name or position, any number
 
 
+def _execute(session: Session, statement: Executable, params: dict[str, Any]) -> Any:
+    """Run on the session's connection, flushing pending ORM changes first as an ORM select
+    would (Core skips the session's autoflush; with nothing pending the flush is a no-op)."""
+    if session.autoflush:
+        session.flush()
+    return session.connection().execute(statement, params)
+
+
 def rows(session: Session, statement: Executable, **params: Any) -> Sequence[AnyRow]:
     """All rows of a prebuilt statement, in the session's transaction."""
-    return session.connection().execute(statement, params).all()
+    return _execute(session, statement, params).all()
 
 
 def first(session: Session, statement: Executable, **params: Any) -> AnyRow | None:
     """The first row of a prebuilt statement, or None."""
-    return session.connection().execute(statement, params).first()
+    return _execute(session, statement, params).first()
 
 
 def scalar(session: Session, statement: Executable, **params: Any) -> Any:
     """The first column of the first row of a prebuilt statement, or None."""
-    return session.connection().execute(statement, params).scalar()
+    return _execute(session, statement, params).scalar()

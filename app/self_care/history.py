@@ -11,7 +11,7 @@ from typing import Protocol
 
 from sqlalchemy import BindParameter, bindparam
 from sqlalchemy import select as core_select
-from sqlmodel import Session, col, or_, select
+from sqlmodel import Session, col, or_
 
 from app import prebuilt
 from app.self_care.models import Habit, HabitCheckIn, HabitLevel, HabitLevelChange, HabitPause
@@ -139,17 +139,6 @@ class HabitHistory:
         return out
 
 
-def pauses_for(session: Session, client_id: uuid.UUID, habit_id: uuid.UUID) -> list[HabitPause]:
-    return list(
-        session.exec(
-            select(HabitPause).where(
-                HabitPause.client_id == client_id,
-                or_(col(HabitPause.habit_id).is_(None), HabitPause.habit_id == habit_id),
-            )
-        )
-    )
-
-
 def _start(habit: Habit, today: date, since: date | None) -> date:
     """The first day of check-ins read: `since`, else a bounded history back; never before start."""
     if since is not None:
@@ -193,10 +182,7 @@ def load(session: Session, habit: Habit, today: date, since: date | None = None)
     """Levels, level changes and pauses in full (a few rows); check-ins from `since` (default: a
     bounded history back), so a caller holding a stored summary reads only the recent days.
     Levels come back as plain `Level`s and changes as rows: all `HabitHistory` reads of them.
-
-    Core does not autoflush, so pending writes are flushed first, as ORM selects would.
     """
-    session.flush()
     start = _start(habit, today, since)
     levels: dict[int, LevelColumns] = {
         r.number: Level(*r) for r in prebuilt.rows(session, _LEVELS, habit_id=habit.id)

@@ -134,7 +134,6 @@ _STEPS = (
 def step_history(session: Session, habit_id: uuid.UUID) -> Sequence[prebuilt.AnyRow]:
     """`level_history`'s rows and order, as plain rows of what the habit page shows (the day and
     the two steps): the page is read far more often than the therapist's full history."""
-    session.flush()
     return prebuilt.rows(session, _STEPS, habit_id=habit_id)
 
 

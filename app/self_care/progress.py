@@ -96,7 +96,6 @@ def habit_progress(session: Session, habit: Habit, today: date, weeks: int = 6) 
     and the heat map's weeks are read, so the cost does not grow with the history. Every read is a
     statement built once and run through Core: building ORM selects cost more than running them.
     """
-    session.flush()  # Core does not autoflush; the ORM reads this replaced did
     kept = summary.stored(prebuilt.first(session, _SUMMARY, habit_id=habit.id))
     if kept is not None and kept.settled_on > summary.settle_day(today):
         kept = None  # a summary from a later "today" (time zone moved back): compute afresh

@@ -23,9 +23,7 @@ _PENDING = core_select(col(HabitSuggestion.id)).where(
 
 
 def pending(session: Session, habit: Habit) -> HabitSuggestion | None:
-    """The same row an ORM `select(...).first()` gives (same WHERE, same first row); Core does not
-    autoflush, so pending writes are flushed first, as that select would."""
-    session.flush()
+    """The same row an ORM `select(...).first()` gives (same WHERE, same first row)."""
     found = prebuilt.scalar(session, _PENDING, habit_id=habit.id)
     return None if found is None else session.get(HabitSuggestion, found)
 

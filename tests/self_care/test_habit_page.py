@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import pytest
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, or_, select
 
 from app import clock
 from app.accounts.models import User
@@ -160,7 +160,12 @@ def _orm_history(session: Session, habit: Habit, today: date, since: date) -> hi
         ).where(HabitCheckIn.habit_id == habit.id, HabitCheckIn.done_on >= start_on)
     ).all()
     check_ins = [CheckIn(on, Outcome(o), c, a) for on, o, c, a in rows]
-    pauses = history.pauses_for(session, habit.client_id, habit.id)
+    pauses = session.exec(
+        select(HabitPause).where(
+            HabitPause.client_id == habit.client_id,
+            or_(col(HabitPause.habit_id).is_(None), HabitPause.habit_id == habit.id),
+        )
+    ).all()
     paused = history.paused_days(pauses, start_on, today)
     levels_by_number: dict[int, history.LevelColumns] = {lv.number: lv for lv in lvs}
     return history.HabitHistory(
