@@ -233,6 +233,26 @@ def require(
         )
 
 
+def require_unchanged(
+    expected: Expected,
+    *,
+    what: str,
+    version: int,
+    fields: Sequence[Field],
+    current: Mapping[str, str],
+) -> None:
+    """For a removal: a record changed since the person last saw it is not removed; the conflict
+    shows it as it is now (a removal has no fields of its own to compare)."""
+    if expected is None or version in expected:
+        return
+    raise EditConflict(
+        what=what,
+        current_version=version,
+        your_versions=expected,
+        changes=[Difference(f, "", current.get(f.name, "")) for f in fields],
+    )
+
+
 # ------------------------------------------------------------------------------------ pages
 def apply_choices(
     values: dict[str, Any], *, fields: Sequence[Field], current: Mapping[str, Any]
