@@ -43,9 +43,10 @@ def test_a_stale_safety_plan_save_shows_both_versions_and_merging_keeps_every_li
     assert therapist.get_by_text("Alex saved a newer version").is_visible()
     current = therapist.locator("#c-warning_signs-current")
     assert "Not answering my phone" in current.inner_text()
-    assert "Cancelling plans with friends" in therapist.get_by_label(
-        "Yours: Warning signs that a crisis may be coming"
-    ).input_value()
+    assert (
+        "Cancelling plans with friends"
+        in therapist.get_by_label("Yours: Warning signs that a crisis may be coming").input_value()
+    )
     assert therapist.get_by_label("Keep both (the saved lines, then yours)").is_checked()
     assert therapist.viewport_size["width"] == 390
     assert_accessible(therapist, "versions-safety-plan-conflict")
