@@ -242,3 +242,19 @@ def test_a_form_without_a_readable_version_is_shown_both_versions(
         "/calm/safety-plan", data={"version": "two", "warning_signs": "Calm"}
     )
     assert r.status_code == 409
+
+
+def test_the_race_loser_gets_a_409_not_a_500(
+    http: Any, client_user: User, therapist: User, session: Session
+) -> None:
+    _two_versions(http, client_user, therapist)
+    plan = plans.get_plan(session, client_user.id, "safety")
+    assert plan is not None
+    session.refresh(plan)
+    # A save commits between this request's check (which sees version 2) and its UPDATE.
+    session.connection().execute(update(Plan).where(Plan.id == plan.id).values(version=3))
+    r = http.as_(client_user).put(
+        MINE, json={"sections": {"warning_signs": "Calm"}}, headers={"If-Match": '"2"'}
+    )
+    assert r.status_code == 409
+    assert r.json()["type"] == "/problems/edit-conflict"
