@@ -13,7 +13,7 @@ from typing import Any, Final, Literal
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from app import clock
+from app import clock, versioning
 from app.accounts.models import Role, User
 from app.audit import service as audit
 from app.coping.models import ClinicCrisisLine, Plan, PlanVersion
@@ -83,6 +83,12 @@ SECTIONS: Final[dict[str, tuple[Section, ...]]] = {
     "wellness": WELLNESS_SECTIONS,
 }
 TITLES: Final = {"safety": "My safety plan", "wellness": "My wellness and recovery plan"}
+NAMES: Final = {"safety": "safety plan", "wellness": "wellness and recovery plan"}
+
+
+def plan_fields(kind: PlanKind) -> tuple[versioning.Field, ...]:
+    """What an edit conflict compares: each section, line by line."""
+    return tuple(versioning.Field(s.key, s.title, lines=True) for s in SECTIONS[kind])
 
 
 def get_plan(session: Session, client_id: uuid.UUID, kind: PlanKind) -> Plan | None:
@@ -134,12 +140,45 @@ def safety_prefill(session: Session, client: User) -> dict[str, str]:
     return {"professionals": "\n".join(parts)}
 
 
+def changed_by(session: Session, plan: Plan | None, actor: User) -> str:
+    """Who saved the current version, as the person looking at a conflict would say it."""
+    if plan is None:
+        return ""
+    if plan.updated_by_id == actor.id:
+        return "You (on another screen)"
+    author = session.get(User, plan.updated_by_id)
+    if author is None:
+        return ""
+    return (
+        author.preferred_name
+        if author.role == Role.client
+        else f"{author.preferred_name} (therapist)"
+    )
+
+
 def save_plan(
-    *, session: Session, actor: User, client: User, kind: PlanKind, sections: dict[str, str]
+    *,
+    session: Session,
+    actor: User,
+    client: User,
+    kind: PlanKind,
+    sections: dict[str, str],
+    expected: versioning.Expected = None,
 ) -> Plan:
-    """Save a new version. Unknown section keys are ignored; empty sections are kept empty."""
+    """Save a new version. Unknown section keys are ignored; empty sections are kept empty.
+    `expected`: the versions the person edited from; a newer plan that differs raises EditConflict
+    (a plan not made yet is version 0)."""
     clean = {s.key: sections.get(s.key, "").strip() for s in SECTIONS[kind]}
     plan = get_plan(session, client.id, kind)
+    versioning.require(
+        expected,
+        what=NAMES[kind],
+        version=plan.version if plan else 0,
+        fields=plan_fields(kind),
+        yours=clean,
+        current=plan.sections if plan else {},
+        changed_by=changed_by(session, plan, actor),
+    )
     now = clock.now()
     if plan is None:
         plan = Plan(
