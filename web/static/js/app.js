@@ -2,11 +2,21 @@
 
 if ("serviceWorker" in navigator) {
   navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(() => {});
+  // The offline copy of /crisis must be this person's own country: tell the worker which it
+  // is on every page, so a login or a change in settings refreshes the copy (web/sw/base.js).
+  const country = document.body.dataset.crisisCountry ?? "";
+  navigator.serviceWorker.ready
+    .then((reg) => reg.active?.postMessage({ type: "crisis-country", country }))
+    .catch(() => {});
 }
 
 // Offline banner: tell people their actions are kept, never leave them guessing.
 const banner = document.getElementById("offline-banner");
-const showOnline = () => { if (banner) banner.hidden = navigator.onLine; };
+const showOnline = () => {
+  if (banner) banner.hidden = navigator.onLine;
+  // Links that need the internet (a helpline directory) are hidden while offline.
+  for (const el of document.querySelectorAll("[data-online-only]")) el.hidden = !navigator.onLine;
+};
 addEventListener("online", showOnline);
 addEventListener("offline", showOnline);
 showOnline();
