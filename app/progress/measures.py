@@ -209,11 +209,11 @@ def score_flags(code: str, total: int, previous: int | None) -> list[ScoreFlag]:
     severe = SEVERE_FROM.get(measure.code)
     if severe is not None and total >= severe:
         text = f"{measure.name} total {total} of {measure.max_total}, in the highest range"
-        flags.append(ScoreFlag("severe", text))
+        flags.append(ScoreFlag(kind="severe", text=text))
     if previous is not None and total - previous >= RISE_POINTS:
         rise = total - previous
         text = f"{measure.name} up {rise} points since the previous answer ({previous} to {total})"
-        flags.append(ScoreFlag("rise", text))
+        flags.append(ScoreFlag(kind="rise", text=text))
     return flags
 
 
