@@ -189,7 +189,7 @@ def _sort_key(name: str) -> str:
 
 def due_for_recheck(now: datetime) -> list[tuple[str, CrisisLine]]:
     """(country, line) whose check is more than a year old at `now`: the yearly re-check list,
-    shown to clinic managers and logged at start-up. Lines stay shown meanwhile — an old
+    shown to clinic managers and logged once a day (jobs.py). Lines stay shown meanwhile — an old
     number is still far likelier right than no number."""
     today = now.date()
     return [
