@@ -74,11 +74,11 @@ def score_flags(rows: Sequence[RankedAnswer]) -> dict[uuid.UUID, list[Flag]]:
         if answer.acknowledged_at is not None:
             continue
         for flag in measures.score_flags(answer.code, answer.total, previous.get(key)):
-            text = f"{flag.text} on {answer.answered_at:%d %b}"
+            text = f"{answer.answered_at:%d %b}: {flag.text}"
             parts.setdefault((answer.client_id, flag.kind), []).append(text)
     out: dict[uuid.UUID, list[Flag]] = {}
     for (client_id, kind), texts in parts.items():
-        reason = "; ".join(texts) + ": please review this with them"
+        reason = "; ".join(texts) + ". Please review this with them."
         out.setdefault(client_id, []).append(Flag(SCORE_FLAG_CODES[kind], reason, "attention"))
     return out
 

@@ -85,8 +85,8 @@ def test_severe_totals_with_item_9_at_zero_flag_the_therapist(
     severe = flags["measure_severe"]
     assert severe.severity == "attention"
     assert severe.reason == (
-        "PHQ-9 total 21 of 27, in the highest range on 01 Dec; "
-        "GAD-7 total 15 of 21, in the highest range on 01 Dec: please review this with them"
+        "01 Dec: PHQ-9 total 21 of 27, in the highest range; "
+        "01 Dec: GAD-7 total 15 of 21, in the highest range. Please review this with them."
     )
     assert "measure_rise" not in flags
 
@@ -99,8 +99,8 @@ def test_a_rise_since_the_previous_answer_flags_until_reviewed(
     _answer(session, client_user, therapist, "phq9", [2, 2, 2, 1, 1, 1, 0, 0, 0], SECOND)
     flags = _flags(session, therapist, client_user, SECOND + timedelta(hours=1))
     assert flags["measure_rise"].reason == (
-        "PHQ-9 up 5 points since the previous answer (4 to 9) on 15 Dec: "
-        "please review this with them"
+        "15 Dec: PHQ-9 up 5 points since the previous answer (4 to 9). "
+        "Please review this with them."
     )
     assert "measure_severe" not in flags
     page = http.as_(therapist).get(f"/caseload/{client_user.id}/progress/measures")
