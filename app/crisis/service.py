@@ -16,6 +16,7 @@ import logging
 import unicodedata
 from datetime import date, datetime, timedelta
 from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -185,6 +186,22 @@ def country_choices() -> list[tuple[str, str]]:
 
 def _sort_key(name: str) -> str:
     return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().casefold()
+
+
+@lru_cache
+def zone_countries() -> dict[str, str]:
+    """IANA time zone -> ISO 3166-1 country, from tzdata's zone.tab: sign-up suggests the
+    country of the phone's time zone rather than a fixed default, so a person who does not look
+    at the picker still gets their own country's crisis help."""
+    table = resources.files("tzdata").joinpath("zoneinfo", "zone.tab").read_text()
+    names = directory().names
+    out: dict[str, str] = {}
+    for line in table.splitlines():
+        parts = line.split("\t")
+        if line.startswith("#") or len(parts) < 3 or parts[0] not in names:
+            continue
+        out[parts[2]] = parts[0]
+    return out
 
 
 def due_for_recheck(now: datetime) -> list[tuple[str, CrisisLine]]:

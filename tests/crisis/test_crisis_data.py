@@ -140,3 +140,18 @@ def test_a_line_checked_over_a_year_ago_is_due_for_recheck_and_still_shown(
     shown = service.for_country(code)
     assert shown is not None
     assert line in shown.lines
+
+
+def test_sign_up_can_suggest_the_country_of_the_phones_time_zone() -> None:
+    zones = service.zone_countries()
+    assert len(zones) >= 300
+    assert set(zones.values()) <= set(ISO_CODES)
+    expected = {
+        "Europe/Madrid": "ES",
+        "America/Mexico_City": "MX",
+        "Europe/Berlin": "DE",
+        "Europe/London": "GB",
+        "Australia/Sydney": "AU",
+        "Pacific/Auckland": "NZ",
+    }
+    assert {zone: zones[zone] for zone in expected} == expected

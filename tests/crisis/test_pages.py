@@ -181,3 +181,13 @@ def test_safety_plan_and_calm_flow_use_only_the_clients_own_country(
     embedded = re.search(r'id="calm-crisis">(.*?)</script>', anon.text, re.DOTALL)
     assert embedded
     assert json.loads(embedded.group(1))["emergency_numbers"] == []
+
+
+def test_sign_up_offers_every_country_and_the_zone_to_country_table(http: Any) -> None:
+    page = http.as_(None).get("/signup?kind=client")
+    assert page.status_code == 200
+    assert "data-detect-country" in page.text
+    table = re.search(r'id="zone-countries">(.*?)</script>', page.text, re.DOTALL)
+    assert table
+    assert json.loads(table.group(1))["Europe/Madrid"] == "ES"
+    assert len(re.findall(r'<option value="[A-Z]{2}"', page.text)) == len(service.country_choices())

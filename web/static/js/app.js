@@ -31,6 +31,20 @@ for (const select of document.querySelectorAll("select[data-detect-zone]")) {
   select.addEventListener("change", () => { select.dataset.touched = "1"; });
 }
 
+// Suggest the country of the phone's time zone (sign-up), unless the person already chose one:
+// a fixed default would show a Spanish client the UK's crisis lines.
+const zoneCountries = document.getElementById("zone-countries");
+if (zoneCountries) {
+  const country = JSON.parse(zoneCountries.textContent)[detected];
+  for (const select of document.querySelectorAll("select[data-detect-country]")) {
+    const hasOption = [...select.options].some((o) => o.value === country);
+    if (hasOption && !select.closest("form")?.querySelector('[aria-invalid="true"]')) {
+      if (select.dataset.touched !== "1" && select.value === "GB") select.value = country;
+    }
+    select.addEventListener("change", () => { select.dataset.touched = "1"; });
+  }
+}
+
 // Move focus to an error summary or notice that asks for attention.
 document.querySelector("[data-autofocus]")?.focus();
 
