@@ -128,6 +128,9 @@ def directory() -> CrisisDirectory:
     curated = yaml.safe_load(LINES_FILE.read_text())
     generated = yaml.safe_load(NUMBERS_FILE.read_text())
     names = {c.alpha_2: _country_name(c) for c in pycountry.countries}
+    unknown = sorted(set(curated["countries"]) - names.keys())
+    if unknown:  # a typo ("UK") would otherwise leave that country's lines silently unshown
+        raise ValueError(f"crisis_lines.yaml: not ISO 3166-1 alpha-2 codes: {unknown}")
     return CrisisDirectory(
         reviewed_on=curated["reviewed_on"],
         numbers_source=generated["source"],

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, time, timedelta
+from pathlib import Path
 
 import phonenumbers
 import pycountry
@@ -155,3 +156,19 @@ def test_sign_up_can_suggest_the_country_of_the_phones_time_zone() -> None:
         "Pacific/Auckland": "NZ",
     }
     assert {zone: zones[zone] for zone in expected} == expected
+
+
+def test_a_curated_country_code_that_is_not_iso_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bad = tmp_path / "crisis_lines.yaml"
+    bad.write_text(service.LINES_FILE.read_text().replace("\n  GB:\n", "\n  UK:\n"))
+    monkeypatch.setattr(service, "LINES_FILE", bad)
+    service.directory.cache_clear()
+    try:
+        with pytest.raises(ValueError, match="UK"):
+            service.directory()
+    finally:
+        monkeypatch.undo()
+        service.directory.cache_clear()
+    assert service.for_country("GB") is not None
