@@ -12,7 +12,10 @@ from sqlmodel import Session, select
 
 from app.accounts.models import User
 from app.crisis import service
+from app.progress import measure_service
+from app.progress.schemas import ResponseCreate, ScheduleCreate
 from tests import factories
+from tests.homework.helpers import principal
 
 NO_LINE_DE = "We don't have a checked crisis line for Germany yet. In an emergency call 112."
 
@@ -191,3 +194,25 @@ def test_sign_up_offers_every_country_and_the_zone_to_country_table(http: Any) -
     assert table
     assert json.loads(table.group(1))["Europe/Madrid"] == "ES"
     assert len(re.findall(r'<option value="[A-Z]{2}"', page.text)) == len(service.country_choices())
+
+
+def test_an_urgent_questionnaire_answer_in_germany_shows_germanys_help_only(
+    http: Any, session: Session, therapist: User
+) -> None:
+    client = factories.client(session, therapist=therapist, country="DE")
+    measure_service.schedule(
+        session,
+        therapist=principal(session, therapist),
+        client=client,
+        data=ScheduleCreate(code="phq9"),
+    )
+    row = measure_service.submit(
+        session,
+        client=principal(session, client),
+        code="phq9",
+        data=ResponseCreate(answers=[1] * 9),
+    )
+    page = http.as_(client).get(f"/measures/phq9?done={row.id}")
+    assert page.status_code == 200
+    assert NO_LINE_DE in _text(page.text)
+    assert _dialled(page.text) == {"112"}
