@@ -40,10 +40,11 @@ def library_json() -> Markup:
 
 
 @cache
-def _flow_crisis_json() -> Markup:
-    """The flow page's crisis lines (national defaults, the same for everyone; see
-    `plans.crisis_lines(session, None)`), serialised once exactly as Jinja's `tojson` does."""
-    return htmlsafe_json_dumps(plans.crisis_lines(None, None), sort_keys=True)
+def _flow_crisis_json(country: str | None) -> Markup:
+    """The flow page's crisis help for one country (the viewer's own; none when unknown, never a
+    default country's), serialised once per country exactly as Jinja's `tojson` does. The
+    phone's sync bundle adds the clinic's own lines."""
+    return htmlsafe_json_dumps(plans.national_lines(country), sort_keys=True)
 
 
 def _flow(request: Request, principal: OptionalPrincipal, anon: bool) -> HTMLResponse:
@@ -54,7 +55,7 @@ def _flow(request: Request, principal: OptionalPrincipal, anon: bool) -> HTMLRes
         {
             "library": library_json(),
             "mode": "client" if client else "anon",
-            "crisis_json": _flow_crisis_json(),
+            "crisis_json": _flow_crisis_json(principal.user.country if principal else None),
         },
         headers={"Cache-Control": "no-cache"},
     )

@@ -16,6 +16,7 @@ from app.accounts.dependencies import AccessibleClient, ClinicManager, CurrentTh
 from app.coping import catalog, insights, plans, service, toolbox
 from app.coping.plan_forms import read_plan_form
 from app.coping.schemas import ClinicLineForm, RecommendForm
+from app.crisis import service as crisis_service
 from app.db import SessionDep
 from app.forms import FormResult, read_form, validate
 from app.templates import render
@@ -208,6 +209,7 @@ def _lines_page(
         {
             "lines": plans.clinic_lines(session, admin.user.organisation_id),
             "national": plans.crisis_lines(session, admin.user),
+            "due_for_recheck": crisis_service.due_for_recheck(clock.now()),
             "form": form,
         },
         status_code=status_code,

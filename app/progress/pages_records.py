@@ -151,6 +151,7 @@ def _measures_page(
     return render(request, "progress/measures.html", {
         "client": client, "schedules": measure_service.schedules(session, client.id),
         "responses": list(reversed(rows)), "measures": measures.MEASURES, "band": measure_service.band_label,
+        "to_review": measure_service.to_review(rows),
         "form": form or FormResult(values={"code": "phq9", "every_days": "14",
                                            "first_on": clock.local_today(client.time_zone).isoformat()}),
         "saved": request.query_params.get("saved"),
