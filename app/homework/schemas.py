@@ -112,6 +112,7 @@ class AssignmentPublic(PublicModel):
     revision: int
     predicted_mood: int | None
     has_attachment: bool
+    closed: bool  # the care link with its therapist ended: read-only, nothing can be sent
     allowed_actions: list[str]
     created_at: datetime
     updated_at: datetime
