@@ -20,8 +20,12 @@ from tests.homework.helpers import in_days
 
 
 def _assign(http: Any, therapist: User, client: User) -> dict[str, Any]:
-    body = {"kind": "task", "title": "Write a shopping list", "frequency": "daily",
-            "due_on": in_days(client, 6).isoformat()}  # fmt: skip
+    body = {
+        "kind": "task",
+        "title": "Write a shopping list",
+        "frequency": "daily",
+        "due_on": in_days(client, 6).isoformat(),
+    }
     r = http.as_(therapist).post(f"/api/v1/clients/{client.id}/homework", json=body)
     assert r.status_code == 201, r.text
     return dict(r.json())
@@ -61,8 +65,9 @@ def test_after_care_ends_the_client_cannot_post_and_the_therapist_hears_nothing(
     # The former therapist: no notices (not even the unread one from before), no digest items.
     assert http.as_(therapist).get("/api/v1/homework-notices").json() == []
     assert queries.unread_count(session, therapist.id) == 0
-    assert items.unread_since(session, therapist_id=therapist.id, since=None,
-                              until=clock.now()) == []  # fmt: skip
+    assert (
+        items.unread_since(session, therapist_id=therapist.id, since=None, until=clock.now()) == []
+    )
     assert http.as_(therapist).get(hw).status_code == 404
 
 
