@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Protocol
 
-from sqlalchemy import BindParameter, bindparam
+from sqlalchemy import BindParameter, bindparam, func
 from sqlalchemy import select as core_select
 from sqlmodel import Session, col, or_
 
@@ -102,7 +102,7 @@ class HabitHistory:
     habit: Habit
     levels: dict[int, LevelColumns]  # plain `Level`s from `load`; ORM rows are accepted too
     changes: Sequence[ChangeColumns]  # by day, then time of the change
-    check_ins: list[CheckIn]  # plain values: a year of ORM objects would dominate the page
+    check_ins: list[CheckIn]  # folded per day, outcome and amount (`CHECK_IN_FOLD`), no confidence
     paused: set[date]
     start: date
     today: date
@@ -166,12 +166,19 @@ _CHANGES = (
     .where(col(HabitLevelChange.habit_id) == _HABIT)
     .order_by(col(HabitLevelChange.changed_on), col(HabitLevelChange.changed_at))
 )
-_CHECK_INS = core_select(
+CHECK_IN_FOLD = (
     col(HabitCheckIn.done_on),
     col(HabitCheckIn.outcome),
-    col(HabitCheckIn.confidence),
     col(HabitCheckIn.amount),
-).where(col(HabitCheckIn.habit_id) == _HABIT, col(HabitCheckIn.done_on) >= bindparam("start"))
+)
+"""What a day's value depends on: check-ins grouped by these (with a count) give exactly the
+values the single rows give (`targets.amount_total`), so reads fold in SQL and their cost does
+not follow a day's taps into Python. The index `ix_habit_check_in_fold` covers the grouping."""
+_CHECK_INS = (
+    core_select(*CHECK_IN_FOLD, func.count())
+    .where(col(HabitCheckIn.habit_id) == _HABIT, col(HabitCheckIn.done_on) >= bindparam("start"))
+    .group_by(*CHECK_IN_FOLD)
+)
 _PAUSES = core_select(col(HabitPause.starts_on), col(HabitPause.ends_on)).where(
     col(HabitPause.client_id) == bindparam("client_id"),
     or_(col(HabitPause.habit_id).is_(None), col(HabitPause.habit_id) == _HABIT),
@@ -189,7 +196,7 @@ def load(session: Session, habit: Habit, today: date, since: date | None = None)
     }
     changes = prebuilt.rows(session, _CHANGES, habit_id=habit.id)
     rows = prebuilt.rows(session, _CHECK_INS, habit_id=habit.id, start=start)
-    check_ins = [CheckIn(on, Outcome(o), c, a) for on, o, c, a in rows]
+    check_ins = [CheckIn(on, Outcome(o), None, a, n) for on, o, a, n in rows]
     spans = prebuilt.rows(session, _PAUSES, client_id=habit.client_id, habit_id=habit.id)
     paused = paused_days(spans, start, today)
     return HabitHistory(habit, levels, changes, check_ins, paused, start, today)

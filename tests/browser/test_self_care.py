@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -81,14 +81,16 @@ def test_ladder_check_ins_heat_map_strength_and_step_up(
         page.goto("/today")
         item = page.locator(f"#habit-{habit_id}")
         if day == 1:
-            # The connection drops: the tap is kept on the phone and sent when it is back.
+            # The connection drops: the tap is kept on the phone and sent when it is back. The
+            # phone's clock agrees with the server's (moved on by whole days): the tap carries it.
+            page.clock.set_fixed_time(datetime.now(UTC) + timedelta(days=start + day))
             page.context.set_offline(True)
             item.get_by_role("button", name="Done: Washing").click()
             # The tap is stored in IndexedDB asynchronously: wait for the note, don't race it.
             expect(item).to_contain_text("Saved on this phone")
-            with page.expect_response(lambda r: r.url.endswith("/check-ins") and r.status == 201):
+            sent = page.expect_response(lambda r: r.url.endswith("/check-ins") and r.status == 201)
+            with sent, page.expect_event("load"):  # once sent, Today reloads with the server's copy
                 page.context.set_offline(False)
-            page.goto("/today")
         else:
             item.get_by_role("button", name="Done: Washing").click()
             page.wait_for_load_state("networkidle")
