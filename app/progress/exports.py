@@ -72,11 +72,8 @@ def csv_rows(r: Record) -> list[csv_export.CsvRow]:
             out.append(Row("reflection", c.done_on, title, None, c.reflection))
         if c.stuck:
             out.append(Row("stuck", c.done_on, title, None, c.stuck))
-    for routine in r.routines:
-        out += [
-            Row("routine_day", day, routine.title, done, f"{done} of {planned} steps")
-            for day, (planned, done) in sorted(routine.cells.items())
-        ]
+    for part in r.parts:  # each domain's own facts (a routine's steps per day, …)
+        out += [Row(f.section, f.on, f.item, f.value, f.detail) for f in part.facts]
     out += [Row("measure", x.answered_at, measures.get(x.code).name, x.total,
                 measure_service.band_label(x) + ("; item 9 above 0" if x.urgent else ""))
             for x in r.responses]  # fmt: skip
@@ -98,8 +95,8 @@ def fhir_bundle(r: Record, *, now: datetime, therapist_name: str) -> dict[str, o
     data = fhir.ExportData(
         patient=fhir.PatientData(r.client.id, r.client.preferred_name),
         generated_at=now,
-        activities=[fhir.ActivityData(x.id, "routine", x.title, "in-progress", x.schedule)
-                    for x in r.routines],
+        activities=[fhir.ActivityData(x.id, x.kind, x.title, "in-progress", x.schedule)
+                    for part in r.parts for x in part.activities],
         goals=[fhir.GoalData(g.id, g.title, g.created_at.date(),
                              [x.level for x in r.ratings if x.goal_id == g.id],
                              archived=g.archived_at is not None, level_descriptions=g.levels())
