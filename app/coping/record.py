@@ -1,5 +1,6 @@
 """Calm's part of the client's record (app/records.py): distress before and after, per strategy,
-over the range's local days in the client's zone (one GROUP BY)."""
+over the range's local days in the client's zone (one GROUP BY). The database sums whole numbers
+and Python divides, so a mean is the same float as the client's own episode list gives."""
 
 from __future__ import annotations
 
@@ -19,8 +20,8 @@ _BY_STRATEGY = (
         col(DistressEpisode.strategy_key),
         func.max(DistressEpisode.strategy_title),
         _USES,
-        func.avg(DistressEpisode.before),
-        func.avg(DistressEpisode.after),
+        func.sum(DistressEpisode.before),
+        func.sum(DistressEpisode.after),
     )
     .where(
         col(DistressEpisode.client_id) == bindparam("client_id"),
@@ -40,7 +41,7 @@ def by_strategy(
     since = datetime.combine(start, time(0), tzinfo=zone)
     until = datetime.combine(end + timedelta(days=1), time(0), tzinfo=zone)
     rows = prebuilt.rows(session, _BY_STRATEGY, client_id=client.id, since=since, until=until)
-    return [(t, float(b), float(a), int(n)) for _k, t, n, b, a in rows]
+    return [(t, int(b) / n, int(a) / n, int(n)) for _k, t, n, b, a in rows]
 
 
 def record_part(*, session: Session, client: User, start: date, end: date) -> RecordPart:
