@@ -15,15 +15,14 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from typing import Protocol
 
-from sqlalchemy import bindparam
+from sqlalchemy import BindParameter, bindparam
+from sqlalchemy import select as core_select
 from sqlmodel import Session, col, func, select
 
 from app import clock
 from app.accounts.models import User
 from app.domains import plugins
-from app.homework import kinds
-from app.homework.models import HomeworkAssignment, HomeworkCompletion
-from app.homework.states import LABELS, State
+from app.homework import record as homework_record
 from app.progress import charts, gas, measures, notes
 from app.progress.goals import TPoint
 from app.progress.models import (
@@ -50,8 +49,8 @@ class Record:
     goals: Sequence[Goal]
     ratings: Sequence[GoalRating]
     t_points: list[TPoint]
-    homework: Sequence[HomeworkAssignment]
-    completions: Sequence[HomeworkCompletion]
+    homework: Sequence[homework_record.Assignment]
+    completions: Sequence[homework_record.Completion]
     responses: Sequence[MeasureResponse]
     notes: list[notes.NoteView]
     charts: list[charts.Chart] = field(default_factory=list)
@@ -62,24 +61,12 @@ class Record:
         return [self.start + timedelta(days=i) for i in range((self.end - self.start).days + 1)]
 
 
-_CLIENT = bindparam("client_id")
-_START = bindparam("start")
-_END = bindparam("end")
+_CLIENT: BindParameter[uuid.UUID] = bindparam("client_id")
+_START: BindParameter[date] = bindparam("start")
+_END: BindParameter[date] = bindparam("end")
 # Built once at import with bind parameters: building a SQLAlchemy statement cost more than running
 # most of these small, indexed reads.
 _GOALS = select(Goal).where(Goal.client_id == _CLIENT).order_by(col(Goal.created_at))
-_HOMEWORK = (
-    select(HomeworkAssignment)
-    .where(HomeworkAssignment.client_id == _CLIENT, col(HomeworkAssignment.start_on) <= _END,
-           col(HomeworkAssignment.due_on) >= bindparam("due_from"))
-    .order_by(col(HomeworkAssignment.start_on))
-)  # fmt: skip
-_COMPLETIONS = (
-    select(HomeworkCompletion)
-    .where(col(HomeworkCompletion.assignment_id).in_(bindparam("ids", expanding=True)),
-           col(HomeworkCompletion.done_on) >= _START, col(HomeworkCompletion.done_on) <= _END)
-    .order_by(col(HomeworkCompletion.created_at))
-)  # fmt: skip
 _RATINGS = (
     select(GoalRating)
     .where(GoalRating.client_id == _CLIENT, col(GoalRating.rated_on) >= _START,
@@ -94,8 +81,8 @@ _RESPONSES = (
     .order_by(col(MeasureResponse.answered_at))
 )  # fmt: skip
 _T_ROWS = (
-    select(GoalRating.rated_on, GoalRating.goal_id, GoalRating.level)
-    .where(GoalRating.client_id == _CLIENT, col(GoalRating.rated_on) <= _END)
+    core_select(col(GoalRating.rated_on), col(GoalRating.goal_id), col(GoalRating.level))
+    .where(col(GoalRating.client_id) == _CLIENT, col(GoalRating.rated_on) <= _END)
     .order_by(col(GoalRating.rated_on), col(GoalRating.created_at))
 )
 _NOTES = (
@@ -115,14 +102,7 @@ def load(session: Session, client: User, *, start: date, end: date) -> Record:
     params = {"client_id": client.id, "start": start, "end": end}
     all_goals = session.exec(_GOALS, params=params).all()
     t_points = t_points_between(session, client.id, all_goals, start=start, end=end)
-    homework = session.exec(
-        _HOMEWORK, params={**params, "due_from": start - timedelta(days=60)}
-    ).all()
-    done = (
-        session.exec(_COMPLETIONS, params={**params, "ids": [a.id for a in homework]}).all()
-        if homework
-        else []
-    )
+    homework, done = homework_record.load(session, client.id, start=start, end=end)
     record = Record(
         client=client, start=start, end=end, goals=all_goals,
         ratings=session.exec(_RATINGS, params=params).all(), t_points=t_points,
@@ -217,38 +197,26 @@ def build_charts(r: Record) -> list[charts.Chart]:
                       [(x.answered_at.date(), float(x.total)) for x in r.responses if x.code == code])
         for code in ("phq9", "gad7")
     ]  # fmt: skip
-    mood = [
-        (c.done_on, float(mood))
-        for c in r.completions if isinstance(mood := c.answers.get("mood_after"), int)
-    ]  # fmt: skip
-    out = [draw(figure, r.days) for part in r.parts for figure in part.figures]
+    out = [draw(figure, r.days) for part in r.parts for figure in part.figures if _shown(figure)]
     out += [
         charts.line_chart(key="gas", title="Goal attainment (GAS T-score)", y_min=20, y_max=80,
                           series=[charts.Series("T-score", [(p.on, p.t_score) for p in r.t_points])]),
         charts.line_chart(key="measures", title="PHQ-9 and GAD-7 totals", y_min=0, y_max=27,
                           series=[s for s in measure_series if s.points] or measure_series[:1]),
     ]  # fmt: skip
-    if mood:
-        out.append(charts.line_chart(key="ba-mood", title="Mood after planned activities", y_min=0,
-                                     y_max=10, series=[charts.Series("Mood", mood)]))  # fmt: skip
     return out
 
 
-def homework_summary(r: Record) -> list[dict[str, object]]:
-    rows = []
-    for a in r.homework:
-        done = [c for c in r.completions if c.assignment_id == a.id]
-        diff = [c.difficulty for c in done if c.difficulty is not None]
-        helpf = [c.helpfulness for c in done if c.helpfulness is not None]
-        rows.append({
-            "assignment": a, "kind_label": kinds.label(a.kind), "state_label": LABELS[State(a.state)],
-            "times_done": len(done),
-            "mean_difficulty": sum(diff) / len(diff) if diff else None,
-            "mean_helpfulness": sum(helpf) / len(helpf) if helpf else None,
-            "reflections": [(c.done_on, c.reflection) for c in done if c.reflection],
-            "stuck": [(c.done_on, c.stuck) for c in done if c.stuck],
-        })  # fmt: skip
-    return rows
+def _shown(figure: Figure) -> bool:
+    """A line chart marked `keep_empty=False` is left out when it has no point at all."""
+    if isinstance(figure, LineFigure) and not figure.keep_empty:
+        return any(points for _, points in figure.series)
+    return True
+
+
+def homework_summary(r: Record) -> list[homework_record.Summary]:
+    """The report's homework table, by homework's own labels (`homework.record.summary`)."""
+    return homework_record.summary(r.homework, r.completions)
 
 
 def since_last_session(session: Session, client: User, now: datetime) -> tuple[date, Record]:
