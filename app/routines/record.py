@@ -1,5 +1,5 @@
 """Routines' part of the client's record (app/records.py): each active routine's steps planned and
-done per day, by the same rule as the client's own heat map (`history.heat_map`: a recorded
+done per day, by the same rule as the client's own heat map (`history.steps_by_day`: a recorded
 run's planned count wins; otherwise a planned, unpaused day expects the current step count).
 
 Three statements for all routines whatever the range or the number of routines."""
@@ -47,13 +47,6 @@ _PAUSES = select(
 ).where(col(RoutinePause.routine_id).in_(_IDS))
 
 
-def day_cells(
-    cells: list[history.HeatCell],
-) -> dict[date, tuple[float, float]]:
-    """The heat map's cells as (steps planned, steps done), for days with a plan or a run."""
-    return {c.day: (c.total, c.done) for c in cells if c.total or c.planned}
-
-
 def record_part(*, session: Session, client: User, start: date, end: date) -> RecordPart | None:
     routines = prebuilt.rows(session, _ROUTINES, client_id=client.id)
     if not routines:
@@ -67,15 +60,12 @@ def record_part(*, session: Session, client: User, start: date, end: date) -> Re
         pauses[rid].append(recurrence.Pause(p_start, p_end))
     rows, facts, activities = [], [], []
     for r in routines:
-        cells = day_cells(
-            history.heat_map(
-                first=start,
-                last=end,
-                planned_days=recurrence.due_days(r.rrule, r.starts_on, start, end, pauses[r.id]),
-                steps_planned=r.step_count,
-                records=runs[r.id],
-            )
+        planned = set(recurrence.due_days(r.rrule, r.starts_on, start, end, pauses[r.id]))
+        counts = history.steps_by_day(
+            planned_days=planned, steps_planned=r.step_count, records=runs[r.id]
         )
+        # As the heat map's cells: days planned, and runs that planned some steps.
+        cells = {d: v for d, v in sorted(counts.items()) if v[0] or d in planned}
         rows.append(DayRow(r.id, r.title, cells))
         facts += [
             Fact("routine_day", day, r.title, int(done), f"{int(done)} of {int(planned)} steps")
