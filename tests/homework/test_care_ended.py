@@ -4,8 +4,11 @@ client sees that therapist's homework as closed (issue 16, point 4)."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any
 
+import pytest
 from sqlmodel import Session, select
 
 from app import clock
@@ -17,6 +20,15 @@ from app.homework.models import HomeworkMessage, HomeworkNotice
 from app.homework.today import today_section
 from tests import factories
 from tests.homework.helpers import in_days
+
+NOW = datetime(2026, 11, 18, 10, tzinfo=UTC)  # a Wednesday morning in London
+
+
+@pytest.fixture(autouse=True)
+def _frozen() -> Iterator[None]:
+    """Every step at one fixed moment: the homework's days never depend on today's real date."""
+    with clock.frozen_at(NOW):
+        yield
 
 
 def _assign(http: Any, therapist: User, client: User) -> dict[str, Any]:
