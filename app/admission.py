@@ -29,6 +29,8 @@ THREAD_HEADROOM = 16
 # a load balancer sees the database's state, not the queue's.
 NOT_ADMITTED = ("/static/", "/docs-assets/")
 NOT_ADMITTED_EXACT = frozenset({"/healthz/live", "/healthz"})
+# Seconds of completions from which the servable queue length is estimated.
+RATE_WINDOW = 2.0
 
 
 def thread_tokens() -> int:
@@ -44,29 +46,41 @@ def size_thread_pool() -> None:
 class Gate:
     """A FIFO semaphore with a bounded queue and a bounded wait. Only the event loop's thread
     touches it, so plain counters are safe; a released place is handed straight to the next
-    waiter, so a late arrival cannot overtake the queue."""
+    waiter, so a late arrival cannot overtake the queue.
 
-    def __init__(self, capacity: int, queue_limit: int) -> None:
+    The queue is also bounded by what the server can finish within the wait (its recent
+    completion rate times the wait): a request that would only time out in the queue is told
+    at once, and the ones queued mostly get in."""
+
+    def __init__(self, capacity: int, queue_limit: int, wait: float) -> None:
         self.capacity = capacity
         self.queue_limit = queue_limit
+        self.wait = wait
         self.active = 0
         self.waiters: deque[asyncio.Future[bool]] = deque()
+        self.finished: deque[float] = deque()  # completion times within the last RATE_WINDOW
 
     @property
     def waiting(self) -> int:
         return len(self.waiters)
 
-    async def enter(self, wait: float) -> bool:
-        """True once admitted; False if the queue is full or `wait` seconds passed first."""
+    def queue_bound(self, now: float) -> int:
+        while self.finished and self.finished[0] < now - RATE_WINDOW:
+            self.finished.popleft()
+        servable = int(len(self.finished) / RATE_WINDOW * self.wait)
+        return min(self.queue_limit, max(self.capacity, servable))
+
+    async def enter(self) -> bool:
+        """True once admitted; False if the queue is full or the wait passed first."""
         if self.active < self.capacity and not self.waiters:
             self.active += 1
             return True
-        if len(self.waiters) >= self.queue_limit:
-            return False
         loop = asyncio.get_running_loop()
+        if len(self.waiters) >= self.queue_bound(loop.time()):
+            return False
         place: asyncio.Future[bool] = loop.create_future()
         self.waiters.append(place)
-        timer = loop.call_later(wait, self._expire, place)
+        timer = loop.call_later(self.wait, self._expire, place)
         try:
             return await place
         except asyncio.CancelledError:
@@ -79,6 +93,7 @@ class Gate:
             timer.cancel()
 
     def leave(self) -> None:
+        self.finished.append(asyncio.get_running_loop().time())
         while self.waiters:
             place = self.waiters.popleft()
             if not place.done():
@@ -99,17 +114,20 @@ class Gate:
 class AdmissionMiddleware:
     """Pure ASGI: admits, queues or sheds each HTTP request before any of the app runs."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, gate: Gate | None = None) -> None:
         self.app = app
         settings = get_settings()
-        self.gate = Gate(settings.max_active_requests, settings.admission_queue)
-        self.wait = settings.admission_wait_seconds
+        self.gate = gate or Gate(
+            settings.max_active_requests,
+            settings.admission_queue,
+            settings.admission_wait_seconds,
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or _not_admitted(scope.get("path", "")):
             await self.app(scope, receive, send)
             return
-        if not await self.gate.enter(self.wait):
+        if not await self.gate.enter():
             await response_for_scope(scope, "busy")(scope, receive, send)
             return
         try:

@@ -160,13 +160,26 @@ def set_engine(engine: Engine | None) -> None:
     _engine = engine
 
 
+def write_bind(engine: Engine) -> Engine:
+    """`engine` for write transactions: on SQLite they begin with BEGIN IMMEDIATE."""
+    if engine.dialect.name == "sqlite":
+        return engine.execution_options(sqlite_begin="IMMEDIATE")
+    return engine
+
+
 def open_session(*, write: bool = False, engine: Engine | None = None) -> Session:
     """A session whose first statement starts the right kind of transaction: on SQLite, a write
     session begins with BEGIN IMMEDIATE (lazily, at its first statement, not when it is opened)."""
     bind = engine or get_engine()
-    if write and bind.dialect.name == "sqlite":
-        bind = bind.execution_options(sqlite_begin="IMMEDIATE")
-    return Session(bind, expire_on_commit=False)
+    return Session(write_bind(bind) if write else bind, expire_on_commit=False)
+
+
+def begin_write(session: Session) -> None:
+    """End the session's read transaction and start a short write one now, in this thread (a
+    dependency that must write, e.g. recording a session's use; it commits before returning)."""
+    session.commit()
+    if isinstance(session.bind, Engine) and session.bind.dialect.name == "sqlite":
+        session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
 
 
 @contextmanager
@@ -183,10 +196,17 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
     """Per-request session. Services commit before they return: never commit after `yield` here,
     because that can run after the response has gone and lose a write the phone was told was saved.
 
+    Its transactions begin deferred (reads); the endpoint's own transaction becomes a write one
+    in the endpoint's thread (app/transactions.py), so no lock is held across thread hops.
+
     `async` so opening and closing cost no threadpool hops: opening does no I/O (the connection is
     checked out at the first statement, inside the route's thread) and closing only hands the
     connection back to the pool (a rollback on a local socket: microseconds)."""
-    session = open_session(write=request.method in UNSAFE_METHODS)
+    from app.transactions import set_request_session  # late: transactions imports this module
+
+    del request
+    session = open_session()
+    set_request_session(session)
     try:
         yield session
     finally:

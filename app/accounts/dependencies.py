@@ -25,7 +25,7 @@ from app.accounts.policy import (
 )
 from app.accounts.security import constant_time_equal
 from app.config import get_settings
-from app.db import UNSAFE_METHODS, SessionDep
+from app.db import UNSAFE_METHODS, SessionDep, begin_write
 from app.errors import Forbidden, Unauthorized
 from app.unavailable import DATABASE_UNAVAILABLE
 
@@ -64,6 +64,7 @@ def load_principal(request: Request, session: SessionDep) -> Principal | None:
         return None
     if sessions.needs_touch(auth):
         try:
+            begin_write(session)  # a short write of its own, in this thread
             sessions.touch(session, auth=auth, user=user)
             session.commit()
         except DATABASE_UNAVAILABLE:
