@@ -212,10 +212,11 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
     finally:
         try:
             session.close()
-        except SQLAlchemyError:
+        except SQLAlchemyError as exc:
             # The connection died under us (the database restarted): the pool discards it, and
             # the request has already been answered (503 by app/unavailable.py, if it failed).
-            log.warning("could not close a database session", exc_info=True)
+            # The class only: a driver's message can quote a statement's parameters.
+            log.warning("could not close a database session: %s", type(exc).__name__)
 
 
 SessionDep = Annotated[Session, Depends(get_session)]

@@ -100,10 +100,13 @@ def install(app: FastAPI) -> None:
     """Answer database faults raised anywhere in a route or its dependencies with 503."""
 
     async def _database_unavailable(request: Request, exc: Exception) -> Response:
+        # Names only: the driver's message can quote the statement's parameters (health data).
+        cause = getattr(exc, "orig", None)
         log.warning(
-            "database unavailable",
-            extra={"path": request.url.path, "error": type(exc).__name__},
-            exc_info=exc,
+            "database unavailable: %s (%s)",
+            type(exc).__name__,
+            type(cause).__name__ if cause is not None else "no driver error",
+            extra={"path": request.url.path},
         )
         return response_for(request, "database")
 

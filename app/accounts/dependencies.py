@@ -67,9 +67,9 @@ def load_principal(request: Request, session: SessionDep) -> Principal | None:
             begin_write(session)  # a short write of its own, in this thread
             sessions.touch(session, auth=auth, user=user)
             session.commit()
-        except DATABASE_UNAVAILABLE:
+        except DATABASE_UNAVAILABLE as exc:
             # Only `last_seen_at` is lost (it is written at most hourly); reads can still go on.
-            log.warning("could not record session use", exc_info=True)
+            log.warning("could not record session use: %s", type(exc).__name__)
             with suppress(*DATABASE_UNAVAILABLE):
                 session.rollback()
     principal = Principal(user=user, session=auth)

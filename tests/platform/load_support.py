@@ -178,9 +178,14 @@ class AppServer:
         raise AssertionError("no VmRSS")
 
     def server_errors(self) -> list[str]:
-        """Tracebacks the server logged (an unexpected error; a 503's warning is not one)."""
+        """Errors the server logged: the app's (level ERROR, e.g. a 500) or uvicorn's (an
+        exception that escaped the app). A 503's warning is not one."""
         text = self.log_path.read_text(errors="replace")
-        return [line for line in text.splitlines() if "Traceback" in line]
+        return [
+            line
+            for line in text.splitlines()
+            if line.startswith(("Traceback", "ERROR:")) or '"level": "ERROR"' in line
+        ]
 
 
 @dataclass

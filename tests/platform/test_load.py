@@ -81,7 +81,12 @@ def test_acknowledged_writes_survive_kill_9_mid_run_three_times(
         if round_:
             server.start()
         result = run_writers(
-            server.base, writers, seconds=4, timeout=10, kill_after=2.0, on_kill=server.kill
+            server.base,
+            writers,
+            seconds=5,
+            timeout=10,
+            kill_after=3.0 + round_ / 2,
+            on_kill=server.kill,
         )
         assert set(result.statuses) <= {201, 503, None}, result.summary()
         assert result.statuses[201] > 0, f"round {round_}: nothing acknowledged before the kill"
@@ -231,6 +236,7 @@ def test_sqlite_volume_missing_is_a_calm_503_everywhere_and_heals_within_2_s(
         volume.symlink_to(real_file.parent)
         url = f"sqlite:///{volume / real_file.name}"
         writer = seed_writers(url, 1)[0]
+        writer.habit_id = str(uuid.uuid4())  # its habit is started once the volume is back
         volume.unlink()
         server = AppServer(url).start(wait_for="/healthz/live")
         try:
