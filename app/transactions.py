@@ -8,8 +8,9 @@ waited for its next thread, and once every thread waited for the lock nobody cou
 
 - the request's session starts every transaction deferred: dependencies only read (a loader,
   the policy) and run alongside writers; the few that write commit their own short transaction;
-- just before the endpoint, in the endpoint's thread, the dependencies' read transaction ends
-  and the session switches to write mode (`BEGIN IMMEDIATE` on SQLite) for what the endpoint does;
+- just before a write endpoint (POST/PUT/PATCH/DELETE), in its thread, the dependencies' read
+  transaction ends and the session switches to write mode (`BEGIN IMMEDIATE` on SQLite) for what
+  the endpoint does (a read endpoint keeps one snapshot for its dependencies and itself);
 - when the endpoint returns, an open read-only transaction is committed, in the same thread;
   when it raises, the transaction is rolled back there. The lock never crosses a thread hop.
 
@@ -22,7 +23,6 @@ from __future__ import annotations
 
 import functools
 import inspect
-import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from contextvars import ContextVar
@@ -35,8 +35,6 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 from app.db import UNSAFE_METHODS, write_bind
-
-log = logging.getLogger("groundwork.transactions")
 
 _request_session: ContextVar[Session | None] = ContextVar("request_session", default=None)
 
@@ -54,10 +52,11 @@ def endpoint_transaction(*, write: bool) -> Iterator[None]:
         yield
         return
     deferred = session.bind
-    if session.in_transaction():
-        session.commit()  # the dependencies' reads: ends the snapshot, frees the connection
-    if write and isinstance(deferred, Engine):
-        session.bind = write_bind(deferred)
+    if write:
+        if session.in_transaction():
+            session.commit()  # the dependencies' reads: ends the snapshot, frees the connection
+        if isinstance(deferred, Engine):
+            session.bind = write_bind(deferred)
     try:
         yield
     except BaseException:

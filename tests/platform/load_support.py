@@ -210,15 +210,17 @@ class LoadResult:
         return {o.check_in_id for o in self.outcomes if o.status == 201}
 
     def summary(self) -> str:
-        ok = sorted(o.latency for o in self.outcomes if o.status == 201)
+        ok = sorted(o.latency for o in self.outcomes if o.status in (200, 201))
 
         def pct(p: float) -> float:
             return ok[min(len(ok) - 1, int(p * len(ok)))] if ok else float("nan")
 
+        shed = self.statuses[503] / max(1, len(self.outcomes))
         return (
             f"{len(self.outcomes)} requests in {self.seconds:.1f} s; statuses "
-            f"{dict(self.statuses)}; 201/s {len(ok) / self.seconds:.0f}; "
-            f"p50 {pct(0.5) * 1000:.0f} ms, p99 {pct(0.99) * 1000:.0f} ms of the 201s"
+            f"{dict(self.statuses)}; accepted/s {len(ok) / self.seconds:.0f}; "
+            f"p50 {pct(0.5) * 1000:.0f} ms, p99 {pct(0.99) * 1000:.0f} ms of the accepted; "
+            f"503 {shed:.0%}; 500 × {self.statuses[500]}"
         )
 
 
@@ -230,18 +232,23 @@ class RawConnection:
         self.host, self.port = host, port
         self.streams: tuple[asyncio.StreamReader, asyncio.StreamWriter] | None = None
 
-    async def post_json(
-        self, path: str, headers: dict[str, str], body: bytes
+    async def request(
+        self, path: str, headers: dict[str, str], body: bytes | None
     ) -> tuple[int, dict[str, str], bytes]:
+        """POST `body` as JSON, or GET when there is none."""
         if self.streams is None:
             self.streams = await asyncio.open_connection(self.host, self.port)
         reader, writer = self.streams
         head = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
-        writer.write(
-            f"POST {path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\n{head}"
-            f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n".encode()
-            + body
-        )
+        if body is None:
+            head = f"GET {path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\n{head}\r\n"
+            writer.write(head.encode())
+        else:
+            head = (
+                f"POST {path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\n{head}"
+                f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
+            )
+            writer.write(head.encode() + body)
         await writer.drain()
         status_line, *lines = (await reader.readuntil(b"\r\n\r\n")).decode().split("\r\n")
         answer = {}
@@ -267,6 +274,7 @@ async def _drive(
     timeout: float,
     kill_after: float | None,
     on_kill: Callable[[], None] | None,
+    today: bool,
 ) -> LoadResult:
     outcomes: list[Outcome] = []
     started = time.monotonic()
@@ -274,16 +282,18 @@ async def _drive(
     host, port = base.removeprefix("http://").split(":")
 
     async def one_writer(writer: Writer) -> None:
-        path = f"/api/v1/habits/{writer.habit_id}/check-ins"
+        path = "/today" if today else f"/api/v1/habits/{writer.habit_id}/check-ins"
         headers = writer.headers(base)
+        if today:
+            headers = {"Cookie": headers["Cookie"], "Accept": "text/html"}
         connection = RawConnection(host, int(port))
         while time.monotonic() < stop_at:
             check_in_id = str(uuid.uuid4())
-            body = f'{{"id": "{check_in_id}", "outcome": "done"}}'.encode()
+            body = None if today else f'{{"id": "{check_in_id}", "outcome": "done"}}'.encode()
             sent = time.monotonic()
             try:
                 status, answer, content = await asyncio.wait_for(
-                    connection.post_json(path, headers, body), timeout
+                    connection.request(path, headers, body), timeout
                 )
             except (OSError, asyncio.IncompleteReadError, TimeoutError, ValueError) as exc:
                 connection.close()
@@ -298,7 +308,7 @@ async def _drive(
                     answer.get("retry-after"),
                     check_in_id,
                     time.monotonic() - sent,
-                    "" if status in (201, 503) else content[:300].decode(errors="replace"),
+                    "" if status in (200, 201, 503) else content[:300].decode(errors="replace"),
                 )
             )
             if status == 503:
@@ -321,10 +331,11 @@ def run_writers(
     timeout: float = 10.0,
     kill_after: float | None = None,
     on_kill: Callable[[], None] | None = None,
+    today: bool = False,
 ) -> LoadResult:
     """Every writer posts new check-ins back to back for `seconds` (after a 503 it waits the
     Retry-After, as the phone's queue does); each request may take at most `timeout`."""
-    return asyncio.run(_drive(base, writers, seconds, timeout, kill_after, on_kill))
+    return asyncio.run(_drive(base, writers, seconds, timeout, kill_after, on_kill, today))
 
 
 def stored_check_ins(url: str, ids: set[str]) -> set[str]:
@@ -346,25 +357,34 @@ def stored_check_ins(url: str, ids: set[str]) -> set[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
-    parser.add_argument("--writers", type=int, default=200)
+    parser.add_argument("--writers", type=int, nargs="+", default=[200], help="a curve")
+    parser.add_argument("--today", action="store_true", help="GET /today instead of check-ins")
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--timeout", type=float, default=40)
     parser.add_argument("--root", type=Path, default=ROOT, help="the checkout to serve")
     parser.add_argument("--log-level", default="WARNING", help="the server's GW_LOG_LEVEL")
     args = parser.parse_args()
     with migrated_database(args.db) as url:
-        writers = seed_writers(url, args.writers)
+        everyone = seed_writers(url, max(args.writers))
         server = AppServer(url, root=args.root, env_extra={"GW_LOG_LEVEL": args.log_level})
         server.start()
         try:
-            start_habits(server.base, writers)
-            result = run_writers(server.base, writers, seconds=args.seconds, timeout=args.timeout)
-            sys.stdout.write(result.summary() + "\n")
-            lost = result.acknowledged() - stored_check_ins(url, result.acknowledged())
-            sys.stdout.write(f"acknowledged but not stored: {len(lost)}" + "\n")
-            sys.stdout.write(
-                f"errors: {Counter(o.error[:80] for o in result.outcomes if o.error)}" + "\n"
-            )
+            start_habits(server.base, everyone)
+            for count in args.writers:
+                result = run_writers(
+                    server.base,
+                    everyone[:count],
+                    seconds=args.seconds,
+                    timeout=args.timeout,
+                    today=args.today,
+                )
+                lost = result.acknowledged() - stored_check_ins(url, result.acknowledged())
+                errors = Counter(o.error[:80] for o in result.outcomes if o.error)
+                sys.stdout.write(
+                    f"{count} connections: {result.summary()}; "
+                    f"acknowledged but not stored: {len(lost)}; errors: {dict(errors)}\n"
+                )
+                time.sleep(3)  # let the last requests and Retry-After sleepers drain
         finally:
             server.stop()
             sys.stdout.write(f"server log: {server.log_path}\n")
