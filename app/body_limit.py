@@ -51,8 +51,9 @@ class BodyLimitMiddleware:
             await self.app(scope, receive, send)
             return
         declared = _content_length(scope)
-        if declared is not None and declared > self._largest_limit(scope):
-            await _refuse(scope, receive, send)
+        largest = self._largest_limit(scope)
+        if declared is not None and declared > largest:
+            await _refuse(scope, receive, send, largest)
             return
         refused = False
         started = False
@@ -91,7 +92,7 @@ class BodyLimitMiddleware:
             if not refused:
                 raise
         if refused and not started:
-            await _refuse(scope, receive, send)
+            await _refuse(scope, receive, send, limit or self.default)
 
     def _route_limit(self, scope: Scope) -> int:
         route = scope.get("route")
@@ -121,8 +122,15 @@ def _content_length(scope: Scope) -> int | None:
     return None
 
 
-async def _refuse(scope: Scope, receive: Receive, send: Send) -> None:
-    exc = PayloadTooLarge("This is more than this page can take. Please send something smaller.")
+def _size(limit: int) -> str:
+    mb = 1024 * 1024
+    return f"{limit // mb} MB" if limit >= mb else f"{limit // 1024} KB"
+
+
+async def _refuse(scope: Scope, receive: Receive, send: Send, limit: int) -> None:
+    exc = PayloadTooLarge(
+        f"This is too large: this page takes at most {_size(limit)}. Please send something smaller."
+    )
     response = problem(
         Request(scope),
         status=exc.status,
