@@ -170,6 +170,12 @@ class AppServer:
                 self.proc.kill()
                 self.proc.wait()
 
+    def cpu_seconds(self) -> float:
+        """User + system CPU time of the server process so far."""
+        assert self.proc is not None
+        fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def rss_kb(self) -> int:
         assert self.proc is not None
         for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
@@ -371,6 +377,7 @@ def main() -> None:
         try:
             start_habits(server.base, everyone)
             for count in args.writers:
+                cpu = server.cpu_seconds()
                 result = run_writers(
                     server.base,
                     everyone[:count],
@@ -380,8 +387,9 @@ def main() -> None:
                 )
                 lost = result.acknowledged() - stored_check_ins(url, result.acknowledged())
                 errors = Counter(o.error[:80] for o in result.outcomes if o.error)
+                used = server.cpu_seconds() - cpu
                 sys.stdout.write(
-                    f"{count} connections: {result.summary()}; "
+                    f"{count} connections: {result.summary()}; server CPU {used:.1f} s; "
                     f"acknowledged but not stored: {len(lost)}; errors: {dict(errors)}\n"
                 )
                 time.sleep(3)  # let the last requests and Retry-After sleepers drain
