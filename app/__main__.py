@@ -9,6 +9,8 @@ import typer
 
 app = typer.Typer(help="Groundwork", no_args_is_help=True, add_completion=False)
 
+KEEP_ALIVE_SECONDS = 75
+
 
 @app.command()
 def migrate() -> None:
@@ -69,6 +71,9 @@ def serve(
         workers=workers,
         proxy_headers=True,
         access_log=False,
+        # Longer than any client's or proxy's idle timeout (60 s is common), so the server is
+        # never the side that closes an idle connection just as a request is sent on it.
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,
     )
 
 

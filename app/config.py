@@ -52,6 +52,17 @@ class Settings(BaseSettings):
     vapid_subject: str = "mailto:support@groundwork.local"
 
     scheduler_enabled: bool = True
+
+    # Capacity (docs/architecture.md, "Capacity and overload"). Requests that use the database are
+    # admitted this many at a time per process; the thread pool and the PostgreSQL pool are sized
+    # from it, so an admitted request always gets its next thread and its connection.
+    max_active_requests: int = Field(default=24, ge=1, le=200)
+    # Beyond that, a request waits at most this long, among at most `admission_queue` others,
+    # then is answered 503 with Retry-After instead of queueing without end.
+    admission_wait_seconds: float = Field(default=1.0, gt=0, le=30)
+    admission_queue: int = Field(default=256, ge=0)
+    # Request bodies (forms, JSON); routes taking uploads declare their own limit.
+    body_limit_bytes: int = Field(default=64 * 1024, ge=1024)
     log_level: str = "INFO"
     trusted_proxies: list[str] = Field(default_factory=list)
 

@@ -6,6 +6,7 @@ transaction that reads and then writes fails at once with "database is locked" w
 
 from __future__ import annotations
 
+import logging
 import threading
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -15,11 +16,14 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from sqlalchemy import DateTime, Engine, event
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, Session, create_engine
 
 from app import data_version  # noqa: F401  (registers the per-client data version bump)
 from app.config import get_settings
+
+log = logging.getLogger("groundwork.db")
 
 _engine: Engine | None = None
 
@@ -60,9 +64,20 @@ def new_id() -> uuid.UUID:
     return uuid.uuid4()
 
 
+# Connections beyond the admitted requests' own: the ticker's jobs, readiness probes, the CLI.
+RESERVED_CONNECTIONS = 4
+# How long a write waits for the process's SQLite write lock. Admission control keeps the queue
+# short (docs/architecture.md), so reaching this means the database is stuck: answer 503, not 500.
+WRITE_LOCK_WAIT_SECONDS = 10
+
+
+class WriteLockTimeout(TimeoutError):
+    """The SQLite write lock was not free in time; the request is answered 503 + Retry-After."""
+
+
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
-        # Connections to a file are cheap; enough for uvicorn's 40 worker threads plus the ticker.
+        # Connections to a file are cheap; enough for the thread pool plus the ticker.
         engine = create_engine(
             url,
             connect_args={"check_same_thread": False, "timeout": 30},
@@ -71,7 +86,17 @@ def make_engine(url: str) -> Engine:
         )
         _configure_sqlite(engine)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    # One connection per admitted request (each request has one session) plus a reserve, so the
+    # pool never makes an admitted request wait. A lost database fails fast (connect_timeout,
+    # pool_timeout) and is answered 503; pre-ping replaces dead connections once it is back.
+    return create_engine(
+        url,
+        pool_pre_ping=True,
+        pool_size=get_settings().max_active_requests + RESERVED_CONNECTIONS,
+        max_overflow=RESERVED_CONNECTIONS,
+        pool_timeout=5,
+        connect_args={"connect_timeout": 3},
+    )
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -99,8 +124,10 @@ def _configure_sqlite(engine: Engine) -> None:
         if mode != "IMMEDIATE":
             conn.exec_driver_sql("BEGIN")
             return
-        if not write_lock.acquire(timeout=30):
-            raise TimeoutError("waited 30 s for the database's write lock")
+        if not write_lock.acquire(timeout=WRITE_LOCK_WAIT_SECONDS):
+            raise WriteLockTimeout(
+                f"waited {WRITE_LOCK_WAIT_SECONDS} s for the database's write lock"
+            )
         holders.add(id(conn))
         try:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
@@ -133,13 +160,26 @@ def set_engine(engine: Engine | None) -> None:
     _engine = engine
 
 
+def write_bind(engine: Engine) -> Engine:
+    """`engine` for write transactions: on SQLite they begin with BEGIN IMMEDIATE."""
+    if engine.dialect.name == "sqlite":
+        return engine.execution_options(sqlite_begin="IMMEDIATE")
+    return engine
+
+
 def open_session(*, write: bool = False, engine: Engine | None = None) -> Session:
     """A session whose first statement starts the right kind of transaction: on SQLite, a write
     session begins with BEGIN IMMEDIATE (lazily, at its first statement, not when it is opened)."""
     bind = engine or get_engine()
-    if write and bind.dialect.name == "sqlite":
-        bind = bind.execution_options(sqlite_begin="IMMEDIATE")
-    return Session(bind, expire_on_commit=False)
+    return Session(write_bind(bind) if write else bind, expire_on_commit=False)
+
+
+def begin_write(session: Session) -> None:
+    """End the session's read transaction and start a short write one now, in this thread (a
+    dependency that must write, e.g. recording a session's use; it commits before returning)."""
+    session.commit()
+    if isinstance(session.bind, Engine) and session.bind.dialect.name == "sqlite":
+        session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
 
 
 @contextmanager
@@ -156,14 +196,27 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
     """Per-request session. Services commit before they return: never commit after `yield` here,
     because that can run after the response has gone and lose a write the phone was told was saved.
 
+    Its transactions begin deferred (reads); the endpoint's own transaction becomes a write one
+    in the endpoint's thread (app/transactions.py), so no lock is held across thread hops.
+
     `async` so opening and closing cost no threadpool hops: opening does no I/O (the connection is
     checked out at the first statement, inside the route's thread) and closing only hands the
     connection back to the pool (a rollback on a local socket: microseconds)."""
-    session = open_session(write=request.method in UNSAFE_METHODS)
+    from app.transactions import set_request_session  # late: transactions imports this module
+
+    del request
+    session = open_session()
+    set_request_session(session)
     try:
         yield session
     finally:
-        session.close()
+        try:
+            session.close()
+        except SQLAlchemyError as exc:
+            # The connection died under us (the database restarted): the pool discards it, and
+            # the request has already been answered (503 by app/unavailable.py, if it failed).
+            # The class only: a driver's message can quote a statement's parameters.
+            log.warning("could not close a database session: %s", type(exc).__name__)
 
 
 SessionDep = Annotated[Session, Depends(get_session)]

@@ -13,8 +13,10 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
-from app import errors, health, logging_setup, scheduler, templates
+from app import errors, health, logging_setup, scheduler, templates, unavailable
 from app.accounts.dependencies import csrf_guard
+from app.admission import AdmissionMiddleware, size_thread_pool
+from app.body_limit import BodyLimitMiddleware
 from app.config import get_settings
 from app.domains import plugins
 from app.middleware import RequestContextMiddleware
@@ -28,7 +30,9 @@ API_ERRORS: dict[int | str, dict[str, Any]] = {
         403: "Not allowed, or the form's CSRF token is missing",
         404: "Not found (also: another person's data)",
         422: "Invalid input; names fields, never values",
+        413: "The request body is over this route's limit",
         429: "Too many attempts",
+        503: "Busy or the database is unavailable: try again after Retry-After seconds",
     }.items()
 }
 
@@ -44,6 +48,7 @@ async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
     # machine, about 1 ms per page request on average); only what requests create is scanned.
     gc.collect()
     gc.freeze()
+    size_thread_pool()
     ticker = scheduler.start() if settings.scheduler_enabled else None
     try:
         yield
@@ -67,6 +72,11 @@ def create_app() -> FastAPI:
         dependencies=[Depends(csrf_guard)],
     )
     errors.install(app)
+    unavailable.install(app)
+    # Outermost first: request id and log line, then the body limit (before any waiting), then
+    # admission (see app/admission.py). Starlette puts the last one added outermost.
+    app.add_middleware(AdmissionMiddleware)
+    app.add_middleware(BodyLimitMiddleware)
     app.add_middleware(RequestContextMiddleware)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.mount(

@@ -23,6 +23,8 @@ from starlette._utils import get_route_path
 from starlette.routing import Match, Mount, compile_path
 from starlette.types import Scope
 
+from app.transactions import wrap_router
+
 _NAMED_GROUP = re.compile(r"\(\?P<\w+>")
 
 
@@ -38,6 +40,7 @@ class RouteGate(APIRouter):
 
     def __init__(self, inner: APIRouter, *, prefix: str = "", **include: Any) -> None:
         super().__init__()
+        wrap_router(inner)  # before inclusion, which builds the serving routes from endpoints
         self.include_router(inner, prefix=prefix, **include)
         patterns = sorted(
             {

@@ -6,7 +6,9 @@ Routes never check access themselves: they declare `CurrentClient`, `CurrentTher
 
 from __future__ import annotations
 
+import logging
 import uuid
+from contextlib import suppress
 from typing import Annotated
 from urllib.parse import urlsplit
 
@@ -23,8 +25,9 @@ from app.accounts.policy import (
 )
 from app.accounts.security import constant_time_equal
 from app.config import get_settings
-from app.db import UNSAFE_METHODS, SessionDep
+from app.db import UNSAFE_METHODS, SessionDep, begin_write
 from app.errors import Forbidden, Unauthorized
+from app.unavailable import DATABASE_UNAVAILABLE
 
 SESSION_COOKIE = "gw_session"
 ANON_CSRF_COOKIE = "gw_csrf"
@@ -32,35 +35,68 @@ CSRF_HEADER = "x-csrf-token"
 CSRF_FIELD = "csrf_token"
 # Routes marked with openapi_extra={CSRF_EXEMPT: True} authorise themselves with a signed token.
 CSRF_EXEMPT = "x-csrf-exempt"
+# Routes marked with openapi_extra={NO_PRINCIPAL: True} never look the session up: liveness must
+# not touch the database, signed in or not.
+NO_PRINCIPAL = "x-no-principal"
+
+log = logging.getLogger("groundwork.accounts")
 
 
 def load_principal(request: Request, session: SessionDep) -> Principal | None:
     """The session behind the cookie, if it is live. Half-open (second factor pending) sessions
-    are not principals; the TOTP page loads them itself."""
+    are not principals; the TOTP page loads them itself.
+
+    If the database cannot be reached, the visitor is treated as logged out for pages anyone may
+    see (the crisis lines stay one tap away during an outage), and `require_principal` and the CSRF
+    guard answer 503 for everything else."""
     token = request.cookies.get(SESSION_COOKIE)
-    if not token:
+    if not token or _skips_principal(request):
         return None
-    found = sessions.lookup(session, token)
+    try:
+        found = sessions.lookup(session, token)
+    except DATABASE_UNAVAILABLE as exc:
+        request.state.database_error = exc
+        return None
     if found is None:
         return None
     auth, user = found
     if auth.mfa_pending:
         return None
     if sessions.needs_touch(auth):
-        sessions.touch(session, auth=auth, user=user)
-        session.commit()
+        try:
+            begin_write(session)  # a short write of its own, in this thread
+            sessions.touch(session, auth=auth, user=user)
+            session.commit()
+        except DATABASE_UNAVAILABLE as exc:
+            # Only `last_seen_at` is lost (it is written at most hourly); reads can still go on.
+            log.warning("could not record session use: %s", type(exc).__name__)
+            with suppress(*DATABASE_UNAVAILABLE):
+                session.rollback()
     principal = Principal(user=user, session=auth)
     request.state.principal = principal
     return principal
 
 
+def _skips_principal(request: Request) -> bool:
+    route = request.scope.get("route")
+    return bool((getattr(route, "openapi_extra", None) or {}).get(NO_PRINCIPAL))
+
+
+def raise_if_database_unavailable(request: Request) -> None:
+    """The principal could not be looked up: answer 503 (app/unavailable.py), not "log in"."""
+    error = getattr(request.state, "database_error", None)
+    if error is not None:
+        raise error
+
+
 OptionalPrincipal = Annotated[Principal | None, Depends(load_principal)]
 
 
-async def require_principal(principal: OptionalPrincipal) -> Principal:
+async def require_principal(request: Request, principal: OptionalPrincipal) -> Principal:
     """Guards are pure checks, so they are `async`: no threadpool hop for each one (a sync
     dependency costs a thread handoff that grows under load)."""
     if principal is None:
+        raise_if_database_unavailable(request)
         raise Unauthorized("Please log in to continue.")
     return principal
 
@@ -151,6 +187,8 @@ async def csrf_guard(request: Request, principal: OptionalPrincipal) -> None:
         return
     if not _same_origin(request):
         raise Forbidden("This request came from another site and was refused.")
+    if principal is None:
+        raise_if_database_unavailable(request)
     supplied = request.headers.get(CSRF_HEADER)
     if supplied is None and request.headers.get("content-type", "").startswith(
         ("application/x-www-form-urlencoded", "multipart/form-data")

@@ -18,6 +18,7 @@ from app.accounts.dependencies import (
 )
 from app.accounts.models import Role
 from app.accounts.web import see_other
+from app.body_limit import upload_limit
 from app.db import SessionDep
 from app.errors import AppError, NotFound, PayloadTooLarge
 from app.forms import FormResult, read_form, validate
@@ -232,7 +233,11 @@ def _therapist_list(
     }, status_code=status)  # fmt: skip
 
 
-@router.post("/caseload/{client_id}/homework", response_class=HTMLResponse)
+@router.post(
+    "/caseload/{client_id}/homework",
+    response_class=HTMLResponse,
+    openapi_extra=upload_limit(MAX_BYTES),
+)
 async def therapist_assign(
     request: Request, session: SessionDep, client: AccessibleClient, therapist: CurrentTherapist
 ) -> Response:
@@ -274,7 +279,11 @@ def therapist_item(
     return _therapist_item(request, session, assignment)
 
 
-@router.post("/caseload/{client_id}/homework/{assignment_id}/revise", response_class=HTMLResponse)
+@router.post(
+    "/caseload/{client_id}/homework/{assignment_id}/revise",
+    response_class=HTMLResponse,
+    openapi_extra=upload_limit(MAX_BYTES),
+)
 async def therapist_revise(
     request: Request,
     session: SessionDep,

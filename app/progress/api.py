@@ -6,6 +6,7 @@ from fastapi import APIRouter, Response
 
 from app import clock, versioning
 from app.accounts.dependencies import CurrentClient, CurrentTherapist
+from app.body_limit import LONG_TEXT
 from app.db import SessionDep
 from app.errors import NotFound
 from app.progress import dashboard, goals, measure_service, measures, notes
@@ -155,7 +156,12 @@ def client_notes(
     return [_note(v) for v in notes.for_client(session, client.id)]
 
 
-@router.post("/clients/{client_id}/notes", response_model=NotePublic, status_code=201)
+@router.post(
+    "/clients/{client_id}/notes",
+    response_model=NotePublic,
+    status_code=201,
+    openapi_extra=LONG_TEXT,
+)
 def note_create(
     data: NoteCreate, client: TherapistClient, session: SessionDep, therapist: CurrentTherapist
 ) -> NotePublic:
@@ -176,7 +182,7 @@ def note_get(note: TherapistNote, session: SessionDep, response: Response) -> No
     return _one_note(session, note.client_id, note.id)
 
 
-@router.put("/notes/{note_id}", response_model=NotePublic)
+@router.put("/notes/{note_id}", response_model=NotePublic, openapi_extra=LONG_TEXT)
 def note_update(
     data: NoteUpdate, note: TherapistNote, session: SessionDep, therapist: CurrentTherapist
 ) -> NotePublic:

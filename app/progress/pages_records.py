@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 from app import clock, versioning
 from app.accounts.dependencies import CurrentTherapist
 from app.accounts.web import see_other
+from app.body_limit import LONG_TEXT
 from app.db import SessionDep
 from app.errors import AppError
 from app.forms import FormResult, read_form, validate
@@ -221,7 +222,9 @@ def notes_page(
     return _notes_page(request, session, client)
 
 
-@router.post("/caseload/{client_id}/progress/notes", response_class=HTMLResponse)
+@router.post(
+    "/caseload/{client_id}/progress/notes", response_class=HTMLResponse, openapi_extra=LONG_TEXT
+)
 async def note_create(
     request: Request, session: SessionDep, client: TherapistClient, therapist: CurrentTherapist
 ) -> Response:
@@ -232,7 +235,11 @@ async def note_create(
     return _notes_page(request, session, client, form=form, status=422)
 
 
-@router.post("/caseload/{client_id}/progress/notes/{note_id}", response_class=HTMLResponse)
+@router.post(
+    "/caseload/{client_id}/progress/notes/{note_id}",
+    response_class=HTMLResponse,
+    openapi_extra=LONG_TEXT,
+)
 async def note_edit(request: Request, session: SessionDep, client: TherapistClient, note: ClientNote,
                     therapist: CurrentTherapist) -> Response:  # fmt: skip
     form = validate(NoteUpdate, await read_form(request))

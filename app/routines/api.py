@@ -8,6 +8,7 @@ from fastapi import APIRouter, Response, UploadFile
 
 from app import clock, versioning
 from app.accounts.dependencies import AccessibleClient, CurrentClient
+from app.body_limit import upload_limit
 from app.db import SessionDep
 from app.errors import PayloadTooLarge, Unprocessable
 from app.routines import feeds, photos, queries, runs, service, templates_service
@@ -208,7 +209,11 @@ async def read_upload(file: UploadFile) -> bytes:
     return data
 
 
-@router.post(P + "/{routine_id}/steps/{step_id}/photo", response_model=StepPublic)
+@router.post(
+    P + "/{routine_id}/steps/{step_id}/photo",
+    response_model=StepPublic,
+    openapi_extra=upload_limit(photos.MAX_UPLOAD_BYTES),
+)
 async def upload_photo(
     step_id: uuid.UUID, photo: UploadFile, session: SessionDep, access: AccessibleRoutine
 ) -> StepPublic:

@@ -13,6 +13,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from app import clock, versioning
+from app.body_limit import upload_limit
 from app.db import SessionDep
 from app.errors import Unprocessable
 from app.forms import FormResult, read_form
@@ -178,7 +179,11 @@ def add_builder_routes(router: APIRouter, prefix: str, scope_dep: Callable[..., 
         ctx = _common(scope) | {"routine": routine, "step": step, "form": FormResult(values=values)}
         return render(request, "routines/step.html", ctx)
 
-    @router.post(prefix + "/{routine_id}/steps/{step_id}", response_class=HTMLResponse)
+    @router.post(
+        prefix + "/{routine_id}/steps/{step_id}",
+        response_class=HTMLResponse,
+        openapi_extra=upload_limit(photos.MAX_UPLOAD_BYTES),
+    )
     async def save_step(
         routine_id: uuid.UUID,
         step_id: uuid.UUID,

@@ -27,7 +27,7 @@ def test_validation_errors_name_fields_but_never_echo_values(http: Any, therapis
     "payload",
     [
         {"name": "Ro\x00bin"},
-        {"name": "x" * 100_000},
+        {"name": "x" * 20_000},  # over the field's length, under the body limit (413: test_limits)
         {"name": 5},
         {"name": False},
         {"name": None},

@@ -1,0 +1,108 @@
+"""A request's write transaction lives inside its endpoint, on the thread that runs the endpoint.
+
+FastAPI runs each sync dependency and the sync endpoint in a threadpool thread of its own, one
+after another. If the write transaction began at a dependency's first read (the principal
+lookup), the SQLite write lock (or a pooled PostgreSQL connection) was held while the request
+waited for its next thread, and once every thread waited for the lock nobody could finish
+(issue #15: ~40 concurrent writers). So (docs/architecture.md, "Transactions and threads"):
+
+- the request's session starts every transaction deferred: dependencies only read (a loader,
+  the policy) and run alongside writers; the few that write commit their own short transaction;
+- just before a write endpoint (POST/PUT/PATCH/DELETE), in its thread, the dependencies' read
+  transaction ends and the session switches to write mode (`BEGIN IMMEDIATE` on SQLite) for what
+  the endpoint does (a read endpoint keeps one snapshot for its dependencies and itself);
+- when the endpoint returns, an open read-only transaction is committed, in the same thread;
+  when it raises, the transaction is rolled back there. The lock never crosses a thread hop.
+
+Objects the dependencies loaded stay usable (`expire_on_commit=False`); what the endpoint writes
+is decided on what they read, as under PostgreSQL's READ COMMITTED. Services still commit once,
+at the end, before the answer is sent.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from contextvars import ContextVar
+from typing import Any
+
+from fastapi import APIRouter
+from fastapi.routing import APIRoute, iter_route_contexts
+from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import Session
+
+from app.db import UNSAFE_METHODS, write_bind
+
+_request_session: ContextVar[Session | None] = ContextVar("request_session", default=None)
+
+
+def set_request_session(session: Session) -> None:
+    """Called by `get_session`: the endpoint wrapper finds the request's session here (the
+    endpoint may not declare it, and its thread inherits the request's context)."""
+    _request_session.set(session)
+
+
+@contextmanager
+def endpoint_transaction(*, write: bool) -> Iterator[None]:
+    session = _request_session.get()
+    if session is None:  # a session supplied another way (tests override get_session)
+        yield
+        return
+    deferred = session.bind
+    if write:
+        if session.in_transaction():
+            session.commit()  # the dependencies' reads: ends the snapshot, frees the connection
+        if isinstance(deferred, Engine):
+            session.bind = write_bind(deferred)
+    try:
+        yield
+    except BaseException:
+        # Roll back here, in this thread, not later on the event loop; detach first so that
+        # the error page can still read what was loaded (rollback would expire it).
+        session.expunge_all()
+        with suppress(SQLAlchemyError):
+            session.rollback()
+        raise
+    else:
+        if session.in_transaction() and not (session.new or session.dirty or session.deleted):
+            session.commit()  # only reads since the service's commit: end them here
+    finally:
+        session.bind = deferred
+
+
+def wrap_endpoint(call: Callable[..., Any], *, write: bool) -> Callable[..., Any]:
+    """The endpoint inside `endpoint_transaction`; sync stays sync (FastAPI then runs the wrapper,
+    and so the transaction, in the endpoint's own thread) and async stays async."""
+    if getattr(call, "__transaction_wrapped__", False):
+        return call
+    if inspect.iscoroutinefunction(call):
+
+        @functools.wraps(call)
+        async def run_async(*args: Any, **kwargs: Any) -> Any:
+            with endpoint_transaction(write=write):
+                return await call(*args, **kwargs)
+
+        wrapped: Callable[..., Any] = run_async
+    else:
+
+        @functools.wraps(call)
+        def run_sync(*args: Any, **kwargs: Any) -> Any:
+            with endpoint_transaction(write=write):
+                return call(*args, **kwargs)
+
+        wrapped = run_sync
+    wrapped.__transaction_wrapped__ = True  # type: ignore[attr-defined]
+    return wrapped
+
+
+def wrap_router(router: APIRouter) -> None:
+    """Wrap every endpoint of `router` (before it is included: inclusion builds the routes that
+    actually serve from each route's `endpoint`)."""
+    for context in iter_route_contexts(router.routes):
+        route = context.original_route
+        if isinstance(route, APIRoute):
+            write = bool((route.methods or set()) & UNSAFE_METHODS)
+            route.endpoint = wrap_endpoint(route.endpoint, write=write)

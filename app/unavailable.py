@@ -1,0 +1,114 @@
+"""The two `503` answers: the server is at capacity (the request was shed), or the database cannot
+be reached. Both say when to come back (`Retry-After`), as problem+json for the API and as a calm
+page for people, which keeps the way to the crisis lines open.
+
+A database fault is never a 500 or a dropped connection: whatever the driver raises for a refused,
+lost or exhausted connection is answered here, and the next request tries again (the pool
+pre-pings and replaces dead connections), so recovery needs no restart.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Literal
+
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from sqlalchemy import exc as sa_exc
+from starlette.types import Scope
+
+from app.db import WriteLockTimeout
+from app.errors import PROBLEM_JSON, wants_json
+from app.templates import render
+
+log = logging.getLogger("groundwork.unavailable")
+
+Reason = Literal["busy", "database"]
+
+# Seconds: a shed request is worth retrying almost at once; an outage takes longer to clear.
+RETRY_AFTER: dict[Reason, int] = {"busy": 2, "database": 5}
+
+DATABASE_UNAVAILABLE: tuple[type[Exception], ...] = (
+    sa_exc.OperationalError,  # refused, lost, "database is locked", disk full
+    sa_exc.InterfaceError,  # a connection closed under the driver
+    sa_exc.DisconnectionError,  # includes InvalidatePoolError (pre-ping gave up)
+    sa_exc.TimeoutError,  # the connection pool stayed empty
+    sa_exc.PendingRollbackError,  # a session whose connection failed mid-transaction
+    WriteLockTimeout,
+)
+
+_TEXT: dict[Reason, tuple[str, str, str]] = {
+    "busy": (
+        "busy",
+        "Groundwork is busy right now",
+        "A lot of people are using Groundwork at this moment. Nothing you did caused this. "
+        "Please try again in a few seconds.",
+    ),
+    "database": (
+        "unavailable",
+        "We'll be back shortly",
+        "Groundwork can't reach its records just now. Nothing you did caused this. "
+        "Please try again in a minute or two.",
+    ),
+}
+
+
+def response_for(request: Request, reason: Reason) -> Response:
+    """503 with Retry-After, for whoever asked (API client or person)."""
+    type_slug, title, detail = _TEXT[reason]
+    headers = {"Retry-After": str(RETRY_AFTER[reason]), "Cache-Control": "no-store"}
+    if wants_json(request):
+        body = {
+            "type": f"/problems/{type_slug}",
+            "title": title,
+            "status": 503,
+            "detail": detail,
+            "instance": request.url.path,
+        }
+        return JSONResponse(body, status_code=503, media_type=PROBLEM_JSON, headers=headers)
+    try:
+        return render(
+            request,
+            "unavailable.html",
+            {
+                "title": title,
+                "detail": detail,
+                # A page can simply be reloaded; a form's address may only take a POST.
+                "retry_href": request.url.path if request.method == "GET" else "/",
+            },
+            status_code=503,
+            headers=headers,
+        )
+    except Exception:  # the page must go out even if rendering needs something that is down
+        log.exception("could not render the unavailable page")
+        return HTMLResponse(_PLAIN_PAGE.format(title=title, detail=detail), 503, headers=headers)
+
+
+def response_for_scope(scope: Scope, reason: Reason) -> Response:
+    return response_for(Request(scope), reason)
+
+
+_PLAIN_PAGE = (
+    '<!doctype html><html lang="en"><meta charset="utf-8">'
+    '<meta name="viewport" content="width=device-width, initial-scale=1">'
+    "<title>{title}</title><h1>{title}</h1><p>{detail}</p>"
+    '<p>If you need support right now, <a href="/crisis">the crisis lines are here</a>.</p></html>'
+)
+
+
+def install(app: FastAPI) -> None:
+    """Answer database faults raised anywhere in a route or its dependencies with 503."""
+
+    async def _database_unavailable(request: Request, exc: Exception) -> Response:
+        # Names only: the driver's message can quote the statement's parameters (health data).
+        cause = getattr(exc, "orig", None)
+        log.warning(
+            "database unavailable: %s (%s)",
+            type(exc).__name__,
+            type(cause).__name__ if cause is not None else "no driver error",
+            extra={"path": request.url.path},
+        )
+        return response_for(request, "database")
+
+    for exc_class in DATABASE_UNAVAILABLE:
+        app.add_exception_handler(exc_class, _database_unavailable)

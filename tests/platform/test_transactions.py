@@ -1,0 +1,99 @@
+"""A request's write transaction begins and ends in the endpoint's own thread (app/transactions.py):
+the SQLite write lock is never held while the request waits for another thread."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, event
+
+from app import db
+from app.db import open_session, set_engine
+from tests import factories
+from tests.databases import migrated_sqlite
+
+
+@pytest.fixture
+def real_sqlite() -> Iterator[Engine]:
+    """The app on its own SQLite file with its real per-request sessions (no test override)."""
+    previous = db._engine
+    with migrated_sqlite("transactions") as engine:
+        set_engine(engine)
+        try:
+            yield engine
+        finally:
+            set_engine(previous)
+
+
+def _client_with_habit(engine: Engine, app: FastAPI) -> tuple[TestClient, str, str]:
+    with open_session(write=True, engine=engine) as session:
+        person = factories.client(session)
+        token, csrf = factories.login_token(session, person)
+        session.commit()
+    client = TestClient(app, base_url="http://testserver")
+    client.cookies.set("gw_session", token)
+    habit = client.post(
+        "/api/v1/habits", json={"ladder": "water", "level": 1}, headers={"X-CSRF-Token": csrf}
+    )
+    assert habit.status_code == 201, habit.text
+    return client, csrf, habit.json()["id"]
+
+
+def test_a_write_requests_transaction_begins_and_ends_in_one_thread(
+    real_sqlite: Engine, app: FastAPI
+) -> None:
+    client, csrf, habit_id = _client_with_habit(real_sqlite, app)
+    spans: list[tuple[str, int]] = []
+
+    @event.listens_for(real_sqlite, "begin")
+    def _begin(conn: Any) -> None:
+        mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
+        spans.append((f"begin {mode}", threading.get_ident()))
+
+    @event.listens_for(real_sqlite, "commit")
+    def _commit(_conn: Any) -> None:
+        spans.append(("end", threading.get_ident()))
+
+    @event.listens_for(real_sqlite, "rollback")
+    def _rollback(_conn: Any) -> None:
+        spans.append(("end", threading.get_ident()))
+
+    try:
+        answer = client.post(
+            f"/api/v1/habits/{habit_id}/check-ins",
+            json={"id": str(uuid.uuid4()), "outcome": "done"},
+            headers={"X-CSRF-Token": csrf},
+        )
+    finally:
+        event.remove(real_sqlite, "begin", _begin)
+        event.remove(real_sqlite, "commit", _commit)
+        event.remove(real_sqlite, "rollback", _rollback)
+    assert answer.status_code == 201
+    writes = [i for i, (what, _) in enumerate(spans) if what == "begin IMMEDIATE"]
+    assert writes, f"the check-in must be written in a write transaction: {spans}"
+    assert spans[0][0] == "begin DEFERRED", "the principal is looked up by a read"
+    for start in writes:
+        end = next(i for i in range(start + 1, len(spans)) if spans[i][0] == "end")
+        assert spans[end][1] == spans[start][1], f"the write lock crossed threads: {spans}"
+
+
+def test_an_endpoint_that_fails_releases_the_write_lock_in_its_own_thread(
+    real_sqlite: Engine, app: FastAPI
+) -> None:
+    client, csrf, habit_id = _client_with_habit(real_sqlite, app)
+    answer = client.post(
+        f"/api/v1/habits/{habit_id}/check-ins",
+        json={"id": str(uuid.uuid4()), "outcome": "done", "on": "2000-01-03"},
+        headers={"X-CSRF-Token": csrf},
+    )
+    assert answer.status_code == 422  # refused by the service, inside the write transaction
+    # The lock is free at once: a write from this thread does not wait for it.
+    with open_session(write=True, engine=real_sqlite) as session:
+        factories.clinic(session)
+        session.commit()
