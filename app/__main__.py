@@ -79,10 +79,17 @@ def create_admin(
     name: Annotated[str, typer.Option(prompt=True)] = "Administrator",
 ) -> None:
     """Create a clinic and its first admin (asks for the password)."""
+    from pydantic import TypeAdapter, ValidationError
+
     from app.accounts.models import Organisation, Role, User
     from app.accounts.security import hash_password
     from app.db import write_session
+    from app.schema_types import Email
 
+    try:
+        email = TypeAdapter(Email).validate_python(email)
+    except ValidationError as exc:
+        raise typer.BadParameter("Enter an email address, like name@example.com.") from exc
     password = getpass.getpass("Password (10+ characters): ")
     if len(password) < 10:
         raise typer.BadParameter("The password needs at least 10 characters.")
@@ -93,7 +100,7 @@ def create_admin(
         session.add(org)
         session.add(
             User(
-                email=email.lower(),
+                email=email,
                 password_hash=hash_password(password),
                 role=Role.admin,
                 preferred_name=name,

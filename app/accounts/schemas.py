@@ -12,6 +12,7 @@ from app import clock
 from app.accounts.models import Role
 from app.crisis.service import directory
 from app.schema_types import ApiModel, Code, Email, Name, Password, PublicModel, Title
+from app.schema_types import _no_nul as no_nul
 
 
 def _zone(value: str) -> str:
@@ -33,9 +34,9 @@ Language = Annotated[str, Field(pattern="^(en)$")]
 
 
 class LoginForm(ApiModel):
-    email: Annotated[str, Field(min_length=1, max_length=254)]
+    email: Email
     password: Annotated[str, Field(min_length=1, max_length=256)]
-    next: Annotated[str | None, Field(default=None, max_length=300)] = None
+    next: Annotated[str | None, Field(default=None, max_length=300), AfterValidator(no_nul)] = None
 
 
 class TotpForm(ApiModel):
