@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -23,8 +22,6 @@ from app.accounts.security import (
 from app.audit import service as audit
 from app.config import get_settings
 from app.errors import NotFound, Unprocessable
-
-log = logging.getLogger("groundwork.auth")
 
 # One message whatever went wrong, so nobody can learn which accounts exist.
 BAD_LOGIN = "That email and password do not match. Check them and try again."
@@ -120,8 +117,11 @@ def logout_other_devices(session: Session, *, principal: Principal) -> int:
     return count
 
 
-def request_password_reset(session: Session, *, email: str, ip: str) -> None:
-    """Always looks the same to the person asking; sends a link only if the account exists."""
+def request_password_reset(session: Session, *, email: str, ip: str) -> str | None:
+    """Always looks the same to the person asking; sends a link only if the account exists.
+
+    Returns the link only in development when it could not be emailed, for the page to show (the
+    demo has no mail server); it is never logged, because logs outlive the link's hour."""
     email = email.strip().lower()
     throttle.check(session, email="reset:" + email, ip=ip)
     throttle.record_failure(session, email="reset:" + email, ip=ip)  # counts requests, too
@@ -139,24 +139,24 @@ def request_password_reset(session: Session, *, email: str, ip: str) -> None:
         )
         audit.add(session, actor=user, action="auth.reset_requested")
     session.commit()
-    if user is not None and token is not None:
-        _send_reset(user, token)
+    if user is None or token is None:
+        return None
+    link = f"{get_settings().base_url}/reset/{token}"
+    sent = _send_reset(user, link)
+    return link if not sent and get_settings().environment == "development" else None
 
 
-def _send_reset(user: User, token: str) -> None:
-    settings = get_settings()
-    link = f"{settings.base_url}/reset/{token}"
+def _send_reset(user: User, link: str) -> bool:
+    minutes = get_settings().reset_link_minutes
     text = (
         f"Hello {user.preferred_name},\n\nSomeone (hopefully you) asked to reset your Groundwork "
-        f"password. Open this link within {settings.reset_link_minutes} minutes to choose a new one:\n\n"
+        f"password. Open this link within {minutes} minutes to choose a new one:\n\n"
         f"{link}\n\nIf you did not ask, you can ignore this email: your password stays the same.\n"
     )
     assert user.email is not None
-    sent = mailer.send(
+    return mailer.send(
         mailer.build(to=user.email, subject="Reset your Groundwork password", text=text)
     )
-    if not sent and settings.environment == "development":
-        log.warning("Email is not set up; password reset link for %s: %s", user.email, link)
 
 
 def find_reset(session: Session, token: str) -> PasswordReset:

@@ -367,11 +367,21 @@ async def forgot_submit(request: Request, session: SessionDep) -> Response:
     if not form.ok or form.data is None:
         return render(request, "accounts/forgot.html", {"form": form}, status_code=422)
     try:
-        auth.request_password_reset(session, email=form.data.email, ip=client_ip(request))
+        demo_link = auth.request_password_reset(
+            session, email=form.data.email, ip=client_ip(request)
+        )
     except TooManyRequests as limited:
         form.add_error("email", limited.detail)
-        return render(request, "accounts/forgot.html", {"form": form}, status_code=429)
-    return render(request, "accounts/forgot.html", {"form": form, "sent": True})
+        return render(
+            request,
+            "accounts/forgot.html",
+            {"form": form},
+            status_code=429,
+            headers=limited.headers,
+        )
+    return render(
+        request, "accounts/forgot.html", {"form": form, "sent": True, "demo_link": demo_link}
+    )
 
 
 @router.get("/reset/{reset_token}", response_class=HTMLResponse)
