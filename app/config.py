@@ -34,6 +34,10 @@ class Settings(BaseSettings):
     login_window_minutes: int = 15
     login_account_free_failures: int = 5
     login_address_max_failures: int = 50
+    # State-changing requests per signed-in person, per process: far above human pace (a phone
+    # replaying a week offline sends a few dozen at once), far below a script's flood. 0 turns it off.
+    write_rate_per_minute: float = 60
+    write_burst: int = 120
 
     # Therapists and admins open many people's records: in production they must use two-step login.
     require_staff_totp: bool | None = None

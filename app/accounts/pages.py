@@ -324,10 +324,21 @@ async def join_submit(
     if not form.ok or form.data is None:
         return render(request, "accounts/join.html", {"form": form}, status_code=422)
     try:
-        invite = service.find_invite_by_code(session, form.data.code)
-    except NotFound as gone:
-        form.add_error("code", gone.detail)
-        return render(request, "accounts/join.html", {"form": form}, status_code=404)
+        invite = service.find_invite_by_code(
+            session,
+            form.data.code,
+            ip=client_ip(request),
+            actor=principal.user if principal else None,
+        )
+    except (NotFound, TooManyRequests) as refused:
+        form.add_error("code", refused.detail)
+        return render(
+            request,
+            "accounts/join.html",
+            {"form": form},
+            status_code=refused.status,
+            headers=refused.headers,
+        )
     if invite.kind == InviteKind.link:
         if principal is None or principal.role != Role.client:
             form.add_error(
@@ -349,10 +360,16 @@ async def join_accept(request: Request, session: SessionDep) -> Response:
     values = await read_form(request)
     code = str(values.pop("invite_code", ""))
     try:
-        invite = service.find_invite_by_code(session, code)
-    except NotFound as gone:
-        form: FormResult[CodeForm] = FormResult(values={}, errors={"code": gone.detail})
-        return render(request, "accounts/join.html", {"form": form}, status_code=404)
+        invite = service.find_invite_by_code(session, code, ip=client_ip(request))
+    except (NotFound, TooManyRequests) as refused:
+        form: FormResult[CodeForm] = FormResult(values={}, errors={"code": refused.detail})
+        return render(
+            request,
+            "accounts/join.html",
+            {"form": form},
+            status_code=refused.status,
+            headers=refused.headers,
+        )
     return _complete_accept(request, session, invite, values, action="/join/accept", code=code)
 
 

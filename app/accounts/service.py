@@ -10,7 +10,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from app import clock
-from app.accounts import sessions
+from app.accounts import sessions, throttle
 from app.accounts.models import CareLink, Invite, InviteKind, Organisation, Role, User
 from app.accounts.policy import Principal
 from app.accounts.security import hash_password, new_code, new_token, normalise_code, token_hash
@@ -214,9 +214,34 @@ def find_invite_by_token(session: Session, token: str) -> Invite:
     )
 
 
-def find_invite_by_code(session: Session, code: str) -> Invite:
+CODE_WAIT_MESSAGE = (
+    "Too many codes were tried. Please wait {wait} and try again, or open the invite link "
+    "instead if you have it."
+)
+
+
+def find_invite_by_code(
+    session: Session, code: str, *, ip: str, actor: User | None = None
+) -> Invite:
+    """A code read out over the phone, if it is live. Guessing is throttled per address and across
+    the whole code space (TooManyRequests with Retry-After), and every wrong code is audited."""
+    checks = throttle.code_checks(ip=ip)
+    throttle.require(session, checks, CODE_WAIT_MESSAGE)
     hashed = token_hash(normalise_code(code))
-    return _usable(session.exec(select(Invite).where(Invite.code_hash == hashed)).first())
+    invite = session.exec(select(Invite).where(Invite.code_hash == hashed)).first()
+    try:
+        return _usable(invite)
+    except NotFound:
+        throttle.record(session, checks)
+        audit.add(
+            session,
+            actor=actor,
+            action="invite.code_failed",
+            detail="no such code" if invite is None else "expired or used",
+            organisation_id=invite.organisation_id if invite else None,
+        )
+        session.commit()
+        raise
 
 
 def accept_invite(

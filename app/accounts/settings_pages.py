@@ -11,10 +11,10 @@ from app.accounts import auth, service, sessions
 from app.accounts.dependencies import CurrentClient, CurrentPrincipal
 from app.accounts.schemas import CodeForm, PasswordChange, ProfileUpdate, TotpForm
 from app.accounts.security import verify_password
-from app.accounts.web import see_other
+from app.accounts.web import client_ip, see_other
 from app.crisis.service import country_choices
 from app.db import SessionDep
-from app.errors import NotFound, Unprocessable
+from app.errors import NotFound, TooManyRequests, Unprocessable
 from app.forms import FormResult, read_form, validate
 from app.templates import render
 
@@ -47,11 +47,14 @@ def _settings(
     session: SessionDep,
     principal: CurrentPrincipal,
     status_code: int = 200,
+    headers: dict[str, str] | None = None,
     **overrides: object,
 ) -> Response:
     context = _settings_context(session, principal)
     context.update(overrides)
-    return render(request, "accounts/settings.html", context, status_code=status_code)
+    return render(
+        request, "accounts/settings.html", context, status_code=status_code, headers=headers
+    )
 
 
 @router.get("/settings", response_class=HTMLResponse)
@@ -151,11 +154,16 @@ def two_factor_disable(session: SessionDep, principal: CurrentPrincipal) -> Resp
 @router.post("/settings/link-therapist", response_class=HTMLResponse)
 async def link_therapist(request: Request, session: SessionDep, client: CurrentClient) -> Response:
     form = validate(CodeForm, await read_form(request))
+    status, headers = 422, None
     if form.ok and form.data:
         try:
-            invite = service.find_invite_by_code(session, form.data.code)
+            invite = service.find_invite_by_code(
+                session, form.data.code, ip=client_ip(request), actor=client.user
+            )
             service.link_therapist(session, client=client, invite=invite)
             return see_other("/settings?saved=linked")
-        except NotFound as gone:
-            form.add_error("code", gone.detail)
-    return _settings(request, session, client, 422, link=form)
+        except (NotFound, TooManyRequests) as refused:
+            form.add_error("code", refused.detail)
+            if isinstance(refused, TooManyRequests):
+                status, headers = refused.status, refused.headers
+    return _settings(request, session, client, status, link=form, headers=headers)
