@@ -84,6 +84,14 @@ def login(
     return LoginResult(issued=issued, user=user)
 
 
+def start_session(session: Session, *, user: User, ip: str, user_agent: str) -> LoginResult:
+    """Log in someone who just proved themselves another way (a confirmed sign-up link)."""
+    issued = sessions.create(session, user=user, user_agent=user_agent, ip_address=ip)
+    audit.add(session, actor=user, action="auth.login")
+    session.commit()
+    return LoginResult(issued=issued, user=user)
+
+
 def verify_second_factor(
     session: Session, *, auth: AuthSession, user: User, code: str, ip: str, user_agent: str
 ) -> sessions.IssuedSession:

@@ -133,3 +133,24 @@ class LoginFailure(SQLModel, table=True):
     id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
     key_hash: str = Field(max_length=64, index=True)
     at: datetime = utc_field(default=clock.now, index=True)
+
+
+class PendingSignup(SQLModel, table=True):
+    """A sign-up waiting for its email to be confirmed. The account is made only then, so the
+    sign-up form answers the same whether or not the email already has an account, and nobody
+    can hold an address they do not read."""
+
+    __tablename__ = "pending_signup"
+
+    id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True, index=True)
+    email: str = Field(max_length=254, index=True)
+    kind: str = Field(max_length=16)  # "client" or "therapist"
+    name: str = Field(max_length=80)
+    clinic_name: str | None = Field(default=None, max_length=200)
+    country: str = Field(max_length=2)
+    time_zone: str = Field(max_length=64)
+    password_hash: str = Field(max_length=255)
+    created_at: datetime = utc_field(default=clock.now)
+    expires_at: datetime = utc_field()
+    used_at: datetime | None = utc_field(nullable=True)

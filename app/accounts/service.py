@@ -45,18 +45,18 @@ def signup_therapist(
     clinic_name: str,
     name: str,
     email: str,
-    password: str,
+    password_hash: str,
     country: str,
     time_zone: str,
 ) -> User:
-    """A therapist creates a clinic and manages it."""
+    """A therapist creates a clinic and manages it (once their email is confirmed: app.accounts.signup)."""
     _require_free_email(session, email)
     clinic = Organisation(name=clinic_name, country=country)
     session.add(clinic)
     session.flush()
     user = User(
         email=email.lower(),
-        password_hash=hash_password(password),
+        password_hash=password_hash,
         role=Role.therapist,
         organisation_id=clinic.id,
         preferred_name=name,
@@ -72,13 +72,13 @@ def signup_therapist(
 
 
 def signup_client(
-    session: Session, *, name: str, email: str, password: str, country: str, time_zone: str
+    session: Session, *, name: str, email: str, password_hash: str, country: str, time_zone: str
 ) -> User:
     """Self-management with no therapist; a therapist can be linked later with a code."""
     _require_free_email(session, email)
     user = User(
         email=email.lower(),
-        password_hash=hash_password(password),
+        password_hash=password_hash,
         role=Role.client,
         preferred_name=name,
         country=country,
