@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from app import errors, health, logging_setup, scheduler, templates
-from app.accounts.dependencies import csrf_guard
+from app.accounts.dependencies import csrf_guard, write_limit
 from app.config import get_settings
 from app.domains import plugins
 from app.middleware import RequestContextMiddleware
@@ -64,7 +64,7 @@ def create_app() -> FastAPI:
         lifespan=lifespan,
         docs_url=None,
         redoc_url=None,
-        dependencies=[Depends(csrf_guard)],
+        dependencies=[Depends(csrf_guard), Depends(write_limit)],
     )
     errors.install(app)
     app.add_middleware(RequestContextMiddleware)

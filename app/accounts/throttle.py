@@ -199,6 +199,9 @@ class WriteBuckets:
             self._buckets[who] = (tokens, now)
             return (1.0 - tokens) / self.rate
 
+    def __len__(self) -> int:
+        return len(self._buckets)
+
     def _sweep(self, now: float) -> None:
         if now < self._next_sweep:
             return

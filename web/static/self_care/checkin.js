@@ -50,8 +50,9 @@ async function drain() {
     try {
       await api(item.path, { method: "POST", body: item.body });
     } catch (error) {
-      // A refusal (4xx) will not get better by retrying; anything else waits for the next chance.
-      if (!(error instanceof ApiError) || error.status >= 500) return;
+      // A refusal (4xx) will not get better by retrying; anything else (a 5xx, or 429 "too many,
+      // wait a moment") stays queued for the next chance.
+      if (!(error instanceof ApiError) || error.status >= 500 || error.status === 429) return;
     }
     await withStore("readwrite", (store) => store.delete(item.id));
   }
