@@ -121,5 +121,22 @@ def vapid_keys() -> None:
     print(f"Private key: {path}\nPublic key (applicationServerKey): {public_key_b64(path)}")
 
 
+@app.command("rotate-totp-key")
+def rotate_totp_key() -> None:
+    """Re-seal every two-step secret under the current GW_SECRET_KEY (after a key change, with the
+    old key in GW_PREVIOUS_SECRET_KEYS); then the old key can be dropped from that list."""
+    from app.accounts import two_factor
+    from app.db import write_session
+
+    with write_session() as session:
+        done, failed = two_factor.reseal_all(session)
+    print(f"Re-sealed {done} two-step secrets under the current key.")
+    if failed:
+        print(
+            f"{failed} could not be opened with any configured key: those people must set up again."
+        )
+        raise typer.Exit(code=1)
+
+
 if __name__ == "__main__":
     app()

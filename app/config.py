@@ -22,6 +22,9 @@ class Settings(BaseSettings):
     data_dir: Path = Path("data")
     database_url: str = ""
     secret_key: str = ""
+    # After changing GW_SECRET_KEY, list the old one here until `python -m app rotate-totp-key` has
+    # re-sealed every two-step secret (docs/operations.md, "Rotating the secret key").
+    previous_secret_keys: list[str] = Field(default_factory=list)
     base_url: str = "http://127.0.0.1:8000"
     host: str = "127.0.0.1"
     port: int = 8000

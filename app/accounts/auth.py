@@ -5,11 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-import pyotp
 from sqlmodel import Session, select
 
 from app import clock, mailer
-from app.accounts import sessions, throttle
+from app.accounts import sessions, throttle, two_factor
 from app.accounts.models import AuthSession, PasswordReset, Role, User
 from app.accounts.policy import Principal
 from app.accounts.security import (
@@ -95,16 +94,26 @@ def start_session(session: Session, *, user: User, ip: str, user_agent: str) -> 
 def verify_second_factor(
     session: Session, *, auth: AuthSession, user: User, code: str, ip: str, user_agent: str
 ) -> sessions.IssuedSession:
-    """Swap the half-open session for a full one (a new token) once the TOTP code checks out."""
+    """Swap the half-open session for a full one (a new token) once the second factor checks out:
+    a TOTP code not used before, or one of the person's unused recovery codes."""
     throttle.check(session, email=user.email or str(user.id), ip=ip)
-    totp = pyotp.TOTP(user.totp_secret or "")
-    if not user.totp_secret or not totp.verify(code.replace(" ", ""), valid_window=1):
+    recovery = two_factor.looks_like_recovery_code(code)
+    if recovery:
+        ok = two_factor.use_recovery_code(session, user=user, code=code)
+    else:
+        ok = user.totp_enabled and two_factor.accept_code(session, user=user, code=code)
+    if not ok:
         throttle.record_failure(session, email=user.email or str(user.id), ip=ip)
         audit.add(session, actor=user, action="auth.totp_failed")
         session.commit()
-        raise LoginFailed("That code did not match. Check the time on your phone and try again.")
+        raise LoginFailed(
+            "That code did not match, or was already used. Check the time on your phone, "
+            "wait for the next code and try again."
+        )
     sessions.revoke(session, auth.id)
     issued = sessions.create(session, user=user, user_agent=user_agent, ip_address=ip)
+    if recovery:
+        audit.add(session, actor=user, action="auth.recovery_code_used")
     audit.add(session, actor=user, action="auth.login")
     session.commit()
     return issued
@@ -192,38 +201,77 @@ def complete_password_reset(session: Session, *, reset: PasswordReset, password:
 
 
 def start_totp(session: Session, *, principal: Principal) -> str:
-    """Create (but do not yet enable) a secret; it is enabled once a code proves the app has it."""
-    principal.user.totp_secret = pyotp.random_base32()
+    """Create (but do not yet enable) a secret, stored sealed; the plain one is returned to show once.
+    It is enabled when a code proves the app has it."""
+    secret, sealed = two_factor.new_secret()
+    principal.user.totp_secret = sealed
     principal.user.totp_enabled = False
+    principal.user.totp_last_step = None
     session.add(principal.user)
     session.commit()
-    return principal.user.totp_secret
+    return secret
 
 
-def totp_uri(user: User) -> str:
-    return pyotp.TOTP(user.totp_secret or "").provisioning_uri(
-        name=user.email or str(user.id), issuer_name="Groundwork"
-    )
-
-
-def confirm_totp(session: Session, *, principal: Principal, code: str) -> None:
+def confirm_totp(session: Session, *, principal: Principal, code: str) -> list[str]:
+    """Turn two-step login on; returns the ten recovery codes, to show once."""
     user = principal.user
-    if not user.totp_secret or not pyotp.TOTP(user.totp_secret).verify(
-        code.replace(" ", ""), valid_window=1
-    ):
+    if not two_factor.accept_code(session, user=user, code=code):
         raise Unprocessable("That code did not match. Check the time on your phone and try again.")
     user.totp_enabled = True
     session.add(user)
+    codes = two_factor.new_recovery_codes(session, user=user)
     audit.add(session, actor=user, action="auth.totp_enabled")
     session.commit()
+    return codes
 
 
-def disable_totp(session: Session, *, principal: Principal) -> None:
-    principal.user.totp_enabled = False
-    principal.user.totp_secret = None
-    session.add(principal.user)
+class ReauthFailed(Exception):
+    """The password or the code given to confirm a sensitive change did not match (per field)."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__("re-authentication failed")
+        self.errors = errors
+
+
+def _reauthenticate(session: Session, *, user: User, password: str, code: str, ip: str) -> None:
+    """Ask again for what logging in asks, before two-step login is weakened: a stolen session
+    alone must not be enough. Throttled like logins; a code (or recovery code) is spent."""
+    email = user.email or str(user.id)
+    throttle.check(session, email=email, ip=ip)
+    errors: dict[str, str] = {}
+    if not verify_password(user.password_hash, password):
+        errors["current_password"] = "That is not your current password."
+    elif two_factor.looks_like_recovery_code(code):
+        if not two_factor.use_recovery_code(session, user=user, code=code):
+            errors["code"] = "That recovery code did not match, or was already used."
+    elif not two_factor.accept_code(session, user=user, code=code):
+        errors["code"] = "That code did not match, or was already used. Wait for the next one."
+    if errors:
+        throttle.record_failure(session, email=email, ip=ip)
+        audit.add(session, actor=user, action="auth.reauth_failed")
+        session.commit()
+        raise ReauthFailed(errors)
+
+
+def disable_totp(
+    session: Session, *, principal: Principal, password: str, code: str, ip: str
+) -> None:
+    """Needs the password and a current code (or a recovery code). Raises ReauthFailed."""
+    _reauthenticate(session, user=principal.user, password=password, code=code, ip=ip)
+    two_factor.forget(session, user=principal.user)
     audit.add(session, actor=principal.user, action="auth.totp_disabled")
     session.commit()
+
+
+def renew_recovery_codes(
+    session: Session, *, principal: Principal, password: str, code: str, ip: str
+) -> list[str]:
+    """Ten new recovery codes (the old ones stop working). Raises ReauthFailed."""
+    _reauthenticate(session, user=principal.user, password=password, code=code, ip=ip)
+    codes = two_factor.new_recovery_codes(session, user=principal.user)
+    audit.add(session, actor=principal.user, action="auth.recovery_codes_renewed")
+    session.commit()
+    return codes
 
 
 def staff(user: User) -> bool:

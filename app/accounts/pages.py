@@ -18,8 +18,8 @@ from app.accounts.schemas import (
     InviteAccept,
     LoginForm,
     ResetForm,
+    SecondFactorForm,
     TherapistSignup,
-    TotpForm,
 )
 from app.accounts.web import (
     client_ip,
@@ -120,7 +120,7 @@ async def verify_submit(request: Request, session: SessionDep, next: str | None 
     if found is None:
         return see_other("/login")
     auth_session, user = found
-    form = validate(TotpForm, await read_form(request))
+    form = validate(SecondFactorForm, await read_form(request))
     if not form.ok or form.data is None:
         return render(request, "accounts/verify.html", {"form": form}, status_code=422)
     try:
@@ -137,7 +137,13 @@ async def verify_submit(request: Request, session: SessionDep, next: str | None 
         return render(request, "accounts/verify.html", {"form": form}, status_code=400)
     except TooManyRequests as limited:
         form.add_error("code", limited.detail)
-        return render(request, "accounts/verify.html", {"form": form}, status_code=429)
+        return render(
+            request,
+            "accounts/verify.html",
+            {"form": form},
+            status_code=429,
+            headers=limited.headers,
+        )
     destination = safe_next(next, home_for(user))
     return with_session_cookie(see_other(destination), issued, user)
 

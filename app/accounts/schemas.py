@@ -43,6 +43,21 @@ class TotpForm(ApiModel):
     code: Annotated[str, Field(min_length=6, max_length=10, pattern=r"^[0-9 ]+$")]
 
 
+# A 6-digit code from the app, or a recovery code ("ABCD-EFGH-JKMN-PQRS", any case or spacing).
+SecondFactor = Annotated[str, Field(min_length=6, max_length=40, pattern=r"^[0-9A-Za-z \-]+$")]
+
+
+class SecondFactorForm(ApiModel):
+    code: SecondFactor
+
+
+class TwoFactorReauth(ApiModel):
+    """Turning two-step login off, or renewing recovery codes, asks again for both factors."""
+
+    current_password: Annotated[str, Field(min_length=1, max_length=256)]
+    code: SecondFactor
+
+
 class _NewPassword(ApiModel):
     password: Password
     password_confirm: Annotated[str, Field(max_length=256)]

@@ -63,6 +63,7 @@ ROUTES = [
     Route("POST", "/settings/two-factor/start", ANY_USER),
     Route("POST", "/settings/two-factor/confirm", ANY_USER),
     Route("POST", "/settings/two-factor/disable", ANY_USER),
+    Route("POST", "/settings/two-factor/recovery-codes", ANY_USER),
     Route(
         "POST",
         "/settings/link-therapist",
