@@ -20,7 +20,7 @@ from app.accounts.security import (
 )
 from app.audit import service as audit
 from app.config import get_settings
-from app.errors import NotFound, Unprocessable
+from app.errors import Conflict, NotFound, Unprocessable
 
 # One message whatever went wrong, so nobody can learn which accounts exist.
 BAD_LOGIN = "That email and password do not match. Check them and try again."
@@ -202,7 +202,13 @@ def complete_password_reset(session: Session, *, reset: PasswordReset, password:
 
 def start_totp(session: Session, *, principal: Principal) -> str:
     """Create (but do not yet enable) a secret, stored sealed; the plain one is returned to show once.
-    It is enabled when a code proves the app has it."""
+    It is enabled when a code proves the app has it. Refused while it is on: starting again would
+    switch it off without the password and code that turning it off asks for."""
+    if principal.user.totp_enabled:
+        raise Conflict(
+            "Two-step login is already on. To move it to a new phone, turn it off below "
+            "(you'll need a code or a recovery code), then set it up again."
+        )
     secret, sealed = two_factor.new_secret()
     principal.user.totp_secret = sealed
     principal.user.totp_enabled = False
@@ -215,6 +221,8 @@ def start_totp(session: Session, *, principal: Principal) -> str:
 def confirm_totp(session: Session, *, principal: Principal, code: str) -> list[str]:
     """Turn two-step login on; returns the ten recovery codes, to show once."""
     user = principal.user
+    if user.totp_enabled:
+        raise Conflict("Two-step login is already on.")
     if not two_factor.accept_code(session, user=user, code=code):
         raise Unprocessable("That code did not match. Check the time on your phone and try again.")
     user.totp_enabled = True

@@ -22,7 +22,7 @@ from app.accounts.security import verify_password
 from app.accounts.web import client_ip, see_other
 from app.crisis.service import country_choices
 from app.db import SessionDep
-from app.errors import NotFound, TooManyRequests, Unprocessable
+from app.errors import Conflict, NotFound, TooManyRequests, Unprocessable
 from app.forms import FormResult, read_form, validate
 from app.templates import render
 
@@ -148,7 +148,11 @@ def two_factor_start(
 ) -> Response:
     """The secret three ways: a QR code for another device, an otpauth:// link for an app on this
     phone (a phone cannot scan its own screen), and the key in groups of four to type."""
-    secret = auth.start_totp(session, principal=principal)
+    try:
+        secret = auth.start_totp(session, principal=principal)
+    except Conflict as on:
+        form: FormResult[TwoFactorReauth] = FormResult(values={}, errors={"code": on.detail})
+        return _manage(request, session, principal, form, status_code=409)
     link = two_factor.uri(secret, principal.user.email or str(principal.id))
     svg = segno.make(link, error="m").svg_inline(
         scale=5, dark="#1b2b2a", light="#ffffff", title="Scan with your authenticator app"
@@ -165,7 +169,7 @@ def two_factor_start(
     )
 
 
-def _recovery_page(request: Request, codes: list[str], *, status_code: int = 200) -> Response:
+def _recovery_page(request: Request, codes: list[str]) -> Response:
     """Shown once. The download is built in the page (a data: link), so the codes are never
     stored in plain text nor served again."""
     text = RECOVERY_TXT.format(codes="\n".join(codes))
@@ -173,7 +177,6 @@ def _recovery_page(request: Request, codes: list[str], *, status_code: int = 200
         request,
         "accounts/recovery_codes.html",
         {"codes": codes, "download": "data:text/plain;charset=utf-8," + quote(text)},
-        status_code=status_code,
     )
 
 
@@ -195,6 +198,11 @@ async def two_factor_confirm(
             return _recovery_page(request, codes)
         except Unprocessable as wrong:
             form.add_error("code", wrong.detail)
+        except Conflict as on:
+            errors = {"code": on.detail}
+            return _manage(
+                request, session, principal, FormResult(values={}, errors=errors), status_code=409
+            )
     return render(
         request,
         "accounts/two_factor.html",
@@ -203,23 +211,14 @@ async def two_factor_confirm(
     )
 
 
-async def _reauthenticated(
-    request: Request, session: SessionDep, principal: CurrentPrincipal
-) -> tuple[TwoFactorReauth | None, Response | None]:
-    """The form's data when it is complete; else the settings page with the errors beside fields."""
-    form = validate(TwoFactorReauth, await read_form(request))
-    if not form.ok or form.data is None:
-        return None, _manage(request, session, principal, form, status_code=422)
-    return form.data, None
-
-
 @router.post("/settings/two-factor/disable", response_class=HTMLResponse)
 async def two_factor_disable(
     request: Request, session: SessionDep, principal: CurrentPrincipal
 ) -> Response:
-    data, problem = await _reauthenticated(request, session, principal)
-    if data is None:
-        return problem or see_other("/settings")
+    form = validate(TwoFactorReauth, await read_form(request))
+    if not form.ok or form.data is None:
+        return _manage(request, session, principal, form, status_code=422)
+    data = form.data
     try:
         auth.disable_totp(
             session,
@@ -237,9 +236,10 @@ async def two_factor_disable(
 async def two_factor_recovery_codes(
     request: Request, session: SessionDep, principal: CurrentPrincipal
 ) -> Response:
-    data, problem = await _reauthenticated(request, session, principal)
-    if data is None:
-        return problem or see_other("/settings")
+    form = validate(TwoFactorReauth, await read_form(request))
+    if not form.ok or form.data is None:
+        return _manage(request, session, principal, form, status_code=422)
+    data = form.data
     try:
         codes = auth.renew_recovery_codes(
             session,

@@ -129,6 +129,23 @@ def test_turning_it_off_needs_the_password_and_a_current_code(
     )
 
 
+def test_starting_again_cannot_switch_it_off_without_the_code(
+    http: Any, session: Session, therapist: User, enrolled: tuple[pyotp.TOTP, list[str]]
+) -> None:
+    session.refresh(therapist)
+    sealed = therapist.totp_secret
+    http.as_(therapist)
+    again = http.post("/settings/two-factor/start")
+    assert again.status_code == 409
+    assert "already on" in again.text
+    totp, _ = enrolled
+    confirm = http.post("/settings/two-factor/confirm", data={"code": totp.at(clock.now())})
+    assert confirm.status_code == 409
+    session.refresh(therapist)
+    assert therapist.totp_enabled
+    assert therapist.totp_secret == sealed
+
+
 def test_ten_recovery_codes_shown_once_downloadable_hashed_and_each_usable_once(
     http: Any, session: Session, therapist: User
 ) -> None:
