@@ -116,6 +116,14 @@ def verify_second_factor(
         audit.add(session, actor=user, action="auth.recovery_code_used")
     audit.add(session, actor=user, action="auth.login")
     session.commit()
+    if recovery:
+        left = two_factor.recovery_codes_left(session, user.id)
+        _security_notice(
+            user,
+            "A recovery code was used to log in",
+            f"Someone logged in to your Groundwork account with one of your recovery codes. You have "
+            f"{left} left; you can make new ones under Settings, Two-step login.",
+        )
     return issued
 
 
@@ -269,6 +277,24 @@ def disable_totp(
     two_factor.forget(session, user=principal.user)
     audit.add(session, actor=principal.user, action="auth.totp_disabled")
     session.commit()
+    _security_notice(
+        principal.user,
+        "Two-step login was turned off",
+        "Two-step login was turned off for your Groundwork account. You can turn it on again "
+        "under Settings.",
+    )
+
+
+def _security_notice(user: User, subject: str, what: str) -> None:
+    """Tell the person by email when their login gets weaker or a fallback is used (ASVS 2.2.3):
+    if it was not them, they find out now rather than never."""
+    if not user.email:
+        return
+    text = (
+        f"Hello {user.preferred_name},\n\n{what}\n\nIf this was not you, reset your password now: "
+        f"{get_settings().base_url}/forgot — and tell your clinic.\n"
+    )
+    mailer.send(mailer.build(to=user.email, subject=subject, text=text))
 
 
 def renew_recovery_codes(

@@ -21,6 +21,7 @@ from app.config import get_settings
 from app.migrate import alembic_config
 from tests import factories
 from tests.databases import sqlite_url, throwaway_postgres
+from tests.reminders.smtp_server import Inbox
 
 MONDAY = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 STEP = timedelta(seconds=30)
@@ -94,7 +95,11 @@ def test_the_enrolment_code_cannot_then_log_in(
 
 
 def test_turning_it_off_needs_the_password_and_a_current_code(
-    http: Any, session: Session, therapist: User, enrolled: tuple[pyotp.TOTP, list[str]]
+    http: Any,
+    session: Session,
+    therapist: User,
+    enrolled: tuple[pyotp.TOTP, list[str]],
+    inbox: Inbox,
 ) -> None:
     totp, _ = enrolled
     http.as_(therapist)
@@ -127,6 +132,9 @@ def test_turning_it_off_needs_the_password_and_a_current_code(
     assert (
         session.exec(select(RecoveryCode).where(RecoveryCode.user_id == therapist.id)).all() == []
     )
+    [notice] = inbox.messages
+    assert notice["To"] == therapist.email
+    assert notice["Subject"] == "Two-step login was turned off"
 
 
 def test_starting_again_cannot_switch_it_off_without_the_code(
@@ -147,7 +155,7 @@ def test_starting_again_cannot_switch_it_off_without_the_code(
 
 
 def test_ten_recovery_codes_shown_once_downloadable_hashed_and_each_usable_once(
-    http: Any, session: Session, therapist: User
+    http: Any, session: Session, therapist: User, inbox: Inbox
 ) -> None:
     with clock.frozen_at(MONDAY):
         _, codes, page = _enrol(http, session, therapist)
@@ -178,6 +186,10 @@ def test_ten_recovery_codes_shown_once_downloadable_hashed_and_each_usable_once(
         assert _verify(http, codes[4]).status_code == 303
     http.as_(therapist)
     assert "8 recovery codes left" in http.get("/settings/two-factor").text
+    # Each use is told to the person by email, with how many are left.
+    notices = [m for m in inbox.messages if m["Subject"] == "A recovery code was used to log in"]
+    assert len(notices) == 2
+    assert "You have 8 left" in notices[-1].get_content()
 
 
 def test_new_recovery_codes_replace_the_old_ones(
