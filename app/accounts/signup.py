@@ -12,7 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlmodel import Session, select
+from sqlalchemy import delete
+from sqlmodel import Session, col, select
 
 from app import clock, mailer
 from app.accounts import service, throttle
@@ -112,6 +113,15 @@ def confirm(session: Session, *, pending: PendingSignup) -> User:
         country=pending.country,
         time_zone=pending.time_zone,
     )
+
+
+def prune(session: Session) -> int:
+    """Forget sign-ups whose link has expired (they hold a password hash nobody can use). Commits."""
+    result = session.execute(
+        delete(PendingSignup).where(col(PendingSignup.expires_at) < clock.now())
+    )
+    session.commit()
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def _send_confirmation(email: str, name: str, link: str) -> bool:

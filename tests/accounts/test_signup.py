@@ -11,6 +11,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from app import clock
+from app.accounts import signup as signup_service
 from app.accounts import throttle
 from app.accounts.models import PendingSignup, User
 from app.accounts.security import verify_password
@@ -121,12 +122,16 @@ def test_someone_elses_pending_signup_cannot_take_the_address(
     assert verify_password(kai.password_hash, "steady steps daily")
 
 
-def test_links_expire_after_a_day(http: Any, inbox: Inbox) -> None:
+def test_links_expire_after_a_day_and_are_then_forgotten(
+    http: Any, session: Session, inbox: Inbox
+) -> None:
     with clock.frozen_at(MONDAY):
         signup(http, "kai@example.test")
     path = confirm_path(_to(inbox, "kai@example.test")[0])
     with clock.frozen_at(MONDAY + timedelta(hours=25)):
         assert http.get(path).status_code == 404
+        assert signup_service.prune(session) == 1
+    assert session.exec(select(PendingSignup)).all() == []
 
 
 def test_an_existing_account_gets_at_most_one_notice_an_hour(

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import Engine
 from sqlmodel import Session, func, select
 
 from app import clock
-from app.accounts import throttle
+from app.accounts import jobs, throttle
 from app.accounts.models import LoginFailure
 from app.accounts.throttle import Limit
 
@@ -57,3 +59,13 @@ def test_old_events_are_forgotten(session: Session) -> None:
         throttle.record(session, [(GROWING, "new")])
         assert throttle.prune(session) == 1
     assert session.exec(select(func.count()).select_from(LoginFailure)).one() == 1
+
+
+def test_the_hourly_job_forgets_for_real(engine: Engine) -> None:
+    key = "job-test-" + uuid.uuid4().hex
+    with Session(engine) as db:
+        db.add(LoginFailure(key_hash=key[:64], at=clock.now() - throttle.KEEP - timedelta(hours=1)))
+        db.commit()
+    jobs.JOBS[0].func()
+    with Session(engine) as db:
+        assert db.exec(select(LoginFailure).where(LoginFailure.key_hash == key[:64])).all() == []
