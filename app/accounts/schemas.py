@@ -36,7 +36,7 @@ Language = Annotated[str, Field(pattern="^(en)$")]
 class LoginForm(ApiModel):
     email: Email
     password: Annotated[str, Field(min_length=1, max_length=256)]
-    next: Annotated[str | None, Field(default=None, max_length=300), AfterValidator(no_nul)] = None
+    next: Annotated[str, Field(max_length=300), AfterValidator(no_nul)] | None = None
 
 
 class TotpForm(ApiModel):

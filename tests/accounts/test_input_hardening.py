@@ -90,15 +90,22 @@ def test_malformed_emails_are_refused_at_login(http: Any, bad: str) -> None:
     assert response.status_code == 422
 
 
-def test_a_valid_email_still_logs_in_in_any_case(http: Any, session: Any) -> None:
+@pytest.mark.parametrize("next_field", [{}, {"next": ""}, {"next": "/settings"}])
+def test_a_valid_email_still_logs_in_in_any_case(
+    http: Any, session: Any, next_field: dict[str, str]
+) -> None:
     person = factories.client(session)
     assert person.email is not None
-    response = http.post(
-        "/login",
-        data={"email": person.email.upper(), "password": factories.PASSWORD, "csrf_token": "x"},
-        headers={"X-CSRF-Token": http.csrf},
-    )
+    data = {"email": person.email.upper(), "password": factories.PASSWORD, **next_field}
+    response = http.post("/login", data={**data, "csrf_token": http.csrf})
     assert response.status_code == 303
+    assert response.headers["location"] == (next_field.get("next") or "/today")
+
+
+def test_a_nul_byte_in_next_is_a_form_error(http: Any, session: Any) -> None:
+    person = factories.client(session)
+    data = {"email": person.email, "password": factories.PASSWORD, "next": "/today\x00"}
+    assert http.post("/login", data={**data, "csrf_token": http.csrf}).status_code == 422
 
 
 def test_sql_errors_never_carry_the_parameters(engine: Engine) -> None:
