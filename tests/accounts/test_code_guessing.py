@@ -23,6 +23,12 @@ MONDAY = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 WRONG = "ZZZZZ-ZZZZZ"
 
 
+def group(found: re.Match[str] | None, n: int = 1) -> str:
+    """The match's group, failing the test (not crashing) when the page lacks it."""
+    assert found is not None
+    return found.group(n)
+
+
 def _join(http: Any, code: str) -> Any:
     return http.post("/join", data={"code": code, "csrf_token": http.csrf})
 
@@ -127,5 +133,5 @@ def test_invite_pages_show_the_new_code_shape(http: Any, therapist: User) -> Non
             "csrf_token": http.csrf,
         },
     )
-    code = re.search(r"data-invite-code>([^<]+)<", page.text).group(1)
+    code = group(re.search(r"data-invite-code>([^<]+)<", page.text))
     assert re.fullmatch(r"[A-Z2-9]{5}-[A-Z2-9]{5}", code)

@@ -36,7 +36,8 @@ def app_logs() -> Iterator[_Records]:
         root.setLevel(level)
 
 
-def _ask(http: Any, email: str) -> Any:
+def _ask(http: Any, email: str | None) -> Any:
+    assert email is not None
     http.as_(None)
     return http.post("/forgot", data={"email": email, "csrf_token": http.csrf})
 

@@ -22,7 +22,14 @@ from tests.reminders.smtp_server import Inbox
 MONDAY = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 
 
-def signup(http: Any, email: str, kind: str = "client", **extra: str) -> Any:
+def group(found: re.Match[str] | None, n: int = 1) -> str:
+    """The match's group, failing the test (not crashing) when the page lacks it."""
+    assert found is not None
+    return found.group(n)
+
+
+def signup(http: Any, email: str | None, kind: str = "client", **extra: str) -> Any:
+    assert email is not None
     http.as_(None)
     data = {
         "name": "Kai",
@@ -38,10 +45,10 @@ def signup(http: Any, email: str, kind: str = "client", **extra: str) -> Any:
 
 
 def confirm_path(message: Any) -> str:
-    return re.search(r"http://testserver(/signup/confirm/\S+)", message.get_content()).group(1)
+    return group(re.search(r"http://testserver(/signup/confirm/\S+)", message.get_content()))
 
 
-def _to(inbox: Inbox, email: str) -> list[Any]:
+def _to(inbox: Inbox, email: str | None) -> list[Any]:
     return [m for m in inbox.messages if m["To"] == email]
 
 
@@ -168,5 +175,5 @@ def test_development_shows_the_link_when_email_is_not_set_up(http: Any, monkeypa
     with clock.frozen_at(MONDAY):
         page = signup(http, "kai@example.test")
         assert "data-demo-signup" in page.text
-        path = re.search(r'href="http://testserver(/signup/confirm/[^"]+)"', page.text).group(1)
+        path = group(re.search(r'href="http://testserver(/signup/confirm/[^"]+)"', page.text))
         assert http.post(path).status_code == 303

@@ -27,6 +27,12 @@ MONDAY = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 STEP = timedelta(seconds=30)
 
 
+def group(found: re.Match[str] | None, n: int = 1) -> str:
+    """The match's group, failing the test (not crashing) when the page lacks it."""
+    assert found is not None
+    return found.group(n)
+
+
 def _login(http: Any, person: User) -> Any:
     http.as_(None)
     response = http.post(
@@ -48,7 +54,9 @@ def _enrol(http: Any, session: Session, person: User) -> tuple[pyotp.TOTP, list[
     started = http.post("/settings/two-factor/start")
     assert started.status_code == 200
     session.refresh(person)
-    totp = pyotp.TOTP(two_factor.unseal(person.totp_secret))
+    secret = two_factor.unseal(person.totp_secret)
+    assert secret is not None
+    totp = pyotp.TOTP(secret)
     page = http.post(
         "/settings/two-factor/confirm", data={"code": totp.at(clock.now()), "csrf_token": http.csrf}
     )
@@ -164,8 +172,8 @@ def test_ten_recovery_codes_shown_once_downloadable_hashed_and_each_usable_once(
     download = re.search(
         r'href="(data:text/plain;charset=utf-8,[^"]+)" download="([^"]+)"', page.text
     )
-    assert download.group(2).endswith(".txt")
-    text_file = unquote(download.group(1).split(",", 1)[1])
+    assert group(download, 2).endswith(".txt")
+    text_file = unquote(group(download).split(",", 1)[1])
     assert all(code in text_file for code in codes)
     stored = session.exec(
         select(RecoveryCode.code_hash).where(RecoveryCode.user_id == therapist.id)
@@ -230,10 +238,10 @@ def test_enrolment_offers_a_link_for_this_phone_and_a_key_to_type(
 ) -> None:
     http.as_(therapist)
     page = http.post("/settings/two-factor/start")
-    link = re.search(r'href="(otpauth://totp/[^"]+)"', page.text).group(1).replace("&amp;", "&")
+    link = group(re.search(r'href="(otpauth://totp/[^"]+)"', page.text)).replace("&amp;", "&")
     query = parse_qs(urlsplit(link).query)
     assert query["issuer"] == ["Groundwork"]
-    grouped = re.search(r"data-secret>([A-Z2-7 ]+)<", page.text).group(1)
+    grouped = group(re.search(r"data-secret>([A-Z2-7 ]+)<", page.text))
     assert all(len(group) == 4 for group in grouped.split(" ")[:-1])
     assert grouped.replace(" ", "") == query["secret"][0]
     assert "<svg" in page.text

@@ -16,6 +16,12 @@ pytestmark = pytest.mark.browser
 PASSWORD = "a calm river flows"
 
 
+def group(found: re.Match[str] | None, n: int = 1) -> str:
+    """The match's group, failing the test (not crashing) when the page lacks it."""
+    assert found is not None
+    return found.group(n)
+
+
 def _sign_up(phone: Any, live_server: LiveServer, email: str) -> None:
     phone.goto("/signup")
     phone.get_by_label("What should we call you?").fill("Ari")
@@ -26,7 +32,7 @@ def _sign_up(phone: Any, live_server: LiveServer, email: str) -> None:
     phone.get_by_role("heading", name="Check your email").wait_for()
     assert_accessible(phone, "signup-check-email")
     body = live_server.mailbox.body_of(live_server.mailbox.last_to(email))
-    path = re.search(r"http://127\.0\.0\.1:\d+(/signup/confirm/\S+)", body).group(1)
+    path = group(re.search(r"http://127\.0\.0\.1:\d+(/signup/confirm/\S+)", body))
     phone.goto(path)
     assert_accessible(phone, "signup-confirm")
     phone.get_by_role("button", name="Start using Groundwork").click()
