@@ -22,6 +22,9 @@ class Settings(BaseSettings):
     data_dir: Path = Path("data")
     database_url: str = ""
     secret_key: str = ""
+    # After changing GW_SECRET_KEY, list the old one here until `python -m app rotate-totp-key` has
+    # re-sealed every two-step secret (docs/operations.md, "Rotating the secret key").
+    previous_secret_keys: list[str] = Field(default_factory=list)
     base_url: str = "http://127.0.0.1:8000"
     host: str = "127.0.0.1"
     port: int = 8000
@@ -34,6 +37,10 @@ class Settings(BaseSettings):
     login_window_minutes: int = 15
     login_account_free_failures: int = 5
     login_address_max_failures: int = 50
+    # State-changing requests per signed-in person, per process: far above human pace (a phone
+    # replaying a week offline sends a few dozen at once), far below a script's flood. 0 turns it off.
+    write_rate_per_minute: float = 60
+    write_burst: int = 120
 
     # Therapists and admins open many people's records: in production they must use two-step login.
     require_staff_totp: bool | None = None

@@ -83,6 +83,7 @@ def make_engine(url: str) -> Engine:
             connect_args={"check_same_thread": False, "timeout": 30},
             pool_size=16,
             max_overflow=48,
+            hide_parameters=True,
         )
         _configure_sqlite(engine)
         return engine
@@ -96,6 +97,7 @@ def make_engine(url: str) -> Engine:
         max_overflow=RESERVED_CONNECTIONS,
         pool_timeout=5,
         connect_args={"connect_timeout": 3},
+        hide_parameters=True,
     )
 
 

@@ -43,10 +43,19 @@ async def read_form(request: Request) -> dict[str, Any]:
     return values
 
 
+def _shown(value: Any) -> Any:
+    """What was typed, to show again: without NUL bytes (refused anyway, and no page should carry one)."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, list):
+        return [_shown(v) for v in value]
+    return value
+
+
 def validate(model: type[M], values: dict[str, Any]) -> FormResult[M]:
     """Lax mode: form fields arrive as strings ("7" means 7). Empty optional fields become None."""
     cleaned = {k: (None if v == "" else v) for k, v in values.items()}
-    shown = {k: v for k, v in values.items() if k not in SECRET_FIELDS}
+    shown = {k: _shown(v) for k, v in values.items() if k not in SECRET_FIELDS}
     try:
         return FormResult(values=shown, data=model.model_validate(cleaned, strict=False))
     except ValidationError as exc:

@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from app import errors, health, logging_setup, scheduler, templates, unavailable
-from app.accounts.dependencies import csrf_guard
+from app.accounts.dependencies import csrf_guard, write_limit
 from app.admission import AdmissionMiddleware, size_thread_pool
 from app.body_limit import BodyLimitMiddleware
 from app.config import get_settings
@@ -69,7 +69,7 @@ def create_app() -> FastAPI:
         lifespan=lifespan,
         docs_url=None,
         redoc_url=None,
-        dependencies=[Depends(csrf_guard)],
+        dependencies=[Depends(csrf_guard), Depends(write_limit)],
     )
     errors.install(app)
     unavailable.install(app)

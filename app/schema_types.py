@@ -7,6 +7,7 @@ validate the same schemas with `strict=False` so "7" from a form field still mea
 
 from __future__ import annotations
 
+import re
 from datetime import time
 from typing import Annotated
 
@@ -57,16 +58,23 @@ LongText = Annotated[
     str, StringConstraints(strip_whitespace=True, max_length=5000), AfterValidator(_no_nul)
 ]
 Password = Annotated[str, StringConstraints(min_length=10, max_length=256), AfterValidator(_no_nul)]
+# No spaces and no control characters (NUL, which PostgreSQL refuses, among them) anywhere.
+EMAIL_PATTERN = r"^[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+\.[^@\s\x00-\x1f\x7f]+$"
+_EMAIL = re.compile(EMAIL_PATTERN)
+
+
+def _email(value: str) -> str:
+    if not _EMAIL.match(value):
+        raise ValueError("Enter an email address, like name@example.com.")
+    return value
+
+
+# The one email type: every email field (log in, sign up, invites, resets, the CLI) uses it.
 Email = Annotated[
     str,
-    StringConstraints(
-        strip_whitespace=True,
-        to_lower=True,
-        min_length=3,
-        max_length=254,
-        pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
-    ),
-    AfterValidator(_no_nul),
+    StringConstraints(strip_whitespace=True, to_lower=True, min_length=3, max_length=254),
+    AfterValidator(_email),
+    Field(json_schema_extra={"pattern": EMAIL_PATTERN}),
 ]
 Code = Annotated[
     str,

@@ -138,12 +138,15 @@ def app_env(url: str) -> dict[str, str]:
 
     The in-process scheduler is off: a reminder tick landing inside one scenario's few seconds
     would be charged to that scenario. The reminders domain measures its jobs on their own.
+    The per-person write limit is off: wrk drives one bench client far past any human pace on
+    purpose, to measure capacity, not the limit (tests/platform/test_write_limit.py does that).
     """
     return {
         "GW_DATABASE_URL": url,
         "GW_DATA_DIR": str(OUT / "data"),
         "GW_ENVIRONMENT": "production",
         "GW_SCHEDULER_ENABLED": "false",
+        "GW_WRITE_RATE_PER_MINUTE": "0",
     }
 
 

@@ -7,9 +7,9 @@ from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse, PlainTextResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
-from app import clock
+from app import clock, csv_safe
 from app.accounts import service
 from app.accounts.dependencies import ClinicManager
 from app.accounts.models import User
@@ -105,13 +105,6 @@ def audit_page(
 @router.get("/admin/audit.csv")
 def audit_csv(
     session: SessionDep, manager: ClinicManager, days: Annotated[int, Query(ge=1, le=366)] = 30
-) -> PlainTextResponse:
+) -> Response:
     body = audit.to_csv(_events(session, manager, days))  # type: ignore[arg-type]
-    return PlainTextResponse(
-        body,
-        media_type="text/csv",
-        headers={
-            "Content-Disposition": f'attachment; filename="audit-{clock.now():%Y%m%d}.csv"',
-            "Cache-Control": "no-store",
-        },
-    )
+    return csv_safe.download(body, f"audit-{clock.now():%Y%m%d}.csv")

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
-import pyotp
 from sqlmodel import Session, select
 
 from app import clock, mailer
-from app.accounts import sessions, throttle
+from app.accounts import sessions, throttle, two_factor
 from app.accounts.models import AuthSession, PasswordReset, Role, User
 from app.accounts.policy import Principal
 from app.accounts.security import (
@@ -22,9 +20,7 @@ from app.accounts.security import (
 )
 from app.audit import service as audit
 from app.config import get_settings
-from app.errors import NotFound, Unprocessable
-
-log = logging.getLogger("groundwork.auth")
+from app.errors import Conflict, NotFound, Unprocessable
 
 # One message whatever went wrong, so nobody can learn which accounts exist.
 BAD_LOGIN = "That email and password do not match. Check them and try again."
@@ -87,21 +83,47 @@ def login(
     return LoginResult(issued=issued, user=user)
 
 
-def verify_second_factor(
-    session: Session, *, auth: AuthSession, user: User, code: str, ip: str, user_agent: str
-) -> sessions.IssuedSession:
-    """Swap the half-open session for a full one (a new token) once the TOTP code checks out."""
-    throttle.check(session, email=user.email or str(user.id), ip=ip)
-    totp = pyotp.TOTP(user.totp_secret or "")
-    if not user.totp_secret or not totp.verify(code.replace(" ", ""), valid_window=1):
-        throttle.record_failure(session, email=user.email or str(user.id), ip=ip)
-        audit.add(session, actor=user, action="auth.totp_failed")
-        session.commit()
-        raise LoginFailed("That code did not match. Check the time on your phone and try again.")
-    sessions.revoke(session, auth.id)
+def start_session(session: Session, *, user: User, ip: str, user_agent: str) -> LoginResult:
+    """Log in someone who just proved themselves another way (a confirmed sign-up link)."""
     issued = sessions.create(session, user=user, user_agent=user_agent, ip_address=ip)
     audit.add(session, actor=user, action="auth.login")
     session.commit()
+    return LoginResult(issued=issued, user=user)
+
+
+def verify_second_factor(
+    session: Session, *, auth: AuthSession, user: User, code: str, ip: str, user_agent: str
+) -> sessions.IssuedSession:
+    """Swap the half-open session for a full one (a new token) once the second factor checks out:
+    a TOTP code not used before, or one of the person's unused recovery codes."""
+    throttle.check(session, email=user.email or str(user.id), ip=ip)
+    recovery = two_factor.looks_like_recovery_code(code)
+    if recovery:
+        ok = two_factor.use_recovery_code(session, user=user, code=code)
+    else:
+        ok = user.totp_enabled and two_factor.accept_code(session, user=user, code=code)
+    if not ok:
+        throttle.record_failure(session, email=user.email or str(user.id), ip=ip)
+        audit.add(session, actor=user, action="auth.totp_failed")
+        session.commit()
+        raise LoginFailed(
+            "That code did not match, or was already used. Check the time on your phone, "
+            "wait for the next code and try again."
+        )
+    sessions.revoke(session, auth.id)
+    issued = sessions.create(session, user=user, user_agent=user_agent, ip_address=ip)
+    if recovery:
+        audit.add(session, actor=user, action="auth.recovery_code_used")
+    audit.add(session, actor=user, action="auth.login")
+    session.commit()
+    if recovery:
+        left = two_factor.recovery_codes_left(session, user.id)
+        _security_notice(
+            user,
+            "A recovery code was used to log in",
+            f"Someone logged in to your Groundwork account with one of your recovery codes. You have "
+            f"{left} left; you can make new ones under Settings, Two-step login.",
+        )
     return issued
 
 
@@ -120,8 +142,11 @@ def logout_other_devices(session: Session, *, principal: Principal) -> int:
     return count
 
 
-def request_password_reset(session: Session, *, email: str, ip: str) -> None:
-    """Always looks the same to the person asking; sends a link only if the account exists."""
+def request_password_reset(session: Session, *, email: str, ip: str) -> str | None:
+    """Always looks the same to the person asking; sends a link only if the account exists.
+
+    Returns the link only in development when it could not be emailed, for the page to show (the
+    demo has no mail server); it is never logged, because logs outlive the link's hour."""
     email = email.strip().lower()
     throttle.check(session, email="reset:" + email, ip=ip)
     throttle.record_failure(session, email="reset:" + email, ip=ip)  # counts requests, too
@@ -139,24 +164,24 @@ def request_password_reset(session: Session, *, email: str, ip: str) -> None:
         )
         audit.add(session, actor=user, action="auth.reset_requested")
     session.commit()
-    if user is not None and token is not None:
-        _send_reset(user, token)
+    if user is None or token is None:
+        return None
+    link = f"{get_settings().base_url}/reset/{token}"
+    sent = _send_reset(user, link)
+    return link if not sent and get_settings().environment == "development" else None
 
 
-def _send_reset(user: User, token: str) -> None:
-    settings = get_settings()
-    link = f"{settings.base_url}/reset/{token}"
+def _send_reset(user: User, link: str) -> bool:
+    minutes = get_settings().reset_link_minutes
     text = (
         f"Hello {user.preferred_name},\n\nSomeone (hopefully you) asked to reset your Groundwork "
-        f"password. Open this link within {settings.reset_link_minutes} minutes to choose a new one:\n\n"
+        f"password. Open this link within {minutes} minutes to choose a new one:\n\n"
         f"{link}\n\nIf you did not ask, you can ignore this email: your password stays the same.\n"
     )
     assert user.email is not None
-    sent = mailer.send(
+    return mailer.send(
         mailer.build(to=user.email, subject="Reset your Groundwork password", text=text)
     )
-    if not sent and settings.environment == "development":
-        log.warning("Email is not set up; password reset link for %s: %s", user.email, link)
 
 
 def find_reset(session: Session, token: str) -> PasswordReset:
@@ -184,38 +209,103 @@ def complete_password_reset(session: Session, *, reset: PasswordReset, password:
 
 
 def start_totp(session: Session, *, principal: Principal) -> str:
-    """Create (but do not yet enable) a secret; it is enabled once a code proves the app has it."""
-    principal.user.totp_secret = pyotp.random_base32()
+    """Create (but do not yet enable) a secret, stored sealed; the plain one is returned to show once.
+    It is enabled when a code proves the app has it. Refused while it is on: starting again would
+    switch it off without the password and code that turning it off asks for."""
+    if principal.user.totp_enabled:
+        raise Conflict(
+            "Two-step login is already on. To move it to a new phone, turn it off below "
+            "(you'll need a code or a recovery code), then set it up again."
+        )
+    secret, sealed = two_factor.new_secret()
+    principal.user.totp_secret = sealed
     principal.user.totp_enabled = False
+    principal.user.totp_last_step = None
     session.add(principal.user)
     session.commit()
-    return principal.user.totp_secret
+    return secret
 
 
-def totp_uri(user: User) -> str:
-    return pyotp.TOTP(user.totp_secret or "").provisioning_uri(
-        name=user.email or str(user.id), issuer_name="Groundwork"
-    )
-
-
-def confirm_totp(session: Session, *, principal: Principal, code: str) -> None:
+def confirm_totp(session: Session, *, principal: Principal, code: str) -> list[str]:
+    """Turn two-step login on; returns the ten recovery codes, to show once."""
     user = principal.user
-    if not user.totp_secret or not pyotp.TOTP(user.totp_secret).verify(
-        code.replace(" ", ""), valid_window=1
-    ):
+    if user.totp_enabled:
+        raise Conflict("Two-step login is already on.")
+    if not two_factor.accept_code(session, user=user, code=code):
         raise Unprocessable("That code did not match. Check the time on your phone and try again.")
     user.totp_enabled = True
     session.add(user)
+    codes = two_factor.new_recovery_codes(session, user=user)
     audit.add(session, actor=user, action="auth.totp_enabled")
     session.commit()
+    return codes
 
 
-def disable_totp(session: Session, *, principal: Principal) -> None:
-    principal.user.totp_enabled = False
-    principal.user.totp_secret = None
-    session.add(principal.user)
+class ReauthFailed(Exception):
+    """The password or the code given to confirm a sensitive change did not match (per field)."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__("re-authentication failed")
+        self.errors = errors
+
+
+def _reauthenticate(session: Session, *, user: User, password: str, code: str, ip: str) -> None:
+    """Ask again for what logging in asks, before two-step login is weakened: a stolen session
+    alone must not be enough. Throttled like logins; a code (or recovery code) is spent."""
+    email = user.email or str(user.id)
+    throttle.check(session, email=email, ip=ip)
+    errors: dict[str, str] = {}
+    if not verify_password(user.password_hash, password):
+        errors["current_password"] = "That is not your current password."
+    elif two_factor.looks_like_recovery_code(code):
+        if not two_factor.use_recovery_code(session, user=user, code=code):
+            errors["code"] = "That recovery code did not match, or was already used."
+    elif not two_factor.accept_code(session, user=user, code=code):
+        errors["code"] = "That code did not match, or was already used. Wait for the next one."
+    if errors:
+        throttle.record_failure(session, email=email, ip=ip)
+        audit.add(session, actor=user, action="auth.reauth_failed")
+        session.commit()
+        raise ReauthFailed(errors)
+
+
+def disable_totp(
+    session: Session, *, principal: Principal, password: str, code: str, ip: str
+) -> None:
+    """Needs the password and a current code (or a recovery code). Raises ReauthFailed."""
+    _reauthenticate(session, user=principal.user, password=password, code=code, ip=ip)
+    two_factor.forget(session, user=principal.user)
     audit.add(session, actor=principal.user, action="auth.totp_disabled")
     session.commit()
+    _security_notice(
+        principal.user,
+        "Two-step login was turned off",
+        "Two-step login was turned off for your Groundwork account. You can turn it on again "
+        "under Settings.",
+    )
+
+
+def _security_notice(user: User, subject: str, what: str) -> None:
+    """Tell the person by email when their login gets weaker or a fallback is used (ASVS 2.2.3):
+    if it was not them, they find out now rather than never."""
+    if not user.email:
+        return
+    text = (
+        f"Hello {user.preferred_name},\n\n{what}\n\nIf this was not you, reset your password now: "
+        f"{get_settings().base_url}/forgot — and tell your clinic.\n"
+    )
+    mailer.send(mailer.build(to=user.email, subject=subject, text=text))
+
+
+def renew_recovery_codes(
+    session: Session, *, principal: Principal, password: str, code: str, ip: str
+) -> list[str]:
+    """Ten new recovery codes (the old ones stop working). Raises ReauthFailed."""
+    _reauthenticate(session, user=principal.user, password=password, code=code, ip=ip)
+    codes = two_factor.new_recovery_codes(session, user=principal.user)
+    audit.add(session, actor=principal.user, action="auth.recovery_codes_renewed")
+    session.commit()
+    return codes
 
 
 def staff(user: User) -> bool:

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from fastapi import Depends, Request
 
-from app.accounts import sessions
+from app.accounts import sessions, throttle
 from app.accounts.models import Role, User
 from app.accounts.policy import (
     Principal,
@@ -202,3 +202,21 @@ async def csrf_guard(request: Request, principal: OptionalPrincipal) -> None:
             "This form has expired (it was open too long or you logged in elsewhere). "
             "Please reload the page and try again."
         )
+
+
+# Logging out must always work, however fast someone (or something) has been writing.
+WRITE_LIMIT_EXEMPT = frozenset({"/logout"})
+
+
+async def write_limit(request: Request, principal: OptionalPrincipal) -> None:
+    """Writes per signed-in person are rate-limited far above human pace (429 + Retry-After).
+
+    Runs after `csrf_guard`, so a forged cross-site request cannot spend someone's allowance.
+    In memory and `async`: no database round trip and no thread hop on the hottest writes."""
+    if (
+        principal is None
+        or request.method not in UNSAFE_METHODS
+        or request.url.path in WRITE_LIMIT_EXEMPT
+    ):
+        return
+    throttle.limit_writes(principal.id)

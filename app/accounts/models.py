@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import BigInteger, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from app import clock
@@ -46,8 +46,11 @@ class User(SQLModel, table=True):
     language: str = Field(default="en", max_length=8)
     # The therapist who founded a clinic manages its accounts (invites colleagues, reads the audit log).
     is_clinic_admin: bool = Field(default=False)
-    totp_secret: str | None = Field(default=None, max_length=64)
+    # Sealed (encrypted) with a key derived from the secret key: app.accounts.two_factor.
+    totp_secret: str | None = Field(default=None, max_length=255)
     totp_enabled: bool = Field(default=False)
+    # The last TOTP time step a code was accepted for: a code works once, however fast it is replayed.
+    totp_last_step: int | None = Field(default=None, sa_type=BigInteger)
     is_active: bool = Field(default=True)
     created_at: datetime = utc_field(default=clock.now)
     activated_at: datetime | None = utc_field(nullable=True)
@@ -133,3 +136,37 @@ class LoginFailure(SQLModel, table=True):
     id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
     key_hash: str = Field(max_length=64, index=True)
     at: datetime = utc_field(default=clock.now, index=True)
+
+
+class PendingSignup(SQLModel, table=True):
+    """A sign-up waiting for its email to be confirmed. The account is made only then, so the
+    sign-up form answers the same whether or not the email already has an account, and nobody
+    can hold an address they do not read."""
+
+    __tablename__ = "pending_signup"
+
+    id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True, index=True)
+    email: str = Field(max_length=254, index=True)
+    kind: str = Field(max_length=16)  # "client" or "therapist"
+    name: str = Field(max_length=80)
+    clinic_name: str | None = Field(default=None, max_length=200)
+    country: str = Field(max_length=2)
+    time_zone: str = Field(max_length=64)
+    password_hash: str = Field(max_length=255)
+    created_at: datetime = utc_field(default=clock.now)
+    expires_at: datetime = utc_field()
+    used_at: datetime | None = utc_field(nullable=True)
+
+
+class RecoveryCode(SQLModel, table=True):
+    """One-time codes for two-step login without the phone. Stored as SHA-256 of the user and a
+    78-bit random code (too long to brute-force from a leaked table), shown once."""
+
+    __tablename__ = "recovery_code"
+
+    id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
+    user_id: uuid.UUID = Field(foreign_key="user_account.id", index=True)
+    code_hash: str = Field(max_length=64, unique=True, index=True)
+    created_at: datetime = utc_field(default=clock.now)
+    used_at: datetime | None = utc_field(nullable=True)

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from app import clock
-from app.accounts import admin_pages, auth, caseload_pages, service, settings_pages
+from app.accounts import admin_pages, auth, caseload_pages, service, settings_pages, signup
 from app.accounts.dependencies import SESSION_COOKIE, CurrentPrincipal, OptionalPrincipal
 from app.accounts.models import AuthSession, Invite, InviteKind, Role, User
 from app.accounts.schemas import (
@@ -18,8 +18,8 @@ from app.accounts.schemas import (
     InviteAccept,
     LoginForm,
     ResetForm,
+    SecondFactorForm,
     TherapistSignup,
-    TotpForm,
 )
 from app.accounts.web import (
     client_ip,
@@ -124,7 +124,7 @@ async def verify_submit(request: Request, session: SessionDep, next: str | None 
     if found is None:
         return see_other("/login")
     auth_session, user = found
-    form = validate(TotpForm, await read_form(request))
+    form = validate(SecondFactorForm, await read_form(request))
     if not form.ok or form.data is None:
         return render(request, "accounts/verify.html", {"form": form}, status_code=422)
     try:
@@ -141,7 +141,13 @@ async def verify_submit(request: Request, session: SessionDep, next: str | None 
         return render(request, "accounts/verify.html", {"form": form}, status_code=400)
     except TooManyRequests as limited:
         form.add_error("code", limited.detail)
-        return render(request, "accounts/verify.html", {"form": form}, status_code=429)
+        return render(
+            request,
+            "accounts/verify.html",
+            {"form": form},
+            status_code=429,
+            headers=limited.headers,
+        )
     destination = safe_next(next, home_for(user))
     return with_session_cookie(see_other(destination), issued, user)
 
@@ -173,6 +179,7 @@ def signup_page(request: Request, principal: OptionalPrincipal, kind: str = "cli
 
 @router.post("/signup/{kind}", response_class=HTMLResponse)
 async def signup_submit(kind: str, request: Request, session: SessionDep) -> Response:
+    """The same answer whether or not the email has an account: "check your email"."""
     if kind not in ("client", "therapist"):
         raise NotFound()
     values = await read_form(request)
@@ -185,37 +192,60 @@ async def signup_submit(kind: str, request: Request, session: SessionDep) -> Res
     if not form.ok or form.data is None:
         return render(request, "accounts/signup.html", {"form": form, **context}, status_code=422)
     data = form.data
-    try:
-        if isinstance(data, TherapistSignup):
-            service.signup_therapist(
-                session,
-                clinic_name=data.clinic_name,
-                name=data.name,
-                email=data.email,
-                password=data.password,
-                country=data.country,
-                time_zone=data.time_zone,
-            )
-        else:
-            service.signup_client(
-                session,
-                name=data.name,
-                email=data.email,
-                password=data.password,
-                country=data.country,
-                time_zone=data.time_zone,
-            )
-    except Conflict as taken:
-        form.add_error("email", taken.detail)
-        return render(request, "accounts/signup.html", {"form": form, **context}, status_code=409)
-    result = auth.login(
-        session,
+    ask = signup.Applicant(
+        kind=Role(kind),
+        name=data.name,
         email=data.email,
         password=data.password,
-        ip=client_ip(request),
-        user_agent=user_agent(request),
+        country=data.country,
+        time_zone=data.time_zone,
+        clinic_name=data.clinic_name if isinstance(data, TherapistSignup) else None,
     )
-    return _logged_in(result, home_for(result.user))
+    try:
+        demo_link = signup.request(session, ask=ask, ip=client_ip(request))
+    except TooManyRequests as limited:
+        form.add_error("email", limited.detail)
+        return render(
+            request,
+            "accounts/signup.html",
+            {"form": form, **context},
+            status_code=429,
+            headers=limited.headers,
+        )
+    return render(
+        request, "accounts/signup_sent.html", {"email": data.email, "demo_link": demo_link}
+    )
+
+
+@router.get("/signup/confirm/{signup_token}", response_class=HTMLResponse)
+def signup_confirm_page(signup_token: str, request: Request, session: SessionDep) -> Response:
+    """A page with a button, not an action: mail scanners open links, and must not make accounts."""
+    try:
+        pending = signup.find(session, signup_token)
+    except NotFound as gone:
+        return render(
+            request, "accounts/invite_gone.html", {"detail": gone.detail}, status_code=404
+        )
+    return render(
+        request, "accounts/signup_confirm.html", {"email": pending.email, "token": signup_token}
+    )
+
+
+@router.post("/signup/confirm/{signup_token}", response_class=HTMLResponse)
+def signup_confirm(signup_token: str, request: Request, session: SessionDep) -> Response:
+    try:
+        user = signup.confirm(session, pending=signup.find(session, signup_token))
+    except (NotFound, Conflict) as refused:
+        return render(
+            request,
+            "accounts/invite_gone.html",
+            {"detail": refused.detail},
+            status_code=refused.status,
+        )
+    result = auth.start_session(
+        session, user=user, ip=client_ip(request), user_agent=user_agent(request)
+    )
+    return _logged_in(result, home_for(user))
 
 
 @router.get("/invite/{token}", response_class=HTMLResponse)
@@ -328,10 +358,21 @@ async def join_submit(
     if not form.ok or form.data is None:
         return render(request, "accounts/join.html", {"form": form}, status_code=422)
     try:
-        invite = service.find_invite_by_code(session, form.data.code)
-    except NotFound as gone:
-        form.add_error("code", gone.detail)
-        return render(request, "accounts/join.html", {"form": form}, status_code=404)
+        invite = service.find_invite_by_code(
+            session,
+            form.data.code,
+            ip=client_ip(request),
+            actor=principal.user if principal else None,
+        )
+    except (NotFound, TooManyRequests) as refused:
+        form.add_error("code", refused.detail)
+        return render(
+            request,
+            "accounts/join.html",
+            {"form": form},
+            status_code=refused.status,
+            headers=refused.headers,
+        )
     if invite.kind == InviteKind.link:
         if principal is None or principal.role != Role.client:
             form.add_error(
@@ -353,10 +394,16 @@ async def join_accept(request: Request, session: SessionDep) -> Response:
     values = await read_form(request)
     code = str(values.pop("invite_code", ""))
     try:
-        invite = service.find_invite_by_code(session, code)
-    except NotFound as gone:
-        form: FormResult[CodeForm] = FormResult(values={}, errors={"code": gone.detail})
-        return render(request, "accounts/join.html", {"form": form}, status_code=404)
+        invite = service.find_invite_by_code(session, code, ip=client_ip(request))
+    except (NotFound, TooManyRequests) as refused:
+        form: FormResult[CodeForm] = FormResult(values={}, errors={"code": refused.detail})
+        return render(
+            request,
+            "accounts/join.html",
+            {"form": form},
+            status_code=refused.status,
+            headers=refused.headers,
+        )
     return _complete_accept(request, session, invite, values, action="/join/accept", code=code)
 
 
@@ -371,11 +418,21 @@ async def forgot_submit(request: Request, session: SessionDep) -> Response:
     if not form.ok or form.data is None:
         return render(request, "accounts/forgot.html", {"form": form}, status_code=422)
     try:
-        auth.request_password_reset(session, email=form.data.email, ip=client_ip(request))
+        demo_link = auth.request_password_reset(
+            session, email=form.data.email, ip=client_ip(request)
+        )
     except TooManyRequests as limited:
         form.add_error("email", limited.detail)
-        return render(request, "accounts/forgot.html", {"form": form}, status_code=429)
-    return render(request, "accounts/forgot.html", {"form": form, "sent": True})
+        return render(
+            request,
+            "accounts/forgot.html",
+            {"form": form},
+            status_code=429,
+            headers=limited.headers,
+        )
+    return render(
+        request, "accounts/forgot.html", {"form": form, "sent": True, "demo_link": demo_link}
+    )
 
 
 @router.get("/reset/{reset_token}", response_class=HTMLResponse)

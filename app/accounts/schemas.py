@@ -12,6 +12,7 @@ from app import clock
 from app.accounts.models import Role
 from app.crisis.service import is_country, zone_countries
 from app.schema_types import ApiModel, Code, Email, Name, Password, PublicModel, Title
+from app.schema_types import _no_nul as no_nul
 
 
 def _zone(value: str) -> str:
@@ -33,13 +34,28 @@ Language = Annotated[str, Field(pattern="^(en)$")]
 
 
 class LoginForm(ApiModel):
-    email: Annotated[str, Field(min_length=1, max_length=254)]
+    email: Email
     password: Annotated[str, Field(min_length=1, max_length=256)]
-    next: Annotated[str | None, Field(default=None, max_length=300)] = None
+    next: Annotated[str, Field(max_length=300), AfterValidator(no_nul)] | None = None
 
 
 class TotpForm(ApiModel):
     code: Annotated[str, Field(min_length=6, max_length=10, pattern=r"^[0-9 ]+$")]
+
+
+# A 6-digit code from the app, or a recovery code ("ABCD-EFGH-JKMN-PQRS", any case or spacing).
+SecondFactor = Annotated[str, Field(min_length=6, max_length=40, pattern=r"^[0-9A-Za-z \-]+$")]
+
+
+class SecondFactorForm(ApiModel):
+    code: SecondFactor
+
+
+class TwoFactorReauth(ApiModel):
+    """Turning two-step login off, or renewing recovery codes, asks again for both factors."""
+
+    current_password: Annotated[str, Field(min_length=1, max_length=256)]
+    code: SecondFactor
 
 
 class _NewPassword(ApiModel):

@@ -10,7 +10,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from app import clock
-from app.accounts import sessions
+from app.accounts import sessions, throttle
 from app.accounts.models import CareLink, Invite, InviteKind, Organisation, Role, User
 from app.accounts.policy import Principal
 from app.accounts.security import hash_password, new_code, new_token, normalise_code, token_hash
@@ -45,18 +45,18 @@ def signup_therapist(
     clinic_name: str,
     name: str,
     email: str,
-    password: str,
+    password_hash: str,
     country: str,
     time_zone: str,
 ) -> User:
-    """A therapist creates a clinic and manages it."""
+    """A therapist creates a clinic and manages it (once their email is confirmed: app.accounts.signup)."""
     _require_free_email(session, email)
     clinic = Organisation(name=clinic_name, country=country)
     session.add(clinic)
     session.flush()
     user = User(
         email=email.lower(),
-        password_hash=hash_password(password),
+        password_hash=password_hash,
         role=Role.therapist,
         organisation_id=clinic.id,
         preferred_name=name,
@@ -72,13 +72,13 @@ def signup_therapist(
 
 
 def signup_client(
-    session: Session, *, name: str, email: str, password: str, country: str, time_zone: str
+    session: Session, *, name: str, email: str, password_hash: str, country: str, time_zone: str
 ) -> User:
     """Self-management with no therapist; a therapist can be linked later with a code."""
     _require_free_email(session, email)
     user = User(
         email=email.lower(),
-        password_hash=hash_password(password),
+        password_hash=password_hash,
         role=Role.client,
         preferred_name=name,
         country=country,
@@ -214,9 +214,34 @@ def find_invite_by_token(session: Session, token: str) -> Invite:
     )
 
 
-def find_invite_by_code(session: Session, code: str) -> Invite:
+CODE_WAIT_MESSAGE = (
+    "Too many codes were tried. Please wait {wait} and try again, or open the invite link "
+    "instead if you have it."
+)
+
+
+def find_invite_by_code(
+    session: Session, code: str, *, ip: str, actor: User | None = None
+) -> Invite:
+    """A code read out over the phone, if it is live. Guessing is throttled per address and across
+    the whole code space (TooManyRequests with Retry-After), and every wrong code is audited."""
+    checks = throttle.code_checks(ip=ip)
+    throttle.require(session, checks, CODE_WAIT_MESSAGE)
     hashed = token_hash(normalise_code(code))
-    return _usable(session.exec(select(Invite).where(Invite.code_hash == hashed)).first())
+    invite = session.exec(select(Invite).where(Invite.code_hash == hashed)).first()
+    try:
+        return _usable(invite)
+    except NotFound:
+        throttle.record(session, checks)
+        audit.add(
+            session,
+            actor=actor,
+            action="invite.code_failed",
+            detail="no such code" if invite is None else "expired or used",
+            organisation_id=invite.organisation_id if invite else None,
+        )
+        session.commit()
+        raise
 
 
 def accept_invite(

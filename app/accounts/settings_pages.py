@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import segno
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from app import clock
-from app.accounts import auth, service, sessions
+from app.accounts import auth, service, sessions, two_factor
 from app.accounts.dependencies import CurrentClient, CurrentPrincipal
-from app.accounts.schemas import CodeForm, PasswordChange, ProfileUpdate, TotpForm
+from app.accounts.schemas import (
+    CodeForm,
+    PasswordChange,
+    ProfileUpdate,
+    TotpForm,
+    TwoFactorReauth,
+)
 from app.accounts.security import verify_password
-from app.accounts.web import see_other
+from app.accounts.web import client_ip, see_other
 from app.crisis.service import country_choices
 from app.db import SessionDep
-from app.errors import NotFound, Unprocessable
+from app.errors import Conflict, NotFound, TooManyRequests, Unprocessable
 from app.forms import FormResult, read_form, validate
 from app.templates import render
 
@@ -47,11 +55,14 @@ def _settings(
     session: SessionDep,
     principal: CurrentPrincipal,
     status_code: int = 200,
+    headers: dict[str, str] | None = None,
     **overrides: object,
 ) -> Response:
     context = _settings_context(session, principal)
     context.update(overrides)
-    return render(request, "accounts/settings.html", context, status_code=status_code)
+    return render(
+        request, "accounts/settings.html", context, status_code=status_code, headers=headers
+    )
 
 
 @router.get("/settings", response_class=HTMLResponse)
@@ -102,25 +113,78 @@ def logout_others(session: SessionDep, principal: CurrentPrincipal) -> Response:
     return see_other("/settings?saved=devices")
 
 
+def _manage(
+    request: Request,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    form: FormResult[TwoFactorReauth] | None = None,
+    *,
+    status_code: int = 200,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    """The two-step page: set it up, or (when on) turn it off or renew the recovery codes."""
+    return render(
+        request,
+        "accounts/two_factor.html",
+        {
+            "form": FormResult(values={}),
+            "manage": form or FormResult(values={}),
+            "svg": None,
+            "recovery_left": two_factor.recovery_codes_left(session, principal.id),
+        },
+        status_code=status_code,
+        headers=headers,
+    )
+
+
 @router.get("/settings/two-factor", response_class=HTMLResponse)
-def two_factor_page(request: Request, _principal: CurrentPrincipal) -> Response:
-    return render(request, "accounts/two_factor.html", {"form": FormResult(values={}), "svg": None})
+def two_factor_page(request: Request, session: SessionDep, principal: CurrentPrincipal) -> Response:
+    return _manage(request, session, principal)
 
 
 @router.post("/settings/two-factor/start", response_class=HTMLResponse)
 def two_factor_start(
     request: Request, session: SessionDep, principal: CurrentPrincipal
 ) -> Response:
-    secret = auth.start_totp(session, principal=principal)
-    qr = segno.make(auth.totp_uri(principal.user), error="m")
-    svg = qr.svg_inline(
+    """The secret three ways: a QR code for another device, an otpauth:// link for an app on this
+    phone (a phone cannot scan its own screen), and the key in groups of four to type."""
+    try:
+        secret = auth.start_totp(session, principal=principal)
+    except Conflict as on:
+        form: FormResult[TwoFactorReauth] = FormResult(values={}, errors={"code": on.detail})
+        return _manage(request, session, principal, form, status_code=409)
+    link = two_factor.uri(secret, principal.user.email or str(principal.id))
+    svg = segno.make(link, error="m").svg_inline(
         scale=5, dark="#1b2b2a", light="#ffffff", title="Scan with your authenticator app"
     )
     return render(
         request,
         "accounts/two_factor.html",
-        {"form": FormResult(values={}), "svg": svg, "secret": secret},
+        {
+            "form": FormResult(values={}),
+            "svg": svg,
+            "otpauth": link,
+            "grouped_secret": two_factor.grouped(secret),
+        },
     )
+
+
+def _recovery_page(request: Request, codes: list[str]) -> Response:
+    """Shown once. The download is built in the page (a data: link), so the codes are never
+    stored in plain text nor served again."""
+    text = RECOVERY_TXT.format(codes="\n".join(codes))
+    return render(
+        request,
+        "accounts/recovery_codes.html",
+        {"codes": codes, "download": "data:text/plain;charset=utf-8," + quote(text)},
+    )
+
+
+RECOVERY_TXT = (
+    "Groundwork recovery codes\n\n"
+    "Each code logs you in once when you do not have your phone. Keep them somewhere safe.\n\n"
+    "{codes}\n"
+)
 
 
 @router.post("/settings/two-factor/confirm", response_class=HTMLResponse)
@@ -130,10 +194,15 @@ async def two_factor_confirm(
     form = validate(TotpForm, await read_form(request))
     if form.ok and form.data:
         try:
-            auth.confirm_totp(session, principal=principal, code=form.data.code)
-            return see_other("/settings?saved=two-factor")
+            codes = auth.confirm_totp(session, principal=principal, code=form.data.code)
+            return _recovery_page(request, codes)
         except Unprocessable as wrong:
             form.add_error("code", wrong.detail)
+        except Conflict as on:
+            errors = {"code": on.detail}
+            return _manage(
+                request, session, principal, FormResult(values={}, errors=errors), status_code=409
+            )
     return render(
         request,
         "accounts/two_factor.html",
@@ -143,19 +212,74 @@ async def two_factor_confirm(
 
 
 @router.post("/settings/two-factor/disable", response_class=HTMLResponse)
-def two_factor_disable(session: SessionDep, principal: CurrentPrincipal) -> Response:
-    auth.disable_totp(session, principal=principal)
+async def two_factor_disable(
+    request: Request, session: SessionDep, principal: CurrentPrincipal
+) -> Response:
+    form = validate(TwoFactorReauth, await read_form(request))
+    if not form.ok or form.data is None:
+        return _manage(request, session, principal, form, status_code=422)
+    data = form.data
+    try:
+        auth.disable_totp(
+            session,
+            principal=principal,
+            password=data.current_password,
+            code=data.code,
+            ip=client_ip(request),
+        )
+    except (auth.ReauthFailed, TooManyRequests) as failed:
+        return _refused(request, session, principal, failed)
     return see_other("/settings?saved=two-factor-off")
+
+
+@router.post("/settings/two-factor/recovery-codes", response_class=HTMLResponse)
+async def two_factor_recovery_codes(
+    request: Request, session: SessionDep, principal: CurrentPrincipal
+) -> Response:
+    form = validate(TwoFactorReauth, await read_form(request))
+    if not form.ok or form.data is None:
+        return _manage(request, session, principal, form, status_code=422)
+    data = form.data
+    try:
+        codes = auth.renew_recovery_codes(
+            session,
+            principal=principal,
+            password=data.current_password,
+            code=data.code,
+            ip=client_ip(request),
+        )
+    except (auth.ReauthFailed, TooManyRequests) as failed:
+        return _refused(request, session, principal, failed)
+    return _recovery_page(request, codes)
+
+
+def _refused(
+    request: Request,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    failed: auth.ReauthFailed | TooManyRequests,
+) -> Response:
+    form: FormResult[TwoFactorReauth] = FormResult(values={})
+    if isinstance(failed, TooManyRequests):
+        form.errors["code"] = failed.detail
+        return _manage(request, session, principal, form, status_code=429, headers=failed.headers)
+    form.errors.update(failed.errors)
+    return _manage(request, session, principal, form, status_code=422)
 
 
 @router.post("/settings/link-therapist", response_class=HTMLResponse)
 async def link_therapist(request: Request, session: SessionDep, client: CurrentClient) -> Response:
     form = validate(CodeForm, await read_form(request))
+    status, headers = 422, None
     if form.ok and form.data:
         try:
-            invite = service.find_invite_by_code(session, form.data.code)
+            invite = service.find_invite_by_code(
+                session, form.data.code, ip=client_ip(request), actor=client.user
+            )
             service.link_therapist(session, client=client, invite=invite)
             return see_other("/settings?saved=linked")
-        except NotFound as gone:
-            form.add_error("code", gone.detail)
-    return _settings(request, session, client, 422, link=form)
+        except (NotFound, TooManyRequests) as refused:
+            form.add_error("code", refused.detail)
+            if isinstance(refused, TooManyRequests):
+                status, headers = refused.status, refused.headers
+    return _settings(request, session, client, status, link=form, headers=headers)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
@@ -11,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from app import clock
+from app import clock, csv_safe
 from app.accounts.models import User
 from app.audit.models import AuditEvent
 from app.request_context import client_address, request_id
@@ -89,20 +87,20 @@ CSV_COLUMNS = (
 
 
 def to_csv(events: Sequence[AuditEvent]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(CSV_COLUMNS)
-    for e in events:
-        writer.writerow(
-            [
-                e.at.isoformat(),
-                e.actor_id or "",
+    """Through the app's one CSV writer: details hold text people typed (a strategy's title)."""
+    return csv_safe.write(
+        CSV_COLUMNS,
+        (
+            (
+                e.at,
+                e.actor_id,
                 e.actor_role,
-                e.client_id or "",
+                e.client_id,
                 e.action,
                 e.detail,
                 e.request_id,
                 e.ip_address,
-            ]
-        )
-    return buffer.getvalue()
+            )
+            for e in events
+        ),
+    )

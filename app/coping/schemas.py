@@ -6,9 +6,10 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, Field, StringConstraints
+from pydantic import AfterValidator, AwareDatetime, BaseModel, Field, StringConstraints
 
 from app.schema_types import ApiModel, Bool, Int, LongText, Rating10, ShortText, Title
+from app.schema_types import _no_nul as no_nul
 
 Place = Literal["home", "work_school", "public", "in_bed"]
 Minutes = Literal[1, 5, 15]
@@ -144,7 +145,11 @@ class ClinicLineForm(ApiModel):
 
 
 class MyStrategyForm(ApiModel):
-    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=80)]
+    title: Annotated[
+        str,
+        StringConstraints(strip_whitespace=True, min_length=2, max_length=80),
+        AfterValidator(no_nul),  # PostgreSQL refuses NUL in text: a 422, never a 500
+    ]
     steps: Annotated[LongText, StringConstraints(min_length=2, max_length=1200)]
     minutes: Annotated[Int, Field(ge=1, le=60)] = 5
     kind: Literal["activity", "body_sensory", "movement", "connecting", "thinking"] = "activity"

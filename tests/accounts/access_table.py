@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from app import clock
+from app.accounts.models import PendingSignup
+from app.accounts.security import hash_password, new_token, token_hash
 from tests.access import (
     ALLOW,
     ANY_USER,
@@ -15,6 +20,7 @@ from tests.access import (
     THERAPIST_ONLY,
     Expect,
     Route,
+    World,
 )
 
 # Logged-in people are sent to their home page from the login and sign-up pages.
@@ -37,6 +43,9 @@ ROUTES = [
     Route("POST", "/logout", ANY_USER),
     Route("GET", "/signup", PUBLIC_PAGE),
     Route("POST", "/signup/{kind}", PUBLIC),
+    # A pending sign-up's link: anyone holding it may finish it (the email proved the address).
+    Route("GET", "/signup/confirm/{signup_token}", PUBLIC),
+    Route("POST", "/signup/confirm/{signup_token}", PUBLIC),
     Route("GET", "/invite/{token}", PUBLIC),
     Route("POST", "/invite/{token}", PUBLIC),
     Route("GET", "/join", PUBLIC),
@@ -54,6 +63,7 @@ ROUTES = [
     Route("POST", "/settings/two-factor/start", ANY_USER),
     Route("POST", "/settings/two-factor/confirm", ANY_USER),
     Route("POST", "/settings/two-factor/disable", ANY_USER),
+    Route("POST", "/settings/two-factor/recovery-codes", ANY_USER),
     Route(
         "POST",
         "/settings/link-therapist",
@@ -93,3 +103,25 @@ ROUTES = [
     Route("DELETE", "/api/v1/clients/{client_id}/care-link", THERAPIST_CLIENT_DATA),
     Route("GET", "/api/v1/admin/audit", CLINIC_MANAGER),
 ]
+
+
+_HASH = hash_password("matrix sign-up password")
+
+
+def build(world: World) -> dict[str, str]:
+    """A pending self sign-up, as its confirmation email would link to it."""
+    token = new_token()
+    world.session.add(
+        PendingSignup(
+            token_hash=token_hash(token),
+            email=f"pending-{token[:8].lower()}@example.test",
+            kind="client",
+            name="Pending",
+            country="GB",
+            time_zone="Europe/London",
+            password_hash=_HASH,
+            expires_at=clock.now() + timedelta(days=1),
+        )
+    )
+    world.session.flush()
+    return {"signup_token": token}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pyotp
@@ -10,11 +10,14 @@ import pytest
 from sqlmodel import Session, select
 
 from app import clock
+from app.accounts import two_factor
 from app.accounts.dependencies import SESSION_COOKIE
 from app.accounts.models import AuthSession, User
 from app.accounts.sessions import lookup
 from app.audit.models import AuditEvent
 from tests import factories
+
+MONDAY = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 
 
 def _login(http: Any, email: str, password: str) -> Any:
@@ -152,30 +155,30 @@ def test_cross_site_requests_are_refused_even_with_a_token(http: Any, client_use
 
 
 def test_totp_protects_login_once_enabled(http: Any, session: Session, therapist: User) -> None:
-    http.as_(therapist)
-    assert http.post("/settings/two-factor/start").status_code == 200
-    session.refresh(therapist)
-    code = pyotp.TOTP(therapist.totp_secret).now()
-    assert (
-        http.post(
-            "/settings/two-factor/confirm", data={"code": code, "csrf_token": http.csrf}
-        ).status_code
-        == 303
-    )
-    response = _login(http, therapist.email, factories.PASSWORD)
-    assert response.headers["location"] == "/login/verify"
-    # Half-open: no access to anything until the code is given.
-    assert http.get("/caseload").headers["location"].startswith("/login")
-    http.client.cookies.set("gw_csrf", http.csrf)
-    bad = http.post("/login/verify", data={"code": "000000", "csrf_token": http.csrf})
-    assert bad.status_code == 400
-    good = http.post(
-        "/login/verify",
-        data={"code": pyotp.TOTP(therapist.totp_secret).now(), "csrf_token": http.csrf},
-    )
-    assert good.status_code == 303
-    assert good.headers["location"] == "/caseload"
-    assert http.get("/caseload").status_code == 200
+    with clock.frozen_at(MONDAY):
+        http.as_(therapist)
+        assert http.post("/settings/two-factor/start").status_code == 200
+        session.refresh(therapist)
+        totp = pyotp.TOTP(two_factor.unseal(therapist.totp_secret))
+        confirmed = http.post(
+            "/settings/two-factor/confirm",
+            data={"code": totp.at(clock.now()), "csrf_token": http.csrf},
+        )
+        assert confirmed.status_code == 200
+        clock.advance(timedelta(seconds=30))
+        response = _login(http, therapist.email, factories.PASSWORD)
+        assert response.headers["location"] == "/login/verify"
+        # Half-open: no access to anything until the code is given.
+        assert http.get("/caseload").headers["location"].startswith("/login")
+        http.client.cookies.set("gw_csrf", http.csrf)
+        bad = http.post("/login/verify", data={"code": "000000", "csrf_token": http.csrf})
+        assert bad.status_code == 400
+        good = http.post(
+            "/login/verify", data={"code": totp.at(clock.now()), "csrf_token": http.csrf}
+        )
+        assert good.status_code == 303
+        assert good.headers["location"] == "/caseload"
+        assert http.get("/caseload").status_code == 200
 
 
 def test_clinics_can_require_two_step_login_for_staff(

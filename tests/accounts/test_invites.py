@@ -11,6 +11,8 @@ from sqlmodel import Session, select
 from app import clock
 from app.accounts.models import CareLink, Role, User
 from tests import factories
+from tests.accounts.test_signup import confirm_path, signup
+from tests.reminders.smtp_server import Inbox
 
 
 def _add_client(http: Any, therapist: User, name: str = "Robin") -> tuple[str, str, str]:
@@ -104,22 +106,10 @@ def test_accept_form_errors_are_shown_beside_fields_and_keep_input(
 
 
 def test_self_signup_then_link_a_therapist_with_a_code(
-    http: Any, session: Session, therapist: User
+    http: Any, session: Session, therapist: User, inbox: Inbox
 ) -> None:
-    http.as_(None)
-    response = http.post(
-        "/signup/client",
-        data={
-            "name": "Kai",
-            "email": "kai@example.test",
-            "password": "steady steps daily",
-            "password_confirm": "steady steps daily",
-            "country": "NZ",
-            "time_zone": "Pacific/Auckland",
-            "csrf_token": http.csrf,
-        },
-    )
-    assert response.status_code == 303
+    assert signup(http, "kai@example.test").status_code == 200
+    assert http.post(confirm_path(inbox.messages[0])).status_code == 303
     kai = session.exec(select(User).where(User.email == "kai@example.test")).one()
     assert kai.organisation_id is None
     http.as_(therapist)
@@ -131,29 +121,6 @@ def test_self_signup_then_link_a_therapist_with_a_code(
         session.exec(select(CareLink).where(CareLink.client_id == kai.id)).one().therapist_id
         == therapist.id
     )
-
-
-def test_therapist_signup_creates_a_clinic_they_manage(http: Any, session: Session) -> None:
-    http.as_(None)
-    response = http.post(
-        "/signup/therapist",
-        data={
-            "clinic_name": "Harbour OT",
-            "name": "Lee",
-            "email": "lee@example.test",
-            "password": "kind words matter",
-            "password_confirm": "kind words matter",
-            "country": "AU",
-            "time_zone": "Australia/Sydney",
-            "csrf_token": http.csrf,
-        },
-    )
-    assert response.status_code == 303
-    assert response.headers["location"] == "/caseload"
-    lee = session.exec(select(User).where(User.email == "lee@example.test")).one()
-    assert lee.is_clinic_admin
-    assert lee.organisation_id is not None
-    assert http.get("/admin").status_code == 200
 
 
 def test_admin_invites_a_therapist(http: Any, session: Session, clinic: Any) -> None:

@@ -43,7 +43,7 @@ def test_invite_journey_from_therapist_to_client_phone(new_phone: Any) -> None:
     login(therapist, THERAPIST, DEMO_PASSWORD)
     assert_accessible(therapist, "caseload")
     link, code = _add_client(therapist, "Robin")
-    assert re.fullmatch(r"[A-Z0-9]{4}-[A-Z0-9]{4}", code)
+    assert re.fullmatch(r"[A-Z0-9]{5}-[A-Z0-9]{5}", code)  # ten characters: docs/operations.md
     assert_accessible(therapist, "invite-issued")
 
     client = new_phone()
