@@ -130,6 +130,10 @@ class AppServer:
                 "GW_BASE_URL": self.base,
                 "GW_SCHEDULER_ENABLED": "false",
                 "GW_LOG_LEVEL": "WARNING",
+                # These tests measure the process's capacity with a few clients writing far
+                # faster than a person can; the per-person write limit (429, tested in
+                # tests/platform/test_write_limit.py) would answer most of them first.
+                "GW_WRITE_RATE_PER_MINUTE": "0",
                 # The sessions seeded by this process are keyed with its secret.
                 "GW_SECRET_KEY": get_settings().secret_key,
                 "PYTHONPATH": str(self.root),
