@@ -94,6 +94,7 @@ KINDS: tuple[Kind, ...] = (
     _k("reminder_item", "Reminders sent or due"),
     _k("reminder_delivery", "Reminder deliveries", "item_id", parent="reminder_item"),
     _k("push_subscription", "Devices that get reminders"),
+    _k("account_closure", "Closing your account"),
 )
 
 NOT_CLIENT_DATA: dict[str, str] = {
@@ -107,6 +108,23 @@ NOT_CLIENT_DATA: dict[str, str] = {
     "routine_template": "clinic content written by staff, not about a client",
     "digest_preference": "a therapist's own email settings",
     "digest_run": "a therapist's own digest send log",
+    "clinic_retention": "a clinic setting: how long it keeps records after an account is erased",
+}
+
+# Kept, locked, when an account is erased: what a clinic must keep as its clinical record (session
+# notes, questionnaire answers, goals and their ratings, who treated the person), the audit log
+# (append-only by design: the record of who opened what), and the closure record itself (proof of
+# erasure). The account row stays as an anonymous stub so these still refer to someone.
+RETAINED: dict[str, str] = {
+    "user_account": "kept as an anonymous stub: no name, email, password or two-step secret",
+    "care_link": "which therapist worked with you, and when",
+    "progress_session_note": "session notes your therapist wrote",
+    "progress_session_note_version": "session notes your therapist wrote (every version)",
+    "progress_measure_response": "your questionnaire answers (PHQ-9, GAD-7)",
+    "progress_goal": "the goals you and your therapist set",
+    "progress_goal_rating": "how those goals were rated",
+    "audit_event": "the log of who opened your record, and your logins",
+    "account_closure": "the record that your account was closed and erased",
 }
 
 # Never exported: ours (credentials, keys, cache bookkeeping), not information about the person.

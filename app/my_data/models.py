@@ -8,10 +8,10 @@ link expires, so any process can serve it.
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Column, Index, LargeBinary
+from sqlalchemy import JSON, Column, Index, LargeBinary
 from sqlmodel import Field, SQLModel
 
 from app import clock
@@ -45,3 +45,43 @@ class DataExport(SQLModel, table=True):
     expires_at: datetime | None = utc_field(nullable=True)
     size: int = Field(default=0)
     content: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
+
+
+class ClosureStatus(StrEnum):
+    closing = "closing"  # closed, restorable until erase_after
+    restored = "restored"
+    erased = "erased"
+
+
+class AccountClosure(SQLModel, table=True):
+    """A client's account closing: the record that it was asked for, what was stopped (so a restore
+    brings exactly that back), and, once erased, until when the clinic keeps the locked records."""
+
+    __tablename__ = "account_closure"
+    __table_args__ = (Index("ix_account_closure_status_erase", "status", "erase_after"),)
+
+    id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
+    client_id: uuid.UUID = Field(foreign_key="user_account.id", index=True)
+    status: ClosureStatus = Field(default=ClosureStatus.closing, max_length=16)
+    # "client" (in the app) or "post" (a letter the clinic admin recorded).
+    source: str = Field(default="client", max_length=16)
+    requested_by_id: uuid.UUID = Field(foreign_key="user_account.id")
+    received_on: date | None = Field(default=None)
+    requested_at: datetime = utc_field(default=clock.now)
+    erase_after: datetime = utc_field()
+    restored_at: datetime | None = utc_field(nullable=True)
+    erased_at: datetime | None = utc_field(nullable=True)
+    retain_until: date | None = Field(default=None)
+    therapist_ids: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    schedule_ids: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+
+
+class ClinicRetention(SQLModel, table=True):
+    """How long a clinic keeps the records it must keep after a client's account is erased."""
+
+    __tablename__ = "clinic_retention"
+
+    organisation_id: uuid.UUID = Field(foreign_key="organisation.id", primary_key=True)
+    years: int = Field(default=8)
+    updated_by_id: uuid.UUID | None = Field(default=None, foreign_key="user_account.id")
+    updated_at: datetime = utc_field(default=clock.now)

@@ -16,8 +16,8 @@ from sqlmodel import Session
 from app import clock
 from app.accounts.models import User
 from app.errors import NotFound
-from app.my_data import build, service, worker
-from app.my_data.models import DataExport, ExportStatus
+from app.my_data import build, closure, service, worker
+from app.my_data.models import AccountClosure, ClosureStatus, DataExport, ExportStatus
 from tests import factories
 from tests.databases import migrated_postgres, migrated_sqlite
 
@@ -140,3 +140,20 @@ def test_expired_links_lose_their_file(wdb: Engine) -> None:
     row = _row(wdb, export_id)
     assert row.status == ExportStatus.expired
     assert row.content is None
+
+
+def test_the_ticker_erases_only_after_the_grace_period(wdb: Engine) -> None:
+    with Session(wdb, expire_on_commit=False) as s, clock.frozen_at(NOW):
+        therapist = factories.therapist(s, factories.clinic(s))
+        client = factories.client(s, therapist=therapist)
+        closed = closure.close(s, client=client, requested_by=client)
+    assert closure.erase_due(now=NOW + closure.GRACE - timedelta(seconds=1), engine=wdb) == 0
+    with clock.frozen_at(NOW + closure.GRACE):
+        assert closure.erase_due(now=clock.now(), engine=wdb) >= 1
+    with Session(wdb) as s:
+        row = s.get(AccountClosure, closed.closure.id)
+        stub = s.get(User, client.id)
+        assert row is not None
+        assert stub is not None
+        assert row.status == ClosureStatus.erased
+        assert stub.email is None
