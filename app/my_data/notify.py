@@ -14,6 +14,7 @@ from datetime import datetime
 from app import mailer
 from app.accounts.models import User
 from app.config import get_settings
+from app.my_data.closure import Closed
 from app.my_data.models import AccountClosure
 
 
@@ -87,3 +88,11 @@ def tell_client(client: User, closure: AccountClosure) -> bool:
     return mailer.send(
         mailer.build(to=client.email, subject="Your Groundwork account is closed", text=text)
     )
+
+
+def tell_everyone(closed: Closed, client: User) -> bool:
+    """The therapists in plain words; the client with their restore link. True if the client's
+    email went out (the page then says to look for it)."""
+    for therapist in closed.therapists:
+        tell_therapist(therapist, client, closed.closure)
+    return tell_client(client, closed.closure)

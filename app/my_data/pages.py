@@ -9,12 +9,13 @@ from app import clock
 from app.accounts.dependencies import CurrentClient
 from app.accounts.web import see_other
 from app.db import SessionDep
-from app.my_data import service
+from app.my_data import closure, closure_pages, service
 from app.my_data.dependencies import OwnExport
 from app.my_data.schemas import ExportPublic
 from app.templates import render
 
 router = APIRouter()
+router.include_router(closure_pages.router)
 
 
 @router.get("/my-data", response_class=HTMLResponse)
@@ -23,7 +24,11 @@ def my_data_page(request: Request, session: SessionDep, client: CurrentClient) -
     return render(
         request,
         "my_data/index.html",
-        {"export": ExportPublic.of(row) if row else None, "now": clock.now()},
+        {
+            "export": ExportPublic.of(row) if row else None,
+            "now": clock.now(),
+            "grace_days": closure.GRACE.days,
+        },
         headers={"Cache-Control": "no-store"},
     )
 

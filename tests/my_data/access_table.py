@@ -5,9 +5,19 @@ from __future__ import annotations
 from datetime import timedelta
 
 from app import clock
-from app.my_data import service
+from app.my_data import closure, notify, service
 from app.my_data.models import ExportStatus
-from tests.access import CLIENT_SELF, FORBIDDEN, LOGIN, NOT_FOUND, Expect, Route, World
+from tests import factories
+from tests.access import (
+    CLIENT_SELF,
+    FORBIDDEN,
+    LOGIN,
+    NOT_FOUND,
+    PUBLIC,
+    Expect,
+    Route,
+    World,
+)
 
 ALLOW_ = CLIENT_SELF.own_client
 # A download belongs to its client: other clients get 404; staff are the wrong kind of account.
@@ -19,6 +29,13 @@ ROUTES = [
     Route("GET", "/my-data/exports/{export_id}/download", OWN_EXPORT),
     Route("POST", "/api/v1/my-data/exports", CLIENT_SELF),
     Route("GET", "/api/v1/my-data/exports/{export_id}", OWN_EXPORT),
+    Route("GET", "/my-data/close", CLIENT_SELF),
+    # The matrix posts an empty form: a 422 (the password is missing), never a closed account.
+    Route("POST", "/my-data/close", CLIENT_SELF),
+    Route("GET", "/account/closed", PUBLIC),
+    # The signed link is the proof (the person cannot log in while closed), whoever opens it.
+    Route("GET", "/account/restore/{restore_token}", PUBLIC),
+    Route("POST", "/account/restore/{restore_token}", PUBLIC),
 ]
 
 
@@ -30,4 +47,9 @@ def build(world: World) -> dict[str, str]:
     export.expires_at = clock.now() + timedelta(days=1)
     world.session.add(export)
     world.session.flush()
-    return {"export_id": str(export.id)}
+    leaving = factories.client(world.session, therapist=world.therapist)
+    closed = closure.close(world.session, client=leaving, requested_by=leaving)
+    return {
+        "export_id": str(export.id),
+        "restore_token": notify.restore_token(closed.closure.id),
+    }
