@@ -66,6 +66,25 @@ def current(session: Session, client_id: uuid.UUID) -> AccountClosure | None:
     ).first()
 
 
+def latest(session: Session, client_id: uuid.UUID) -> AccountClosure | None:
+    return session.exec(
+        select(AccountClosure)
+        .where(AccountClosure.client_id == client_id)
+        .order_by(col(AccountClosure.requested_at).desc())
+    ).first()
+
+
+def closings(session: Session, organisation_id: uuid.UUID) -> list[AccountClosure]:
+    """The clinic's accounts that are closing or erased (the newest record per client wins)."""
+    rows = session.exec(
+        select(AccountClosure)
+        .join(User, col(User.id) == AccountClosure.client_id)
+        .where(User.organisation_id == organisation_id)
+        .order_by(col(AccountClosure.requested_at))
+    ).all()
+    return [r for r in rows if r.status != ClosureStatus.restored]
+
+
 @dataclass(frozen=True)
 class Closed:
     closure: AccountClosure

@@ -9,13 +9,14 @@ from app import clock
 from app.accounts.dependencies import CurrentClient
 from app.accounts.web import see_other
 from app.db import SessionDep
-from app.my_data import closure, closure_pages, service
+from app.my_data import admin_pages, closure, closure_pages, service
 from app.my_data.dependencies import OwnExport
 from app.my_data.schemas import ExportPublic
 from app.templates import render
 
 router = APIRouter()
 router.include_router(closure_pages.router)
+router.include_router(admin_pages.router)
 
 
 @router.get("/my-data", response_class=HTMLResponse)

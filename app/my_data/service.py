@@ -19,7 +19,11 @@ def request_export(session: Session, *, client: User, requested_by: User) -> Dat
     """Queue a download; asking again while one is being built returns that one (no duplicates)."""
     current = session.exec(
         select(DataExport)
-        .where(DataExport.client_id == client.id, col(DataExport.status).in_(ACTIVE))
+        .where(
+            DataExport.client_id == client.id,
+            DataExport.requested_by_id == requested_by.id,
+            col(DataExport.status).in_(ACTIVE),
+        )
         .order_by(col(DataExport.created_at).desc())
     ).first()
     if current is not None:
@@ -41,6 +45,15 @@ def latest(session: Session, client_id: uuid.UUID) -> DataExport | None:
     return session.exec(
         select(DataExport)
         .where(DataExport.client_id == client_id)
+        .order_by(col(DataExport.created_at).desc())
+    ).first()
+
+
+def latest_for_clinic(session: Session, client_id: uuid.UUID) -> DataExport | None:
+    """The latest copy the clinic asked for (the client's own downloads are not the clinic's)."""
+    return session.exec(
+        select(DataExport)
+        .where(DataExport.client_id == client_id, DataExport.requested_by_id != client_id)
         .order_by(col(DataExport.created_at).desc())
     ).first()
 

@@ -10,6 +10,7 @@ from app.my_data.models import ExportStatus
 from tests import factories
 from tests.access import (
     CLIENT_SELF,
+    CLINIC_MANAGER,
     FORBIDDEN,
     LOGIN,
     NOT_FOUND,
@@ -36,6 +37,16 @@ ROUTES = [
     # The signed link is the proof (the person cannot log in while closed), whoever opens it.
     Route("GET", "/account/restore/{restore_token}", PUBLIC),
     Route("POST", "/account/restore/{restore_token}", PUBLIC),
+    # The clinic side: managers of the client's own clinic only (the matrix's admin is clinic A's).
+    Route("GET", "/admin/clients", CLINIC_MANAGER),
+    Route("POST", "/admin/retention", CLINIC_MANAGER),
+    Route("GET", "/admin/clients/{client_id}", CLINIC_MANAGER),
+    Route("POST", "/admin/clients/{client_id}/export", CLINIC_MANAGER),
+    Route("GET", "/admin/exports/{clinic_export_id}/download", CLINIC_MANAGER),
+    Route("POST", "/admin/clients/{client_id}/close", CLINIC_MANAGER),
+    Route("POST", "/admin/clients/{client_id}/restore", CLINIC_MANAGER),
+    Route("GET", "/admin/therapists/{therapist_id}/handover", CLINIC_MANAGER),
+    Route("POST", "/admin/therapists/{therapist_id}/handover", CLINIC_MANAGER),
 ]
 
 
@@ -47,9 +58,18 @@ def build(world: World) -> dict[str, str]:
     export.expires_at = clock.now() + timedelta(days=1)
     world.session.add(export)
     world.session.flush()
+    admin = world.people["admin"]
+    assert admin is not None
+    for_clinic = service.request_export(world.session, client=own, requested_by=admin)
+    for_clinic.status, for_clinic.content = ExportStatus.ready, b"PK\x05\x06" + bytes(18)
+    for_clinic.expires_at = clock.now() + timedelta(days=1)
+    world.session.add(for_clinic)
+    world.session.flush()
     leaving = factories.client(world.session, therapist=world.therapist)
     closed = closure.close(world.session, client=leaving, requested_by=leaving)
     return {
         "export_id": str(export.id),
+        "clinic_export_id": str(for_clinic.id),
+        "therapist_id": str(world.therapist.id),
         "restore_token": notify.restore_token(closed.closure.id),
     }
