@@ -169,6 +169,13 @@ def _erasable() -> list[inventory.Kind]:
     return [kinds[t.name] for t in reversed(SQLModel.metadata.sorted_tables) if t.name in kinds]
 
 
+def _forget_cache_version(session: Session, client_id: uuid.UUID) -> None:
+    """Last, after the deletes: deleting watched rows bumps the dashboard cache's version
+    (app/data_version.py), which would otherwise leave a row keyed by the client's id."""
+    versions = SQLModel.metadata.tables["client_data_version"]
+    session.exec(delete(versions).where(versions.c.client_id == client_id))
+
+
 def erase(session: Session, *, closure: AccountClosure) -> None:
     """Delete the client's personal data except the retained records; anonymise the account row.
     Commits once."""
@@ -179,8 +186,7 @@ def erase(session: Session, *, closure: AccountClosure) -> None:
     for kind in _erasable():
         session.exec(delete(inventory.table(kind)).where(inventory.owner_clause(kind, client.id)))
     session.exec(delete(DataExport).where(col(DataExport.client_id) == client.id))
-    versions = SQLModel.metadata.tables["client_data_version"]
-    session.exec(delete(versions).where(versions.c.client_id == client.id))
+    _forget_cache_version(session, client.id)
     session.exec(
         update(User)
         .where(col(User.id) == client.id)
@@ -218,6 +224,35 @@ def _add_years(day: date, years: int) -> date:
         return day.replace(year=day.year + years, day=28)
 
 
+# At the end of the retention period the clinical records go too. The anonymous account stub, the
+# audit log (append-only: database triggers refuse deletes) and the closure record stay.
+KEPT_FOR_EVER = frozenset({"user_account", "audit_event", "account_closure"})
+
+
+def delete_retained(session: Session, *, closure: AccountClosure) -> None:
+    """The retention period has passed: delete the records the clinic kept. Commits once."""
+    if closure.status != ClosureStatus.erased or closure.retained_deleted_at is not None:
+        raise Conflict("These records are not waiting to be deleted.")
+    names = set(inventory.RETAINED) - KEPT_FOR_EVER
+    kinds = {k.table: k for k in inventory.KINDS if k.table in names}
+    for t in reversed(SQLModel.metadata.sorted_tables):
+        if t.name in kinds:
+            kind = kinds[t.name]
+            session.exec(delete(t).where(inventory.owner_clause(kind, closure.client_id)))
+    _forget_cache_version(session, closure.client_id)
+    closure.retained_deleted_at = clock.now()
+    session.add(closure)
+    client = session.get(User, closure.client_id)
+    audit.add(
+        session,
+        actor=None,
+        client_id=closure.client_id,
+        action="account.retained_deleted",
+        organisation_id=client.organisation_id if client else None,
+    )
+    session.commit()
+
+
 def erase_due(*, now: datetime, engine: Engine | None = None) -> int:
     """The ticker's part: erase every account whose grace period has passed, one at a time."""
     with open_session(engine=engine) as session:
@@ -234,4 +269,24 @@ def erase_due(*, now: datetime, engine: Engine | None = None) -> int:
             closure = session.get(AccountClosure, closure_id)
             if closure is not None and closure.status == ClosureStatus.closing:
                 erase(session, closure=closure)
+    return len(due)
+
+
+def delete_retained_due(*, now: datetime, engine: Engine | None = None) -> int:
+    """The ticker's part: delete retained records whose retention period has ended."""
+    with open_session(engine=engine) as session:
+        due = list(
+            session.exec(
+                select(AccountClosure.id).where(
+                    AccountClosure.status == ClosureStatus.erased,
+                    col(AccountClosure.retained_deleted_at).is_(None),
+                    col(AccountClosure.retain_until) <= now.date(),
+                )
+            )
+        )
+    for closure_id in due:
+        with open_session(write=True, engine=engine) as session:
+            closure = session.get(AccountClosure, closure_id)
+            if closure is not None and closure.retained_deleted_at is None:
+                delete_retained(session, closure=closure)
     return len(due)

@@ -18,6 +18,7 @@ WORKER = f"{socket.gethostname()}:{os.getpid()}"
 def erase_tick() -> None:
     try:
         erased = closure.erase_due(now=clock.now())
+        closure.delete_retained_due(now=clock.now())
     except Exception:
         log.exception("erase tick failed")
         return

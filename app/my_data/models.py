@@ -72,6 +72,7 @@ class AccountClosure(SQLModel, table=True):
     restored_at: datetime | None = utc_field(nullable=True)
     erased_at: datetime | None = utc_field(nullable=True)
     retain_until: date | None = Field(default=None)
+    retained_deleted_at: datetime | None = utc_field(nullable=True)
     therapist_ids: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     schedule_ids: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
 

@@ -195,3 +195,18 @@ def test_a_closed_clients_therapist_loses_access_at_once(session: Session, sam: 
         assert may_access_client(session, principal, sam.id) is True
         closure.close(session, client=sam, requested_by=sam)
     assert may_access_client(session, principal, sam.id) is False
+
+
+def test_retained_records_go_when_the_retention_period_ends(session: Session, sam: User) -> None:
+    with clock.frozen_at(NOW):
+        closed = closure.close(session, client=sam, requested_by=sam)
+    with clock.frozen_at(NOW + closure.GRACE):
+        closure.erase(session, closure=closed.closure)
+    assert closed.closure.retain_until is not None
+    with clock.frozen_at(datetime.combine(closed.closure.retain_until, time(3), tzinfo=UTC)):
+        closure.delete_retained(session, closure=closed.closure)
+        with pytest.raises(Conflict):
+            closure.delete_retained(session, closure=closed.closure)
+    after = _rows_mentioning(session, sam)
+    assert set(after) <= set(closure.KEPT_FOR_EVER), set(after) - set(closure.KEPT_FOR_EVER)
+    assert "audit_event" in after

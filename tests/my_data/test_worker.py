@@ -157,3 +157,13 @@ def test_the_ticker_erases_only_after_the_grace_period(wdb: Engine) -> None:
         assert stub is not None
         assert row.status == ClosureStatus.erased
         assert stub.email is None
+
+    assert row.retain_until is not None
+    day_before = datetime.combine(row.retain_until, datetime.min.time(), tzinfo=UTC)
+    assert closure.delete_retained_due(now=day_before - timedelta(seconds=1), engine=wdb) == 0
+    with clock.frozen_at(day_before):
+        assert closure.delete_retained_due(now=clock.now(), engine=wdb) >= 1
+    with Session(wdb) as s:
+        row = s.get(AccountClosure, closed.closure.id)
+        assert row is not None
+        assert row.retained_deleted_at is not None

@@ -2,7 +2,7 @@
 
 Revision ID: my_data_0001
 Revises: 0001_foundation
-Create Date: 2026-12-06 07:39:32.660489
+Create Date: 2026-12-06 07:55:27.439261
 """
 
 from collections.abc import Sequence
@@ -34,6 +34,7 @@ def upgrade() -> None:
     sa.Column('restored_at', app.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('erased_at', app.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('retain_until', sa.Date(), nullable=True),
+    sa.Column('retained_deleted_at', app.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('therapist_ids', sa.JSON(), nullable=False),
     sa.Column('schedule_ids', sa.JSON(), nullable=False),
     sa.ForeignKeyConstraint(['client_id'], ['user_account.id'], ),
