@@ -15,6 +15,7 @@ from sqlmodel import Session
 
 from app import clock
 from app.accounts.models import User
+from app.db import open_session
 from app.errors import NotFound
 from app.my_data import build, closure, service, worker
 from app.my_data.models import AccountClosure, ClosureStatus, DataExport, ExportStatus
@@ -52,7 +53,9 @@ def _drain(engine: Engine, at: datetime) -> None:
         pass
 
 
-def test_a_queued_download_is_built_with_progress_and_an_expiring_link(wdb: Engine) -> None:
+def test_a_queued_download_is_built_with_progress_and_an_expiring_link(
+    wdb: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
     _drain(wdb, NOW)
     export_id = _queued(wdb)
     seen: list[int] = []
@@ -62,11 +65,8 @@ def test_a_queued_download_is_built_with_progress_and_an_expiring_link(wdb: Engi
         real(engine, eid, name, **values)
         seen.append(_row(wdb, eid).percent)
 
-    worker._write = spy  # type: ignore[assignment]
-    try:
-        assert worker.run_once(now=lambda: NOW, worker="w1", engine=wdb) == export_id
-    finally:
-        worker._write = real  # type: ignore[assignment]
+    monkeypatch.setattr(worker, "_write", spy)
+    assert worker.run_once(now=lambda: NOW, worker="w1", engine=wdb) == export_id
     row = _row(wdb, export_id)
     assert row.status == ExportStatus.ready
     assert row.expires_at == NOW + worker.LINK_LIFETIME
@@ -102,7 +102,7 @@ def test_asking_twice_while_building_returns_the_same_download(wdb: Engine) -> N
 def test_a_crashed_build_is_claimed_again_after_its_lease(wdb: Engine) -> None:
     _drain(wdb, NOW)
     export_id = _queued(wdb)
-    with worker.open_session(write=True, engine=wdb) as s:
+    with open_session(write=True, engine=wdb) as s:
         assert worker.claim_next(s, now=NOW, worker="died") == export_id
     # While the lease holds, nobody else takes it.
     assert worker.run_once(now=lambda: NOW + timedelta(seconds=30), worker="w2", engine=wdb) is None
