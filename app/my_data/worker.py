@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from sqlalchemy import Engine, Table, and_, or_, select, update
+from sqlalchemy import Engine, Select, Table, and_, or_, select, update
 from sqlmodel import Session
 
 from app.accounts.models import User
@@ -29,9 +29,8 @@ LINK_LIFETIME = timedelta(days=7)
 _T: Table = DataExport.__table__  # type: ignore[attr-defined]
 
 
-def claim_next(session: Session, *, now: datetime, worker: str) -> uuid.UUID | None:
-    """Take the oldest queued (or abandoned) download and commit the claim."""
-    waiting = (
+def _waiting(now: datetime) -> Select[uuid.UUID]:
+    return (
         select(_T.c.id)
         .where(
             or_(
@@ -42,6 +41,11 @@ def claim_next(session: Session, *, now: datetime, worker: str) -> uuid.UUID | N
         .order_by(_T.c.created_at)
         .limit(1)
     )
+
+
+def claim_next(session: Session, *, now: datetime, worker: str) -> uuid.UUID | None:
+    """Take the oldest queued (or abandoned) download and commit the claim."""
+    waiting = _waiting(now)
     if session.get_bind().dialect.name == "postgresql":
         waiting = waiting.with_for_update(skip_locked=True)
     claimed = session.exec(
@@ -76,6 +80,11 @@ def run_once(
     *, now: Callable[[], datetime], worker: str, engine: Engine | None = None
 ) -> uuid.UUID | None:
     """Claim and build one download; returns its id, or None when nothing waits."""
+    # A read first: the ticker runs every few seconds in every process, and on SQLite even an
+    # UPDATE that matches nothing would take the database's write lock.
+    with open_session(engine=engine) as session:
+        if session.connection().execute(_waiting(now())).first() is None:
+            return None
     with open_session(write=True, engine=engine) as session:
         export_id = claim_next(session, now=now(), worker=worker)
     if export_id is None:
@@ -135,10 +144,14 @@ def run_once(
 
 def purge_expired(*, now: datetime, engine: Engine | None = None) -> int:
     """Expired links: drop the file, keep the row (the page says the link has expired)."""
+    expired = and_(_T.c.status == ExportStatus.ready, _T.c.expires_at < now)
+    with open_session(engine=engine) as session:  # read first, as in run_once
+        if session.connection().execute(select(_T.c.id).where(expired).limit(1)).first() is None:
+            return 0
     with open_session(write=True, engine=engine) as session:
         result = session.exec(
             update(_T)
-            .where(_T.c.status == ExportStatus.ready, _T.c.expires_at < now)
+            .where(expired)
             .values(status=ExportStatus.expired, content=None)
             .execution_options(synchronize_session=False)
         )
