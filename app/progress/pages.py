@@ -159,8 +159,12 @@ def export_fhir(
     logged = observations.for_client(
         session, client.id, start=rng.start, end=rng.end, time_zone=client.time_zone
     )
-    bundle = exports.fhir_bundle(_record(session, client, rng), now=clock.now(),
-                                 therapist_name=therapist.user.preferred_name, logged=logged)  # fmt: skip
+    bundle = exports.fhir_bundle(
+        _record(session, client, rng),
+        now=clock.now(),
+        therapist_name=therapist.user.preferred_name,
+        logged=logged,
+    )
     audit.record_now(session, actor=therapist.user, client_id=client.id, action="export.fhir")
     return _download(json.dumps(bundle, indent=1), "application/fhir+json",
                      f"groundwork-{_file_stem(client, rng)}.fhir.json")  # fmt: skip
