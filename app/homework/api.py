@@ -7,6 +7,7 @@ import uuid
 from fastapi import APIRouter
 from fastapi.responses import Response
 
+from app import versioning
 from app.accounts.dependencies import (
     AccessibleClient,
     CurrentClient,
@@ -39,12 +40,19 @@ NO_STORE = {"Cache-Control": "no-store"}
 def _listing(session: SessionDep, client_id: uuid.UUID, role: Role_) -> list[AssignmentPublic]:
     rows = queries.for_client(session, client_id)
     attached = queries.attachment_ids(session, [a.id for a in rows])
-    return [queries.public(a, role=role, has_attachment=a.id in attached) for a in rows]
+    closed = queries.closed_ids(session, client_id, rows)
+    return [
+        queries.public(a, role=role, has_attachment=a.id in attached, closed=a.id in closed)
+        for a in rows
+    ]
 
 
 def _one(session: SessionDep, a: HomeworkAssignment, role: Role_) -> AssignmentPublic:
     return queries.public(
-        a, role=role, has_attachment=queries.attachment(session, a.id) is not None
+        a,
+        role=role,
+        has_attachment=queries.attachment(session, a.id) is not None,
+        closed=service.is_closed_for_client(session, a),
     )
 
 
@@ -82,7 +90,7 @@ def homework_detail(
     principal: CurrentPrincipal,
     response: Response,
 ) -> HomeworkDetail:
-    response.headers.update(NO_STORE)
+    response.headers.update(NO_STORE | versioning.etag_headers(assignment.version))
     role: Role_ = "client" if principal.role == Role.client else "therapist"
     return HomeworkDetail(
         assignment=_one(session, assignment, role),
@@ -102,8 +110,17 @@ def revise(
     assignment: TherapistAssignment,
     session: SessionDep,
     principal: CurrentPrincipal,
+    response: Response,
+    if_match: versioning.IfMatch = None,
 ) -> AssignmentPublic:
-    a = service.revise(session, therapist=principal, assignment=assignment, data=data)
+    a = service.revise(
+        session,
+        therapist=principal,
+        assignment=assignment,
+        data=data,
+        expected=versioning.parse_if_match(if_match),
+    )
+    response.headers.update(versioning.etag_headers(a.version))
     return _one(session, a, "therapist")
 
 

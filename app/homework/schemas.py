@@ -110,8 +110,10 @@ class AssignmentPublic(PublicModel):
     fhir_status: str
     client_reason: str
     revision: int
+    version: int = Field(description="Send it back as If-Match (it is also the ETag).")
     predicted_mood: int | None
     has_attachment: bool
+    closed: bool  # the care link with its therapist ended: read-only, nothing can be sent
     allowed_actions: list[str]
     created_at: datetime
     updated_at: datetime

@@ -8,12 +8,13 @@ from datetime import date, time
 
 from sqlmodel import Session, col, select
 
-from app import clock
+from app import clock, versioning
+from app.accounts import policy
 from app.accounts.models import User
 from app.accounts.policy import Principal
 from app.audit import service as audit
 from app.errors import Conflict, NotFound, Unprocessable
-from app.homework import kinds
+from app.homework import edits, kinds
 from app.homework.attachments import CheckedAttachment, safe_filename
 from app.homework.models import (
     HomeworkAssignment,
@@ -28,6 +29,23 @@ from app.homework.states import Action, State, TransitionError, next_state
 from app.reminders import service as reminders
 
 OPEN_STATES = (State.REQUESTED, State.ACCEPTED, State.CHANGE_REQUESTED, State.IN_PROGRESS)
+CLOSED_WITH_CARE = (
+    "This homework closed when your care with this therapist ended. "
+    "It stays here for you to look back on."
+)
+
+
+def is_closed_for_client(session: Session, a: HomeworkAssignment) -> bool:
+    """Homework from a therapist whose care link has ended is closed to the client: nothing new
+    they write may reach the former therapist (the policy decides who may be reached)."""
+    return not policy.has_active_care_link(
+        session, therapist_id=a.therapist_id, client_id=a.client_id
+    )
+
+
+def _require_reachable(session: Session, principal: Principal, a: HomeworkAssignment) -> None:
+    if not policy.may_reach_therapist(session, principal, a.therapist_id):
+        raise Conflict(CLOSED_WITH_CARE)
 
 
 def recurrence(a: HomeworkAssignment) -> Recurrence:
@@ -138,6 +156,7 @@ def _transition(
     except TransitionError as exc:
         raise Conflict(str(exc)) from None
     a.updated_at = clock.now()
+    a.version += 1  # every change of state or content is a new version (app/versioning.py)
 
 
 def revise(
@@ -148,7 +167,18 @@ def revise(
     data: AssignmentCreate,
     attachment: CheckedAttachment | None = None,
     attachment_name: str = "",
+    expected: versioning.Expected = None,
 ) -> HomeworkAssignment:
+    """Replace what the client sees. `expected`: the versions the therapist revised from; if the
+    homework changed since and the two differ, EditConflict (nothing saved)."""
+    versioning.require(
+        expected,
+        what="homework",
+        version=assignment.version,
+        fields=edits.FIELDS,
+        yours=edits.proposed(data),
+        current=edits.snapshot(assignment),
+    )
     _transition(assignment, Action.REVISE, "therapist")
     client = session.get(User, assignment.client_id)
     assert client is not None
@@ -194,6 +224,7 @@ def _notify(session: Session, a: HomeworkAssignment, kind: str, text: str) -> No
 def client_action(
     session: Session, *, client: Principal, assignment: HomeworkAssignment, data: ClientAction
 ) -> HomeworkAssignment:
+    _require_reachable(session, client, assignment)
     action = Action(data.action)
     _transition(assignment, action, "client", data.reason)
     name = client.user.preferred_name
@@ -221,6 +252,7 @@ def complete(
             if existing.assignment_id != assignment.id:
                 raise Conflict("That id is already in use.")
             return existing
+    _require_reachable(session, client, assignment)
     finish = data.finished or assignment.frequency == "once"
     _transition(assignment, Action.COMPLETE if finish else Action.PRACTISE, "client")
     now = clock.now()
@@ -261,6 +293,8 @@ def post_message(
     session: Session, *, principal: Principal, assignment: HomeworkAssignment, body: str
 ) -> HomeworkMessage:
     role = str(principal.role)
+    if role == "client":
+        _require_reachable(session, principal, assignment)
     msg = HomeworkMessage(assignment_id=assignment.id, author_id=principal.id, author_role=role,
                           body=body)  # fmt: skip
     session.add(msg)

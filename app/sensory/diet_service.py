@@ -8,17 +8,17 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, or_, select
 
-from app import clock
+from app import clock, taps, versioning
 from app.accounts.models import User
 from app.accounts.policy import Principal
 from app.audit import service as audit
 from app.errors import Conflict, Unprocessable
-from app.sensory import diet, reminders_link
+from app.sensory import diet, diet_edits, reminders_link
 from app.sensory.catalog import activities, therapist_taught_caution, weighted_caution
 from app.sensory.models import SensoryDietCheckoff, SensoryDietItem
 
@@ -165,11 +165,29 @@ def create_item(
 
 
 def update_item(
-    session: Session, *, principal: Principal, client: User, item: SensoryDietItem, data: DietInput
+    session: Session,
+    *,
+    principal: Principal,
+    client: User,
+    item: SensoryDietItem,
+    data: DietInput,
+    expected: versioning.Expected = None,
 ) -> SensoryDietItem:
-    for key, value in _resolve(data).items():
+    """`expected`: the versions the person edited from; a newer item that differs raises
+    EditConflict (nothing saved)."""
+    resolved = _resolve(data)
+    versioning.require(
+        expected,
+        what="sensory diet activity",
+        version=item.version,
+        fields=diet_edits.FIELDS,
+        yours=diet_edits.readable(resolved),
+        current=diet_edits.snapshot(item),
+    )
+    for key, value in resolved.items():
         setattr(item, key, value)
     item.updated_at = clock.now()
+    item.version += 1
     session.add(item)
     reminders_link.sync(session, client=client, item=item)
     audit.add(session, actor=principal.user, client_id=client.id, action="sensory.diet.update")
@@ -178,10 +196,23 @@ def update_item(
 
 
 def end_item(
-    session: Session, *, principal: Principal, client: User, item: SensoryDietItem
+    session: Session,
+    *,
+    principal: Principal,
+    client: User,
+    item: SensoryDietItem,
+    expected: versioning.Expected = None,
 ) -> None:
     """Take an item out of the plan from today on; its history stays for the therapist.
-    An item never checked off is removed outright (it was most likely a slip)."""
+    An item never checked off is removed outright (it was most likely a slip). One changed since
+    the person last saw it stays (EditConflict shows it as it is now)."""
+    versioning.require_unchanged(
+        expected,
+        what="sensory diet activity",
+        version=item.version,
+        fields=diet_edits.FIELDS,
+        current=diet_edits.snapshot(item),
+    )
     today = clock.local_today(client.time_zone)
     done_days = session.exec(
         select(col(SensoryDietCheckoff.done_on)).where(SensoryDietCheckoff.item_id == item.id)
@@ -192,6 +223,7 @@ def end_item(
     else:
         item.ends_on = today if today in done_days else today - timedelta(days=1)
         item.updated_at = clock.now()
+        item.version += 1
         session.add(item)
     audit.add(session, actor=principal.user, client_id=client.id, action="sensory.diet.end")
     session.commit()
@@ -207,19 +239,20 @@ def check_off(
     felt_before: diet.Felt | None = None,
     on: date | None = None,
     checkoff_id: uuid.UUID | None = None,
+    tapped_at: datetime | None = None,
 ) -> SensoryDietCheckoff:
     """Record the item as done on a local day with "how do I feel now". One row per item and day:
     the same id again returns it; a second check-off that day updates how they felt."""
-    today = clock.local_today(client.time_zone)
-    day = on or today
-    if day > today or day < today - timedelta(days=BACKDATE_DAYS):
-        raise Unprocessable(f"You can check off today or up to {BACKDATE_DAYS} days back.")
-    if checkoff_id is not None:
+    if checkoff_id is not None:  # a replay is answered first: it must not age out of the window
         replay = session.get(SensoryDietCheckoff, checkoff_id)
         if replay is not None:
             if replay.item_id != item.id:
                 raise Conflict("That id is already in use.")
             return replay
+    today = clock.local_today(client.time_zone)
+    day = on or taps.local_day(tapped_at, tz=client.time_zone)
+    if day > today or day < today - timedelta(days=BACKDATE_DAYS):
+        raise Unprocessable(f"You can check off today or up to {BACKDATE_DAYS} days back.")
     row = session.exec(
         select(SensoryDietCheckoff).where(
             SensoryDietCheckoff.item_id == item.id, SensoryDietCheckoff.done_on == day
