@@ -26,6 +26,7 @@ DOMAINS: tuple[str, ...] = (
     "reminders",
     "progress",
     "digest",
+    "my_data",
 )
 
 

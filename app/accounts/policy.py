@@ -160,3 +160,28 @@ def caseload_client_ids(session: Session, therapist_id: uuid.UUID) -> list[uuid.
 
 def therapist_ids_for(session: Session, client_id: uuid.UUID) -> list[uuid.UUID]:
     return list(session.exec(current_therapist_ids(client_id)))
+
+
+def authorize_clinic_client(
+    session: Session, principal: Principal, client_id: uuid.UUID, *, action: str
+) -> User:
+    """A clinic manager acting for the clinic on a client's account (a copy of their data asked
+    for, a letter asking for erasure): only clients of their own clinic, and audited like a
+    therapist's access. Reading the record itself stays with the client and their therapist."""
+    require_second_factor(principal)
+    client = session.get(User, client_id)
+    if client is None or client.role != Role.client or not may_manage_user(principal, client):
+        raise NotFound()
+    audit.record_now(session, actor=principal.user, client_id=client_id, action=action)
+    return client
+
+
+def authorize_colleague(session: Session, principal: Principal, therapist_id: uuid.UUID) -> User:
+    """A therapist of the manager's own clinic (a caseload handed over)."""
+    require_second_factor(principal)
+    therapist = session.get(User, therapist_id)
+    if therapist is None or therapist.role != Role.therapist:
+        raise NotFound()
+    if not may_manage_user(principal, therapist):
+        raise NotFound()
+    return therapist

@@ -12,7 +12,8 @@ from sqlmodel import Session, col, select
 from app import clock
 from app.accounts import sessions, throttle
 from app.accounts.models import CareLink, Invite, InviteKind, Organisation, Role, User
-from app.accounts.policy import Principal
+from app.accounts.policy import Principal, has_active_care_link
+from app.accounts.policy import caseload_client_ids as policy_caseload
 from app.accounts.security import hash_password, new_code, new_token, normalise_code, token_hash
 from app.audit import service as audit
 from app.config import get_settings
@@ -429,3 +430,50 @@ def set_active(session: Session, *, admin: Principal, user: User, active: bool) 
         detail=str(user.id),
     )
     session.commit()
+
+
+def end_all_care(session: Session, *, client_id: uuid.UUID) -> list[uuid.UUID]:
+    """A client's account closing: every active care link ends now (no commit: the caller's
+    closure commits once). Returns the therapists, so a restore can link them again."""
+    therapist_ids = list(
+        session.exec(
+            select(CareLink.therapist_id).where(
+                CareLink.client_id == client_id, col(CareLink.ended_at).is_(None)
+            )
+        )
+    )
+    session.execute(
+        update(CareLink)
+        .where(col(CareLink.client_id) == client_id, col(CareLink.ended_at).is_(None))
+        .values(ended_at=clock.now())
+    )
+    return therapist_ids
+
+
+def start_care(session: Session, *, therapist_ids: list[uuid.UUID], client_id: uuid.UUID) -> None:
+    """New care links (a restored account, a caseload handed over). No commit."""
+    for therapist_id in therapist_ids:
+        if not has_active_care_link(session, therapist_id=therapist_id, client_id=client_id):
+            session.add(CareLink(therapist_id=therapist_id, client_id=client_id))
+    session.flush()
+
+
+def clinic_clients(session: Session, organisation_id: uuid.UUID) -> list[User]:
+    return list(
+        session.exec(
+            select(User)
+            .where(User.organisation_id == organisation_id, User.role == Role.client)
+            .order_by(col(User.preferred_name))
+        )
+    )
+
+
+def end_caseload(session: Session, *, therapist_id: uuid.UUID) -> list[uuid.UUID]:
+    """A therapist leaving: their active care links end now (no commit). Returns the clients."""
+    client_ids = policy_caseload(session, therapist_id)
+    session.execute(
+        update(CareLink)
+        .where(col(CareLink.therapist_id) == therapist_id, col(CareLink.ended_at).is_(None))
+        .values(ended_at=clock.now())
+    )
+    return client_ids

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlmodel import Session, col, select
@@ -69,7 +70,14 @@ def csv_rows(r: Record) -> list[csv_export.CsvRow]:
     return out
 
 
-def fhir_bundle(r: Record, *, now: datetime, therapist_name: str) -> dict[str, object]:
+def fhir_bundle(
+    r: Record,
+    *,
+    now: datetime,
+    therapist_name: str,
+    logged: Sequence[fhir.ObservationData] = (),
+) -> dict[str, object]:
+    """`logged`: the day-to-day Observations (app.progress.observations), loaded by the caller."""
     observations = []
     for c in r.completions:
         for key, kind in (("mood_after", "mood"), ("mastery", "confidence")):
@@ -91,7 +99,7 @@ def fhir_bundle(r: Record, *, now: datetime, therapist_name: str) -> dict[str, o
         tasks=[fhir.TaskData(a.id, a.title, State(a.state), a.created_at, a.updated_at,
                              a.instructions or None, a.due_on, a.client_reason or None, therapist_name)
                for a in r.homework],
-        observations=observations,
+        observations=[*observations, *logged],
         responses=[fhir.ResponseData(x.id, x.code, x.answers, x.answered_at) for x in r.responses],
     )  # fmt: skip
     return fhir.build_bundle(data)

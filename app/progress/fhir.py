@@ -27,12 +27,19 @@ OBSERVATION_CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-catego
 # LOINC answer list LL358-3, shared by PHQ-9 and GAD-7.
 ANSWER_LOINC: dict[int, str] = {0: "LA6568-5", 1: "LA6569-3", 2: "LA6570-1", 3: "LA6571-9"}
 
-ObservationKind = Literal["distress", "mood", "energy", "confidence"]
+ObservationKind = Literal[
+    "distress", "mood", "energy", "confidence", "daily_mood", "daily_energy", "sleep", "habit"
+]
 OBSERVATION_TEXT: dict[str, str] = {
     "distress": "Distress rating (0-10)",
     "mood": "Mood rating (0-10)",
     "energy": "Energy rating (0-10)",
     "confidence": "Confidence rating (0-10)",
+    # The daily mood log uses a 1-5 scale; sleep is hours; a habit check-in is what was done.
+    "daily_mood": "Mood log (1-5)",
+    "daily_energy": "Energy log (1-5)",
+    "sleep": "Hours slept",
+    "habit": "Habit check-in",
 }
 ActivityStatus = Literal[
     "not-started", "scheduled", "in-progress", "on-hold", "completed", "stopped"
@@ -84,10 +91,13 @@ class TaskData:
 class ObservationData:
     id: UUID
     kind: ObservationKind
-    value: int
+    value: int | float
     effective_at: datetime
     components: Sequence[tuple[str, int]] = ()
     note: str | None = None
+    unit: Literal["score", "h"] = "score"
+    # A check-in's outcome ("done", "partly", …) is a word, not a number: valueString instead.
+    text_value: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,7 +221,9 @@ def task_resource(t: TaskData, patient_id: UUID, plan_id: UUID) -> dict[str, Any
 
 
 def observation_resource(o: ObservationData, patient_id: UUID) -> dict[str, Any]:
-    def quantity(value: int) -> dict[str, Any]:
+    def quantity(value: int | float, unit: str = "score") -> dict[str, Any]:
+        if unit == "h":
+            return {"value": value, "unit": "h", "system": UCUM, "code": "h"}
         return {"value": value, "unit": "score", "system": UCUM, "code": "{score}"}
 
     resource: dict[str, Any] = {
@@ -225,8 +237,11 @@ def observation_resource(o: ObservationData, patient_id: UUID) -> dict[str, Any]
         },
         "subject": _ref(patient_id),
         "effectiveDateTime": o.effective_at.isoformat(),
-        "valueQuantity": quantity(o.value),
     }
+    if o.text_value is not None:
+        resource["valueString"] = o.text_value
+    else:
+        resource["valueQuantity"] = quantity(o.value, o.unit)
     if o.components:
         resource["component"] = [
             {"code": {"coding": [{"system": LOCAL_SYSTEM, "code": name}], "text": name},

@@ -18,7 +18,7 @@ from app.db import SessionDep
 from app.forms import validate
 from app.homework import queries as homework_queries
 from app.homework import service as homework_service
-from app.progress import dashboard, exports, flags, record, report_pdf
+from app.progress import dashboard, exports, flags, observations, record, report_pdf
 from app.progress.csv_export import to_csv
 from app.progress.dependencies import TherapistClient
 from app.progress.pages_client import router as client_router
@@ -156,8 +156,15 @@ def export_fhir(
     if rng is None:
         return render(request, "progress/report_form.html", {"client": client, "values": values,
                       "errors": errors}, status_code=422)  # fmt: skip
-    bundle = exports.fhir_bundle(_record(session, client, rng), now=clock.now(),
-                                 therapist_name=therapist.user.preferred_name)  # fmt: skip
+    logged = observations.for_client(
+        session, client.id, start=rng.start, end=rng.end, time_zone=client.time_zone
+    )
+    bundle = exports.fhir_bundle(
+        _record(session, client, rng),
+        now=clock.now(),
+        therapist_name=therapist.user.preferred_name,
+        logged=logged,
+    )
     audit.record_now(session, actor=therapist.user, client_id=client.id, action="export.fhir")
     return _download(json.dumps(bundle, indent=1), "application/fhir+json",
                      f"groundwork-{_file_stem(client, rng)}.fhir.json")  # fmt: skip
