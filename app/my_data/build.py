@@ -19,11 +19,11 @@ from sqlalchemy import LargeBinary
 from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
-from app import clock
+from app import clock, csv_safe
 from app.accounts.models import User
 from app.accounts.service import my_therapists
 from app.audit.models import AuditEvent
-from app.my_data import csv_out, inventory
+from app.my_data import inventory
 from app.progress import exports, observations, record, report_pdf
 from app.templates import env
 
@@ -105,7 +105,7 @@ def write_tables(
             out.append([_cell(row[n]) for n in names])
             if kind.table != "audit_event":
                 contents.earliest = _earliest(contents.earliest, list(row.values()))
-        zf.writestr(kind.file, csv_out.to_csv(names, out))
+        zf.writestr(kind.file, csv_safe.write(names, out))
         contents.kinds.append(KindCount(kind.label, kind.file, len(out)))
         report(5 + 70 * (i + 1) // total, f"Copied {kind.label.lower()}")
     return contents
