@@ -42,6 +42,7 @@ KINDS: tuple[Kind, ...] = (
     _k("audit_event", "Who opened your record, and your own logins", "client_id", "actor_id"),
     _k("auth_session", "Devices you logged in on", "user_id"),
     _k("password_reset", "Password resets you asked for", "user_id"),
+    _k("recovery_code", "Two-step recovery codes: when each was made and used", "user_id"),
     _k("invite", "Invitations sent to you", "user_id"),
     _k("mood_log", "Mood log (mood, energy, sleep, notes)"),
     _k("mood_reminder", "Mood log reminder time"),
