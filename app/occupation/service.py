@@ -1,0 +1,269 @@
+"""The occupational profile and the self-rated activities: both edited by client and therapist,
+both versioned (a stale save is refused, see versioning.py). Writes commit once, at the end."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from sqlmodel import Session, col, func, select
+
+from app import clock
+from app.accounts.models import User
+from app.accounts.policy import Principal
+from app.audit import service as audit
+from app.errors import Conflict, NotFound, Unprocessable
+from app.occupation import scores, versioning
+from app.occupation.models import ActivityRating, OccupationProfile, RatedActivity, RatingRound
+from app.occupation.schemas import ActivityIn, ProfileIn, RatingIn, RoundIn, RoundUpdate
+
+PROFILE_FIELDS: tuple[tuple[str, str, str], ...] = (
+    ("roles", "My roles", "For example parent, friend, worker, student, neighbour, volunteer."),
+    ("typical_day", "A typical day", "What a usual day looks like now, from getting up to bed."),
+    ("what_matters", "What matters to me", "The people, places and things that matter most."),
+    ("strengths", "My strengths", "What I'm good at, and what has got me through before."),
+    ("supports", "Who and what helps", "People, services, pets, places, habits."),
+    ("environment", "Where I live and spend time", "Home, travel, work or study, money, noise."),
+    ("hopes", "What I want to be able to do", "In my own words, big or small."),
+)
+
+
+def _record(session: Session, principal: Principal, client_id: uuid.UUID, action: str) -> None:
+    audit.add(session, actor=principal.user, client_id=client_id, action=action)
+
+
+# --- profile ------------------------------------------------------------------------------------
+
+
+def latest_profile(session: Session, client_id: uuid.UUID) -> OccupationProfile | None:
+    return session.exec(
+        select(OccupationProfile)
+        .where(OccupationProfile.client_id == client_id)
+        .order_by(col(OccupationProfile.version).desc())
+        .limit(1)
+    ).first()
+
+
+def profile_history(session: Session, client_id: uuid.UUID) -> Sequence[OccupationProfile]:
+    return session.exec(
+        select(OccupationProfile)
+        .where(OccupationProfile.client_id == client_id)
+        .order_by(col(OccupationProfile.version).desc())
+    ).all()
+
+
+def save_profile(
+    session: Session, *, principal: Principal, client: User, data: ProfileIn
+) -> OccupationProfile:
+    """A new version, if the edit started from the current one. The unique (client, version) also
+    refuses the second of two saves racing from the same version."""
+    current = latest_profile(session, client.id)
+    versioning.check(
+        current=current.version if current else 0, based_on=data.based_on_version, what="profile"
+    )
+    row = OccupationProfile(
+        client_id=client.id,
+        version=data.based_on_version + 1,
+        author_id=principal.id,
+        **data.model_dump(exclude={"based_on_version"}),
+    )
+    session.add(row)
+    _record(session, principal, client.id, "occupation.profile.save")
+    session.commit()
+    return row
+
+
+# --- rated activities ---------------------------------------------------------------------------
+
+
+def active_activities(session: Session, client_id: uuid.UUID) -> Sequence[RatedActivity]:
+    return session.exec(
+        select(RatedActivity)
+        .where(RatedActivity.client_id == client_id, col(RatedActivity.archived_at).is_(None))
+        .order_by(col(RatedActivity.created_at), col(RatedActivity.title))
+    ).all()
+
+
+def add_activity(
+    session: Session, *, principal: Principal, client: User, data: ActivityIn
+) -> RatedActivity:
+    count = session.exec(
+        select(func.count())
+        .select_from(RatedActivity)
+        .where(RatedActivity.client_id == client.id, col(RatedActivity.archived_at).is_(None))
+    ).one()
+    if count >= scores.MAX_ACTIVITIES:
+        raise Conflict(
+            f"Up to {scores.MAX_ACTIVITIES} activities at a time: take one off to add another."
+        )
+    row = RatedActivity(client_id=client.id, title=data.title)
+    session.add(row)
+    _record(session, principal, client.id, "occupation.activity.add")
+    session.commit()
+    return row
+
+
+def archive_activity(
+    session: Session, *, principal: Principal, activity: RatedActivity
+) -> RatedActivity:
+    activity.archived_at = clock.now()
+    session.add(activity)
+    _record(session, principal, activity.client_id, "occupation.activity.archive")
+    session.commit()
+    return activity
+
+
+def get_activity(session: Session, client_id: uuid.UUID, activity_id: uuid.UUID) -> RatedActivity:
+    row = session.get(RatedActivity, activity_id)
+    if row is None or row.client_id != client_id:
+        raise NotFound()
+    return row
+
+
+def rounds(session: Session, client_id: uuid.UUID) -> Sequence[RatingRound]:
+    return session.exec(
+        select(RatingRound)
+        .where(RatingRound.client_id == client_id)
+        .order_by(col(RatingRound.rated_on), col(RatingRound.created_at))
+    ).all()
+
+
+def ratings_of(session: Session, client_id: uuid.UUID) -> dict[uuid.UUID, list[ActivityRating]]:
+    """Every rating of the client, by round (one query)."""
+    out: dict[uuid.UUID, list[ActivityRating]] = {}
+    for r in session.exec(select(ActivityRating).where(ActivityRating.client_id == client_id)):
+        out.setdefault(r.round_id, []).append(r)
+    return out
+
+
+def _check_ratings(session: Session, client_id: uuid.UUID, ratings: Sequence[RatingIn]) -> None:
+    ids = [r.activity_id for r in ratings]
+    if len(set(ids)) != len(ids):
+        raise Unprocessable("Rate each activity once.")
+    known = {a.id for a in active_activities(session, client_id)}
+    if not set(ids) <= known:
+        raise NotFound("One of those activities is not on the list.")
+
+
+def _rows(round_: RatingRound, ratings: Sequence[RatingIn]) -> list[ActivityRating]:
+    return [
+        ActivityRating(
+            round_id=round_.id,
+            activity_id=r.activity_id,
+            client_id=round_.client_id,
+            importance=r.importance,
+            performance=r.performance,
+            satisfaction=r.satisfaction,
+        )
+        for r in ratings
+    ]
+
+
+def rate(session: Session, *, principal: Principal, client: User, data: RoundIn) -> RatingRound:
+    """A new round of ratings (at the start, or re-rated at a review). A replayed id returns it."""
+    if data.id is not None:
+        existing = session.get(RatingRound, data.id)
+        if existing is not None:
+            if existing.client_id != client.id:
+                raise Conflict("That id is already in use.")
+            return existing
+    today = clock.local_today(client.time_zone)
+    rated_on = data.rated_on or today
+    if rated_on > today:
+        raise Unprocessable("Ratings cannot be for a day in the future.")
+    _check_ratings(session, client.id, data.ratings)
+    round_ = RatingRound(client_id=client.id, rated_on=rated_on, updated_by_id=principal.id)
+    if data.id is not None:
+        round_.id = data.id
+    session.add(round_)
+    session.flush()  # the ratings refer to it (no relationship() ordering)
+    session.add_all(_rows(round_, data.ratings))
+    _record(session, principal, client.id, "occupation.ratings.add")
+    session.commit()
+    return round_
+
+
+def update_round(
+    session: Session, *, principal: Principal, round_: RatingRound, data: RoundUpdate
+) -> RatingRound:
+    """Correct a round: refused with 409 when someone saved it since this edit began."""
+    versioning.check(current=round_.version, based_on=data.based_on_version, what="ratings")
+    _check_ratings(session, round_.client_id, data.ratings)
+    for old in session.exec(select(ActivityRating).where(ActivityRating.round_id == round_.id)):
+        session.delete(old)
+    session.flush()
+    session.add_all(_rows(round_, data.ratings))
+    round_.version += 1
+    round_.updated_by_id = principal.id
+    round_.updated_at = clock.now()
+    session.add(round_)
+    _record(session, principal, round_.client_id, "occupation.ratings.update")
+    session.commit()
+    return round_
+
+
+@dataclass(frozen=True, slots=True)
+class RoundView:
+    round: RatingRound
+    ratings: dict[uuid.UUID, ActivityRating]
+    score: scores.RoundScore | None
+
+
+@dataclass(frozen=True, slots=True)
+class Performance:
+    activities: Sequence[RatedActivity]
+    rounds: list[RoundView]
+
+    @property
+    def first(self) -> RoundView | None:
+        return self.rounds[0] if self.rounds else None
+
+    @property
+    def latest(self) -> RoundView | None:
+        return self.rounds[-1] if len(self.rounds) > 1 else None
+
+    def change(self) -> tuple[scores.Change, scores.Change] | None:
+        """First round against the latest: the change the review and discharge talk about."""
+        first, latest = self.first, self.latest
+        if first is None or latest is None or first.score is None or latest.score is None:
+            return None
+        return scores.compare(first.score, latest.score)
+
+    def activity_change(self, activity_id: uuid.UUID) -> tuple[scores.Change, scores.Change] | None:
+        """Per activity: its first rating against its latest (rounds it was not rated in skip)."""
+        rated = [v.ratings[activity_id] for v in self.rounds if activity_id in v.ratings]
+        if len(rated) < 2:
+            return None
+        a, b = rated[0], rated[-1]
+        return (
+            scores.Change(a.performance, b.performance),
+            scores.Change(a.satisfaction, b.satisfaction),
+        )
+
+
+def performance(session: Session, client_id: uuid.UUID) -> Performance:
+    """Activities and every round with its scores, in three queries."""
+    by_round = ratings_of(session, client_id)
+    views = []
+    for r in rounds(session, client_id):
+        rows = by_round.get(r.id, [])
+        score = scores.round_score(
+            [scores.Rating(x.importance, x.performance, x.satisfaction) for x in rows]
+        )
+        views.append(RoundView(r, {x.activity_id: x for x in rows}, score))
+    return Performance(active_activities(session, client_id), views)
+
+
+def get_round(session: Session, round_id: uuid.UUID) -> RatingRound:
+    row = session.get(RatingRound, round_id)
+    if row is None:
+        raise NotFound()
+    return row
+
+
+def first_rated_on(session: Session, client_id: uuid.UUID) -> date | None:
+    return session.exec(
+        select(func.min(RatingRound.rated_on)).where(RatingRound.client_id == client_id)
+    ).one()
