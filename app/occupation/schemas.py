@@ -52,7 +52,7 @@ class ProfilePublic(PublicModel):
     supports: str
     environment: str
     hopes: str
-    created_at: datetime
+    created_at: datetime | None
 
 
 class ActivityIn(ApiModel):
