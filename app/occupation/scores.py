@@ -47,9 +47,10 @@ class Change:
 
     @property
     def words(self) -> str:
-        """Plain words, never a judgement: a drop is said as plainly as a rise."""
-        if not self.meaningful:
-            return "about the same"
+        """Plain words, never a judgement: a drop is said as plainly as a rise. Whether it is
+        meaningful is shown beside it, not folded into the words."""
+        if self.delta == 0:
+            return "no change"
         return f"up {self.delta:g}" if self.delta > 0 else f"down {-self.delta:g}"
 
 

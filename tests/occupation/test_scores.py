@@ -40,7 +40,8 @@ def test_a_change_of_two_or_more_either_way_is_meaningful(
 def test_change_words_are_plain_and_neutral() -> None:
     assert Change(3.0, 5.5).words == "up 2.5"
     assert Change(6.0, 3.0).words == "down 3"
-    assert Change(4.0, 5.0).words == "about the same"
+    assert Change(4.0, 5.0).words == "up 1"
+    assert Change(4.0, 4.0).words == "no change"
 
 
 def test_compare_gives_performance_and_satisfaction_changes() -> None:
