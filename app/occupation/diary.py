@@ -27,6 +27,13 @@ CATEGORIES: tuple[tuple[Category, str, str], ...] = (
     ("leisure", "Fun and interests", "hobbies, seeing people, going out"),
     ("rest", "Rest", "resting, sleeping, winding down"),
 )
+# One word for the week grid on a phone.
+SHORT_LABELS: dict[str, str] = {
+    "self_care": "Self-care",
+    "productive": "Doing",
+    "leisure": "Fun",
+    "rest": "Rest",
+}
 BLOCK_LABELS: dict[str, str] = dict(BLOCKS)
 CATEGORY_LABELS: dict[str, str] = {key: label for key, label, _ in CATEGORIES}
 DAYS_IN_WEEK = 7

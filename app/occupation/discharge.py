@@ -183,16 +183,12 @@ def _section(title: str, paragraphs: Sequence[str]) -> dict[str, Any]:
 
 def _start_end_lines(s: Summary) -> list[str]:
     out = []
-    if s.start_score and s.end_score and s.change:
+    if s.change:
         perf, sat = s.change
         out.append(
-            f"How well things go: {s.start_score.performance:g} at the start, "
-            f"{s.end_score.performance:g} now ({perf.words})."
+            f"How well things go: {perf.before:g} at the start, {perf.after:g} now ({perf.words})."
         )
-        out.append(
-            f"Satisfaction: {s.start_score.satisfaction:g} at the start, "
-            f"{s.end_score.satisfaction:g} now ({sat.words})."
-        )
+        out.append(f"Satisfaction: {sat.before:g} at the start, {sat.after:g} now ({sat.words}).")
     for name, first, last in s.measures:
         out.append(
             f"{name}: {first.total} of {first.max_total} on {first.on.isoformat()}, "

@@ -204,6 +204,10 @@ def update_round(
     return round_
 
 
+def _rating(row: ActivityRating) -> scores.Rating:
+    return scores.Rating(row.importance, row.performance, row.satisfaction)
+
+
 @dataclass(frozen=True, slots=True)
 class RoundView:
     round: RatingRound
@@ -225,11 +229,17 @@ class Performance:
         return self.rounds[-1] if len(self.rounds) > 1 else None
 
     def change(self) -> tuple[scores.Change, scores.Change] | None:
-        """First round against the latest: the change the review and discharge talk about."""
+        """First round against the latest, over the activities rated in both (an activity added
+        later would otherwise move the average without anything having changed)."""
         first, latest = self.first, self.latest
-        if first is None or latest is None or first.score is None or latest.score is None:
+        if first is None or latest is None:
             return None
-        return scores.compare(first.score, latest.score)
+        common = first.ratings.keys() & latest.ratings.keys()
+        before = scores.round_score([_rating(first.ratings[a]) for a in common])
+        after = scores.round_score([_rating(latest.ratings[a]) for a in common])
+        if before is None or after is None:
+            return None
+        return scores.compare(before, after)
 
     def activity_change(self, activity_id: uuid.UUID) -> tuple[scores.Change, scores.Change] | None:
         """Per activity: its first rating against its latest (rounds it was not rated in skip)."""
@@ -249,9 +259,7 @@ def performance(session: Session, client_id: uuid.UUID) -> Performance:
     views = []
     for r in rounds(session, client_id):
         rows = by_round.get(r.id, [])
-        score = scores.round_score(
-            [scores.Rating(x.importance, x.performance, x.satisfaction) for x in rows]
-        )
+        score = scores.round_score([_rating(x) for x in rows])
         views.append(RoundView(r, {x.activity_id: x for x in rows}, score))
     return Performance(active_activities(session, client_id), views)
 

@@ -65,12 +65,11 @@ def today_section(*, session: Session, client: User, day: date, now: datetime) -
     }
     current = diary.block_of_hour(now.astimezone(ZoneInfo(client.time_zone)).hour)
     keys = [key for key, _ in diary.BLOCKS]
-    # The night block after midnight belongs to the evening before: show the day up to now.
-    upto = keys.index(current) if current != "night" or now.hour >= 12 else len(keys) - 1
-    blocks = [
-        Block(key, label, *filled.get(key, (None, "")), uuid.uuid4())
-        for key, label in diary.BLOCKS[: upto + 1]
-    ]
+    # The parts of the day so far; in the small hours only the night (the rest is still ahead).
+    shown = diary.BLOCKS[: keys.index(current) + 1]
+    if current == "night" and now.astimezone(ZoneInfo(client.time_zone)).hour < 12:
+        shown = diary.BLOCKS[-1:]
+    blocks = [Block(key, label, *filled.get(key, (None, "")), uuid.uuid4()) for key, label in shown]
     return Section(
         key="occupation",
         title="Activity diary",

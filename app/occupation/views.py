@@ -254,6 +254,7 @@ def diary_page(
             "blocks": diary.BLOCKS,
             "categories": diary.CATEGORIES,
             "category_labels": diary.CATEGORY_LABELS,
+            "short_labels": diary.SHORT_LABELS,
             "form": form
             or FormResult(values={"done_on": today.isoformat(), "block": block, "category": ""}),
             "prev_start": week.starts_on - timedelta(days=7),

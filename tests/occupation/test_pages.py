@@ -290,3 +290,17 @@ def test_therapist_client_page_shows_the_care_cycle_glance(
         page = http.get(f"/caseload/{client_user.id}").text
     assert "Assessment and care plan" in page
     assert "No occupational profile yet." in page
+
+
+def test_today_shows_the_day_so_far_and_only_the_night_in_the_small_hours(
+    http: Any, client_user: User
+) -> None:
+    with clock.frozen_at(datetime(2026, 11, 18, 8, tzinfo=UTC)):
+        http.as_(client_user)
+        http.post("/occupation/diary/start")
+        morning = http.get("/today").text
+    with clock.frozen_at(datetime(2026, 11, 19, 2, tzinfo=UTC)):
+        small_hours = http.get("/today").text
+    assert re.findall(r'data-diary-block="(\w+)"', morning) == ["morning"]
+    assert re.findall(r'data-diary-block="(\w+)"', small_hours) == ["night"]
+    assert "Day 2 of 7" in small_hours

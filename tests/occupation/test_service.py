@@ -477,3 +477,39 @@ def test_discharge_summary_compares_start_and_end_and_exports_valid_fhir(
     words = next(s for s in comp.section if s.title == "In my own words")
     assert "&lt;b&gt;most&lt;/b&gt;" in words.text.div  # client text is escaped, never markup
     assert patient.id == str(client_user.id)
+
+
+def test_the_change_compares_only_activities_rated_both_times(
+    session: Session, client_user: User
+) -> None:
+    me = principal(session, client_user)
+
+    def rating(act_id: Any, perf: int, sat: int) -> RatingIn:
+        return RatingIn(activity_id=act_id, importance=8, performance=perf, satisfaction=sat)
+
+    with clock.frozen_at(NOW):
+        cook = service.add_activity(
+            session, principal=me, client=client_user, data=ActivityIn(title="Cook")
+        )
+        service.rate(
+            session,
+            principal=me,
+            client=client_user,
+            data=RoundIn(rated_on=TODAY - timedelta(days=28), ratings=[rating(cook.id, 3, 3)]),
+        )
+        bus = service.add_activity(
+            session, principal=me, client=client_user, data=ActivityIn(title="Bus")
+        )
+        service.rate(
+            session,
+            principal=me,
+            client=client_user,
+            data=RoundIn(rated_on=TODAY, ratings=[rating(cook.id, 5, 4), rating(bus.id, 1, 1)]),
+        )
+    perf = service.performance(session, client_user.id)
+    latest = perf.rounds[-1].score
+    assert latest is not None
+    assert latest.performance == 3.0  # the round's own average includes the new activity
+    change = perf.change()
+    assert change is not None
+    assert (change[0].before, change[0].after, change[0].meaningful) == (3.0, 5.0, True)
