@@ -7,10 +7,9 @@ strategies belong to their domains: each is asked through its service, never rea
 
 from __future__ import annotations
 
-import logging
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlmodel import Session, col, select
@@ -21,20 +20,17 @@ from app.accounts.policy import Principal
 from app.audit import service as audit
 from app.coping import catalog as coping_catalog
 from app.coping import toolbox as coping_toolbox
-from app.domains import plugins
 from app.errors import NotFound, Unprocessable
 from app.homework import queries as homework_queries
 from app.occupation import service
 from app.occupation.models import PlanGoal, PlanReview, PlanSupport
 from app.occupation.schemas import PlanGoalIn, ReviewIn, SupportIn
+from app.progress import dashboard as progress_dashboard
 from app.progress import gas, measure_service, measures
 from app.progress import goals as progress_goals
 from app.routines import service as routines_service
 from app.self_care import service as self_care_service
 from app.sensory import diet_service
-from app.signals import Adherence, shared_zones
-
-log = logging.getLogger(__name__)
 
 SUPPORT_LABELS: dict[str, str] = {
     "routine": "Routine",
@@ -165,7 +161,7 @@ class ReviewData:
     t_scores: list[tuple[date, float]]
     performance: service.Performance
     measures: list[MeasurePoint]
-    adherence: dict[str, Adherence] = field(default_factory=dict)
+    adherence: AdherenceView | None = None
     reviews: Sequence[PlanReview] = ()
 
     @property
@@ -174,29 +170,27 @@ class ReviewData:
         return min(dates) if dates else None
 
 
-def adherence(session: Session, client: User, now: datetime) -> dict[str, Adherence]:
-    """This week's and last week's adherence, as each domain tells the caseload dashboard."""
-    out: dict[str, Adherence] = {}
-    with shared_zones(session, [client.id]):
-        for domain, module in plugins("signals"):
-            provider = getattr(module, "caseload_signals", None)
-            if provider is None:
-                continue
-            try:
-                signals = provider(session=session, client_ids=[client.id], now=now)
-            except Exception:  # one domain's bug must not hide the rest of the review
-                log.exception("review adherence failed", extra={"domain": domain})
-                session.rollback()
-                continue
-            found = signals.get(client.id)
-            if found is not None:
-                out.update(found.adherence)
-    return out
+@dataclass(frozen=True, slots=True)
+class AdherenceView:
+    """This week by kind of plan (done, planned), and the overall share this week and last."""
+
+    by_kind: dict[str, tuple[float, float]]
+    share: float | None
+    share_prev: float | None
 
 
-def measure_points(session: Session, client_id: uuid.UUID) -> list[MeasurePoint]:
+def adherence(session: Session, client: User, now: datetime) -> AdherenceView:
+    """As the caseload dashboard and the progress page show it: progress's cached signal row
+    (validated against the client's data version), so the review costs no extra recomputation."""
+    row = progress_dashboard.client_row(session, client, now=now)
+    return AdherenceView(row.by_label, row.adherence, row.adherence_prev)
+
+
+def measure_points(
+    session: Session, client_id: uuid.UUID, since: date | None = None
+) -> list[MeasurePoint]:
     points = []
-    for r in measure_service.responses(session, client_id):
+    for r in measure_service.responses(session, client_id, start=since):
         m = measures.get(r.code)
         points.append(
             MeasurePoint(
@@ -206,12 +200,16 @@ def measure_points(session: Session, client_id: uuid.UUID) -> list[MeasurePoint]
     return points
 
 
-def review_data(session: Session, client: User, *, now: datetime) -> ReviewData:
-    """Everything a review shows, from each domain's service (a fixed number of queries)."""
+def review_data(
+    session: Session, client: User, *, now: datetime, since: date | None = None
+) -> ReviewData:
+    """Everything a review shows, from each domain's service (a fixed number of queries).
+    `since` bounds the GAS and questionnaire history read (the review page shows recent months;
+    the discharge summary reads it all)."""
     plan = {p.goal_id: p for p in plan_goals(session, client.id)}
     links = supports(session, client.id)
     goal_rows = progress_goals.active_goals(session, client.id)
-    rating_rows = progress_goals.ratings(session, client.id)
+    rating_rows = progress_goals.ratings(session, client.id, start=since)
     lines = [
         GoalLine(
             plan_goal=plan.get(g.id),
@@ -231,7 +229,7 @@ def review_data(session: Session, client: User, *, now: datetime) -> ReviewData:
         goals=lines,
         t_scores=[(p.on, p.t_score) for p in progress_goals.t_series(goal_rows, rating_rows)],
         performance=service.performance(session, client.id),
-        measures=measure_points(session, client.id),
+        measures=measure_points(session, client.id, since),
         adherence=adherence(session, client, now),
         reviews=reviews(session, client.id),
     )

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from fastapi import APIRouter, Query, Request
@@ -36,6 +36,11 @@ router = APIRouter()
 CASE = "/caseload/{client_id}/occupation"
 
 
+def _recent(client: User) -> date:
+    """The review looks back half a year; the discharge summary reads the whole record."""
+    return clock.local_today(client.time_zone) - timedelta(days=182)
+
+
 def _base(client: User) -> str:
     return f"/caseload/{client.id}/occupation"
 
@@ -57,7 +62,7 @@ def _hub(
     status_code: int = 200,
 ) -> Response:
     today = clock.local_today(client.time_zone)
-    data = plan.review_data(session, client, now=clock.now())
+    data = plan.review_data(session, client, now=clock.now(), since=_recent(client))
     week = diary_service.week_view(
         session, client.id, diary_service.week_start_for(session, client, None)
     )
@@ -240,7 +245,7 @@ def _review(
         {
             "client": client,
             "base": _base(client),
-            "data": plan.review_data(session, client, now=clock.now()),
+            "data": plan.review_data(session, client, now=clock.now(), since=_recent(client)),
             "form": form or FormResult(values={"outcome": "", "notes": "", "next_review_on": ""}),
             "outcomes": OUTCOME_LABELS,
             "gas_labels": gas.LEVEL_LABELS,
