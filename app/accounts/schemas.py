@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated, Self
+from typing import Annotated, Any, Self
 
 from pydantic import AfterValidator, Field, model_validator
 
 from app import clock
 from app.accounts.models import Role
-from app.crisis.service import directory
+from app.crisis.service import is_country, zone_countries
 from app.schema_types import ApiModel, Code, Email, Name, Password, PublicModel, Title
 
 
@@ -22,7 +22,7 @@ def _zone(value: str) -> str:
 
 def _country(value: str) -> str:
     value = value.upper()
-    if value not in directory().countries:
+    if not is_country(value):
         raise ValueError("Choose a country from the list.")
     return value
 
@@ -53,19 +53,38 @@ class _NewPassword(ApiModel):
         return self
 
 
-class TherapistSignup(_NewPassword):
+class _CountryFromZone(ApiModel):
+    """With no country given, the country of the time zone (tzdata's zone.tab), never a fixed
+    default: the country decides which crisis lines a person is shown. A zone with no country
+    (e.g. "UTC") leaves the field required, so the answer names it."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _country_from_zone(cls, data: Any) -> Any:
+        if isinstance(data, dict) and not data.get("country"):
+            zone = data.get("time_zone") or DEFAULT_ZONE
+            found = zone_countries().get(zone) if isinstance(zone, str) else None
+            if found is not None:
+                return {**data, "country": found}
+        return data
+
+
+DEFAULT_ZONE = "Europe/London"
+
+
+class TherapistSignup(_NewPassword, _CountryFromZone):
     clinic_name: Title
     name: Name
     email: Email
-    country: Country = "GB"
-    time_zone: TimeZone = "Europe/London"
+    country: Country
+    time_zone: TimeZone = DEFAULT_ZONE
 
 
-class ClientSignup(_NewPassword):
+class ClientSignup(_NewPassword, _CountryFromZone):
     name: Name
     email: Email
-    country: Country = "GB"
-    time_zone: TimeZone = "Europe/London"
+    country: Country
+    time_zone: TimeZone = DEFAULT_ZONE
 
 
 class InviteAccept(_NewPassword):
@@ -97,11 +116,11 @@ class ProfileUpdate(ApiModel):
     language: Language = "en"
 
 
-class ClientCreate(ApiModel):
+class ClientCreate(_CountryFromZone):
     name: Name
     email: Email | None = None
-    time_zone: TimeZone = "Europe/London"
-    country: Country = "GB"
+    time_zone: TimeZone = DEFAULT_ZONE
+    country: Country
 
 
 class TherapistInvite(ApiModel):
