@@ -6,8 +6,9 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
+from app import versioning
 from app.accounts.dependencies import CurrentClient, CurrentPrincipal
 from app.accounts.models import User
 from app.accounts.policy import Principal
@@ -96,9 +97,22 @@ def _week(session: SessionDep, client: User, start: date | None) -> DiaryWeekPub
 
 
 def _save_profile(
-    session: SessionDep, principal: Principal, client: User, body: ProfileIn
+    session: SessionDep,
+    principal: Principal,
+    client: User,
+    body: ProfileIn,
+    if_match: str | None,
+    response: Response,
 ) -> ProfilePublic:
-    return _profile(service.save_profile(session, principal=principal, client=client, data=body))
+    row = service.save_profile(
+        session,
+        principal=principal,
+        client=client,
+        data=body,
+        expected=versioning.expected(if_match, body.version),
+    )
+    response.headers.update(versioning.etag_headers(row.version))
+    return _profile(row)
 
 
 # --- profile ------------------------------------------------------------------------------------
@@ -110,8 +124,15 @@ def my_profile(session: SessionDep, me: CurrentClient) -> ProfilePublic:
 
 
 @router.put(f"{MINE}/profile", response_model=ProfilePublic)
-def put_my_profile(body: ProfileIn, session: SessionDep, me: CurrentClient) -> ProfilePublic:
-    return _save_profile(session, me, me.user, body)
+def put_my_profile(
+    body: ProfileIn,
+    session: SessionDep,
+    me: CurrentClient,
+    response: Response,
+    if_match: versioning.IfMatch = None,
+) -> ProfilePublic:
+    """A new version; 409 (edit-conflict, naming what differs) when saved from an older one."""
+    return _save_profile(session, me, me.user, body, if_match, response)
 
 
 @router.get(f"{THEIRS}/profile", response_model=ProfilePublic)
@@ -121,9 +142,14 @@ def client_profile(client: TherapistClient, session: SessionDep) -> ProfilePubli
 
 @router.put(f"{THEIRS}/profile", response_model=ProfilePublic)
 def put_client_profile(
-    body: ProfileIn, client: TherapistClient, session: SessionDep, principal: CurrentPrincipal
+    body: ProfileIn,
+    client: TherapistClient,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    response: Response,
+    if_match: versioning.IfMatch = None,
 ) -> ProfilePublic:
-    return _save_profile(session, principal, client, body)
+    return _save_profile(session, principal, client, body, if_match, response)
 
 
 # --- rated activities ---------------------------------------------------------------------------
@@ -161,10 +187,22 @@ def rate_client(
 
 @router.put("/occupation/ratings/{round_id}", response_model=RoundPublic)
 def update_round(
-    body: RoundUpdate, round_: VisibleRound, session: SessionDep, principal: CurrentPrincipal
+    body: RoundUpdate,
+    round_: VisibleRound,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    response: Response,
+    if_match: versioning.IfMatch = None,
 ) -> RoundPublic:
-    """Correct a round of ratings; 409 when it was saved by someone else since it was opened."""
-    row = service.update_round(session, principal=principal, round_=round_, data=body)
+    """Correct a round of ratings; 409 when someone saved it since it was opened and it differs."""
+    row = service.update_round(
+        session,
+        principal=principal,
+        round_=round_,
+        data=body,
+        expected=versioning.expected(if_match, body.version),
+    )
+    response.headers.update(versioning.etag_headers(row.version))
     return _round(session, row.client_id, row.id)
 
 

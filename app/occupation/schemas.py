@@ -31,8 +31,9 @@ OUTCOME_LABELS: dict[str, str] = {
 
 
 class ProfileIn(ApiModel):
-    based_on_version: Version = Field(
-        description="The version this edit started from (0 when there is none yet)"
+    version: Version | None = Field(
+        default=None,
+        description="The version you edited from (0 when there is none yet); or send If-Match",
     )
     roles: ProfileText = ""
     typical_day: ProfileText = ""
@@ -73,7 +74,9 @@ class RoundIn(ApiModel):
 
 
 class RoundUpdate(ApiModel):
-    based_on_version: Version
+    version: Version | None = Field(
+        default=None, description="The version you edited from; or send If-Match"
+    )
     ratings: list[RatingIn] = Field(min_length=1, max_length=5)
 
 

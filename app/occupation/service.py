@@ -8,14 +8,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
-from app import clock
+from app import clock, versioning
 from app.accounts.models import User
 from app.accounts.policy import Principal
 from app.audit import service as audit
 from app.errors import Conflict, NotFound, Unprocessable
-from app.occupation import scores, versioning
+from app.occupation import scores
 from app.occupation.models import ActivityRating, OccupationProfile, RatedActivity, RatingRound
 from app.occupation.schemas import ActivityIn, ProfileIn, RatingIn, RoundIn, RoundUpdate
 
@@ -54,24 +55,55 @@ def profile_history(session: Session, client_id: uuid.UUID) -> Sequence[Occupati
     ).all()
 
 
+PROFILE_VFIELDS: tuple[versioning.Field, ...] = tuple(
+    versioning.Field(name, label, lines=True) for name, label, _hint in PROFILE_FIELDS
+)
+
+
+def profile_values(row: OccupationProfile | None) -> dict[str, str]:
+    return {name: getattr(row, name) if row else "" for name, _l, _h in PROFILE_FIELDS}
+
+
 def save_profile(
-    session: Session, *, principal: Principal, client: User, data: ProfileIn
+    session: Session,
+    *,
+    principal: Principal,
+    client: User,
+    data: ProfileIn,
+    expected: versioning.Expected = None,
 ) -> OccupationProfile:
-    """A new version, if the edit started from the current one. The unique (client, version) also
-    refuses the second of two saves racing from the same version."""
+    """A new version. `expected`: the versions the person edited from (nothing saved yet is
+    version 0); a newer version that differs raises EditConflict (app/versioning.py), so neither
+    person's words are lost. The same answers again add no version. Two saves racing from the
+    same version meet the unique (client, version): the second is a Conflict, not a 500."""
     current = latest_profile(session, client.id)
-    versioning.check(
-        current=current.version if current else 0, based_on=data.based_on_version, what="profile"
+    yours = data.model_dump(exclude={"version"})
+    versioning.require(
+        expected,
+        what="profile",
+        version=current.version if current else 0,
+        fields=PROFILE_VFIELDS,
+        yours=yours,
+        current=profile_values(current),
     )
+    if current is not None and profile_values(current) == yours:
+        return current
     row = OccupationProfile(
         client_id=client.id,
-        version=data.based_on_version + 1,
+        version=(current.version if current else 0) + 1,
         author_id=principal.id,
-        **data.model_dump(exclude={"based_on_version"}),
+        **yours,
     )
     session.add(row)
     _record(session, principal, client.id, "occupation.profile.save")
-    session.commit()
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        raise Conflict(
+            "The profile was saved by someone else at the same moment. Nothing was saved: "
+            "open it again to see the newer version."
+        ) from None
     return row
 
 
@@ -185,14 +217,43 @@ def rate(session: Session, *, principal: Principal, client: User, data: RoundIn)
     return round_
 
 
+def _ratings_text(
+    session: Session, client_id: uuid.UUID, ratings: Sequence[RatingIn | ActivityRating]
+) -> str:
+    """A round as lines of text ("Cooking: matters 8, how well 3, how happy 2"), for the conflict."""
+    titles = {a.id: a.title for a in active_activities(session, client_id)}
+    return "\n".join(
+        f"{titles.get(r.activity_id, 'An activity')}: matters {r.importance}, "
+        f"how well {r.performance}, how happy {r.satisfaction}"
+        for r in sorted(ratings, key=lambda r: titles.get(r.activity_id, ""))
+    )
+
+
+RATINGS_VFIELDS = (versioning.Field("ratings", "Ratings", lines=True, editable=False),)
+
+
 def update_round(
-    session: Session, *, principal: Principal, round_: RatingRound, data: RoundUpdate
+    session: Session,
+    *,
+    principal: Principal,
+    round_: RatingRound,
+    data: RoundUpdate,
+    expected: versioning.Expected = None,
 ) -> RatingRound:
-    """Correct a round: refused with 409 when someone saved it since this edit began."""
-    versioning.check(current=round_.version, based_on=data.based_on_version, what="ratings")
+    """Correct a round; refused with 409 (EditConflict) when someone saved it since this edit
+    began and the two differ."""
     _check_ratings(session, round_.client_id, data.ratings)
-    for old in session.exec(select(ActivityRating).where(ActivityRating.round_id == round_.id)):
-        session.delete(old)
+    old = list(session.exec(select(ActivityRating).where(ActivityRating.round_id == round_.id)))
+    versioning.require(
+        expected,
+        what="ratings",
+        version=round_.version,
+        fields=RATINGS_VFIELDS,
+        yours={"ratings": _ratings_text(session, round_.client_id, data.ratings)},
+        current={"ratings": _ratings_text(session, round_.client_id, old)},
+    )
+    for row in old:
+        session.delete(row)
     session.flush()
     session.add_all(_rows(round_, data.ratings))
     round_.version += 1

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from fastapi import Request
 from fastapi.responses import Response
 
-from app import clock
+from app import clock, versioning
 from app.accounts.models import User
 from app.accounts.policy import Principal
 from app.accounts.web import see_other
@@ -27,7 +27,6 @@ from app.occupation.schemas import (
     RatingIn,
     RoundIn,
 )
-from app.occupation.versioning import StaleSave
 from app.templates import render
 
 SCALES: tuple[tuple[str, str, str], ...] = (
@@ -43,10 +42,7 @@ def _common(principal: Principal, client: User, base: str) -> dict[str, Any]:
 
 def _profile_values(session: SessionDep, client: User) -> dict[str, Any]:
     row = service.latest_profile(session, client.id)
-    values: dict[str, Any] = {"based_on_version": row.version if row else 0}
-    for name, _label, _hint in service.PROFILE_FIELDS:
-        values[name] = getattr(row, name) if row else ""
-    return values
+    return {versioning.VERSION_FIELD: row.version if row else 0, **service.profile_values(row)}
 
 
 def profile_form(
@@ -58,7 +54,6 @@ def profile_form(
     form: FormResult[ProfileIn] | None = None,
     *,
     status_code: int = 200,
-    stale: str = "",
 ) -> Response:
     history = service.profile_history(session, client.id)
     return render(
@@ -70,7 +65,6 @@ def profile_form(
             "fields": service.PROFILE_FIELDS,
             "latest": history[0] if history else None,
             "history": history[:10],
-            "stale": stale,
         },
         status_code=status_code,
     )
@@ -84,16 +78,32 @@ def profile_submit(
     base: str,
     values: dict[str, Any],
 ) -> Response:
-    form = validate(ProfileIn, values)
+    """Save from the form (or from the conflict page, whose per-field choices are applied to the
+    profile as it is now)."""
+    current = service.latest_profile(session, client.id)
+    values = versioning.apply_choices(
+        values, fields=service.PROFILE_VFIELDS, current=service.profile_values(current)
+    )
+    form = validate(ProfileIn, {k: v for k, v in values.items() if k != versioning.VERSION_FIELD})
     if not form.ok or form.data is None:
+        form.values[versioning.VERSION_FIELD] = values.get(versioning.VERSION_FIELD, "")
         return profile_form(request, session, principal, client, base, form, status_code=422)
     try:
-        service.save_profile(session, principal=principal, client=client, data=form.data)
-    except StaleSave as exc:
-        # Keep what they typed; point the form at the newer version so a second save is deliberate.
-        form.values["based_on_version"] = _profile_values(session, client)["based_on_version"]
-        return profile_form(
-            request, session, principal, client, base, form, status_code=409, stale=exc.detail
+        service.save_profile(
+            session,
+            principal=principal,
+            client=client,
+            data=form.data,
+            expected=versioning.form_version(values),
+        )
+    except versioning.EditConflict as conflict:
+        return versioning.render_conflict(
+            request,
+            conflict,
+            title="About me" if principal.id == client.id else f"{client.preferred_name}'s profile",
+            action=f"{base}/profile",
+            values=values,
+            cancel=base,
         )
     return see_other(f"{base}?saved=profile")
 

@@ -25,23 +25,29 @@ def test_profile_starts_at_version_0_and_a_stale_put_is_a_409_problem(
         http.as_(client_user)
         empty = http.get("/api/v1/occupation/profile").json()
         assert (empty["version"], empty["hopes"]) == (0, "")
-        first = http.put(
-            "/api/v1/occupation/profile", json={"based_on_version": 0, "hopes": "Cook"}
-        )
+        first = http.put("/api/v1/occupation/profile", json={"version": 0, "hopes": "Cook"})
         assert (first.status_code, first.json()["version"]) == (200, 1)
         http.as_(therapist)
         ot = http.put(
             f"/api/v1/clients/{client_user.id}/occupation/profile",
-            json={"based_on_version": 1, "hopes": "Cook for the family", "roles": "Mum"},
+            json={"version": 1, "hopes": "Cook for the family", "roles": "Mum"},
         )
         assert ot.json()["version"] == 2
         http.as_(client_user)
-        stale = http.put("/api/v1/occupation/profile", json={"based_on_version": 1, "hopes": "x"})
+        stale = http.put("/api/v1/occupation/profile", json={"version": 1, "hopes": "x"})
     assert stale.status_code == 409
     assert stale.headers["content-type"].startswith("application/problem+json")
     problem = stale.json()
-    assert problem["type"].endswith("stale-save")
-    assert "version 2" in problem["detail"]
+    assert problem["type"].endswith("edit-conflict")
+    assert problem["current_version"] == 2
+    assert [c["field"] for c in problem["changed"]] == ["roles", "hopes"]
+    assert stale.headers["etag"] == '"2"'
+    # Saving the same words as the newer version loses nothing, so it goes through.
+    same = http.put(
+        "/api/v1/occupation/profile",
+        json={"version": 1, "hopes": "Cook for the family", "roles": "Mum"},
+    )
+    assert (same.status_code, same.json()["version"]) == (200, 2)
 
 
 def test_ratings_round_trip_and_a_stale_correction_is_refused(
@@ -56,12 +62,18 @@ def test_ratings_round_trip_and_a_stale_correction_is_refused(
         body = made.json()
         assert (body["version"], body["performance"], body["rated_on"]) == (1, 2.0, "2026-11-18")
         http.as_(therapist)
-        fix = {"based_on_version": 1, "ratings": [{**rating, "performance": 3}]}
+        fix = {"version": 1, "ratings": [{**rating, "performance": 3}]}
         done = http.put(f"/api/v1/occupation/ratings/{body['id']}", json=fix)
         assert (done.status_code, done.json()["version"]) == (200, 2)
         http.as_(client_user)
-        stale = http.put(f"/api/v1/occupation/ratings/{body['id']}", json=fix)
+        other = {"ratings": [{**rating, "performance": 5}]}
+        stale = http.put(
+            f"/api/v1/occupation/ratings/{body['id']}", json=other, headers={"If-Match": '"1"'}
+        )
         assert stale.status_code == 409
+        assert stale.json()["changed"][0]["current"] == (
+            "Taking the bus: matters 9, how well 3, how happy 3"
+        )
         mine = http.get("/api/v1/occupation/ratings").json()
     assert mine["rounds"][0]["ratings"][0]["performance"] == 3
     assert mine["performance_change"] is None  # one round: nothing to compare yet

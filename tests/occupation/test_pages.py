@@ -33,31 +33,33 @@ def test_profile_form_keeps_text_and_a_stale_save_is_a_409_page(
 ) -> None:
     with clock.frozen_at(NOW):
         http.as_(client_user)
-        assert 'name="based_on_version" value="0"' in http.get("/occupation/profile").text
-        r = http.post("/occupation/profile", data={"based_on_version": "0", "hopes": "Cook"})
+        assert 'name="version" value="0"' in http.get("/occupation/profile").text
+        r = http.post("/occupation/profile", data={"version": "0", "hopes": "Cook"})
         assert (r.status_code, r.headers["location"]) == (303, "/occupation?saved=profile")
-        too_long = http.post(
-            "/occupation/profile", data={"based_on_version": "1", "roles": "x" * 2001}
-        )
+        too_long = http.post("/occupation/profile", data={"version": "1", "roles": "x" * 2001})
         assert too_long.status_code == 422
         assert 'id="f-roles-error"' in too_long.text
         http.as_(therapist)
         base = f"/caseload/{client_user.id}/occupation"
         assert (
-            http.post(
-                f"{base}/profile", data={"based_on_version": "1", "hopes": "Cook dinner"}
-            ).status_code
+            http.post(f"{base}/profile", data={"version": "1", "hopes": "Cook dinner"}).status_code
             == 303
         )
         http.as_(client_user)
-        stale = http.post("/occupation/profile", data={"based_on_version": "1", "hopes": "Mine"})
+        stale = http.post("/occupation/profile", data={"version": "1", "hopes": "Mine"})
+        # Back from the conflict page: keep both for what I want, the saved text elsewhere.
+        both = http.post(
+            "/occupation/profile",
+            data={"version": "2", "hopes": "Mine", "keep__hopes": "both"},
+        )
+        assert both.status_code == 303
         printed = http.get("/occupation/profile/print").text
     assert stale.status_code == 409
-    assert "changed since you opened it" in stale.text
-    assert ">Mine</textarea>" in stale.text  # what they typed is kept
-    assert 'name="based_on_version" value="2"' in stale.text  # the next save is deliberate
-    assert "Version 2" in printed
-    assert "Cook dinner" in printed
+    assert "This was changed while you were editing" in stale.text
+    assert ">Mine</textarea>" in stale.text  # what they typed is kept, beside the saved text
+    assert 'name="version" value="2"' in stale.text  # the next save is deliberate
+    assert "Version 3" in printed
+    assert "Cook dinner\nMine" in printed
 
 
 def test_rating_twice_shows_a_meaningful_change(http: Any, client_user: User) -> None:

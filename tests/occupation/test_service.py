@@ -29,10 +29,10 @@ from app.occupation.schemas import (
     RoundUpdate,
     SupportIn,
 )
-from app.occupation.versioning import StaleSave
 from app.progress import gas
 from app.progress.models import GoalRating, MeasureResponse
 from app.routines.models import Routine
+from app.versioning import EditConflict
 from tests.occupation.helpers import goal, principal
 
 # Monday 16 Nov 2026, 10:00 UTC (10:00 in London).
@@ -65,20 +65,23 @@ def test_profile_saves_new_versions_and_refuses_a_stale_save(
             session,
             principal=me,
             client=client_user,
-            data=ProfileIn(based_on_version=0, roles="Dad, gardener"),
+            data=ProfileIn(roles="Dad, gardener"),
+            expected=frozenset({0}),
         )
         v2 = service.save_profile(
             session,
             principal=ot,
             client=client_user,
-            data=ProfileIn(based_on_version=1, roles="Dad, gardener", hopes="Cook for my kids"),
+            data=ProfileIn(roles="Dad, gardener", hopes="Cook for my kids"),
+            expected=frozenset({1}),
         )
-        with pytest.raises(StaleSave) as stale:
+        with pytest.raises(EditConflict) as stale:
             service.save_profile(
                 session,
                 principal=me,
                 client=client_user,
-                data=ProfileIn(based_on_version=1, roles="Dad"),
+                data=ProfileIn(roles="Dad"),
+                expected=frozenset({1}),
             )
     assert (v1.version, v2.version) == (1, 2)
     assert stale.value.status == 409
@@ -88,6 +91,14 @@ def test_profile_saves_new_versions_and_refuses_a_stale_save(
     assert latest.hopes == "Cook for my kids"
     assert [h.version for h in service.profile_history(session, client_user.id)] == [2, 1]
     assert _actions(session, client_user).count("occupation.profile.save") == 2
+    same = service.save_profile(
+        session,
+        principal=me,
+        client=client_user,
+        data=ProfileIn(roles="Dad, gardener", hopes="Cook for my kids"),
+        expected=frozenset({2}),
+    )
+    assert same.version == 2  # the same answers again add no version
 
 
 def test_at_most_five_rated_activities(session: Session, client_user: User) -> None:
@@ -148,12 +159,21 @@ def test_a_stale_ratings_save_is_refused_and_a_current_one_bumps_the_version(
         round_ = _rate(session, client_user, client_user, [3], [3], TODAY)
     fix = [RatingIn(activity_id=act.id, importance=9, performance=4, satisfaction=4)]
     service.update_round(
-        session, principal=ot, round_=round_, data=RoundUpdate(based_on_version=1, ratings=fix)
+        session,
+        principal=ot,
+        round_=round_,
+        data=RoundUpdate(ratings=fix),
+        expected=frozenset({1}),
     )
     assert round_.version == 2
-    with pytest.raises(StaleSave):
+    # Saved again from version 1 with different numbers: refused, nothing overwritten.
+    with pytest.raises(EditConflict):
         service.update_round(
-            session, principal=me, round_=round_, data=RoundUpdate(based_on_version=1, ratings=fix)
+            session,
+            principal=me,
+            round_=round_,
+            data=RoundUpdate(ratings=[fix[0].model_copy(update={"performance": 6})]),
+            expected=frozenset({1}),
         )
     perf = service.performance(session, client_user.id)
     assert perf.rounds[0].ratings[act.id].performance == 4
