@@ -131,7 +131,7 @@ def _diary(ctx: DemoContext, client_id: UUID, therapist_id: UUID, today: date) -
         day = start + timedelta(days=offset)
         for key, _label in diary.BLOCKS:
             if ctx.rng.random() < 0.2:
-                continue  # a missed part of the day: that's fine
+                continue  # a part of the day left empty, as in real life
             _block, category, activity, pleasure, mastery = ctx.rng.choice(
                 [p for p in DAY_PLAN if p[0] == key] or DAY_PLAN
             )
