@@ -118,9 +118,15 @@ def _save_profile(
 # --- profile ------------------------------------------------------------------------------------
 
 
+def _tagged(profile: ProfilePublic, response: Response) -> ProfilePublic:
+    """The version as a strong ETag, for an If-Match on the next PUT."""
+    response.headers.update(versioning.etag_headers(profile.version))
+    return profile
+
+
 @router.get(f"{MINE}/profile", response_model=ProfilePublic)
-def my_profile(session: SessionDep, me: CurrentClient) -> ProfilePublic:
-    return _profile(service.latest_profile(session, me.id))
+def my_profile(session: SessionDep, me: CurrentClient, response: Response) -> ProfilePublic:
+    return _tagged(_profile(service.latest_profile(session, me.id)), response)
 
 
 @router.put(f"{MINE}/profile", response_model=ProfilePublic)
@@ -136,8 +142,10 @@ def put_my_profile(
 
 
 @router.get(f"{THEIRS}/profile", response_model=ProfilePublic)
-def client_profile(client: TherapistClient, session: SessionDep) -> ProfilePublic:
-    return _profile(service.latest_profile(session, client.id))
+def client_profile(
+    client: TherapistClient, session: SessionDep, response: Response
+) -> ProfilePublic:
+    return _tagged(_profile(service.latest_profile(session, client.id)), response)
 
 
 @router.put(f"{THEIRS}/profile", response_model=ProfilePublic)

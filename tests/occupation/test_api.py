@@ -23,7 +23,9 @@ def test_profile_starts_at_version_0_and_a_stale_put_is_a_409_problem(
 ) -> None:
     with clock.frozen_at(NOW):
         http.as_(client_user)
-        empty = http.get("/api/v1/occupation/profile").json()
+        got = http.get("/api/v1/occupation/profile")
+        assert got.headers["etag"] == '"0"'
+        empty = got.json()
         assert (empty["version"], empty["hopes"]) == (0, "")
         first = http.put("/api/v1/occupation/profile", json={"version": 0, "hopes": "Cook"})
         assert (first.status_code, first.json()["version"]) == (200, 1)
