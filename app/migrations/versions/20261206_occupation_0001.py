@@ -8,7 +8,6 @@ Create Date: 2026-12-06 07:26:36.774698
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-import sqlmodel
 from alembic import op
 
 import app.db
@@ -25,7 +24,7 @@ def upgrade() -> None:
         "occupation_activity",
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.Column("client_id", sa.Uuid(), nullable=False),
-        sa.Column("title", sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False),
+        sa.Column("title", sa.String(length=80), nullable=False),
         sa.Column("created_at", app.db.UTCDateTime(timezone=True), nullable=False),
         sa.Column("archived_at", app.db.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
@@ -44,9 +43,9 @@ def upgrade() -> None:
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.Column("client_id", sa.Uuid(), nullable=False),
         sa.Column("done_on", sa.Date(), nullable=False),
-        sa.Column("block", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
-        sa.Column("category", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
-        sa.Column("activity", sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False),
+        sa.Column("block", sa.String(length=16), nullable=False),
+        sa.Column("category", sa.String(length=16), nullable=False),
+        sa.Column("activity", sa.String(length=80), nullable=False),
         sa.Column("pleasure", sa.Integer(), nullable=True),
         sa.Column("mastery", sa.Integer(), nullable=True),
         sa.Column("updated_at", app.db.UTCDateTime(timezone=True), nullable=False),
@@ -89,9 +88,9 @@ def upgrade() -> None:
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.Column("client_id", sa.Uuid(), nullable=False),
         sa.Column("discharged_on", sa.Date(), nullable=False),
-        sa.Column("what_helped", sqlmodel.sql.sqltypes.AutoString(length=5000), nullable=False),
-        sa.Column("client_words", sqlmodel.sql.sqltypes.AutoString(length=5000), nullable=False),
-        sa.Column("keep_going", sqlmodel.sql.sqltypes.AutoString(length=5000), nullable=False),
+        sa.Column("what_helped", sa.String(length=5000), nullable=False),
+        sa.Column("client_words", sa.String(length=5000), nullable=False),
+        sa.Column("keep_going", sa.String(length=5000), nullable=False),
         sa.Column("created_by_id", sa.Uuid(), nullable=False),
         sa.Column("created_at", app.db.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
@@ -113,7 +112,7 @@ def upgrade() -> None:
         "occupation_interest",
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.Column("client_id", sa.Uuid(), nullable=False),
-        sa.Column("name", sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False),
+        sa.Column("name", sa.String(length=80), nullable=False),
         sa.Column("past", sa.Boolean(), nullable=False),
         sa.Column("present", sa.Boolean(), nullable=False),
         sa.Column("want_to_try", sa.Boolean(), nullable=False),
@@ -161,13 +160,13 @@ def upgrade() -> None:
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.Column("client_id", sa.Uuid(), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
-        sa.Column("roles", sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=False),
-        sa.Column("typical_day", sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=False),
-        sa.Column("what_matters", sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=False),
-        sa.Column("strengths", sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=False),
-        sa.Column("supports", sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=False),
-        sa.Column("environment", sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=False),
-        sa.Column("hopes", sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=False),
+        sa.Column("roles", sa.String(length=2000), nullable=False),
+        sa.Column("typical_day", sa.String(length=2000), nullable=False),
+        sa.Column("what_matters", sa.String(length=2000), nullable=False),
+        sa.Column("strengths", sa.String(length=2000), nullable=False),
+        sa.Column("supports", sa.String(length=2000), nullable=False),
+        sa.Column("environment", sa.String(length=2000), nullable=False),
+        sa.Column("hopes", sa.String(length=2000), nullable=False),
         sa.Column("author_id", sa.Uuid(), nullable=False),
         sa.Column("created_at", app.db.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
@@ -215,8 +214,8 @@ def upgrade() -> None:
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.Column("client_id", sa.Uuid(), nullable=False),
         sa.Column("reviewed_on", sa.Date(), nullable=False),
-        sa.Column("outcome", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
-        sa.Column("notes", sqlmodel.sql.sqltypes.AutoString(length=5000), nullable=False),
+        sa.Column("outcome", sa.String(length=16), nullable=False),
+        sa.Column("notes", sa.String(length=5000), nullable=False),
         sa.Column("next_review_on", sa.Date(), nullable=True),
         sa.Column("created_by_id", sa.Uuid(), nullable=False),
         sa.Column("created_at", app.db.UTCDateTime(timezone=True), nullable=False),
@@ -240,9 +239,9 @@ def upgrade() -> None:
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.Column("plan_goal_id", sa.Uuid(), nullable=False),
         sa.Column("client_id", sa.Uuid(), nullable=False),
-        sa.Column("kind", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
-        sa.Column("ref", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
-        sa.Column("title", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+        sa.Column("kind", sa.String(length=16), nullable=False),
+        sa.Column("ref", sa.String(length=64), nullable=False),
+        sa.Column("title", sa.String(length=200), nullable=False),
         sa.Column("created_at", app.db.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["client_id"],
