@@ -14,7 +14,9 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
+from sqlalchemy import ColumnElement
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from app.accounts.models import AuthSession, CareLink, Role, User
 from app.audit import service as audit
@@ -58,6 +60,35 @@ def has_active_care_link(
             )
         ).first()
         is not None
+    )
+
+
+def current_client_ids(
+    therapist_id: uuid.UUID | ColumnElement[uuid.UUID],
+) -> SelectOfScalar[uuid.UUID]:
+    """The clients this therapist cares for now, as a subquery: what a therapist hears about
+    (notices, digests, dashboards) is filtered by it, so an ended care link ends them all.
+    Takes a value or a bind parameter (for statements built once)."""
+    return select(CareLink.client_id).where(
+        CareLink.therapist_id == therapist_id, col(CareLink.ended_at).is_(None)
+    )
+
+
+def current_therapist_ids(
+    client_id: uuid.UUID | ColumnElement[uuid.UUID],
+) -> SelectOfScalar[uuid.UUID]:
+    """The therapists caring for this client now, as a subquery (see `current_client_ids`)."""
+    return select(CareLink.therapist_id).where(
+        CareLink.client_id == client_id, col(CareLink.ended_at).is_(None)
+    )
+
+
+def may_reach_therapist(session: Session, principal: Principal, therapist_id: uuid.UUID) -> bool:
+    """Whether this client may send something new to this therapist (a homework post, a
+    completion, an answer): only while the care link is active. After it ends nothing new of the
+    client reaches the former therapist; what was shared before stays in the client's own view."""
+    return principal.role == Role.client and has_active_care_link(
+        session, therapist_id=therapist_id, client_id=principal.id
     )
 
 
@@ -124,20 +155,8 @@ def may_manage_clinic(principal: Principal) -> bool:
 
 
 def caseload_client_ids(session: Session, therapist_id: uuid.UUID) -> list[uuid.UUID]:
-    return list(
-        session.exec(
-            select(CareLink.client_id).where(
-                CareLink.therapist_id == therapist_id, col(CareLink.ended_at).is_(None)
-            )
-        )
-    )
+    return list(session.exec(current_client_ids(therapist_id)))
 
 
 def therapist_ids_for(session: Session, client_id: uuid.UUID) -> list[uuid.UUID]:
-    return list(
-        session.exec(
-            select(CareLink.therapist_id).where(
-                CareLink.client_id == client_id, col(CareLink.ended_at).is_(None)
-            )
-        )
-    )
+    return list(session.exec(current_therapist_ids(client_id)))

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from markupsafe import Markup
+from sqlalchemy import func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -194,4 +195,34 @@ def caseload_signals(
             ),
             flags=flags,
         )
+    return out
+
+
+def signals_valid_until(
+    *, session: Session, client_ids: Sequence[uuid.UUID], now: datetime
+) -> dict[uuid.UUID, datetime]:
+    """When each client's calm signals next change with no new data (the dashboard's row cache
+    keeps an answer until then): the oldest episode of this week leaves it 7×24 h after it started,
+    the oldest of last week leaves the fortnight 14×24 h after. An episode is in a window while
+    `started_at >= now - window`, so an answer holds while now <= that edge."""
+    week_window = timedelta(days=7)
+    week, fortnight = now - week_window, now - 2 * week_window
+    started = col(DistressEpisode.started_at)
+    rows = session.execute(
+        sa_select(
+            col(DistressEpisode.client_id),
+            func.min(started).filter(started >= week),
+            func.min(started).filter(started < week),
+        )
+        .where(col(DistressEpisode.client_id).in_(list(client_ids)), started >= fortnight)
+        .group_by(col(DistressEpisode.client_id))
+    ).all()
+    out: dict[uuid.UUID, datetime] = {}
+    for cid, oldest_this, oldest_last in rows:
+        edges = [
+            at + window
+            for at, window in ((oldest_this, week_window), (oldest_last, 2 * week_window))
+            if at is not None
+        ]
+        out[cid] = min(edges)
     return out

@@ -14,7 +14,8 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
 
-from app.accounts.models import CareLink, User
+from app.accounts import policy
+from app.accounts.models import User
 from app.homework.models import HomeworkAssignment, HomeworkCompletion, HomeworkNotice
 
 EXCERPT = 80
@@ -52,10 +53,9 @@ def excerpt(text: str) -> str | None:
 def unread_since(
     session: Session, *, therapist_id: uuid.UUID, since: datetime | None, until: datetime
 ) -> list[HomeworkNotice]:
-    # Only clients the therapist still cares for: an ended care link ends the emails too.
-    current = select(CareLink.client_id).where(
-        CareLink.therapist_id == therapist_id, col(CareLink.ended_at).is_(None)
-    )
+    # Only clients the therapist still cares for (the policy's rule): an ended care link ends
+    # the emails too.
+    current = policy.current_client_ids(therapist_id)
     stmt = select(HomeworkNotice).where(
         HomeworkNotice.therapist_id == therapist_id,
         col(HomeworkNotice.read_at).is_(None),

@@ -40,12 +40,19 @@ NO_STORE = {"Cache-Control": "no-store"}
 def _listing(session: SessionDep, client_id: uuid.UUID, role: Role_) -> list[AssignmentPublic]:
     rows = queries.for_client(session, client_id)
     attached = queries.attachment_ids(session, [a.id for a in rows])
-    return [queries.public(a, role=role, has_attachment=a.id in attached) for a in rows]
+    closed = queries.closed_ids(session, client_id, rows)
+    return [
+        queries.public(a, role=role, has_attachment=a.id in attached, closed=a.id in closed)
+        for a in rows
+    ]
 
 
 def _one(session: SessionDep, a: HomeworkAssignment, role: Role_) -> AssignmentPublic:
     return queries.public(
-        a, role=role, has_attachment=queries.attachment(session, a.id) is not None
+        a,
+        role=role,
+        has_attachment=queries.attachment(session, a.id) is not None,
+        closed=service.is_closed_for_client(session, a),
     )
 
 

@@ -47,22 +47,34 @@ def _common() -> dict[str, Any]:
 @router.get("/homework", response_class=HTMLResponse)
 def homework_list(request: Request, session: SessionDep, client: CurrentClient) -> Response:
     rows = queries.for_client(session, client.id)
-    open_ = [a for a in rows if a.state in queries.ACTIVE]
-    closed = [a for a in rows if a.state not in queries.ACTIVE]
-    return render(request, "homework/list.html", {"open": open_, "closed": closed,
-                  "schedule": service.schedule_text, **_common()})  # fmt: skip
+    ended = queries.closed_ids(session, client.id, rows)
+    open_ = [a for a in rows if a.state in queries.ACTIVE and a.id not in ended]
+    closed = [a for a in rows if a.state not in queries.ACTIVE or a.id in ended]
+    return render(
+        request,
+        "homework/list.html",
+        {
+            "open": open_,
+            "closed": closed,
+            "ended": ended,
+            "schedule": service.schedule_text,
+            **_common(),
+        },
+    )
 
 
 def _client_item(
     request: Request, session: SessionDep, a: HomeworkAssignment, **extra: Any
 ) -> Response:
     status = extra.pop("status_code", 200)
+    ended = service.is_closed_for_client(session, a)
     return render(request, "homework/item.html", {
+        "ended": ended, "ended_text": service.CLOSED_WITH_CARE,
         "a": a, "schedule": service.schedule_text(a), "kind": kinds.BY_KEY.get(a.kind),
         "attachment": queries.attachment(session, a.id),
         "completions": queries.completions(session, [a.id]),
         "messages": queries.messages(session, a.id),
-        "allowed": [x.value for x in allowed_actions(State(a.state), "client")],
+        "allowed": [] if ended else [x.value for x in allowed_actions(State(a.state), "client")],
         "form": extra.pop("form", None), "action_form": extra.pop("action_form", None),
         "message_form": extra.pop("message_form", None), **_common(), **extra,
     }, status_code=status)  # fmt: skip
@@ -117,14 +129,19 @@ async def homework_message(
     therapist = principal.role != Role.client
     back = (f"/caseload/{assignment.client_id}/homework/{assignment.id}" if therapist
             else f"/homework/{assignment.id}")  # fmt: skip
+    status = 422
     if form.ok and form.data is not None:
-        service.post_message(
-            session, principal=principal, assignment=assignment, body=form.data.body
-        )
-        return see_other(back + "?saved=message#thread")
+        try:
+            service.post_message(
+                session, principal=principal, assignment=assignment, body=form.data.body
+            )
+            return see_other(back + "?saved=message#thread")
+        except AppError as exc:
+            form.add_error("body", exc.detail)
+            status = exc.status
     if therapist:
-        return _therapist_item(request, session, assignment, message_form=form, status_code=422)
-    return _client_item(request, session, assignment, message_form=form, status_code=422)
+        return _therapist_item(request, session, assignment, message_form=form, status_code=status)
+    return _client_item(request, session, assignment, message_form=form, status_code=status)
 
 
 @router.get("/homework/{assignment_id}/attachment")

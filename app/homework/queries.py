@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from sqlmodel import Session, col, func, select
 
+from app.accounts import policy
 from app.homework import service
 from app.homework.models import (
     HomeworkAssignment,
@@ -49,7 +50,19 @@ def attachment(session: Session, assignment_id: uuid.UUID) -> HomeworkAttachment
     ).first()
 
 
-def public(a: HomeworkAssignment, *, role: Role, has_attachment: bool) -> AssignmentPublic:
+def closed_ids(
+    session: Session, client_id: uuid.UUID, rows: Sequence[HomeworkAssignment]
+) -> set[uuid.UUID]:
+    """The client's assignments set by a therapist who no longer cares for them (one query)."""
+    caring = set(policy.therapist_ids_for(session, client_id))
+    return {a.id for a in rows if a.therapist_id not in caring}
+
+
+def public(
+    a: HomeworkAssignment, *, role: Role, has_attachment: bool, closed: bool = False
+) -> AssignmentPublic:
+    """`closed`: the care link with the therapist who set it has ended, so the client can no
+    longer act on it (what they write would reach the former therapist)."""
     state = State(a.state)
     return AssignmentPublic(
         id=a.id, client_id=a.client_id, kind=a.kind, kind_label=service.kind_label(a.kind),
@@ -58,7 +71,8 @@ def public(a: HomeworkAssignment, *, role: Role, has_attachment: bool) -> Assign
         start_on=a.start_on, due_on=a.due_on, schedule_text=service.schedule_text(a),
         state=a.state, state_label=LABELS[state], fhir_status=FHIR_STATUS[state],
         client_reason=a.client_reason, revision=a.revision, version=a.version, predicted_mood=a.predicted_mood,
-        has_attachment=has_attachment, allowed_actions=[x.value for x in allowed_actions(state, role)],
+        has_attachment=has_attachment, closed=closed,
+        allowed_actions=[] if closed and role == "client" else [x.value for x in allowed_actions(state, role)],
         created_at=a.created_at, updated_at=a.updated_at, completed_at=a.completed_at,
     )  # fmt: skip
 
@@ -86,7 +100,10 @@ def messages(session: Session, assignment_id: uuid.UUID) -> Sequence[HomeworkMes
 def notices(
     session: Session, therapist_id: uuid.UUID, *, unread_only: bool = True, limit: int = 30
 ) -> Sequence[HomeworkNotice]:
-    stmt = select(HomeworkNotice).where(HomeworkNotice.therapist_id == therapist_id)
+    stmt = select(HomeworkNotice).where(
+        HomeworkNotice.therapist_id == therapist_id,
+        col(HomeworkNotice.client_id).in_(policy.current_client_ids(therapist_id)),
+    )
     if unread_only:
         stmt = stmt.where(col(HomeworkNotice.read_at).is_(None))
     return session.exec(stmt.order_by(col(HomeworkNotice.created_at).desc()).limit(limit)).all()
@@ -98,7 +115,9 @@ def unread_count(session: Session, therapist_id: uuid.UUID) -> int:
             select(func.count())
             .select_from(HomeworkNotice)
             .where(
-                HomeworkNotice.therapist_id == therapist_id, col(HomeworkNotice.read_at).is_(None)
+                HomeworkNotice.therapist_id == therapist_id,
+                col(HomeworkNotice.read_at).is_(None),
+                col(HomeworkNotice.client_id).in_(policy.current_client_ids(therapist_id)),
             )
         ).one()
     )

@@ -113,6 +113,7 @@ class AssignmentPublic(PublicModel):
     version: int = Field(description="Send it back as If-Match (it is also the ETag).")
     predicted_mood: int | None
     has_attachment: bool
+    closed: bool  # the care link with its therapist ended: read-only, nothing can be sent
     allowed_actions: list[str]
     created_at: datetime
     updated_at: datetime

@@ -9,6 +9,7 @@ from datetime import date, time
 from sqlmodel import Session, col, select
 
 from app import clock, versioning
+from app.accounts import policy
 from app.accounts.models import User
 from app.accounts.policy import Principal
 from app.audit import service as audit
@@ -28,6 +29,23 @@ from app.homework.states import Action, State, TransitionError, next_state
 from app.reminders import service as reminders
 
 OPEN_STATES = (State.REQUESTED, State.ACCEPTED, State.CHANGE_REQUESTED, State.IN_PROGRESS)
+CLOSED_WITH_CARE = (
+    "This homework closed when your care with this therapist ended. "
+    "It stays here for you to look back on."
+)
+
+
+def is_closed_for_client(session: Session, a: HomeworkAssignment) -> bool:
+    """Homework from a therapist whose care link has ended is closed to the client: nothing new
+    they write may reach the former therapist (the policy decides who may be reached)."""
+    return not policy.has_active_care_link(
+        session, therapist_id=a.therapist_id, client_id=a.client_id
+    )
+
+
+def _require_reachable(session: Session, principal: Principal, a: HomeworkAssignment) -> None:
+    if not policy.may_reach_therapist(session, principal, a.therapist_id):
+        raise Conflict(CLOSED_WITH_CARE)
 
 
 def recurrence(a: HomeworkAssignment) -> Recurrence:
@@ -206,6 +224,7 @@ def _notify(session: Session, a: HomeworkAssignment, kind: str, text: str) -> No
 def client_action(
     session: Session, *, client: Principal, assignment: HomeworkAssignment, data: ClientAction
 ) -> HomeworkAssignment:
+    _require_reachable(session, client, assignment)
     action = Action(data.action)
     _transition(assignment, action, "client", data.reason)
     name = client.user.preferred_name
@@ -233,6 +252,7 @@ def complete(
             if existing.assignment_id != assignment.id:
                 raise Conflict("That id is already in use.")
             return existing
+    _require_reachable(session, client, assignment)
     finish = data.finished or assignment.frequency == "once"
     _transition(assignment, Action.COMPLETE if finish else Action.PRACTISE, "client")
     now = clock.now()
@@ -273,6 +293,8 @@ def post_message(
     session: Session, *, principal: Principal, assignment: HomeworkAssignment, body: str
 ) -> HomeworkMessage:
     role = str(principal.role)
+    if role == "client":
+        _require_reachable(session, principal, assignment)
     msg = HomeworkMessage(assignment_id=assignment.id, author_id=principal.id, author_role=role,
                           body=body)  # fmt: skip
     session.add(msg)

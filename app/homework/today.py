@@ -8,6 +8,7 @@ from sqlalchemy import and_, bindparam, exists, or_, select
 from sqlmodel import Session, col
 
 from app import prebuilt
+from app.accounts import policy
 from app.accounts.models import User
 from app.home.sections import Section
 from app.homework.models import HomeworkAssignment, HomeworkCompletion
@@ -31,7 +32,9 @@ _OPEN = (
         col(A.weekdays), _DONE_TODAY.label("done_today"),
     )
     # OR of equalities, not IN: an IN list is re-rendered into the SQL on every execution.
-    .where(col(A.client_id) == bindparam("client_id"), or_(*(col(A.state) == s for s in ACTIVE)))
+    .where(col(A.client_id) == bindparam("client_id"), or_(*(col(A.state) == s for s in ACTIVE)),
+           # homework of a therapist whose care has ended is closed (the policy says who cares)
+           col(A.therapist_id).in_(policy.current_therapist_ids(bindparam("client_id"))))
     .order_by(col(A.due_on), col(A.created_at))
 )  # fmt: skip
 

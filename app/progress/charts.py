@@ -8,7 +8,7 @@ Colours come from CSS classes (.chart-a, .chart-b, .heat-0..3) so dark mode can 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -31,7 +31,7 @@ class Series:
 @dataclass(frozen=True, slots=True)
 class HeatRow:
     label: str
-    cells: dict[date, tuple[int, int]]  # day -> (planned, done)
+    cells: Mapping[date, tuple[float, float]]  # day -> (planned, done); a partly done day is 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,11 +237,12 @@ def heat_map(
     height = int(legend_y + 18)
     index_of = {day: i for i, day in enumerate(days)}
     parts = []
-    total_planned = total_done = extra = 0
+    total_planned = total_done = extra_done = 0.0
+    extra = 0
     for r_index, row in enumerate(rows):
         y = PAD_TOP + 20 * r_index
         parts.append(f'<text class="tick" x="0" y="{y + 12}">{escape(row.label[:14])}</text>')
-        planned = done = 0
+        planned = done = 0.0
         for day, (p, d) in sorted(row.cells.items()):
             if day not in index_of:
                 continue
@@ -253,6 +254,7 @@ def heat_map(
                              'height="16" />')  # fmt: skip
                 if d:  # done on a day not planned (a "times a week" habit): a dot, not a shade
                     extra += 1
+                    extra_done += d
                     r = max(0.8, min(3.0, (cell - gap) / 2 - 0.5))
                     parts.append(f'<circle class="heat-extra" cx="{x + (cell - gap) / 2:.1f}" '
                                  f'cy="{y + 8}" r="{r:.1f}" />')  # fmt: skip
@@ -268,7 +270,7 @@ def heat_map(
                 )
         total_planned += planned
         total_done += done
-        table.append((row.label, str(done), str(planned)))
+        table.append((row.label, _fmt(done), _fmt(planned)))
     base = PAD_TOP + 20 * len(rows)
     parts.append(f'<text class="tick" x="{label_w}" y="{base + 8}">{days[0]:%d %b}</text>')
     parts.append(
@@ -289,7 +291,7 @@ def heat_map(
                      "</text>")  # fmt: skip
     also = f" (and {extra} time{'' if extra == 1 else 's'} on days not planned)" if extra else ""
     summary = (
-        f"{total_done - extra} of {total_planned} {unit} done{also} across {len(rows)} "
+        f"{_fmt(total_done - extra_done)} of {_fmt(total_planned)} {unit} done{also} across {len(rows)} "
         f"item{'' if len(rows) == 1 else 's'} from {days[0]:%d %b} to {days[-1]:%d %b}."
     )
     return Chart(key, title, _svg(key, title, "".join(parts), height, summary), summary, headers,

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from app.accounts.models import Organisation, User
+from app.homework import record as homework_record
 from app.homework.states import State
 from app.progress import csv_export, fhir, measure_service, measures
 from app.progress.record import Record, homework_summary
@@ -36,9 +37,8 @@ def report_data(session: Session, r: Record, *, prepared_by: User, now: datetime
         goals=[GoalRow(g.title, g.weight, [(x.rated_on, x.level) for x in r.ratings if x.goal_id == g.id],
                        g.levels()) for g in r.goals if g.archived_at is None or any(x.goal_id == g.id for x in r.ratings)],
         t_scores=[(p.on, p.t_score) for p in r.t_points],
-        homework=[HomeworkRow(h["assignment"].title, str(h["kind_label"]), str(h["state_label"]),  # type: ignore[attr-defined]
-                              int(h["times_done"]), h["mean_difficulty"], h["mean_helpfulness"],  # type: ignore[call-overload,arg-type]
-                              h["reflections"], h["stuck"])  # type: ignore[arg-type]
+        homework=[HomeworkRow(h.assignment.title, h.kind_label, h.state_label, h.times_done,
+                              h.mean_difficulty, h.mean_helpfulness, h.reflections, h.stuck)
                   for h in homework_summary(r)],
         measures=[MeasureRow(x.answered_at.date(), measures.get(x.code).name, x.total,
                              measures.get(x.code).max_total, measure_service.band_label(x), x.urgent)
@@ -57,26 +57,10 @@ def csv_rows(r: Record) -> list[csv_export.CsvRow]:
     out += [Row("goal_rating", x.rated_on, titles.get(x.goal_id, ""), x.level, x.note or None)
             for x in r.ratings]  # fmt: skip
     out += [Row("gas_t_score", p.on, f"{p.goals_rated} goals", p.t_score) for p in r.t_points]
-    hw_titles = {a.id: a.title for a in r.homework}
-    out += [Row("homework", a.created_at, a.title, a.state, a.kind) for a in r.homework]
-    for c in r.completions:
-        title = hw_titles.get(c.assignment_id, "")
-        out.append(Row("homework_done", c.done_on, title, "final" if c.final else "practice"))
-        for key, label in (("difficulty", "difficulty 1-5"), ("helpfulness", "helpfulness 1-5")):
-            if getattr(c, key) is not None:
-                out.append(Row("homework_rating", c.done_on, title, getattr(c, key), label))
-        for key in ("predicted_mood", "mood_after", "pleasure", "mastery"):
-            if key in c.answers:
-                out.append(Row("activation", c.done_on, title, c.answers[key], key))  # type: ignore[arg-type]
-        if c.reflection:
-            out.append(Row("reflection", c.done_on, title, None, c.reflection))
-        if c.stuck:
-            out.append(Row("stuck", c.done_on, title, None, c.stuck))
-    for routine in r.routines:
-        out += [
-            Row("routine_day", day, routine.title, done, f"{done} of {planned} steps")
-            for day, (planned, done) in sorted(routine.cells.items())
-        ]
+    homework = homework_record.facts(r.homework, r.completions)
+    # then each domain's own facts (a routine's steps per day, …)
+    for fact in [*homework, *(f for part in r.parts for f in part.facts)]:
+        out.append(Row(fact.section, fact.on, fact.item, fact.value, fact.detail))
     out += [Row("measure", x.answered_at, measures.get(x.code).name, x.total,
                 measure_service.band_label(x) + ("; item 9 above 0" if x.urgent else ""))
             for x in r.responses]  # fmt: skip
@@ -98,8 +82,8 @@ def fhir_bundle(r: Record, *, now: datetime, therapist_name: str) -> dict[str, o
     data = fhir.ExportData(
         patient=fhir.PatientData(r.client.id, r.client.preferred_name),
         generated_at=now,
-        activities=[fhir.ActivityData(x.id, "routine", x.title, "in-progress", x.schedule)
-                    for x in r.routines],
+        activities=[fhir.ActivityData(x.id, x.kind, x.title, "in-progress", x.schedule)
+                    for part in r.parts for x in part.activities],
         goals=[fhir.GoalData(g.id, g.title, g.created_at.date(),
                              [x.level for x in r.ratings if x.goal_id == g.id],
                              archived=g.archived_at is not None, level_descriptions=g.levels())

@@ -1,5 +1,10 @@
 """One client's record for a date range, loaded once and shared by the progress page, the report,
-the CSV and the FHIR export (so they always agree)."""
+the CSV and the FHIR export (so they always agree).
+
+Routines, self-care, calm, the sensory diet and homework practice answer for their own figures
+through their `record.py` plug-ins (`app/records.py`), built by the rule modules that serve the
+client's own pages; this module assembles them with progress's own parts (goals, measures, notes)
+and draws the charts."""
 
 from __future__ import annotations
 
@@ -7,18 +12,18 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
+from typing import Protocol
 
-from sqlalchemy import bindparam
+from sqlalchemy import BindParameter, bindparam
+from sqlalchemy import select as core_select
 from sqlmodel import Session, col, func, select
 
 from app import clock
 from app.accounts.models import User
-from app.homework import kinds
-from app.homework.models import HomeworkAssignment, HomeworkCompletion
-from app.homework.schedule import occurrences
-from app.homework.service import recurrence
-from app.homework.states import LABELS, State
-from app.progress import charts, domain_data, gas, measures, notes
+from app.domains import plugins
+from app.homework import record as homework_record
+from app.progress import charts, gas, measures, notes
 from app.progress.goals import TPoint
 from app.progress.models import (
     Goal,
@@ -27,6 +32,13 @@ from app.progress.models import (
     SessionNote,
     SessionNoteVersion,
 )
+from app.records import BarFigure, Figure, HeatFigure, LineFigure, RecordPart
+
+
+class RecordProvider(Protocol):
+    def __call__(
+        self, *, session: Session, client: User, start: date, end: date
+    ) -> RecordPart | None: ...
 
 
 @dataclass
@@ -37,39 +49,24 @@ class Record:
     goals: Sequence[Goal]
     ratings: Sequence[GoalRating]
     t_points: list[TPoint]
-    homework: Sequence[HomeworkAssignment]
-    completions: Sequence[HomeworkCompletion]
+    homework: Sequence[homework_record.Assignment]
+    completions: Sequence[homework_record.Completion]
     responses: Sequence[MeasureResponse]
     notes: list[notes.NoteView]
     charts: list[charts.Chart] = field(default_factory=list)
-    routines: list[domain_data.RoutineDays] = field(default_factory=list)
-    habits: list[domain_data.HabitDays] = field(default_factory=list)
-    moods: list[domain_data.MoodDay] = field(default_factory=list)
-    distress: list[domain_data.StrategyDistress] = field(default_factory=list)
+    parts: list[RecordPart] = field(default_factory=list)  # each domain's own figures and facts
 
     @property
     def days(self) -> list[date]:
         return [self.start + timedelta(days=i) for i in range((self.end - self.start).days + 1)]
 
 
-_CLIENT = bindparam("client_id")
-_START = bindparam("start")
-_END = bindparam("end")
+_CLIENT: BindParameter[uuid.UUID] = bindparam("client_id")
+_START: BindParameter[date] = bindparam("start")
+_END: BindParameter[date] = bindparam("end")
 # Built once at import with bind parameters: building a SQLAlchemy statement cost more than running
 # most of these small, indexed reads.
 _GOALS = select(Goal).where(Goal.client_id == _CLIENT).order_by(col(Goal.created_at))
-_HOMEWORK = (
-    select(HomeworkAssignment)
-    .where(HomeworkAssignment.client_id == _CLIENT, col(HomeworkAssignment.start_on) <= _END,
-           col(HomeworkAssignment.due_on) >= bindparam("due_from"))
-    .order_by(col(HomeworkAssignment.start_on))
-)  # fmt: skip
-_COMPLETIONS = (
-    select(HomeworkCompletion)
-    .where(col(HomeworkCompletion.assignment_id).in_(bindparam("ids", expanding=True)),
-           col(HomeworkCompletion.done_on) >= _START, col(HomeworkCompletion.done_on) <= _END)
-    .order_by(col(HomeworkCompletion.created_at))
-)  # fmt: skip
 _RATINGS = (
     select(GoalRating)
     .where(GoalRating.client_id == _CLIENT, col(GoalRating.rated_on) >= _START,
@@ -84,8 +81,8 @@ _RESPONSES = (
     .order_by(col(MeasureResponse.answered_at))
 )  # fmt: skip
 _T_ROWS = (
-    select(GoalRating.rated_on, GoalRating.goal_id, GoalRating.level)
-    .where(GoalRating.client_id == _CLIENT, col(GoalRating.rated_on) <= _END)
+    core_select(col(GoalRating.rated_on), col(GoalRating.goal_id), col(GoalRating.level))
+    .where(col(GoalRating.client_id) == _CLIENT, col(GoalRating.rated_on) <= _END)
     .order_by(col(GoalRating.rated_on), col(GoalRating.created_at))
 )
 _NOTES = (
@@ -105,14 +102,7 @@ def load(session: Session, client: User, *, start: date, end: date) -> Record:
     params = {"client_id": client.id, "start": start, "end": end}
     all_goals = session.exec(_GOALS, params=params).all()
     t_points = t_points_between(session, client.id, all_goals, start=start, end=end)
-    homework = session.exec(
-        _HOMEWORK, params={**params, "due_from": start - timedelta(days=60)}
-    ).all()
-    done = (
-        session.exec(_COMPLETIONS, params={**params, "ids": [a.id for a in homework]}).all()
-        if homework
-        else []
-    )
+    homework, done = homework_record.load(session, client.id, start=start, end=end)
     record = Record(
         client=client, start=start, end=end, goals=all_goals,
         ratings=session.exec(_RATINGS, params=params).all(), t_points=t_points,
@@ -120,14 +110,48 @@ def load(session: Session, client: User, *, start: date, end: date) -> Record:
         responses=_responses(session, client.id, start, end),
         notes=_notes(session, client.id, start, end),
     )  # fmt: skip
-    record.routines = domain_data.routine_days(session, client.id, start, end)
-    record.habits = domain_data.habit_days(session, client.id, start, end)
-    record.moods = domain_data.mood_days(session, client.id, start, end)
-    record.distress = domain_data.distress_by_strategy(
-        session, client.id, start, end, client.time_zone
-    )
+    record.parts = domain_parts(session, client, start=start, end=end)
     record.charts = build_charts(record)
     return record
+
+
+@cache
+def _providers() -> tuple[RecordProvider, ...]:
+    """Every domain's `record.record_part`, found once (`plugins` asks importlib on each call).
+    A `record.py` without it (reminders' is its own) is not a part of the client's record."""
+    found = (getattr(module, "record_part", None) for _domain, module in plugins("record"))
+    return tuple(provider for provider in found if provider is not None)
+
+
+def domain_parts(session: Session, client: User, *, start: date, end: date) -> list[RecordPart]:
+    """Each domain's part of the record, in domain order; a domain with nothing to show gives
+    None and is left out."""
+    found = (
+        provider(session=session, client=client, start=start, end=end) for provider in _providers()
+    )
+    return [part for part in found if part is not None]
+
+
+def draw(figure: Figure, days: list[date]) -> charts.Chart:
+    """A domain's figure as a chart with its text equivalent."""
+    if isinstance(figure, HeatFigure):
+        rows = [charts.HeatRow(r.label, r.cells) for r in figure.rows]
+        return charts.heat_map(
+            key=figure.key, title=figure.title, days=days, rows=rows, unit=figure.unit
+        )
+    if isinstance(figure, LineFigure):
+        return charts.line_chart(
+            key=figure.key,
+            title=figure.title,
+            y_min=figure.y_min,
+            y_max=figure.y_max,
+            series=[charts.Series(name, points) for name, points in figure.series],
+            empty=figure.empty,
+            step=figure.step,
+            noun=figure.noun,
+        )
+    assert isinstance(figure, BarFigure)
+    return charts.paired_bars(key=figure.key, title=figure.title, items=figure.items)
 
 
 def _notes(session: Session, client_id: uuid.UUID, start: date, end: date) -> list[notes.NoteView]:
@@ -168,64 +192,31 @@ def t_points_between(
 
 
 def build_charts(r: Record) -> list[charts.Chart]:
-    by_assignment: dict[object, dict[date, tuple[int, int]]] = {}
-    for c in r.completions:
-        cells = by_assignment.setdefault(c.assignment_id, {})
-        planned, done = cells.get(c.done_on, (1, 0))
-        cells[c.done_on] = (planned, done + 1)
-
-    heat_rows = []
-    for a in r.homework:
-        if a.state in (State.CANCELLED, State.DECLINED):
-            continue
-        cells = dict.fromkeys(occurrences(recurrence(a), r.start, r.end), (1, 0))
-        for d, (_p, n) in by_assignment.get(a.id, {}).items():
-            cells[d] = (max(1, cells.get(d, (0, 0))[0]), n)
-        if cells:
-            heat_rows.append(charts.HeatRow(a.title, cells))
     measure_series = [
         charts.Series(measures.get(code).name,
                       [(x.answered_at.date(), float(x.total)) for x in r.responses if x.code == code])
         for code in ("phq9", "gad7")
     ]  # fmt: skip
-    mood = [
-        (c.done_on, float(mood))
-        for c in r.completions if isinstance(mood := c.answers.get("mood_after"), int)
-    ]  # fmt: skip
-    out = [
-        domain_data.routine_chart(r.routines, r.days),
-        domain_data.habit_heat_chart(r.habits, r.days),
-        domain_data.distress_chart(r.distress),
-        domain_data.mood_chart(r.moods),
-        domain_data.habit_level_chart(r.habits),
+    out = [draw(figure, r.days) for part in r.parts for figure in part.figures if _shown(figure)]
+    out += [
         charts.line_chart(key="gas", title="Goal attainment (GAS T-score)", y_min=20, y_max=80,
                           series=[charts.Series("T-score", [(p.on, p.t_score) for p in r.t_points])]),
-        charts.heat_map(key="homework-heat", title="Homework practice by day", days=r.days,
-                        rows=heat_rows),
         charts.line_chart(key="measures", title="PHQ-9 and GAD-7 totals", y_min=0, y_max=27,
                           series=[s for s in measure_series if s.points] or measure_series[:1]),
     ]  # fmt: skip
-    if mood:
-        out.append(charts.line_chart(key="ba-mood", title="Mood after planned activities", y_min=0,
-                                     y_max=10, series=[charts.Series("Mood", mood)]))  # fmt: skip
     return out
 
 
-def homework_summary(r: Record) -> list[dict[str, object]]:
-    rows = []
-    for a in r.homework:
-        done = [c for c in r.completions if c.assignment_id == a.id]
-        diff = [c.difficulty for c in done if c.difficulty is not None]
-        helpf = [c.helpfulness for c in done if c.helpfulness is not None]
-        rows.append({
-            "assignment": a, "kind_label": kinds.label(a.kind), "state_label": LABELS[State(a.state)],
-            "times_done": len(done),
-            "mean_difficulty": sum(diff) / len(diff) if diff else None,
-            "mean_helpfulness": sum(helpf) / len(helpf) if helpf else None,
-            "reflections": [(c.done_on, c.reflection) for c in done if c.reflection],
-            "stuck": [(c.done_on, c.stuck) for c in done if c.stuck],
-        })  # fmt: skip
-    return rows
+def _shown(figure: Figure) -> bool:
+    """A line chart marked `keep_empty=False` is left out when it has no point at all."""
+    if isinstance(figure, LineFigure) and not figure.keep_empty:
+        return any(points for _, points in figure.series)
+    return True
+
+
+def homework_summary(r: Record) -> list[homework_record.Summary]:
+    """The report's homework table, by homework's own labels (`homework.record.summary`)."""
+    return homework_record.summary(r.homework, r.completions)
 
 
 def since_last_session(session: Session, client: User, now: datetime) -> tuple[date, Record]:

@@ -8,9 +8,10 @@ shows on the very next request, from any worker, and "this week" rolls over at t
 midnight. The in-process store only saves work; the truth is always the version in the database.
 
 Only the domains in `CACHED_DOMAINS` are cached: their signals depend on nothing but the client's
-rows in `data_version.WATCHED`, the zone and those days. Calm counts episodes in rolling 7×24 h
-windows, so its answer also expires when the oldest episode of either week crosses a window edge
-(`_calm_expiry`, read with the recomputation). Reminders (failures in the last 7 days to the
+rows in `data_version.WATCHED`, the zone and those days. A domain whose answer also changes with
+time alone says until when it holds (`signals_valid_until` in its signals module: calm counts
+episodes in rolling 7×24 h windows, so its answer expires when the oldest episode of either week
+crosses a window edge), read with the recomputation. Reminders (failures in the last 7 days to the
 second, devices gone) and any domain not listed are asked afresh for the whole caseload on every
 request (a few statements). The flags (`flags.build_rows`) are always derived afresh too: "no
 activity for N days" counts from now.
@@ -24,16 +25,14 @@ import uuid
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from functools import cache as cache_function
 from types import ModuleType
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from app import clock
-from app.coping.models import DistressEpisode
 from app.domains import plugins
 from app.signals import ClientSignals, shared_zones
 
@@ -42,8 +41,6 @@ log = logging.getLogger(__name__)
 CACHED_DOMAINS: frozenset[str] = frozenset(
     {"routines", "self_care", "coping", "sensory", "homework", "progress"}
 )
-# Calm's windows (app/coping/insights.py): this week = the last 7×24 h, last week the 7 before.
-CALM_WEEK = timedelta(days=7)
 MAX_ENTRIES = 4096  # clients; an entry is a few kB, a caseload is ~60
 
 
@@ -161,8 +158,12 @@ def collect(
             asked = stale if cached else ids
             try:
                 answer = provider(session=session, client_ids=asked, now=now) if asked else {}
-                if domain == "coping" and asked:
-                    expiry = _calm_expiry(session, asked, now)
+                valid_until = getattr(module, "signals_valid_until", None)
+                if valid_until is not None and asked:
+                    for cid, edge in valid_until(
+                        session=session, client_ids=asked, now=now
+                    ).items():
+                        expiry[cid] = min(edge, expiry.get(cid, edge))
             except Exception:  # one domain's bug must not hide every other flag from the therapist
                 log.exception("caseload signals failed", extra={"domain": domain})
                 session.rollback()
@@ -190,29 +191,3 @@ def _signal_modules() -> tuple[tuple[str, ModuleType], ...]:
     """Every domain's signals module, found once (`plugins` asks importlib on each call); the
     provider itself is looked up on each request."""
     return tuple(plugins("signals"))
-
-
-def _calm_expiry(
-    session: Session, client_ids: Sequence[uuid.UUID], now: datetime
-) -> dict[uuid.UUID, datetime]:
-    """When each client's calm signals next change with no new data: the oldest episode of this
-    week leaves it 7×24 h after it started, the oldest of last week leaves the fortnight 14×24 h
-    after. An episode is in a window while `started_at >= now - window`, so an answer holds while
-    now <= that edge."""
-    week, fortnight = now - CALM_WEEK, now - 2 * CALM_WEEK
-    started = col(DistressEpisode.started_at)
-    rows = session.execute(
-        select(
-            DistressEpisode.client_id,
-            func.min(started).filter(started >= week),
-            func.min(started).filter(started < week),
-        )
-        .where(col(DistressEpisode.client_id).in_(list(client_ids)), started >= fortnight)
-        .group_by(col(DistressEpisode.client_id))
-    ).all()
-    out: dict[uuid.UUID, datetime] = {}
-    for cid, oldest_this, oldest_last in rows:
-        edges = [at + window for at, window in ((oldest_this, CALM_WEEK),
-                                                (oldest_last, 2 * CALM_WEEK)) if at is not None]  # fmt: skip
-        out[cid] = min(edges)
-    return out

@@ -59,6 +59,18 @@ def day_label(day: date, done: int, total: int, planned: bool) -> str:
     return f"{text}: {done} of {total} steps{suffix}"
 
 
+def steps_by_day(
+    *, planned_days: Iterable[date], steps_planned: int, records: Mapping[date, DayRecord]
+) -> dict[date, tuple[int, int]]:
+    """(steps planned, steps done) for every planned day and every recorded run: a recorded
+    run's own planned count wins, otherwise a planned day expects the current step count, and
+    done never exceeds planned. The one rule behind the heat map and the therapist's record."""
+    out = dict.fromkeys(planned_days, (steps_planned, 0))
+    for day, record in records.items():
+        out[day] = (record.planned, min(record.done, record.planned))
+    return out
+
+
 def heat_map(
     *,
     first: date,
@@ -67,15 +79,14 @@ def heat_map(
     steps_planned: int,
     records: Mapping[date, DayRecord],
 ) -> list[HeatCell]:
-    """One cell per day from first to last; a recorded run's own planned count wins."""
+    """One cell per day from first to last (`steps_by_day`), with its shade and words."""
     planned_set = set(planned_days)
+    counts = steps_by_day(planned_days=planned_set, steps_planned=steps_planned, records=records)
     cells: list[HeatCell] = []
     day = first
     while day <= last:
-        record = records.get(day)
+        total, done = counts.get(day, (0, 0))
         planned = day in planned_set
-        total = record.planned if record else (steps_planned if planned else 0)
-        done = min(record.done, total) if record else 0
         cells.append(
             HeatCell(
                 day,

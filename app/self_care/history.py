@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Protocol
 
-from sqlalchemy import BindParameter, bindparam
+from sqlalchemy import BindParameter, bindparam, func
 from sqlalchemy import select as core_select
 from sqlmodel import Session, col, or_
 
@@ -102,7 +102,7 @@ class HabitHistory:
     habit: Habit
     levels: dict[int, LevelColumns]  # plain `Level`s from `load`; ORM rows are accepted too
     changes: Sequence[ChangeColumns]  # by day, then time of the change
-    check_ins: list[CheckIn]  # plain values: a year of ORM objects would dominate the page
+    check_ins: list[CheckIn]  # folded per day, outcome and amount (`CHECK_IN_FOLD`), no confidence
     paused: set[date]
     start: date
     today: date
@@ -114,11 +114,14 @@ class HabitHistory:
         self._targets = {number: to_target(level) for number, level in self.levels.items()}
         self._change_days = [c.changed_on for c in self.changes]
 
-    def target_on(self, day: date) -> Target:
-        """The target of the level in force that day (the level history decides)."""
+    def level_on(self, day: date) -> int:
+        """The level in force that day (the level history decides)."""
         i = bisect_right(self._change_days, day) - 1
-        number = self.changes[max(i, 0)].to_level if self.changes else self.habit.level
-        return self._targets[number]
+        return self.changes[max(i, 0)].to_level if self.changes else self.habit.level
+
+    def target_on(self, day: date) -> Target:
+        """The target of the level in force that day."""
+        return self._targets[self.level_on(day)]
 
     @property
     def target(self) -> Target:
@@ -166,12 +169,19 @@ _CHANGES = (
     .where(col(HabitLevelChange.habit_id) == _HABIT)
     .order_by(col(HabitLevelChange.changed_on), col(HabitLevelChange.changed_at))
 )
-_CHECK_INS = core_select(
+CHECK_IN_FOLD = (
     col(HabitCheckIn.done_on),
     col(HabitCheckIn.outcome),
-    col(HabitCheckIn.confidence),
     col(HabitCheckIn.amount),
-).where(col(HabitCheckIn.habit_id) == _HABIT, col(HabitCheckIn.done_on) >= bindparam("start"))
+)
+"""What a day's value depends on: check-ins grouped by these (with a count) give exactly the
+values the single rows give (`targets.amount_total`), so reads fold in SQL and their cost does
+not follow a day's taps into Python. The index `ix_habit_check_in_fold` covers the grouping."""
+_CHECK_INS = (
+    core_select(*CHECK_IN_FOLD, func.count())
+    .where(col(HabitCheckIn.habit_id) == _HABIT, col(HabitCheckIn.done_on) >= bindparam("start"))
+    .group_by(*CHECK_IN_FOLD)
+)
 _PAUSES = core_select(col(HabitPause.starts_on), col(HabitPause.ends_on)).where(
     col(HabitPause.client_id) == bindparam("client_id"),
     or_(col(HabitPause.habit_id).is_(None), col(HabitPause.habit_id) == _HABIT),
@@ -189,7 +199,65 @@ def load(session: Session, habit: Habit, today: date, since: date | None = None)
     }
     changes = prebuilt.rows(session, _CHANGES, habit_id=habit.id)
     rows = prebuilt.rows(session, _CHECK_INS, habit_id=habit.id, start=start)
-    check_ins = [CheckIn(on, Outcome(o), c, a) for on, o, c, a in rows]
+    check_ins = [CheckIn(on, Outcome(o), None, a, n) for on, o, a, n in rows]
     spans = prebuilt.rows(session, _PAUSES, client_id=habit.client_id, habit_id=habit.id)
     paused = paused_days(spans, start, today)
     return HabitHistory(habit, levels, changes, check_ins, paused, start, today)
+
+
+_IDS: BindParameter[list[uuid.UUID]] = bindparam("ids", expanding=True)
+_MANY_LEVELS = core_select(
+    col(HabitLevel.habit_id), col(HabitLevel.number), col(HabitLevel.description), *TARGET_COLUMNS
+).where(col(HabitLevel.habit_id).in_(_IDS))
+_MANY_CHANGES = (
+    core_select(
+        col(HabitLevelChange.habit_id),
+        col(HabitLevelChange.changed_on),
+        col(HabitLevelChange.to_level),
+    )
+    .where(col(HabitLevelChange.habit_id).in_(_IDS))
+    .order_by(col(HabitLevelChange.changed_on), col(HabitLevelChange.changed_at))
+)
+_MANY_CHECK_INS = (
+    core_select(col(HabitCheckIn.habit_id), *CHECK_IN_FOLD, func.count())
+    .where(
+        col(HabitCheckIn.habit_id).in_(_IDS),
+        col(HabitCheckIn.done_on) >= bindparam("start"),
+        col(HabitCheckIn.done_on) <= bindparam("end"),
+    )
+    .group_by(col(HabitCheckIn.habit_id), *CHECK_IN_FOLD)
+)
+_CLIENT_PAUSES = core_select(
+    col(HabitPause.habit_id), col(HabitPause.starts_on), col(HabitPause.ends_on)
+).where(col(HabitPause.client_id) == bindparam("client_id"))
+
+
+def load_many(
+    session: Session, client_id: uuid.UUID, habits: Sequence[Habit], *, start: date, end: date
+) -> dict[uuid.UUID, HabitHistory]:
+    """`load` for several habits of one client, check-ins from `start` to `end` (which stands for
+    "today"): four statements however many habits, for the therapist's record of a date range."""
+    if not habits:
+        return {}
+    ids = [h.id for h in habits]
+    levels: dict[uuid.UUID, dict[int, LevelColumns]] = {h: {} for h in ids}
+    for habit_id, *columns in prebuilt.rows(session, _MANY_LEVELS, ids=ids):
+        levels[habit_id][columns[0]] = Level(*columns)
+    changes: dict[uuid.UUID, list[ChangeColumns]] = {h: [] for h in ids}
+    for row in prebuilt.rows(session, _MANY_CHANGES, ids=ids):
+        changes[row.habit_id].append(row)
+    folded: dict[uuid.UUID, list[CheckIn]] = {h: [] for h in ids}
+    for habit_id, on, o, a, n in prebuilt.rows(
+        session, _MANY_CHECK_INS, ids=ids, start=start, end=end
+    ):
+        folded[habit_id].append(CheckIn(on, Outcome(o), None, a, n))
+    spans = prebuilt.rows(session, _CLIENT_PAUSES, client_id=client_id)
+    out = {}
+    for habit in habits:
+        first = max(habit.started_on, start)
+        own = [p for p in spans if p.habit_id in (None, habit.id)]
+        paused = paused_days(own, first, end)
+        out[habit.id] = HabitHistory(
+            habit, levels[habit.id], changes[habit.id], folded[habit.id], paused, first, end
+        )
+    return out

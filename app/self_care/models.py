@@ -92,8 +92,15 @@ class HabitCheckIn(SQLModel, table=True):
 
     __tablename__ = "habit_check_in"
     __table_args__ = (
-        Index("ix_habit_check_in_habit_day", "habit_id", "done_on"),
-        Index("ix_habit_check_in_client_day", "client_id", "done_on"),
+        # The reads fold check-ins per day in SQL (history.CHECK_IN_FOLD); these indexes cover
+        # the fold (per habit: the habit page; per client: Today and the dashboard), so a day's
+        # taps are counted in the index without visiting each row.
+        Index("ix_habit_check_in_fold", "habit_id", "done_on", "outcome", "amount"),
+        Index(
+            "ix_habit_check_in_client_fold", "client_id", "done_on", "habit_id", "outcome", "amount"
+        ),
+        # The habit page's ten latest check-ins: read from the index end, not by sorting the day.
+        Index("ix_habit_check_in_recent", "habit_id", "created_at"),
     )
 
     id: uuid.UUID = Field(primary_key=True)

@@ -20,7 +20,7 @@ from app.self_care.strength import (
     strength_series,
     week_start,
 )
-from app.self_care.targets import Target
+from app.self_care.targets import Target, amount_total
 
 
 @dataclass(frozen=True)
@@ -124,7 +124,9 @@ def habit_progress(session: Session, habit: Habit, today: date, weeks: int = 6) 
         )
 
     monday = week_start(today)
-    amount_today = sum(c.amount or 0.0 for c in hist.check_ins if c.on == today)
+    amount_today = amount_total(
+        (c.amount, c.count) for c in hist.check_ins if c.on == today and c.amount is not None
+    )
     recent = [RecentCheckIn(*r) for r in prebuilt.rows(session, _RECENT, habit_id=habit.id)]
     return HabitProgress(
         habit=habit,

@@ -5,9 +5,11 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
+from sqlalchemy import func
+from sqlalchemy import select as core_select
 from sqlmodel import Session, col, or_, select
 
-from app.self_care.history import to_target
+from app.self_care.history import CHECK_IN_FOLD, to_target
 from app.self_care.models import Habit, HabitCheckIn, HabitLevel, HabitPause
 from app.self_care.targets import CheckIn, Outcome, day_values
 
@@ -34,12 +36,12 @@ def still_due(*, session: Session, source_id: uuid.UUID, local_day: date) -> boo
     target = to_target(level)
     if not target.is_planned(local_day) and target.kind.value != "weekly":
         return False
-    rows = session.exec(
-        select(HabitCheckIn.outcome, HabitCheckIn.amount).where(
-            HabitCheckIn.habit_id == habit.id, HabitCheckIn.done_on == local_day
-        )
+    rows = session.execute(  # folded per day like every read (history.CHECK_IN_FOLD)
+        core_select(*CHECK_IN_FOLD, func.count())
+        .where(col(HabitCheckIn.habit_id) == habit.id, col(HabitCheckIn.done_on) == local_day)
+        .group_by(*CHECK_IN_FOLD)
     ).all()
-    if any(outcome == Outcome.NOT_TODAY.value for outcome, _ in rows):
+    if any(outcome == Outcome.NOT_TODAY.value for _, outcome, _, _ in rows):
         return False  # they already said "not today": a reminder would only nag
-    checks = [CheckIn(local_day, Outcome(o), None, a) for o, a in rows]
+    checks = [CheckIn(on, Outcome(o), None, a, n) for on, o, a, n in rows]
     return day_values(target, checks).get(local_day, 0.0) < 1.0

@@ -7,7 +7,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Annotated, Self
 
-from pydantic import Field, StrictFloat, StrictInt, model_validator
+from pydantic import AwareDatetime, Field, StrictFloat, StrictInt, model_validator
 
 from app.schema_types import ApiModel, LocalTime, PublicModel, Rating5, Rating10, ShortText, Title
 from app.self_care.ladders import LevelSpec
@@ -26,11 +26,14 @@ class Reason(StrEnum):
 
 
 class CheckInCreate(ApiModel):
-    """`id` is made by the phone; `on` defaults to today and may be yesterday (a back-fill)."""
+    """`id` is made by the phone; `on` defaults to today and may be yesterday (a back-fill).
+    `tapped_at`: when the client tapped, stamped by the phone on a write it queued offline; "today"
+    and "yesterday" are then the days of the tap, not of its arrival (app/taps.py)."""
 
     id: uuid.UUID
     outcome: Outcome
     on: date | None = None
+    tapped_at: AwareDatetime | None = None
     reason: Reason | None = None
     confidence: Rating10 | None = None
     pleasure: Rating10 | None = None

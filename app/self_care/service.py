@@ -11,7 +11,7 @@ from datetime import date, time, timedelta
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from app import clock
+from app import clock, taps
 from app.accounts.models import User
 from app.errors import Conflict, NotFound, Unprocessable
 from app.self_care import history, reminders_link, suggestions, summary
@@ -162,8 +162,9 @@ def check_in(*, session: Session, client: User, habit: Habit, data: CheckInCreat
     if existing is not None:
         return _same_or_conflict(existing, habit)
     today = today_for(client)
-    on = data.on or today
-    if not today - timedelta(days=BACKFILL_DAYS) <= on <= today:
+    tapped_on = taps.local_day(data.tapped_at, tz=client.time_zone)  # today, unless queued
+    on = data.on or tapped_on
+    if not tapped_on - timedelta(days=BACKFILL_DAYS) <= on <= tapped_on:
         raise Unprocessable("You can check in for today or yesterday.")
     target = current_target(session, habit)
     if data.amount is not None and target.kind is not TargetKind.AMOUNT:

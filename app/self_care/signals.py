@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import String, case, cast, func, or_
+from sqlalchemy import select as core_select
 from sqlmodel import Session, and_, col, select
 
 from app import clock
@@ -58,13 +59,13 @@ def caseload_signals(
         )
         .where(col(Habit.client_id).in_(ids), col(Habit.archived_at).is_(None))
     ).all()
+    # Folded per habit, day, outcome and amount (`history.CHECK_IN_FOLD`): a day of many taps is
+    # one row, with exactly the values of the single rows.
+    habit_key = _key(HabitCheckIn.habit_id)
     check_ins = session.execute(
-        select(
-            _key(HabitCheckIn.habit_id),
-            col(HabitCheckIn.done_on),
-            col(HabitCheckIn.outcome),
-            col(HabitCheckIn.amount),
-        ).where(col(HabitCheckIn.client_id).in_(ids), HabitCheckIn.done_on >= earliest)
+        core_select(habit_key, *history.CHECK_IN_FOLD, func.count())
+        .where(col(HabitCheckIn.client_id).in_(ids), col(HabitCheckIn.done_on) >= earliest)
+        .group_by(habit_key, *history.CHECK_IN_FOLD)
     ).all()
     pauses = session.execute(
         select(
@@ -112,8 +113,8 @@ def caseload_signals(
     )
 
     by_habit: dict[str, list[CheckIn]] = defaultdict(list)
-    for habit_id, on, outcome, amount in check_ins:
-        by_habit[habit_id].append(CheckIn(on, _OUTCOMES[outcome], None, amount))
+    for habit_id, on, outcome, amount, count in check_ins:
+        by_habit[habit_id].append(CheckIn(on, _OUTCOMES[outcome], None, amount, count))
     pauses_of: dict[uuid.UUID, list[Any]] = defaultdict(list)
     for p in pauses:
         pauses_of[p.client_id].append(p)

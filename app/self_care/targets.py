@@ -5,7 +5,8 @@ Pure and typed so that grading, strength and the pages agree on one meaning of "
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import math
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -150,12 +151,36 @@ def describe_days(days: frozenset[int]) -> str:
 
 @dataclass(frozen=True, slots=True)
 class CheckIn:
-    """One check-in as the pure modules see it; `on` is the local day it is about (back-fills too)."""
+    """One check-in as the pure modules see it; `on` is the local day it is about (back-fills too).
+
+    A row folded in SQL (same day, outcome and amount) stands for `count` identical check-ins, so
+    a day of 4,000 "+1 glass" taps is one value, not 4,000."""
 
     on: date
     outcome: Outcome
     confidence: int | None = None
     amount: float | None = None
+    count: int = 1
+
+
+def _times(amount: float, count: int) -> Iterator[float]:
+    """amount × count as exact terms: amount × 2^k for each bit k of count (scaling a float by a
+    power of two is exact), so no rounding happens before the final sum."""
+    bit = 0
+    while count:
+        if count & 1:
+            yield math.ldexp(amount, bit)
+        count >>= 1
+        bit += 1
+
+
+def amount_total(parts: Iterable[tuple[float, int]]) -> float:
+    """Σ amount × count, correctly rounded once (`math.fsum` of exact terms).
+
+    The same float however the check-ins arrive: one by one in any order, or folded in SQL by
+    amount with a count. A running `+=` would depend on the order of rows, which SQL leaves open,
+    so the client's page, Today and the therapist's report could disagree in the last bit."""
+    return math.fsum(term for amount, count in parts for term in _times(amount, count))
 
 
 def day_values(target: Target, check_ins: Iterable[CheckIn]) -> dict[date, float]:
@@ -164,14 +189,14 @@ def day_values(target: Target, check_ins: Iterable[CheckIn]) -> dict[date, float
     Several check-ins a day combine: amounts add up (a glass at a time), otherwise the best counts.
     """
     best: dict[date, float] = {}
-    summed: dict[date, float] = {}
+    summed: dict[date, list[tuple[float, int]]] = {}
     for c in check_ins:
         if target.kind is TargetKind.AMOUNT and c.amount is not None and target.amount:
-            summed[c.on] = summed.get(c.on, 0.0) + max(0.0, c.amount)
+            summed.setdefault(c.on, []).append((max(0.0, c.amount), c.count))
         else:
             best[c.on] = max(best.get(c.on, 0.0), OUTCOME_VALUE[c.outcome])
     out = dict(best)
-    for day, total in summed.items():
-        fraction = min(1.0, total / (target.amount or 1.0))
+    for day, parts in summed.items():
+        fraction = min(1.0, amount_total(parts) / (target.amount or 1.0))
         out[day] = max(out.get(day, 0.0), fraction)
     return out

@@ -15,7 +15,14 @@ from app.accounts.models import User
 from app.home.sections import TodaySection
 from app.self_care import history
 from app.self_care.models import Habit, HabitCheckIn, HabitLevel, HabitPause, MoodLog
-from app.self_care.targets import CheckIn, Outcome, Target, TargetKind, day_values
+from app.self_care.targets import (
+    CheckIn,
+    Outcome,
+    Target,
+    TargetKind,
+    amount_total,
+    day_values,
+)
 
 
 @dataclass(frozen=True)
@@ -83,23 +90,16 @@ _HABITS = (
     .where(col(Habit.client_id) == _CLIENT, col(Habit.archived_at).is_(None))
     .order_by(col(Habit.created_at))
 )
-# Check-ins since yesterday, folded in SQL to one row per habit, day and outcome: a busy day (many
-# "+1 glass" taps) stays a handful of rows. `day_values` only needs the best outcome and the summed
-# amounts, so the fold gives exactly what the individual rows would.
+# Check-ins since yesterday, folded in SQL to one row per habit, day, outcome and amount
+# (`history.CHECK_IN_FOLD`): a busy day (many "+1 glass" taps) stays a handful of rows, and the
+# values are exactly those of the single rows (`targets.amount_total`).
 _CHECK_INS = (
-    select(
-        col(HabitCheckIn.habit_id),
-        col(HabitCheckIn.done_on),
-        col(HabitCheckIn.outcome),
-        func.sum(col(HabitCheckIn.amount)),
-        func.count(col(HabitCheckIn.amount)),
-        func.count(),
-    )
+    select(col(HabitCheckIn.habit_id), *history.CHECK_IN_FOLD, func.count())
     .where(
         col(HabitCheckIn.client_id) == _CLIENT,
         col(HabitCheckIn.done_on) >= bindparam("since"),
     )
-    .group_by(col(HabitCheckIn.habit_id), col(HabitCheckIn.done_on), col(HabitCheckIn.outcome))
+    .group_by(col(HabitCheckIn.habit_id), *history.CHECK_IN_FOLD)
 )
 # One row whatever the client has: today's mood (or NULL) and whether all habits are paused today.
 _CLIENT_DAY = select(
@@ -113,16 +113,12 @@ _CLIENT_DAY = select(
 def _recent_check_ins(
     session: Session, client_id: uuid.UUID, since: date
 ) -> dict[uuid.UUID, list[CheckIn]]:
-    """Check-ins since `since`, one or two per habit, day and outcome (see `_CHECK_INS`)."""
+    """Check-ins since `since`, folded per habit, day, outcome and amount (see `_CHECK_INS`)."""
     out: dict[uuid.UUID, list[CheckIn]] = {}
-    for habit_id, on, outcome, total, with_amount, count in prebuilt.rows(
+    for habit_id, on, outcome, amount, count in prebuilt.rows(
         session, _CHECK_INS, client_id=client_id, since=since
     ):
-        mine = out.setdefault(habit_id, [])
-        if with_amount:
-            mine.append(CheckIn(on, Outcome(outcome), None, float(total)))
-        if count > with_amount:
-            mine.append(CheckIn(on, Outcome(outcome), None, None))
+        out.setdefault(habit_id, []).append(CheckIn(on, Outcome(outcome), None, amount, count))
     return out
 
 
@@ -149,7 +145,9 @@ def today_section(
                 step=r.description,
                 target=target,
                 value=values.get(day, 0.0),
-                amount=sum(c.amount or 0 for c in mine if c.on == day),
+                amount=amount_total(
+                    (c.amount, c.count) for c in mine if c.on == day and c.amount is not None
+                ),
                 paused=bool(r.paused_today),
                 needs_yesterday=(
                     r.started_on <= yesterday

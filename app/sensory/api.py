@@ -290,6 +290,7 @@ def check_off_item(
         felt_before=body.felt_before,
         on=body.on,
         checkoff_id=body.id,
+        tapped_at=body.tapped_at,
     )
     return CheckoffPublic.model_validate(row)
 

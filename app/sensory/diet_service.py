@@ -8,12 +8,12 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, or_, select
 
-from app import clock, versioning
+from app import clock, taps, versioning
 from app.accounts.models import User
 from app.accounts.policy import Principal
 from app.audit import service as audit
@@ -239,19 +239,20 @@ def check_off(
     felt_before: diet.Felt | None = None,
     on: date | None = None,
     checkoff_id: uuid.UUID | None = None,
+    tapped_at: datetime | None = None,
 ) -> SensoryDietCheckoff:
     """Record the item as done on a local day with "how do I feel now". One row per item and day:
     the same id again returns it; a second check-off that day updates how they felt."""
-    today = clock.local_today(client.time_zone)
-    day = on or today
-    if day > today or day < today - timedelta(days=BACKDATE_DAYS):
-        raise Unprocessable(f"You can check off today or up to {BACKDATE_DAYS} days back.")
-    if checkoff_id is not None:
+    if checkoff_id is not None:  # a replay is answered first: it must not age out of the window
         replay = session.get(SensoryDietCheckoff, checkoff_id)
         if replay is not None:
             if replay.item_id != item.id:
                 raise Conflict("That id is already in use.")
             return replay
+    today = clock.local_today(client.time_zone)
+    day = on or taps.local_day(tapped_at, tz=client.time_zone)
+    if day > today or day < today - timedelta(days=BACKDATE_DAYS):
+        raise Unprocessable(f"You can check off today or up to {BACKDATE_DAYS} days back.")
     row = session.exec(
         select(SensoryDietCheckoff).where(
             SensoryDietCheckoff.item_id == item.id, SensoryDietCheckoff.done_on == day

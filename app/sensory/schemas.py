@@ -6,7 +6,7 @@ import uuid
 from datetime import date, datetime, time
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, Field, StringConstraints
+from pydantic import AfterValidator, AwareDatetime, Field, StringConstraints
 
 from app.schema_types import ApiModel, Bool, LocalTime, PublicModel, ShortText, Title
 
@@ -113,10 +113,14 @@ class DietItemPublic(PublicModel):
 
 
 class CheckoffIn(ApiModel):
+    """`tapped_at`: stamped by the phone on a check-off it queued offline; the day defaults to
+    the client's local day at that moment, not the day it arrives (app/taps.py)."""
+
     id: uuid.UUID | None = None
     felt_after: FeltId
     felt_before: FeltId | None = None
     on: date | None = None
+    tapped_at: AwareDatetime | None = None
 
 
 class CheckoffPublic(PublicModel):

@@ -11,7 +11,9 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from email import message_from_bytes
 from email.message import Message
 from pathlib import Path
@@ -144,6 +146,77 @@ def live_server(smtp_server: tuple[int, Mailbox]) -> Iterator[LiveServer]:
             if proc.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(
                     "live server did not start:\n" + (data_dir / "server.log").read_text()
+                )
+            time.sleep(0.2)
+        yield server
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        log.close()
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+
+@dataclass
+class ShiftedServer:
+    """A live server whose clock the test moves (tests/self_care/shifted_clock_server.py)."""
+
+    url: str
+    offset_file: Path
+    data_dir: Path
+
+    def set_day(self, days: float) -> None:
+        self.offset_file.write_text(str(days))
+
+    def set_now(self, moment: datetime) -> None:
+        """From now on the server's clock reads `moment`, then runs on in real time."""
+        self.set_day((moment - datetime.now(UTC)).total_seconds() / 86_400)
+
+
+@contextmanager
+def shifted_clock_server(prefix: str) -> Iterator[ShiftedServer]:
+    """A real uvicorn process, migrated and demo-seeded, with a clock the test can move."""
+    port = free_port()
+    data_dir = Path(tempfile.mkdtemp(prefix=prefix))
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GW_")}
+    env.update(
+        {
+            "GW_ENVIRONMENT": "test",
+            "GW_DATA_DIR": str(data_dir),
+            "GW_PORT": str(port),
+            "GW_BASE_URL": f"http://127.0.0.1:{port}",
+            "GW_SCHEDULER_ENABLED": "false",
+        }
+    )
+    for command in ("migrate", "demo"):
+        subprocess.run(
+            [sys.executable, "-m", "app", command],
+            env=env,
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
+    server = ShiftedServer(f"http://127.0.0.1:{port}", data_dir / "clock-offset-days", data_dir)
+    log = open(data_dir / "server.log", "w")  # noqa: SIM115
+    proc = subprocess.Popen(
+        # Run as a script, not as tests.…: importing the tests package would reset GW_DATA_DIR.
+        [sys.executable, str(ROOT / "tests" / "self_care" / "shifted_clock_server.py")],
+        env={**env, "PYTHONPATH": str(ROOT)},
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 90  # a loaded machine can take a while to import the app
+        while True:
+            try:
+                if httpx.get(server.url + "/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(
+                    "shifted-clock server did not start:\n" + (data_dir / "server.log").read_text()
                 )
             time.sleep(0.2)
         yield server

@@ -3,98 +3,39 @@ time), watch the heat map and strength change, then accept a step-up suggestion.
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import subprocess
-import sys
-import tempfile
-import time
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import UTC, datetime
-from pathlib import Path
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import httpx
 import pytest
 from playwright.sync_api import expect
 
 from app.demo import DEMO_PASSWORD
-from tests.browser.fixtures import PHONE, ROOT, assert_accessible, free_port, login
+from tests.browser.fixtures import (
+    PHONE,
+    ShiftedServer,
+    assert_accessible,
+    login,
+    shifted_clock_server,
+)
 
 pytestmark = pytest.mark.browser
 JORDAN = "jordan@demo.groundwork.local"  # America/New_York, no washing habit in the demo
 
 
-@dataclass
-class ShiftedServer:
-    url: str
-    offset_file: Path
-
-    def set_day(self, days: int) -> None:
-        self.offset_file.write_text(str(days))
-
-
 @pytest.fixture(scope="module")
 def shifted_server() -> Iterator[ShiftedServer]:
-    port = free_port()
-    data_dir = Path(tempfile.mkdtemp(prefix="gw-self-care-"))
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GW_")}
-    env.update(
-        {
-            "GW_ENVIRONMENT": "test",
-            "GW_DATA_DIR": str(data_dir),
-            "GW_PORT": str(port),
-            "GW_BASE_URL": f"http://127.0.0.1:{port}",
-            "GW_SCHEDULER_ENABLED": "false",
-        }
-    )
-    for command in ("migrate", "demo"):
-        subprocess.run(
-            [sys.executable, "-m", "app", command],
-            env=env,
-            cwd=ROOT,
-            check=True,
-            capture_output=True,
-            timeout=120,
-        )
-    # Start on the coming Monday in Jordan's zone, so whole weeks line up with the grading rules.
-    local = datetime.now(UTC).astimezone(ZoneInfo("America/New_York"))
-    offset = (7 - local.weekday()) % 7 or 7
-    server = ShiftedServer(f"http://127.0.0.1:{port}", data_dir / "clock-offset-days")
-    server.set_day(offset)
-    log = open(data_dir / "server.log", "w")  # noqa: SIM115
-    proc = subprocess.Popen(
-        # Run as a script, not as tests.…: importing the tests package would reset GW_DATA_DIR.
-        [sys.executable, str(ROOT / "tests" / "self_care" / "shifted_clock_server.py")],
-        env={**env, "PYTHONPATH": str(ROOT)},
-        cwd=ROOT,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        deadline = time.monotonic() + 90  # a loaded machine can take a while to import the app
-        while True:
-            try:
-                if httpx.get(server.url + "/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(
-                    "shifted-clock server did not start:\n" + (data_dir / "server.log").read_text()
-                )
-            time.sleep(0.2)
+    with shifted_clock_server("gw-self-care-") as server:
+        # Start on the coming Monday in Jordan's zone, so whole weeks line up with the grading
+        # rules.
+        local = datetime.now(UTC).astimezone(ZoneInfo("America/New_York"))
+        offset = (7 - local.weekday()) % 7 or 7
+        server.set_day(offset)
         server.start_offset = offset  # type: ignore[attr-defined]
         yield server
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-        log.close()
-        shutil.rmtree(data_dir, ignore_errors=True)
 
 
 @pytest.fixture
@@ -140,14 +81,16 @@ def test_ladder_check_ins_heat_map_strength_and_step_up(
         page.goto("/today")
         item = page.locator(f"#habit-{habit_id}")
         if day == 1:
-            # The connection drops: the tap is kept on the phone and sent when it is back.
+            # The connection drops: the tap is kept on the phone and sent when it is back. The
+            # phone's clock agrees with the server's (moved on by whole days): the tap carries it.
+            page.clock.set_fixed_time(datetime.now(UTC) + timedelta(days=start + day))
             page.context.set_offline(True)
             item.get_by_role("button", name="Done: Washing").click()
             # The tap is stored in IndexedDB asynchronously: wait for the note, don't race it.
             expect(item).to_contain_text("Saved on this phone")
-            with page.expect_response(lambda r: r.url.endswith("/check-ins") and r.status == 201):
+            sent = page.expect_response(lambda r: r.url.endswith("/check-ins") and r.status == 201)
+            with sent, page.expect_event("load"):  # once sent, Today reloads with the server's copy
                 page.context.set_offline(False)
-            page.goto("/today")
         else:
             item.get_by_role("button", name="Done: Washing").click()
             page.wait_for_load_state("networkidle")

@@ -11,10 +11,14 @@ from sqlmodel import Session
 
 from app import clock
 from app.accounts.models import User
+from app.coping import record as coping_record
 from app.coping.models import DistressEpisode
-from app.progress import domain_data, record
+from app.progress import record
 from app.progress.models import SessionNote, SessionNoteVersion
+from app.records import RecordPart
+from app.routines import record as routines_record
 from app.routines.models import Routine, RoutinePause, RoutineRun
+from app.self_care import record as self_care_record
 from app.self_care.models import Habit, HabitCheckIn, HabitLevel, HabitLevelChange, MoodLog
 from tests import factories
 from tests.progress import pdf_facts
@@ -104,34 +108,41 @@ def _client(session: Session, therapist: User) -> User:
     return client
 
 
+def _part(module: Any, session: Session, client: User) -> RecordPart:
+    part = module.record_part(session=session, client=client, start=MON, end=SUN)
+    assert part is not None
+    return part  # type: ignore[no-any-return]
+
+
 def test_routine_days_follow_plan_runs_and_pauses(session: Session, therapist: User) -> None:
     client = _client(session, therapist)
-    (row,) = domain_data.routine_days(session, client.id, MON, SUN)
-    assert row.title == "Morning"
+    figure = _part(routines_record, session, client).figure("routines-heat")
+    (row,) = figure.rows  # type: ignore[union-attr]
+    assert row.label == "Morning"
     assert row.cells == {d(0): (4, 4), d(2): (4, 2), d(5): (3, 1)}
-    chart = domain_data.routine_chart([row], DAYS)
+    chart = record.draw(figure, DAYS)
     assert chart.rows == [("Morning", "7", "11")]
     assert chart.summary.startswith("7 of 11 planned steps done across 1 item")
 
 
 def test_habit_days_use_the_level_in_force(session: Session, therapist: User) -> None:
+    """Partly counts half, as on the client's habit page (issue 16.3: it used to count 0)."""
     client = _client(session, therapist)
-    (row,) = domain_data.habit_days(session, client.id, MON, SUN)
-    assert row.cells == {d(0): (1, 1), d(1): (1, 0), d(2): (1, 1), d(4): (1, 1), d(5): (0, 1)}
-    assert row.levels == [(d(0), 1), (d(3), 2), (d(6), 2)]
-    heat = domain_data.habit_heat_chart([row], DAYS)
-    assert heat.rows == [("Walk", "4", "4")]
-    assert heat.summary.startswith("3 of 4 planned days done (and 1 time on days not planned)")
+    part = _part(self_care_record, session, client)
+    (row,) = part.figure("habits-heat").rows  # type: ignore[union-attr]
+    assert row.cells == {d(0): (1, 1), d(1): (1, 0.5), d(2): (1, 1), d(4): (1, 1), d(5): (0, 1)}
+    heat = record.draw(part.figure("habits-heat"), DAYS)
+    assert heat.rows == [("Walk", "4.5", "4")]
+    assert heat.summary.startswith("3.5 of 4 planned days done (and 1 time on days not planned)")
     assert heat.svg.count('<circle class="heat-extra"') == 2  # Saturday's dot and the legend's
-    levels = domain_data.habit_level_chart([row])
+    levels = record.draw(part.figure("habit-levels"), DAYS)
     assert levels.rows == [("2026-11-02", "1"), ("2026-11-05", "2"), ("2026-11-08", "2")]
     assert "Walk: 1 on 02 Nov to 2 on 08 Nov" in levels.summary
 
 
 def test_mood_and_energy_in_range(session: Session, therapist: User) -> None:
     client = _client(session, therapist)
-    rows = domain_data.mood_days(session, client.id, MON, SUN)
-    chart = domain_data.mood_chart(rows)
+    chart = record.draw(_part(self_care_record, session, client).figure("mood-energy"), DAYS)
     assert chart.headers == ("Date", "Mood", "Energy")
     assert chart.rows == [("2026-11-02", "2", "3"), ("2026-11-04", "4", "-"),
                           ("2026-11-08", "5", "4")]  # fmt: skip
@@ -139,11 +150,10 @@ def test_mood_and_energy_in_range(session: Session, therapist: User) -> None:
 
 def test_distress_by_strategy_over_local_days(session: Session, therapist: User) -> None:
     client = _client(session, therapist)
-    rows = domain_data.distress_by_strategy(session, client.id, MON, SUN, client.time_zone)
-    assert [(r.title, r.uses, r.mean_before, r.mean_after) for r in rows] == [
-        ("Breathing", 3, 7.0, 4.0), ("Walk outside", 1, 7.0, 6.0),
+    assert coping_record.by_strategy(session, client, MON, SUN) == [
+        ("Breathing", 7.0, 4.0, 3), ("Walk outside", 7.0, 6.0, 1),
     ]  # fmt: skip
-    chart = domain_data.distress_chart(rows)
+    chart = record.draw(_part(coping_record, session, client).figure("distress"), DAYS)
     assert chart.rows == [("Breathing", "3", "7", "4"), ("Walk outside", "1", "7", "6")]
 
 
@@ -185,7 +195,7 @@ def test_progress_page_report_and_pdf_show_each_chart(
         view = http.get(base + "&view=print")
         for title in TITLES:
             assert title in view.text
-        assert "<td>Walk</td><td>4</td><td>4</td>" in view.text
+        assert "<td>Walk</td><td>4.5</td><td>4</td>" in view.text  # partly counts half
         pdf = http.get(f"/caseload/{client.id}/progress/report.pdf?start={MON}&end={SUN}")
         assert pdf.headers["content-type"] == "application/pdf"
         found = pdf_facts.strings(pdf.content)

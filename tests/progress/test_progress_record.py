@@ -89,10 +89,12 @@ def test_statements_do_not_grow_with_history(session: Session, therapist: User) 
 def test_chart_readers_equal_a_reference_over_all_rows(session: Session, therapist: User) -> None:
     """Routine, habit, mood and distress chart data for a range inside a long history (rows before
     and after it) equal a computation over every row of the client's, filtered in Python."""
+    from app.coping import record as coping_record
     from app.coping.models import DistressEpisode
-    from app.progress import domain_data
+    from app.routines import record as routines_record
     from app.routines import recurrence, service
     from app.routines.models import Routine, RoutineRun
+    from app.self_care import record as self_care_record
     from app.self_care.models import MoodLog
     from tests.routines.test_overview import _seed as seed_routines
 
@@ -113,7 +115,9 @@ def test_chart_readers_equal_a_reference_over_all_rows(session: Session, therapi
             if start <= run.local_day <= end and (run.planned_count or run.local_day in cells):
                 cells[run.local_day] = (run.planned_count, min(run.done_count, run.planned_count))
         expected_routines[r.id] = cells
-    got = {row.id: row.cells for row in domain_data.routine_days(session, client.id, start, end)}
+    part = routines_record.record_part(session=session, client=client, start=start, end=end)
+    assert part is not None
+    got = {row.id: row.cells for row in part.figure("routines-heat").rows}  # type: ignore[union-attr]
     assert got == expected_routines
     assert any(got.values())
 
@@ -122,20 +126,22 @@ def test_chart_readers_equal_a_reference_over_all_rows(session: Session, therapi
          if start <= m.logged_on <= end),
         key=lambda m: m.logged_on,
     )  # fmt: skip
-    assert [(m.on, m.mood) for m in domain_data.mood_days(session, client.id, start, end)] == [
-        (m.logged_on, m.mood) for m in moods
-    ]
+    mood_part = self_care_record.record_part(session=session, client=client, start=start, end=end)
+    ((_name, mood_points), _energy) = mood_part.figure("mood-energy").series  # type: ignore[union-attr]
+    assert list(mood_points) == [(m.logged_on, float(m.mood)) for m in moods]
 
     zone = recurrence.zone(client.time_zone)
     episodes = [
         e for e in session.exec(select(DistressEpisode).where(DistressEpisode.client_id == client.id))
         if start <= e.started_at.astimezone(zone).date() <= end
     ]  # fmt: skip
-    (row,) = domain_data.distress_by_strategy(session, client.id, start, end, client.time_zone)
-    assert row.uses == len(episodes)
-    assert row.mean_before == pytest.approx(sum(e.before for e in episodes) / len(episodes))
-    assert row.mean_after == pytest.approx(sum(e.after for e in episodes) / len(episodes))
+    ((_title, mean_before, mean_after, uses),) = coping_record.by_strategy(
+        session, client, start, end
+    )
+    assert uses == len(episodes)
+    assert mean_before == pytest.approx(sum(e.before for e in episodes) / len(episodes))
+    assert mean_after == pytest.approx(sum(e.after for e in episodes) / len(episodes))
 
-    habits = domain_data.habit_days(session, client.id, start, end)
+    habits = self_care_record.habit_rows(session, client, start, end)
     assert habits
-    assert all(start <= day <= end for h in habits for day in h.cells)
+    assert all(start <= day <= end for h, _levels in habits for day in h.cells)

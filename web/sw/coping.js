@@ -6,6 +6,8 @@ const CALM_STATIC = [
   "/static/coping/pacer.js", "/static/coping/timer.js", "/static/coping/steps.js",
   "/static/coping/counter.js", "/static/coping/ranking.js", "/static/coping/store.js",
   "/static/coping/calm.css",
+  // store.js imports the shared replay queue: without it the calm flow would not start offline.
+  "/static/js/outbox.js",
 ];
 // Personal pages: kept after each online visit (logout clears every cache), never pre-fetched.
 const CALM_PAGES = ["/calm/toolbox", "/calm/safety-plan", "/calm/wellness-plan", "/calm/history"];

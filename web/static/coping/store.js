@@ -1,5 +1,9 @@
 // The phone's own copy for the calm flow: synced data ("kv") and episodes waiting to be sent
-// ("outbox"). Episodes carry the UUID made here, so sending one twice stores it once.
+// ("outbox"). Episodes carry the UUID made here, so sending one twice stores it once, and the
+// moment they started (started_at), which the server files them under. Replay honours
+// Retry-After (web/static/js/outbox.js).
+import { postJson, replay } from "/static/js/outbox.js";
+
 const DB = "groundwork-calm";
 
 function open() {
@@ -30,36 +34,15 @@ export const enqueue = (item) => run("outbox", "readwrite", (s) => s.put(item));
 export const pending = () => run("outbox", "readonly", (s) => s.getAll());
 export const remove = (id) => run("outbox", "readwrite", (s) => s.delete(id));
 
-const csrf = () => document.querySelector('meta[name="csrf-token"]')?.content ?? "";
 let flushing = null;
 
 /** Send waiting episodes, oldest first. Resolves with how many are still waiting. */
 export function flush() {
   if (flushing) return flushing;
-  flushing = (async () => {
-    try {
-      const items = (await pending()).sort((a, b) => a.started_at.localeCompare(b.started_at));
-      for (const item of items) {
-        let response;
-        try {
-          response = await fetch("/api/v1/calm/episodes", {
-            method: "POST",
-            credentials: "same-origin",
-            headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRF-Token": csrf() },
-            body: JSON.stringify(item),
-          });
-        } catch {
-          break; // still offline: keep everything for next time
-        }
-        // Stored (201), or refused for good (a 4xx that retrying cannot fix): stop sending it.
-        const permanent = response.status >= 400 && response.status < 500 && ![401, 403, 408, 429].includes(response.status);
-        if (response.ok || permanent) await remove(item.id);
-        else break;
-      }
-      return (await pending()).length;
-    } finally {
-      flushing = null;
-    }
-  })();
+  flushing = replay("calm", {
+    pending: async () => (await pending()).sort((a, b) => a.started_at.localeCompare(b.started_at)),
+    send: (item) => postJson("/api/v1/calm/episodes", item),
+    forget: (item) => remove(item.id),
+  }).then(({ waiting }) => waiting).finally(() => { flushing = null; });
   return flushing;
 }

@@ -1,7 +1,10 @@
 // One-tap check-ins that survive a dropped connection: when the phone is offline, the tap is kept
-// in IndexedDB with its client-made id and sent to the API when the network is back. Replaying the
-// same id is harmless (the server returns the stored row), so a retry can never double a check-in.
-import { api, ApiError } from "/static/js/http.js";
+// in IndexedDB with its client-made id and the moment it was made, and sent to the API when the
+// network is back (web/static/js/outbox.js: the tap's day counts, Retry-After is honoured).
+// Replaying the same id is harmless (the server returns the stored row), so a retry can never
+// double a check-in.
+import { newId } from "/static/js/http.js";
+import { postJson, replay, tapStamp } from "/static/js/outbox.js";
 
 const DB_NAME = "groundwork-self-care";
 const STORE = "outbox";
@@ -27,7 +30,7 @@ async function withStore(mode, work) {
 
 function bodyOf(form, submitter) {
   const data = new FormData(form, submitter);
-  const body = { id: data.get("id"), outcome: data.get("outcome") };
+  const body = { id: data.get("id"), outcome: data.get("outcome"), tapped_at: tapStamp() };
   if (data.get("reason")) body.reason = data.get("reason");
   if (data.get("amount")) body.amount = Number(data.get("amount"));
   if (data.get("on")) body.on = data.get("on");
@@ -45,16 +48,15 @@ function say(form, text) {
 
 async function drain() {
   if (!navigator.onLine) return;
-  const waiting = await withStore("readonly", (store) => store.getAll());
-  for (const item of waiting || []) {
-    try {
-      await api(item.path, { method: "POST", body: item.body });
-    } catch (error) {
-      // A refusal (4xx) will not get better by retrying; anything else waits for the next chance.
-      if (!(error instanceof ApiError) || error.status >= 500) return;
-    }
-    await withStore("readwrite", (store) => store.delete(item.id));
-  }
+  const { settled } = await replay("self-care", {
+    // Oldest tap first: the server judges each by its own moment, but order keeps "+1"s readable.
+    pending: async () => ((await withStore("readonly", (store) => store.getAll())) || [])
+      .sort((a, b) => (a.body.tapped_at || "").localeCompare(b.body.tapped_at || "")),
+    send: (item) => postJson(item.path, item.body),
+    forget: (item) => withStore("readwrite", (store) => store.delete(item.id)),
+  });
+  // Today then shows what the server now holds (a tap filed under yesterday is not "done today").
+  if (settled && location.pathname === "/today") location.reload();
 }
 
 document.addEventListener("submit", (event) => {
@@ -63,6 +65,9 @@ document.addEventListener("submit", (event) => {
   event.preventDefault();
   const body = bodyOf(form, event.submitter);
   const path = `/api/v1/habits/${form.dataset.offlineCheckIn}/check-ins`;
+  // The next tap on this button is a new check-in (a second "+1 glass"), not this one again.
+  const idField = form.querySelector('input[name="id"]');
+  if (idField) idField.value = newId();
   withStore("readwrite", (store) => store.put({ id: body.id, path, body }))
     .then(() => say(form, "Saved on this phone. It will be sent when you're back online."))
     .catch(() => say(form, "This phone could not keep it. Please try again when you're online."));

@@ -1,7 +1,9 @@
 // Today's sensory-diet check-off, offline-safe. Online, the form posts as usual (no JS needed).
 // Offline, the check-off waits in IndexedDB with its client-made id and is sent to the API when the
-// phone is back online; the server stores a replayed id once, so a double send is harmless.
-import { api } from "/static/js/http.js";
+// phone is back online, with the moment of the tap (so it counts for that day, even after
+// midnight) and honouring Retry-After (web/static/js/outbox.js); the server stores a replayed id
+// once, so a double send is harmless.
+import { postJson, replay, tapStamp } from "/static/js/outbox.js";
 
 const DB_NAME = "gw-sensory";
 const STORE = "checkoffs";
@@ -31,25 +33,15 @@ const forget = (id) => withStore("readwrite", (store) => store.delete(id));
 
 async function flush() {
   if (!navigator.onLine) return;
-  let sent = 0;
-  for (const record of await pending()) {
-    try {
-      await api(`/api/v1/sensory/diet/${record.item}/checkoffs`, {
-        method: "POST",
-        body: { id: record.id, felt_after: record.felt_after, felt_before: record.felt_before, on: record.on },
-      });
-      await forget(record.id);
-      sent += 1;
-    } catch (error) {
-      // Refused for good (the item was removed, the day is too old): drop it. Otherwise try later.
-      if (error.status && error.status < 500 && ![401, 403, 408, 429].includes(error.status)) {
-        await forget(record.id);
-      } else {
-        return;
-      }
-    }
-  }
-  if (sent && location.pathname === "/today") location.reload();
+  const { settled } = await replay("sensory", {
+    pending: async () => (await pending()).sort((a, b) => (a.tapped_at || "").localeCompare(b.tapped_at || "")),
+    send: (record) => postJson(`/api/v1/sensory/diet/${record.item}/checkoffs`, {
+      id: record.id, felt_after: record.felt_after, felt_before: record.felt_before,
+      ...(record.tapped_at ? { tapped_at: record.tapped_at } : { on: record.on }),
+    }),
+    forget: (record) => forget(record.id),
+  });
+  if (settled && location.pathname === "/today") location.reload();
 }
 
 for (const form of document.querySelectorAll("form[data-sensory-checkoff]")) {
@@ -60,7 +52,8 @@ for (const form of document.querySelectorAll("form[data-sensory-checkoff]")) {
     await queue({
       id: data.get("id"),
       item: form.dataset.item,
-      on: form.dataset.day,
+      on: form.dataset.day, // the page's day: only for a record queued before tapped_at existed
+      tapped_at: tapStamp(),
       felt_after: event.submitter?.value || "just_right",
       felt_before: data.get("felt_before") || null,
     });

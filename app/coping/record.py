@@ -1,0 +1,58 @@
+"""Calm's part of the client's record (app/records.py): distress before and after, per strategy,
+over the range's local days in the client's zone (one GROUP BY). The database sums whole numbers
+and Python divides, so a mean is the same float as the client's own episode list gives."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import bindparam, func, select
+from sqlmodel import Session, col
+
+from app import clock, prebuilt
+from app.accounts.models import User
+from app.coping.models import DistressEpisode
+from app.records import BarFigure, RecordPart
+
+_USES = func.count()
+_BY_STRATEGY = (
+    select(
+        col(DistressEpisode.strategy_key),
+        func.max(DistressEpisode.strategy_title),
+        _USES,
+        func.sum(DistressEpisode.before),
+        func.sum(DistressEpisode.after),
+    )
+    .where(
+        col(DistressEpisode.client_id) == bindparam("client_id"),
+        col(DistressEpisode.started_at) >= bindparam("since"),
+        col(DistressEpisode.started_at) < bindparam("until"),
+    )
+    .group_by(col(DistressEpisode.strategy_key))
+    .order_by(_USES.desc(), func.max(DistressEpisode.strategy_title))
+)
+
+
+def by_strategy(
+    session: Session, client: User, start: date, end: date
+) -> list[tuple[str, float, float, int]]:
+    """(title, mean before, mean after, uses) per strategy used on the range's local days."""
+    zone = clock.zone(client.time_zone)
+    since = datetime.combine(start, time(0), tzinfo=zone)
+    until = datetime.combine(end + timedelta(days=1), time(0), tzinfo=zone)
+    rows = prebuilt.rows(session, _BY_STRATEGY, client_id=client.id, since=since, until=until)
+    return [(t, int(b) / n, int(a) / n, int(n)) for _k, t, n, b, a in rows]
+
+
+def record_part(*, session: Session, client: User, start: date, end: date) -> RecordPart:
+    items = by_strategy(session, client, start, end)
+    return RecordPart(
+        "coping",
+        [
+            BarFigure(
+                key="distress",
+                title="Distress before and after, per strategy (0 to 10)",
+                items=items,
+            )
+        ],
+    )
