@@ -30,11 +30,14 @@ def test_client_diary_on_today_offline_and_the_diary_page(phone: Any, new_phone:
     page.context.set_offline(True)
     block.get_by_role("button", name=f"{label}: Rest").click()
     expect(block.get_by_text("Saved on this phone")).to_be_visible()
-    with page.expect_response(
-        lambda r: r.url.endswith("/api/v1/occupation/diary") and r.status == 201
+    # Back online: the tap is sent (once) and Today reloads to show what the server holds.
+    with (
+        page.expect_response(
+            lambda r: r.url.endswith("/api/v1/occupation/diary") and r.status == 201
+        ),
+        page.expect_navigation(),
     ):
         page.context.set_offline(False)
-    page.goto("/today")
     block = page.locator("#h-occupation").locator("..").locator("[data-diary-block]").first
     expect(block).to_contain_text("✓ Rest")
 

@@ -1,7 +1,9 @@
 // One-tap diary blocks on Today that survive a dropped connection: offline, the tap waits in
-// IndexedDB with its client-made id and is sent to the API when the network is back. Replaying
-// the same id is harmless (the server returns the stored row), so a retry never doubles a block.
-import { api, ApiError } from "/static/js/http.js";
+// IndexedDB with its client-made id (and the day and part of the day it is about) and is sent to
+// the API when the network is back, through the shared replay (web/static/js/outbox.js: oldest
+// first, Retry-After honoured, one round across tabs). Replaying the same id is harmless (the
+// server returns the stored row), so a retry never doubles a block.
+import { postJson, replay } from "/static/js/outbox.js";
 
 const DB_NAME = "groundwork-occupation";
 const STORE = "outbox";
@@ -46,16 +48,14 @@ function show(form, text) {
 
 async function drain() {
   if (!navigator.onLine) return;
-  const waiting = await withStore("readonly", (store) => store.getAll());
-  for (const item of waiting || []) {
-    try {
-      await api("/api/v1/occupation/diary", { method: "POST", body: item.body });
-    } catch (error) {
-      // A refusal (4xx) will not get better by retrying; anything else waits for the next chance.
-      if (!(error instanceof ApiError) || error.status >= 500) return;
-    }
-    await withStore("readwrite", (store) => store.delete(item.id));
-  }
+  const { settled } = await replay("occupation", {
+    pending: async () => ((await withStore("readonly", (store) => store.getAll())) || [])
+      .sort((a, b) => (a.queued_at || 0) - (b.queued_at || 0)),
+    send: (item) => postJson("/api/v1/occupation/diary", item.body),
+    forget: (item) => withStore("readwrite", (store) => store.delete(item.id)),
+  });
+  // Today then shows what the server now holds.
+  if (settled && location.pathname === "/today") location.reload();
 }
 
 document.addEventListener("submit", (event) => {
@@ -64,7 +64,7 @@ document.addEventListener("submit", (event) => {
   event.preventDefault();
   const body = bodyOf(form);
   const label = event.submitter?.textContent?.trim() || "Saved";
-  withStore("readwrite", (store) => store.put({ id: body.id, body }))
+  withStore("readwrite", (store) => store.put({ id: body.id, body, queued_at: Date.now() }))
     .then(() => show(form, `✓ ${label}. Saved on this phone; it will be sent when you're back online.`))
     .catch(() => show(form, "This phone could not keep it. Please try again when you're online."));
 });
