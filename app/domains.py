@@ -25,6 +25,7 @@ DOMAINS: tuple[str, ...] = (
     "homework",
     "reminders",
     "progress",
+    "occupation",
     "digest",
     "my_data",
 )

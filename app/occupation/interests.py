@@ -1,0 +1,190 @@
+"""The interest checklist (done in the past, doing now, want to try), and the therapist turning an
+interest into a routine or a homework activity through those domains' services."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import timedelta
+
+from sqlmodel import Session, col, select
+
+from app import clock
+from app.accounts.models import User
+from app.accounts.policy import Principal
+from app.audit import service as audit
+from app.errors import Conflict, NotFound
+from app.homework import service as homework_service
+from app.homework.schemas import AssignmentCreate
+from app.occupation.models import Interest
+from app.occupation.schemas import InterestIn
+from app.routines import service as routines_service
+from app.routines.schemas import RoutineCreate, StepIn
+
+# Our own everyday list, grouped for scanning on a phone; anyone can add their own.
+CHECKLIST: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (
+        "At home",
+        (
+            "Cooking",
+            "Baking",
+            "Gardening",
+            "Looking after plants",
+            "DIY and fixing things",
+            "Tidying and organising",
+            "Looking after a pet",
+        ),
+    ),
+    (
+        "Making and creating",
+        (
+            "Drawing or painting",
+            "Writing",
+            "Knitting or sewing",
+            "Crafts",
+            "Photography",
+            "Playing music",
+            "Singing",
+        ),
+    ),
+    (
+        "Moving",
+        (
+            "Walking",
+            "Swimming",
+            "Cycling",
+            "Dancing",
+            "Yoga or stretching",
+            "Team sports",
+            "Going to the gym",
+        ),
+    ),
+    (
+        "With other people",
+        (
+            "Meeting friends",
+            "Family time",
+            "Volunteering",
+            "Groups or clubs",
+            "Faith or community events",
+            "Online communities",
+        ),
+    ),
+    (
+        "Out and about",
+        (
+            "Going to the library",
+            "Museums and galleries",
+            "Cinema or theatre",
+            "Cafés",
+            "Nature and parks",
+            "Markets and shops",
+        ),
+    ),
+    (
+        "Quiet time",
+        (
+            "Reading",
+            "Puzzles",
+            "Board or card games",
+            "Video games",
+            "Listening to music",
+            "Films and TV",
+            "Learning something new",
+        ),
+    ),
+)
+CHECKLIST_NAMES: frozenset[str] = frozenset(n for _, names in CHECKLIST for n in names)
+MAX_INTERESTS = 80
+
+
+def interests(session: Session, client_id: uuid.UUID) -> Sequence[Interest]:
+    return session.exec(
+        select(Interest).where(Interest.client_id == client_id).order_by(col(Interest.name))
+    ).all()
+
+
+def save_checklist(
+    session: Session, *, principal: Principal, client: User, items: Sequence[InterestIn]
+) -> Sequence[Interest]:
+    """The ticked interests as a whole: unticked ones go, unless already turned into something
+    (that link is part of the record)."""
+    if len(items) > MAX_INTERESTS:
+        raise Conflict(f"Up to {MAX_INTERESTS} interests.")
+    wanted = {i.name.casefold(): i for i in items if i.past or i.present or i.want_to_try}
+    existing = {row.name.casefold(): row for row in interests(session, client.id)}
+    for key, row in existing.items():
+        if key not in wanted:
+            if row.routine_id or row.homework_id:
+                row.past = row.present = row.want_to_try = False
+                session.add(row)
+            else:
+                session.delete(row)
+    for key, item in wanted.items():
+        row = existing.get(key) or Interest(client_id=client.id, name=item.name)
+        row.past, row.present, row.want_to_try = item.past, item.present, item.want_to_try
+        row.updated_at = clock.now()
+        session.add(row)
+    audit.add(
+        session, actor=principal.user, client_id=client.id, action="occupation.interests.save"
+    )
+    session.commit()
+    return interests(session, client.id)
+
+
+def get_interest(session: Session, interest_id: uuid.UUID) -> Interest:
+    row = session.get(Interest, interest_id)
+    if row is None:
+        raise NotFound()
+    return row
+
+
+def to_routine(
+    session: Session, *, therapist: Principal, client: User, interest: Interest
+) -> uuid.UUID:
+    """A one-step routine for the interest; the routines service commits it with our link."""
+    if interest.routine_id is not None:
+        return interest.routine_id
+    routine_id = uuid.uuid4()
+    interest.routine_id = routine_id
+    session.add(interest)
+    audit.add(
+        session, actor=therapist.user, client_id=client.id, action="occupation.interest.routine"
+    )
+    routines_service.create_routine(
+        session=session,
+        client_id=client.id,
+        tz=client.time_zone,
+        created_by_id=therapist.id,
+        data=RoutineCreate(id=routine_id, title=interest.name, steps=[StepIn(title=interest.name)]),
+    )
+    return routine_id
+
+
+def to_homework(
+    session: Session, *, therapist: Principal, client: User, interest: Interest
+) -> uuid.UUID:
+    """An activity to try this week (pleasure and mastery asked after); homework commits it."""
+    if interest.homework_id is not None:
+        return interest.homework_id
+    homework_id = uuid.uuid4()
+    interest.homework_id = homework_id
+    session.add(interest)
+    audit.add(
+        session, actor=therapist.user, client_id=client.id, action="occupation.interest.homework"
+    )
+    due = clock.local_today(client.time_zone) + timedelta(days=7)
+    homework_service.assign(
+        session,
+        therapist=therapist,
+        client=client,
+        data=AssignmentCreate(
+            id=homework_id,
+            kind="activation",
+            title=f"Try: {interest.name}",
+            target=interest.name,
+            due_on=due,
+            instructions="Give it a go once this week, for as long as feels right.",
+        ),
+    )
+    return homework_id

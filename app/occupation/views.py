@@ -1,0 +1,378 @@
+"""Pages shared by the client (/occupation) and their therapist (/caseload/{id}/occupation):
+the same form and the same words for both, so what one fills in is what the other sees."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from fastapi import Request
+from fastapi.responses import Response
+
+from app import clock, versioning
+from app.accounts.models import User
+from app.accounts.policy import Principal
+from app.accounts.web import see_other
+from app.db import SessionDep
+from app.errors import AppError
+from app.forms import FormResult, validate
+from app.occupation import diary, diary_service, interests, scores, service
+from app.occupation.schemas import (
+    ActivityIn,
+    DiaryEntryIn,
+    InterestIn,
+    ProfileIn,
+    RatingIn,
+    RoundIn,
+)
+from app.templates import render
+
+SCALES: tuple[tuple[str, str, str], ...] = (
+    ("importance", "How much it matters to me", "1 = not much, 10 = a great deal"),
+    ("performance", "How well I do it now", "1 = not at all well, 10 = very well"),
+    ("satisfaction", "How happy I am with how it goes", "1 = not at all, 10 = very"),
+)
+
+
+def _common(principal: Principal, client: User, base: str) -> dict[str, Any]:
+    return {"client": client, "base": base, "as_therapist": principal.id != client.id}
+
+
+def _profile_values(session: SessionDep, client: User) -> dict[str, Any]:
+    row = service.latest_profile(session, client.id)
+    return {versioning.VERSION_FIELD: row.version if row else 0, **service.profile_values(row)}
+
+
+def profile_form(
+    request: Request,
+    session: SessionDep,
+    principal: Principal,
+    client: User,
+    base: str,
+    form: FormResult[ProfileIn] | None = None,
+    *,
+    status_code: int = 200,
+) -> Response:
+    history = service.profile_history(session, client.id)
+    return render(
+        request,
+        "occupation/profile.html",
+        {
+            **_common(principal, client, base),
+            "form": form or FormResult(values=_profile_values(session, client)),
+            "fields": service.PROFILE_FIELDS,
+            "latest": history[0] if history else None,
+            "history": history[:10],
+        },
+        status_code=status_code,
+    )
+
+
+def profile_submit(
+    request: Request,
+    session: SessionDep,
+    principal: Principal,
+    client: User,
+    base: str,
+    values: dict[str, Any],
+) -> Response:
+    """Save from the form (or from the conflict page, whose per-field choices are applied to the
+    profile as it is now)."""
+    current = service.latest_profile(session, client.id)
+    values = versioning.apply_choices(
+        values, fields=service.PROFILE_VFIELDS, current=service.profile_values(current)
+    )
+    form = validate(ProfileIn, {k: v for k, v in values.items() if k != versioning.VERSION_FIELD})
+    if not form.ok or form.data is None:
+        form.values[versioning.VERSION_FIELD] = values.get(versioning.VERSION_FIELD, "")
+        return profile_form(request, session, principal, client, base, form, status_code=422)
+    try:
+        service.save_profile(
+            session,
+            principal=principal,
+            client=client,
+            data=form.data,
+            expected=versioning.form_version(values),
+        )
+    except versioning.EditConflict as conflict:
+        return versioning.render_conflict(
+            request,
+            conflict,
+            title="About me" if principal.id == client.id else f"{client.preferred_name}'s profile",
+            action=f"{base}/profile",
+            values=values,
+            cancel=base,
+        )
+    return see_other(f"{base}?saved=profile")
+
+
+def profile_print(request: Request, session: SessionDep, client: User, base: str) -> Response:
+    return render(
+        request,
+        "occupation/profile_print.html",
+        {
+            "client": client,
+            "base": base,
+            "profile": service.latest_profile(session, client.id),
+            "fields": service.PROFILE_FIELDS,
+        },
+    )
+
+
+def ratings_page(
+    request: Request,
+    session: SessionDep,
+    principal: Principal,
+    client: User,
+    base: str,
+    *,
+    errors: dict[str, str] | None = None,
+    values: dict[str, Any] | None = None,
+    status_code: int = 200,
+) -> Response:
+    perf = service.performance(session, client.id)
+    latest = perf.rounds[-1] if perf.rounds else None
+    defaults: dict[str, Any] = {}
+    for a in perf.activities:
+        prev = latest.ratings.get(a.id) if latest else None
+        for key, _label, _hint in SCALES:
+            defaults[f"{key}-{a.id}"] = str(getattr(prev, key)) if prev else ""
+    return render(
+        request,
+        "occupation/ratings.html",
+        {
+            **_common(principal, client, base),
+            "perf": perf,
+            "change": perf.change(),
+            "scales": SCALES,
+            "values": values or defaults,
+            "errors": errors or {},
+            "max_activities": scores.MAX_ACTIVITIES,
+            "meaningful": scores.MEANINGFUL_CHANGE,
+            "today": clock.local_today(client.time_zone),
+            # A fresh id per form: a double-tapped or resent save is stored once.
+            "round_id": uuid.uuid4(),
+        },
+        status_code=status_code,
+    )
+
+
+def add_activity(
+    request: Request,
+    session: SessionDep,
+    principal: Principal,
+    client: User,
+    base: str,
+    values: dict[str, Any],
+) -> Response:
+    form = validate(ActivityIn, {"title": values.get("title", "")})
+    if not form.ok or form.data is None:
+        errors = {"title": form.errors.get("title", "Name the activity.")}
+        return ratings_page(
+            request, session, principal, client, base, errors=errors, status_code=422
+        )
+    try:
+        service.add_activity(session, principal=principal, client=client, data=form.data)
+    except AppError as exc:
+        return ratings_page(
+            request,
+            session,
+            principal,
+            client,
+            base,
+            errors={"title": exc.detail},
+            status_code=exc.status,
+        )
+    return see_other(f"{base}/activities#h-rate")
+
+
+def rate(
+    request: Request,
+    session: SessionDep,
+    principal: Principal,
+    client: User,
+    base: str,
+    values: dict[str, Any],
+) -> Response:
+    """One round from the form's selects (importance-<id>, performance-<id>, satisfaction-<id>)."""
+    activities = service.active_activities(session, client.id)
+    errors: dict[str, str] = {}
+    ratings: list[RatingIn] = []
+    for a in activities:
+        row: dict[str, Any] = {"activity_id": str(a.id)}
+        for key, label, _hint in SCALES:
+            raw = str(values.get(f"{key}-{a.id}", "") or "")
+            if not raw.isdigit() or not scores.LOW <= int(raw) <= scores.HIGH:
+                errors[f"{key}-{a.id}"] = f"Choose a number from 1 to 10 for “{label.lower()}”."
+            else:
+                row[key] = int(raw)
+        if len(row) == 1 + len(SCALES):
+            ratings.append(RatingIn.model_validate(row))
+    if errors or not ratings:
+        return ratings_page(
+            request,
+            session,
+            principal,
+            client,
+            base,
+            errors=errors or {"title": "Add an activity first."},
+            values=values,
+            status_code=422,
+        )
+    data = RoundIn(id=_uuid(values.get("id")), ratings=ratings)
+    service.rate(session, principal=principal, client=client, data=data)
+    return see_other(f"{base}/activities?saved=1#h-history")
+
+
+def _uuid(value: object) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None
+
+
+# --- diary --------------------------------------------------------------------------------------
+
+
+def diary_page(
+    request: Request,
+    session: SessionDep,
+    principal: Principal,
+    client: User,
+    base: str,
+    *,
+    start: date | None = None,
+    form: FormResult[DiaryEntryIn] | None = None,
+    status_code: int = 200,
+) -> Response:
+    today = clock.local_today(client.time_zone)
+    week = diary_service.week_view(
+        session, client.id, diary_service.week_start_for(session, client, start)
+    )
+    running = diary_service.current_week(session, client.id, today)
+    block = diary.block_of_hour(clock.now().astimezone(_zone(client)).hour)
+    return render(
+        request,
+        "occupation/diary.html",
+        {
+            **_common(principal, client, base),
+            "week": week,
+            "running": running,
+            "today": today,
+            "blocks": diary.BLOCKS,
+            "categories": diary.CATEGORIES,
+            "category_labels": diary.CATEGORY_LABELS,
+            "short_labels": diary.SHORT_LABELS,
+            "form": form
+            or FormResult(values={"done_on": today.isoformat(), "block": block, "category": ""}),
+            "prev_start": week.starts_on - timedelta(days=7),
+            "next_start": week.starts_on + timedelta(days=7),
+            "backfill_from": today - timedelta(days=diary_service.BACKFILL_DAYS),
+        },
+        status_code=status_code,
+    )
+
+
+def _zone(client: User) -> ZoneInfo:
+    return ZoneInfo(client.time_zone)
+
+
+def diary_submit(
+    request: Request,
+    session: SessionDep,
+    principal: Principal,
+    client: User,
+    base: str,
+    values: dict[str, Any],
+) -> Response:
+    form = validate(DiaryEntryIn, values)
+    if not form.ok or form.data is None:
+        return diary_page(request, session, principal, client, base, form=form, status_code=422)
+    try:
+        row = diary_service.record(session, client=client, data=form.data)
+    except AppError as exc:
+        form.add_error("done_on", exc.detail)
+        return diary_page(request, session, principal, client, base, form=form, status_code=422)
+    week = diary_service.week_start_for(session, client, None)
+    start = week if week <= row.done_on < week + timedelta(days=7) else row.done_on
+    return see_other(f"{base}/diary?start={start.isoformat()}&saved=1#h-week")
+
+
+# --- interests ----------------------------------------------------------------------------------
+
+
+def interests_page(
+    request: Request,
+    session: SessionDep,
+    principal: Principal,
+    client: User,
+    base: str,
+    *,
+    error: str = "",
+    status_code: int = 200,
+) -> Response:
+    rows = {i.name: i for i in interests.interests(session, client.id)}
+    own = sorted(n for n in rows if n not in interests.CHECKLIST_NAMES)
+    return render(
+        request,
+        "occupation/interests.html",
+        {
+            **_common(principal, client, base),
+            "checklist": [*interests.CHECKLIST, ("My own", tuple(own))]
+            if own
+            else interests.CHECKLIST,
+            "rows": rows,
+            "error": error,
+        },
+        status_code=status_code,
+    )
+
+
+def interests_submit(
+    request: Request,
+    session: SessionDep,
+    principal: Principal,
+    client: User,
+    base: str,
+    values: dict[str, Any],
+) -> Response:
+    """Checkbox names are `past:<name>`, `present:<name>`, `try:<name>`; `new` adds one's own."""
+    ticked: dict[str, dict[str, bool]] = {}
+    for key in values:
+        kind, _, name = key.partition(":")
+        if kind in ("past", "present", "try") and name:
+            ticked.setdefault(name, {})[kind] = True
+    new = str(values.get("new", "") or "").strip()
+    if new:
+        ticked.setdefault(new, {})["try"] = True
+    items = []
+    for name, kinds in ticked.items():
+        form = validate(
+            InterestIn,
+            {
+                "name": name,
+                "past": kinds.get("past", False),
+                "present": kinds.get("present", False),
+                "want_to_try": kinds.get("try", False),
+            },
+        )
+        if not form.ok or form.data is None:
+            return interests_page(
+                request,
+                session,
+                principal,
+                client,
+                base,
+                error="Keep each interest under 80 characters.",
+                status_code=422,
+            )
+        items.append(form.data)
+    try:
+        interests.save_checklist(session, principal=principal, client=client, items=items)
+    except AppError as exc:
+        return interests_page(
+            request, session, principal, client, base, error=exc.detail, status_code=exc.status
+        )
+    return see_other(f"{base}/interests?saved=1")
