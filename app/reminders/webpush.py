@@ -203,8 +203,12 @@ class WebPushSender:
             body = encrypt(message.subscription, message.payload)
         except Exception as exc:  # malformed client keys: this subscription can never work
             return PushResult(message, PushOutcome.GONE, None, f"bad subscription keys: {exc}")
+        try:
+            authorization = self.tokens.header(message.subscription.endpoint)
+        except Exception as exc:  # e.g. a VAPID subject the library refuses: retry once fixed
+            return PushResult(message, PushOutcome.RETRY, None, f"VAPID signing failed: {exc}")
         headers = {
-            "Authorization": self.tokens.header(message.subscription.endpoint),
+            "Authorization": authorization,
             "Content-Encoding": "aes128gcm",
             "Content-Type": "application/octet-stream",
             "TTL": str(message.ttl),
@@ -216,7 +220,7 @@ class WebPushSender:
             response = self._client.post(
                 message.subscription.endpoint, content=body, headers=headers
             )
-        except httpx.HTTPError as exc:
+        except Exception as exc:  # httpx errors, and anything else: one message, never the batch
             return PushResult(message, PushOutcome.RETRY, None, f"{type(exc).__name__}: {exc}")
         return PushResult(
             message, classify(response.status_code), response.status_code, response.text[:200]
