@@ -20,7 +20,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_EXCEPTION, Future, wait
+from concurrent.futures import Future, wait
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from functools import partial
@@ -40,6 +40,8 @@ from app.reminders.service import KINDS
 from app.reminders.webpush import PushMessage, PushOutcome, Subscription, WebPushSender, topic_for
 
 log = logging.getLogger("groundwork.reminders")
+# Pushes recorded per this many items: ~0.1-0.2 s of sending, the most a kill -9 can repeat.
+PUSH_CHUNK = 64
 _SUBS: Table = PushSubscription.__table__  # type: ignore[attr-defined]
 
 
@@ -347,31 +349,35 @@ def _process(
 
     every = lease.total_seconds() / 3
     ids = [p.item.id for p in plans]
+    mailer = channels.mailer()
+    futures: dict[Future[str | None], Outcome] = {}
     with _Keeper(ids, renew, every=every, lease=lease.total_seconds()) as keeper:
-        outcomes = _push(plans, channels)
-        pushed_only = [o for o, p in zip(outcomes, plans, strict=True) if p.email is None]
-        waiting = [(o, p) for o, p in zip(outcomes, plans, strict=True) if p.email is not None]
-        for o in pushed_only:
-            o.settle(clock())
-        final = decided + pushed_only
-        held = write(final, [o for o, _ in waiting if o.pushed])
-        keeper.done([o.item.id for o in final])
-        mailer = channels.mailer()
-        futures: dict[Future[str | None], Outcome] = {}
-        for outcome, plan in waiting:
-            if outcome.pushed and outcome.item.id not in held:
-                keeper.done([outcome.item.id])  # taken over by another process meanwhile
-                continue
-            summary, delivered = outcome.push_state()
-            item = replace(outcome.item, push_result=summary, push_delivered=delivered)
-            assert mailer is not None
-            assert plan.email is not None
-            future = mailer.submit(plan.email, partial(keeper.holds, item.id))
-            futures[future] = Outcome(item, ItemStatus.sent)
+        if decided:
+            write(decided)
+        # Pushes in chunks, each recorded before the next: a kill repeats at most one chunk.
+        for start in range(0, len(plans), PUSH_CHUNK):
+            chunk = [p for p in plans[start : start + PUSH_CHUNK] if keeper.holds(p.item.id)]
+            outcomes = _push(chunk, channels)
+            pushed_only = [o for o, p in zip(outcomes, chunk, strict=True) if p.email is None]
+            waiting = [(o, p) for o, p in zip(outcomes, chunk, strict=True) if p.email is not None]
+            for o in pushed_only:
+                o.settle(clock())
+            held = write(pushed_only, [o for o, _ in waiting if o.pushed])
+            keeper.done([o.item.id for o in pushed_only])
+            for outcome, plan in waiting:
+                if outcome.pushed and outcome.item.id not in held:
+                    keeper.done([outcome.item.id])  # taken over by another process meanwhile
+                    continue
+                summary, delivered = outcome.push_state()
+                item = replace(outcome.item, push_result=summary, push_delivered=delivered)
+                assert mailer is not None
+                assert plan.email is not None
+                future = mailer.submit(plan.email, partial(keeper.holds, item.id))
+                futures[future] = Outcome(item, ItemStatus.sent)
         pending = set(futures)
         while pending:
             # Record finished emails every half second: a crash repeats at most that window.
-            done, pending = wait(pending, timeout=0.5, return_when=FIRST_EXCEPTION)
+            done, pending = wait(pending, timeout=0.5)
             batch: list[Outcome] = []
             for future in done:
                 answer, outcome = _email_answer(future), futures[future]

@@ -41,6 +41,7 @@ class Received:
     text: str
     headers: dict[str, str]
     claims: dict[str, object]
+    received_at: float = field(default_factory=time.time)  # wall clock, for delivery deadlines
 
     @property
     def json(self) -> dict[str, object]:
