@@ -13,7 +13,6 @@ Numbers from each run go to test-artifacts/reminders-faults-*.json (docs/reminde
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import signal
@@ -22,13 +21,10 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import SMTP, Envelope, Session
 from sqlalchemy import Engine, func, insert, select, update
 from sqlmodel import col
 
@@ -40,7 +36,7 @@ from tests.databases import migrated_postgres
 
 from . import burst
 from .push_service import PushService
-from .smtp_server import Inbox, free_port
+from .smtp_server import SlowInbox, slow_smtp_server
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -178,43 +174,10 @@ def test_a_killed_process_repeats_only_its_in_flight_sends_and_the_rest_arrive_w
     assert last <= 90, f"the last reminder arrived {last:.0f} s after the kill"
 
 
-@dataclass
-class SlowInbox(Inbox):
-    """An SMTP server that takes ``delay`` seconds to accept each message (a slow relay)."""
-
-    delay: float = 1.0
-    received_at: list[float] = field(default_factory=list)
-    sessions: int = 0
-
-    async def handle_EHLO(
-        self,
-        _server: SMTP,
-        session: Session,
-        _envelope: Envelope,
-        hostname: str,
-        responses: list[str],
-    ) -> list[str]:
-        self.sessions += 1
-        session.host_name = hostname
-        return responses
-
-    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
-        await asyncio.sleep(self.delay)
-        answer = await super().handle_DATA(server, session, envelope)
-        self.received_at.append(time.time())
-        return answer
-
-
 @pytest.fixture
 def slow_relay() -> Iterator[tuple[SlowInbox, int]]:
-    inbox = SlowInbox()
-    port = free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield inbox, port
-    finally:
-        controller.stop()
+    with slow_smtp_server(delay=1.0) as relay:
+        yield relay
 
 
 @pytest.mark.postgres
