@@ -227,6 +227,8 @@ class _Keeper:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        with self._lock:  # an error left emails queued: none of them may start now
+            self._in_flight.clear()
         self._stop.set()
         self._thread.join()
 
