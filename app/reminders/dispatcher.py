@@ -69,8 +69,8 @@ class Channels:
     push: WebPushSender | None = None
     smtp: email_channel.SmtpSettings | None = None
     pace: Pace = field(default_factory=Pace)
-    _mailer: email_channel.EmailSender | None = field(default=None, repr=False)
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _mailer: email_channel.EmailSender | None = field(default=None, init=False, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
     def mailer(self) -> email_channel.EmailSender | None:
         """The process's pooled SMTP sender (connections reused across batches)."""
@@ -242,7 +242,9 @@ class _Keeper:
             try:
                 held = self._renew(ids)
             except Exception:
-                log.warning("reminders: could not renew the lease on %d rows", len(ids))
+                log.warning(
+                    "reminders: could not renew the lease on %d rows", len(ids), exc_info=True
+                )
                 continue
             with self._lock:
                 self._in_flight -= set(ids) - held
