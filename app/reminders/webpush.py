@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import logging
 import socket
 import threading
 import time
@@ -28,6 +29,7 @@ from cryptography.hazmat.primitives import serialization
 from py_vapid import Vapid02
 from pywebpush import WebPusher
 
+log = logging.getLogger("groundwork.reminders")
 Urgency = Literal["very-low", "low", "normal", "high"]
 TOKEN_LIFETIME = 12 * 3600  # RFC 8292 allows at most 24 h
 TOKEN_REFRESH_MARGIN = (
@@ -220,8 +222,11 @@ class WebPushSender:
             response = self._client.post(
                 message.subscription.endpoint, content=body, headers=headers
             )
-        except Exception as exc:  # httpx errors, and anything else: one message, never the batch
+        except httpx.HTTPError as exc:
             return PushResult(message, PushOutcome.RETRY, None, f"{type(exc).__name__}: {exc}")
+        except Exception as exc:  # a bug fails one message, never the batch
+            log.exception("web push: sending one message failed unexpectedly")
+            return PushResult(message, PushOutcome.RETRY, None, f"{type(exc).__name__}")
         return PushResult(
             message, classify(response.status_code), response.status_code, response.text[:200]
         )
