@@ -42,8 +42,10 @@ def test_email_has_text_html_and_one_click_unsubscribe(smtp: tuple[Inbox, SmtpSe
     assert received["Message-ID"] == message_id
     assert received["List-Unsubscribe"] == "<https://app.example/reminders/unsubscribe/tok>"
     assert received["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
-    text = received.get_body(("plain",)).get_content()
-    html = received.get_body(("html",)).get_content()
+    plain, rich = received.get_body(("plain",)), received.get_body(("html",))
+    assert plain is not None
+    assert rich is not None
+    text, html = plain.get_content(), rich.get_content()
     assert "Time for your first step: <open the curtains>" in text
     assert "https://app.example/reminders/unsubscribe/tok" in text
     assert "&lt;open the curtains&gt;" in html
