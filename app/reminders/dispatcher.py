@@ -20,7 +20,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, wait
+from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from functools import partial
@@ -42,6 +42,7 @@ from app.reminders.webpush import PushMessage, PushOutcome, Subscription, WebPus
 log = logging.getLogger("groundwork.reminders")
 # Pushes recorded per this many items: ~0.1-0.2 s of sending, the most a kill -9 can repeat.
 PUSH_CHUNK = 64
+_STEP = 0.02  # seconds between looks at the lease clock and at finished emails
 _SUBS: Table = PushSubscription.__table__  # type: ignore[attr-defined]
 
 
@@ -202,6 +203,8 @@ class _Keeper:
     ``holds`` is False for a row another process took over, and for every row once renewals have
     failed for so long that the lease may have run out: then nothing more is sent (another process
     will), so a database outage during a batch cannot turn into duplicates.
+    Timing is ``time.sleep`` in short steps, not ``Event.wait(timeout)``: under libfaketime (the
+    suite runs at other dates with it) a timed wait never expires, and renewals would stop.
     """
 
     def __init__(
@@ -227,13 +230,19 @@ class _Keeper:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        with self._lock:  # an error left emails queued: none of them may start now
+        # Not joined (it notices within a step): an error may have left emails queued, and with
+        # nothing in flight none of them may start, nor is anything renewed again.
+        with self._lock:
             self._in_flight.clear()
         self._stop.set()
-        self._thread.join()
 
     def _run(self) -> None:
-        while not self._stop.wait(self._every):
+        due = time.monotonic() + self._every
+        while not self._stop.is_set():
+            time.sleep(_STEP)
+            if time.monotonic() < due:
+                continue
+            due = time.monotonic() + self._every
             with self._lock:
                 ids = list(self._in_flight)
             if not ids:
@@ -379,9 +388,16 @@ def _process(
                 future = mailer.submit(plan.email, partial(keeper.holds, item.id))
                 futures[future] = Outcome(item, ItemStatus.sent)
         pending = set(futures)
+        flushed = time.monotonic()
         while pending:
             # Record finished emails every half second: a crash repeats at most that window.
-            done, pending = wait(pending, timeout=0.5)
+            # Polled with sleep, not wait(timeout): see _Keeper.
+            time.sleep(_STEP)
+            done = {f for f in pending if f.done()}
+            if not done or (len(done) < len(pending) and time.monotonic() - flushed < 0.5):
+                continue
+            pending -= done
+            flushed = time.monotonic()
             batch: list[Outcome] = []
             for future in done:
                 answer, outcome = _email_answer(future), futures[future]

@@ -9,8 +9,8 @@ endpoint (VAPID checked on every message), a real SMTP server (aiosmtpd), kill -
    two processes: every reminder is pushed once (decrypted by the push endpoint) and emailed once,
    and the last email arrives within 3 minutes.
 
-The processes run on the real clock (they cannot share a frozen one): reminders are made due at
-the moment the test writes them, and nothing depends on the date. Numbers from each run go to
+The processes run on the machine's clock (they cannot share a frozen one): reminders are made due
+at PostgreSQL's "now" when the test writes them, and nothing depends on the date. Numbers from each run go to
 test-artifacts/reminders-faults-*.json (docs/reminders.md quotes them).
 """
 
@@ -28,14 +28,14 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import Engine, func, insert, select, update
+from sqlalchemy import Engine, func, insert, select, text, update
 from sqlmodel import col
 
-from app import clock
 from app.accounts.models import User
 from app.reminders.dispatcher import PUSH_CHUNK, Pace
 from app.reminders.models import ItemStatus, ReminderItem, ReminderPreference
@@ -74,7 +74,14 @@ def app_processes(
     """``n`` app processes sharing one database and data folder (the VAPID key), as behind a load
     balancer; each ready (``/healthz``) before this yields, with its scheduler ticking."""
     (data_dir / "vapid_private.pem").write_bytes(keys.private_pem())
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GW_")}
+    # The app processes run on the machine's clock even when this suite runs under libfaketime:
+    # there, a timed wait never expires and APScheduler would never tick. Reminders are made due
+    # by PostgreSQL's clock (``db_now``), which is theirs too; nothing here depends on the date.
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("GW_", "FAKETIME")) and not (k == "LD_PRELOAD" and "faketime" in v)
+    }
     env.update(
         {
             "GW_ENVIRONMENT": "test",
@@ -142,6 +149,13 @@ def statuses(engine: Engine) -> dict[str, int]:
     return dict(rows)
 
 
+def db_now(engine: Engine) -> datetime:
+    """The app processes' clock: the machine's, as PostgreSQL reads it."""
+    with engine.connect() as conn:
+        moment: datetime = conn.execute(text("SELECT now()")).scalar_one()
+    return moment
+
+
 def unfinished(engine: Engine) -> bool:
     states = statuses(engine)
     return bool(states.get(ItemStatus.pending) or states.get(ItemStatus.sending))
@@ -182,7 +196,7 @@ def test_a_killed_process_repeats_only_its_in_flight_sends_and_the_rest_arrive_w
             burst.add_devices(
                 engine, clients, [receiver.subscribe(keys.public_key) for _ in clients]
             )
-            ids = {str(i) for i in burst.add_due_items(engine, clients, due, clock.now())}
+            ids = {str(i) for i in burst.add_due_items(engine, clients, due, db_now(engine))}
             # Mid-drain and mid-batch: a third sent, and the victim early in a claim of its own.
             victims: list[AppProcess] = []
 
@@ -255,6 +269,7 @@ def test_a_1_s_mail_relay_still_sends_400_reminders_once_each_within_3_minutes(
         ):
             clients = burst.add_clients(engine, n)
             addresses = {cid: f"client{k}@example.org" for k, cid in enumerate(clients)}
+            written = db_now(engine)
             with engine.begin() as conn:
                 for cid, address in addresses.items():
                     conn.execute(update(User).where(col(User.id) == cid).values(email=address))
@@ -266,7 +281,7 @@ def test_a_1_s_mail_relay_still_sends_400_reminders_once_each_within_3_minutes(
                             "email_enabled": True,
                             "muted_kinds": "",
                             "email_muted_kinds": "",
-                            "updated_at": clock.now(),
+                            "updated_at": written,
                         }
                         for cid in clients
                     ],
@@ -275,7 +290,7 @@ def test_a_1_s_mail_relay_still_sends_400_reminders_once_each_within_3_minutes(
                 engine, clients, [receiver.subscribe(keys.public_key) for _ in clients]
             )
             started = time.time()
-            ids = {str(i) for i in burst.add_due_items(engine, clients, n, clock.now())}
+            ids = {str(i) for i in burst.add_due_items(engine, clients, n, db_now(engine))}
             wait_for(lambda: not unfinished(engine), 400)
             wait_for(lambda: sum(p.claimed() for p in processes) >= n, 30)  # the ticks' log lines
             per_process = [p.claimed() for p in processes]
