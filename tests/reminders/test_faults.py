@@ -192,6 +192,7 @@ def test_a_killed_process_repeats_only_its_in_flight_sends_and_the_rest_arrive_w
             migrated_postgres() as engine,
             app_processes(2, engine=engine, keys=keys, data_dir=tmp_path) as processes,
         ):
+            receiver.clock_offset = db_now(engine).timestamp() - time.time()
             clients = burst.add_clients(engine, 1000)
             burst.add_devices(
                 engine, clients, [receiver.subscribe(keys.public_key) for _ in clients]
@@ -267,6 +268,7 @@ def test_a_1_s_mail_relay_still_sends_400_reminders_once_each_within_3_minutes(
                 2, engine=engine, keys=keys, data_dir=tmp_path, smtp_port=port
             ) as processes,
         ):
+            receiver.clock_offset = db_now(engine).timestamp() - time.time()
             clients = burst.add_clients(engine, n)
             addresses = {cid: f"client{k}@example.org" for k, cid in enumerate(clients)}
             written = db_now(engine)
