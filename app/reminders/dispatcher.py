@@ -347,8 +347,12 @@ def _process(
                 decided.append(outcome)
         session.rollback()
 
+    # Recording and renewing touch the same rows from two threads: one at a time, or on
+    # PostgreSQL they can deadlock on each other's row locks (and a batch would be abandoned).
+    db_lock = threading.Lock()
+
     def write(final: list[Outcome], pushed: Sequence[Outcome] = ()) -> set[uuid.UUID]:
-        with open_session(write=True, engine=engine) as session:
+        with db_lock, open_session(write=True, engine=engine) as session:
             held = record(
                 session=session, outcomes=final, worker=worker, now=clock(), pushed=pushed
             )
@@ -357,7 +361,7 @@ def _process(
         return held
 
     def renew(ids: list[uuid.UUID]) -> set[uuid.UUID]:
-        with open_session(write=True, engine=engine) as session:
+        with db_lock, open_session(write=True, engine=engine) as session:
             return claim.renew(session=session, ids=ids, now=clock(), worker=worker, lease=lease)
 
     every = lease.total_seconds() / 3
