@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import ipaddress
 import secrets
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PLACEHOLDER_SECRETS = {"", "change-me", "changeme", "secret", "dev", "development"}
@@ -49,11 +51,15 @@ class Settings(BaseSettings):
     reset_link_minutes: int = 60
 
     smtp_host: str = "127.0.0.1"
-    smtp_port: int = 8025
+    smtp_port: int = Field(default=8025, ge=1, le=65535)
     smtp_username: str = ""
     smtp_password: str = ""
     smtp_starttls: bool = False
     mail_from: str = "Groundwork <no-reply@groundwork.local>"
+    # Per SMTP command: a stuck relay fails one reminder email, never a whole batch.
+    smtp_timeout_seconds: float = Field(default=10.0, gt=0, le=120)
+    # Reminder emails go out over this many reused SMTP connections per process, in parallel.
+    reminder_email_connections: int = Field(default=4, ge=1, le=32)
 
     vapid_private_key_file: Path | None = None
     vapid_subject: str = "mailto:support@groundwork.local"
@@ -72,6 +78,39 @@ class Settings(BaseSettings):
     body_limit_bytes: int = Field(default=64 * 1024, ge=1024)
     log_level: str = "INFO"
     trusted_proxies: list[str] = Field(default_factory=list)
+
+    @field_validator("smtp_host")
+    @classmethod
+    def _smtp_host(cls, value: str) -> str:
+        """Checked at start-up: a bad host would only show as every email failing later."""
+        host = value.strip()
+        if (
+            not host
+            or any(c.isspace() or c in "/@" for c in host)
+            or ":" in host
+            and not _is_ipv6(host)
+        ):
+            raise ValueError(
+                "GW_SMTP_HOST must be a host name or IP address (no scheme, port or spaces; "
+                f"the port is GW_SMTP_PORT), e.g. smtp.example.org (got {value!r})"
+            )
+        return host
+
+    @field_validator("vapid_subject")
+    @classmethod
+    def _vapid_subject(cls, value: str) -> str:
+        """Push services refuse a VAPID subject that is not a contact URL (RFC 8292 section 2.1);
+        checked at start-up, not when the first reminder is sent."""
+        subject = value.strip()
+        parts = urlsplit(subject)
+        if parts.scheme == "mailto" and "@" in parts.path and " " not in subject:
+            return subject
+        if parts.scheme == "https" and parts.hostname:
+            return subject
+        raise ValueError(
+            "GW_VAPID_SUBJECT must be a mailto: address or an https: URL, "
+            f"e.g. mailto:support@your-clinic.example (got {value!r})"
+        )
 
     @model_validator(mode="after")
     def _fill_and_guard(self) -> Settings:
@@ -94,6 +133,14 @@ class Settings(BaseSettings):
     @property
     def secure_cookies(self) -> bool:
         return self.base_url.startswith("https://")
+
+
+def _is_ipv6(host: str) -> bool:
+    try:
+        ipaddress.IPv6Address(host)
+    except ValueError:
+        return False
+    return True
 
 
 def _persisted_secret(path: Path) -> str:

@@ -36,7 +36,9 @@ def send(message: EmailMessage) -> bool:
     """Send one message; True when the SMTP server accepted it."""
     settings = get_settings()
     try:
-        with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=10) as smtp:
+        with smtplib.SMTP(
+            settings.smtp_host, settings.smtp_port, timeout=settings.smtp_timeout_seconds
+        ) as smtp:
             if settings.smtp_starttls:
                 smtp.starttls()
             if settings.smtp_username:

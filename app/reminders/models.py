@@ -111,6 +111,12 @@ class ReminderItem(SQLModel, table=True):
     lease_until: datetime | None = utc_field(nullable=True)
     claimed_by: str | None = Field(default=None, max_length=64)
     snoozed: bool = Field(default=False)
+    # Per-channel sent state of the attempt under way: the push answers summed up (a PushOutcome
+    # value, or "none" without devices) and how many devices took them, written as soon as the
+    # pushes are done and before any email; cleared when the attempt ends. Whoever finishes a
+    # crashed claim never pushes twice.
+    push_result: str | None = Field(default=None, max_length=16)
+    push_delivered: int | None = Field(default=None)
     delivery_note: str = Field(default="", max_length=200)
     finished_at: datetime | None = utc_field(nullable=True)
     read_at: datetime | None = utc_field(nullable=True)

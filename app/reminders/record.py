@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -29,11 +30,32 @@ class Outcome:
     attempts: int | None = None
     push: list[tuple[uuid.UUID, PushOutcome, int | None, str]] = field(default_factory=list)
     email: tuple[PushOutcome, str] | None = None
+    pushed: bool = False  # the push phase ran in this claim (its answers are in ``push``)
 
-    def settle(self, now: datetime) -> None:
-        """Decide sent / retry / failed from the channels' answers."""
-        answers = [p[1] for p in self.push] + ([self.email[0]] if self.email else [])
-        devices = sum(1 for p in self.push if p[1] is PushOutcome.DELIVERED)
+    def push_state(self) -> tuple[str | None, int | None]:
+        """The push answers summed up for the row (``push_result``, ``push_delivered``): an
+        earlier claim's summary when it already pushed, None when nothing was pushed yet."""
+        if not self.pushed:
+            return self.item.push_result, self.item.push_delivered
+        answers = [p[1] for p in self.push]
+        delivered = answers.count(PushOutcome.DELIVERED)
+        if not answers:
+            return "none", 0
+        if delivered:
+            return PushOutcome.DELIVERED, delivered
+        if PushOutcome.RETRY in answers:
+            return PushOutcome.RETRY, 0
+        if set(answers) == {PushOutcome.GONE}:
+            return PushOutcome.GONE, 0
+        return PushOutcome.REJECTED, 0
+
+    def settle(self, now: datetime, *, may_retry: bool = True) -> None:
+        """Decide sent / retry / failed from the channels' answers (this claim's, or the push
+        summary an earlier claim recorded before it crashed)."""
+        summary, delivered = self.push_state()
+        answers = [] if summary in (None, "none") else [PushOutcome(summary)]
+        answers += [self.email[0]] if self.email else []
+        devices = delivered or 0
         by_email = self.email is not None and self.email[0] is PushOutcome.DELIVERED
         if not answers:
             self.status, self.note = ItemStatus.sent, "In the app (no device or email set up)"
@@ -46,7 +68,7 @@ class Outcome:
         attempts = self.item.attempts + 1
         self.attempts = attempts
         retry = planner.retry_at(attempts, now) if PushOutcome.RETRY in answers else None
-        if retry is not None:
+        if retry is not None and may_retry:
             self.status, self.due_at, self.note = ItemStatus.pending, retry, "Trying again shortly"
         elif PushOutcome.GONE in answers and len(set(answers)) == 1:
             self.status, self.note = (
@@ -57,38 +79,60 @@ class Outcome:
             self.status, self.note = ItemStatus.failed, "Could not be delivered"
 
 
-def record(*, session: Session, outcomes: list[Outcome], worker: str, now: datetime) -> None:
+def record(
+    *,
+    session: Session,
+    outcomes: list[Outcome],
+    worker: str,
+    now: datetime,
+    pushed: Sequence[Outcome] = (),
+) -> set[uuid.UUID]:
     """Write states, deliveries and subscription health for one batch; commits once.
 
-    Only rows still claimed by ``worker`` are updated: if this process was so slow that its lease
-    ran out and another process took a row over, the other process's answer wins.
+    ``outcomes`` are final (or back to pending); ``pushed`` were pushed and still wait for their
+    email: only their push summary is written, they stay claimed. Only rows still claimed by
+    ``worker`` are updated: if this process was so slow that its lease ran out and another process
+    took a row over, the other process's answer wins. Returns the ids of ``pushed`` still held.
     """
     table = ReminderItem.__table__  # type: ignore[attr-defined]
+    mine = (table.c.claimed_by == worker[:64], table.c.status == ItemStatus.sending)
     # One UPDATE per distinct result (a burst is nearly all "sent"), not one per row.
     groups: dict[tuple[str, str, int, datetime | None], list[uuid.UUID]] = {}
     for o in outcomes:
         attempts = o.attempts if o.attempts is not None else o.item.attempts
         groups.setdefault((o.status, o.note[:200], attempts, o.due_at), []).append(o.item.id)
     for (status, note, attempts, due_at), ids in groups.items():
+        # The push state only lives while an attempt is under way: a snooze or a retry pushes anew.
         values: dict[str, object] = {
             "status": status, "attempts": attempts, "delivery_note": note,
             "finished_at": now if status in FINAL else None, "lease_until": None, "claimed_by": None,
+            "push_result": None, "push_delivered": None,
         }  # fmt: skip
         if due_at is not None:
             values["due_at"] = due_at
         for start in range(0, len(ids), 5000):
             session.exec(
                 update(table)
-                .where(
-                    table.c.id.in_(ids[start : start + 5000]),
-                    table.c.claimed_by == worker[:64],
-                    table.c.status == ItemStatus.sending,
-                )
+                .where(table.c.id.in_(ids[start : start + 5000]), *mine)
                 .values(**values)
             )
+    held: set[uuid.UUID] = set()
+    by_state: dict[tuple[str | None, int | None], list[uuid.UUID]] = {}
+    for o in pushed:
+        by_state.setdefault(o.push_state(), []).append(o.item.id)
+    for (result, delivered), ids in by_state.items():
+        for start in range(0, len(ids), 5000):
+            rows = session.exec(
+                update(table)
+                .where(table.c.id.in_(ids[start : start + 5000]), *mine)
+                .values(push_result=result, push_delivered=delivered)
+                .returning(table.c.id)
+                .execution_options(synchronize_session=False)
+            ).all()
+            held.update(row[0] for row in rows)
     deliveries = []
     health: dict[uuid.UUID, PushOutcome] = {}
-    for o in outcomes:
+    for o in [*outcomes, *pushed]:
         for sub_id, answer, code, detail in o.push:
             deliveries.append(_delivery(o, "push", sub_id, answer, code, detail, now))
             if answer is not PushOutcome.DELIVERED:  # successes live in the delivery rows
@@ -99,6 +143,7 @@ def record(*, session: Session, outcomes: list[Outcome], worker: str, now: datet
         _insert_deliveries(session, deliveries)
     _subscription_health(session, health, now)
     session.commit()
+    return held
 
 
 def _delivery(

@@ -55,6 +55,8 @@ def channels() -> Channels:
                     username=settings.smtp_username or None,
                     password=settings.smtp_password or None,
                     starttls=settings.smtp_starttls,
+                    timeout=settings.smtp_timeout_seconds,
+                    connections=settings.reminder_email_connections,
                 ),
             )
         return _channels
@@ -64,6 +66,6 @@ def set_channels(value: Channels | None) -> None:
     """Swap the channels (tests point them at the local push service and SMTP server)."""
     global _channels
     with _lock:
-        if _channels is not None and _channels.push is not None and value is not _channels:
-            _channels.push.close()
+        if _channels is not None and value is not _channels:
+            _channels.close()
         _channels = value

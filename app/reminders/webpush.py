@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import logging
 import socket
 import threading
 import time
@@ -28,6 +29,7 @@ from cryptography.hazmat.primitives import serialization
 from py_vapid import Vapid02
 from pywebpush import WebPusher
 
+log = logging.getLogger("groundwork.reminders")
 Urgency = Literal["very-low", "low", "normal", "high"]
 TOKEN_LIFETIME = 12 * 3600  # RFC 8292 allows at most 24 h
 TOKEN_REFRESH_MARGIN = (
@@ -203,8 +205,12 @@ class WebPushSender:
             body = encrypt(message.subscription, message.payload)
         except Exception as exc:  # malformed client keys: this subscription can never work
             return PushResult(message, PushOutcome.GONE, None, f"bad subscription keys: {exc}")
+        try:
+            authorization = self.tokens.header(message.subscription.endpoint)
+        except Exception as exc:  # e.g. a VAPID subject the library refuses: retry once fixed
+            return PushResult(message, PushOutcome.RETRY, None, f"VAPID signing failed: {exc}")
         headers = {
-            "Authorization": self.tokens.header(message.subscription.endpoint),
+            "Authorization": authorization,
             "Content-Encoding": "aes128gcm",
             "Content-Type": "application/octet-stream",
             "TTL": str(message.ttl),
@@ -218,6 +224,9 @@ class WebPushSender:
             )
         except httpx.HTTPError as exc:
             return PushResult(message, PushOutcome.RETRY, None, f"{type(exc).__name__}: {exc}")
+        except Exception as exc:  # a bug fails one message, never the batch
+            log.exception("web push: sending one message failed unexpectedly")
+            return PushResult(message, PushOutcome.RETRY, None, f"{type(exc).__name__}")
         return PushResult(
             message, classify(response.status_code), response.status_code, response.text[:200]
         )

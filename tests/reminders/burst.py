@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import Engine, insert
 
@@ -25,7 +26,9 @@ def add_clients(engine: Engine, n: int, *, tz: str = "Europe/London") -> list[uu
     return ids
 
 
-def add_devices(engine: Engine, clients: list[uuid.UUID], subscriptions: list[dict]) -> None:
+def add_devices(
+    engine: Engine, clients: list[uuid.UUID], subscriptions: list[dict[str, Any]]
+) -> None:
     rows = [
         {"id": uuid.uuid4(), "client_id": cid, "endpoint": sub["endpoint"],
          "p256dh": sub["keys"]["p256dh"], "auth": sub["keys"]["auth"], "device_name": "Phone",

@@ -89,8 +89,9 @@ def smtp() -> Iterator[tuple[Inbox, SmtpSettings]]:
 @pytest.fixture
 def channels(vapid: VapidKeys, smtp: tuple[Inbox, SmtpSettings]) -> Iterator[Channels]:
     sender = WebPushSender(vapid, "mailto:ops@groundwork.example", concurrency=4)
-    yield Channels(secret=SECRET, base_url="https://app.example", push=sender, smtp=smtp[1])
-    sender.close()
+    channels = Channels(secret=SECRET, base_url="https://app.example", push=sender, smtp=smtp[1])
+    yield channels
+    channels.close()
 
 
 @pytest.fixture

@@ -41,6 +41,7 @@ class Received:
     text: str
     headers: dict[str, str]
     claims: dict[str, object]
+    received_at: float = field(default_factory=time.time)  # wall clock, for delivery deadlines
 
     @property
     def json(self) -> dict[str, object]:
@@ -63,6 +64,9 @@ class PushService:
     host: str = "127.0.0.1"
     port: int = 0
     decrypt: bool = True
+    # Seconds to add to this process's clock when checking a token's expiry: senders in other
+    # processes may run on another clock (the fault tests' app processes escape libfaketime).
+    clock_offset: float = 0.0
     messages: list[Received] = field(default_factory=list)
     rejected: list[tuple[int, str]] = field(default_factory=list)
     _subs: dict[str, _Sub] = field(default_factory=dict)
@@ -184,7 +188,8 @@ class PushService:
         if claims.get("aud") != self.origin:
             return f"wrong audience {claims.get('aud')!r}"
         exp = claims.get("exp")
-        if not isinstance(exp, int) or not time.time() < exp <= time.time() + 86400:
+        now = time.time() + self.clock_offset
+        if not isinstance(exp, int) or not now < exp <= now + 86400:
             return "expiry missing or not within 24 hours"
         if not str(claims.get("sub", "")).startswith(("mailto:", "https:")):
             return "sub must be a mailto: or https: URL"

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -51,6 +53,46 @@ def free_port() -> int:
 @contextmanager
 def smtp_server() -> Iterator[tuple[Inbox, int]]:
     inbox = Inbox()
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield inbox, port
+    finally:
+        controller.stop()
+
+
+@dataclass
+class SlowInbox(Inbox):
+    """An SMTP server that takes ``delay`` seconds to accept each message (a slow relay); counts
+    SMTP sessions, so a test can see connections being reused."""
+
+    delay: float = 1.0
+    received_at: list[float] = field(default_factory=list)
+    sessions: int = 0
+
+    async def handle_EHLO(
+        self,
+        _server: SMTP,
+        session: Session,
+        _envelope: Envelope,
+        hostname: str,
+        responses: list[str],
+    ) -> list[str]:
+        self.sessions += 1
+        session.host_name = hostname
+        return responses
+
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        await asyncio.sleep(self.delay)
+        answer = await super().handle_DATA(server, session, envelope)
+        self.received_at.append(time.time())
+        return answer
+
+
+@contextmanager
+def slow_smtp_server(delay: float) -> Iterator[tuple[SlowInbox, int]]:
+    inbox = SlowInbox(delay=delay)
     port = free_port()
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()
