@@ -4,7 +4,11 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format bench migrate demo clean
+.PHONY: run test test-shifted-clock lint format bench migrate demo clean
+
+# Tests use every core: pytest-xdist spreads test files over workers (loadfile keeps a file's
+# module fixtures in one worker). TEST_ARGS="" runs them in one process.
+TEST_ARGS ?= -n auto --dist loadfile
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -26,7 +30,13 @@ demo: $(STAMP)
 	$(PY) -m app demo
 
 test: $(STAMP)
-	$(PY) -m pytest
+	$(PY) -m pytest $(TEST_ARGS)
+
+# The same suite with the process clock a year ahead, from 23:59 on a Sunday (libfaketime): a test
+# that depends on today's real date fails the day it is written, not weeks later.
+test-shifted-clock: $(STAMP)
+	@command -v faketime >/dev/null || (echo "faketime is needed: apt-get install -y faketime" && exit 1)
+	faketime -f "@$$($(PY) tools/shifted_clock.py)" $(PY) -m pytest $(TEST_ARGS) -p no:cacheprovider -m "not real_clock"
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check app tests bench tools

@@ -13,6 +13,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import ValidationError
+from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 log = logging.getLogger("groundwork.errors")
@@ -24,6 +25,8 @@ class AppError(Exception):
     status = 400
     title = "Bad request"
     type_slug = "bad-request"
+    # Problem-details extension members (RFC 9457 section 3.2), e.g. an edit conflict's versions.
+    extra: dict[str, Any] | None = None
 
     def __init__(self, detail: str | None = None, *, headers: dict[str, str] | None = None) -> None:
         super().__init__(detail or self.title)
@@ -150,7 +153,21 @@ def install(app: FastAPI) -> None:
             title=exc.title,
             detail=exc.detail,
             type_slug=exc.type_slug,
+            extra=exc.extra,
             headers=exc.headers,
+        )
+
+    @app.exception_handler(StaleDataError)
+    async def _stale(request: Request, _exc: StaleDataError) -> Response:
+        # Two saves of one versioned record passed their version check at the same moment; the
+        # UPDATE's own version check stopped the second (app/versioning.py).
+        return problem(
+            request,
+            status=409,
+            title="Changed by someone else",
+            detail="This was changed by someone else at the same moment. Nothing of yours was "
+            "saved; please open it again to see the current version.",
+            type_slug="edit-conflict",
         )
 
     @app.exception_handler(RequestValidationError)

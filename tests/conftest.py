@@ -4,6 +4,7 @@ required), a per-test transaction that is rolled back, and an HTTP client that c
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -20,6 +21,11 @@ from tests import factories
 from tests.databases import migrated_postgres, migrated_sqlite
 
 pytest_plugins = ["tests.browser.fixtures"]
+
+
+def pytest_report_header() -> str:
+    """Name the wall clock: `make test-shifted-clock` runs the suite a year ahead (libfaketime)."""
+    return f"wall clock: {datetime.now(UTC):%A %Y-%m-%d %H:%M} UTC"
 
 
 @pytest.fixture(scope="session")

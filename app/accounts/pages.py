@@ -29,7 +29,7 @@ from app.accounts.web import (
     user_agent,
     with_session_cookie,
 )
-from app.crisis.service import country_choices
+from app.crisis.service import country_choices, zone_countries
 from app.db import SessionDep
 from app.errors import AppError, Conflict, NotFound, TooManyRequests
 from app.forms import FormResult, read_form, validate
@@ -49,7 +49,11 @@ def _logged_in(result: auth.LoginResult, destination: str) -> RedirectResponse:
 
 
 def _choices() -> dict[str, object]:
-    return {"countries": country_choices(), "zones": clock.sorted_zones()}
+    return {
+        "countries": country_choices(),
+        "zones": clock.sorted_zones(),
+        "zone_countries": zone_countries(),
+    }
 
 
 @router.get("/", response_class=HTMLResponse)

@@ -5,11 +5,13 @@ Health data: every response is `Cache-Control: no-store` (the phone keeps its ow
 
 from __future__ import annotations
 
+import uuid
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response
 from pydantic import TypeAdapter
 
+from app import versioning
 from app.accounts.dependencies import AccessibleClient, CurrentClient, CurrentTherapist
 from app.coping import plans, service, sync, toolbox
 from app.coping.ranking import Situation
@@ -113,13 +115,17 @@ def set_preference(
 def my_plan(
     kind: PlanKind, session: SessionDep, principal: CurrentClient, response: Response
 ) -> PlanPublic:
-    _no_store(response)
-    return _plan_public(session, principal.user.id, kind)
+    return _plan_public(session, principal.user.id, kind, response)
 
 
 @router.put("/calm/plans/{kind}", response_model=PlanPublic)
 def save_my_plan(
-    kind: PlanKind, body: PlanUpdate, session: SessionDep, principal: CurrentClient
+    kind: PlanKind,
+    body: PlanUpdate,
+    session: SessionDep,
+    principal: CurrentClient,
+    response: Response,
+    if_match: versioning.IfMatch = None,
 ) -> PlanPublic:
     plans.save_plan(
         session=session,
@@ -127,15 +133,22 @@ def save_my_plan(
         client=principal.user,
         kind=kind,
         sections=dict(body.sections),
+        expected=versioning.expected(if_match, body.version),
     )
-    return _plan_public(session, principal.user.id, kind)
+    return _plan_public(session, principal.user.id, kind, response)
 
 
-def _plan_public(session: SessionDep, client_id, kind: PlanKind) -> PlanPublic:  # type: ignore[no-untyped-def]
+def _plan_public(
+    session: SessionDep, client_id: uuid.UUID, kind: PlanKind, response: Response
+) -> PlanPublic:
+    """The plan, with its version as the ETag a later save sends back in If-Match."""
     plan = plans.get_plan(session, client_id, kind)
+    version = plan.version if plan else 0
+    _no_store(response)
+    response.headers.update(versioning.etag_headers(version))
     return PlanPublic(
         kind=kind,
-        version=plan.version if plan else 0,
+        version=version,
         updated_at=plan.updated_at if plan else None,
         sections={s.key: text for s, text in plans.sections_of(plan, kind)},
     )
@@ -184,8 +197,7 @@ def recommend(
 def client_plan(
     kind: PlanKind, client: AccessibleClient, session: SessionDep, response: Response
 ) -> PlanPublic:
-    _no_store(response)
-    return _plan_public(session, client.id, kind)
+    return _plan_public(session, client.id, kind, response)
 
 
 @router.put("/clients/{client_id}/calm/plans/{kind}", response_model=PlanPublic)
@@ -195,6 +207,8 @@ def save_client_plan(
     client: AccessibleClient,
     therapist: CurrentTherapist,
     session: SessionDep,
+    response: Response,
+    if_match: versioning.IfMatch = None,
 ) -> PlanPublic:
     plans.save_plan(
         session=session,
@@ -202,5 +216,6 @@ def save_client_plan(
         client=client,
         kind=kind,
         sections=dict(body.sections),
+        expected=versioning.expected(if_match, body.version),
     )
-    return _plan_public(session, client.id, kind)
+    return _plan_public(session, client.id, kind, response)

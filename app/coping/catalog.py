@@ -123,6 +123,7 @@ def candidate(view: StrategyView) -> Candidate:
         level_max=view["level_max"],
         places=frozenset(view["places"]),
         needs=frozenset(view["needs"]),
+        channels=tuple(view["systems"]),
     )
 
 

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import JSON, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from app import clock
+from app import clock, versioning
 from app.db import new_id, utc_field
 
 
@@ -99,16 +99,21 @@ class StrategyStats(SQLModel, table=True):
     last_used_at: datetime | None = utc_field(nullable=True)
 
 
+_plan_version = versioning.version_column()
+
+
 class Plan(SQLModel, table=True):
-    """The client's current safety plan or wellness and recovery plan, in their own words."""
+    """The client's current safety plan or wellness and recovery plan, in their own words.
+    `version` is its optimistic-concurrency version too (app/versioning.py)."""
 
     __tablename__ = "coping_plan"
     __table_args__ = (UniqueConstraint("client_id", "kind"),)
+    __mapper_args__ = versioning.mapper_args(_plan_version)
     id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
     client_id: uuid.UUID = Field(foreign_key="user_account.id", index=True)
     kind: str = Field(max_length=16)
     sections: dict[str, str] = _json({})
-    version: int = Field(default=1)
+    version: int = Field(default=1, sa_column=_plan_version)
     updated_at: datetime = utc_field(default=clock.now)
     updated_by_id: uuid.UUID = Field(foreign_key="user_account.id")
 

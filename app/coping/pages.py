@@ -15,14 +15,15 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
 
+from app import versioning
 from app.accounts.dependencies import CurrentClient, OptionalPrincipal
 from app.accounts.models import Role
 from app.coping import catalog, mine_pages, plans, service, therapist_pages
 from app.coping import toolbox as toolbox_service
 from app.coping.library import load_library
+from app.coping.plan_forms import read_plan_form
 from app.coping.schemas import StrategyKey
 from app.db import SessionDep
-from app.forms import read_form
 from app.templates import render
 
 router = APIRouter()
@@ -39,10 +40,11 @@ def library_json() -> Markup:
 
 
 @cache
-def _flow_crisis_json() -> Markup:
-    """The flow page's crisis lines (national defaults, the same for everyone; see
-    `plans.crisis_lines(session, None)`), serialised once exactly as Jinja's `tojson` does."""
-    return htmlsafe_json_dumps(plans.crisis_lines(None, None), sort_keys=True)
+def _flow_crisis_json(country: str | None) -> Markup:
+    """The flow page's crisis help for one country (the viewer's own; none when unknown, never a
+    default country's), serialised once per country exactly as Jinja's `tojson` does. The
+    phone's sync bundle adds the clinic's own lines."""
+    return htmlsafe_json_dumps(plans.national_lines(country), sort_keys=True)
 
 
 def _flow(request: Request, principal: OptionalPrincipal, anon: bool) -> HTMLResponse:
@@ -53,7 +55,7 @@ def _flow(request: Request, principal: OptionalPrincipal, anon: bool) -> HTMLRes
         {
             "library": library_json(),
             "mode": "client" if client else "anon",
-            "crisis_json": _flow_crisis_json(),
+            "crisis_json": _flow_crisis_json(principal.user.country if principal else None),
         },
         headers={"Cache-Control": "no-cache"},
     )
@@ -185,6 +187,7 @@ def _plan_page(
                 prefill=plans.safety_prefill(session, principal.user) if kind == "safety" else None,
             ),
             "edit": edit,
+            "form_version": plan.version if plan else 0,
             "action": f"/calm/{kind}-plan",
             "back": "/calm/toolbox",
             "crisis": plans.crisis_lines(session, principal.user) if kind == "safety" else None,
@@ -212,16 +215,10 @@ async def save_wellness_plan(
 async def _save(
     request: Request, session: SessionDep, principal: CurrentClient, kind: PlanKind
 ) -> Response:
-    values = await read_form(request)
-    sections = {s.key: str(values.get(s.key, "")) for s in plans.SECTIONS[kind]}
-    errors = {
-        k: "Please keep this under 5,000 characters." for k, v in sections.items() if len(v) > 5000
-    }
-    errors |= {
-        k: "Contains a character that is not allowed." for k, v in sections.items() if "\x00" in v
-    }
-    if errors:
-        plan = plans.get_plan(session, principal.user.id, kind)
+    plan = plans.get_plan(session, principal.user.id, kind)
+    form = await read_plan_form(request, kind, plan)
+    action = f"/calm/{kind}-plan"
+    if form.errors:
         return render(
             request,
             "coping/plan.html",
@@ -230,9 +227,10 @@ async def _save(
                 "title": plans.TITLES[kind],
                 "plan": plan,
                 "edit": True,
-                "sections": [(s, sections[s.key]) for s in plans.SECTIONS[kind]],
-                "errors": errors,
-                "action": f"/calm/{kind}-plan",
+                "sections": [(s, form.sections[s.key]) for s in plans.SECTIONS[kind]],
+                "errors": form.errors,
+                "form_version": form.version,
+                "action": action,
                 "back": "/calm/toolbox",
                 "crisis": None,
                 "print": False,
@@ -241,10 +239,21 @@ async def _save(
             },
             status_code=422,
         )
-    plans.save_plan(
-        session=session, actor=principal.user, client=principal.user, kind=kind, sections=sections
-    )
-    return RedirectResponse(f"/calm/{kind}-plan?saved=1", status_code=303)
+    try:
+        plans.save_plan(
+            session=session,
+            actor=principal.user,
+            client=principal.user,
+            kind=kind,
+            sections=form.sections,
+            expected=form.expected,
+        )
+    except versioning.EditConflict as conflict:
+        title = plans.TITLES[kind]
+        return versioning.render_conflict(
+            request, conflict, title=title, action=action, values=form.values, cancel=action
+        )
+    return RedirectResponse(f"{action}?saved=1", status_code=303)
 
 
 router.include_router(therapist_pages.router)

@@ -13,7 +13,7 @@ from typing import Any, Final, Literal
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from app import clock
+from app import clock, versioning
 from app.accounts.models import Role, User
 from app.audit import service as audit
 from app.coping.models import ClinicCrisisLine, Plan, PlanVersion
@@ -83,6 +83,12 @@ SECTIONS: Final[dict[str, tuple[Section, ...]]] = {
     "wellness": WELLNESS_SECTIONS,
 }
 TITLES: Final = {"safety": "My safety plan", "wellness": "My wellness and recovery plan"}
+NAMES: Final = {"safety": "safety plan", "wellness": "wellness and recovery plan"}
+
+
+def plan_fields(kind: PlanKind) -> tuple[versioning.Field, ...]:
+    """What an edit conflict compares: each section, line by line."""
+    return tuple(versioning.Field(s.key, s.title, lines=True) for s in SECTIONS[kind])
 
 
 def get_plan(session: Session, client_id: uuid.UUID, kind: PlanKind) -> Plan | None:
@@ -130,16 +136,52 @@ def safety_prefill(session: Session, client: User) -> dict[str, str]:
             if x
         )
         parts.append(f"{line['name']}: {how}")
-    parts.append(f"Emergency: {lines['emergency']}")
+    numbers = lines["emergency_numbers"]
+    parts.append(
+        f"Emergency: {' or '.join(numbers)}" if numbers else "Emergency: local emergency services"
+    )
     return {"professionals": "\n".join(parts)}
 
 
+def changed_by(session: Session, plan: Plan | None, actor: User) -> str:
+    """Who saved the current version, as the person looking at a conflict would say it."""
+    if plan is None:
+        return ""
+    if plan.updated_by_id == actor.id:
+        return "You (on another screen)"
+    author = session.get(User, plan.updated_by_id)
+    if author is None:
+        return ""
+    return (
+        author.preferred_name
+        if author.role == Role.client
+        else f"{author.preferred_name} (therapist)"
+    )
+
+
 def save_plan(
-    *, session: Session, actor: User, client: User, kind: PlanKind, sections: dict[str, str]
+    *,
+    session: Session,
+    actor: User,
+    client: User,
+    kind: PlanKind,
+    sections: dict[str, str],
+    expected: versioning.Expected = None,
 ) -> Plan:
-    """Save a new version. Unknown section keys are ignored; empty sections are kept empty."""
+    """Save a new version. Unknown section keys are ignored; empty sections are kept empty.
+    `expected`: the versions the person edited from; a newer plan that differs raises EditConflict
+    (a plan not made yet is version 0)."""
     clean = {s.key: sections.get(s.key, "").strip() for s in SECTIONS[kind]}
     plan = get_plan(session, client.id, kind)
+    versioning.require(
+        expected,
+        what=NAMES[kind],
+        version=plan.version if plan else 0,
+        fields=plan_fields(kind),
+        yours=clean,
+        current=plan.sections if plan else {},
+        changed_by=changed_by(session, plan, actor),
+    )
     now = clock.now()
     if plan is None:
         plan = Plan(
@@ -208,31 +250,48 @@ def clinic_lines(session: Session, organisation_id: uuid.UUID | None) -> list[Cl
     return list(session.exec(stmt.order_by(col(ClinicCrisisLine.created_at))))
 
 
+def national_lines(country: str | None) -> dict[str, Any]:
+    """The person's own country's help as plain data (the calm flow, the sync bundle): its
+    emergency numbers and checked lines, or for an unknown country no numbers at all and the
+    helpline directory — never another country's (app/crisis/service.py)."""
+    national = crisis_service.for_country(country) or crisis_service.no_country()
+    shown = {"name", "description", "phone", "sms", "sms_body", "source", "checked_on"}
+    lines = [
+        line.model_dump(mode="json", include=shown)
+        | {"tel_href": line.tel_href, "sms_href": line.sms_href}
+        for line in national.lines
+    ]
+    return {
+        "country": national.name,
+        "emergency": national.emergency or "",
+        "emergency_numbers": list(national.emergency_numbers),
+        "has_checked_lines": national.has_checked_lines,
+        "directory_url": national.directory_url,
+        "lines": lines,
+        "verified_on": crisis_service.directory().verified_on,
+    }
+
+
 def crisis_lines(session: Session | None, user: User | None) -> dict[str, Any]:
-    """National lines for the person's country, then their clinic's own additions (nobody
-    logged in: the default lines, no database needed)."""
-    national = crisis_service.for_country(user.country if user else None)
+    """National help for the person's own country, then their clinic's own additions (nobody
+    logged in: no country, so no national numbers; no database needed)."""
+    help_ = national_lines(user.country if user else None)
     extra = clinic_lines(session, user.organisation_id) if user and session else []
-    lines = [line.model_dump() for line in national.lines]
-    lines += [
+    help_["lines"] = help_["lines"] + [
         {
             "name": x.name,
             "description": x.description,
             "phone": x.phone,
             "sms": x.sms,
             "sms_body": None,
+            "source": None,
+            "checked_on": None,
+            "tel_href": f"tel:{x.phone.replace(' ', '')}" if x.phone else None,
+            "sms_href": f"sms:{x.sms.replace(' ', '')}" if x.sms else None,
         }
         for x in extra
     ]
-    for line in lines:
-        line["tel_href"] = f"tel:{line['phone'].replace(' ', '')}" if line["phone"] else None
-        line["sms_href"] = f"sms:{line['sms'].replace(' ', '')}" if line["sms"] else None
-    return {
-        "country": national.name,
-        "emergency": national.emergency,
-        "lines": lines,
-        "verified_on": crisis_service.directory().verified_on,
-    }
+    return help_
 
 
 def add_clinic_line(

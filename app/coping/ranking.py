@@ -11,7 +11,8 @@ Scoring, in points of expected distress drop so the parts are comparable:
   dominate, but a steady record does;
 - therapist recommended, favourite: fixed bonuses;
 - sensory fit: sought senses up, avoided senses down, overwhelmed senses never shown;
-- kit: needing something the client has not got counts against; time: longer than available too;
+- kit: needing something the client has not got counts against (only once they have filled in their
+  kit, and never for a strategy that has already helped them); time: longer than available too;
 - strong distress: strategies made for it get a nudge at levels 7 and above;
 - variety: a small jitter from a hash of (seed, id) — seeded by client and day — and a penalty for
   repeating a kind, so the list is not always identical nor five breathing exercises.
@@ -68,6 +69,9 @@ class Candidate:
     places: frozenset[str]
     needs: frozenset[str] = frozenset()
     prior_drop: float | None = None
+    # `systems` in the strategy's own order, main channel first: a reason names the first sought
+    # one, so "Spend time with a pet" is never said to use "pressure and muscle work".
+    channels: tuple[str, ...] = ()
 
     @classmethod
     def from_strategy(cls, s: Strategy, prior_drop: float | None = None) -> Candidate:
@@ -81,6 +85,7 @@ class Candidate:
             places=frozenset(s.places),
             needs=frozenset(s.needs),
             prior_drop=prior_drop,
+            channels=tuple(s.systems),
         )
 
 
@@ -200,12 +205,23 @@ def _score(
         sought = len(c.systems & fit.seeks)
         score += W_SEEK * min(2, sought) - W_AVOID * len(c.systems & fit.avoids)
         if c.needs:
-            score += W_HAS_KIT if c.needs <= fit.kit else -W_MISSING_KIT
+            score += _kit_points(c, usage, fit)
     if s.level >= HIGH_DISTRESS and c.level_min >= STRONG_MIN:
         score += W_STRONG
     if s.minutes is not None and c.minutes > s.minutes:
         score -= W_TOO_LONG
     return score, expected
+
+
+def _kit_points(c: Candidate, usage: Usage | None, fit: FitLike) -> float:
+    """Having the kit counts for; lacking it counts against only when the client has filled in
+    their kit (an empty kit is "not told yet") and the strategy has not already helped them (then
+    they evidently have the thing): a steady record must not drop out of the list for a form."""
+    if c.needs <= fit.kit:
+        return W_HAS_KIT
+    if not fit.kit or (usage is not None and usage.helped > 0):
+        return 0.0
+    return -W_MISSING_KIT
 
 
 def _reasons(
@@ -223,7 +239,7 @@ def _reasons(
     if c.id in toolbox.favourites:
         reasons.append("One of your favourites")
     if fit is not None:
-        sought = sorted(c.systems & fit.seeks)
+        sought = [x for x in (c.channels or sorted(c.systems)) if x in fit.seeks]
         if sought:
             reasons.append(f"Uses {SENSE_WORDS[sought[0]]}, which suits you")
         if c.needs and c.needs <= fit.kit:

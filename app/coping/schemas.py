@@ -67,6 +67,10 @@ class PlanUpdate(ApiModel):
     sections: dict[Annotated[str, StringConstraints(pattern=r"^[a-z_]{1,40}$")], LongText] = Field(
         max_length=12
     )
+    version: Annotated[Int, Field(ge=0, le=2_000_000_000)] | None = Field(
+        default=None,
+        description="The version you edited from (like If-Match); 0 for a plan not made yet.",
+    )
 
 
 class PlanPublic(BaseModel):

@@ -11,11 +11,12 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup, escape
 
-from app import clock
+from app import clock, versioning
 from app.accounts.dependencies import AccessibleClient, ClinicManager, CurrentTherapist
 from app.coping import catalog, insights, plans, service, toolbox
 from app.coping.plan_forms import read_plan_form
 from app.coping.schemas import ClinicLineForm, RecommendForm
+from app.crisis import service as crisis_service
 from app.db import SessionDep
 from app.forms import FormResult, read_form, validate
 from app.templates import render
@@ -132,6 +133,7 @@ def client_plan(
                 prefill=plans.safety_prefill(session, client) if kind == "safety" else None,
             ),
             "edit": request.query_params.get("edit") == "1" or plan is None,
+            "form_version": plan.version if plan else 0,
             "action": f"/caseload/{client.id}/calm/plans/{kind}",
             "back": f"/caseload/{client.id}/calm",
             "crisis": None,
@@ -151,20 +153,23 @@ async def save_client_plan(
     therapist: CurrentTherapist,
     session: SessionDep,
 ) -> Response:
-    sections, errors = await read_plan_form(request, kind)
-    if errors:
-        plan = plans.get_plan(session, client.id, kind)
+    plan = plans.get_plan(session, client.id, kind)
+    form = await read_plan_form(request, kind, plan)
+    action = f"/caseload/{client.id}/calm/plans/{kind}"
+    title = f"{client.preferred_name}: {plans.TITLES[kind][3:]}"
+    if form.errors:
         return render(
             request,
             "coping/plan.html",
             {
                 "kind": kind,
-                "title": f"{client.preferred_name}: {plans.TITLES[kind][3:]}",
+                "title": title,
                 "plan": plan,
                 "edit": True,
-                "errors": errors,
-                "sections": [(s, sections[s.key]) for s in plans.SECTIONS[kind]],
-                "action": f"/caseload/{client.id}/calm/plans/{kind}",
+                "errors": form.errors,
+                "form_version": form.version,
+                "sections": [(s, form.sections[s.key]) for s in plans.SECTIONS[kind]],
+                "action": action,
                 "back": f"/caseload/{client.id}/calm",
                 "crisis": None,
                 "print": False,
@@ -174,10 +179,20 @@ async def save_client_plan(
             },
             status_code=422,
         )
-    plans.save_plan(
-        session=session, actor=therapist.user, client=client, kind=kind, sections=sections
-    )
-    return RedirectResponse(f"/caseload/{client.id}/calm/plans/{kind}?saved=1", status_code=303)
+    try:
+        plans.save_plan(
+            session=session,
+            actor=therapist.user,
+            client=client,
+            kind=kind,
+            sections=form.sections,
+            expected=form.expected,
+        )
+    except versioning.EditConflict as conflict:
+        return versioning.render_conflict(
+            request, conflict, title=title, action=action, values=form.values, cancel=action
+        )
+    return RedirectResponse(f"{action}?saved=1", status_code=303)
 
 
 # ------------------------------------------------------------------ clinic admin: crisis lines
@@ -194,6 +209,7 @@ def _lines_page(
         {
             "lines": plans.clinic_lines(session, admin.user.organisation_id),
             "national": plans.crisis_lines(session, admin.user),
+            "due_for_recheck": crisis_service.due_for_recheck(clock.now()),
             "form": form,
         },
         status_code=status_code,

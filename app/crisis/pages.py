@@ -1,4 +1,9 @@
-"""The crisis page: works for anyone, logged in or not, and offline (pre-cached by the service worker)."""
+"""The crisis page: works for anyone, logged in or not, and offline (pre-cached by the service worker).
+
+The plain `/crisis` shows the signed-in person's own country; that is the copy the service worker
+keeps offline, and the `X-Crisis-Country` header lets it notice when the person's country changed
+(web/sw/base.js). `?country=XX` shows another country and is never cached.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +17,7 @@ from app.crisis import service
 from app.templates import render
 
 router = APIRouter()
+COUNTRY_HEADER = "X-Crisis-Country"
 
 
 @router.get("/crisis", response_class=HTMLResponse)
@@ -20,17 +26,20 @@ def crisis(
     principal: OptionalPrincipal,
     country: Annotated[str | None, Query(max_length=2)] = None,
 ) -> HTMLResponse:
-    chosen = country or (principal.user.country if principal is not None else None)
-    lines = service.for_country(chosen)
-    others = [c for c in service.directory().countries.values() if c.code != lines.code]
+    own = principal.user.country if principal is not None else None
+    chosen = service.for_country(country) if country else None
+    lines = chosen or service.for_country(own)
     return render(
         request,
         "crisis/crisis.html",
         {
             "lines": lines,
-            "others": others,
             "choices": service.country_choices(),
-            "verified_on": service.directory().verified_on,
-            "picked": bool(country) or principal is not None,
+            "unknown_choice": bool(country) and chosen is None,
+            "directory_url": service.DIRECTORY_URL,
+            "directory_name": service.DIRECTORY_NAME,
+            "numbers_source": service.directory().numbers_source,
+            "numbers_source_url": service.directory().numbers_source_url,
         },
+        headers={COUNTRY_HEADER: lines.code if lines and not country else ""},
     )

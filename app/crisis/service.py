@@ -1,23 +1,66 @@
-"""Crisis lines by country, from a dated data file (verified before each release)."""
+"""Crisis help by country: every ISO 3166-1 country, its own emergency numbers, checked lines only.
+
+Two reviewed data files (never generated at run time):
+- `content/emergency_numbers.yaml`: every country's emergency numbers, made from libphonenumber's
+  short-number metadata by `tools/make_emergency_numbers.py` and re-checked by the tests;
+- `content/crisis_lines.yaml`: crisis lines an authoritative source confirms, each with its
+  source URL and the date it was checked there.
+
+A country never borrows another's lines or numbers: without a checked line it gets its own
+emergency number and an honest "no checked line yet" with a link to a helpline directory.
+"""
 
 from __future__ import annotations
 
+import logging
+import unicodedata
+from datetime import date, datetime, timedelta
 from functools import lru_cache
+from importlib import resources
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
+import pycountry
 import yaml
-from pydantic import BaseModel
+from pydantic import BaseModel, computed_field
 
-DATA = Path(__file__).parent / "content" / "crisis_lines.yaml"
-DEFAULT_COUNTRY = "GB"
+log = logging.getLogger(__name__)
+
+CONTENT = Path(__file__).parent / "content"
+LINES_FILE = CONTENT / "crisis_lines.yaml"
+NUMBERS_FILE = CONTENT / "emergency_numbers.yaml"
+# Find A Helpline lists checked services in many countries; shown only where we have none.
+DIRECTORY_URL = "https://findahelpline.com"
+DIRECTORY_NAME = "Find A Helpline"
+# Every entry is re-checked at its source at least this often (docs/crisis.md).
+RECHECK_AFTER = timedelta(days=365)
+DEFAULT_LANGUAGE = "en"
 
 
 class CrisisLine(BaseModel):
     name: str
-    description: str
+    # Keyed by language ("en"; "es" to come beside it): the text is data, not template copy.
+    descriptions: dict[str, str]
     phone: str | None = None
     sms: str | None = None
     sms_body: str | None = None
+    source: str
+    checked_on: date
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def description(self) -> str:
+        return self.descriptions.get(DEFAULT_LANGUAGE, "")
+
+    def description_in(self, language: str) -> str:
+        return self.descriptions.get(language) or self.description
+
+    @property
+    def source_host(self) -> str:
+        """The source's site, as shown beside the line ("samaritans.org")."""
+        host = urlsplit(self.source).hostname or self.source
+        return host.removeprefix("www.")
 
     @property
     def tel_href(self) -> str | None:
@@ -32,28 +75,155 @@ class CrisisLine(BaseModel):
 
 
 class CountryLines(BaseModel):
+    """What one country's crisis page shows. `lines` are only that country's checked lines."""
+
     code: str
     name: str
-    emergency: str
+    emergency_numbers: list[str]
+    emergency_checked_on: date | None = None
     lines: list[CrisisLine]
+    directory_url: str | None = None
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def emergency(self) -> str | None:
+        """The first number to call (None only where no emergency number is known)."""
+        return self.emergency_numbers[0] if self.emergency_numbers else None
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def has_checked_lines(self) -> bool:
+        return bool(self.lines)
 
 
 class CrisisDirectory(BaseModel):
-    verified_on: str
-    countries: dict[str, CountryLines]
+    reviewed_on: date
+    numbers_source: str
+    numbers_source_url: str
+    numbers_checked_on: date
+    names: dict[str, str]
+    numbers: dict[str, list[str]]
+    curated_numbers: dict[str, list[str]]
+    lines: dict[str, list[CrisisLine]]
+
+    @property
+    def verified_on(self) -> str:
+        """The most recent review of the crisis data as a whole (shown on pages)."""
+        return self.reviewed_on.isoformat()
+
+
+def _country_name(country: Any) -> str:
+    return str(getattr(country, "common_name", None) or country.name)
+
+
+def _line(entry: dict[str, Any]) -> CrisisLine:
+    entry = dict(entry)
+    description = entry.pop("description")
+    descriptions = description if isinstance(description, dict) else {"en": description}
+    return CrisisLine(descriptions={str(k): str(v) for k, v in descriptions.items()}, **entry)
 
 
 @lru_cache
 def directory() -> CrisisDirectory:
-    raw = yaml.safe_load(DATA.read_text())
-    countries = {code: CountryLines(code=code, **entry) for code, entry in raw["countries"].items()}
-    return CrisisDirectory(verified_on=str(raw["verified_on"]), countries=countries)
+    curated = yaml.safe_load(LINES_FILE.read_text())
+    generated = yaml.safe_load(NUMBERS_FILE.read_text())
+    names = {c.alpha_2: _country_name(c) for c in pycountry.countries}
+    unknown = sorted(set(curated["countries"]) - names.keys())
+    if unknown:  # a typo ("UK") would otherwise leave that country's lines silently unshown
+        raise ValueError(f"crisis_lines.yaml: not ISO 3166-1 alpha-2 codes: {unknown}")
+    return CrisisDirectory(
+        reviewed_on=curated["reviewed_on"],
+        numbers_source=generated["source"],
+        numbers_source_url=generated["source_url"],
+        numbers_checked_on=generated["checked_on"],
+        names=names,
+        numbers={code: [str(n) for n in nums] for code, nums in generated["countries"].items()},
+        curated_numbers={
+            code: [str(n) for n in entry["emergency"]]
+            for code, entry in curated["countries"].items()
+            if entry.get("emergency")
+        },
+        lines={
+            code: [_line(line) for line in entry.get("lines") or []]
+            for code, entry in curated["countries"].items()
+        },
+    )
 
 
-def for_country(code: str | None) -> CountryLines:
-    countries = directory().countries
-    return countries.get((code or "").upper()) or countries[DEFAULT_COUNTRY]
+def is_country(code: str | None) -> bool:
+    return bool(code) and (code or "").upper() in directory().names
+
+
+def for_country(code: str | None) -> CountryLines | None:
+    """That country's own help, or None when no (known) country is given — never a default
+    country's lines: the caller asks the person to choose instead."""
+    d = directory()
+    key = (code or "").upper()
+    if key not in d.names:
+        return None
+    lines = d.lines.get(key, [])
+    curated = d.curated_numbers.get(key)
+    return CountryLines(
+        code=key,
+        name=d.names[key],
+        emergency_numbers=curated or d.numbers.get(key, []),
+        emergency_checked_on=d.reviewed_on if curated else d.numbers_checked_on,
+        lines=lines,
+        directory_url=None if lines else DIRECTORY_URL,
+    )
+
+
+def no_country() -> CountryLines:
+    """Nobody's country is known (logged out, none chosen): no numbers at all rather than a
+    default country's, and the directory link."""
+    return CountryLines(
+        code="", name="", emergency_numbers=[], lines=[], directory_url=DIRECTORY_URL
+    )
 
 
 def country_choices() -> list[tuple[str, str]]:
-    return sorted(((c.code, c.name) for c in directory().countries.values()), key=lambda x: x[1])
+    """Every ISO 3166-1 country, by name (the sign-up and settings picker); accents do not
+    move a name to the end ("Åland Islands" sorts with the A's)."""
+    return sorted(directory().names.items(), key=lambda item: _sort_key(item[1]))
+
+
+def _sort_key(name: str) -> str:
+    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().casefold()
+
+
+@lru_cache
+def zone_countries() -> dict[str, str]:
+    """IANA time zone -> ISO 3166-1 country, from tzdata's zone.tab: sign-up suggests the
+    country of the phone's time zone rather than a fixed default, so a person who does not look
+    at the picker still gets their own country's crisis help."""
+    table = resources.files("tzdata").joinpath("zoneinfo", "zone.tab").read_text()
+    names = directory().names
+    out: dict[str, str] = {}
+    for line in table.splitlines():
+        parts = line.split("\t")
+        if line.startswith("#") or len(parts) < 3 or parts[0] not in names:
+            continue
+        out[parts[2]] = parts[0]
+    return out
+
+
+def due_for_recheck(now: datetime) -> list[tuple[str, CrisisLine]]:
+    """(country, line) whose check is more than a year old at `now`: the yearly re-check list,
+    shown to clinic managers and logged once a day (jobs.py). Lines stay shown meanwhile — an old
+    number is still far likelier right than no number."""
+    today = now.date()
+    return [
+        (code, line)
+        for code, lines in sorted(directory().lines.items())
+        for line in lines
+        if today - line.checked_on > RECHECK_AFTER
+    ]
+
+
+def log_recheck_reminder(now: datetime) -> None:
+    stale = due_for_recheck(now)
+    if stale:
+        log.warning(
+            "crisis lines due for their yearly re-check: %s",
+            ", ".join(f"{code} {line.name} (checked {line.checked_on})" for code, line in stale),
+        )

@@ -7,6 +7,7 @@ import uuid
 from fastapi import APIRouter
 from fastapi.responses import Response
 
+from app import versioning
 from app.accounts.dependencies import (
     AccessibleClient,
     CurrentClient,
@@ -89,7 +90,7 @@ def homework_detail(
     principal: CurrentPrincipal,
     response: Response,
 ) -> HomeworkDetail:
-    response.headers.update(NO_STORE)
+    response.headers.update(NO_STORE | versioning.etag_headers(assignment.version))
     role: Role_ = "client" if principal.role == Role.client else "therapist"
     return HomeworkDetail(
         assignment=_one(session, assignment, role),
@@ -109,8 +110,17 @@ def revise(
     assignment: TherapistAssignment,
     session: SessionDep,
     principal: CurrentPrincipal,
+    response: Response,
+    if_match: versioning.IfMatch = None,
 ) -> AssignmentPublic:
-    a = service.revise(session, therapist=principal, assignment=assignment, data=data)
+    a = service.revise(
+        session,
+        therapist=principal,
+        assignment=assignment,
+        data=data,
+        expected=versioning.parse_if_match(if_match),
+    )
+    response.headers.update(versioning.etag_headers(a.version))
     return _one(session, a, "therapist")
 
 

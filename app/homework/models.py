@@ -8,14 +8,19 @@ from datetime import date, datetime
 from sqlalchemy import JSON, Column, Index, LargeBinary
 from sqlmodel import Field, SQLModel
 
-from app import clock
+from app import clock, versioning
 from app.db import new_id, utc_field
+
+_assignment_version = versioning.version_column()
 
 
 class HomeworkAssignment(SQLModel, table=True):
-    """One piece of homework a therapist set a client; `state` follows homework.states (FHIR Task)."""
+    """One piece of homework a therapist set a client; `state` follows homework.states (FHIR Task).
+    `revision` counts the therapist's revisions (what the client accepts again); `version` counts
+    every change by either person, for optimistic concurrency (app/versioning.py)."""
 
     __tablename__ = "homework_assignment"
+    __mapper_args__ = versioning.mapper_args(_assignment_version)
     # The dashboard reads a caseload's recent homework: (client, due date) serves it directly.
     __table_args__ = (Index("ix_homework_assignment_client_due", "client_id", "due_on"),)
 
@@ -34,6 +39,7 @@ class HomeworkAssignment(SQLModel, table=True):
     state: str = Field(default="requested", max_length=20, index=True)
     client_reason: str = Field(default="", max_length=500)
     revision: int = Field(default=1)
+    version: int = Field(default=1, sa_column=_assignment_version)
     predicted_mood: int | None = Field(default=None)
     created_at: datetime = utc_field(default=clock.now)
     updated_at: datetime = utc_field(default=clock.now)

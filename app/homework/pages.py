@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import UploadFile
 
-from app import clock
+from app import clock, versioning
 from app.accounts.dependencies import (
     AccessibleClient,
     CurrentClient,
@@ -21,7 +21,7 @@ from app.accounts.web import see_other
 from app.db import SessionDep
 from app.errors import AppError, NotFound, PayloadTooLarge
 from app.forms import FormResult, read_form, validate
-from app.homework import kinds, queries, service
+from app.homework import edits, kinds, queries, service
 from app.homework.attachments import MAX_BYTES, AttachmentError, CheckedAttachment, check
 from app.homework.dependencies import ClientAssignment, ClientsAssignment, OwnedAssignment
 from app.homework.models import HomeworkAssignment
@@ -158,22 +158,44 @@ def homework_attachment(assignment: OwnedAssignment, session: SessionDep) -> Res
 
 
 # ---- therapist ----------------------------------------------------------------------------------
+_SCALARS = (
+    "kind",
+    "title",
+    "instructions",
+    "target",
+    "level",
+    "frequency",
+    "due_on",
+    "reminder_time",
+)
+
+
 async def _assignment_form(
-    request: Request,
+    request: Request, current: HomeworkAssignment | None = None
 ) -> tuple[FormResult[AssignmentCreate], CheckedAttachment | None, str]:
+    """The assign / revise form. With `current` (a revision), the conflict page's choices are
+    applied and `version` is kept in `form.values` for the page to carry on."""
     data = await request.form()
+    sent: dict[str, Any] = {k: v for k, v in data.items() if isinstance(v, str)}
+    sent["weekdays"] = [w for w in data.getlist("weekdays") if isinstance(w, str)]
+    if current is not None:
+        sent = versioning.apply_choices(
+            sent, fields=edits.FIELDS, current=edits.form_values(current)
+        )
     values: dict[str, Any] = {}
-    for key in ("kind", "title", "instructions", "target", "level", "frequency", "due_on",
-                "reminder_time"):  # fmt: skip
-        v = data.get(key)
+    for key in _SCALARS:
+        v = sent.get(key)
         if isinstance(v, str) and v.strip():
             values[key] = v
-    questions = str(data.get("questions") or "")
+    questions = str(sent.get("questions") or "")
     values["questions"] = [q.strip() for q in questions.splitlines() if q.strip()]
-    values["weekdays"] = [w for w in data.getlist("weekdays") if isinstance(w, str)]
+    weekdays = sent.get("weekdays") or []
+    values["weekdays"] = weekdays if isinstance(weekdays, list) else [weekdays]
     form = validate(AssignmentCreate, values)
     form.values["questions"] = questions
     form.values["weekdays"] = values["weekdays"]
+    if versioning.VERSION_FIELD in sent:
+        form.values[versioning.VERSION_FIELD] = sent[versioning.VERSION_FIELD]
     upload = data.get("attachment")
     checked, name = None, ""
     if isinstance(upload, UploadFile) and upload.filename:
@@ -232,14 +254,9 @@ def _therapist_item(
 
     status = extra.pop("status_code", 200)
     client = session.get(User, a.client_id)
-    form = extra.pop("form", None) or FormResult(values={
-        "kind": a.kind, "title": a.title, "instructions": a.instructions,
-        "target": a.details.get("target", ""), "level": a.details.get("level", ""),
-        "questions": "\n".join(str(q) for q in _questions(a)),
-        "frequency": a.frequency, "due_on": a.due_on.isoformat(),
-        "weekdays": [d for d in a.weekdays.split(",") if d],
-        "reminder_time": a.details.get("reminder_time", ""),
-    })  # fmt: skip
+    form = extra.pop("form", None) or FormResult(
+        values=edits.form_values(a) | {versioning.VERSION_FIELD: str(a.version)}
+    )
     return render(request, "homework/therapist_item.html", {
         "client": client, "a": a, "schedule": service.schedule_text(a),
         "attachment": queries.attachment(session, a.id),
@@ -248,11 +265,6 @@ def _therapist_item(
         "message_form": extra.pop("message_form", None), "open": a.state in queries.ACTIVE or a.state == "declined",
         "saved": request.query_params.get("saved"), "max_mb": MAX_BYTES // (1024 * 1024), **_common(),
     }, status_code=status)  # fmt: skip
-
-
-def _questions(a: HomeworkAssignment) -> list[object]:
-    questions = a.details.get("questions")
-    return list(questions) if isinstance(questions, list) else []
 
 
 @router.get("/caseload/{client_id}/homework/{assignment_id}", response_class=HTMLResponse)
@@ -269,13 +281,30 @@ async def therapist_revise(
     assignment: ClientsAssignment,
     therapist: CurrentTherapist,
 ) -> Response:
-    form, checked, name = await _assignment_form(request)
+    form, checked, name = await _assignment_form(request, assignment)
+    url = f"/caseload/{assignment.client_id}/homework/{assignment.id}"
     if form.ok and form.data is not None:
         try:
-            service.revise(session, therapist=therapist, assignment=assignment, data=form.data,
-                           attachment=checked, attachment_name=name)  # fmt: skip
-            return see_other(
-                f"/caseload/{assignment.client_id}/homework/{assignment.id}?saved=revised"
+            service.revise(
+                session,
+                therapist=therapist,
+                assignment=assignment,
+                data=form.data,
+                attachment=checked,
+                attachment_name=name,
+                expected=versioning.form_version(form.values),
+            )
+            return see_other(f"{url}?saved=revised")
+        except versioning.EditConflict as conflict:
+            note = "The attachment you chose was not kept: please add it again." if checked else ""
+            return versioning.render_conflict(
+                request,
+                conflict,
+                title=assignment.title,
+                action=f"{url}/revise",
+                values=form.values,
+                cancel=url,
+                context={"note": note},
             )
         except AppError as exc:
             form.add_error("due_on", exc.detail)

@@ -110,6 +110,7 @@ class AssignmentPublic(PublicModel):
     fhir_status: str
     client_reason: str
     revision: int
+    version: int = Field(description="Send it back as If-Match (it is also the ETag).")
     predicted_mood: int | None
     has_attachment: bool
     closed: bool  # the care link with its therapist ended: read-only, nothing can be sent

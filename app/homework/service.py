@@ -8,13 +8,13 @@ from datetime import date, time
 
 from sqlmodel import Session, col, select
 
-from app import clock
+from app import clock, versioning
 from app.accounts import policy
 from app.accounts.models import User
 from app.accounts.policy import Principal
 from app.audit import service as audit
 from app.errors import Conflict, NotFound, Unprocessable
-from app.homework import kinds
+from app.homework import edits, kinds
 from app.homework.attachments import CheckedAttachment, safe_filename
 from app.homework.models import (
     HomeworkAssignment,
@@ -156,6 +156,7 @@ def _transition(
     except TransitionError as exc:
         raise Conflict(str(exc)) from None
     a.updated_at = clock.now()
+    a.version += 1  # every change of state or content is a new version (app/versioning.py)
 
 
 def revise(
@@ -166,7 +167,18 @@ def revise(
     data: AssignmentCreate,
     attachment: CheckedAttachment | None = None,
     attachment_name: str = "",
+    expected: versioning.Expected = None,
 ) -> HomeworkAssignment:
+    """Replace what the client sees. `expected`: the versions the therapist revised from; if the
+    homework changed since and the two differ, EditConflict (nothing saved)."""
+    versioning.require(
+        expected,
+        what="homework",
+        version=assignment.version,
+        fields=edits.FIELDS,
+        yours=edits.proposed(data),
+        current=edits.snapshot(assignment),
+    )
     _transition(assignment, Action.REVISE, "therapist")
     client = session.get(User, assignment.client_id)
     assert client is not None

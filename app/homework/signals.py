@@ -31,7 +31,8 @@ def caseload_signals(
         return {}
     ids = list(client_ids)
     zones = client_zones(session, ids)
-    today = {cid: clock.local_today(zones.get(cid, "UTC")) for cid in ids}
+    # The day as of `now` (the moment asked about), not the process clock.
+    today = {cid: now.astimezone(clock.zone(zones.get(cid, "UTC"))).date() for cid in ids}
     horizon = (now - timedelta(days=15)).date()
     columns = (A.client_id, A.title, A.state, A.frequency, A.weekdays, A.start_on, A.due_on)
     assignments = session.execute(

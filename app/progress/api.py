@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response
 
-from app import clock
+from app import clock, versioning
 from app.accounts.dependencies import CurrentClient, CurrentTherapist
 from app.db import SessionDep
 from app.errors import NotFound
 from app.progress import dashboard, goals, measure_service, measures, notes
-from app.progress.dependencies import TherapistClient, TherapistNote
+from app.progress.dependencies import ClientGoal, TherapistClient, TherapistNote
 from app.progress.schemas import (
     DashboardRow,
     DueMeasure,
@@ -71,6 +71,26 @@ def goal_create(
     return GoalPublic.model_validate(
         goals.create_goal(session, therapist=therapist, client=client, data=data)
     )
+
+
+@router.put("/clients/{client_id}/goals/{goal_id}", response_model=GoalPublic)
+def goal_update(
+    data: GoalCreate,
+    goal: ClientGoal,
+    session: SessionDep,
+    therapist: CurrentTherapist,
+    response: Response,
+    if_match: versioning.IfMatch = None,
+) -> GoalPublic:
+    updated = goals.update_goal(
+        session,
+        therapist=therapist,
+        goal=goal,
+        data=data,
+        expected=versioning.parse_if_match(if_match),
+    )
+    response.headers.update(versioning.etag_headers(updated.version))
+    return GoalPublic.model_validate(updated)
 
 
 @router.post("/clients/{client_id}/goal-ratings", response_model=GoalsPublic, status_code=201)

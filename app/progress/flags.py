@@ -26,6 +26,8 @@ DISTRESS_RISE_POINTS = 1.0
 
 FLAG_LABELS: dict[str, str] = {
     "phq9_item9": "PHQ-9 item 9",
+    "measure_severe": "Score in highest range",
+    "measure_rise": "Score up 5+",
     "no_activity": "No activity",
     "falling_adherence": "Falling adherence",
     "rising_distress": "Rising distress",

@@ -6,10 +6,11 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Final
 
 from sqlmodel import Session, col, func, select
 
-from app import clock
+from app import clock, versioning
 from app.accounts.models import User
 from app.accounts.policy import Principal
 from app.audit import service as audit
@@ -17,6 +18,31 @@ from app.errors import Conflict, NotFound, Unprocessable
 from app.progress import gas
 from app.progress.models import Goal, GoalRating
 from app.progress.schemas import GoalCreate, RatingsCreate
+
+# What a goal save compares when it was made from an older version (app/versioning.py).
+GOAL_FIELDS: Final = (
+    versioning.Field("title", "Goal"),
+    versioning.Field("level_p2", "+2 Much more than expected"),
+    versioning.Field("level_p1", "+1 More than expected"),
+    versioning.Field("level_0", "0 Expected level"),
+    versioning.Field("level_m1", "−1 Less than expected"),
+    versioning.Field("level_m2", "−2 Much less than expected"),
+    versioning.Field("weight", "Weight", editable=False),
+)
+_TEXTS: Final = ("title", "level_p2", "level_p1", "level_0", "level_m1", "level_m2")
+
+
+def _weight(value: float) -> str:
+    return f"{value:g}"
+
+
+def goal_values(goal: Goal) -> dict[str, str]:
+    """A goal as its form (and an edit conflict) shows it."""
+    return {k: str(getattr(goal, k)) for k in _TEXTS} | {"weight": _weight(goal.weight)}
+
+
+def _proposed(data: GoalCreate) -> dict[str, str]:
+    return {k: str(getattr(data, k)) for k in _TEXTS} | {"weight": _weight(data.weight)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,8 +92,39 @@ def create_goal(session: Session, *, therapist: Principal, client: User, data: G
     return goal
 
 
+def update_goal(
+    session: Session,
+    *,
+    therapist: Principal,
+    goal: Goal,
+    data: GoalCreate,
+    expected: versioning.Expected = None,
+) -> Goal:
+    """Reword a goal or its levels. `expected`: the versions the therapist edited from; a newer
+    goal that differs raises EditConflict (nothing saved). Past ratings keep their level."""
+    yours, current = _proposed(data), goal_values(goal)
+    versioning.require(
+        expected,
+        what="goal",
+        version=goal.version,
+        fields=GOAL_FIELDS,
+        yours=yours,
+        current=current,
+    )
+    if yours == current:
+        return goal  # nothing changed: no new version for the other person to trip over
+    for key, value in data.model_dump().items():
+        setattr(goal, key, value)
+    goal.version += 1
+    session.add(goal)
+    audit.add(session, actor=therapist.user, client_id=goal.client_id, action="goal.update")
+    session.commit()
+    return goal
+
+
 def archive_goal(session: Session, *, therapist: Principal, goal: Goal) -> Goal:
     goal.archived_at = clock.now()
+    goal.version += 1
     session.add(goal)
     audit.add(session, actor=therapist.user, client_id=goal.client_id, action="goal.archive")
     session.commit()

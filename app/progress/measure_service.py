@@ -128,3 +128,22 @@ def acknowledge(session: Session, *, therapist: Principal, row: MeasureResponse)
 def band_label(row: MeasureResponse) -> str:
     measure = measures.get(row.code)
     return measures.band_for(measure, row.total).label
+
+
+def to_review(
+    rows: Sequence[MeasureResponse],
+) -> list[tuple[MeasureResponse, list[measures.ScoreFlag]]]:
+    """Each questionnaire's latest answer whose total needs the therapist's review (highest range,
+    or up 5+ since the previous answer) and is not yet marked as followed up. `rows` oldest
+    first, as `responses` returns them; the same rule as the dashboard flag (progress.signals)."""
+    by_code: dict[str, list[MeasureResponse]] = {}
+    for row in rows:
+        by_code.setdefault(row.code, []).append(row)
+    out = []
+    for answers in by_code.values():
+        latest = answers[-1]
+        previous = answers[-2].total if len(answers) > 1 else None
+        flags = measures.score_flags(latest.code, latest.total, previous)
+        if flags and latest.acknowledged_at is None:
+            out.append((latest, flags))
+    return out

@@ -188,5 +188,34 @@ def score(code: str, answers: Sequence[int]) -> MeasureScore:
     )
 
 
+# Measurement-based care: a total in the top band, or a rise this large since the previous
+# answer to the same questionnaire, asks the therapist to review — whatever item 9 says.
+SEVERE_FROM: dict[str, int] = {"phq9": 20, "gad7": 15}
+RISE_POINTS = 5
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreFlag:
+    """Why a total needs the therapist's review, in plain words (never a diagnosis)."""
+
+    kind: Literal["severe", "rise"]
+    text: str
+
+
+def score_flags(code: str, total: int, previous: int | None) -> list[ScoreFlag]:
+    """Flags for a questionnaire's latest total, given the one before it (None: first answer)."""
+    measure = get(code)
+    flags = []
+    severe = SEVERE_FROM.get(measure.code)
+    if severe is not None and total >= severe:
+        text = f"{measure.name} total {total} of {measure.max_total}, in the highest range"
+        flags.append(ScoreFlag(kind="severe", text=text))
+    if previous is not None and total - previous >= RISE_POINTS:
+        rise = total - previous
+        text = f"{measure.name} up {rise} points since the previous answer ({previous} to {total})"
+        flags.append(ScoreFlag(kind="rise", text=text))
+    return flags
+
+
 def answer_label(value: int) -> str:
     return dict(ANSWER_OPTIONS)[value]

@@ -8,14 +8,18 @@ from datetime import date, datetime
 from sqlalchemy import JSON, Column, Index
 from sqlmodel import Field, SQLModel
 
-from app import clock
+from app import clock, versioning
 from app.db import new_id, utc_field
+
+_goal_version = versioning.version_column()
 
 
 class Goal(SQLModel, table=True):
-    """A GAS goal written with the client: five described levels, an optional weight."""
+    """A GAS goal written with the client: five described levels, an optional weight.
+    `version` rises on every change (app/versioning.py)."""
 
     __tablename__ = "progress_goal"
+    __mapper_args__ = versioning.mapper_args(_goal_version)
 
     id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
     client_id: uuid.UUID = Field(foreign_key="user_account.id", index=True)
@@ -27,6 +31,7 @@ class Goal(SQLModel, table=True):
     level_p1: str = Field(max_length=300)
     level_p2: str = Field(max_length=300)
     weight: float = Field(default=1.0)
+    version: int = Field(default=1, sa_column=_goal_version)
     created_at: datetime = utc_field(default=clock.now)
     archived_at: datetime | None = utc_field(nullable=True)
 

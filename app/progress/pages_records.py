@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from app import clock
+from app import clock, versioning
 from app.accounts.dependencies import CurrentTherapist
 from app.accounts.web import see_other
 from app.db import SessionDep
@@ -91,6 +91,52 @@ async def goal_rate(
     return _goals_page(request, session, client, rate_form=form, status=422)
 
 
+def _goal_page(request: Request, goal: Any, form: Any, status: int = 200) -> Response:
+    return render(
+        request,
+        "progress/goal_edit.html",
+        {"client_id": goal.client_id, "goal": goal, "form": form},
+        status_code=status,
+    )
+
+
+@router.get("/caseload/{client_id}/progress/goals/{goal_id}", response_class=HTMLResponse)
+def goal_edit_page(request: Request, goal: ClientGoal, _t: CurrentTherapist) -> Response:
+    values = goals.goal_values(goal) | {versioning.VERSION_FIELD: str(goal.version)}
+    return _goal_page(request, goal, FormResult(values=values))
+
+
+@router.post("/caseload/{client_id}/progress/goals/{goal_id}", response_class=HTMLResponse)
+async def goal_edit(
+    request: Request, session: SessionDep, goal: ClientGoal, therapist: CurrentTherapist
+) -> Response:
+    values = versioning.apply_choices(
+        await read_form(request), fields=goals.GOAL_FIELDS, current=goals.goal_values(goal)
+    )
+    expected = versioning.form_version(values)
+    version = values.pop(versioning.VERSION_FIELD, None)
+    form = validate(GoalCreate, values)
+    if version is not None:
+        form.values[versioning.VERSION_FIELD] = version
+    if not form.ok or form.data is None:
+        return _goal_page(request, goal, form, 422)
+    url = f"/caseload/{goal.client_id}/progress/goals"
+    try:
+        goals.update_goal(
+            session, therapist=therapist, goal=goal, data=form.data, expected=expected
+        )
+    except versioning.EditConflict as conflict:
+        return versioning.render_conflict(
+            request,
+            conflict,
+            title=goal.title,
+            action=f"{url}/{goal.id}",
+            values=form.values,
+            cancel=f"{url}/{goal.id}",
+        )
+    return see_other(f"{url}?saved=goal-changed")
+
+
 @router.post("/caseload/{client_id}/progress/goals/{goal_id}/archive", response_class=HTMLResponse)
 def goal_archive(session: SessionDep, goal: ClientGoal, therapist: CurrentTherapist) -> Response:
     goals.archive_goal(session, therapist=therapist, goal=goal)
@@ -105,6 +151,7 @@ def _measures_page(
     return render(request, "progress/measures.html", {
         "client": client, "schedules": measure_service.schedules(session, client.id),
         "responses": list(reversed(rows)), "measures": measures.MEASURES, "band": measure_service.band_label,
+        "to_review": measure_service.to_review(rows),
         "form": form or FormResult(values={"code": "phq9", "every_days": "14",
                                            "first_on": clock.local_today(client.time_zone).isoformat()}),
         "saved": request.query_params.get("saved"),

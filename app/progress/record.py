@@ -221,8 +221,7 @@ def homework_summary(r: Record) -> list[homework_record.Summary]:
 
 def since_last_session(session: Session, client: User, now: datetime) -> tuple[date, Record]:
     """The digest period: from the last session's date (or two weeks back) to today."""
-    today = clock.local_today(client.time_zone)
+    today = now.astimezone(clock.zone(client.time_zone)).date()
     last = session.connection().execute(_LAST_SESSION, {"client_id": client.id}).scalar_one()
     start = last if last is not None and last <= today else today - timedelta(days=14)
-    del now
     return start, load(session, client, start=start, end=today)

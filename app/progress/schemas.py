@@ -49,6 +49,7 @@ class GoalPublic(PublicModel):
     level_p1: str
     level_p2: str
     weight: float
+    version: int = Field(description="Send it back as If-Match to change the goal.")
     created_at: datetime
     archived_at: datetime | None
 

@@ -13,11 +13,14 @@ from app.reminders.models import INBOX_STATUSES, ItemStatus, ReminderItem
 
 SNOOZABLE = (*INBOX_STATUSES, ItemStatus.pending)
 
+# What the client reads about each reminder. Kind words: an occurrence the app could not send
+# (downtime, every channel refused) is "Not done yet" — still open for them, never "missed" or
+# "failed"; the delivery note beside it says plainly what happened on our side.
 STATE_LABELS: dict[str, str] = {
     ItemStatus.sent: "Delivered",
-    ItemStatus.missed: "Missed",
+    ItemStatus.missed: "Not done yet",
     ItemStatus.held: "Quiet hours",
-    ItemStatus.failed: "Not delivered",
+    ItemStatus.failed: "Not done yet",
     ItemStatus.pending: "Snoozed",
 }
 

@@ -6,7 +6,7 @@ import uuid
 
 from fastapi import APIRouter, Response, UploadFile
 
-from app import clock
+from app import clock, versioning
 from app.accounts.dependencies import AccessibleClient, CurrentClient
 from app.db import SessionDep
 from app.errors import PayloadTooLarge, Unprocessable
@@ -114,16 +114,26 @@ def get_routine(
     session: SessionDep, access: AccessibleRoutine, response: Response
 ) -> RoutineDetail:
     _no_store(response)
+    response.headers.update(versioning.etag_headers(access.routine.version))
     return _detail(session, access)
 
 
 @router.put(P + "/{routine_id}", response_model=RoutinePublic)
 def update_routine(
-    body: RoutineFields, session: SessionDep, access: AccessibleRoutine
+    body: RoutineFields,
+    session: SessionDep,
+    access: AccessibleRoutine,
+    response: Response,
+    if_match: versioning.IfMatch = None,
 ) -> RoutinePublic:
-    return RoutinePublic.model_validate(
-        service.update_routine(session=session, routine=access.routine, data=body)
+    routine = service.update_routine(
+        session=session,
+        routine=access.routine,
+        data=body,
+        expected=versioning.parse_if_match(if_match),
     )
+    response.headers.update(versioning.etag_headers(routine.version))
+    return RoutinePublic.model_validate(routine)
 
 
 @router.post(P + "/{routine_id}/archive", response_model=RoutinePublic)
@@ -154,18 +164,39 @@ def reorder(body: StepOrder, session: SessionDep, access: AccessibleRoutine) -> 
 
 @router.put(P + "/{routine_id}/steps/{step_id}", response_model=StepPublic)
 def update_step(
-    step_id: uuid.UUID, body: StepIn, session: SessionDep, access: AccessibleRoutine
+    step_id: uuid.UUID,
+    body: StepIn,
+    session: SessionDep,
+    access: AccessibleRoutine,
+    response: Response,
+    if_match: versioning.IfMatch = None,
 ) -> StepPublic:
     step = service.get_step(session, access.routine, step_id)
-    return StepPublic.model_validate(
-        service.update_step(session=session, routine=access.routine, step=step, data=body)
+    service.update_step(
+        session=session,
+        routine=access.routine,
+        step=step,
+        data=body,
+        expected=versioning.parse_if_match(if_match),
     )
+    response.headers.update(versioning.etag_headers(step.version))
+    return StepPublic.model_validate(step)
 
 
 @router.delete(P + "/{routine_id}/steps/{step_id}", status_code=204)
-def remove_step(step_id: uuid.UUID, session: SessionDep, access: AccessibleRoutine) -> Response:
+def remove_step(
+    step_id: uuid.UUID,
+    session: SessionDep,
+    access: AccessibleRoutine,
+    if_match: versioning.IfMatch = None,
+) -> Response:
     step = service.get_step(session, access.routine, step_id)
-    service.remove_step(session=session, routine=access.routine, step=step)
+    service.remove_step(
+        session=session,
+        routine=access.routine,
+        step=step,
+        expected=versioning.parse_if_match(if_match),
+    )
     return Response(status_code=204)
 
 

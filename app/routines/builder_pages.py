@@ -12,11 +12,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from app import clock
+from app import clock, versioning
 from app.db import SessionDep
 from app.errors import Unprocessable
 from app.forms import FormResult, read_form
-from app.routines import forms, photos, queries, recurrence, service
+from app.routines import edits, forms, photos, queries, recurrence, service
 from app.routines.dependencies import Scope, routine_in_scope
 from app.routines.models import Routine
 from app.routines.schemas import MAX_REMINDER_TIMES, RoutineCreate
@@ -74,7 +74,11 @@ def add_builder_routes(router: APIRouter, prefix: str, scope_dep: Callable[..., 
             _common(scope)
             | {
                 "routine": routine,
-                "form": form or FormResult(values=forms.routine_values(routine)),
+                "form": form
+                or FormResult(
+                    values=forms.routine_values(routine)
+                    | {versioning.VERSION_FIELD: str(routine.version)}
+                ),
                 "step_form": step_form,
                 "steps": service.steps_of(session, routine.id),
                 "pauses": service.pauses_of(session, routine.id),
@@ -123,11 +127,27 @@ def add_builder_routes(router: APIRouter, prefix: str, scope_dep: Callable[..., 
         routine_id: uuid.UUID, request: Request, session: SessionDep, scope: ScopeDep
     ) -> Response:
         routine = routine_in_scope(session, scope, routine_id)
-        result = forms.routine_form(await read_form(request))
+        values = versioning.apply_choices(
+            await read_form(request),
+            fields=edits.ROUTINE_FIELDS,
+            current=edits.routine_form_values(routine),
+        )
+        result = forms.routine_form(values)
         if not result.ok or result.data is None:
             return edit_page(request, session, scope, routine, form=result, status=422)
-        service.update_routine(session=session, routine=routine, data=result.data)
-        return _see_other(f"{scope.base}/{routine.id}/edit?saved=details")
+        url = f"{scope.base}/{routine.id}/edit"
+        try:
+            service.update_routine(
+                session=session,
+                routine=routine,
+                data=result.data,
+                expected=versioning.form_version(values),
+            )
+        except versioning.EditConflict as conflict:
+            return versioning.render_conflict(
+                request, conflict, title=routine.title, action=url, values=result.values, cancel=url
+            )
+        return _see_other(f"{url}?saved=details")
 
     @router.post(prefix + "/{routine_id}/steps", response_class=HTMLResponse)
     async def add_step(
@@ -154,12 +174,7 @@ def add_builder_routes(router: APIRouter, prefix: str, scope_dep: Callable[..., 
     ) -> Response:
         routine = routine_in_scope(session, scope, routine_id)
         step = service.get_step(session, routine, step_id)
-        values = {
-            "title": step.title,
-            "detail": step.detail,
-            "duration_minutes": str(step.duration_minutes or ""),
-            "bad_day": "on" if step.bad_day else "",
-        }
+        values = edits.step_form_values(step) | {versioning.VERSION_FIELD: str(step.version)}
         ctx = _common(scope) | {"routine": routine, "step": step, "form": FormResult(values=values)}
         return render(request, "routines/step.html", ctx)
 
@@ -175,7 +190,12 @@ def add_builder_routes(router: APIRouter, prefix: str, scope_dep: Callable[..., 
         step = service.get_step(session, routine, step_id)
         raw = await request.form()
         upload = raw.get("photo")
-        result = forms.step_form(await read_form(request))
+        values = versioning.apply_choices(
+            await read_form(request),
+            fields=edits.STEP_FIELDS,
+            current=edits.step_form_values(step),
+        )
+        result = forms.step_form(values)
         photo_data = b""
         if upload is not None and not isinstance(upload, str) and upload.filename:
             photo_data = await upload.read(photos.MAX_UPLOAD_BYTES + 1)
@@ -192,7 +212,25 @@ def add_builder_routes(router: APIRouter, prefix: str, scope_dep: Callable[..., 
         if not result.ok or result.data is None:
             ctx = _common(scope) | {"routine": routine, "step": step, "form": result}
             return render(request, "routines/step.html", ctx, status_code=422)
-        service.update_step(session=session, routine=routine, step=step, data=result.data)
+        try:
+            service.update_step(
+                session=session,
+                routine=routine,
+                step=step,
+                data=result.data,
+                expected=versioning.form_version(values),
+            )
+        except versioning.EditConflict as conflict:
+            note = "The photo you chose was not kept: please add it again." if photo_data else ""
+            return versioning.render_conflict(
+                request,
+                conflict,
+                title=f"Step: {step.title}",
+                action=f"{scope.base}/{routine.id}/steps/{step.id}",
+                values=result.values,
+                cancel=f"{scope.base}/{routine.id}/edit#step-{step.id}",
+                context={"note": note},
+            )
         if photo_data:
             service.set_step_photo(session=session, routine=routine, step=step, data=photo_data)
         elif result.values.get("remove_photo") == "on" and step.photo_id:
@@ -216,12 +254,21 @@ def add_builder_routes(router: APIRouter, prefix: str, scope_dep: Callable[..., 
         return _see_other(f"{scope.base}/{routine.id}/edit#step-{step.id}")
 
     @router.post(prefix + "/{routine_id}/steps/{step_id}/remove")
-    def remove(
-        routine_id: uuid.UUID, step_id: uuid.UUID, session: SessionDep, scope: ScopeDep
+    async def remove(
+        routine_id: uuid.UUID,
+        step_id: uuid.UUID,
+        request: Request,
+        session: SessionDep,
+        scope: ScopeDep,
     ) -> Response:
         routine = routine_in_scope(session, scope, routine_id)
         step = service.get_step(session, routine, step_id)
-        service.remove_step(session=session, routine=routine, step=step)
+        expected = versioning.form_version(await read_form(request))
+        try:
+            service.remove_step(session=session, routine=routine, step=step, expected=expected)
+        except versioning.EditConflict:
+            # Changed since the page was opened: show it as it is now rather than remove it.
+            return _see_other(f"{scope.base}/{routine.id}/edit?saved=stale-step#step-{step.id}")
         return _see_other(f"{scope.base}/{routine.id}/edit?saved=removed#steps")
 
     @router.post(prefix + "/{routine_id}/order")

@@ -64,13 +64,17 @@ def build_feed(
     cal.add("refresh-interval", timedelta(hours=12), parameters={"VALUE": "DURATION"})
     cal.add("x-published-ttl", "PT12H")
     for routine in routines:
-        cal.add_component(_event(routine, tzinfo=tzinfo, now=now))
+        first = recurrence.first_occurrence(routine.rrule, routine.starts_on)
+        if first is not None:  # a rule that never falls has no event to show
+            cal.add_component(_event(routine, first=first, tzinfo=tzinfo, now=now))
     if any(event_time(r) is not None for r in routines):
         cal.add_missing_timezones()
     return bytes(cal.to_ical())
 
 
-def _event(routine: FeedRoutine, *, tzinfo: ZoneInfo, now: datetime) -> Event:
+def _event(routine: FeedRoutine, *, first: date, tzinfo: ZoneInfo, now: datetime) -> Event:
+    """One recurring event. DTSTART is the rule's first occurrence (``first``), never the start
+    date itself: RFC 5545 makes DTSTART an occurrence even when the rule excludes that day."""
     event = Event()
     event.add("uid", f"routine-{routine.id}@groundwork")
     event.add("dtstamp", now)
@@ -82,12 +86,12 @@ def _event(routine: FeedRoutine, *, tzinfo: ZoneInfo, now: datetime) -> Event:
     minutes = max(5, routine.minutes or DEFAULT_MINUTES)
     excluded = _paused_occurrences(routine)
     if at is None:
-        event.add("dtstart", routine.starts_on)
-        event.add("dtend", routine.starts_on + timedelta(days=1))
+        event.add("dtstart", first)
+        event.add("dtend", first + timedelta(days=1))
         if excluded:
             event.add("exdate", excluded)
     else:
-        event.add("dtstart", datetime.combine(routine.starts_on, at, tzinfo=tzinfo))
+        event.add("dtstart", datetime.combine(first, at, tzinfo=tzinfo))
         event.add("duration", timedelta(minutes=minutes))
         if excluded:
             event.add("exdate", [datetime.combine(d, at, tzinfo=tzinfo) for d in excluded])

@@ -14,13 +14,20 @@ from typing import Any
 from sqlalchemy import JSON, Column, Index, LargeBinary, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from app import clock
+from app import clock, versioning
 from app.db import new_id, utc_field
+
+_routine_version = versioning.version_column()
+_step_version = versioning.version_column()
 
 
 class Routine(SQLModel, table=True):
+    """`version` rises when a person changes the routine's own fields (app/versioning.py); the
+    counts kept for Today do not raise it."""
+
     __tablename__ = "routine"
     __table_args__ = (Index("ix_routine_client_active", "client_id", "archived_at"),)
+    __mapper_args__ = versioning.mapper_args(_routine_version)
 
     id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
     client_id: uuid.UUID = Field(foreign_key="user_account.id")
@@ -35,6 +42,7 @@ class Routine(SQLModel, table=True):
     bad_day_count: int = Field(default=0)
     total_minutes: int = Field(default=0)
     template_key: str | None = Field(default=None, max_length=60)
+    version: int = Field(default=1, sa_column=_routine_version)
     created_at: datetime = utc_field(default=clock.now)
     updated_at: datetime = utc_field(default=clock.now)
     archived_at: datetime | None = utc_field(nullable=True)
@@ -55,10 +63,12 @@ class RoutinePhoto(SQLModel, table=True):
 
 
 class RoutineStep(SQLModel, table=True):
-    """Removed steps keep their row (removed_at) so history still names them."""
+    """Removed steps keep their row (removed_at) so history still names them. `version` rises
+    when a person changes or removes the step (its place in the order does not count)."""
 
     __tablename__ = "routine_step"
     __table_args__ = (Index("ix_routine_step_routine_position", "routine_id", "position"),)
+    __mapper_args__ = versioning.mapper_args(_step_version)
 
     id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
     routine_id: uuid.UUID = Field(foreign_key="routine.id")
@@ -68,6 +78,7 @@ class RoutineStep(SQLModel, table=True):
     duration_minutes: int | None = Field(default=None)
     bad_day: bool = Field(default=False)
     photo_id: uuid.UUID | None = Field(default=None, foreign_key="routine_photo.id")
+    version: int = Field(default=1, sa_column=_step_version)
     removed_at: datetime | None = utc_field(nullable=True)
 
 

@@ -177,6 +177,26 @@ def occurs_on(rule: str, start: date, local_day: date) -> bool:
     return _compiled(rule, start).after(midnight, inc=True) == midnight
 
 
+def first_occurrence(rule: str, start: date) -> date | None:
+    """The routine's first local date on or after its start (None if the rule never falls).
+
+    The start date is only a lower bound: ``FREQ=WEEKLY;BYDAY=TU`` started on a Sunday first
+    happens on the Tuesday. RFC 5545 counts DTSTART as an occurrence whatever the rule says, so a
+    calendar feed must start its event here, not on ``start``.
+    """
+    if _fast_daily(rule) is not None:
+        return start
+    weekdays = _fast_weekly(rule)
+    if weekdays is not None:
+        return next(
+            start + timedelta(days=d)
+            for d in range(7)
+            if (start + timedelta(days=d)).weekday() in weekdays
+        )
+    hit = _compiled(rule, start).after(datetime.combine(start, time()), inc=True)
+    return hit.date() if hit is not None else None
+
+
 def occurrences_between(rule: str, start: date, first: date, last: date) -> list[date]:
     """Every local date from ``first`` to ``last`` (inclusive) on which the routine falls."""
     first = max(first, start)

@@ -146,6 +146,7 @@ class StepPublic(BaseModel):
     duration_minutes: int | None
     bad_day: bool
     photo_id: uuid.UUID | None
+    version: int = Field(description="Send it back as If-Match to change or remove the step.")
 
 
 class RoutinePublic(BaseModel):
@@ -161,6 +162,7 @@ class RoutinePublic(BaseModel):
     step_count: int
     bad_day_count: int
     archived_at: datetime | None
+    version: int = Field(description="Send it back as If-Match to change the routine.")
 
 
 class RoutineDetail(RoutinePublic):

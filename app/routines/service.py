@@ -13,9 +13,9 @@ from datetime import date, time
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from app import clock
+from app import clock, versioning
 from app.errors import Conflict, NotFound, Unprocessable
-from app.routines import photos, recurrence, reminders_link
+from app.routines import edits, photos, recurrence, reminders_link
 from app.routines.models import (
     Routine,
     RoutinePause,
@@ -134,9 +134,26 @@ def _refresh_counts(session: Session, routine: Routine) -> None:
     _set_counts(routine, steps_of(session, routine.id))
 
 
-def update_routine(*, session: Session, routine: Routine, data: RoutineFields) -> Routine:
+def update_routine(
+    *,
+    session: Session,
+    routine: Routine,
+    data: RoutineFields,
+    expected: versioning.Expected = None,
+) -> Routine:
+    """`expected`: the versions the person edited from; a newer routine that differs raises
+    EditConflict (nothing saved)."""
+    versioning.require(
+        expected,
+        what="routine",
+        version=routine.version,
+        fields=edits.ROUTINE_FIELDS,
+        yours=edits.routine_proposed(data, routine),
+        current=edits.routine_snapshot(routine),
+    )
     _apply_fields(routine, data, routine.starts_on)
     routine.updated_at = clock.now()
+    routine.version += 1
     session.add(routine)
     reminders_link.sync(session=session, routine=routine)
     session.commit()
@@ -147,6 +164,7 @@ def archive_routine(*, session: Session, routine: Routine, archived: bool = True
     """Archived routines leave Today and the calendar; their history is kept."""
     routine.archived_at = clock.now() if archived else None
     routine.updated_at = clock.now()
+    routine.version += 1
     session.add(routine)
     reminders_link.sync(session=session, routine=routine)
     session.commit()
@@ -174,10 +192,24 @@ def get_step(session: Session, routine: Routine, step_id: uuid.UUID) -> RoutineS
 
 
 def update_step(
-    *, session: Session, routine: Routine, step: RoutineStep, data: StepIn
+    *,
+    session: Session,
+    routine: Routine,
+    step: RoutineStep,
+    data: StepIn,
+    expected: versioning.Expected = None,
 ) -> RoutineStep:
+    versioning.require(
+        expected,
+        what="step",
+        version=step.version,
+        fields=edits.STEP_FIELDS,
+        yours=edits.step_proposed(data),
+        current=edits.step_snapshot(step),
+    )
     step.title, step.detail = data.title, data.detail
     step.duration_minutes, step.bad_day = data.duration_minutes, data.bad_day
+    step.version += 1
     session.add(step)
     _refresh_counts(session, routine)
     session.add(routine)
@@ -185,9 +217,24 @@ def update_step(
     return step
 
 
-def remove_step(*, session: Session, routine: Routine, step: RoutineStep) -> None:
-    """Soft removal: past outcomes keep pointing at a step that still has its title."""
+def remove_step(
+    *,
+    session: Session,
+    routine: Routine,
+    step: RoutineStep,
+    expected: versioning.Expected = None,
+) -> None:
+    """Soft removal: past outcomes keep pointing at a step that still has its title. A step
+    changed since the person last saw it is not removed (EditConflict shows it as it is now)."""
+    versioning.require_unchanged(
+        expected,
+        what="step",
+        version=step.version,
+        fields=edits.STEP_FIELDS,
+        current=edits.step_snapshot(step),
+    )
     step.removed_at = clock.now()
+    step.version += 1
     session.add(step)
     _refresh_counts(session, routine)
     session.add(routine)
@@ -245,6 +292,7 @@ def set_step_photo(
     session.add(photo)
     old_id = step.photo_id
     step.photo_id = photo.id
+    step.version += 1
     session.add(step)
     session.flush()
     if old_id is not None:
@@ -255,6 +303,7 @@ def set_step_photo(
 
 def remove_step_photo(*, session: Session, step: RoutineStep) -> None:
     old_id, step.photo_id = step.photo_id, None
+    step.version += 1
     session.add(step)
     session.flush()
     if old_id is not None:

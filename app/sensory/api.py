@@ -8,7 +8,7 @@ from datetime import date
 from fastapi import APIRouter, Response
 from sqlmodel import Session
 
-from app import clock
+from app import clock, versioning
 from app.accounts.dependencies import AccessibleClient, CurrentClient, CurrentPrincipal
 from app.accounts.models import User
 from app.accounts.policy import Principal
@@ -53,6 +53,7 @@ def item_public(row: SensoryDietItem) -> DietItemPublic:
         starts_on=row.starts_on,
         ends_on=row.ends_on,
         cautions=diet_service.cautions_for(row),
+        version=row.version,
     )
 
 
@@ -233,25 +234,46 @@ def client_report(client: AccessibleClient, session: SessionDep) -> ReportPublic
 
 
 @router.get("/sensory/diet/{item_id}", response_model=DietItemPublic)
-def get_diet_item(owned: OwnedDietItem) -> DietItemPublic:
+def get_diet_item(owned: OwnedDietItem, response: Response) -> DietItemPublic:
+    response.headers.update(versioning.etag_headers(owned.item.version))
     return item_public(owned.item)
 
 
 @router.put("/sensory/diet/{item_id}", response_model=DietItemPublic)
 def put_diet_item(
-    body: DietItemIn, owned: OwnedDietItem, session: SessionDep, principal: CurrentPrincipal
+    body: DietItemIn,
+    owned: OwnedDietItem,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    response: Response,
+    if_match: versioning.IfMatch = None,
 ) -> DietItemPublic:
     row = diet_service.update_item(
-        session, principal=principal, client=owned.client, item=owned.item, data=diet_input(body)
+        session,
+        principal=principal,
+        client=owned.client,
+        item=owned.item,
+        data=diet_input(body),
+        expected=versioning.parse_if_match(if_match),
     )
+    response.headers.update(versioning.etag_headers(row.version))
     return item_public(row)
 
 
 @router.delete("/sensory/diet/{item_id}", status_code=204)
 def delete_diet_item(
-    owned: OwnedDietItem, session: SessionDep, principal: CurrentPrincipal
+    owned: OwnedDietItem,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    if_match: versioning.IfMatch = None,
 ) -> Response:
-    diet_service.end_item(session, principal=principal, client=owned.client, item=owned.item)
+    diet_service.end_item(
+        session,
+        principal=principal,
+        client=owned.client,
+        item=owned.item,
+        expected=versioning.parse_if_match(if_match),
+    )
     return Response(status_code=204)
 
 

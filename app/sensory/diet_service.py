@@ -13,12 +13,12 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, or_, select
 
-from app import clock, taps
+from app import clock, taps, versioning
 from app.accounts.models import User
 from app.accounts.policy import Principal
 from app.audit import service as audit
 from app.errors import Conflict, Unprocessable
-from app.sensory import diet, reminders_link
+from app.sensory import diet, diet_edits, reminders_link
 from app.sensory.catalog import activities, therapist_taught_caution, weighted_caution
 from app.sensory.models import SensoryDietCheckoff, SensoryDietItem
 
@@ -165,11 +165,29 @@ def create_item(
 
 
 def update_item(
-    session: Session, *, principal: Principal, client: User, item: SensoryDietItem, data: DietInput
+    session: Session,
+    *,
+    principal: Principal,
+    client: User,
+    item: SensoryDietItem,
+    data: DietInput,
+    expected: versioning.Expected = None,
 ) -> SensoryDietItem:
-    for key, value in _resolve(data).items():
+    """`expected`: the versions the person edited from; a newer item that differs raises
+    EditConflict (nothing saved)."""
+    resolved = _resolve(data)
+    versioning.require(
+        expected,
+        what="sensory diet activity",
+        version=item.version,
+        fields=diet_edits.FIELDS,
+        yours=diet_edits.readable(resolved),
+        current=diet_edits.snapshot(item),
+    )
+    for key, value in resolved.items():
         setattr(item, key, value)
     item.updated_at = clock.now()
+    item.version += 1
     session.add(item)
     reminders_link.sync(session, client=client, item=item)
     audit.add(session, actor=principal.user, client_id=client.id, action="sensory.diet.update")
@@ -178,10 +196,23 @@ def update_item(
 
 
 def end_item(
-    session: Session, *, principal: Principal, client: User, item: SensoryDietItem
+    session: Session,
+    *,
+    principal: Principal,
+    client: User,
+    item: SensoryDietItem,
+    expected: versioning.Expected = None,
 ) -> None:
     """Take an item out of the plan from today on; its history stays for the therapist.
-    An item never checked off is removed outright (it was most likely a slip)."""
+    An item never checked off is removed outright (it was most likely a slip). One changed since
+    the person last saw it stays (EditConflict shows it as it is now)."""
+    versioning.require_unchanged(
+        expected,
+        what="sensory diet activity",
+        version=item.version,
+        fields=diet_edits.FIELDS,
+        current=diet_edits.snapshot(item),
+    )
     today = clock.local_today(client.time_zone)
     done_days = session.exec(
         select(col(SensoryDietCheckoff.done_on)).where(SensoryDietCheckoff.item_id == item.id)
@@ -192,6 +223,7 @@ def end_item(
     else:
         item.ends_on = today if today in done_days else today - timedelta(days=1)
         item.updated_at = clock.now()
+        item.version += 1
         session.add(item)
     audit.add(session, actor=principal.user, client_id=client.id, action="sensory.diet.end")
     session.commit()

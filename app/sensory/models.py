@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import JSON, Column, Time, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from app import clock
+from app import clock, versioning
 from app.db import new_id, utc_field
 
 
@@ -47,6 +47,9 @@ class SensoryKit(SQLModel, table=True):
     updated_at: datetime = utc_field(default=clock.now)
 
 
+_diet_item_version = versioning.version_column()
+
+
 class SensoryDietItem(SQLModel, table=True):
     """A planned sensory activity at a local wall-clock time on chosen weekdays.
 
@@ -54,6 +57,8 @@ class SensoryDietItem(SQLModel, table=True):
     of the plan: past days still count for adherence, later days do not."""
 
     __tablename__ = "sensory_diet_item"
+    # `version` rises on every change a person makes (app/versioning.py).
+    __mapper_args__ = versioning.mapper_args(_diet_item_version)
 
     id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
     client_id: uuid.UUID = Field(foreign_key="user_account.id", index=True)
@@ -68,6 +73,7 @@ class SensoryDietItem(SQLModel, table=True):
     remind: bool = False
     starts_on: date
     ends_on: date | None = None
+    version: int = Field(default=1, sa_column=_diet_item_version)
     created_by_id: uuid.UUID = Field(foreign_key="user_account.id")
     created_at: datetime = utc_field(default=clock.now)
     updated_at: datetime = utc_field(default=clock.now)

@@ -85,9 +85,10 @@ async def my_diet_item_save(
 
 
 @router.post("/sensory/diet/{item_id}/remove", response_class=HTMLResponse)
-def my_diet_item_remove(me: CurrentClient, owned: OwnedDietItem, session: SessionDep) -> Response:
-    diet_service.end_item(session, principal=me, client=me.user, item=owned.item)
-    return see_other("/sensory/diet")
+async def my_diet_item_remove(
+    me: CurrentClient, owned: OwnedDietItem, request: Request, session: SessionDep
+) -> Response:
+    return await views.diet_remove(request, session, me, me.user, "/sensory", owned.item)
 
 
 @router.post("/sensory/diet/{item_id}/checkoff", response_class=HTMLResponse)
@@ -200,11 +201,11 @@ async def client_diet_item_save(
 
 
 @router.post("/caseload/{client_id}/sensory/diet/{item_id}/remove", response_class=HTMLResponse)
-def client_diet_item_remove(
-    owned: ClientDietItem, session: SessionDep, ot: CurrentTherapist
+async def client_diet_item_remove(
+    owned: ClientDietItem, request: Request, session: SessionDep, ot: CurrentTherapist
 ) -> Response:
-    diet_service.end_item(session, principal=ot, client=owned.client, item=owned.item)
-    return see_other(f"{_base(owned.client.id)}/diet")
+    base = _base(owned.client.id)
+    return await views.diet_remove(request, session, ot, owned.client, base, owned.item)
 
 
 @router.get("/library/sensory", response_class=HTMLResponse)

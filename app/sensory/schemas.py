@@ -109,6 +109,7 @@ class DietItemPublic(PublicModel):
     starts_on: date
     ends_on: date | None
     cautions: list[str]
+    version: int = Field(description="Send it back as If-Match to change or end the item.")
 
 
 class CheckoffIn(ApiModel):

@@ -13,11 +13,12 @@ from fastapi import Request
 from fastapi.responses import Response
 from sqlmodel import Session
 
+from app import versioning
 from app.accounts.models import User
 from app.accounts.policy import Principal
 from app.accounts.web import see_other
-from app.forms import FormResult, validate
-from app.sensory import diet, diet_queries, diet_service, reminders_link, service
+from app.forms import FormResult, read_form, validate
+from app.sensory import diet, diet_edits, diet_queries, diet_service, reminders_link, service
 from app.sensory.catalog import activities, checklist
 from app.sensory.diet_service import DietError, DietInput
 from app.sensory.models import SensoryDietItem
@@ -181,17 +182,7 @@ def kit_submit(
 
 
 def _item_values(item: SensoryDietItem) -> dict[str, Any]:
-    return {
-        "activity_id": item.activity_id or "",
-        "title": item.title,
-        "local_time": item.local_time.strftime("%H:%M"),
-        "days": [str(d) for d in sorted(diet_service.days_of(item.days_mask))],
-        "minutes": str(item.minutes),
-        "effect": item.effect,
-        "course": item.course,
-        "notes": item.notes,
-        "remind": "on" if item.remind else "",
-    }
+    return diet_edits.form_values(item) | {versioning.VERSION_FIELD: str(item.version)}
 
 
 def diet_page(
@@ -233,11 +224,19 @@ def diet_submit(
     values: dict[str, Any],
     editing: SensoryDietItem | None = None,
 ) -> Response:
+    if editing is not None:
+        values = versioning.apply_choices(
+            values, fields=diet_edits.FIELDS, current=diet_edits.form_values(editing)
+        )
     values["days"] = as_list(values.get("days"))
     new_id = _parse_uuid(values.pop("id", None))
+    expected = versioning.form_version(values)
+    version = values.pop(versioning.VERSION_FIELD, None)
     form = validate(DietItemForm, values)
     if new_id is not None:
         form.values["id"] = str(new_id)
+    if version is not None:
+        form.values[versioning.VERSION_FIELD] = version  # shown again with the form, unchanged
     if form.ok and form.data is not None:
         data = form.data
         request_input = DietInput(
@@ -258,12 +257,43 @@ def diet_submit(
                 )
                 return see_other(f"{base}/diet?added=1")
             diet_service.update_item(
-                session, principal=principal, client=client, item=editing, data=request_input
+                session,
+                principal=principal,
+                client=client,
+                item=editing,
+                data=request_input,
+                expected=expected,
             )
             return see_other(f"{base}/diet?added=0")
+        except versioning.EditConflict as conflict:
+            assert editing is not None  # only an update can meet a newer version
+            url = f"{base}/diet/{editing.id}"
+            return versioning.render_conflict(
+                request, conflict, title=editing.title, action=url, values=form.values, cancel=url
+            )
         except DietError as err:
             form.add_error(err.field, err.detail)
     return diet_page(request, session, principal, client, base, form, editing, 422)
+
+
+async def diet_remove(
+    request: Request,
+    session: Session,
+    principal: Principal,
+    client: User,
+    base: str,
+    item: SensoryDietItem,
+) -> Response:
+    """Take an item out of the plan, unless it changed since the list was opened: then the
+    person is shown it as it is now and can remove it again."""
+    expected = versioning.form_version(await read_form(request))
+    try:
+        diet_service.end_item(
+            session, principal=principal, client=client, item=item, expected=expected
+        )
+    except versioning.EditConflict:
+        return see_other(f"{base}/diet/{item.id}?changed=1")
+    return see_other(f"{base}/diet")
 
 
 def _parse_uuid(value: Any) -> uuid.UUID | None:

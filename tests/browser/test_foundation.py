@@ -134,15 +134,21 @@ def test_crisis_page_works_logged_out_and_offline(phone: Any) -> None:
     # Let the service worker install and pre-cache the shell, then lose the network.
     phone.evaluate("navigator.serviceWorker.ready.then(() => true)")
     phone.wait_for_function("caches.keys().then(k => k.length > 0)")
+    phone.reload()  # now through the worker, which keeps this country's page under its own URL
     phone.wait_for_function(
-        "caches.keys().then(ks => Promise.all(ks.map(k => caches.open(k).then(c => c.match('/crisis')))))"
+        "caches.keys().then(ks => Promise.all(ks.map(k => caches.open(k).then(c => c.match('/crisis?country=US')))))"
         ".then(rs => rs.some(Boolean))"
     )
     phone.context.set_offline(True)
     try:
-        phone.goto("/crisis")
+        phone.goto("/crisis?country=US")
         assert phone.get_by_role("heading", name=re.compile("Talk to someone now")).is_visible()
-        assert phone.locator("a[href^='tel:']").count() > 0
+        assert phone.locator("a[href='tel:988']").count() > 0
+        # Logged out, the plain page asks for a country rather than showing another's numbers.
+        phone.goto("/crisis")
+        assert phone.get_by_role("heading", name="Choose your country").is_visible()
+        assert phone.locator("a[href^='tel:']").count() == 0
+        assert phone.get_by_role("link", name="findahelpline.com").is_hidden()  # needs the internet
     finally:
         phone.context.set_offline(False)
 

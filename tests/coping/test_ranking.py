@@ -191,7 +191,9 @@ def test_sought_senses_rise_with_a_reason() -> None:
 
 def test_missing_kit_counts_against_and_owned_kit_for() -> None:
     situation = Situation(level=7, place="home")
-    without = ids(rank(CANDS, situation, seed="s", fit=Fit(), limit=len(CANDS)))
+    # A kit that is filled in but lacks the blanket (an empty kit is "not told yet").
+    lacking = Fit(kit=frozenset({"phone"}))
+    without = ids(rank(CANDS, situation, seed="s", fit=lacking, limit=len(CANDS)))
     with_kit = rank(
         CANDS, situation, seed="s", fit=Fit(kit=frozenset({"weighted_blanket"})), limit=len(CANDS)
     )

@@ -17,8 +17,11 @@ CANDS = [Candidate.from_strategy(s) for s in load_library().strategies]
 
 
 def _cand(c: Candidate) -> dict:
+    """As the flow page sends it: `systems` in the strategy's own order."""
     d = dataclasses.asdict(c)
-    return {k: sorted(v) if isinstance(v, frozenset) else v for k, v in d.items()}
+    out = {k: sorted(v) if isinstance(v, frozenset) else v for k, v in d.items() if k != "channels"}
+    out["systems"] = list(c.channels) or sorted(c.systems)
+    return out
 
 
 def _cases() -> list[dict]:
@@ -37,16 +40,18 @@ def _cases() -> list[dict]:
         overwhelmed=frozenset({"olfactory"}),
         kit=frozenset({"stress_ball", "phone", "weighted_blanket"}),
     )
+    no_kit = dataclasses.replace(fit, kit=frozenset())
     cases = []
     for level in range(11):
         for place, minutes in ((None, None), (PLACES[level % 4], (1, 5, 15)[level % 3])):
-            for variant in range(3):
+            for variant in range(4):
                 cases.append(
                     {
                         "situation": Situation(level, place, minutes),
                         "usage": usage if variant else None,
                         "toolbox": box if variant else None,
-                        "fit": fit if variant == 2 else None,
+                        # 3: a kit never filled in (no missing-kit penalty)
+                        "fit": fit if variant == 2 else no_kit if variant == 3 else None,
                         "seed": f"client:{level}:{variant}",
                         "limit": 8,
                     }

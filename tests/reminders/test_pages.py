@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, time
 from typing import Any
 
@@ -77,7 +78,8 @@ def test_inbox_page_shows_delivery_state_and_marks_entries_read(
     page = http.as_(client_user).get("/reminders/inbox")
     assert page.status_code == 200
     assert "Sent to 2 devices" in page.text
-    assert "Missed" in page.text
+    assert "Not done yet" in page.text
+    assert "Missed" not in page.text
     session.refresh(item)
     assert item.read_at is not None
     snoozed = http.post(
@@ -160,3 +162,27 @@ def test_today_counts_new_reminders_only_up_to_the_cap(session: Session, client_
     assert section.context["unread"] == 2
     html = templates.env.get_template("reminders/today.html").render(ctx=section.context)
     assert "2 new reminders in your inbox." in html
+
+
+def test_inbox_calls_every_unsent_reminder_not_done_yet_never_missed_or_failed(
+    http: Any, session: Session, client_user: User
+) -> None:
+    late = sent_item(session, client_user)
+    late.status, late.delivery_note = (
+        ItemStatus.missed,
+        "Not sent: the app was not running at the time",
+    )
+    refused = sent_item(session, client_user)
+    refused.status, refused.delivery_note = ItemStatus.failed, "Could not be delivered"
+    session.add_all([late, refused])
+    session.flush()
+    page = http.as_(client_user).get("/reminders/inbox")
+    assert page.status_code == 200
+    states = re.findall(r'<span class="state state--(\w+)">([^<]*)</span>', page.text)
+    assert sorted(states) == [("failed", "Not done yet"), ("missed", "Not done yet")]
+    visible = re.sub(r"<[^>]+>", " ", page.text)
+    assert not re.search(r"\b(missed|failed|failure)\b", visible, re.IGNORECASE)
+    api = http.get("/api/v1/reminders/inbox").json()
+    assert {e["state"] for e in api if e["id"] in {str(late.id), str(refused.id)}} == {
+        "Not done yet"
+    }

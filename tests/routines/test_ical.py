@@ -4,9 +4,9 @@ from datetime import UTC, date, datetime, time, timedelta
 from uuid import UUID
 
 from dateutil.rrule import rrulestr
-from icalendar import Calendar
+from icalendar import Calendar, Component
 
-from app.routines import ical
+from app.routines import ical, recurrence
 from app.routines.recurrence import Pause
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
@@ -102,3 +102,68 @@ def test_empty_feed_is_still_a_valid_calendar() -> None:
     cal = _feed()
     assert cal.walk("VEVENT") == []
     assert str(cal["version"]) == "2.0"
+
+
+def _expand(event: Component, days: int) -> list[date]:
+    """What a calendar app shows: DTSTART is always an occurrence (RFC 5545), then the rule."""
+    start = event.decoded("dtstart")
+    begin = start if isinstance(start, datetime) else datetime.combine(start, time())
+    rule = rrulestr(event["rrule"].to_ical().decode(), dtstart=begin)
+    shown = {begin, *rule.between(begin, begin + timedelta(days=days), inc=True)}
+    return sorted(d.date() for d in shown)
+
+
+def test_first_event_is_the_rules_first_occurrence_not_the_creation_day() -> None:
+    sunday = date(2026, 12, 6)
+    assert sunday.weekday() == 6
+    routine = ical.FeedRoutine(
+        id=RID,
+        title="Swim",
+        icon="🏊",
+        rrule="FREQ=WEEKLY;BYDAY=TU",
+        starts_on=sunday,
+        part_of_day="morning",
+        at=time(9, 0),
+    )
+    (event,) = _feed(routine).walk("VEVENT")
+    assert event.decoded("dtstart").date() == date(2026, 12, 8)
+    shown = _expand(event, 28)
+    assert shown == recurrence.occurrences_between(routine.rrule, sunday, sunday, shown[-1])
+    assert all(d.weekday() == 1 for d in shown)
+
+
+def test_first_all_day_event_of_a_monthly_rule_falls_on_its_first_occurrence() -> None:
+    routine = ical.FeedRoutine(
+        id=RID,
+        title="Pay bills",
+        icon="💷",
+        rrule="FREQ=MONTHLY;BYDAY=1MO",
+        starts_on=date(2026, 12, 8),  # the day after December's first Monday
+        part_of_day="anytime",
+    )
+    (event,) = _feed(routine).walk("VEVENT")
+    assert event.decoded("dtstart") == date(2027, 1, 4)
+    assert event.decoded("dtend") == date(2027, 1, 5)
+    assert _expand(event, 70) == [date(2027, 1, 4), date(2027, 2, 1), date(2027, 3, 1)]
+
+
+def test_a_rule_that_never_falls_after_its_start_has_no_event() -> None:
+    routine = ical.FeedRoutine(
+        id=RID,
+        title="Old",
+        icon="",
+        rrule="FREQ=DAILY;UNTIL=20261201T000000",
+        starts_on=date(2026, 12, 6),
+        part_of_day="anytime",
+    )
+    assert recurrence.first_occurrence(routine.rrule, routine.starts_on) is None
+    assert _feed(routine).walk("VEVENT") == []
+
+
+def test_daily_and_weekday_rules_start_on_their_first_matching_day() -> None:
+    sunday = date(2026, 12, 6)
+    assert recurrence.first_occurrence("FREQ=DAILY;INTERVAL=3", sunday) == sunday
+    assert recurrence.first_occurrence("FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR", sunday) == date(
+        2026, 12, 7
+    )
+    assert recurrence.first_occurrence("FREQ=WEEKLY;BYDAY=SU", sunday) == sunday

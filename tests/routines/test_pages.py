@@ -5,11 +5,13 @@ from __future__ import annotations
 import io
 import re
 import uuid
+from datetime import UTC, date, datetime
 
 from icalendar import Calendar
 from PIL import Image
 from sqlmodel import Session, select
 
+from app import clock
 from app.accounts.models import User
 from app.audit.models import AuditEvent
 from app.routines import service
@@ -193,3 +195,21 @@ def test_therapist_builds_for_a_client_and_access_is_audited(
     assert routine is not None
     assert routine.client_id == client_user.id
     assert routine.created_by_id == therapist.id
+
+
+def test_calendar_feed_starts_a_tuesday_routine_made_on_a_sunday_on_the_tuesday(
+    http: Http, client_user: User
+) -> None:
+    sunday_evening = datetime(2026, 12, 6, 20, 0, tzinfo=UTC)
+    with clock.frozen_at(sunday_evening):
+        assert clock.local_today(client_user.time_zone).weekday() == 6
+        http.as_(client_user)
+        _new(http, schedule_kind="rrule", rrule="FREQ=WEEKLY;BYDAY=TU", at_time="07:30")
+        page = http.post("/routines/calendar", data={"action": "new"})
+        match = re.search(r'value="[^"]*(/calendar/[^"]+\.ics)"', page.text)
+        assert match
+        http.as_(None)
+        (event,) = Calendar.from_ical(http.get(match.group(1)).content).walk("VEVENT")
+    start = event.decoded("dtstart")
+    assert (start.date(), start.hour, start.minute) == (date(2026, 12, 8), 7, 30)
+    assert event["rrule"].to_ical() == b"FREQ=WEEKLY;BYDAY=TU"

@@ -25,24 +25,41 @@ self.addEventListener("message", (event) => {
   if (event.data?.type === "logout") {
     event.waitUntil(caches.keys().then((keys) => Promise.all(keys.map((k) => caches.delete(k)))));
   }
+  if (event.data?.type === "crisis-country") {
+    event.waitUntil(refreshCrisis(String(event.data.country || "")).catch(() => {}));
+  }
 });
 
-function isPrecached(url) {
-  return PRECACHE.includes(url.pathname + url.search) || PRECACHE.includes(url.pathname);
+// The offline /crisis is the person's own country. The page answers with X-Crisis-Country; when
+// the cached copy is for another country (cached before login, country changed in settings),
+// fetch it again. Nothing to do offline: the next page load online asks again.
+async function refreshCrisis(country) {
+  const cache = await caches.open(CACHE_VERSION);
+  const cached = await cache.match("/crisis");
+  if (cached && (cached.headers.get("X-Crisis-Country") || "") === country) return;
+  const response = await fetch("/crisis", { credentials: "same-origin" });
+  if (response.ok && (response.headers.get("X-Crisis-Country") || "") === country) {
+    await cache.put("/crisis", response);
+  }
 }
+
+// Public pages whose ?query variants may be kept too, each under its own URL: /crisis?country=US
+// is another country's page and must never replace the person's own /crisis copy.
+const KEEP_VARIANTS = ["/crisis"];
 
 async function networkFirstPage(request) {
   const url = new URL(request.url);
+  const key = url.pathname + url.search;
   try {
     const response = await fetch(request);
     // Only pages meant to work offline are kept (others may hold health data).
-    if (response.ok && isPrecached(url)) {
+    if (response.ok && (PRECACHE.includes(key) || (url.search && KEEP_VARIANTS.includes(url.pathname)))) {
       const cache = await caches.open(CACHE_VERSION);
-      await cache.put(url.pathname, response.clone());
+      await cache.put(key, response.clone());
     }
     return response;
   } catch {
-    const cached = await caches.match(url.pathname, { ignoreSearch: true });
+    const cached = (await caches.match(key)) || (await caches.match(url.pathname));
     return cached || (await caches.match("/offline")) || new Response("Offline", { status: 503 });
   }
 }

@@ -151,20 +151,31 @@ function learn(id, before, after) {
   store.putKV("sync", synced).catch(() => {});
 }
 
+// The person's own country only (never another country's numbers): its lines, or an honest
+// "no checked line yet" with its emergency numbers; with no country known, a link to choose one.
 function helpNow() {
   const crisis = synced?.crisis || fallbackCrisis;
   const plan = synced?.safety_plan || [];
+  const numbers = crisis.emergency_numbers || (crisis.emergency ? [crisis.emergency] : []);
+  const call = () => numbers.flatMap((n, i) => [i ? " or " : null, h("a", { class: "emergency", href: `tel:${n}` }, n)]);
+  const unchecked = crisis.country && !crisis.has_checked_lines;
   return h("section", { class: "card card--crisis", "aria-labelledby": "calm-help" },
     h("h2", { id: "calm-help" }, "You don't have to do this alone"),
     plan.length ? h("div", {}, h("h3", {}, "My safety plan"),
       h("dl", { class: "calm-plan" }, plan.flatMap((s) => [h("dt", {}, s.title), h("dd", {}, s.text)]))) : null,
-    h("h3", {}, `Talk to someone now (${crisis.country})`),
-    h("ul", { class: "crisis-lines" }, crisis.lines.map((l) => h("li", {},
+    h("h3", {}, crisis.country ? `Talk to someone now (${crisis.country})` : "Talk to someone now"),
+    unchecked ? h("p", { class: "crisis-none" }, `We don't have a checked crisis line for ${crisis.country} yet.`,
+      numbers.length ? [" In an emergency call ", call(), "."]
+        : " We don't have a checked emergency number there either: in an emergency, ask someone near you to contact the local emergency services.") : null,
+    crisis.lines.length ? h("ul", { class: "crisis-lines" }, crisis.lines.map((l) => h("li", {},
       h("strong", {}, l.name), l.description ? h("span", {}, ` · ${l.description}`) : null,
       h("p", { class: "actions" },
         l.tel_href ? h("a", { class: "button button--primary", href: l.tel_href }, `Call ${l.phone}`) : null,
-        l.sms_href ? h("a", { class: "button", href: l.sms_href }, `Text ${l.sms}`) : null)))),
-    h("p", {}, "In danger now? Call ", h("a", { class: "emergency", href: `tel:${crisis.emergency}` }, crisis.emergency), "."));
+        l.sms_href ? h("a", { class: "button", href: l.sms_href }, `Text ${l.sms}`) : null)))) : null,
+    !crisis.country ? h("p", {}, h("a", { href: "/crisis" }, "Find the emergency number and crisis lines for your country")) : null,
+    crisis.directory_url && navigator.onLine ? h("p", {}, "Find A Helpline lists crisis lines in many countries: ",
+      h("a", { href: crisis.directory_url, rel: "noopener" }, crisis.directory_url.split("//").pop()), ".") : null,
+    numbers.length && !unchecked ? h("p", {}, "In danger now? Call ", call(), ".") : null);
 }
 
 async function sync() {

@@ -81,14 +81,16 @@ function score(c, s, usage, box, fit, prior) {
     reasons.push("One of your favourites");
   }
   if (fit) {
-    const sought = overlap(c.systems, fit.seeks).sort();
+    // In the strategy's own order (main channel first): the reason names what it really uses.
+    const sought = overlap(c.systems, fit.seeks);
     total += W_SEEK * Math.min(2, sought.length) - W_AVOID * overlap(c.systems, fit.avoids).length;
     if (sought.length) reasons.push(`Uses ${SENSE_WORDS[sought[0]]}, which suits you`);
     if ((c.needs || []).length) {
       if (c.needs.every((x) => has(fit.kit, x))) {
         total += W_HAS_KIT;
         reasons.push("Uses something from your kit");
-      } else {
+      } else if ((fit.kit || []).length && !(usage && usage.helped > 0)) {
+        // Only once the kit is filled in, and never for a strategy that already helped.
         total -= W_MISSING_KIT;
       }
     }

@@ -2,11 +2,21 @@
 
 if ("serviceWorker" in navigator) {
   navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(() => {});
+  // The offline copy of /crisis must be this person's own country: tell the worker which it
+  // is on every page, so a login or a change in settings refreshes the copy (web/sw/base.js).
+  const country = document.body.dataset.crisisCountry ?? "";
+  navigator.serviceWorker.ready
+    .then((reg) => reg.active?.postMessage({ type: "crisis-country", country }))
+    .catch(() => {});
 }
 
 // Offline banner: tell people their actions are kept, never leave them guessing.
 const banner = document.getElementById("offline-banner");
-const showOnline = () => { if (banner) banner.hidden = navigator.onLine; };
+const showOnline = () => {
+  if (banner) banner.hidden = navigator.onLine;
+  // Links that need the internet (a helpline directory) are hidden while offline.
+  for (const el of document.querySelectorAll("[data-online-only]")) el.hidden = !navigator.onLine;
+};
 addEventListener("online", showOnline);
 addEventListener("offline", showOnline);
 showOnline();
@@ -19,6 +29,20 @@ for (const select of document.querySelectorAll("select[data-detect-zone]")) {
     if (select.dataset.touched !== "1" && select.value === "Europe/London") select.value = detected;
   }
   select.addEventListener("change", () => { select.dataset.touched = "1"; });
+}
+
+// Suggest the country of the phone's time zone (sign-up), unless the person already chose one:
+// a fixed default would show a Spanish client the UK's crisis lines.
+const zoneCountries = document.getElementById("zone-countries");
+if (zoneCountries) {
+  const country = JSON.parse(zoneCountries.textContent)[detected];
+  for (const select of document.querySelectorAll("select[data-detect-country]")) {
+    const hasOption = [...select.options].some((o) => o.value === country);
+    if (hasOption && !select.closest("form")?.querySelector('[aria-invalid="true"]')) {
+      if (select.dataset.touched !== "1" && select.value === "GB") select.value = country;
+    }
+    select.addEventListener("change", () => { select.dataset.touched = "1"; });
+  }
 }
 
 // Move focus to an error summary or notice that asks for attention.

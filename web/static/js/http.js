@@ -3,7 +3,7 @@ const token = () => document.querySelector('meta[name="csrf-token"]')?.content ?
 
 export class ApiError extends Error {
   constructor(status, problem) {
-    super(problem?.detail || `Request failed (${status})`);
+    super(problem?.detail || `That did not go through (${status}). Please try again.`);
     this.status = status;
     this.problem = problem;
   }
