@@ -15,6 +15,7 @@ from fastapi.staticfiles import StaticFiles
 
 from app import errors, health, logging_setup, scheduler, templates
 from app.accounts.dependencies import csrf_guard
+from app.compression import CompressionMiddleware
 from app.config import get_settings
 from app.domains import plugins
 from app.middleware import RequestContextMiddleware
@@ -68,6 +69,7 @@ def create_app() -> FastAPI:
     )
     errors.install(app)
     app.add_middleware(RequestContextMiddleware)
+    app.add_middleware(CompressionMiddleware)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.mount(
         "/docs-assets", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="docs-assets"
