@@ -25,8 +25,10 @@ from app.templates import static_version
 
 MIN_SIZE = 500
 """Below this a gzip header and a round of zlib cost more than they save."""
-LEVEL = 6
-"""zlib's default: within a few per cent of level 9 on our pages at a third of the CPU."""
+LEVEL = 4
+"""Measured on /calm-now (38.2 KB): level 1 gives 10.3 KB for 0.22 ms of CPU, 4 gives 9.1 KB for
+0.84 ms, 6 (zlib's default) 8.6 KB for 1.66 ms, 9 8.6 KB for 2.6 ms. The page itself costs ~2 ms:
+level 4 keeps most of the saving for half the CPU of 6 (docs/benchmarks.md)."""
 COMPRESSIBLE = (
     "text/html",
     "text/css",
