@@ -191,3 +191,72 @@ def test_text_answers_are_gzipped_over_the_wire(browser: Any, server: ShiftedSer
             assert sizes["responseBodySize"] * 2 < len(response.body()), (path, sizes)
     finally:
         context.close()
+
+
+IPHONE = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 "
+    "(KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1"
+)
+
+
+def test_the_install_suggestion_comes_on_the_second_visit_and_goes_for_good(
+    browser: Any, server: ShiftedServer
+) -> None:
+    context = browser.new_context(
+        viewport=PHONE, base_url=server.url, is_mobile=True, has_touch=True, user_agent=IPHONE
+    )
+    context.set_default_timeout(15_000)
+    try:
+        page = context.new_page()
+        login(page, "priya@demo.groundwork.local", DEMO_PASSWORD)
+        page.goto("/today")
+        hint = page.get_by_role("complementary", name="Add to home screen")
+        expect(hint).to_be_hidden()  # the first visit asks nothing
+        page.close()
+
+        page = context.new_page()  # opening the app again: the second visit
+        page.goto("/today")
+        hint = page.get_by_role("complementary", name="Add to home screen")
+        expect(hint).to_be_visible()
+        expect(hint).to_contain_text('tap the Share button, then "Add to Home Screen"')
+        hint.scroll_into_view_if_needed()
+        assert_accessible(page, "install-suggestion")
+        hint.get_by_role("button", name="No thanks").click()
+        expect(hint).to_be_hidden()
+        page.close()
+
+        page = context.new_page()  # and never again
+        page.goto("/today")
+        expect(page.get_by_role("complementary", name="Add to home screen")).to_be_hidden()
+    finally:
+        context.close()
+
+
+def test_chromium_gets_an_add_button_that_opens_its_install_dialog(
+    browser: Any, server: ShiftedServer
+) -> None:
+    context = _phone(browser, server)
+    try:
+        page = context.new_page()
+        login(page, "priya@demo.groundwork.local", DEMO_PASSWORD)
+        page.close()
+        page = context.new_page()
+        page.goto("/today")
+        # Headless Chromium does not judge the app installable by itself: the event it would
+        # send is sent here, with the prompt() the page must call.
+        page.evaluate(
+            """() => {
+                const event = new Event("beforeinstallprompt");
+                event.prompt = () => { window.promptShown = true; };
+                event.userChoice = Promise.resolve({ outcome: "accepted" });
+                dispatchEvent(event);
+            }"""
+        )
+        hint = page.get_by_role("complementary", name="Add to home screen")
+        expect(hint.get_by_role("button", name="Add to home screen")).to_be_visible()
+        expect(hint.get_by_text("On iPhone")).to_be_hidden()
+        hint.get_by_role("button", name="Add to home screen").click()
+        expect(hint).to_be_hidden()
+        assert page.evaluate("() => window.promptShown") is True
+    finally:
+        context.close()
