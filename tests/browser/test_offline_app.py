@@ -260,3 +260,44 @@ def test_chromium_gets_an_add_button_that_opens_its_install_dialog(
         assert page.evaluate("() => window.promptShown") is True
     finally:
         context.close()
+
+
+def _two_taps_to_a_guided_step(page: Page) -> None:
+    page.get_by_role("link", name="Need help now").click()  # tap 1
+    start = page.get_by_role("button", name="Start ")
+    expect(start).to_be_visible()
+    expect(page.get_by_role("heading", name="You don't have to do this alone")).to_be_visible()
+    start.click()  # tap 2
+    expect(page.locator(".calm-player")).to_be_visible()
+
+
+def test_from_today_a_guided_calm_step_is_two_taps_away_online_and_offline(
+    browser: Any, server: ShiftedServer
+) -> None:
+    context = _phone(browser, server)
+    page = context.new_page()
+    try:
+        login(page, "sam@demo.groundwork.local", DEMO_PASSWORD)
+        page.goto("/calm")  # the calm flow syncs this person's ranking to the phone
+        page.evaluate("async () => { await navigator.serviceWorker.ready; }")
+        _controlled(page)
+        page.get_by_role("link", name="Need help now").click()
+        card = page.locator(".calm-now-card")
+        title = card.get_by_role("heading", level=2).inner_text()
+        # The first-ranked strategy's cautions, all of them, are on this screen before Start.
+        cautions = page.evaluate(
+            """(title) => JSON.parse(document.getElementById("calm-library").textContent)
+                .strategies.filter((s) => s.title === title).flatMap((s) => s.cautions)""",
+            title,
+        )
+        assert card.locator(".calm-cautions li").all_inner_texts() == cautions
+        assert_accessible(page, "need-help-now")
+        page.goto("/today")
+        _two_taps_to_a_guided_step(page)
+
+        context.set_offline(True)
+        page.goto("/today")
+        expect(page.locator("[data-fetched-note]")).to_be_visible()
+        _two_taps_to_a_guided_step(page)
+    finally:
+        context.close()
