@@ -116,7 +116,7 @@ function helpNowScreen() {
       h("p", { class: "calm-why" }, first.reason),
       cautions.length ? h("div", { class: "calm-cautions" }, h("h3", {}, "Before you start"),
         h("ul", {}, cautions.map((c) => h("li", {}, c)))) : null,
-      button(`Start ${strategy.title}`, () => runNow(strategy), "calm-btn calm-btn-big")) : null,
+      button(`Start ${strategy.title}`, () => runNow(strategy), "calm-btn")) : null,
     h("p", {}, h("a", { href: "/calm" }, "Choose another way to calm down")),
     helpNow());
 }
