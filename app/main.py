@@ -17,6 +17,7 @@ from app import errors, health, logging_setup, scheduler, templates, unavailable
 from app.accounts.dependencies import csrf_guard, write_limit
 from app.admission import AdmissionMiddleware, size_thread_pool
 from app.body_limit import BodyLimitMiddleware
+from app.compression import CompressionMiddleware
 from app.config import get_settings
 from app.domains import plugins
 from app.middleware import RequestContextMiddleware
@@ -78,6 +79,7 @@ def create_app() -> FastAPI:
     app.add_middleware(AdmissionMiddleware)
     app.add_middleware(BodyLimitMiddleware)
     app.add_middleware(RequestContextMiddleware)
+    app.add_middleware(CompressionMiddleware)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.mount(
         "/docs-assets", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="docs-assets"

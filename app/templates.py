@@ -69,14 +69,18 @@ def nav_for(request: Request, principal: Any) -> tuple[NavItem, ...]:
 
 
 @lru_cache(maxsize=256)
-def _file_version(path: str) -> str:
-    file = STATIC_DIR / path
-    return hashlib.sha256(file.read_bytes()).hexdigest()[:10] if file.exists() else "0"
+def static_version(path: str) -> str:
+    """A static file's content hash ("0" for none, or a path outside web/static)."""
+    file = (STATIC_DIR / path).resolve()
+    if not file.is_relative_to(STATIC_DIR.resolve()) or not file.is_file():
+        return "0"
+    return hashlib.sha256(file.read_bytes()).hexdigest()[:10]
 
 
 def static_url(path: str) -> str:
-    """Static files get a content hash in the query, so the service worker's cache never serves stale code."""
-    return f"/static/{path}?v={_file_version(path)}"
+    """Static files get a content hash in the query, so the service worker's cache never serves stale
+    code, and the browser may keep the URL for a year (app/compression.py)."""
+    return f"/static/{path}?v={static_version(path)}"
 
 
 def local_time(value: datetime | None, tz: str, fmt: str = "%H:%M") -> str:

@@ -14,6 +14,10 @@ const params = new URLSearchParams(location.search);
 const tryId = params.get("try");
 // A level tapped before this script loaded arrives as ?level=N (the page's plain links).
 const startLevel = /^(10|[0-9])$/.test(params.get("level") || "") ? Number(params.get("level")) : null;
+// "Need help now" (every page's red link): one screen that starts a strategy in one more tap.
+const helpNowMode = params.get("now") === "1";
+// Ranking needs a level; someone pressing "Need help now" is taken to be in strong distress.
+const HELP_NOW_LEVEL = 8;
 
 const PLACES = [["home", "Home"], ["public", "Out"], ["work_school", "Work or school"], ["in_bed", "In bed"]];
 const MINUTES = [[1, "1 min"], [5, "5 min"], [15, "15 min"]];
@@ -95,6 +99,42 @@ function listScreen(keepFocus = false) {
   if (keepFocus && active) {
     [...root.querySelectorAll(".calm-chips button")].find((b) => b.textContent === active)?.focus();
   }
+}
+
+// The strategy ranked first for this person, its cautions on the same screen (read before the
+// first step), one button to start it, and the crisis lines: two taps from any page to a guided
+// step, with no rating asked first. Nothing is stored for it: there is no "before" to compare.
+function helpNowScreen() {
+  const situation = { level: HELP_NOW_LEVEL, place: null, minutes: null };
+  const [first] = rank(strategies(), situation, rankingOptions());
+  const strategy = first && strategies().find((s) => s.id === first.id);
+  const cautions = strategy?.cautions || [];
+  screen(root,
+    h("h1", {}, "Let's slow things down together"),
+    strategy ? h("section", { class: "calm-now-card", "aria-labelledby": "calm-now-title" },
+      h("h2", { id: "calm-now-title" }, strategy.title),
+      h("p", { class: "calm-why" }, first.reason),
+      cautions.length ? h("div", { class: "calm-cautions" }, h("h3", {}, "Before you start"),
+        h("ul", {}, cautions.map((c) => h("li", {}, c)))) : null,
+      button(`Start ${strategy.title}`, () => runNow(strategy), "calm-btn")) : null,
+    h("p", {}, h("a", { href: "/calm" }, "Choose another way to calm down")),
+    helpNow());
+}
+
+async function runNow(strategy) {
+  await play(root, strategy, { cautionsRead: true });
+  screen(root,
+    h("h1", {}, "How strong is it now?"),
+    h("p", { class: "lead" }, "0 is completely calm. 10 is the worst you can imagine."),
+    scale("Distress now, from 0 to 10", (after) => {
+      state.before = after;
+      screen(root,
+        h("h1", {}, "Thank you for taking this time"),
+        after >= 8 ? helpNow() : null,
+        h("div", { class: "calm-actions" },
+          button("Try another strategy", () => listScreen(), after >= 8 ? "calm-btn" : "calm-btn calm-btn-quiet"),
+          h("a", { class: "calm-btn calm-btn-quiet", href: mode === "client" ? "/today" : "/" }, "Done")));
+    }));
 }
 
 async function run(strategy) {
@@ -197,6 +237,7 @@ async function start() {
     sync();
     addEventListener("online", () => { store.flush().catch(() => {}); sync(); });
   }
+  if (helpNowMode) return helpNowScreen();
   if (startLevel === null) return rateScreen();
   history.replaceState(null, "", location.pathname + (tryId ? `?try=${encodeURIComponent(tryId)}` : ""));
   pickLevel(startLevel);

@@ -12,8 +12,11 @@ if ("serviceWorker" in navigator) {
 
 // Offline banner: tell people their actions are kept, never leave them guessing.
 const banner = document.getElementById("offline-banner");
+// Today served from the phone's copy (web/sw/home.js) says when it was fetched.
+const fetchedNote = document.querySelector("[data-fetched-note]");
 const showOnline = () => {
   if (banner) banner.hidden = navigator.onLine;
+  if (fetchedNote) fetchedNote.hidden = navigator.onLine && fetchedNote.dataset.served !== "phone";
   // Links that need the internet (a helpline directory) are hidden while offline.
   for (const el of document.querySelectorAll("[data-online-only]")) el.hidden = !navigator.onLine;
 };

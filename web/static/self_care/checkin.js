@@ -59,6 +59,44 @@ async function drain() {
   if (settled && location.pathname === "/today") location.reload();
 }
 
+const WAITING = { done: "Done", partly: "Partly done", not_today: "Not today" };
+
+// The page shows a waiting tap at once, as if it had been sent: the buttons give way to what was
+// tapped (a "+1" keeps them: more may follow), with an undo while it is still on the phone.
+function showWaiting(item, record) {
+  const status = item.querySelector("[data-offline-status]");
+  if (!status) return;
+  const counted = record.body.amount !== undefined;
+  const what = counted ? `+${record.body.amount}` : WAITING[record.body.outcome] || "Saved";
+  status.textContent = `${what}. Saved on this phone, waiting to be sent. `;
+  const undo = document.createElement("button");
+  undo.type = "button";
+  undo.className = "button button--small button--quiet";
+  undo.textContent = "Undo";
+  undo.setAttribute("aria-label", `Undo ${what}`);
+  undo.addEventListener("click", async () => {
+    await withStore("readwrite", (store) => store.delete(record.id));
+    status.textContent = "Undone. Nothing was sent.";
+    const tap = item.querySelector(".sc-tap");
+    if (tap) tap.hidden = false;
+    tap?.querySelector("button")?.focus();
+  });
+  status.append(undo);
+  status.hidden = false;
+  const tap = item.querySelector(".sc-tap");
+  if (tap && !counted) tap.hidden = true;
+}
+
+// After reopening (or on a copy of Today kept on the phone), show what still waits.
+async function showAllWaiting() {
+  const records = (await withStore("readonly", (store) => store.getAll())) || [];
+  for (const record of records) {
+    const habit = record.path.split("/")[4];
+    const item = document.querySelector(`[data-habit="${habit}"]`);
+    if (item) showWaiting(item, record);
+  }
+}
+
 document.addEventListener("submit", (event) => {
   const form = event.target.closest("form[data-offline-check-in]");
   if (!form || navigator.onLine) return;
@@ -68,10 +106,12 @@ document.addEventListener("submit", (event) => {
   // The next tap on this button is a new check-in (a second "+1 glass"), not this one again.
   const idField = form.querySelector('input[name="id"]');
   if (idField) idField.value = newId();
-  withStore("readwrite", (store) => store.put({ id: body.id, path, body }))
-    .then(() => say(form, "Saved on this phone. It will be sent when you're back online."))
+  const record = { id: body.id, path, body };
+  withStore("readwrite", (store) => store.put(record))
+    .then(() => showWaiting(form.closest("[data-habit]"), record))
     .catch(() => say(form, "This phone could not keep it. Please try again when you're online."));
 });
 
 addEventListener("online", () => { drain().catch(() => {}); });
+showAllWaiting().catch(() => {});
 drain().catch(() => {});
