@@ -74,8 +74,9 @@ def create_app() -> FastAPI:
     )
     errors.install(app)
     unavailable.install(app)
-    # Outermost first: request id and log line, then the body limit (before any waiting), then
-    # admission (see app/admission.py). Starlette puts the last one added outermost.
+    # Outermost first: compression (app/compression.py), the request id and log line, the body
+    # limit (before any waiting), then admission (app/admission.py). Starlette puts the last one
+    # added outermost.
     app.add_middleware(AdmissionMiddleware)
     app.add_middleware(BodyLimitMiddleware)
     app.add_middleware(RequestContextMiddleware)
