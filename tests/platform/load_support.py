@@ -32,6 +32,7 @@ from app.migrate import upgrade
 from app.self_care.models import HabitCheckIn
 from tests import (
     factories,
+    own_loop,
     settings_env,  # noqa: F401  (test settings before the app's are read)
 )
 from tests.browser.fixtures import free_port
@@ -345,7 +346,7 @@ def run_writers(
 ) -> LoadResult:
     """Every writer posts new check-ins back to back for `seconds` (after a 503 it waits the
     Retry-After, as the phone's queue does); each request may take at most `timeout`."""
-    return asyncio.run(_drive(base, writers, seconds, timeout, kill_after, on_kill, today))
+    return own_loop.run(_drive(base, writers, seconds, timeout, kill_after, on_kill, today))
 
 
 def stored_check_ins(url: str, ids: set[str]) -> set[str]:

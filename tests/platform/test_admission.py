@@ -10,6 +10,7 @@ import httpx
 from starlette.types import Receive, Scope, Send
 
 from app.admission import AdmissionMiddleware, Gate
+from tests import own_loop
 
 
 def test_places_are_handed_out_in_arrival_order() -> None:
@@ -34,7 +35,7 @@ def test_places_are_handed_out_in_arrival_order() -> None:
         assert gate.active == 0
         return order
 
-    assert asyncio.run(scenario()) == ["first", "second", "third"]
+    assert own_loop.run(scenario()) == ["first", "second", "third"]
 
 
 def test_a_full_queue_refuses_at_once_and_a_long_wait_gives_up() -> None:
@@ -49,7 +50,7 @@ def test_a_full_queue_refuses_at_once_and_a_long_wait_gives_up() -> None:
         gate.leave()
         assert gate.active == 0
 
-    asyncio.run(scenario())
+    own_loop.run(scenario())
 
 
 def test_the_queue_is_no_longer_than_what_the_server_finishes_within_the_wait() -> None:
@@ -61,7 +62,7 @@ def test_the_queue_is_no_longer_than_what_the_server_finishes_within_the_wait() 
         assert gate.queue_bound(now) == 50  # 50 a second, for one second of waiting
         assert gate.queue_bound(now + 10) == 2  # old completions no longer count
 
-    asyncio.run(scenario())
+    own_loop.run(scenario())
 
 
 def test_a_cancelled_waiter_gives_its_place_back() -> None:
@@ -76,7 +77,7 @@ def test_a_cancelled_waiter_gives_its_place_back() -> None:
         gate.leave()
         assert gate.active == 0
 
-    asyncio.run(scenario())
+    own_loop.run(scenario())
 
 
 class HeldApp:
@@ -111,7 +112,7 @@ def _with_full_gate(requests: list[tuple[str, dict[str, str]]]) -> list[httpx.Re
             assert (await holder).status_code == 200
             return answers
 
-    return asyncio.run(scenario())
+    return own_loop.run(scenario())
 
 
 def test_beyond_capacity_the_api_gets_503_problem_json_with_retry_after() -> None:

@@ -17,6 +17,7 @@ from starlette.types import Message
 
 from app.compression import CompressionMiddleware
 from app.templates import static_url
+from tests import own_loop
 from tests.conftest import Http
 
 PAGE = ("<p>Breathe in for four, out for six.</p>\n" * 200).encode()
@@ -88,7 +89,7 @@ def _call(path: str, accept: str = "gzip, br", method: str = "GET") -> list[Mess
     async def send(message: Message) -> None:
         sent.append(message)
 
-    asyncio.run(APP(scope, receive, send))
+    own_loop.run(APP(scope, receive, send))
     return sent
 
 
