@@ -22,6 +22,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from app.unavailable import RETRY_AFTER
 from tests.platform.load_support import (
     AppServer,
     Writer,
@@ -32,13 +33,14 @@ from tests.platform.load_support import (
 
 CONNECTIONS = (1, 32, 128, 512, 2000)
 SERVER_CPU, WRK_CPU = 0, 1
+RETRY_AFTER_MS = RETRY_AFTER["busy"] * 1000  # what the busy 503 asks a client to wait
 
 # One wrk thread; each request is sent as the next seeded person in turn (a check-in also gets a
 # fresh v4 id, so every POST creates a row). `done` prints the status counts as one JSON line.
 LUA = r"""
 local people = {%(people)s}
 local post = %(post)s
-local n, threads = 0, {}
+local n, threads, owed, backoff_ms = 0, {}, 0, %(backoff_ms)d
 counts = {}  -- global: `done` reads each thread's copy with thread:get
 setup = function(thread) threads[#threads + 1] = thread end
 math.randomseed(os.time())
@@ -60,6 +62,13 @@ request = function()
 end
 response = function(status, headers, body)
   counts[status] = (counts[status] or 0) + 1
+  if status == 503 and backoff_ms > 0 then owed = owed + 1 end
+end
+-- Phones honour Retry-After (2 s). wrk's Lua cannot tell which connection got the 503, so each 503
+-- delays the next request sent on any connection by the Retry-After: the same offered load.
+delay = function()
+  if owed > 0 then owed = owed - 1; return backoff_ms end
+  return 0
 end
 done = function(summary, latency, requests)
   local parts = {}
@@ -74,14 +83,14 @@ end
 """
 
 
-def lua_script(writers: list[Writer], base: str, *, post: bool) -> str:
+def lua_script(writers: list[Writer], base: str, *, post: bool, backoff_ms: int) -> str:
     """The wrk script for one endpoint, rotating through the seeded people."""
     fields = (
         (f"gw_session={w.cookie}", w.csrf, f"/api/v1/habits/{w.habit_id}/check-ins", base)
         for w in writers
     )
     people = ", ".join("{" + ", ".join(json.dumps(v) for v in row) + "}" for row in fields)
-    return LUA % {"people": people, "post": "true" if post else "false"}
+    return LUA % {"people": people, "post": "true" if post else "false", "backoff_ms": backoff_ms}
 
 
 @dataclass
@@ -161,6 +170,7 @@ def measure(
     seconds: float,
     people: int,
     env: dict[str, str],
+    backoff_ms: int,
 ) -> list[Point]:
     """One server (database × workers): the check-in curve, then the Today curve."""
     points: list[Point] = []
@@ -176,7 +186,9 @@ def measure(
                 ("today", False, "/today"),
             ):
                 script = scripts / f"{endpoint}.lua"
-                script.write_text(lua_script(writers, server.base, post=post))
+                script.write_text(
+                    lua_script(writers, server.base, post=post, backoff_ms=backoff_ms)
+                )
                 run_wrk(script, server.base, 8, 1)  # warm-up: caches, pools, templates
                 time.sleep(1)
                 for count in connections:
@@ -219,13 +231,20 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=5)
     parser.add_argument("--people", type=int, default=64, help="seeded clients, one habit each")
     parser.add_argument("--wait", type=float, help="GW_ADMISSION_WAIT_SECONDS for this run")
+    parser.add_argument(
+        "--hammer",
+        action="store_true",
+        help="ignore Retry-After: send again at once after a 503 (a misbehaving client)",
+    )
     args = parser.parse_args()
     env = {} if args.wait is None else {"GW_ADMISSION_WAIT_SECONDS": str(args.wait)}
     os.sched_setaffinity(0, {SERVER_CPU})  # inherited by the server and its workers
-    sys.stdout.write(f"load average at start: {os.getloadavg()}; env {env}\n{HEADER}\n")
+    mode = "hammer (Retry-After ignored)" if args.hammer else "Retry-After honoured"
+    sys.stdout.write(f"load average at start: {os.getloadavg()}; env {env}; {mode}\n{HEADER}\n")
     for db in args.db:
         for workers in args.workers:
-            measure(db, workers, tuple(args.connections), args.seconds, args.people, env)
+            backoff = 0 if args.hammer else RETRY_AFTER_MS
+            measure(db, workers, tuple(args.connections), args.seconds, args.people, env, backoff)
 
 
 if __name__ == "__main__":
