@@ -6,7 +6,9 @@ tests/platform/load_support.py (the same one the load tests use), drives it with
 core 1 (the server and its workers on core 0), and prints a Markdown table. wrk counts every
 status (a Lua `response` hook); the latency of *accepted* requests only (2xx) comes from the
 app's own per-request log line (`duration_ms`, app/middleware.py), because wrk's latency
-histogram cannot be split by status and mixes in the instant 503s.
+histogram cannot be split by status and mixes in the instant 503s. By default the client honours
+the busy 503's Retry-After as the phone's queue does; `--hammer` resends at once, `--wait` tries
+another GW_ADMISSION_WAIT_SECONDS. Results: bench/RESULTS.md, "Concurrency curve".
 """
 
 from __future__ import annotations
