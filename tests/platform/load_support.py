@@ -108,6 +108,7 @@ class AppServer:
     root: Path = ROOT
     env_extra: dict[str, str] = field(default_factory=dict)
     port: int = field(default_factory=free_port)
+    workers: int = 1  # `--workers N`: N processes on one address (sessions are in the database)
     data_dir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="gw-load-")))
     proc: subprocess.Popen[bytes] | None = None
 
@@ -143,7 +144,7 @@ class AppServer:
         )
         with self.log_path.open("ab") as log:
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "app", "serve"],
+                [sys.executable, "-m", "app", "serve", "--workers", str(self.workers)],
                 cwd=self.root,
                 env=env,
                 stdout=log,
