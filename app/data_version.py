@@ -33,7 +33,7 @@ WATCHED: frozenset[str] = frozenset({
     "routine", "routine_pause", "routine_run",
     "habit", "habit_level", "habit_check_in", "habit_pause", "habit_suggestion", "mood_log",
     "sensory_diet_item", "sensory_diet_checkoff",
-    "coping_episode",
+    "coping_episode", "private_record_kind",
     "homework_assignment", "homework_completion",
     "progress_measure_response",
 })  # fmt: skip

@@ -16,8 +16,10 @@ from fastapi import FastAPI
 
 import tests
 from app.accounts.dependencies import SESSION_COOKIE
+from app.accounts.models import RecordKind
+from app.accounts.policy import set_private_kinds
 from app.routes import route_table
-from tests.access import PERSONAS, Answer, Builder, Route, build_world
+from tests.access import ALLOW, NOT_FOUND, PERSONAS, Answer, Builder, Route, build_world
 
 TABLE_MODULES = sorted(
     f"tests.{info.name}.access_table"
@@ -104,4 +106,52 @@ def test_route_answers_as_the_table_says(
     expected = route.expect.for_(persona)
     assert _matches(expected, response, route.path), (
         f"{route.method} {path} as {persona}: expected {expected.value}, got {response.status_code}"
+    )
+
+
+# A kind of record the client keeps private: every route showing only that kind answers their own
+# therapist exactly as another person's data does (404), and still serves the client themself.
+PRIVATE_ROUTES = [
+    (RecordKind.mood, "GET", "/api/v1/clients/{client_id}/mood-logs"),
+    (RecordKind.calm, "GET", "/api/v1/clients/{client_id}/calm/effectiveness"),
+    (RecordKind.calm, "GET", "/api/v1/clients/{client_id}/calm/episodes"),
+    (RecordKind.sensory, "GET", "/api/v1/clients/{client_id}/sensory/profile"),
+    (RecordKind.sensory, "PUT", "/api/v1/clients/{client_id}/sensory/profile"),
+    (RecordKind.sensory, "GET", "/caseload/{client_id}/sensory/profile"),
+    (RecordKind.sensory, "POST", "/caseload/{client_id}/sensory/profile"),
+]
+PRIVATE_CASES = [
+    pytest.param(kind, method, path, persona, private, id=f"{method} {path} as {persona}, "
+                 f"{kind} {'private' if private else 'shared'}")
+    for kind, method, path in PRIVATE_ROUTES
+    for persona, private in (("therapist", True), ("therapist", False), ("own_client", True))
+]  # fmt: skip
+
+
+def test_private_routes_are_every_kinds_route() -> None:
+    """Each private route is a real route in the matrix that the therapist may otherwise open
+    (so a renamed route cannot pass silently)."""
+    shared = {(r.method, r.path) for r, _ in ENTRIES if r.expect.therapist is ALLOW}
+    assert {(m, p) for _, m, p in PRIVATE_ROUTES} <= shared
+
+
+@pytest.mark.parametrize(("kind", "method", "path", "persona", "private"), PRIVATE_CASES)
+def test_a_private_kind_reaches_no_therapist_route(
+    http: Any, kind: RecordKind, method: str, path: str, persona: str, private: bool
+) -> None:
+    world = build_world(http.session)
+    owner = world.principal("own_client")
+    set_private_kinds(http.session, owner, frozenset({kind}) if private else frozenset())
+    http.session.flush()
+    token, csrf = world.tokens[persona]
+    http.client.cookies.clear()
+    http.client.cookies.set(SESSION_COOKIE, token)
+    url = path.format(**world.params)
+    headers = {"X-CSRF-Token": csrf}
+    response = http.client.request(method, url, headers=headers, follow_redirects=False)
+    table = next(r for r, _ in ENTRIES if (r.method, r.path) == (method, path))
+    # Private: 404 to the therapist; otherwise whatever the matrix says (the client is unaffected).
+    expected = NOT_FOUND if persona == "therapist" and private else table.expect.for_(persona)
+    assert _matches(expected, response, path), (
+        f"{method} {url} as {persona}: expected {expected.value}, got {response.status_code}"
     )

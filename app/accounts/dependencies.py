@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Callable
 from contextlib import suppress
 from typing import Annotated
 from urllib.parse import urlsplit
@@ -15,10 +16,11 @@ from urllib.parse import urlsplit
 from fastapi import Depends, Request
 
 from app.accounts import sessions, throttle
-from app.accounts.models import Role, User
+from app.accounts.models import RecordKind, Role, User
 from app.accounts.policy import (
     Principal,
     authorize_client,
+    authorize_client_kind,
     may_manage_clinic,
     require_role,
     require_second_factor,
@@ -151,6 +153,24 @@ def accessible_client(
 
 
 AccessibleClient = Annotated[User, Depends(accessible_client)]
+
+
+def _client_sharing(kind: RecordKind) -> Callable[..., User]:
+    def dependency(
+        client_id: uuid.UUID, request: Request, session: SessionDep, principal: CurrentPrincipal
+    ) -> User:
+        return authorize_client_kind(
+            session, principal, client_id, kind, action=action_name(request)
+        )
+
+    return dependency
+
+
+# A route that shows one kind of record: a kind the client keeps private answers 404 to their
+# therapist, exactly as another person's data does (policy.authorize_client_kind).
+ClientSharingMood = Annotated[User, Depends(_client_sharing(RecordKind.mood))]
+ClientSharingCalm = Annotated[User, Depends(_client_sharing(RecordKind.calm))]
+ClientSharingSensory = Annotated[User, Depends(_client_sharing(RecordKind.sensory))]
 
 
 def _same_origin(request: Request) -> bool:

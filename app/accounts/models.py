@@ -170,3 +170,24 @@ class RecoveryCode(SQLModel, table=True):
     code_hash: str = Field(max_length=64, unique=True, index=True)
     created_at: datetime = utc_field(default=clock.now)
     used_at: datetime | None = utc_field(nullable=True)
+
+
+class RecordKind(StrEnum):
+    """The kinds of record a client may keep to themself (docs/my_data.md, "What my therapist
+    sees"). Homework and assigned questionnaires are not here: the therapist set them, so their
+    completion is shared by nature."""
+
+    mood = "mood"  # the mood log and its notes
+    calm = "calm"  # calm tool uses and their distress ratings
+    sensory = "sensory"  # the sensory profile
+
+
+class PrivateRecordKind(SQLModel, table=True):
+    """One row per kind the client keeps private; no row means shared (the default, as before).
+    The access policy reads it (`policy.private_kinds`); each domain applies it to its own rows."""
+
+    __tablename__ = "private_record_kind"
+
+    client_id: uuid.UUID = Field(foreign_key="user_account.id", primary_key=True)
+    kind: RecordKind = Field(primary_key=True, max_length=16)
+    changed_at: datetime = utc_field(default=clock.now)

@@ -5,7 +5,10 @@ Every access check in the app goes through this module. Rules:
 - a therapist sees the clients on their caseload, only while the care link is active
   (ending it ends access on the next request: nothing is cached);
 - an admin manages their clinic's accounts but never reads clinical data;
-- another person's object answers 404 (NotFound), so its existence is not confirmed.
+- another person's object answers 404 (NotFound), so its existence is not confirmed;
+- a kind of record the client keeps private (`RecordKind`) is, to their therapist, as if it did
+  not exist: its routes answer 404 and its rows reach no dashboard, flag, page or export. Each
+  domain asks `private_clients(kind)` / `may_see_kind` for its own rows.
 Therapist access to client data is written to the audit log here, so no route can forget it.
 """
 
@@ -18,7 +21,7 @@ from sqlalchemy import ColumnElement
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
-from app.accounts.models import AuthSession, CareLink, Role, User
+from app.accounts.models import AuthSession, CareLink, PrivateRecordKind, RecordKind, Role, User
 from app.audit import service as audit
 from app.config import get_settings
 from app.errors import Forbidden, NotFound, SecondFactorRequired
@@ -122,6 +125,54 @@ def authorize_client(
             action=action,
         )
     return client
+
+
+def private_kinds(session: Session, client_id: uuid.UUID) -> frozenset[RecordKind]:
+    """The kinds of record this client keeps private from their therapist."""
+    rows = session.exec(
+        select(PrivateRecordKind.kind).where(PrivateRecordKind.client_id == client_id)
+    )
+    return frozenset(RecordKind(kind) for kind in rows)
+
+
+def private_clients(kind: RecordKind) -> SelectOfScalar[uuid.UUID]:
+    """The clients keeping this kind private, as a subquery: a therapist-facing query over the
+    kind's rows excludes them (`client_id NOT IN ...`)."""
+    return select(PrivateRecordKind.client_id).where(PrivateRecordKind.kind == kind)
+
+
+def may_see_kind(
+    session: Session, principal: Principal, client_id: uuid.UUID, kind: RecordKind
+) -> bool:
+    """Whether this person may see this client's records of this kind: the client always; a
+    therapist only when the client shares it. Safety exceptions (PHQ-9 item 9, assigned
+    questionnaires) are not kinds at all, so they are never hidden."""
+    if principal.role == Role.client:
+        return principal.id == client_id
+    return kind not in private_kinds(session, client_id)
+
+
+def authorize_client_kind(
+    session: Session, principal: Principal, client_id: uuid.UUID, kind: RecordKind, *, action: str
+) -> User:
+    """`authorize_client` for a route that shows one kind of record: a kind the client keeps
+    private answers 404 to their therapist, as another person's data does."""
+    client = authorize_client(session, principal, client_id, action=action)
+    if not may_see_kind(session, principal, client_id, kind):
+        raise NotFound()
+    return client
+
+
+def set_private_kinds(session: Session, client: Principal, kinds: frozenset[RecordKind]) -> None:
+    """The client's choice, replacing the last one (the caller commits)."""
+    require_role(client, Role.client)
+    current = private_kinds(session, client.id)
+    for kind in current - kinds:
+        row = session.get(PrivateRecordKind, (client.id, kind))
+        if row is not None:
+            session.delete(row)
+    for kind in kinds - current:
+        session.add(PrivateRecordKind(client_id=client.id, kind=kind))
 
 
 def require_second_factor(principal: Principal) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from urllib.parse import quote
 
 import segno
@@ -9,8 +10,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from app import clock
-from app.accounts import auth, service, sessions, two_factor
+from app.accounts import auth, policy, service, sessions, two_factor
 from app.accounts.dependencies import CurrentClient, CurrentPrincipal
+from app.accounts.models import RecordKind
 from app.accounts.schemas import (
     CodeForm,
     PasswordChange,
@@ -20,6 +22,7 @@ from app.accounts.schemas import (
 )
 from app.accounts.security import verify_password
 from app.accounts.web import client_ip, see_other
+from app.audit import service as audit
 from app.crisis.service import country_choices
 from app.db import SessionDep
 from app.errors import Conflict, NotFound, TooManyRequests, Unprocessable
@@ -105,6 +108,76 @@ async def change_password(
         return _settings(request, session, principal, 422, password=form)
     service.change_password(session, principal=principal, new_password=form.data.password)
     return see_other("/settings?saved=password")
+
+
+@dataclass(frozen=True)
+class SharingChoice:
+    """One kind of record on the sharing page, in plain words."""
+
+    key: RecordKind
+    title: str
+    what: str
+    shared: str
+    private: str
+
+
+SHARING_CHOICES = (
+    SharingChoice(
+        RecordKind.mood,
+        "Mood log and its notes",
+        "How you felt each day, your energy and sleep, and any notes you added.",
+        "Your therapist sees your mood log and notes, and is told when your mood has been low.",
+        "Your therapist does not see your mood log or notes.",
+    ),
+    SharingChoice(
+        RecordKind.calm,
+        "Calm tools",
+        "When you used a calm tool, and how distressed you felt before and after.",
+        "Your therapist sees when you used calm tools and how you felt before and after.",
+        "Your therapist does not see when you used calm tools or your ratings. Your safety "
+        "plan stays shared.",
+    ),
+    SharingChoice(
+        RecordKind.sensory,
+        "Sensory profile",
+        "Your answers about the sights, sounds, touch and movement you seek or avoid.",
+        "Your therapist sees your sensory profile and can update it with you.",
+        "Your therapist does not see your sensory profile. Your sensory diet stays shared.",
+    ),
+)
+
+
+def _sharing(
+    request: Request, session: SessionDep, client: CurrentClient, *, saved: bool = False
+) -> Response:
+    return render(
+        request,
+        "accounts/sharing.html",
+        {
+            "kinds": SHARING_CHOICES,
+            "private": policy.private_kinds(session, client.id),
+            "saved": saved,
+        },
+        headers={"Cache-Control": "no-store"},
+    )
+
+
+@router.get("/settings/sharing", response_class=HTMLResponse)
+def sharing_page(
+    request: Request, session: SessionDep, client: CurrentClient, saved: str | None = None
+) -> Response:
+    return _sharing(request, session, client, saved=saved is not None)
+
+
+@router.post("/settings/sharing", response_class=HTMLResponse)
+async def sharing_save(request: Request, session: SessionDep, client: CurrentClient) -> Response:
+    """Anything but "private" is shared: a missing or odd value keeps the default, never a 500."""
+    values = await read_form(request)
+    private = frozenset(c.key for c in SHARING_CHOICES if values.get(c.key) == "private")
+    policy.set_private_kinds(session, client, private)
+    audit.add(session, actor=client.user, action="accounts.sharing.change")
+    session.commit()
+    return see_other("/settings/sharing?saved=1")
 
 
 @router.post("/settings/logout-others", response_class=HTMLResponse)

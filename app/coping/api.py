@@ -12,7 +12,12 @@ from fastapi import APIRouter, Query, Response
 from pydantic import TypeAdapter
 
 from app import versioning
-from app.accounts.dependencies import AccessibleClient, CurrentClient, CurrentTherapist
+from app.accounts.dependencies import (
+    AccessibleClient,
+    ClientSharingCalm,
+    CurrentClient,
+    CurrentTherapist,
+)
 from app.coping import plans, service, sync, toolbox
 from app.coping.ranking import Situation
 from app.coping.schemas import (
@@ -157,7 +162,7 @@ def _plan_public(
 # ----------------------------------------------------------------- therapist, per client
 @router.get("/clients/{client_id}/calm/effectiveness", response_model=list[EffectivenessPublic])
 def client_effectiveness(
-    client: AccessibleClient, session: SessionDep, response: Response
+    client: ClientSharingCalm, session: SessionDep, response: Response
 ) -> list[EffectivenessPublic]:
     _no_store(response)
     return [EffectivenessPublic(**e.__dict__) for e in service.effectiveness(session, client)]
@@ -165,7 +170,7 @@ def client_effectiveness(
 
 @router.get("/clients/{client_id}/calm/episodes", response_model=list[EpisodePublic])
 def client_episodes(
-    client: AccessibleClient, session: SessionDep, response: Response
+    client: ClientSharingCalm, session: SessionDep, response: Response
 ) -> list[EpisodePublic]:
     _no_store(response)
     rows = service.recent_episodes(session, client.id, limit=200)

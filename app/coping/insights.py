@@ -16,6 +16,8 @@ from sqlalchemy import func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
+from app.accounts import policy
+from app.accounts.models import RecordKind
 from app.coping.models import DistressEpisode
 from app.signals import ClientSignals, DistressSummary, Flag
 
@@ -98,6 +100,7 @@ def recent_for_therapist(
         )
         .where(col(DistressEpisode.client_id) == client_id)
         .where(col(DistressEpisode.started_at) >= since)
+        .where(col(DistressEpisode.client_id).not_in(policy.private_clients(RecordKind.calm)))
         .order_by(col(DistressEpisode.started_at).desc())
         .limit(limit)
     ).all()
@@ -140,6 +143,8 @@ def caseload_signals(
         ).where(
             col(DistressEpisode.client_id).in_(list(client_ids)),
             col(DistressEpisode.started_at) >= fortnight,
+            # Calm tool uses the client keeps private raise no signal for the therapist.
+            col(DistressEpisode.client_id).not_in(policy.private_clients(RecordKind.calm)),
         )
     )
     this: dict[uuid.UUID, list[tuple[int, int, datetime]]] = defaultdict(list)

@@ -12,7 +12,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import bindparam, case, func
 from sqlmodel import Session, col, select
 
-from app.accounts.models import User
+from app.accounts import policy
+from app.accounts.models import RecordKind, User
 from app.coping.models import DistressEpisode
 from app.home.sections import OverviewSection
 
@@ -40,6 +41,8 @@ def client_overview(*, session: Session, client: User, now: datetime) -> Overvie
         .execute(_SUMMARY, {"client_id": client.id, "since": now - timedelta(days=14)})
         .one()
     )
+    if RecordKind.calm in policy.private_kinds(session, client.id):
+        count, mean_before, mean_drop, high = 0, None, None, 0  # kept private: as if none
     return OverviewSection(
         key="calm",
         title="Calm",

@@ -10,7 +10,7 @@ from sqlalchemy import bindparam, func, select
 from sqlmodel import Session, col
 
 from app import clock, prebuilt
-from app.accounts.models import User
+from app.accounts.models import RecordKind, User
 from app.coping.models import DistressEpisode
 from app.records import BarFigure, RecordPart
 
@@ -44,7 +44,16 @@ def by_strategy(
     return [(t, int(b) / n, int(a) / n, int(n)) for _k, t, n, b, a in rows]
 
 
-def record_part(*, session: Session, client: User, start: date, end: date) -> RecordPart:
+def record_part(
+    *,
+    session: Session,
+    client: User,
+    start: date,
+    end: date,
+    hidden: frozenset[RecordKind] = frozenset(),
+) -> RecordPart | None:
+    if RecordKind.calm in hidden:
+        return None  # the client keeps their calm tool uses to themself
     items = by_strategy(session, client, start, end)
     return RecordPart(
         "coping",

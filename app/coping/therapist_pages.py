@@ -12,7 +12,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup, escape
 
 from app import clock, versioning
+from app.accounts import policy
 from app.accounts.dependencies import AccessibleClient, ClinicManager, CurrentTherapist
+from app.accounts.models import RecordKind
 from app.coping import catalog, insights, plans, service, toolbox
 from app.coping.plan_forms import read_plan_form
 from app.coping.schemas import ClinicLineForm, RecommendForm
@@ -48,7 +50,13 @@ def _overview(
         {
             "client": client,
             "recent": recent,
-            "effectiveness": service.effectiveness(session, client, titles),
+            # Calm tool uses the client keeps private: as if there were none (the episodes'
+            # query leaves them out too, insights.recent_for_therapist).
+            "effectiveness": (
+                []
+                if RecordKind.calm in policy.private_kinds(session, client.id)
+                else service.effectiveness(session, client, titles)
+            ),
             "recommended": [
                 (e, titles.get(e.strategy_key, e.strategy_key)) for e in entries if e.recommended
             ],

@@ -20,7 +20,7 @@ from sqlmodel import Session, col
 from sqlmodel import select as orm_select
 
 from app import prebuilt
-from app.accounts.models import User
+from app.accounts.models import RecordKind, User
 from app.homework import kinds
 from app.homework.models import HomeworkAssignment, HomeworkCompletion
 from app.homework.schedule import Recurrence, occurrences
@@ -184,8 +184,16 @@ def facts(
     return out
 
 
-def record_part(*, session: Session, client: User, start: date, end: date) -> RecordPart:
+def record_part(
+    *,
+    session: Session,
+    client: User,
+    start: date,
+    end: date,
+    hidden: frozenset[RecordKind] = frozenset(),
+) -> RecordPart:
     """Practice by day, and mood after planned activities (behavioural activation) when rated."""
+    del hidden  # homework is set by the therapist: shared by nature
     heat = HeatFigure(
         key="homework-heat",
         title="Homework practice by day",

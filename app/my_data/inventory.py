@@ -43,6 +43,7 @@ KINDS: tuple[Kind, ...] = (
     _k("auth_session", "Devices you logged in on", "user_id"),
     _k("password_reset", "Password resets you asked for", "user_id"),
     _k("recovery_code", "Two-step recovery codes: when each was made and used", "user_id"),
+    _k("private_record_kind", "What you keep private from your therapist"),
     _k("invite", "Invitations sent to you", "user_id"),
     _k("mood_log", "Mood log (mood, energy, sleep, notes)"),
     _k("mood_reminder", "Mood log reminder time"),

@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlmodel import Session, col, select
 
 from app import clock
+from app.accounts.models import RecordKind
 from app.coping.models import DistressEpisode
 from app.progress.fhir import ObservationData
 from app.self_care.models import Habit, HabitCheckIn, MoodLog
@@ -25,19 +26,30 @@ def _noon(day: date, zone: str) -> datetime:
 
 
 def for_client(
-    session: Session, client_id: uuid.UUID, *, start: date, end: date, time_zone: str
+    session: Session,
+    client_id: uuid.UUID,
+    *,
+    start: date,
+    end: date,
+    time_zone: str,
+    hidden: frozenset[RecordKind] = frozenset(),
 ) -> list[ObservationData]:
-    """Every logged day and rating in [start, end] (local days), oldest first, in three queries."""
+    """Every logged day and rating in [start, end] (local days), oldest first, in three queries.
+    `hidden`: kinds the client keeps private from this reader (`policy.private_kinds`)."""
     out: list[ObservationData] = []
-    moods = session.exec(
-        select(MoodLog)
-        .where(
-            MoodLog.client_id == client_id,
-            col(MoodLog.logged_on) >= start,
-            col(MoodLog.logged_on) <= end,
-        )
-        .order_by(col(MoodLog.logged_on))
-    ).all()
+    moods = (
+        []
+        if RecordKind.mood in hidden
+        else session.exec(
+            select(MoodLog)
+            .where(
+                MoodLog.client_id == client_id,
+                col(MoodLog.logged_on) >= start,
+                col(MoodLog.logged_on) <= end,
+            )
+            .order_by(col(MoodLog.logged_on))
+        ).all()
+    )
     for m in moods:
         at = _noon(m.logged_on, time_zone)
         note = m.note or None
@@ -50,15 +62,19 @@ def for_client(
             )
     since = datetime.combine(start, time(0), tzinfo=clock.zone(time_zone)).astimezone(UTC)
     until = since + timedelta(days=(end - start).days + 1)
-    episodes = session.exec(
-        select(DistressEpisode)
-        .where(
-            DistressEpisode.client_id == client_id,
-            col(DistressEpisode.started_at) >= since,
-            col(DistressEpisode.started_at) < until,
-        )
-        .order_by(col(DistressEpisode.started_at))
-    ).all()
+    episodes = (
+        []
+        if RecordKind.calm in hidden
+        else session.exec(
+            select(DistressEpisode)
+            .where(
+                DistressEpisode.client_id == client_id,
+                col(DistressEpisode.started_at) >= since,
+                col(DistressEpisode.started_at) < until,
+            )
+            .order_by(col(DistressEpisode.started_at))
+        ).all()
+    )
     out += [
         ObservationData(
             e.id,

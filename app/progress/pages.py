@@ -11,6 +11,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from app import clock
+from app.accounts import policy
 from app.accounts.dependencies import CurrentTherapist
 from app.accounts.web import see_other
 from app.audit import service as audit
@@ -84,7 +85,9 @@ def _range(
 
 
 def _record(session: SessionDep, client: Any, rng: ReportRange) -> record.Record:
-    return record.load(session, client, start=rng.start, end=rng.end)
+    """The record as the therapist may see it: without the kinds the client keeps private."""
+    hidden = policy.private_kinds(session, client.id)
+    return record.load(session, client, start=rng.start, end=rng.end, hidden=hidden)
 
 
 @router.get("/caseload/{client_id}/progress/report", response_class=HTMLResponse)
@@ -157,7 +160,12 @@ def export_fhir(
         return render(request, "progress/report_form.html", {"client": client, "values": values,
                       "errors": errors}, status_code=422)  # fmt: skip
     logged = observations.for_client(
-        session, client.id, start=rng.start, end=rng.end, time_zone=client.time_zone
+        session,
+        client.id,
+        start=rng.start,
+        end=rng.end,
+        time_zone=client.time_zone,
+        hidden=policy.private_kinds(session, client.id),
     )
     bundle = exports.fhir_bundle(
         _record(session, client, rng),

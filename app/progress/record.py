@@ -20,7 +20,7 @@ from sqlalchemy import select as core_select
 from sqlmodel import Session, col, func, select
 
 from app import clock
-from app.accounts.models import User
+from app.accounts.models import RecordKind, User
 from app.domains import plugins
 from app.homework import record as homework_record
 from app.progress import charts, gas, measures, notes
@@ -37,7 +37,13 @@ from app.records import BarFigure, Figure, HeatFigure, LineFigure, RecordPart
 
 class RecordProvider(Protocol):
     def __call__(
-        self, *, session: Session, client: User, start: date, end: date
+        self,
+        *,
+        session: Session,
+        client: User,
+        start: date,
+        end: date,
+        hidden: frozenset[RecordKind],
     ) -> RecordPart | None: ...
 
 
@@ -96,9 +102,17 @@ _NOTES = (
 _LAST_SESSION = select(func.max(SessionNote.session_on)).where(SessionNote.client_id == _CLIENT)
 
 
-def load(session: Session, client: User, *, start: date, end: date) -> Record:
+def load(
+    session: Session,
+    client: User,
+    *,
+    start: date,
+    end: date,
+    hidden: frozenset[RecordKind] = frozenset(),
+) -> Record:
     """Every part filtered to the range in SQL (responses, completions, ratings), so a client
-    with a year of history costs what a client with a week does."""
+    with a year of history costs what a client with a week does. `hidden`: the kinds the client
+    keeps private from this reader (`policy.private_kinds`; nothing for the client themself)."""
     params = {"client_id": client.id, "start": start, "end": end}
     all_goals = session.exec(_GOALS, params=params).all()
     t_points = t_points_between(session, client.id, all_goals, start=start, end=end)
@@ -110,7 +124,7 @@ def load(session: Session, client: User, *, start: date, end: date) -> Record:
         responses=_responses(session, client.id, start, end),
         notes=_notes(session, client.id, start, end),
     )  # fmt: skip
-    record.parts = domain_parts(session, client, start=start, end=end)
+    record.parts = domain_parts(session, client, start=start, end=end, hidden=hidden)
     record.charts = build_charts(record)
     return record
 
@@ -123,11 +137,19 @@ def _providers() -> tuple[RecordProvider, ...]:
     return tuple(provider for provider in found if provider is not None)
 
 
-def domain_parts(session: Session, client: User, *, start: date, end: date) -> list[RecordPart]:
+def domain_parts(
+    session: Session,
+    client: User,
+    *,
+    start: date,
+    end: date,
+    hidden: frozenset[RecordKind] = frozenset(),
+) -> list[RecordPart]:
     """Each domain's part of the record, in domain order; a domain with nothing to show gives
-    None and is left out."""
+    None and is left out. Each domain leaves out its own kinds in `hidden`."""
     found = (
-        provider(session=session, client=client, start=start, end=end) for provider in _providers()
+        provider(session=session, client=client, start=start, end=end, hidden=hidden)
+        for provider in _providers()
     )
     return [part for part in found if part is not None]
 

@@ -14,7 +14,7 @@ from sqlalchemy import BindParameter, bindparam, select
 from sqlmodel import Session, col
 
 from app import prebuilt
-from app.accounts.models import User
+from app.accounts.models import RecordKind, User
 from app.records import Activity, DayRow, Fact, HeatFigure, RecordPart
 from app.routines import history, recurrence
 from app.routines.models import Routine, RoutinePause, RoutineRun
@@ -47,7 +47,15 @@ _PAUSES = select(
 ).where(col(RoutinePause.routine_id).in_(_IDS))
 
 
-def record_part(*, session: Session, client: User, start: date, end: date) -> RecordPart | None:
+def record_part(
+    *,
+    session: Session,
+    client: User,
+    start: date,
+    end: date,
+    hidden: frozenset[RecordKind] = frozenset(),
+) -> RecordPart | None:
+    del hidden  # no kind of record here can be kept private
     routines = prebuilt.rows(session, _ROUTINES, client_id=client.id)
     if not routines:
         return None

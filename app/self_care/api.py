@@ -9,6 +9,7 @@ from fastapi import APIRouter, Response, status
 
 from app.accounts.dependencies import (
     AccessibleClient,
+    ClientSharingMood,
     CurrentClient,
     CurrentPrincipal,
     CurrentTherapist,
@@ -255,7 +256,7 @@ def client_habits(
 
 @router.get("/clients/{client_id}/mood-logs", response_model=list[MoodPublic])
 def client_mood(
-    client: AccessibleClient, session: SessionDep, response: Response
+    client: ClientSharingMood, session: SessionDep, response: Response
 ) -> list[MoodPublic]:
     response.headers.update(NO_STORE)
     rows = mood.recent(session, client.id, service.today_for(client), days=90)

@@ -13,7 +13,8 @@ from typing import Any
 from sqlalchemy import bindparam, func, true
 from sqlmodel import Session, and_, col, select
 
-from app.accounts.models import User
+from app.accounts import policy
+from app.accounts.models import RecordKind, User
 from app.home.sections import OverviewSection
 from app.self_care.models import Habit, HabitLevel, HabitSuggestion, MoodLog
 
@@ -59,6 +60,8 @@ def client_overview(*, session: Session, client: User, now: datetime) -> Overvie
     rows = session.connection().execute(_PAGE, {"client_id": client.id}).all()
     waiting, mood_on, mood = rows[0][:3]
     habits = [row[3:] for row in rows if row[3] is not None]
+    if RecordKind.mood in policy.private_kinds(session, client.id):
+        mood_on = None  # kept private: as if nothing were logged
     return OverviewSection(
         key="self_care",
         title="Self-care",

@@ -16,7 +16,7 @@ from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
 from app import prebuilt
-from app.accounts.models import User
+from app.accounts.models import RecordKind, User
 from app.records import DayRow, HeatFigure, LineFigure, RecordPart
 from app.self_care import history
 from app.self_care.models import Habit, MoodLog
@@ -69,9 +69,20 @@ def habit_rows(
     return out
 
 
-def record_part(*, session: Session, client: User, start: date, end: date) -> RecordPart:
+def record_part(
+    *,
+    session: Session,
+    client: User,
+    start: date,
+    end: date,
+    hidden: frozenset[RecordKind] = frozenset(),
+) -> RecordPart:
     habits = habit_rows(session, client, start, end)
-    moods = prebuilt.rows(session, _MOODS, client_id=client.id, start=start, end=end)
+    moods = (
+        []
+        if RecordKind.mood in hidden  # kept private: no line, not even an empty one
+        else prebuilt.rows(session, _MOODS, client_id=client.id, start=start, end=end)
+    )
     top = max((lv for _, levels in habits for _, lv in levels), default=5)
     return RecordPart(
         "self_care",

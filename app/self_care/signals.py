@@ -14,6 +14,8 @@ from sqlalchemy import select as core_select
 from sqlmodel import Session, and_, col, select
 
 from app import clock
+from app.accounts import policy
+from app.accounts.models import RecordKind
 from app.self_care import history
 from app.self_care.models import (
     Habit,
@@ -100,7 +102,12 @@ def caseload_signals(
             func.sum(case((in_week, 1), else_=0)),
             func.sum(case((in_week, col(MoodLog.mood)), else_=0)),
         )
-        .where(col(MoodLog.client_id).in_(ids), MoodLog.logged_on >= earliest)
+        .where(
+            col(MoodLog.client_id).in_(ids),
+            MoodLog.logged_on >= earliest,
+            # A mood log the client keeps private raises no flag and counts as no activity.
+            col(MoodLog.client_id).not_in(policy.private_clients(RecordKind.mood)),
+        )
         .group_by(col(MoodLog.client_id))
     ).all()
     waiting = dict(

@@ -8,8 +8,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
+from app.accounts import policy
 from app.accounts.dependencies import CurrentTherapist
-from app.accounts.models import User
+from app.accounts.models import RecordKind, User
 from app.db import SessionDep
 from app.errors import AppError, NotFound, describe_errors
 from app.forms import read_form, validate
@@ -45,7 +46,9 @@ def _client_page(
         )
         for h in service.active_habits(session, client.id)
     ]
-    logs = mood.recent(session, client.id, today, days=28)
+    # A mood log the client keeps private is, here, as if nothing were logged.
+    shared = RecordKind.mood not in policy.private_kinds(session, client.id)
+    logs = mood.recent(session, client.id, today, days=28) if shared else []
     return render(
         request,
         "self_care/therapist_client.html",

@@ -9,7 +9,12 @@ from fastapi import APIRouter, Response
 from sqlmodel import Session
 
 from app import clock, versioning
-from app.accounts.dependencies import AccessibleClient, CurrentClient, CurrentPrincipal
+from app.accounts.dependencies import (
+    AccessibleClient,
+    ClientSharingSensory,
+    CurrentClient,
+    CurrentPrincipal,
+)
 from app.accounts.models import User
 from app.accounts.policy import Principal
 from app.db import SessionDep
@@ -138,14 +143,14 @@ def put_my_profile(body: ProfileIn, session: SessionDep, me: CurrentClient) -> P
 
 @router.get("/clients/{client_id}/sensory/profile", response_model=ProfileView)
 def client_profile(
-    client: AccessibleClient, session: SessionDep, principal: CurrentPrincipal
+    client: ClientSharingSensory, session: SessionDep, principal: CurrentPrincipal
 ) -> ProfileView:
     return _profile_view(session, client, principal)
 
 
 @router.put("/clients/{client_id}/sensory/profile", response_model=ProfileView)
 def put_client_profile(
-    body: ProfileIn, client: AccessibleClient, session: SessionDep, principal: CurrentPrincipal
+    body: ProfileIn, client: ClientSharingSensory, session: SessionDep, principal: CurrentPrincipal
 ) -> ProfileView:
     return _save_profile(session, principal, client, body)
 

@@ -13,7 +13,8 @@ from typing import Any
 from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
-from app.accounts.models import User
+from app.accounts import policy
+from app.accounts.models import RecordKind, User
 from app.home.sections import Section
 from app.sensory import diet, diet_queries, service
 from app.sensory.diet_service import days_of
@@ -71,7 +72,8 @@ def _week(
 def client_overview(*, session: Session, client: User, now: datetime) -> Section | None:
     db = session.connection()
     params = {"client_id": client.id}
-    row = db.execute(_LATEST_PROFILE, params).first()
+    private = RecordKind.sensory in policy.private_kinds(session, client.id)
+    row = None if private else db.execute(_LATEST_PROFILE, params).first()
     items = [_planned(r) for r in db.execute(_ITEMS, params)]
     if row is None and not items:
         lines: list[str] = []

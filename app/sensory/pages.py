@@ -10,7 +10,12 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from app import clock
-from app.accounts.dependencies import AccessibleClient, CurrentClient, CurrentTherapist
+from app.accounts.dependencies import (
+    AccessibleClient,
+    ClientSharingSensory,
+    CurrentClient,
+    CurrentTherapist,
+)
 from app.accounts.web import safe_next, see_other
 from app.db import SessionDep
 from app.forms import read_form, validate
@@ -140,14 +145,14 @@ def client_summary(
 
 @router.get("/caseload/{client_id}/sensory/profile", response_class=HTMLResponse)
 def client_profile(
-    client: AccessibleClient, request: Request, session: SessionDep, ot: CurrentTherapist
+    client: ClientSharingSensory, request: Request, session: SessionDep, ot: CurrentTherapist
 ) -> Response:
     return views.profile_form(request, session, ot, client, _base(client.id))
 
 
 @router.post("/caseload/{client_id}/sensory/profile", response_class=HTMLResponse)
 async def client_profile_save(
-    client: AccessibleClient, request: Request, session: SessionDep, ot: CurrentTherapist
+    client: ClientSharingSensory, request: Request, session: SessionDep, ot: CurrentTherapist
 ) -> Response:
     values = await read_form(request)
     return views.profile_submit(request, session, ot, client, _base(client.id), values)

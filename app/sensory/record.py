@@ -8,7 +8,7 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
-from app.accounts.models import User
+from app.accounts.models import RecordKind, User
 from app.records import DayRow, HeatFigure, RecordPart
 from app.sensory import diet
 from app.sensory.diet_service import list_items, planned
@@ -44,7 +44,15 @@ def diet_rows(session: Session, client: User, start: date, end: date) -> list[Da
     return rows
 
 
-def record_part(*, session: Session, client: User, start: date, end: date) -> RecordPart | None:
+def record_part(
+    *,
+    session: Session,
+    client: User,
+    start: date,
+    end: date,
+    hidden: frozenset[RecordKind] = frozenset(),
+) -> RecordPart | None:
+    del hidden  # the diet is planned with the therapist; the private profile is not in the record
     rows = diet_rows(session, client, start, end)
     if not rows:
         return None  # no sensory diet: no empty chart in the report

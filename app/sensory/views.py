@@ -14,7 +14,8 @@ from fastapi.responses import Response
 from sqlmodel import Session
 
 from app import versioning
-from app.accounts.models import User
+from app.accounts import policy
+from app.accounts.models import RecordKind, User
 from app.accounts.policy import Principal
 from app.accounts.web import see_other
 from app.forms import FormResult, read_form, validate
@@ -53,14 +54,17 @@ def _shared(client: User, base: str, principal: Principal) -> dict[str, Any]:
 def summary_page(
     request: Request, session: Session, principal: Principal, client: User, base: str
 ) -> Response:
-    row = service.latest_profile(session, client.id)
     as_therapist = str(principal.role) == "therapist"
+    # A profile the client keeps private is, to their therapist, as if none were filled in.
+    shared = policy.may_see_kind(session, principal, client.id, RecordKind.sensory)
+    row = service.latest_profile(session, client.id) if shared else None
     name = client.preferred_name if as_therapist else None
     context = {
         **_shared(client, base, principal),
         "profile": row,
         "summary": summarize(service.answers_of(row), name=name),
-        "history": service.profile_history(session, client.id),
+        "history": service.profile_history(session, client.id) if shared else [],
+        "profile_shared": shared,
         "kit": service.get_kit(session, client.id),
         "items": diet_service.list_items(session, client),
         "report": diet_queries.report(session, client) if as_therapist else None,

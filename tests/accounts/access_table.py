@@ -59,6 +59,8 @@ ROUTES = [
     Route("POST", "/settings/profile", ANY_USER),
     Route("POST", "/settings/password", ANY_USER),
     Route("POST", "/settings/logout-others", ANY_USER),
+    Route("GET", "/settings/sharing", CLIENT_SELF),
+    Route("POST", "/settings/sharing", CLIENT_SELF),
     Route("GET", "/settings/two-factor", ANY_USER),
     Route("POST", "/settings/two-factor/start", ANY_USER),
     Route("POST", "/settings/two-factor/confirm", ANY_USER),
