@@ -15,10 +15,11 @@ from app.accounts.dependencies import CurrentTherapist
 from app.accounts.web import see_other
 from app.audit import service as audit
 from app.db import SessionDep
+from app.errors import NotFound
 from app.forms import validate
 from app.homework import queries as homework_queries
 from app.homework import service as homework_service
-from app.progress import dashboard, exports, flags, record, report_pdf
+from app.progress import dashboard, exports, flags, record, report_jobs, report_pdf
 from app.progress.csv_export import to_csv
 from app.progress.dependencies import TherapistClient
 from app.progress.pages_client import router as client_router
@@ -27,6 +28,8 @@ from app.progress.schemas import ReportRange
 from app.templates import env, render
 
 router = APIRouter()
+# How often the report page checks again while the PDF is being made.
+REFRESH_SECONDS = 2
 router.include_router(records_router)
 router.include_router(client_router)
 
@@ -123,6 +126,8 @@ def _file_stem(client: Any, rng: ReportRange) -> str:
 def report_download(
     request: Request, session: SessionDep, client: TherapistClient, therapist: CurrentTherapist
 ) -> Response:
+    """Start the PDF in the report worker and answer at once with the page that follows it: the
+    data is gathered and the HTML rendered here (milliseconds), WeasyPrint's seconds run there."""
     rng, values, errors = _range(request, client)
     if rng is None:
         return render(request, "progress/report_form.html", {"client": client, "values": values,
@@ -130,9 +135,49 @@ def report_download(
     data = exports.report_data(
         session, _record(session, client, rng), prepared_by=therapist.user, now=clock.now()
     )
-    pdf = report_pdf.render_pdf(report_pdf.render_html(env, data))
+    job = report_jobs.jobs.start(
+        therapist_id=therapist.id,
+        client_id=client.id,
+        start=rng.start,
+        end=rng.end,
+        html=report_pdf.render_html(env, data),
+        filename=f"progress-{_file_stem(client, rng)}.pdf",
+    )
     audit.record_now(session, actor=therapist.user, client_id=client.id, action="export.report_pdf")
-    return _download(pdf, "application/pdf", f"progress-{_file_stem(client, rng)}.pdf")
+    return see_other(f"/caseload/{client.id}/progress/report-jobs/{job.id}")
+
+
+def _job(job_id: str, client: Any, therapist: Any) -> report_jobs.Job:
+    job = report_jobs.jobs.get(job_id, therapist_id=therapist.id, client_id=client.id)
+    if job is None:
+        raise NotFound("This report is no longer here. Reports are kept for 30 minutes.")
+    return job
+
+
+@router.get("/caseload/{client_id}/progress/report-jobs/{job_id}", response_class=HTMLResponse)
+def report_job_page(
+    request: Request, job_id: str, client: TherapistClient, therapist: CurrentTherapist
+) -> Response:
+    """Where the report is: still being made (the page checks again by itself), ready, or failed
+    (with a way to try again)."""
+    job = _job(job_id, client, therapist)
+    return render(
+        request,
+        "progress/report_job.html",
+        {"client": client, "job": job, "state": job.state(), "refresh": REFRESH_SECONDS},
+        headers={"Cache-Control": "no-store"},
+    )
+
+
+@router.get("/caseload/{client_id}/progress/report-jobs/{job_id}/report.pdf")
+def report_job_download(
+    job_id: str, client: TherapistClient, therapist: CurrentTherapist
+) -> Response:
+    job = _job(job_id, client, therapist)
+    pdf = job.pdf()
+    if pdf is None:
+        return see_other(f"/caseload/{client.id}/progress/report-jobs/{job.id}")
+    return _download(pdf, "application/pdf", job.filename)
 
 
 @router.get("/caseload/{client_id}/progress/export.csv")
