@@ -17,7 +17,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from types import ModuleType
@@ -26,12 +26,14 @@ from zoneinfo import ZoneInfo
 
 import httpx
 
-from bench import database, generate, hello, report, server, wrk
+from bench import database, generate, hello, report, report_load, server, wrk
 from bench.harness import UUID_TOKEN, Scenario, fill
 
 ROOT = database.ROOT
 OUT = database.OUT
 RESULTS = ROOT / "bench" / "RESULTS.md"
+# Measured a second time while a therapist makes PDF reports (bench/report_load.py).
+REPORT_LOAD_SCENARIO = ("foundation", "/today")
 SLOW_MS = 1000  # above this p50 alone, a scenario is not also run at 32 connections
 BASELINE = Scenario(name="baseline", path="/healthz/live")
 MACHINE_NOTE = (
@@ -218,6 +220,29 @@ class Runner:
         outcome.c32 = go(32, self.duration)
         outcome.base32 = self._paired(32, outcome)
         self._hello(32, outcome.hello32)
+        return outcome
+
+    def under_reports(self, domain: str, s: Scenario, slug: str) -> report.Outcome:
+        """The scenario again while a therapist makes PDF reports in the background."""
+        name = f"{s.name} while PDF reports are made"
+        loaded = replace(s, name=name, min_throughput_ratio=None, max_p50_multiple=None)
+        try:
+            if "therapist" not in self.logins:
+                self.logins["therapist"] = server.login(
+                    self.base,
+                    self.built.users["therapist"],
+                    self.built.password,
+                    self.built.totp_secret,
+                )
+            client_id = self.built.values["bench_client_id"]
+        except (RuntimeError, KeyError, ValueError, httpx.HTTPError) as exc:
+            return report.Outcome(domain=domain, scenario=loaded, problem=str(exc))
+        today = datetime.now(UTC).date()
+        with report_load.ReportLoad(self.base, self.logins["therapist"], client_id, today) as load:
+            outcome = self.scenario(domain, loaded, slug)
+        outcome.notes.append(load.note())
+        if load.made == 0:
+            outcome.problem = outcome.problem or "no report was made during the run"
         return outcome
 
     def _hello(self, connections: int, into: list[wrk.WrkResult]) -> None:
@@ -451,6 +476,11 @@ def main(argv: list[str] | None = None) -> int:
                 o = runner.scenario(domain, s, f"{i:02d}-{domain}")
             outcomes.append(o)
             print(f"{domain}: {s.name}: {_summary(o)}", flush=True)
+        for i, (domain, s) in enumerate(chosen):
+            if (domain, s.path) == REPORT_LOAD_SCENARIO and domain not in built.populate_errors:
+                o = runner.under_reports(domain, s, f"{len(chosen) + i:02d}-{domain}-reports")
+                outcomes.append(o)
+                print(f"{domain}: {o.scenario.name}: {_summary(o)}", flush=True)
         last = runner.baseline()
         hello_runs += _hello_pair(runner)
     baseline = report.Baseline(runs32=[first[0], last[0]], runs1=[first[1], last[1]])
