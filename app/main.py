@@ -45,6 +45,9 @@ async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
     gc.collect()
     gc.freeze()
     ticker = scheduler.start() if settings.scheduler_enabled else None
+    # Each domain's start-up warm-up (e.g. the dashboard's row cache), in background threads.
+    for _domain, module in plugins("warmup"):
+        module.start()
     try:
         yield
     finally:

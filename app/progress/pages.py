@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
@@ -34,6 +35,24 @@ router.include_router(records_router)
 router.include_router(client_router)
 
 
+SORT_LABELS = {
+    "flags": "Most urgent first",
+    "name": "Name",
+    "last_activity": "Last activity",
+    "adherence": "Adherence",
+    "distress": "Distress episodes",
+}
+# Rows per dashboard page: a therapist with 200 clients reads the most urgent first, not all
+# 200 at once; every client's flags are still computed, so the order is over the whole caseload.
+PAGE_SIZE = 50
+
+
+def _page(value: str | None, pages: int) -> int:
+    """The page asked for, clamped to the pages there are (any other text: the first)."""
+    number = int(value) if value and value.isdigit() and len(value) < 6 else 1
+    return min(max(number, 1), pages)
+
+
 @router.get("/dashboard", response_class=HTMLResponse)
 def caseload_dashboard(
     request: Request, session: SessionDep, therapist: CurrentTherapist
@@ -43,17 +62,38 @@ def caseload_dashboard(
     desc = q.get("desc") == "1"
     flag = q.get("flag") if q.get("flag") in flags.FLAG_LABELS else None
     query = (q.get("q") or "")[:80]
+    flagged = q.get("flagged") == "1"
     all_rows = dashboard.rows(session, therapist_id=therapist.id, now=clock.now())
-    shown = flags.sort_rows(flags.filter_rows(all_rows, flag=flag, query=query,
-                                              flagged_only=q.get("flagged") == "1"), sort, descending=desc)  # fmt: skip
-    return render(request, "progress/dashboard.html", {
-        "rows": shown, "total": len(all_rows), "sort": sort, "desc": desc, "flag": flag, "q": query,
-        "flagged": q.get("flagged") == "1", "flag_labels": flags.FLAG_LABELS,
-        "notices": homework_queries.notices(session, therapist.id, limit=10),
-        "names": {r.client_id: r.name for r in all_rows},
-        "sort_labels": {"flags": "Most urgent first", "name": "Name", "last_activity": "Last activity",
-                        "adherence": "Adherence", "distress": "Distress episodes"},
-    })  # fmt: skip
+    matching = flags.filter_rows(all_rows, flag=flag, query=query, flagged_only=flagged)
+    shown = flags.sort_rows(matching, sort, descending=desc)
+    pages = max(1, -(-len(shown) // PAGE_SIZE))
+    page = _page(q.get("page"), pages)
+    first = (page - 1) * PAGE_SIZE
+    kept = {k: v for k, v in q.items() if k in {"sort", "desc", "flag", "q", "flagged"} and v}
+    return render(
+        request,
+        "progress/dashboard.html",
+        {
+            "rows": shown[first : first + PAGE_SIZE],
+            "total": len(all_rows),
+            "matching": len(shown),
+            "first": first + 1,
+            "page": page,
+            "pages": pages,
+            "page_links": {
+                n: "/dashboard?" + urlencode({**kept, "page": n}) for n in range(1, pages + 1)
+            },
+            "sort": sort,
+            "desc": desc,
+            "flag": flag,
+            "q": query,
+            "flagged": flagged,
+            "flag_labels": flags.FLAG_LABELS,
+            "notices": homework_queries.notices(session, therapist.id, limit=10),
+            "names": {r.client_id: r.name for r in all_rows},
+            "sort_labels": SORT_LABELS,
+        },
+    )
 
 
 @router.post("/dashboard/notices-read", response_class=HTMLResponse)
