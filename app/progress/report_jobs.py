@@ -13,7 +13,8 @@ known only to the process that started it (another answers "not found", offering
 again); the default deployment is one process.
 
 If the worker dies (killed, out of memory), its job fails and the next report starts a new worker;
-a job that takes over `TIMEOUT_SECONDS` is shown as failed, and its worker is stopped when the
+a job that runs for over `TIMEOUT_SECONDS` (counted from when it starts running, not
+while it waits behind other reports) is shown as failed, and its worker is stopped when the
 next report starts, so one stuck report never blocks the others.
 """
 
@@ -60,12 +61,21 @@ class Job:
     filename: str
     future: Future[bytes]
     started: float = field(default_factory=time.monotonic)
+    # When the job was first seen running (not waiting behind other reports): the timeout counts
+    # from here, so a queue of healthy reports never looks like a stuck worker.
+    running_since: float | None = None
 
     def state(self, now: float | None = None) -> State:
+        if self.future.cancelled():
+            return "failed"
         if self.future.done():
             return "failed" if self.future.exception() is not None else "ready"
-        elapsed = (time.monotonic() if now is None else now) - self.started
-        return "failed" if elapsed > TIMEOUT_SECONDS else "working"
+        at = time.monotonic() if now is None else now
+        if self.running_since is None:
+            if not self.future.running():
+                return "working"
+            self.running_since = at
+        return "failed" if at - self.running_since > TIMEOUT_SECONDS else "working"
 
     @property
     def seconds(self) -> int:

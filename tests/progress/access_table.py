@@ -18,6 +18,7 @@ from tests.access import (
     Route,
     World,
 )
+from tests.progress import report_worker_tasks
 
 # A note by id: only the client's therapist; the client gets 404 like a stranger.
 THERAPIST_NOTE = Expect(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, Answer.ALLOW, NOT_FOUND, NOT_FOUND)
@@ -84,6 +85,7 @@ def build(world: World) -> dict[str, str]:
         end=date(2026, 1, 31),
         html="<h1>Report</h1>",
         filename="r.pdf",
+        render=report_worker_tasks.instant,
     )
     return {"job_id": job.id, "goal_id": str(goal.id), "schedule_id": str(schedule.id), "response_id": str(response.id),
             "note_id": str(note.id), "code": "phq9"}  # fmt: skip

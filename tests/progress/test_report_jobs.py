@@ -144,6 +144,28 @@ def test_a_request_never_waits_for_a_slow_report(own_jobs: ReportJobs) -> None:
     assert pdf.startswith(b"%PDF")
 
 
+def test_a_cancelled_job_reads_as_failed_and_a_waiting_one_never_times_out(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from concurrent.futures import Future
+
+    monkeypatch.setattr(report_jobs, "TIMEOUT_SECONDS", 0.0)
+    waiting: Future[bytes] = Future()
+    job = report_jobs.Job(
+        "j",
+        uuid.uuid4(),
+        uuid.uuid4(),
+        date(2026, 1, 1),
+        date(2026, 1, 2),
+        "r.pdf",
+        waiting,
+        started=time.monotonic() - 3600,
+    )
+    assert job.state() == "working"  # queued behind other reports, however long
+    waiting.cancel()
+    assert job.state() == "failed"
+
+
 def test_a_worker_that_dies_fails_its_job_and_the_next_report_gets_a_new_worker(
     own_jobs: ReportJobs,
 ) -> None:
@@ -163,6 +185,9 @@ def test_a_hung_worker_is_shown_as_failed_and_stopped_for_the_next_report(
     while not own_jobs.worker_pids() and time.monotonic() < deadline:
         time.sleep(0.05)
     (pid,) = own_jobs.worker_pids()
+    while not stuck.future.running() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert stuck.state() == "working"  # seen running: the timeout counts from now
     monkeypatch.setattr(report_jobs, "TIMEOUT_SECONDS", 0.2)
     time.sleep(0.3)
     assert stuck.state() == "failed"
