@@ -29,8 +29,6 @@ from app.progress.schemas import ReportRange
 from app.templates import env, render
 
 router = APIRouter()
-# How often the report page checks again while the PDF is being made.
-REFRESH_SECONDS = 2
 router.include_router(records_router)
 router.include_router(client_router)
 
@@ -204,7 +202,7 @@ def report_job_page(
     return render(
         request,
         "progress/report_job.html",
-        {"client": client, "job": job, "state": job.state(), "refresh": REFRESH_SECONDS},
+        {"client": client, "job": job, "state": job.state()},
         headers={"Cache-Control": "no-store"},
     )
 
