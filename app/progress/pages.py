@@ -47,7 +47,7 @@ PAGE_SIZE = 50
 
 def _page(value: str | None, pages: int) -> int:
     """The page asked for, clamped to the pages there are (any other text: the first)."""
-    number = int(value) if value and value.isdigit() and len(value) < 6 else 1
+    number = int(value) if value and value.isascii() and value.isdigit() and len(value) < 6 else 1
     return min(max(number, 1), pages)
 
 
