@@ -8,7 +8,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from bench import hello, run, server
+from bench import hello, run, server, wrk
 
 pytestmark = pytest.mark.skipif(shutil.which("wrk") is None, reason="wrk is not installed")
 
@@ -33,9 +33,7 @@ def test_the_hello_world_is_served_by_the_same_uvicorn_command_and_its_cpu_is_me
         assert httpx.get(srv.base + hello.PATH).json() == {"hello": "world"}
         script = tmp_path / "hello.lua"
         script.write_text(
-            run.wrk.lua_script(
-                method="GET", path=hello.PATH, headers={}, body=None, expect_status=200
-            )
+            wrk.lua_script(method="GET", path=hello.PATH, headers={}, body=None, expect_status=200)
         )
         result = run.Hello(srv.base, srv.cpu_seconds, script).run(4, 1.0)
     assert result.requests > 100
