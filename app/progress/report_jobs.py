@@ -145,6 +145,13 @@ class ReportJobs:
             return None
         return job
 
+    def adopt(self, job: Job) -> None:
+        """Keep a job made elsewhere, e.g. a finished one in tests about who may see it (they
+        must not queue thousands of renders on the one worker)."""
+        with self._lock:
+            self._prune()
+            self._jobs[job.id] = job
+
     def shutdown(self) -> None:
         """At app shutdown: stop the worker without waiting for a report in progress."""
         with self._lock:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+from concurrent.futures import Future
 from datetime import date
 
 from app import clock
@@ -18,7 +20,6 @@ from tests.access import (
     Route,
     World,
 )
-from tests.progress import report_worker_tasks
 
 # A note by id: only the client's therapist; the client gets 404 like a stranger.
 THERAPIST_NOTE = Expect(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, Answer.ALLOW, NOT_FOUND, NOT_FOUND)
@@ -77,15 +78,19 @@ def build(world: World) -> dict[str, str]:
                                       data=ResponseCreate(answers=[1, 1, 1, 0, 0, 0, 0]))  # fmt: skip
     note = notes.create(world.session, therapist=therapist, client=client,
                         data=NoteCreate(session_on=clock.local_today(client.time_zone), body="Notes"))  # fmt: skip
-    # A report the world's therapist started about their client (made by the real worker).
-    job = report_jobs.jobs.start(
+    # A finished report the world's therapist made about their client (adopted, not rendered:
+    # thousands of worlds must not queue renders on the app's one worker).
+    done: Future[bytes] = Future()
+    done.set_result(b"%PDF-1.7 test")
+    job = report_jobs.Job(
+        id=f"job-{uuid.uuid4().hex}",
         therapist_id=therapist.id,
         client_id=client.id,
         start=date(2026, 1, 1),
         end=date(2026, 1, 31),
-        html="<h1>Report</h1>",
         filename="r.pdf",
-        render=report_worker_tasks.instant,
+        future=done,
     )
+    report_jobs.jobs.adopt(job)
     return {"job_id": job.id, "goal_id": str(goal.id), "schedule_id": str(schedule.id), "response_id": str(response.id),
             "note_id": str(note.id), "code": "phq9"}  # fmt: skip

@@ -1,4 +1,4 @@
-"""Render functions the report worker imports in tests: one dies, one is slow, one instant, one hangs.
+"""Render functions the report worker imports in tests: one dies, one is slow, one hangs.
 
 They live in a module (not a test function) because the worker is a spawned process: it can only
 run a function it can import by name.
@@ -21,11 +21,6 @@ def slow(html: str) -> bytes:
     """A real PDF, after a pause long enough to tell a waiting request from a returning one."""
     time.sleep(3)
     return report_pdf.render_pdf(html)
-
-
-def instant(_html: str) -> bytes:
-    """A stand-in PDF for tests about who may see a job, not about its content."""
-    return b"%PDF-1.7 test"
 
 
 def hang(_html: str) -> bytes:
