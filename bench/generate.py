@@ -32,6 +32,9 @@ CLINICS = 34
 THERAPISTS_PER_CLINIC = 5
 SELF_MANAGED_SHARE = 0.1
 BENCH_CASELOAD = 60
+# A second bench therapist with a large caseload, for the dashboard at 200 clients (issue #19).
+LARGE_CASELOAD = 200
+LARGE_THERAPIST_EMAIL = "bench.therapist200@bench.example"
 BENCH_CLIENT_TZ = "Europe/London"
 TIMEZONES = (
     ("Europe/London", "GB"),
@@ -124,10 +127,13 @@ def people(*, clients: int, rng: random.Random, today: date) -> dict[str, Any]:
         year_ago,
     )
     # The bench therapist gets exactly BENCH_CASELOAD clients; the rest are spread over the others.
-    others = therapists[1:]
+    large = therapists[1]
+    others = therapists[2:]
     for i, ref in enumerate(refs):
         if i < BENCH_CASELOAD:
             owner = bench_therapist
+        elif i < BENCH_CASELOAD + LARGE_CASELOAD:
+            owner = large
         elif rng.random() < SELF_MANAGED_SHARE:
             continue
         else:
@@ -135,6 +141,7 @@ def people(*, clients: int, rng: random.Random, today: date) -> dict[str, Any]:
         ref.therapist_id, ref.clinic_id = owner.id, owner.clinic_id
         owner.client_ids.append(ref.id)
     bench_therapist.email = "bench.therapist@bench.example"
+    large.email = LARGE_THERAPIST_EMAIL
     return {
         "clinics": clinics,
         "therapists": therapists,
@@ -218,6 +225,7 @@ def build(t: Target, *, clients: int, seed: int, modules: list[ModuleType]) -> B
         users={
             "client": data.bench_client.email,
             "therapist": data.bench_therapist.email,
+            "therapist_200": LARGE_THERAPIST_EMAIL,
             "admin": data.admin_email,
         },
         values={k: str(v) for k, v in data.values.items()},

@@ -18,7 +18,8 @@ from uuid import UUID
 from sqlalchemy import Engine, Table, insert
 from sqlmodel import Session
 
-User = Literal["client", "therapist", "admin"]
+# therapist_200: a second therapist with 200 clients (the dashboard at a large caseload).
+User = Literal["client", "therapist", "admin", "therapist_200"]
 
 # Replaced by wrk's Lua with a fresh UUID on every request, so a write scenario creates new rows
 # instead of replaying one idempotent id (which would only measure the "already stored" path).

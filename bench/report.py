@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from bench.harness import Scenario
+from bench.hello import PATH as HELLO_PATH
 from bench.wrk import WrkResult
 
 
@@ -28,6 +29,9 @@ class Outcome:
     base1: WrkResult | None = None
     problem: str | None = None
     notes: list[str] = field(default_factory=list)
+    # The pure hello world (bench/hello.py) right before and right after each run: see below.
+    hello32: list[WrkResult] = field(default_factory=list)
+    hello1: list[WrkResult] = field(default_factory=list)
 
     @property
     def errors(self) -> int:
@@ -118,6 +122,109 @@ def verdict(o: Outcome, base: Baseline) -> str:
     return "PASS"
 
 
+# --- Against the pure hello world -----------------------------------------------------------
+# `/healthz/live` passes through every middleware of the app, so dividing by it flatters the app.
+# The hello world (one FastAPI route, same uvicorn command, same core) is measured right before
+# and right after each of a scenario's runs; these ratios divide by the mean of that pair.
+
+
+def _mean(values: list[float]) -> float | None:
+    return sum(values) / len(values) if values else None
+
+
+def _cpu(runs: list[WrkResult]) -> float | None:
+    return _mean([c for r in runs if (c := r.cpu_ms_per_request) is not None])
+
+
+def _main_run(o: Outcome) -> tuple[WrkResult | None, list[WrkResult]]:
+    """The scenario's run the capacity comes from (32 connections, else 1) and its hello pair."""
+    if o.c32 is not None:
+        return o.c32, o.hello32
+    return o.c1, o.hello1
+
+
+def hello_cpu(o: Outcome) -> float | None:
+    """The hello world's server CPU per request (ms) beside this scenario's main run."""
+    return _cpu(_main_run(o)[1])
+
+
+def capacity_vs_hello(o: Outcome) -> float | None:
+    """Hello's CPU per request ÷ the scenario's: the share of hello's requests/s one core serves."""
+    run, _ = _main_run(o)
+    ref, cost = hello_cpu(o), run.cpu_ms_per_request if run else None
+    return ref / cost if ref and cost else None
+
+
+def p50_vs_hello(o: Outcome) -> float | None:
+    """The scenario's p50 at 1 connection ÷ hello's p50 at 1 connection (mean of before/after)."""
+    ref = _mean([r.p50_ms for r in o.hello1 if r.requests])
+    return o.c1.p50_ms / ref if o.c1 and o.c1.requests and ref else None
+
+
+def p99_vs_hello(o: Outcome) -> float | None:
+    """The scenario's p99 ÷ hello's, at the main run's connection count."""
+    run, pair = _main_run(o)
+    ref = _mean([r.p99_ms for r in pair if r.requests])
+    return run.p99_ms / ref if run and run.requests and ref else None
+
+
+def rps_vs_hello(o: Outcome) -> float | None:
+    """Wall-clock req/s at 32 connections ÷ hello's (moves with the neighbours' load)."""
+    ref = _mean([r.rps for r in o.hello32])
+    return o.c32.rps / ref if o.c32 and ref else None
+
+
+def _x(v: float | None, digits: int = 2) -> str:
+    return f"{v:.{digits}f}" if v is not None else "—"
+
+
+def render_hello(outcomes: list[Outcome], hello_runs: list[WrkResult], base: Baseline) -> list[str]:
+    """The section that divides by the pure hello world, with `/healthz/live` as a second column."""
+    lines = [f"## Pure hello world: GET {HELLO_PATH} (bench/hello.py, same uvicorn, same core)", ""]
+    if hello_runs:
+        lines += ROW_HEAD
+        half = len(hello_runs) // 2
+        lines += [
+            _row(
+                f"{r.connections} connection{'s' if r.connections > 1 else ''} "
+                f"({'start' if i < half else 'end'})",
+                r,
+            )
+            for i, r in enumerate(hello_runs)
+        ]
+        lines.append("")
+    lines += [
+        "Each scenario's runs are measured between two runs of the hello world (before and after, "
+        "same connection count). **× hello** divides by the mean of that pair; **× live** by "
+        "`/healthz/live` (the app's own trivial endpoint, paired after the run). Capacity = "
+        "reference CPU per request ÷ the scenario's (higher is better); p50 and p99 = scenario ÷ "
+        "reference (lower is better); req/s × hello is wall-clock (noisy).",
+        "",
+        "| scenario | CPU/req | hello CPU/req | capacity × hello | live CPU/req | capacity × live "
+        "| p50 (1 c) | p50 × hello | p50 × live | p99 × hello | req/s × hello |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for o in outcomes:
+        if o.problem:
+            continue
+        run, _ = _main_run(o)
+        cost = run.cpu_ms_per_request if run else None
+        ref = hello_cpu(o)
+        live = reference_cpu(o, base)
+        lines.append(
+            f"| {o.domain}: {o.scenario.name} "
+            f"| {_ms(cost) if cost is not None else '—'} "
+            f"| {_ms(ref) if ref is not None else '—'} "
+            f"| {_x(capacity_vs_hello(o), 3)} "
+            f"| {_ms(live) if live is not None else '—'} "
+            f"| {_x(throughput_ratio(o, base), 3)} "
+            f"| {_ms(o.c1.p50_ms) if o.c1 else '—'} "
+            f"| {_x(p50_vs_hello(o), 1)} | {_x(p50_multiple(o, base), 1)} "
+            f"| {_x(p99_vs_hello(o), 1)} | {_x(rps_vs_hello(o), 3)} |"
+        )
+    return lines + [""]
+
+
 def target_text(s: Scenario) -> str:
     parts = []
     if s.min_throughput_ratio is not None:
@@ -155,10 +262,20 @@ def _error_detail(r: WrkResult) -> str:
     return f" (socket {r.socket_errors}, timeout {r.timeouts}, unexpected status {r.bad_status})"
 
 
-def render(*, header: dict[str, str], base: Baseline, outcomes: list[Outcome], method: str) -> str:
+def render(
+    *,
+    header: dict[str, str],
+    base: Baseline,
+    outcomes: list[Outcome],
+    method: str,
+    hello_runs: list[WrkResult] | None = None,
+) -> str:
     lines = ["# Benchmark results", ""]
     lines += [f"- **{k}**: {v}" for k, v in header.items()]
-    lines += ["", method, "", "## Baseline: GET /healthz/live (no database, tiny JSON)", ""]
+    lines += ["", method, ""]
+    if hello_runs is not None:
+        lines += render_hello(outcomes, hello_runs, base)
+    lines += ["## Baseline: GET /healthz/live (no database, tiny JSON)", ""]
     lines += ROW_HEAD
     for i, r in enumerate(base.runs32):
         lines.append(_row(f"32 connections ({'start' if i == 0 else 'end'})", r))
@@ -220,6 +337,10 @@ def render(*, header: dict[str, str], base: Baseline, outcomes: list[Outcome], m
         lines += ["", *ROW_HEAD]
         lines += [_row("32 connections", o.c32), _row("1 connection", o.c1)]
         lines += [_row("baseline, 32 (paired)", o.base32), _row("baseline, 1 (paired)", o.base1)]
+        for when, r in zip(("before", "after"), o.hello32, strict=False):
+            lines.append(_row(f"hello, 32 ({when})", r))
+        for when, r in zip(("before", "after"), o.hello1, strict=False):
+            lines.append(_row(f"hello, 1 ({when})", r))
         ratio, multiple = throughput_ratio(o, base), p50_multiple(o, base)
         lines += [
             "",
@@ -229,6 +350,11 @@ def render(*, header: dict[str, str], base: Baseline, outcomes: list[Outcome], m
             if ratio is not None and multiple is not None
             else f"Result: **{verdict(o, base)}**.",
         ]
+        if o.hello32 or o.hello1:
+            lines.append(
+                f"Against the pure hello world: capacity {_x(capacity_vs_hello(o), 3)}×, "
+                f"p50 {_x(p50_vs_hello(o), 1)}×, p99 {_x(p99_vs_hello(o), 1)}×."
+            )
         lines += [f"- {n}" for n in o.notes]
     return "\n".join(lines) + "\n"
 
@@ -255,6 +381,11 @@ def write_json(
                 "baseline_c1": asdict(o.base1) if o.base1 else None,
                 "throughput_ratio": throughput_ratio(o, base),
                 "p50_multiple": p50_multiple(o, base),
+                "hello_c32": [asdict(r) for r in o.hello32],
+                "hello_c1": [asdict(r) for r in o.hello1],
+                "capacity_vs_hello": capacity_vs_hello(o),
+                "p50_vs_hello": p50_vs_hello(o),
+                "p99_vs_hello": p99_vs_hello(o),
                 "problem": o.problem,
                 "result": verdict(o, base),
             }

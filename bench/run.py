@@ -17,7 +17,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from types import ModuleType
@@ -26,12 +26,14 @@ from zoneinfo import ZoneInfo
 
 import httpx
 
-from bench import database, generate, report, server, wrk
+from bench import database, generate, hello, report, report_load, server, wrk
 from bench.harness import UUID_TOKEN, Scenario, fill
 
 ROOT = database.ROOT
 OUT = database.OUT
 RESULTS = ROOT / "bench" / "RESULTS.md"
+# Measured a second time while a therapist makes PDF reports (bench/report_load.py).
+REPORT_LOAD_SCENARIO = ("foundation", "/today")
 SLOW_MS = 1000  # above this p50 alone, a scenario is not also run at 32 connections
 BASELINE = Scenario(name="baseline", path="/healthz/live")
 MACHINE_NOTE = (
@@ -122,6 +124,9 @@ class Runner:
     baseline_script: Path | None = None
     server_cpu: Callable[[], float] | None = None
     settle: Callable[[], float] = lambda: 0.0
+    # The pure hello world (bench/hello.py), served beside the app: measured before and after
+    # each of a scenario's runs. None when it is not running (then there are no hello ratios).
+    hello: Hello | None = None
 
     @property
     def paired_seconds(self) -> float:
@@ -199,8 +204,10 @@ class Runner:
             )
 
         go(1, self.warmup)
+        self._hello(1, outcome.hello1)
         outcome.c1 = go(1, self.duration)
         outcome.base1 = self._paired(1, outcome)
+        self._hello(1, outcome.hello1)
         if outcome.c1.p50_ms > SLOW_MS:
             # 32 at once would queue for 32 × p50 and keep the server busy long after wrk stops.
             outcome.notes.append(
@@ -209,9 +216,41 @@ class Runner:
             )
             return outcome
         go(32, min(self.warmup, 2.0))
+        self._hello(32, outcome.hello32)
         outcome.c32 = go(32, self.duration)
         outcome.base32 = self._paired(32, outcome)
+        self._hello(32, outcome.hello32)
         return outcome
+
+    def under_reports(self, domain: str, s: Scenario, slug: str) -> report.Outcome:
+        """The scenario again while a therapist makes PDF reports in the background."""
+        name = f"{s.name} while PDF reports are made"
+        loaded = replace(s, name=name, min_throughput_ratio=None, max_p50_multiple=None)
+        try:
+            if "therapist" not in self.logins:
+                self.logins["therapist"] = server.login(
+                    self.base,
+                    self.built.users["therapist"],
+                    self.built.password,
+                    self.built.totp_secret,
+                )
+            client_id = self.built.values["bench_client_id"]
+        except (RuntimeError, KeyError, ValueError, httpx.HTTPError) as exc:
+            return report.Outcome(domain=domain, scenario=loaded, problem=str(exc))
+        today = datetime.now(UTC).date()
+        with report_load.ReportLoad(self.base, self.logins["therapist"], client_id, today) as load:
+            outcome = self.scenario(domain, loaded, slug)
+        outcome.notes.append(load.note())
+        if load.made == 0:
+            outcome.problem = outcome.problem or "no report was made during the run"
+        return outcome
+
+    def _hello(self, connections: int, into: list[wrk.WrkResult]) -> None:
+        """One run of the pure hello world, once the app has finished its queued requests."""
+        if self.hello is None:
+            return
+        self.settle()
+        into.append(self.hello.run(connections, self.paired_seconds))
 
     def _settle(self, outcome: report.Outcome) -> None:
         waited = self.settle()
@@ -242,6 +281,35 @@ class Runner:
             raise SystemExit(f"the baseline GET /healthz/live failed: {o.problem}")
         self.baseline_script = script or OUT / "lua" / "baseline.lua"
         return o.c32, o.c1
+
+
+@dataclass(frozen=True)
+class Hello:
+    """The pure hello world's server: its address, its CPU clock and its wrk script."""
+
+    base: str
+    cpu_seconds: Callable[[], float]
+    script: Path
+
+    def run(self, connections: int, seconds: float) -> wrk.WrkResult:
+        return wrk.run(
+            url=self.base,
+            script=str(self.script),
+            connections=connections,
+            duration_s=seconds,
+            cpu=_wrk_cpu(),
+            server_cpu=self.cpu_seconds,
+        )
+
+
+def hello_script() -> Path:
+    """The wrk script for GET /hello (written once per run)."""
+    script = OUT / "lua" / "hello.lua"
+    script.parent.mkdir(parents=True, exist_ok=True)
+    script.write_text(
+        wrk.lua_script(method="GET", path=hello.PATH, headers={}, body=None, expect_status=200)
+    )
+    return script
 
 
 def _git_commit() -> str:
@@ -324,9 +392,22 @@ def _method(warmup: float, duration: float, paired: float) -> str:
         f"connections, {duration:g} s at 32 connections, {paired:g} s of the baseline at 32 "
         f"connections (skipped when one request alone takes over {SLOW_MS} ms). Ratios: scenario req/s at 32 "
         "connections ÷ its paired baseline's; scenario p50 at 1 connection ÷ its paired "
-        "baseline's. Errors = socket errors + timeouts + responses whose status is not the "
+        "baseline's. The pure hello world (`uvicorn --factory bench.hello:create_app`, same flags, "
+        f"same core) is run for {paired:g} s right before and right after each of a scenario's "
+        "runs at the same connection count; its section divides by the mean of that pair. Errors = socket errors + timeouts + responses whose status is not the "
         "scenario's expected one. See docs/benchmarks.md."
     )
+
+
+def _hello_pair(runner: Runner) -> list[wrk.WrkResult]:
+    """The hello world at 32 then 1 connection, after a warm-up, at the start and end of a run."""
+    runs: list[wrk.WrkResult] = []
+    if runner.hello is not None:
+        runner.hello.run(1, runner.warmup)
+        for connections in (32, 1):
+            runs.append(runner.hello.run(connections, runner.duration))
+        print(f"hello: {runs[0].rps:,.0f} req/s, p50 {runs[1].p50_ms:.2f} ms", flush=True)
+    return runs
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -342,9 +423,10 @@ def main(argv: list[str] | None = None) -> int:
     if not chosen:
         print("No scenario matches --only", args.only, file=sys.stderr)
         return 2
-    per_entry = args.warmup + 2.8 * args.duration + 1  # + the paired baselines (0.4 each)
+    # 2 runs + 2 paired baselines (0.4 each) + 4 hello runs around them (0.4 each)
+    per_entry = args.warmup + 4.4 * args.duration + 1
     if (len(chosen) + 2) * per_entry > args.budget:
-        args.duration = max(2.0, (args.budget / (len(chosen) + 2) - args.warmup - 1) / 2.8)
+        args.duration = max(2.0, (args.budget / (len(chosen) + 2) - args.warmup - 1) / 4.4)
         print(
             f"{len(chosen)} scenarios: {args.duration:.1f} s per measurement to fit the {args.budget:.0f} s budget"
         )
@@ -359,7 +441,18 @@ def main(argv: list[str] | None = None) -> int:
     outcomes: list[report.Outcome] = []
     cpu0 = 0 if (os.cpu_count() or 1) > 1 else None
     load_at_start = _load()
-    with server.running_server(env=env, log_path=log_path, cpu=cpu0, cwd=ROOT) as srv:
+    hello_runs: list[wrk.WrkResult] = []
+    with (
+        server.running_server(env=env, log_path=log_path, cpu=cpu0, cwd=ROOT) as srv,
+        server.running_server(
+            env={},
+            log_path=OUT / "hello.log",
+            cpu=cpu0,
+            cwd=ROOT,
+            factory=server.HELLO_FACTORY,
+            health_path=hello.PATH,
+        ) as hello_srv,
+    ):
         runner = Runner(
             base=srv.base,
             built=built,
@@ -367,7 +460,9 @@ def main(argv: list[str] | None = None) -> int:
             warmup=args.warmup,
             server_cpu=srv.cpu_seconds,
             settle=srv.settle,
+            hello=Hello(hello_srv.base, hello_srv.cpu_seconds, hello_script()),
         )
+        hello_runs += _hello_pair(runner)
         first = runner.baseline()
         print(f"baseline: {first[0].rps:,.0f} req/s, p50 {first[1].p50_ms:.2f} ms", flush=True)
         for name, why in broken.items():
@@ -381,7 +476,13 @@ def main(argv: list[str] | None = None) -> int:
                 o = runner.scenario(domain, s, f"{i:02d}-{domain}")
             outcomes.append(o)
             print(f"{domain}: {s.name}: {_summary(o)}", flush=True)
+        for i, (domain, s) in enumerate(chosen):
+            if (domain, s.path) == REPORT_LOAD_SCENARIO and domain not in built.populate_errors:
+                o = runner.under_reports(domain, s, f"{len(chosen) + i:02d}-{domain}-reports")
+                outcomes.append(o)
+                print(f"{domain}: {o.scenario.name}: {_summary(o)}", flush=True)
         last = runner.baseline()
+        hello_runs += _hello_pair(runner)
     baseline = report.Baseline(runs32=[first[0], last[0]], runs1=[first[1], last[1]])
     tracebacks = log_path.read_text(errors="replace").count("Traceback")
     header = _header(
@@ -393,7 +494,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     method = _method(args.warmup, args.duration, runner.paired_seconds)
     output = args.output or (RESULTS if not args.only and not args.quick else OUT / "RESULTS.md")
-    output.write_text(report.render(header=header, base=baseline, outcomes=outcomes, method=method))
+    output.write_text(
+        report.render(
+            header=header, base=baseline, outcomes=outcomes, method=method, hello_runs=hello_runs
+        )
+    )
     report.write_json(OUT / "results.json", header=header, base=baseline, outcomes=outcomes)
     print(f"Wrote {output.relative_to(ROOT) if output.is_relative_to(ROOT) else output}")
     verdicts = [report.verdict(o, baseline) for o in outcomes]

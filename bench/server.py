@@ -53,13 +53,18 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def server_command(port: int, cpu: int | None) -> list[str]:
+APP_FACTORY = "app.main:create_app"
+# The pure hello world (bench/hello.py): served by the same command, so only the app differs.
+HELLO_FACTORY = "bench.hello:create_app"
+
+
+def server_command(port: int, cpu: int | None, factory: str = APP_FACTORY) -> list[str]:
     cmd = [
         sys.executable,
         "-m",
         "uvicorn",
         "--factory",
-        "app.main:create_app",
+        factory,
         "--host",
         "127.0.0.1",
         "--port",
@@ -100,22 +105,28 @@ class Server:
 
 @contextmanager
 def running_server(
-    *, env: Mapping[str, str], log_path: Path, cpu: int | None, cwd: Path
+    *,
+    env: Mapping[str, str],
+    log_path: Path,
+    cpu: int | None,
+    cwd: Path,
+    factory: str = APP_FACTORY,
+    health_path: str = "/healthz",
 ) -> Iterator[Server]:
-    """Start the app, wait for /healthz to answer 200, yield it, and stop it."""
+    """Start the app (or the hello world), wait for `health_path` to answer 200, yield it, stop it."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with log_path.open("w") as log:
         proc = subprocess.Popen(
-            server_command(port, cpu),
+            server_command(port, cpu, factory),
             cwd=cwd,
             env={**os.environ, **env},
             stdout=log,
             stderr=subprocess.STDOUT,
         )
         try:
-            _wait_healthy(base, proc, log_path)
+            _wait_healthy(base, proc, log_path, health_path)
             yield Server(base=base, pid=proc.pid)
         finally:
             proc.terminate()
@@ -126,21 +137,23 @@ def running_server(
                 proc.wait()
 
 
-def _wait_healthy(base: str, proc: subprocess.Popen[bytes], log_path: Path) -> None:
+def _wait_healthy(
+    base: str, proc: subprocess.Popen[bytes], log_path: Path, health_path: str = "/healthz"
+) -> None:
     deadline = time.monotonic() + 60
     last = "no answer"
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise RuntimeError(f"the server exited ({proc.returncode}); see {log_path}")
         try:
-            resp = httpx.get(f"{base}/healthz", timeout=2)
+            resp = httpx.get(f"{base}{health_path}", timeout=2)
             if resp.status_code == 200:
                 return
             last = f"{resp.status_code} {resp.text[:200]}"
         except httpx.HTTPError as exc:
             last = repr(exc)
         time.sleep(0.2)
-    raise RuntimeError(f"/healthz did not answer 200 within 60 s ({last}); see {log_path}")
+    raise RuntimeError(f"{health_path} did not answer 200 within 60 s ({last}); see {log_path}")
 
 
 def hidden_csrf(html: str) -> str:

@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import bindparam, update
+from sqlalchemy import bindparam, func, update
 from sqlmodel import Session, col, select
 
 from app import clock
@@ -115,3 +115,25 @@ def active_for(session: Session, user_id: uuid.UUID) -> list[AuthSession]:
             .order_by(col(AuthSession.last_seen_at).desc())
         )
     )
+
+
+def signed_in(session: Session, *, role: Role, limit: int) -> list[uuid.UUID]:
+    """Users of `role` with a live, fully signed-in session, most recently seen first: who is
+    likely to open a page soon (the dashboard's start-up warm-up asks for its therapists)."""
+    seen = func.max(col(AuthSession.last_seen_at))
+    rows = session.execute(
+        select(AuthSession.user_id)
+        .join(User, col(User.id) == col(AuthSession.user_id))
+        .where(
+            User.role == role,
+            col(User.is_active).is_(True),
+            col(User.archived_at).is_(None),
+            col(AuthSession.revoked_at).is_(None),
+            AuthSession.expires_at > clock.now(),
+            col(AuthSession.mfa_pending).is_(False),
+        )
+        .group_by(col(AuthSession.user_id))
+        .order_by(seen.desc())
+        .limit(limit)
+    ).all()
+    return [user_id for (user_id,) in rows]

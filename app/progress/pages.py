@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
@@ -16,10 +17,11 @@ from app.accounts.dependencies import CurrentTherapist
 from app.accounts.web import see_other
 from app.audit import service as audit
 from app.db import SessionDep
+from app.errors import NotFound
 from app.forms import validate
 from app.homework import queries as homework_queries
 from app.homework import service as homework_service
-from app.progress import dashboard, exports, flags, observations, record, report_pdf
+from app.progress import dashboard, exports, flags, observations, record, report_jobs, report_pdf
 from app.progress.csv_export import to_csv
 from app.progress.dependencies import TherapistClient
 from app.progress.pages_client import router as client_router
@@ -32,6 +34,24 @@ router.include_router(records_router)
 router.include_router(client_router)
 
 
+SORT_LABELS = {
+    "flags": "Most urgent first",
+    "name": "Name",
+    "last_activity": "Last activity",
+    "adherence": "Adherence",
+    "distress": "Distress episodes",
+}
+# Rows per dashboard page: a therapist with 200 clients reads the most urgent first, not all
+# 200 at once; every client's flags are still computed, so the order is over the whole caseload.
+PAGE_SIZE = 50
+
+
+def _page(value: str | None, pages: int) -> int:
+    """The page asked for, clamped to the pages there are (any other text: the first)."""
+    number = int(value) if value and value.isascii() and value.isdigit() and len(value) < 6 else 1
+    return min(max(number, 1), pages)
+
+
 @router.get("/dashboard", response_class=HTMLResponse)
 def caseload_dashboard(
     request: Request, session: SessionDep, therapist: CurrentTherapist
@@ -41,17 +61,38 @@ def caseload_dashboard(
     desc = q.get("desc") == "1"
     flag = q.get("flag") if q.get("flag") in flags.FLAG_LABELS else None
     query = (q.get("q") or "")[:80]
+    flagged = q.get("flagged") == "1"
     all_rows = dashboard.rows(session, therapist_id=therapist.id, now=clock.now())
-    shown = flags.sort_rows(flags.filter_rows(all_rows, flag=flag, query=query,
-                                              flagged_only=q.get("flagged") == "1"), sort, descending=desc)  # fmt: skip
-    return render(request, "progress/dashboard.html", {
-        "rows": shown, "total": len(all_rows), "sort": sort, "desc": desc, "flag": flag, "q": query,
-        "flagged": q.get("flagged") == "1", "flag_labels": flags.FLAG_LABELS,
-        "notices": homework_queries.notices(session, therapist.id, limit=10),
-        "names": {r.client_id: r.name for r in all_rows},
-        "sort_labels": {"flags": "Most urgent first", "name": "Name", "last_activity": "Last activity",
-                        "adherence": "Adherence", "distress": "Distress episodes"},
-    })  # fmt: skip
+    matching = flags.filter_rows(all_rows, flag=flag, query=query, flagged_only=flagged)
+    shown = flags.sort_rows(matching, sort, descending=desc)
+    pages = max(1, -(-len(shown) // PAGE_SIZE))
+    page = _page(q.get("page"), pages)
+    first = (page - 1) * PAGE_SIZE
+    kept = {k: v for k, v in q.items() if k in {"sort", "desc", "flag", "q", "flagged"} and v}
+    return render(
+        request,
+        "progress/dashboard.html",
+        {
+            "rows": shown[first : first + PAGE_SIZE],
+            "total": len(all_rows),
+            "matching": len(shown),
+            "first": first + 1,
+            "page": page,
+            "pages": pages,
+            "page_links": {
+                n: "/dashboard?" + urlencode({**kept, "page": n}) for n in range(1, pages + 1)
+            },
+            "sort": sort,
+            "desc": desc,
+            "flag": flag,
+            "q": query,
+            "flagged": flagged,
+            "flag_labels": flags.FLAG_LABELS,
+            "notices": homework_queries.notices(session, therapist.id, limit=10),
+            "names": {r.client_id: r.name for r in all_rows},
+            "sort_labels": SORT_LABELS,
+        },
+    )
 
 
 @router.post("/dashboard/notices-read", response_class=HTMLResponse)
@@ -126,6 +167,8 @@ def _file_stem(client: Any, rng: ReportRange) -> str:
 def report_download(
     request: Request, session: SessionDep, client: TherapistClient, therapist: CurrentTherapist
 ) -> Response:
+    """Start the PDF in the report worker and answer at once with the page that follows it: the
+    data is gathered and the HTML rendered here (milliseconds), WeasyPrint's seconds run there."""
     rng, values, errors = _range(request, client)
     if rng is None:
         return render(request, "progress/report_form.html", {"client": client, "values": values,
@@ -133,9 +176,49 @@ def report_download(
     data = exports.report_data(
         session, _record(session, client, rng), prepared_by=therapist.user, now=clock.now()
     )
-    pdf = report_pdf.render_pdf(report_pdf.render_html(env, data))
+    job = report_jobs.jobs.start(
+        therapist_id=therapist.id,
+        client_id=client.id,
+        start=rng.start,
+        end=rng.end,
+        html=report_pdf.render_html(env, data),
+        filename=f"progress-{_file_stem(client, rng)}.pdf",
+    )
     audit.record_now(session, actor=therapist.user, client_id=client.id, action="export.report_pdf")
-    return _download(pdf, "application/pdf", f"progress-{_file_stem(client, rng)}.pdf")
+    return see_other(f"/caseload/{client.id}/progress/report-jobs/{job.id}")
+
+
+def _job(job_id: str, client: Any, therapist: Any) -> report_jobs.Job:
+    job = report_jobs.jobs.get(job_id, therapist_id=therapist.id, client_id=client.id)
+    if job is None:
+        raise NotFound("This report is no longer here. Reports are kept for 30 minutes.")
+    return job
+
+
+@router.get("/caseload/{client_id}/progress/report-jobs/{job_id}", response_class=HTMLResponse)
+def report_job_page(
+    request: Request, job_id: str, client: TherapistClient, therapist: CurrentTherapist
+) -> Response:
+    """Where the report is: still being made (the page checks again by itself), ready, or failed
+    (with a way to try again)."""
+    job = _job(job_id, client, therapist)
+    return render(
+        request,
+        "progress/report_job.html",
+        {"client": client, "job": job, "state": job.state()},
+        headers={"Cache-Control": "no-store"},
+    )
+
+
+@router.get("/caseload/{client_id}/progress/report-jobs/{job_id}/report.pdf")
+def report_job_download(
+    job_id: str, client: TherapistClient, therapist: CurrentTherapist
+) -> Response:
+    job = _job(job_id, client, therapist)
+    pdf = job.pdf()
+    if pdf is None:
+        return see_other(f"/caseload/{client.id}/progress/report-jobs/{job.id}")
+    return _download(pdf, "application/pdf", job.filename)
 
 
 @router.get("/caseload/{client_id}/progress/export.csv")

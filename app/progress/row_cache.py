@@ -107,6 +107,11 @@ class RowCache:
     def __len__(self) -> int:
         return len(self._items)
 
+    @property
+    def size(self) -> int:
+        """How many clients it holds at most."""
+        return self._size
+
 
 CACHE = RowCache()
 

@@ -5,7 +5,19 @@ from __future__ import annotations
 import pytest
 
 from bench.harness import Scenario
-from bench.report import Baseline, Outcome, p50_multiple, render, throughput_ratio, verdict
+from bench.report import (
+    Baseline,
+    Outcome,
+    capacity_vs_hello,
+    hello_cpu,
+    p50_multiple,
+    p50_vs_hello,
+    p99_vs_hello,
+    render,
+    rps_vs_hello,
+    throughput_ratio,
+    verdict,
+)
 from bench.wrk import WrkResult
 
 
@@ -102,3 +114,48 @@ def test_a_scenario_too_slow_for_32_connections_fails_and_uses_its_single_connec
     )
     assert throughput_ratio(o, BASE) == pytest.approx(1 / 400)
     assert verdict(o, BASE) == "FAIL (too slow for 32 connections, capacity, p50)"
+
+
+def test_ratios_to_the_pure_hello_world_divide_by_the_mean_of_the_runs_before_and_after() -> None:
+    o = Outcome(
+        "home",
+        TARGETED,
+        c32=_r(500, 30, cpu_s=8.0),  # 4,000 requests, 2 ms CPU each
+        c1=_r(100, 6.0, conns=1),
+        base32=_r(2000, 8, cpu_s=8.0),  # 16,000 requests, 0.5 ms CPU each
+        base1=_r(900, 1.2, conns=1),
+        hello32=[_r(5000, 5, cpu_s=8.0), _r(3000, 7, cpu_s=8.0)],  # 0.2 and 0.333 ms CPU each
+        hello1=[_r(2000, 0.2, conns=1), _r(2000, 0.4, conns=1)],
+    )
+    hello = (0.2 + 8.0 * 1000 / 24000) / 2
+    assert hello_cpu(o) == pytest.approx(hello)
+    assert capacity_vs_hello(o) == pytest.approx(hello / 2.0)
+    assert p50_vs_hello(o) == pytest.approx(6.0 / 0.3)
+    assert p99_vs_hello(o) == pytest.approx(90 / 18)  # _r sets p99 = 3 × p50
+    assert rps_vs_hello(o) == pytest.approx(500 / 4000)
+    # The app's trivial endpoint stays beside it as the second column.
+    assert throughput_ratio(o, BASE) == pytest.approx(0.25)
+    text = render(header={}, base=BASE, outcomes=[o], method="", hello_runs=o.hello32)
+    assert "## Pure hello world: GET /hello" in text
+    assert f"| home: today | 2.00 ms | 0.27 ms | {hello / 2:.3f} | 0.50 ms | 0.250 |" in text
+    assert "| 32 connections (start) | 5.00 ms |" in text
+    assert "| hello, 32 (before) |" in text
+    assert "| hello, 1 (after) |" in text
+    assert "Against the pure hello world: capacity 0.133×, p50 20.0×, p99 5.0×." in text
+
+
+def test_a_slow_scenario_is_compared_with_hello_at_one_connection_and_without_hello_has_no_ratio() -> (
+    None
+):
+    slow = Outcome(
+        "progress",
+        TARGETED,
+        c1=_r(2, 400, conns=1, cpu_s=6.4),  # 400 ms CPU each
+        hello1=[_r(1000, 0.3, conns=1, cpu_s=2.0), _r(1000, 0.3, conns=1, cpu_s=2.0)],
+    )
+    assert capacity_vs_hello(slow) == pytest.approx(0.25 / 400)
+    assert p99_vs_hello(slow) == pytest.approx(1200 / 0.9)
+    plain = Outcome("home", TARGETED, c32=_r(950, 30), c1=_r(100, 5.5, conns=1))
+    assert capacity_vs_hello(plain) is None
+    assert p50_vs_hello(plain) is None
+    assert "Pure hello world" not in render(header={}, base=BASE, outcomes=[plain], method="")

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import uuid
+from concurrent.futures import Future
+from datetime import date
+
 from app import clock
-from app.progress import goals, measure_service, notes
+from app.progress import goals, measure_service, notes, report_jobs
 from app.progress.schemas import GoalCreate, NoteCreate, ResponseCreate, ScheduleCreate
 from tests.access import (
     CLIENT_SELF,
@@ -40,6 +44,8 @@ ROUTES = [
     Route("GET", P, THERAPIST_CLIENT_DATA),
     Route("GET", P + "/report", THERAPIST_CLIENT_DATA),
     Route("GET", P + "/report.pdf", THERAPIST_CLIENT_DATA),
+    Route("GET", P + "/report-jobs/{job_id}", THERAPIST_CLIENT_DATA),
+    Route("GET", P + "/report-jobs/{job_id}/report.pdf", THERAPIST_CLIENT_DATA),
     Route("GET", P + "/export.csv", THERAPIST_CLIENT_DATA),
     Route("GET", P + "/export.fhir.json", THERAPIST_CLIENT_DATA),
     Route("GET", P + "/goals", THERAPIST_CLIENT_DATA),
@@ -72,5 +78,19 @@ def build(world: World) -> dict[str, str]:
                                       data=ResponseCreate(answers=[1, 1, 1, 0, 0, 0, 0]))  # fmt: skip
     note = notes.create(world.session, therapist=therapist, client=client,
                         data=NoteCreate(session_on=clock.local_today(client.time_zone), body="Notes"))  # fmt: skip
-    return {"goal_id": str(goal.id), "schedule_id": str(schedule.id), "response_id": str(response.id),
+    # A finished report the world's therapist made about their client (adopted, not rendered:
+    # thousands of worlds must not queue renders on the app's one worker).
+    done: Future[bytes] = Future()
+    done.set_result(b"%PDF-1.7 test")
+    job = report_jobs.Job(
+        id=f"job-{uuid.uuid4().hex}",
+        therapist_id=therapist.id,
+        client_id=client.id,
+        start=date(2026, 1, 1),
+        end=date(2026, 1, 31),
+        filename="r.pdf",
+        future=done,
+    )
+    report_jobs.jobs.adopt(job)
+    return {"job_id": job.id, "goal_id": str(goal.id), "schedule_id": str(schedule.id), "response_id": str(response.id),
             "note_id": str(note.id), "code": "phq9"}  # fmt: skip

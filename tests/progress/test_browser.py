@@ -77,8 +77,19 @@ def test_homework_loop_goal_rating_and_pdf(browser: Any, live_server: Any, phone
         ot.goto(client_url + "/progress")
         assert_accessible(ot, "progress-client-digest")
         ot.goto(client_url + "/progress/report")
+        ot.get_by_role("button", name="Download PDF").click()
+        # Made in the report worker: the page refreshes itself until the PDF is ready.
+        expect(
+            ot.get_by_role("heading", name="Preparing the report…").or_(
+                ot.get_by_role("heading", name="The report is ready")
+            )
+        ).to_be_visible()
+        assert_accessible(ot, "progress-report-job")
+        ready = ot.get_by_role("link", name="Download the report (PDF)")
+        expect(ready).to_be_visible(timeout=60_000)
+        assert_accessible(ot, "progress-report-ready")
         with ot.expect_download() as info:
-            ot.get_by_role("button", name="Download PDF").click()
+            ready.click()
         pdf = Path(info.value.path()).read_bytes()
         assert pdf.startswith(b"%PDF-")
         assert pdf_facts.page_count(pdf) >= 1

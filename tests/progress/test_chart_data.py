@@ -22,6 +22,7 @@ from app.self_care import record as self_care_record
 from app.self_care.models import Habit, HabitCheckIn, HabitLevel, HabitLevelChange, MoodLog
 from tests import factories
 from tests.progress import pdf_facts
+from tests.progress.test_report_jobs import follow_report
 from tests.statements import captured_statements
 
 MON = date(2026, 11, 2)  # a Monday; the range is that week
@@ -196,7 +197,9 @@ def test_progress_page_report_and_pdf_show_each_chart(
         for title in TITLES:
             assert title in view.text
         assert "<td>Walk</td><td>4.5</td><td>4</td>" in view.text  # partly counts half
-        pdf = http.get(f"/caseload/{client.id}/progress/report.pdf?start={MON}&end={SUN}")
+        pdf = follow_report(
+            http, f"/caseload/{client.id}/progress/report.pdf?start={MON}&end={SUN}"
+        )
         assert pdf.headers["content-type"] == "application/pdf"
         found = pdf_facts.strings(pdf.content)
         for title in TITLES:

@@ -90,3 +90,42 @@ def test_sort_and_filter_by_query(http: Any, session: Session, therapist: User) 
     page = http.get("/dashboard?q=zed").text
     assert "Zed Quiet" in page
     assert http.get("/dashboard?sort=bogus&flag=nope&desc=1").status_code == 200
+
+
+def test_a_large_caseload_is_paged_with_the_most_urgent_first(
+    http: Any, session: Session, therapist: User, monkeypatch: Any
+) -> None:
+    from app.progress import pages
+
+    monkeypatch.setattr(pages, "PAGE_SIZE", 3)
+    for name in ("Ann", "Bea", "Cal", "Dee", "Eve", "Fay"):
+        factories.client(session, therapist=therapist, name=f"{name} Quiet")
+    urgent = _busy_client(session, therapist)  # PHQ-9 item 9 above 0: urgent
+    urgent.preferred_name = "Zoe Urgent"
+    session.add(urgent)
+    session.commit()
+    http.as_(therapist)
+    first = http.get("/dashboard")
+    assert first.status_code == 200
+    assert "7 clients" in first.text
+    assert "Showing 1–3 of 7, most urgent first." in first.text
+    body = first.text.split("<tbody>")[1].split("</tbody>")[0]
+    assert body.index("Zoe Urgent") < body.index("Ann Quiet")  # urgency before the alphabet
+    assert body.count("<tr>") == 3
+    assert 'href="/dashboard?page=2" rel="next">Next: 4–6</a>' in first.text
+    last = http.get("/dashboard?page=3")
+    assert "Showing 7–7 of 7" in last.text
+    assert last.text.split("<tbody>")[1].count("<tr>") == 1
+    assert 'rel="prev"' in last.text
+    assert 'rel="next"' not in last.text
+    assert "Showing 7–7 of 7" in http.get("/dashboard?page=99").text
+    for odd in ("abc", "%C2%B2", "-1", "0", "9" * 40):  # "²" is a digit to str.isdigit
+        assert "Showing 1–3 of 7" in http.get(f"/dashboard?page={odd}").text
+    by_name = http.get("/dashboard?sort=name&page=2")
+    assert "Showing 4–6 of 7, name." in by_name.text
+    assert 'href="/dashboard?sort=name&amp;page=3"' in by_name.text
+    assert "Dee Quiet" in by_name.text.split("<tbody>")[1]
+    one = http.get("/dashboard?q=Zoe")
+    assert "Zoe Urgent" in one.text
+    assert "Showing" not in one.text  # one page: no pager
+    assert 'aria-label="Dashboard pages"' not in one.text
