@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from typing import Any
 
 import pytest
 
-from tests.browser.fixtures import assert_accessible
+from tests.browser.fixtures import LiveServer, assert_accessible
 
 pytestmark = pytest.mark.browser
 
@@ -17,20 +18,30 @@ CACHED_COUNTRY = (
 )
 
 
-def _sign_up(page: Any, country: str | None) -> None:
-    """Sign up as a client; `country=None` keeps what the page suggested."""
+def _sign_up(page: Any, live_server: LiveServer, country: str | None) -> None:
+    """Sign up as a client and open the emailed link; `country=None` keeps what the page
+    suggested."""
+    email = f"lucia-{uuid.uuid4().hex[:6]}@example.test"
     page.goto("/signup?kind=client")
     page.get_by_label("What should we call you?").fill("Lucía")
-    page.get_by_label("Email").fill(f"lucia-{uuid.uuid4().hex[:6]}@example.test")
+    page.get_by_label("Email").fill(email)
     page.get_by_label("Password", exact=True).fill("steady steps daily")
     page.get_by_label("Password again").fill("steady steps daily")
     if country is not None:
         page.get_by_label("Country", exact=True).select_option(country)
     page.get_by_role("button", name="Create account").click()
-    page.wait_for_load_state("networkidle")
+    page.get_by_role("heading", name="Check your email").wait_for()
+    body = live_server.mailbox.body_of(live_server.mailbox.last_to(email))
+    found = re.search(r"http://127\.0\.0\.1:\d+(/signup/confirm/\S+)", body)
+    assert found is not None
+    page.goto(found.group(1))
+    page.get_by_role("button", name="Start using Groundwork").click()
+    page.wait_for_url("**/today")
 
 
-def test_offline_crisis_page_is_the_clients_own_country_after_signing_up(new_phone: Any) -> None:
+def test_offline_crisis_page_is_the_clients_own_country_after_signing_up(
+    new_phone: Any, live_server: LiveServer
+) -> None:
     # A phone in Madrid: sign-up suggests Spain from its time zone (nobody touches the picker).
     phone = new_phone(timezone_id="Europe/Madrid", is_mobile=True, has_touch=True)
     phone.goto("/crisis")  # the worker installs while logged out: its first copy has no country
@@ -38,7 +49,7 @@ def test_offline_crisis_page_is_the_clients_own_country_after_signing_up(new_pho
     phone.wait_for_function(f"{CACHED_COUNTRY}.then(cs => cs.includes(''))")
     phone.goto("/signup?kind=client")
     assert phone.get_by_label("Country", exact=True).input_value() == "ES"
-    _sign_up(phone, None)
+    _sign_up(phone, live_server, None)
     phone.goto("/settings")  # any page tells the worker the person's country
     phone.wait_for_function(f"{CACHED_COUNTRY}.then(cs => cs.includes('ES'))")
     phone.goto("/crisis?country=MX")  # looking at another country must not replace it

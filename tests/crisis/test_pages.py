@@ -10,7 +10,8 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from app.accounts.models import User
+from app.accounts import signup as signup_service
+from app.accounts.models import PendingSignup, User
 from app.crisis import service
 from app.progress import measure_service
 from app.progress.schemas import ResponseCreate, ScheduleCreate
@@ -144,8 +145,13 @@ def test_sign_up_and_settings_accept_any_iso_country(http: Any, session: Session
             "csrf_token": http.csrf,
         },
     )
-    assert response.status_code == 303
-    lucia = session.exec(select(User).where(User.email == "lucia@example.test")).one()
+    # Sign-up answers "check your email" and makes the account from the emailed link.
+    assert response.status_code == 200
+    pending = session.exec(
+        select(PendingSignup).where(PendingSignup.email == "lucia@example.test")
+    ).one()
+    assert pending.country == "ES"
+    lucia = signup_service.confirm(session, pending=pending)
     assert lucia.country == "ES"
     form = http.as_(lucia).get("/settings").text
     assert '<option value="GQ"' in form
