@@ -36,7 +36,7 @@ test: $(STAMP)
 # that depends on today's real date fails the day it is written, not weeks later.
 test-shifted-clock: $(STAMP)
 	@command -v faketime >/dev/null || (echo "faketime is needed: apt-get install -y faketime" && exit 1)
-	faketime -f "@$$($(PY) tools/shifted_clock.py)" $(PY) -m pytest $(TEST_ARGS) -p no:cacheprovider -m "not real_clock"
+	faketime -f "$$($(PY) tools/shifted_clock.py)" $(PY) -m pytest $(TEST_ARGS) -p no:cacheprovider -m "not real_clock"
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check app tests bench tools

@@ -95,7 +95,11 @@ class CompressionMiddleware:
                 headers = MutableHeaders(scope=message)
                 if static and message["status"] == 200:
                     headers["cache-control"] = IMMUTABLE if immutable else "no-cache"
-                if gzip_ok and _compressible(headers, message["status"]):
+                # A record's strong ETag is its version, which If-Match compares strongly
+                # (app/versioning.py): weakening it for gzip would refuse every save made from
+                # it, so such answers (one record, small) go out as they are.
+                versioned = not static and _is_strong(headers.get("etag"))
+                if gzip_ok and not versioned and _compressible(headers, message["status"]):
                     start = message  # held until the first body chunk says how big it is
                     return
                 await send(message)
@@ -140,3 +144,7 @@ class CompressionMiddleware:
                 await send({"type": "http.response.body", "body": tail})
 
         await self.app(scope, receive, send_wrapper)
+
+
+def _is_strong(etag: str | None) -> bool:
+    return etag is not None and not etag.startswith("W/")

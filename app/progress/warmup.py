@@ -16,6 +16,7 @@ import threading
 import time
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
 from app import clock
@@ -61,6 +62,11 @@ def start() -> threading.Thread:
         began = time.monotonic()
         try:
             clients = warm()
+        except DBAPIError as error:
+            # The database is down or not there yet (answered 503 elsewhere): the warm-up is
+            # only a head start, and the first dashboard fills the cache itself.
+            log.warning("dashboard warm-up skipped: %s", type(error.orig).__name__)
+            return
         except Exception:
             log.exception("dashboard warm-up failed")
             return

@@ -193,9 +193,10 @@ class AppServer:
         """Errors the server logged: the app's (level ERROR, e.g. a 500) or uvicorn's (an
         exception that escaped the app). A 503's warning is not one."""
         text = self.log_path.read_text(errors="replace")
+        lines = text.splitlines()
         return [
-            line
-            for line in text.splitlines()
+            "\n".join(lines[n : n + 40])  # the traceback itself, so a failure names its cause
+            for n, line in enumerate(lines)
             if line.startswith(("Traceback", "ERROR:")) or '"level": "ERROR"' in line
         ]
 

@@ -254,6 +254,6 @@ def test_sqlite_volume_missing_is_a_calm_503_everywhere_and_heals_within_2_s(
                 assert time.monotonic() - back < 2.0, "not back to normal within 2 s"
                 time.sleep(0.1)
             assert httpx.get(server.base + "/healthz").status_code == 200
-            assert server.server_errors() == []
+            assert not (errors := server.server_errors()), "\n\n".join(errors)
         finally:
             server.stop()
