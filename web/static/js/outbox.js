@@ -94,3 +94,25 @@ export function replay(name, { pending, send, forget }) {
   };
   return navigator.locks ? navigator.locks.request(`groundwork-replay-${name}`, round) : round();
 }
+
+/** A `withStore(mode, work)` for one page's queue: its own IndexedDB database holding one object
+ * store keyed by the write's client-made id. `work` gets the store; the promise settles when the
+ * transaction completes, with the request's result (or what `work` returned). */
+export function queueStore(dbName, storeName = "outbox") {
+  const open = () =>
+    new Promise((resolve, reject) => {
+      const request = indexedDB.open(dbName, 1);
+      request.onupgradeneeded = () => request.result.createObjectStore(storeName, { keyPath: "id" });
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+  return async (mode, work) => {
+    const db = await open();
+    return new Promise((resolve, reject) => {
+      const tx = db.transaction(storeName, mode);
+      const result = work(tx.objectStore(storeName));
+      tx.oncomplete = () => resolve(result.result ?? result);
+      tx.onerror = () => reject(tx.error);
+    });
+  };
+}

@@ -3,29 +3,10 @@
 // the API when the network is back, through the shared replay (web/static/js/outbox.js: oldest
 // first, Retry-After honoured, one round across tabs). Replaying the same id is harmless (the
 // server returns the stored row), so a retry never doubles a block.
-import { postJson, replay } from "/static/js/outbox.js";
+import { postJson, queueStore, replay } from "/static/js/outbox.js";
 
-const DB_NAME = "groundwork-occupation";
-const STORE = "outbox";
-
-function openDb() {
-  return new Promise((resolve, reject) => {
-    const request = indexedDB.open(DB_NAME, 1);
-    request.onupgradeneeded = () => request.result.createObjectStore(STORE, { keyPath: "id" });
-    request.onsuccess = () => resolve(request.result);
-    request.onerror = () => reject(request.error);
-  });
-}
-
-async function withStore(mode, work) {
-  const db = await openDb();
-  return new Promise((resolve, reject) => {
-    const tx = db.transaction(STORE, mode);
-    const result = work(tx.objectStore(STORE));
-    tx.oncomplete = () => resolve(result.result ?? result);
-    tx.onerror = () => reject(tx.error);
-  });
-}
+// Kept under the same database and store names as before, so taps already waiting are still sent.
+const withStore = queueStore("groundwork-occupation");
 
 function bodyOf(form) {
   const data = new FormData(form);

@@ -4,29 +4,10 @@
 // Replaying the same id is harmless (the server returns the stored row), so a retry can never
 // double a check-in.
 import { newId } from "/static/js/http.js";
-import { postJson, replay, tapStamp } from "/static/js/outbox.js";
+import { postJson, queueStore, replay, tapStamp } from "/static/js/outbox.js";
 
-const DB_NAME = "groundwork-self-care";
-const STORE = "outbox";
-
-function openDb() {
-  return new Promise((resolve, reject) => {
-    const request = indexedDB.open(DB_NAME, 1);
-    request.onupgradeneeded = () => request.result.createObjectStore(STORE, { keyPath: "id" });
-    request.onsuccess = () => resolve(request.result);
-    request.onerror = () => reject(request.error);
-  });
-}
-
-async function withStore(mode, work) {
-  const db = await openDb();
-  return new Promise((resolve, reject) => {
-    const tx = db.transaction(STORE, mode);
-    const result = work(tx.objectStore(STORE));
-    tx.oncomplete = () => resolve(result.result ?? result);
-    tx.onerror = () => reject(tx.error);
-  });
-}
+// Kept under the same database and store names as before, so taps already waiting are still sent.
+const withStore = queueStore("groundwork-self-care");
 
 function bodyOf(form, submitter) {
   const data = new FormData(form, submitter);

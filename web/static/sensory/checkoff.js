@@ -3,29 +3,10 @@
 // phone is back online, with the moment of the tap (so it counts for that day, even after
 // midnight) and honouring Retry-After (web/static/js/outbox.js); the server stores a replayed id
 // once, so a double send is harmless.
-import { postJson, replay, tapStamp } from "/static/js/outbox.js";
+import { postJson, queueStore, replay, tapStamp } from "/static/js/outbox.js";
 
-const DB_NAME = "gw-sensory";
-const STORE = "checkoffs";
-
-function openDb() {
-  return new Promise((resolve, reject) => {
-    const request = indexedDB.open(DB_NAME, 1);
-    request.onupgradeneeded = () => request.result.createObjectStore(STORE, { keyPath: "id" });
-    request.onsuccess = () => resolve(request.result);
-    request.onerror = () => reject(request.error);
-  });
-}
-
-async function withStore(mode, action) {
-  const db = await openDb();
-  return new Promise((resolve, reject) => {
-    const tx = db.transaction(STORE, mode);
-    const result = action(tx.objectStore(STORE));
-    tx.oncomplete = () => resolve(result.result ?? result);
-    tx.onerror = () => reject(tx.error);
-  });
-}
+// Kept under the same database and store names as before, so taps already waiting are still sent.
+const withStore = queueStore("gw-sensory", "checkoffs");
 
 const queue = (record) => withStore("readwrite", (store) => store.put(record));
 const pending = () => withStore("readonly", (store) => store.getAll());
