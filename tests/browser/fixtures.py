@@ -127,33 +127,10 @@ def live_server(smtp_server: tuple[int, Mailbox]) -> Iterator[LiveServer]:
     server = LiveServer(url=f"http://127.0.0.1:{port}", data_dir=data_dir, mailbox=mailbox, env=env)
     server.cli("migrate")
     server.cli("demo")
-    log = open(data_dir / "server.log", "w")  # noqa: SIM115
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "app", "serve"],
-        env=env,
-        cwd=ROOT,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        deadline = time.monotonic() + 90  # generous: CI machines are shared and noisy
-        while True:
-            try:
-                if httpx.get(server.url + "/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(
-                    "live server did not start:\n" + (data_dir / "server.log").read_text()
-                )
-            time.sleep(0.2)
+    with _serving(
+        [sys.executable, "-m", "app", "serve"], env=env, data_dir=data_dir, url=server.url
+    ):
         yield server
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-        log.close()
-        shutil.rmtree(data_dir, ignore_errors=True)
 
 
 @dataclass
@@ -197,29 +174,38 @@ def shifted_clock_server(prefix: str) -> Iterator[ShiftedServer]:
             timeout=120,
         )
     server = ShiftedServer(f"http://127.0.0.1:{port}", data_dir / "clock-offset-days", data_dir)
-    log = open(data_dir / "server.log", "w")  # noqa: SIM115
-    proc = subprocess.Popen(
+    with _serving(
         # Run as a script, not as tests.…: importing the tests package would reset GW_DATA_DIR.
         [sys.executable, str(ROOT / "tests" / "self_care" / "shifted_clock_server.py")],
         env={**env, "PYTHONPATH": str(ROOT)},
-        cwd=ROOT,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+        data_dir=data_dir,
+        url=server.url,
+    ):
+        yield server
+
+
+@contextmanager
+def _serving(
+    command: list[str], *, env: dict[str, str], data_dir: Path, url: str
+) -> Iterator[None]:
+    """Run a server process until its readiness answers (generous: CI machines are shared and
+    noisy); stop it and remove its data directory afterwards."""
+    log = open(data_dir / "server.log", "w")  # noqa: SIM115
+    proc = subprocess.Popen(command, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
     try:
-        deadline = time.monotonic() + 90  # a loaded machine can take a while to import the app
+        deadline = time.monotonic() + 90
         while True:
             try:
-                if httpx.get(server.url + "/healthz", timeout=1).status_code == 200:
+                if httpx.get(url + "/healthz", timeout=1).status_code == 200:
                     break
             except httpx.HTTPError:
                 pass
             if proc.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(
-                    "shifted-clock server did not start:\n" + (data_dir / "server.log").read_text()
+                    f"{command[-1]} did not start:\n" + (data_dir / "server.log").read_text()
                 )
             time.sleep(0.2)
-        yield server
+        yield
     finally:
         proc.terminate()
         proc.wait(timeout=10)
