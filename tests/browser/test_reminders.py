@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
@@ -195,4 +196,4 @@ def test_pushed_reminder_shows_with_actions_and_snooze_reaches_the_server(
     assert phone.get_by_role("heading", name="Stop emails about routines?").count() == 1
     assert_accessible(phone, "reminders-unsubscribe")
     phone.get_by_role("button", name="Stop these emails").click()
-    assert phone.get_by_role("heading", name="Done").count() == 1
+    expect(phone.get_by_role("heading", name="Done")).to_have_count(1)

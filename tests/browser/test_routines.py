@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from app.demo import DEMO_PASSWORD
 from tests.browser.fixtures import assert_accessible, login
@@ -26,15 +27,19 @@ def test_build_from_template_run_it_and_see_it_on_today_and_history(phone: Any) 
     assert_accessible(page, "routines-builder")
 
     # Three steps: remove two, then put "Lock the door" first with the keyboard-friendly button.
-    page.get_by_role("button", name=re.compile(r"^Remove\W+Check the weather")).click()
-    page.get_by_role("button", name=re.compile(r"^Remove\W+Medication")).click()
+    # Each button posts a form and reloads the builder: wait for the new page before the next tap.
+    for step in ("Check the weather", "Medication"):
+        remove = page.get_by_role("button", name=re.compile(rf"^Remove\W+{step}"))
+        remove.click()
+        expect(remove).to_have_count(0)
     page.get_by_role("button", name=re.compile(r"^Move up\W+Lock the door")).click()
-    titles = page.locator(".rt-step__title").all_inner_texts()
-    assert titles == [
-        "Keys, phone and wallet or purse",
-        "Lock the door behind you",
-        "Check the cooker and taps are off",
-    ]
+    expect(page.locator(".rt-step__title")).to_have_text(
+        [
+            "Keys, phone and wallet or purse",
+            "Lock the door behind you",
+            "Check the cooker and taps are off",
+        ]
+    )
     # Every day, so it is due whatever day the test runs.
     page.get_by_label("Every day").check()
     page.get_by_role("button", name="Save", exact=True).click()
@@ -83,7 +88,7 @@ def test_client_pages_and_bad_day_switch_are_accessible(phone: Any) -> None:
     assert_accessible(page, "routines-new")
     page.get_by_label("Name").fill("Walk")
     page.get_by_role("button", name="Save and add steps").click()
-    assert page.locator("#f-days-error").is_visible()
+    expect(page.locator("#f-days-error")).to_be_visible()
     assert page.get_by_label("Name").input_value() == "Walk"
     page.goto("/routines/calendar")
     page.get_by_role("button", name="Make my calendar link").click()
@@ -96,7 +101,7 @@ def test_client_pages_and_bad_day_switch_are_accessible(phone: Any) -> None:
     page.goto("/routines")
     page.get_by_role("link", name="Getting up", exact=True).click()
     page.get_by_role("link", name=re.compile(r"^Edit\W+Turn off the alarm")).click()
-    assert page.get_by_label("What to do").input_value() == "Turn off the alarm and sit up"
+    expect(page.get_by_label("What to do")).to_have_value("Turn off the alarm and sit up")
     assert_accessible(page, "routines-step")
     page.goto("/routines/today")
     assert_accessible(page, "routines-today-page")
@@ -121,7 +126,7 @@ def test_therapist_routines_pages_are_accessible(phone: Any) -> None:
     page.goto(base)
     assert_accessible(page, "routines-caseload")
     page.get_by_role("link", name=re.compile(r"^History\W+of")).first.click()
-    assert page.get_by_text("How each step went").is_visible()
+    expect(page.get_by_text("How each step went")).to_be_visible()
     assert_accessible(page, "routines-therapist-history")
     page.goto(base)
     page.locator("tbody th a").first.click()

@@ -193,7 +193,7 @@ def test_therapist_sees_levels_and_approves(browser: Any, shifted_server: Shifte
         page.goto("/caseload")
         page.get_by_role("link", name="Sam").first.click()
         page.get_by_role("link", name="Self-care details").click()
-        assert "Washing" in page.inner_text("main")
+        expect(page.locator("main")).to_contain_text("Washing")
         assert_accessible(page, "self_care_therapist")
         page.goto("/self-care/clinic-ladders/new")
         assert_accessible(page, "self_care_clinic_ladder")

@@ -92,5 +92,5 @@ def test_sensory_profile_diet_and_today_on_a_phone(phone: Any, new_phone: Any) -
     assert_accessible(ot, "sensory-diet-edit")
     ot.goto("/library")
     ot.get_by_role("link", name="Sensory diet activities").click()
-    assert ot.get_by_text("Only as taught").first.is_visible()
+    expect(ot.get_by_text("Only as taught").first).to_be_visible()
     assert_accessible(ot, "sensory-library")
