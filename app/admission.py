@@ -1,12 +1,18 @@
 """Admission control: at most `max_active_requests` requests use the database at once per process;
-the rest wait briefly in a bounded queue, then are answered 503 with Retry-After.
+the rest wait in a FIFO queue only as long as their answer can still come in time, else they are
+answered 503 with Retry-After at once.
 
 Why (docs/architecture.md, "Capacity and overload"): a request's sync dependencies and route run
 in several threadpool threads one after another, holding the SQLite write lock or a pooled
 PostgreSQL connection in between. Unbounded, enough requests take every thread while waiting for
 the lock (or the pool) that the holder never gets its next thread: a deadlock broken only by a
-timeout. Admitting fewer requests than there are threads and connections makes that impossible,
-and a short queue with a 503 turns overload into a quick, honest answer instead of a hang.
+timeout. Admitting fewer requests than there are threads and connections makes that impossible.
+
+Why deadline-aware: an accepted request's latency is its wait in the queue plus its service time.
+A fixed wait puts the tail at (wait + slow service) whatever the load, so the queue's wait budget
+is what the latency target leaves after a slow (p95) service time, both measured online, and a
+request joins the queue only if its expected wait (position × mean service time ÷ places) fits
+that budget. One whose deadline passes while queued is shed, never admitted late.
 
 Liveness and static files never touch the database and are never queued or shed.
 """
@@ -15,7 +21,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import math
+import time
 from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import anyio.to_thread
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -29,8 +39,13 @@ THREAD_HEADROOM = 16
 # a load balancer sees the database's state, not the queue's.
 NOT_ADMITTED = ("/static/", "/docs-assets/")
 NOT_ADMITTED_EXACT = frozenset({"/healthz/live", "/healthz"})
-# Seconds of completions from which the servable queue length is estimated.
-RATE_WINDOW = 2.0
+# Service times remembered for the estimates: a few seconds' worth at capacity, so the estimate
+# follows a change of load (or of the machine's speed) within about a second.
+SAMPLES = 256
+# The percentile of service time that the wait budget leaves room for.
+SLOW_SERVICE = 0.95
+
+Clock = Callable[[], float]
 
 
 def thread_tokens() -> int:
@@ -43,72 +58,136 @@ def size_thread_pool() -> None:
     anyio.to_thread.current_default_thread_limiter().total_tokens = thread_tokens()
 
 
+class ServiceTimes:
+    """The recent admitted requests' service times (seconds from admission to done)."""
+
+    def __init__(self, size: int = SAMPLES) -> None:
+        self.samples: deque[float] = deque(maxlen=size)
+        self.total = 0.0
+        self._slow: float | None = None  # cached until the next sample
+
+    def add(self, seconds: float) -> None:
+        if len(self.samples) == self.samples.maxlen:
+            self.total -= self.samples[0]
+        self.samples.append(seconds)
+        self.total += seconds
+        self._slow = None
+
+    def mean(self) -> float | None:
+        return self.total / len(self.samples) if self.samples else None
+
+    def slow(self) -> float | None:
+        """The SLOW_SERVICE percentile: one sort of SAMPLES floats (~10 µs) per new sample at most."""
+        if self._slow is None and self.samples:
+            ordered = sorted(self.samples)
+            self._slow = ordered[min(len(ordered) - 1, int(SLOW_SERVICE * len(ordered)))]
+        return self._slow
+
+
+@dataclass(eq=False)
+class Waiter:
+    deadline: float
+    place: asyncio.Future[bool] = field(repr=False)
+
+
 class Gate:
-    """A FIFO semaphore with a bounded queue and a bounded wait. Only the event loop's thread
-    touches it, so plain counters are safe; a released place is handed straight to the next
-    waiter, so a late arrival cannot overtake the queue.
+    """A FIFO semaphore whose queue admits a request only if it can be served within its deadline.
 
-    The queue is also bounded by what the server can finish within the wait (its recent
-    completion rate times the wait): a request that would only time out in the queue is told
-    at once, and the ones queued mostly get in."""
+    `target` is the latency an accepted request should stay under (queue + service); `max_wait`
+    caps the queue's wait budget. Only the event loop's thread touches the gate, so plain counters
+    are safe; a released place is handed straight to the next waiter still within its deadline,
+    so a late arrival cannot overtake the queue. `clock` is injectable so that the policy is
+    tested without real waiting."""
 
-    def __init__(self, capacity: int, queue_limit: int, wait: float) -> None:
+    def __init__(
+        self,
+        capacity: int,
+        queue_limit: int,
+        max_wait: float,
+        target: float,
+        clock: Clock = time.monotonic,
+    ) -> None:
         self.capacity = capacity
         self.queue_limit = queue_limit
-        self.wait = wait
+        self.max_wait = max_wait
+        self.target = target
+        self.clock = clock
         self.active = 0
-        self.waiters: deque[asyncio.Future[bool]] = deque()
-        self.finished: deque[float] = deque()  # completion times within the last RATE_WINDOW
+        self.service = ServiceTimes()
+        self.waiters: deque[Waiter] = deque()
 
     @property
     def waiting(self) -> int:
         return len(self.waiters)
 
-    def queue_bound(self, now: float) -> int:
-        while self.finished and self.finished[0] < now - RATE_WINDOW:
-            self.finished.popleft()
-        servable = int(len(self.finished) / RATE_WINDOW * self.wait)
-        return min(self.queue_limit, max(self.capacity, servable))
+    def wait_budget(self) -> float:
+        """How long a request may queue: what the target leaves after a slow service, ≤ max_wait."""
+        slow = self.service.slow()
+        if slow is None:
+            return self.max_wait
+        return max(0.0, min(self.max_wait, self.target - slow))
+
+    def expected_wait(self, position: int) -> float:
+        """Seconds until the request at this queue position (1 = next) gets a place: with every
+        place busy, one frees every mean service time ÷ capacity (Little's law)."""
+        mean = self.service.mean()
+        if mean is None:  # nothing measured yet: trust a queue as long as the places
+            return 0.0 if position <= self.capacity else math.inf
+        return position * mean / self.capacity
+
+    def admits_to_queue(self, budget: float) -> bool:
+        position = len(self.waiters) + 1
+        return position <= self.queue_limit and self.expected_wait(position) <= budget
 
     async def enter(self) -> bool:
-        """True once admitted; False if the queue is full or the wait passed first."""
+        """True once admitted; False if it could not be served in time (at once, or at its deadline)."""
         if self.active < self.capacity and not self.waiters:
             self.active += 1
             return True
-        loop = asyncio.get_running_loop()
-        if len(self.waiters) >= self.queue_bound(loop.time()):
+        budget = self.wait_budget()
+        if not self.admits_to_queue(budget):
             return False
-        place: asyncio.Future[bool] = loop.create_future()
-        self.waiters.append(place)
-        timer = loop.call_later(self.wait, self._expire, place)
+        loop = asyncio.get_running_loop()
+        waiter = Waiter(self.clock() + budget, loop.create_future())
+        self.waiters.append(waiter)
+        timer = loop.call_later(budget, self._expire, waiter)
         try:
-            return await place
+            return await waiter.place
         except asyncio.CancelledError:
+            place = waiter.place
             if place.done() and not place.cancelled() and place.result():
-                self.leave()  # admitted just as the request was cancelled: pass the place on
+                self.leave(None)  # admitted just as the request was cancelled: pass the place on
             else:
-                self._forget(place)
+                self._forget(waiter)
             raise
         finally:
             timer.cancel()
 
-    def leave(self) -> None:
-        self.finished.append(asyncio.get_running_loop().time())
+    def leave(self, service_seconds: float | None) -> None:
+        """A request is done: its place goes to the first waiter still within its deadline.
+        Waiters whose deadline passed (their timer is late when the loop is busy) are shed."""
+        if service_seconds is not None:
+            self.service.add(service_seconds)
+        now = self.clock()
         while self.waiters:
-            place = self.waiters.popleft()
-            if not place.done():
-                place.set_result(True)  # the place passes on; `active` is unchanged
-                return
+            waiter = self.waiters.popleft()
+            if waiter.place.done():
+                continue
+            if waiter.deadline < now:
+                waiter.place.set_result(False)
+                continue
+            waiter.place.set_result(True)  # the place passes on; `active` is unchanged
+            return
         self.active -= 1
 
-    def _expire(self, place: asyncio.Future[bool]) -> None:
-        if not place.done():
-            self._forget(place)
-            place.set_result(False)
+    def _expire(self, waiter: Waiter) -> None:
+        if not waiter.place.done():
+            self._forget(waiter)
+            waiter.place.set_result(False)
 
-    def _forget(self, place: asyncio.Future[bool]) -> None:
+    def _forget(self, waiter: Waiter) -> None:
         with contextlib.suppress(ValueError):
-            self.waiters.remove(place)
+            self.waiters.remove(waiter)
 
 
 class AdmissionMiddleware:
@@ -121,6 +200,7 @@ class AdmissionMiddleware:
             settings.max_active_requests,
             settings.admission_queue,
             settings.admission_wait_seconds,
+            settings.admission_target_seconds,
         )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -130,10 +210,11 @@ class AdmissionMiddleware:
         if not await self.gate.enter():
             await response_for_scope(scope, "busy")(scope, receive, send)
             return
+        admitted_at = self.gate.clock()
         try:
             await self.app(scope, receive, send)
         finally:
-            self.gate.leave()
+            self.gate.leave(self.gate.clock() - admitted_at)
 
 
 def _not_admitted(path: str) -> bool:

@@ -70,9 +70,11 @@ class Settings(BaseSettings):
     # admitted this many at a time per process; the thread pool and the PostgreSQL pool are sized
     # from it, so an admitted request always gets its next thread and its connection.
     max_active_requests: int = Field(default=24, ge=1, le=200)
-    # Beyond that, a request waits at most this long, among at most `admission_queue` others,
-    # then is answered 503 with Retry-After instead of queueing without end.
-    admission_wait_seconds: float = Field(default=1.0, gt=0, le=30)
+    # Beyond that, a request queues (FIFO, among at most `admission_queue` others) only if it can
+    # be answered within `admission_target_seconds` (queue + service, both measured online) and
+    # waits at most `admission_wait_seconds`; otherwise it gets 503 with Retry-After at once.
+    admission_target_seconds: float = Field(default=0.8, gt=0, le=30)
+    admission_wait_seconds: float = Field(default=0.5, gt=0, le=30)
     admission_queue: int = Field(default=256, ge=0)
     # Request bodies (forms, JSON); routes taking uploads declare their own limit.
     body_limit_bytes: int = Field(default=64 * 1024, ge=1024)

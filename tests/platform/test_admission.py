@@ -1,5 +1,7 @@
-"""Admission control: a bounded, fair queue in front of the database, and a 503 with Retry-After
-(problem+json or a calm page) for what it cannot take. Liveness and static files pass untouched."""
+"""Admission control: a fair queue in front of the database that takes only what it can serve
+within the latency target, and a 503 with Retry-After (problem+json or a calm page) for the rest.
+Liveness and static files pass untouched. The policy runs on an injected clock: nothing here
+depends on a timer expiring, except the one test marked real_clock."""
 
 from __future__ import annotations
 
@@ -7,15 +9,45 @@ import asyncio
 from typing import Any
 
 import httpx
+import pytest
 from starlette.types import Receive, Scope, Send
 
-from app.admission import AdmissionMiddleware, Gate
+from app.admission import SAMPLES, AdmissionMiddleware, Gate, ServiceTimes
 from tests import own_loop
+
+
+class FakeClock:
+    """The gate's clock, moved by hand: the policy is tested without any real waiting."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def _gate(
+    capacity: int, *, queue_limit: int = 1000, max_wait: float = 30, target: float = 60
+) -> tuple[Gate, FakeClock]:
+    """Defaults far above any test's real duration, so the real deadline timer never fires."""
+    clock = FakeClock()
+    return Gate(capacity, queue_limit, max_wait, target, clock=clock), clock
+
+
+def _measured(gate: Gate, seconds: float, count: int = SAMPLES) -> None:
+    for _ in range(count):
+        gate.service.add(seconds)
+
+
+async def _queue(gate: Gate, count: int) -> list[asyncio.Task[bool]]:
+    tasks = [asyncio.create_task(gate.enter()) for _ in range(count)]
+    await asyncio.sleep(0)
+    return tasks
 
 
 def test_places_are_handed_out_in_arrival_order() -> None:
     async def scenario() -> list[str]:
-        gate = Gate(capacity=3, queue_limit=10, wait=5)
+        gate, _ = _gate(3)
         order: list[str] = []
         for _ in range(3):
             assert await gate.enter()
@@ -27,54 +59,133 @@ def test_places_are_handed_out_in_arrival_order() -> None:
         tasks = [asyncio.create_task(waiter(n)) for n in ("first", "second", "third")]
         await asyncio.sleep(0)  # all three are queued before a place frees
         for _ in range(3):
-            gate.leave()
+            gate.leave(0.01)
             await asyncio.sleep(0)
         await asyncio.gather(*tasks)
         for _ in range(3):
-            gate.leave()
+            gate.leave(0.01)
         assert gate.active == 0
         return order
 
     assert own_loop.run(scenario()) == ["first", "second", "third"]
 
 
-def test_a_full_queue_refuses_at_once_and_a_long_wait_gives_up() -> None:
+def test_before_anything_is_measured_the_queue_is_as_long_as_the_places() -> None:
     async def scenario() -> None:
-        gate = Gate(capacity=1, queue_limit=1, wait=0.05)
+        gate, _ = _gate(2)
         assert await gate.enter()
-        queued = asyncio.create_task(gate.enter())
-        await asyncio.sleep(0)
-        assert await gate.enter() is False  # the queue (one place) is taken: no waiting
-        assert await queued is False  # waited 0.05 s, the place never freed
-        assert gate.waiting == 0
-        gate.leave()
+        assert await gate.enter()
+        queued = await _queue(gate, 2)
+        assert gate.waiting == 2
+        assert await gate.enter() is False  # a third would wait longer than two services
+        for task in queued:
+            task.cancel()
+        await asyncio.gather(*queued, return_exceptions=True)
+
+    own_loop.run(scenario())
+
+
+def test_a_request_queues_only_if_its_expected_wait_fits_the_budget() -> None:
+    async def scenario() -> None:
+        # 2 places, 0.125 s a request: one frees every 1/16 s, so eight fit a 0.5 s wait.
+        gate, _ = _gate(2, max_wait=0.5, target=60)
+        _measured(gate, 0.125)
+        assert gate.wait_budget() == 0.5
+        assert gate.expected_wait(8) == 0.5
+        assert await gate.enter()
+        assert await gate.enter()
+        queued = await _queue(gate, 8)
+        assert gate.waiting == 8
+        assert await gate.enter() is False  # the ninth: shed at once, not after a wait
+        assert gate.waiting == 8
+        for _ in range(10):
+            gate.leave(0.125)
+        assert all(await asyncio.gather(*queued))
         assert gate.active == 0
 
     own_loop.run(scenario())
 
 
-def test_the_queue_is_no_longer_than_what_the_server_finishes_within_the_wait() -> None:
+def test_the_wait_budget_is_what_the_latency_target_leaves_after_a_slow_service() -> None:
+    gate, _ = _gate(4, max_wait=0.5, target=0.8)
+    assert gate.wait_budget() == 0.5  # nothing measured: the longest wait
+    _measured(gate, 0.1, SAMPLES - 13)
+    _measured(gate, 0.6, 13)  # the slowest 5 %
+    assert gate.wait_budget() == pytest.approx(0.2)
+    _measured(gate, 0.05)  # the slow ones have left the window: the cap again
+    assert gate.wait_budget() == 0.5
+    _measured(gate, 0.9)  # service alone misses the target: no queue at all
+    assert gate.wait_budget() == 0.0
+    assert gate.admits_to_queue(gate.wait_budget()) is False
+
+
+def test_service_times_follow_the_recent_requests() -> None:
+    times = ServiceTimes(size=4)
+    assert times.mean() is None
+    assert times.slow() is None
+    for seconds in (1.0, 1.0, 1.0, 1.0, 0.2, 0.2, 0.2, 0.2):
+        times.add(seconds)
+    assert times.mean() == pytest.approx(0.2)
+
+
+def test_a_waiter_whose_deadline_passed_is_shed_and_the_next_gets_the_place() -> None:
     async def scenario() -> None:
-        gate = Gate(capacity=2, queue_limit=1000, wait=1.0)
-        now = asyncio.get_running_loop().time()
-        assert gate.queue_bound(now) == 2  # nothing finished yet: the capacity
-        gate.finished.extend(now - 0.01 * i for i in range(100))  # 100 in the last second
-        assert gate.queue_bound(now) == 50  # 50 a second, for one second of waiting
-        assert gate.queue_bound(now + 10) == 2  # old completions no longer count
+        gate, clock = _gate(2)
+        assert await gate.enter()
+        assert await gate.enter()
+        late = await _queue(gate, 1)
+        clock.now += 20
+        on_time = await _queue(gate, 1)
+        clock.now += 15  # the first waited 35 s of its 30 s budget; the second 15 s
+        gate.leave(0.1)
+        assert await late[0] is False
+        assert await on_time[0] is True
+        assert gate.active == 2
+        assert gate.waiting == 0
+        gate.leave(0.1)
+        gate.leave(0.1)
+        assert gate.active == 0
+
+    own_loop.run(scenario())
+
+
+@pytest.mark.real_clock(reason="the deadline timer is the event loop's, which libfaketime stops")
+def test_a_waiter_is_told_at_its_deadline_even_if_no_place_frees() -> None:
+    async def scenario() -> None:
+        gate = Gate(capacity=1, queue_limit=5, max_wait=0.05, target=1)
+        assert await gate.enter()
+        assert await gate.enter() is False
+        assert gate.waiting == 0
+        gate.leave(0.1)
+        assert gate.active == 0
+
+    own_loop.run(scenario())
+
+
+def test_a_full_queue_refuses_at_once() -> None:
+    async def scenario() -> None:
+        gate, _ = _gate(1, queue_limit=1)
+        assert await gate.enter()
+        queued = await _queue(gate, 1)
+        assert await gate.enter() is False
+        gate.leave(0.1)
+        assert await queued[0] is True
+        gate.leave(0.1)
+        assert gate.active == 0
 
     own_loop.run(scenario())
 
 
 def test_a_cancelled_waiter_gives_its_place_back() -> None:
     async def scenario() -> None:
-        gate = Gate(capacity=1, queue_limit=5, wait=5)
+        gate, _ = _gate(1)
         assert await gate.enter()
         waiter = asyncio.create_task(gate.enter())
         await asyncio.sleep(0)
         waiter.cancel()
         await asyncio.sleep(0)
         assert gate.waiting == 0
-        gate.leave()
+        gate.leave(0.1)
         assert gate.active == 0
 
     own_loop.run(scenario())
@@ -100,7 +211,7 @@ def _with_full_gate(requests: list[tuple[str, dict[str, str]]]) -> list[httpx.Re
 
     async def scenario() -> list[httpx.Response]:
         held = HeldApp()
-        app = AdmissionMiddleware(held, gate=Gate(capacity=1, queue_limit=0, wait=1))
+        app = AdmissionMiddleware(held, gate=Gate(capacity=1, queue_limit=0, max_wait=1, target=1))
         async with httpx.AsyncClient(
             transport=httpx.ASGITransport(app=app), base_url="http://testserver"
         ) as client:
