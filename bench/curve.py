@@ -7,8 +7,14 @@ core 1 (the server and its workers on core 0), and prints a Markdown table. wrk 
 status (a Lua `response` hook); the latency of *accepted* requests only (2xx) comes from the
 app's own per-request log line (`duration_ms`, app/middleware.py), because wrk's latency
 histogram cannot be split by status and mixes in the instant 503s. By default the client honours
-the busy 503's Retry-After as the phone's queue does; `--hammer` resends at once, `--wait` tries
-another GW_ADMISSION_WAIT_SECONDS. Results: bench/RESULTS.md, "Concurrency curve".
+the busy 503's Retry-After as the phone's queue does; `--hammer` resends at once, `--wait` and
+`--target` try other admission settings.
+
+`make bench` runs it after `bench.run`: a full default run rewrites its own section of
+bench/RESULTS.md, between the `<!-- curve -->` and `<!-- /curve -->` markers (appended if they are
+missing), and leaves the rest of the file alone; any other run (`--quick`, a subset, other
+settings) writes bench/out/curve.md instead, so a partial run never replaces the full one.
+Exits 1 if any request got a 500 or no answer: those are never acceptable, whatever the noise.
 """
 
 from __future__ import annotations
@@ -21,7 +27,9 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from app.unavailable import RETRY_AFTER
@@ -34,6 +42,13 @@ from tests.platform.load_support import (
 )
 
 CONNECTIONS = (1, 32, 128, 512, 2000)
+QUICK_CONNECTIONS = (1, 32, 512)
+GOAL_CONNECTIONS = 512  # throughput ≥ 90 % of the curve's best, p99 of accepted ≤ 1 s
+GOAL_SHARE, GOAL_P99_MS = 0.9, 1000.0
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "RESULTS.md"
+PARTIAL = ROOT / "bench" / "out" / "curve.md"
+BEGIN, END = "<!-- curve -->", "<!-- /curve -->"
 SERVER_CPU, WRK_CPU = 0, 1
 RETRY_AFTER_MS = RETRY_AFTER["busy"] * 1000  # what the busy 503 asks a client to wait
 
@@ -154,14 +169,27 @@ def server_durations(log: Path, offset: int, path_prefix: str) -> tuple[list[flo
     return durations, offset + len(data)
 
 
-def run_wrk(script: Path, base: str, connections: int, seconds: float) -> dict[str, object]:
+@dataclass
+class WrkCounts:
+    """What the Lua `done` hook printed: statuses, errors (never answered) and the duration."""
+
+    statuses: Counter[int]
+    unanswered: int
+    seconds: float
+
+
+def run_wrk(script: Path, base: str, connections: int, seconds: float) -> WrkCounts:
     cmd = ["taskset", "-c", str(WRK_CPU), "wrk", "-t1", f"-c{connections}", f"-d{seconds:g}s"]
     cmd += ["--timeout", "10s", "-s", str(script), base]
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 60)
     for line in proc.stdout.splitlines():
         if line.startswith("CURVE_JSON "):
-            result: dict[str, object] = json.loads(line.removeprefix("CURVE_JSON "))
-            return result
+            out = json.loads(line.removeprefix("CURVE_JSON "))
+            return WrkCounts(
+                Counter({int(s): int(c) for s, c in out["statuses"].items()}),
+                sum(int(out[k]) for k in ("timeouts", "connect", "read", "write")),
+                float(out["seconds"]),
+            )
     raise RuntimeError(f"wrk failed ({proc.returncode}): {proc.stdout}\n{proc.stderr}")
 
 
@@ -199,17 +227,14 @@ def measure(
                     out = run_wrk(script, server.base, count, seconds)
                     time.sleep(1.5)  # the last answers and their log lines
                     durations, _ = server_durations(server.log_path, offset, prefix)
-                    raw = out["statuses"]
-                    assert isinstance(raw, dict)
-                    errors = sum(int(out[k]) for k in ("timeouts", "connect", "read", "write"))  # type: ignore[call-overload]
                     point = Point(
                         db,
                         workers,
                         endpoint,
                         count,
-                        float(out["seconds"]),  # type: ignore[arg-type]
-                        Counter({int(s): int(c) for s, c in raw.items()}),
-                        errors,
+                        out.seconds,
+                        out.statuses,
+                        out.unanswered,
                         durations,
                         load,
                     )
@@ -223,31 +248,131 @@ def measure(
     return points
 
 
-def main() -> None:
+def goals(points: Sequence[Point]) -> list[str]:
+    """One row per curve (database × workers × endpoint): the 512-connection point against the goals."""
+    rows = [
+        f"| db, workers, endpoint | accepted/s at {GOAL_CONNECTIONS} ÷ best | p99 of accepted "
+        f"at {GOAL_CONNECTIONS} |",
+        "|---|---|---|",
+    ]
+    curves: dict[tuple[str, int, str], list[Point]] = {}
+    for point in points:
+        curves.setdefault((point.db, point.workers, point.endpoint), []).append(point)
+    for (db, workers, endpoint), curve in curves.items():
+        at_goal = [p for p in curve if p.connections == GOAL_CONNECTIONS]
+        if not at_goal:
+            continue
+        best = max(p.throughput for p in curve)
+        share = at_goal[0].throughput / best if best else 0.0
+        p99 = at_goal[0].pct(0.99)
+        rows.append(
+            f"| {db}, {workers}, {endpoint} | {at_goal[0].throughput:.0f}/{best:.0f} = "
+            f"{share:.0%} {'✓' if share >= GOAL_SHARE else '✗'} | {p99:.0f} ms "
+            f"{'✓' if p99 <= GOAL_P99_MS else '✗'} |"
+        )
+    return rows
+
+
+def section(points: Sequence[Point], *, started: datetime, seconds: float, setup: str) -> str:
+    """The curve's part of bench/RESULTS.md, generated whole: the table, then the goals."""
+    loads = [p.load for p in points] or [0.0]
+    failures = sum(p.statuses[500] + p.unanswered for p in points)
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT
+    ).stdout.strip()
+    lines = [
+        "# Concurrency curve (issue #15): `python -m bench.curve`, part of `make bench`",
+        "",
+        f"{started:%d %B %Y, %H:%M} UTC, commit {commit or '?'}, {seconds / 60:.0f} min; "
+        f"load average {min(loads):.1f}–{max(loads):.1f} on 2 shared cores (the server on core 0, "
+        f'wrk on core 1). {setup}. Method and reading: docs/benchmarks.md, "Concurrency curve".',
+        "accepted/s = 2xx per second; p50/p99 = server-side `duration_ms` of the 2xx only (queue + "
+        "service); 503 = share of all answers; unanswered = wrk timeouts + socket errors.",
+        "",
+        HEADER,
+        *(p.row() for p in points),
+        "",
+        f"Goals at {GOAL_CONNECTIONS} connections (throughput ≥ {GOAL_SHARE:.0%} of the curve's "
+        f"best; p99 of accepted ≤ {GOAL_P99_MS / 1000:g} s):",
+        "",
+        *goals(points),
+        "",
+        f"500s + unanswered over the whole run: **{failures}** (must be 0).",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def write_section(path: Path, text: str) -> None:
+    """Replace the text between the markers in place (or append them), leaving the rest alone."""
+    old = path.read_text() if path.exists() else ""
+    block = f"{BEGIN}\n{text}{END}"
+    if BEGIN in old and END in old.split(BEGIN, 1)[1]:
+        head, rest = old.split(BEGIN, 1)
+        new = head + block + rest.split(END, 1)[1]
+    else:
+        new = old.rstrip("\n") + ("\n\n---\n\n" if old.strip() else "") + block + "\n"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(new)
+
+
+def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument(
         "--db", nargs="+", choices=["sqlite", "postgres"], default=["sqlite", "postgres"]
     )
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
-    parser.add_argument("--connections", type=int, nargs="+", default=list(CONNECTIONS))
-    parser.add_argument("--seconds", type=float, default=5)
+    parser.add_argument("--connections", type=int, nargs="+")
+    parser.add_argument("--seconds", type=float)
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help=f"{', '.join(map(str, QUICK_CONNECTIONS))} connections, 3 s a point (bench/out/curve.md)",
+    )
     parser.add_argument("--people", type=int, default=64, help="seeded clients, one habit each")
     parser.add_argument("--wait", type=float, help="GW_ADMISSION_WAIT_SECONDS for this run")
+    parser.add_argument("--target", type=float, help="GW_ADMISSION_TARGET_SECONDS for this run")
+    parser.add_argument("--env", nargs="*", default=[], help="more NAME=VALUE for the server")
     parser.add_argument(
         "--hammer",
         action="store_true",
         help="ignore Retry-After: send again at once after a 503 (a misbehaving client)",
     )
+    parser.add_argument("--output", type=Path, help="file whose curve section to write")
     args = parser.parse_args()
-    env = {} if args.wait is None else {"GW_ADMISSION_WAIT_SECONDS": str(args.wait)}
+    connections = tuple(args.connections or (QUICK_CONNECTIONS if args.quick else CONNECTIONS))
+    seconds = args.seconds or (3.0 if args.quick else 5.0)
+    env = dict(item.split("=", 1) for item in args.env)
+    if args.wait is not None:
+        env["GW_ADMISSION_WAIT_SECONDS"] = str(args.wait)
+    if args.target is not None:
+        env["GW_ADMISSION_TARGET_SECONDS"] = str(args.target)
+    full = (
+        connections == CONNECTIONS
+        and seconds == 5.0
+        and not env
+        and not args.hammer
+        and set(args.db) == {"sqlite", "postgres"}
+        and set(args.workers) == {1, 2}
+    )
+    output = args.output or (RESULTS if full else PARTIAL)
     os.sched_setaffinity(0, {SERVER_CPU})  # inherited by the server and its workers
     mode = "hammer (Retry-After ignored)" if args.hammer else "Retry-After honoured"
+    started, clock = datetime.now(UTC), time.monotonic()
     sys.stdout.write(f"load average at start: {os.getloadavg()}; env {env}; {mode}\n{HEADER}\n")
+    points: list[Point] = []
     for db in args.db:
         for workers in args.workers:
             backoff = 0 if args.hammer else RETRY_AFTER_MS
-            measure(db, workers, tuple(args.connections), args.seconds, args.people, env, backoff)
+            points += measure(db, workers, connections, seconds, args.people, env, backoff)
+    setup = (
+        f"{args.people} seeded clients, {seconds:g} s a point, {mode}, "
+        f"server settings {env or 'default'} plus GW_WRITE_RATE_PER_MINUTE=0"
+    )
+    text = section(points, started=started, seconds=time.monotonic() - clock, setup=setup)
+    write_section(output, text)
+    sys.stdout.write("\n".join(goals(points)) + f"\nWrote {output}\n")
+    return 1 if any(p.statuses[500] or p.unanswered for p in points) else 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
