@@ -9,10 +9,14 @@ the lock (or the pool) that the holder never gets its next thread: a deadlock br
 timeout. Admitting fewer requests than there are threads and connections makes that impossible.
 
 Why deadline-aware: an accepted request's latency is its wait in the queue plus its service time.
-A fixed wait puts the tail at (wait + slow service) whatever the load, so the queue's wait budget
-is what the latency target leaves after a slow (p95) service time, both measured online, and a
-request joins the queue only if its expected wait (position × mean service time ÷ places) fits
-that budget. One whose deadline passes while queued is shed, never admitted late.
+A fixed wait puts the tail at (wait + slow service) whatever the load, so both parts are bounded:
+- the service time: admitted requests share the CPU, so each takes about (requests at once ÷
+  throughput). When the slow (p95) service time exceeds half the latency target, the number
+  admitted at once (`limit`, at most `max_active_requests`) shrinks in proportion; while it is
+  well under and requests are waiting, it grows by one (throughput stays: the CPU is as busy);
+- the wait: the queue's budget is what the target leaves after a slow service, and a request
+  joins the queue only if its expected wait (position × mean service time ÷ limit) fits it. One
+  whose deadline passes while queued is shed, never admitted late.
 
 Liveness and static files never touch the database and are never queued or shed.
 """
@@ -39,11 +43,16 @@ THREAD_HEADROOM = 16
 # a load balancer sees the database's state, not the queue's.
 NOT_ADMITTED = ("/static/", "/docs-assets/")
 NOT_ADMITTED_EXACT = frozenset({"/healthz/live", "/healthz"})
-# Service times remembered for the estimates: a few seconds' worth at capacity, so the estimate
-# follows a change of load (or of the machine's speed) within about a second.
-SAMPLES = 256
+# Service times remembered for the estimates: about a second's worth at capacity, so the estimate
+# follows a change of load (or of the machine's speed) quickly.
+SAMPLES = 128
 # The percentile of service time that the wait budget leaves room for.
 SLOW_SERVICE = 0.95
+
+# The concurrency limit is revisited after this many completions, from their slow service time.
+ADJUST_EVERY = 32
+# Below this many at once, a request waiting on PostgreSQL's I/O would leave the CPU idle.
+MIN_LIMIT = 2
 
 Clock = Callable[[], float]
 
@@ -94,7 +103,8 @@ class Gate:
     """A FIFO semaphore whose queue admits a request only if it can be served within its deadline.
 
     `target` is the latency an accepted request should stay under (queue + service); `max_wait`
-    caps the queue's wait budget. Only the event loop's thread touches the gate, so plain counters
+    caps the queue's wait budget; `capacity` caps the adaptive `limit` (it sizes the threads and
+    connections, so it never grows past that). Only the event loop's thread touches the gate, so plain counters
     are safe; a released place is handed straight to the next waiter still within its deadline,
     so a late arrival cannot overtake the queue. `clock` is injectable so that the policy is
     tested without real waiting."""
@@ -112,9 +122,12 @@ class Gate:
         self.max_wait = max_wait
         self.target = target
         self.clock = clock
+        self.limit = capacity
         self.active = 0
         self.service = ServiceTimes()
         self.waiters: deque[Waiter] = deque()
+        self._recent: list[float] = []  # service times since the limit was last revisited
+        self._saturated = False  # someone had to queue (or was shed) since then
 
     @property
     def waiting(self) -> int:
@@ -133,7 +146,7 @@ class Gate:
         mean = self.service.mean()
         if mean is None:  # nothing measured yet: trust a queue as long as the places
             return 0.0 if position <= self.capacity else math.inf
-        return position * mean / self.capacity
+        return position * mean / self.limit
 
     def admits_to_queue(self, budget: float) -> bool:
         position = len(self.waiters) + 1
@@ -141,9 +154,10 @@ class Gate:
 
     async def enter(self) -> bool:
         """True once admitted; False if it could not be served in time (at once, or at its deadline)."""
-        if self.active < self.capacity and not self.waiters:
+        if self.active < self.limit and not self.waiters:
             self.active += 1
             return True
+        self._saturated = True
         budget = self.wait_budget()
         if not self.admits_to_queue(budget):
             return False
@@ -164,21 +178,41 @@ class Gate:
             timer.cancel()
 
     def leave(self, service_seconds: float | None) -> None:
-        """A request is done: its place goes to the first waiter still within its deadline.
-        Waiters whose deadline passed (their timer is late when the loop is busy) are shed."""
+        """A request is done: its place goes to the first waiter still within its deadline, unless
+        the limit just shrank. Waiters whose deadline passed (their timer is late when the loop
+        is busy) are shed."""
         if service_seconds is not None:
             self.service.add(service_seconds)
+            self._revisit_limit(service_seconds)
+        self.active -= 1
         now = self.clock()
-        while self.waiters:
+        while self.waiters and self.active < self.limit:  # more than one if the limit grew
             waiter = self.waiters.popleft()
             if waiter.place.done():
                 continue
             if waiter.deadline < now:
                 waiter.place.set_result(False)
                 continue
-            waiter.place.set_result(True)  # the place passes on; `active` is unchanged
+            waiter.place.set_result(True)
+            self.active += 1
+
+    def _revisit_limit(self, service_seconds: float) -> None:
+        """Every ADJUST_EVERY completions: shrink the limit in proportion when the slow service time
+        is over half the target (service time grows with requests at once); grow it by one when
+        well under while requests had to wait."""
+        self._recent.append(service_seconds)
+        if len(self._recent) < ADJUST_EVERY:
             return
-        self.active -= 1
+        ordered = sorted(self._recent)
+        slow = ordered[int(SLOW_SERVICE * len(ordered))]
+        goal = self.target / 2
+        if slow > goal:
+            scaled = int(self.limit * goal / slow)
+            self.limit = max(MIN_LIMIT, self.limit // 2, min(self.limit - 1, scaled))
+        elif slow < 0.7 * goal and self._saturated:
+            self.limit = min(self.capacity, self.limit + 1)
+        self._recent.clear()
+        self._saturated = False
 
     def _expire(self, waiter: Waiter) -> None:
         if not waiter.place.done():

@@ -12,7 +12,14 @@ import httpx
 import pytest
 from starlette.types import Receive, Scope, Send
 
-from app.admission import SAMPLES, AdmissionMiddleware, Gate, ServiceTimes
+from app.admission import (
+    ADJUST_EVERY,
+    MIN_LIMIT,
+    SAMPLES,
+    AdmissionMiddleware,
+    Gate,
+    ServiceTimes,
+)
 from tests import own_loop
 
 
@@ -117,6 +124,72 @@ def test_the_wait_budget_is_what_the_latency_target_leaves_after_a_slow_service(
     _measured(gate, 0.9)  # service alone misses the target: no queue at all
     assert gate.wait_budget() == 0.0
     assert gate.admits_to_queue(gate.wait_budget()) is False
+
+
+def _complete(gate: Gate, seconds: float, count: int = ADJUST_EVERY) -> None:
+    """`count` requests admitted and done, each taking `seconds`."""
+    for _ in range(count):
+        gate.active += 1
+        gate.leave(seconds)
+
+
+def test_the_limit_shrinks_in_proportion_when_service_is_slower_than_half_the_target() -> None:
+    gate, _ = _gate(24, target=0.8)
+    _complete(gate, 0.8)  # twice the 0.4 s goal: half as many at once
+    assert gate.limit == 12
+    _complete(gate, 4.0)  # far over: at most halved each time
+    assert gate.limit == 6
+    for _ in range(10):
+        _complete(gate, 10.0)
+    assert gate.limit == MIN_LIMIT
+
+
+def test_the_limit_grows_back_one_at_a_time_only_while_requests_wait() -> None:
+    async def scenario() -> None:
+        gate, _ = _gate(24, target=0.8)
+        _complete(gate, 0.8)
+        assert gate.limit == 12
+        _complete(gate, 0.1)  # fast, but nobody had to wait: no reason to admit more
+        assert gate.limit == 12
+        _measured(gate, 0.1)  # the slow ones are out of the estimates' window too
+        for _ in range(12):
+            assert await gate.enter()
+        queued = await _queue(gate, 3)  # now they wait
+        gate.leave(0.1)
+        assert await queued[0] is True
+        _complete(gate, 0.1, ADJUST_EVERY - 1)  # the 32nd completion revisits the limit
+        assert gate.limit == 13
+        # The limit grew while requests waited: a completion lets two in, keeping their order.
+        gate.leave(0.1)
+        assert gate.waiting == 0
+        assert await queued[1] is True
+        assert await queued[2] is True
+        assert gate.active == 13
+        gate.active = 0
+
+    own_loop.run(scenario())
+
+
+def test_after_the_limit_shrinks_a_completion_does_not_let_the_next_in() -> None:
+    async def scenario() -> None:
+        gate, _ = _gate(4, target=0.8)
+        for _ in range(4):
+            assert await gate.enter()
+        queued = await _queue(gate, 1)
+        gate.active += ADJUST_EVERY  # as many more ran and now finish slowly
+        _complete(gate, 0.8, 0)
+        for _ in range(ADJUST_EVERY):
+            gate.leave(0.8)
+        assert gate.limit == 2
+        assert gate.active == 4
+        gate.leave(0.1)
+        gate.leave(0.1)
+        assert not queued[0].done()  # 2 still running: at the limit
+        gate.leave(0.1)
+        assert await queued[0] is True  # 1 running: the waiter gets in
+        assert gate.active == 2
+
+    own_loop.run(scenario())
 
 
 def test_service_times_follow_the_recent_requests() -> None:
