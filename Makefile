@@ -46,9 +46,16 @@ format: $(STAMP)
 	$(VENV)/bin/ruff check --fix app tests bench tools
 	$(VENV)/bin/ruff format app tests bench tools
 
+# The scenario benchmark (bench.run), then the concurrency curve (bench.curve, issue #15), which
+# rewrites only its own section of bench/RESULTS.md. The curve runs even if the scenarios report a
+# failure; make fails if either did. CURVE_ARGS=--quick for a short curve (into bench/out/curve.md).
+CURVE_ARGS ?=
 bench: $(STAMP)
 	@command -v wrk >/dev/null || (echo "wrk is needed: apt-get install -y wrk" && exit 1)
-	$(PY) -m bench.run
+	@status=0; \
+	  $(PY) -m bench.run || status=$$?; \
+	  $(PY) -m bench.curve $(CURVE_ARGS) || status=$$?; \
+	  exit $$status
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts bench/out

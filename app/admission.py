@@ -51,8 +51,8 @@ SLOW_SERVICE = 0.95
 
 # The concurrency limit is revisited after this many completions, from their slow service time.
 ADJUST_EVERY = 32
-# Below this many at once, a request waiting on PostgreSQL's I/O would leave the CPU idle.
-MIN_LIMIT = 2
+# Below this many at once, requests waiting on I/O (PostgreSQL round trips, fsync) leave the CPU idle.
+MIN_LIMIT = 4
 
 Clock = Callable[[], float]
 

@@ -172,22 +172,19 @@ def test_the_limit_grows_back_one_at_a_time_only_while_requests_wait() -> None:
 
 def test_after_the_limit_shrinks_a_completion_does_not_let_the_next_in() -> None:
     async def scenario() -> None:
-        gate, _ = _gate(4, target=0.8)
-        for _ in range(4):
+        gate, _ = _gate(8, target=0.8)
+        for _ in range(8):
             assert await gate.enter()
         queued = await _queue(gate, 1)
-        gate.active += ADJUST_EVERY  # as many more ran and now finish slowly
-        _complete(gate, 0.8, 0)
-        for _ in range(ADJUST_EVERY):
-            gate.leave(0.8)
-        assert gate.limit == 2
+        _complete(gate, 0.8)  # others ran meanwhile, twice too slow: half as many at once
+        assert gate.limit == 4
+        assert gate.active == 8
+        for _ in range(4):
+            gate.leave(0.1)
+        assert not queued[0].done()  # 4 still running: at the limit
+        gate.leave(0.1)
+        assert await queued[0] is True  # 3 running: the waiter gets in
         assert gate.active == 4
-        gate.leave(0.1)
-        gate.leave(0.1)
-        assert not queued[0].done()  # 2 still running: at the limit
-        gate.leave(0.1)
-        assert await queued[0] is True  # 1 running: the waiter gets in
-        assert gate.active == 2
 
     own_loop.run(scenario())
 
