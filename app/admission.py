@@ -49,6 +49,8 @@ SAMPLES = 128
 # The percentile of service time that the wait budget leaves room for.
 SLOW_SERVICE = 0.95
 
+# The shortest wait budget, as a share of the target (see Gate.wait_budget).
+MIN_WAIT_SHARE = 0.25
 # The concurrency limit is revisited after this many completions, from their slow service time.
 ADJUST_EVERY = 32
 # Below this many at once, requests waiting on I/O (PostgreSQL round trips, fsync) leave the CPU idle.
@@ -134,11 +136,13 @@ class Gate:
         return len(self.waiters)
 
     def wait_budget(self) -> float:
-        """How long a request may queue: what the target leaves after a slow service, ≤ max_wait."""
+        """How long a request may queue: what the target leaves after a slow service, ≤ max_wait,
+        but never less than a share of the target, or a burst of arrivals finds no queue at all
+        and is shed while places go idle (arrivals are bursty: retries after the same 503s)."""
         slow = self.service.slow()
         if slow is None:
             return self.max_wait
-        return max(0.0, min(self.max_wait, self.target - slow))
+        return min(self.max_wait, max(self.target * MIN_WAIT_SHARE, self.target - slow))
 
     def expected_wait(self, position: int) -> float:
         """Seconds until the request at this queue position (1 = next) gets a place: with every

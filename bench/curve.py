@@ -207,7 +207,12 @@ def measure(
     with migrated_database(db) as url:
         writers = seed_writers(url, people)
         extra = {"GW_LOG_LEVEL": "INFO", "GW_WRITE_RATE_PER_MINUTE": "0", **env}
-        server = AppServer(url, workers=workers, env_extra=extra).start()
+        server = AppServer(url, workers=workers, env_extra=extra)
+        try:
+            server.start()
+        except RuntimeError:  # workers slow to import on a loaded machine (60 s): once more
+            server.stop()
+            server.start()
         try:
             start_habits(server.base, writers)
             scripts = Path(tempfile.mkdtemp(prefix="gw-curve-"))
@@ -246,6 +251,33 @@ def measure(
         finally:
             server.stop()
     return points
+
+
+def shed_cost(db: str, people: int) -> None:
+    """Server CPU per answer: one connection (every request served) against 2,000 connections
+    resending at once after each 503 (nearly every answer a 503): what a client that ignores
+    Retry-After costs the process, which a proxy limit must keep away (docs/operations.md)."""
+    with migrated_database(db) as url:
+        writers = seed_writers(url, people)
+        server = AppServer(url, env_extra={"GW_WRITE_RATE_PER_MINUTE": "0"}).start()
+        try:
+            start_habits(server.base, writers)
+            script = Path(tempfile.mkdtemp(prefix="gw-curve-")) / "check-in.lua"
+            script.write_text(lua_script(writers, server.base, post=True, backoff_ms=0))
+            run_wrk(script, server.base, 8, 1)
+            for count in (1, 2000):
+                cpu = server.cpu_seconds()
+                out = run_wrk(script, server.base, count, 5)
+                time.sleep(1.5)
+                used = server.cpu_seconds() - cpu
+                answers = sum(out.statuses.values())
+                sys.stdout.write(
+                    f"{db}, {count} connections: {answers} answers "
+                    f"({out.statuses[503] / max(1, answers):.0%} 503), server CPU {used:.1f} s, "
+                    f"{used / max(1, answers) * 1000:.2f} ms CPU per answer\n"
+                )
+        finally:
+            server.stop()
 
 
 def goals(points: Sequence[Point]) -> list[str]:
@@ -338,7 +370,15 @@ def main() -> int:
         help="ignore Retry-After: send again at once after a 503 (a misbehaving client)",
     )
     parser.add_argument("--output", type=Path, help="file whose curve section to write")
+    parser.add_argument(
+        "--shed-cost", action="store_true", help="only measure the CPU a shed request costs"
+    )
     args = parser.parse_args()
+    if args.shed_cost:
+        os.sched_setaffinity(0, {SERVER_CPU})
+        for db in args.db:
+            shed_cost(db, args.people)
+        return 0
     connections = tuple(args.connections or (QUICK_CONNECTIONS if args.quick else CONNECTIONS))
     seconds = args.seconds or (3.0 if args.quick else 5.0)
     env = dict(item.split("=", 1) for item in args.env)
