@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import math
 import time
 from collections import deque
@@ -56,7 +57,11 @@ ADJUST_EVERY = 32
 # Below this many at once, requests waiting on I/O (PostgreSQL round trips, fsync) leave the CPU idle.
 MIN_LIMIT = 4
 
+# While shedding, one log line at most this often says how much and why (the gate's estimates).
+REPORT_EVERY = 5.0
+
 Clock = Callable[[], float]
+log = logging.getLogger("groundwork.admission")
 
 
 def thread_tokens() -> int:
@@ -130,6 +135,8 @@ class Gate:
         self.waiters: deque[Waiter] = deque()
         self._recent: list[float] = []  # service times since the limit was last revisited
         self._saturated = False  # someone had to queue (or was shed) since then
+        self.shed = 0  # since the last report
+        self._reported_at = clock()
 
     @property
     def waiting(self) -> int:
@@ -164,6 +171,7 @@ class Gate:
         self._saturated = True
         budget = self.wait_budget()
         if not self.admits_to_queue(budget):
+            self._count_shed()
             return False
         loop = asyncio.get_running_loop()
         waiter = Waiter(self.clock() + budget, loop.create_future())
@@ -196,6 +204,7 @@ class Gate:
                 continue
             if waiter.deadline < now:
                 waiter.place.set_result(False)
+                self._count_shed()
                 continue
             waiter.place.set_result(True)
             self.active += 1
@@ -222,6 +231,28 @@ class Gate:
         if not waiter.place.done():
             self._forget(waiter)
             waiter.place.set_result(False)
+            self._count_shed()
+
+    def _count_shed(self) -> None:
+        """Count a shed request; every REPORT_EVERY seconds of shedding, say why in one line."""
+        self.shed += 1
+        now = self.clock()
+        if now - self._reported_at < REPORT_EVERY:
+            return
+        mean, slow = self.service.mean() or 0.0, self.service.slow() or 0.0
+        log.warning(
+            "shed %d requests in %.0f s: %d of at most %d at once, service mean %.0f ms, "
+            "p95 %.0f ms, wait budget %.0f ms, %d queued",
+            self.shed,
+            now - self._reported_at,
+            self.limit,
+            self.capacity,
+            mean * 1000,
+            slow * 1000,
+            self.wait_budget() * 1000,
+            len(self.waiters),
+        )
+        self.shed, self._reported_at = 0, now
 
     def _forget(self, waiter: Waiter) -> None:
         with contextlib.suppress(ValueError):

@@ -153,6 +153,18 @@ HEADER = (
 )
 
 
+def shedding_reports(log: Path, offset: int) -> list[str]:
+    """The admission gate's "shed N requests …" lines logged since `offset` (its estimates)."""
+    with log.open("rb") as f:
+        f.seek(offset)
+        lines = f.read().splitlines()
+    return [
+        str(json.loads(line)["message"])
+        for line in lines
+        if line.startswith(b"{") and b'"groundwork.admission"' in line
+    ]
+
+
 def server_durations(log: Path, offset: int, path_prefix: str) -> tuple[list[float], int]:
     """2xx durations (ms) logged since `offset` for paths starting with `path_prefix`; new offset."""
     with log.open("rb") as f:
@@ -245,6 +257,8 @@ def measure(
                     )
                     points.append(point)
                     sys.stdout.write(point.row() + "\n")
+                    for report in shedding_reports(server.log_path, offset)[-2:]:
+                        sys.stdout.write(f"    admission: {report}\n")
                     sys.stdout.flush()
             if server.server_errors():
                 sys.stdout.write(f"server errors logged: {server.server_errors()[:5]}\n")

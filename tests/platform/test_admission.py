@@ -6,6 +6,7 @@ depends on a timer expiring, except the one test marked real_clock."""
 from __future__ import annotations
 
 import asyncio
+import logging
 from typing import Any
 
 import httpx
@@ -16,6 +17,7 @@ from app.admission import (
     ADJUST_EVERY,
     MIN_LIMIT,
     MIN_WAIT_SHARE,
+    REPORT_EVERY,
     SAMPLES,
     AdmissionMiddleware,
     Gate,
@@ -189,6 +191,27 @@ def test_after_the_limit_shrinks_a_completion_does_not_let_the_next_in() -> None
         assert gate.active == 4
 
     own_loop.run(scenario())
+
+
+def test_while_shedding_one_line_at_most_every_few_seconds_says_why(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    async def scenario() -> None:
+        gate, clock = _gate(1, queue_limit=0)
+        _measured(gate, 0.2)
+        assert await gate.enter()
+        for _ in range(3):
+            assert await gate.enter() is False
+        clock.now += REPORT_EVERY
+        assert await gate.enter() is False
+        assert await gate.enter() is False
+        gate.leave(0.2)
+
+    with caplog.at_level(logging.WARNING, logger="groundwork.admission"):
+        own_loop.run(scenario())
+    (line,) = [r.getMessage() for r in caplog.records]
+    assert line.startswith("shed 4 requests in 5 s: 1 of at most 1 at once")
+    assert "service mean 200 ms, p95 200 ms" in line
 
 
 def test_service_times_follow_the_recent_requests() -> None:
