@@ -9,14 +9,13 @@ the lock (or the pool) that the holder never gets its next thread: a deadlock br
 timeout. Admitting fewer requests than there are threads and connections makes that impossible.
 
 Why deadline-aware: an accepted request's latency is its wait in the queue plus its service time.
-A fixed wait puts the tail at (wait + slow service) whatever the load, so both parts are bounded:
-- the service time: admitted requests share the CPU, so each takes about (requests at once ÷
-  throughput). When the slow (p95) service time exceeds half the latency target, the number
-  admitted at once (`limit`, at most `max_active_requests`) shrinks in proportion; while it is
-  well under and requests are waiting, it grows by one (throughput stays: the CPU is as busy);
-- the wait: the queue's budget is what the target leaves after a slow service, and a request
-  joins the queue only if its expected wait (position × mean service time ÷ limit) fits it. One
-  whose deadline passes while queued is shed, never admitted late.
+A fixed wait puts the tail at (wait + slow service) whatever the load, so the queue's wait budget
+is what the latency target leaves after a slow (p95) service time, measured online, and a request
+joins the queue only if its expected wait (position × mean service time ÷ places) fits that
+budget; otherwise it is shed at once. One whose deadline passes while queued is shed, never
+admitted late. (The number of places stays fixed: shrinking it when service is slow was tried and
+cut throughput, because on a loaded machine service time does not fall with fewer requests at
+once — docs/benchmarks.md, "Concurrency curve".)
 
 Liveness and static files never touch the database and are never queued or shed.
 """
@@ -52,10 +51,6 @@ SLOW_SERVICE = 0.95
 
 # The shortest wait budget, as a share of the target (see Gate.wait_budget).
 MIN_WAIT_SHARE = 0.25
-# The concurrency limit is revisited after this many completions, from their slow service time.
-ADJUST_EVERY = 32
-# Below this many at once, requests waiting on I/O (PostgreSQL round trips, fsync) leave the CPU idle.
-MIN_LIMIT = 4
 
 # While shedding, one log line at most this often says how much and why (the gate's estimates).
 REPORT_EVERY = 5.0
@@ -110,8 +105,7 @@ class Gate:
     """A FIFO semaphore whose queue admits a request only if it can be served within its deadline.
 
     `target` is the latency an accepted request should stay under (queue + service); `max_wait`
-    caps the queue's wait budget; `capacity` caps the adaptive `limit` (it sizes the threads and
-    connections, so it never grows past that). Only the event loop's thread touches the gate, so plain counters
+    caps the queue's wait budget. Only the event loop's thread touches the gate, so plain counters
     are safe; a released place is handed straight to the next waiter still within its deadline,
     so a late arrival cannot overtake the queue. `clock` is injectable so that the policy is
     tested without real waiting."""
@@ -129,12 +123,9 @@ class Gate:
         self.max_wait = max_wait
         self.target = target
         self.clock = clock
-        self.limit = capacity
         self.active = 0
         self.service = ServiceTimes()
         self.waiters: deque[Waiter] = deque()
-        self._recent: list[float] = []  # service times since the limit was last revisited
-        self._saturated = False  # someone had to queue (or was shed) since then
         self.shed = 0  # since the last report
         self._reported_at = clock()
 
@@ -157,7 +148,7 @@ class Gate:
         mean = self.service.mean()
         if mean is None:  # nothing measured yet: trust a queue as long as the places
             return 0.0 if position <= self.capacity else math.inf
-        return position * mean / self.limit
+        return position * mean / self.capacity
 
     def admits_to_queue(self, budget: float) -> bool:
         position = len(self.waiters) + 1
@@ -165,10 +156,9 @@ class Gate:
 
     async def enter(self) -> bool:
         """True once admitted; False if it could not be served in time (at once, or at its deadline)."""
-        if self.active < self.limit and not self.waiters:
+        if self.active < self.capacity and not self.waiters:
             self.active += 1
             return True
-        self._saturated = True
         budget = self.wait_budget()
         if not self.admits_to_queue(budget):
             self._count_shed()
@@ -190,15 +180,12 @@ class Gate:
             timer.cancel()
 
     def leave(self, service_seconds: float | None) -> None:
-        """A request is done: its place goes to the first waiter still within its deadline, unless
-        the limit just shrank. Waiters whose deadline passed (their timer is late when the loop
-        is busy) are shed."""
+        """A request is done: its place goes to the first waiter still within its deadline.
+        Waiters whose deadline passed (their timer is late when the loop is busy) are shed."""
         if service_seconds is not None:
             self.service.add(service_seconds)
-            self._revisit_limit(service_seconds)
-        self.active -= 1
         now = self.clock()
-        while self.waiters and self.active < self.limit:  # more than one if the limit grew
+        while self.waiters:
             waiter = self.waiters.popleft()
             if waiter.place.done():
                 continue
@@ -206,26 +193,9 @@ class Gate:
                 waiter.place.set_result(False)
                 self._count_shed()
                 continue
-            waiter.place.set_result(True)
-            self.active += 1
-
-    def _revisit_limit(self, service_seconds: float) -> None:
-        """Every ADJUST_EVERY completions: shrink the limit in proportion when the slow service time
-        is over half the target (service time grows with requests at once); grow it by one when
-        well under while requests had to wait."""
-        self._recent.append(service_seconds)
-        if len(self._recent) < ADJUST_EVERY:
+            waiter.place.set_result(True)  # the place passes on; `active` is unchanged
             return
-        ordered = sorted(self._recent)
-        slow = ordered[int(SLOW_SERVICE * len(ordered))]
-        goal = self.target / 2
-        if slow > goal:
-            scaled = int(self.limit * goal / slow)
-            self.limit = max(MIN_LIMIT, self.limit // 2, min(self.limit - 1, scaled))
-        elif slow < 0.7 * goal and self._saturated:
-            self.limit = min(self.capacity, self.limit + 1)
-        self._recent.clear()
-        self._saturated = False
+        self.active -= 1
 
     def _expire(self, waiter: Waiter) -> None:
         if not waiter.place.done():
@@ -241,12 +211,11 @@ class Gate:
             return
         mean, slow = self.service.mean() or 0.0, self.service.slow() or 0.0
         log.warning(
-            "shed %d requests in %.0f s: %d of at most %d at once, service mean %.0f ms, "
-            "p95 %.0f ms, wait budget %.0f ms, %d queued",
+            "shed %d requests in %.0f s: %d at once, service mean %.0f ms, p95 %.0f ms, "
+            "wait budget %.0f ms, %d queued",
             self.shed,
             now - self._reported_at,
-            self.limit,
-            self.capacity,
+            self.active,
             mean * 1000,
             slow * 1000,
             self.wait_budget() * 1000,
