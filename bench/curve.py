@@ -224,7 +224,11 @@ def measure(
             server.start()
         except RuntimeError:  # workers slow to import on a loaded machine (60 s): once more
             server.stop()
-            server.start()
+            try:
+                server.start()
+            except RuntimeError:
+                server.stop()
+                raise
         try:
             start_habits(server.base, writers)
             scripts = Path(tempfile.mkdtemp(prefix="gw-curve-"))
@@ -414,18 +418,25 @@ def main() -> int:
     started, clock = datetime.now(UTC), time.monotonic()
     sys.stdout.write(f"load average at start: {os.getloadavg()}; env {env}; {mode}\n{HEADER}\n")
     points: list[Point] = []
+    missing: list[str] = []
     for db in args.db:
         for workers in args.workers:
             backoff = 0 if args.hammer else RETRY_AFTER_MS
-            points += measure(db, workers, connections, seconds, args.people, env, backoff)
+            try:
+                points += measure(db, workers, connections, seconds, args.people, env, backoff)
+            except RuntimeError as exc:  # the server never came up: say so, measure the rest
+                missing.append(f"{db} × {workers} ({str(exc).splitlines()[0]})")
+                sys.stdout.write(f"NOT MEASURED: {missing[-1]}\n")
     setup = (
         f"{args.people} seeded clients, {seconds:g} s a point, {mode}, "
         f"server settings {env or 'default'} plus GW_WRITE_RATE_PER_MINUTE=0"
     )
     text = section(points, started=started, seconds=time.monotonic() - clock, setup=setup)
+    if missing:
+        text += f"\n**Not measured**: {'; '.join(missing)}.\n"
     write_section(output, text)
     sys.stdout.write("\n".join(goals(points)) + f"\nWrote {output}\n")
-    return 1 if any(p.statuses[500] or p.unanswered for p in points) else 0
+    return 1 if missing or any(p.statuses[500] or p.unanswered for p in points) else 0
 
 
 if __name__ == "__main__":
