@@ -15,12 +15,13 @@ statement's own WHERE first). A raw write outside the session must call `bump` i
 
 from __future__ import annotations
 
+import functools
 import secrets
 import uuid
 from collections.abc import Collection, Iterable
 from typing import Any
 
-from sqlalchemy import BigInteger, Column, Table, event, inspect, select
+from sqlalchemy import BigInteger, Column, Executable, Table, event, inspect, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import ORMExecuteState
 from sqlalchemy.orm import Session as OrmSession
@@ -60,12 +61,25 @@ def bump(session: Session | OrmSession, client_ids: Iterable[uuid.UUID]) -> None
         return
     token = new_token()
     connection = session.connection()
-    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-    stmt = dialect.insert(ClientDataVersion.__table__).values(  # type: ignore[attr-defined]
-        [{"client_id": cid, "version": token} for cid in ids]
-    )
     connection.execute(
-        stmt.on_conflict_do_update(index_elements=["client_id"], set_={"version": token})
+        _upsert(connection.dialect.name), [{"client_id": cid, "version": token} for cid in ids]
+    )
+
+
+@functools.cache
+def _upsert(dialect_name: str) -> Executable:
+    """The upsert, built once per dialect: every write to a watched table runs it, and building
+    it (coercing the columns and values) cost more than running it (issue #19). Rows are sent as
+    parameters, in the order given, and each takes the version it brings."""
+    table: Table = ClientDataVersion.__table__  # type: ignore[attr-defined]  # SQLModel sets it
+    if dialect_name == "postgresql":
+        pg = postgresql.insert(table)
+        return pg.on_conflict_do_update(
+            index_elements=["client_id"], set_={"version": pg.excluded.version}
+        )
+    lite = sqlite.insert(table)
+    return lite.on_conflict_do_update(
+        index_elements=["client_id"], set_={"version": lite.excluded.version}
     )
 
 

@@ -6,10 +6,9 @@ from __future__ import annotations
 import logging
 import secrets
 import time
-from http.cookies import SimpleCookie
-from typing import Any
 
 from starlette.datastructures import MutableHeaders
+from starlette.requests import cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.accounts.dependencies import ANON_CSRF_COOKIE, SESSION_COOKIE
@@ -98,13 +97,11 @@ class RequestContextMiddleware:
             )
 
 
-def _cookies(scope: Scope) -> dict[str, Any]:
+def _cookies(scope: Scope) -> dict[str, str]:
+    """Parsed as `Request.cookies` parses them (the session lookup reads the same header): both
+    agree on whether a session cookie is there, and this parser costs a tenth of `SimpleCookie`
+    (about 5 µs a request instead of 30–60)."""
     for name, value in scope.get("headers", []):
         if name == b"cookie":
-            jar: SimpleCookie = SimpleCookie()
-            try:
-                jar.load(value.decode("latin-1"))
-            except Exception:  # a malformed cookie header must not break the request
-                return {}
-            return {k: m.value for k, m in jar.items()}
+            return cookie_parser(value.decode("latin-1"))
     return {}

@@ -33,6 +33,7 @@ from fastapi.routing import APIRoute, iter_route_contexts
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 
 from app.db import UNSAFE_METHODS, write_bind
 
@@ -74,8 +75,12 @@ def endpoint_transaction(*, write: bool) -> Iterator[None]:
 
 
 def wrap_endpoint(call: Callable[..., Any], *, write: bool) -> Callable[..., Any]:
-    """The endpoint inside `endpoint_transaction`; sync stays sync (FastAPI then runs the wrapper,
-    and so the transaction, in the endpoint's own thread) and async stays async."""
+    """The endpoint inside `endpoint_transaction`, in the endpoint's own thread for a sync one.
+
+    A sync endpoint becomes a coroutine that runs it (and so its transaction) in one threadpool
+    thread, as FastAPI would. FastAPI then validates and serializes the answer on the event loop:
+    left sync, it hands that to a second thread, and each hop costs more CPU (~85 µs on the bench
+    machine) than serializing a typical answer (docs/benchmarks.md, "The per-request floor")."""
     if getattr(call, "__transaction_wrapped__", False):
         return call
     if inspect.iscoroutinefunction(call):
@@ -88,13 +93,16 @@ def wrap_endpoint(call: Callable[..., Any], *, write: bool) -> Callable[..., Any
         wrapped: Callable[..., Any] = run_async
     else:
 
-        @functools.wraps(call)
-        def run_sync(*args: Any, **kwargs: Any) -> Any:
+        def in_thread(kwargs: dict[str, Any]) -> Any:
             with endpoint_transaction(write=write):
-                return call(*args, **kwargs)
+                return call(**kwargs)
+
+        @functools.wraps(call)
+        async def run_sync(**kwargs: Any) -> Any:
+            return await run_in_threadpool(in_thread, kwargs)
 
         wrapped = run_sync
-    wrapped.__transaction_wrapped__ = True  # type: ignore[attr-defined]
+    wrapped.__transaction_wrapped__ = True  # type: ignore[attr-defined]  # a marker attribute
     return wrapped
 
 

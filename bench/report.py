@@ -222,6 +222,52 @@ def render_hello(outcomes: list[Outcome], hello_runs: list[WrkResult], base: Bas
             f"| {_x(p50_vs_hello(o), 1)} | {_x(p50_multiple(o, base), 1)} "
             f"| {_x(p99_vs_hello(o), 1)} | {_x(rps_vs_hello(o), 3)} |"
         )
+    return lines + [""] + render_floor(outcomes, hello_runs, base)
+
+
+# --- The per-request floor ------------------------------------------------------------------
+# What every request pays before its own work, in two steps over the hello world: the app's
+# middleware alone (`/healthz/live`: no session, no database) and a signed-in trivial API call
+# (`GET /api/v1/me`: plus the session lookup, the CSRF and write-limit guards and one endpoint).
+
+FLOOR_PATH = "/api/v1/me"
+
+
+def floor_rows(
+    outcomes: list[Outcome], hello_runs: list[WrkResult], base: Baseline
+) -> list[tuple[str, float, float]]:
+    """(what, its CPU per request, hello's beside it) for each step of the floor measured."""
+    rows = []
+    hello32 = _cpu([r for r in hello_runs if r.connections > 1])
+    if base.cpu32 is not None and hello32 is not None:
+        rows.append(("middleware only: `GET /healthz/live`", base.cpu32, hello32))
+    for o in outcomes:
+        if o.problem or o.scenario.path != FLOOR_PATH or o.scenario.method != "GET":
+            continue
+        run, _ = _main_run(o)
+        cost, ref = (run.cpu_ms_per_request if run else None), hello_cpu(o)
+        if cost is not None and ref is not None:
+            rows.append((f"signed in: `GET {FLOOR_PATH}` ({o.scenario.name})", cost, ref))
+    return rows
+
+
+def render_floor(outcomes: list[Outcome], hello_runs: list[WrkResult], base: Baseline) -> list[str]:
+    rows = floor_rows(outcomes, hello_runs, base)
+    if not rows:
+        return []
+    lines = [
+        "### The per-request floor",
+        "",
+        "What every request pays before its own work: server CPU per request over the pure hello "
+        "world measured beside it.",
+        "",
+        "| floor | CPU/req | hello CPU/req | over hello | capacity × hello |",
+        "|---|---|---|---|---|",
+    ]
+    lines += [
+        f"| {what} | {_ms(cost)} | {_ms(ref)} | +{_ms(cost - ref)} | {ref / cost:.3f} |"
+        for what, cost, ref in rows
+    ]
     return lines + [""]
 
 

@@ -14,6 +14,8 @@ from typing import Annotated
 from urllib.parse import urlsplit
 
 from fastapi import Depends, Request
+from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 
 from app.accounts import sessions, throttle
 from app.accounts.models import RecordKind, Role, User
@@ -44,16 +46,23 @@ NO_PRINCIPAL = "x-no-principal"
 log = logging.getLogger("groundwork.accounts")
 
 
-def load_principal(request: Request, session: SessionDep) -> Principal | None:
+async def load_principal(request: Request, session: SessionDep) -> Principal | None:
     """The session behind the cookie, if it is live. Half-open (second factor pending) sessions
     are not principals; the TOTP page loads them itself.
 
     If the database cannot be reached, the visitor is treated as logged out for pages anyone may
     see (the crisis lines stay one tap away during an outage), and `require_principal` and the CSRF
-    guard answer 503 for everything else."""
+    guard answer 503 for everything else.
+
+    `async` so that a request without a session cookie (liveness, login, the crisis lines) costs
+    no threadpool hop; the lookup itself runs in one thread, as a sync dependency would."""
     token = request.cookies.get(SESSION_COOKIE)
     if not token or _skips_principal(request):
         return None
+    return await run_in_threadpool(_principal_for, request, session, token)
+
+
+def _principal_for(request: Request, session: Session, token: str) -> Principal | None:
     try:
         found = sessions.lookup(session, token)
     except DATABASE_UNAVAILABLE as exc:

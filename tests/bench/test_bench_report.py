@@ -159,3 +159,31 @@ def test_a_slow_scenario_is_compared_with_hello_at_one_connection_and_without_he
     assert capacity_vs_hello(plain) is None
     assert p50_vs_hello(plain) is None
     assert "Pure hello world" not in render(header={}, base=BASE, outcomes=[plain], method="")
+
+
+def test_the_floor_shows_the_middleware_and_the_signed_in_trivial_call_over_hello() -> None:
+    base = Baseline(
+        runs32=[_r(2000, 8, cpu_s=8.0), _r(2000, 8, cpu_s=8.0)],  # 16,000 requests: 0.5 ms each
+        runs1=[_r(900, 1.0, conns=1), _r(900, 1.0, conns=1)],
+    )
+    hello_runs = [_r(5000, 5, cpu_s=8.0), _r(5000, 5, cpu_s=8.0), _r(2000, 0.2, conns=1)]
+    me = Outcome(
+        "foundation",
+        Scenario(name="who am I (API)", path="/api/v1/me"),
+        c32=_r(1000, 10, cpu_s=8.0),  # 8,000 requests: 1 ms each
+        c1=_r(900, 1.1, conns=1),
+        hello32=[_r(4000, 5, cpu_s=8.0), _r(4000, 5, cpu_s=8.0)],  # 0.25 ms each
+    )
+    other = Outcome("home", TARGETED, c32=_r(500, 30, cpu_s=8.0), hello32=me.hello32)
+    rows = render(header={}, base=base, outcomes=[other, me], method="", hello_runs=hello_runs)
+    assert "### The per-request floor" in rows
+    assert "| middleware only: `GET /healthz/live` | 0.50 ms | 0.20 ms | +0.30 ms | 0.400 |" in rows
+    assert (
+        "| signed in: `GET /api/v1/me` (who am I (API)) | 1.00 ms | 0.25 ms | +0.75 ms | 0.250 |"
+        in rows
+    )
+    assert "(today)" not in rows.split("### The per-request floor")[1]
+    # Without the signed-in scenario in the run, only the middleware step is shown.
+    alone = render(header={}, base=base, outcomes=[other], method="", hello_runs=hello_runs)
+    assert "/api/v1/me" not in alone
+    assert "| middleware only:" in alone
