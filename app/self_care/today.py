@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import BindParameter, ColumnElement, Exists, bindparam, exists, select
 from sqlmodel import Session, and_, col, func, or_
 
-from app import prebuilt
+from app import clock, prebuilt
 from app.accounts.models import User
 from app.home.sections import TodaySection
 from app.self_care import history
@@ -36,6 +36,7 @@ class TodayHabit:
     paused: bool
     needs_yesterday: bool
     form_ids: tuple[str, ...]  # fresh ids, one per button: a replayed tap stays one check-in
+    last_today: tuple[str, str] | None = None  # (id, what was tapped) of a check-in made today
 
     @property
     def counted(self) -> bool:
@@ -101,6 +102,17 @@ _CHECK_INS = (
     )
     .group_by(col(HabitCheckIn.habit_id), *history.CHECK_IN_FOLD)
 )
+# Check-ins made since the start of the client's local day, newest last: the latest per habit
+# may be undone (service.undo_check_in), so Today offers it.
+_MADE_TODAY = (
+    select(col(HabitCheckIn.habit_id), col(HabitCheckIn.id), col(HabitCheckIn.outcome))
+    .where(
+        col(HabitCheckIn.client_id) == _CLIENT,
+        col(HabitCheckIn.created_at) >= bindparam("day_start"),
+    )
+    .order_by(col(HabitCheckIn.created_at))
+)
+UNDO_WORDS = {"done": "Done", "partly": "Partly done", "not_today": "Not today"}
 # One row whatever the client has: today's mood (or NULL) and whether all habits are paused today.
 _CLIENT_DAY = select(
     select(col(MoodLog.mood))
@@ -131,6 +143,13 @@ def today_section(
     rows = prebuilt.rows(session, _HABITS, client_id=client.id, day=day, yesterday=yesterday)
     check_ins = _recent_check_ins(session, client.id, yesterday)
     client_day = prebuilt.first(session, _CLIENT_DAY, client_id=client.id, day=day)
+    day_start = datetime.combine(day, time(0), tzinfo=clock.zone(client.time_zone))
+    made_today = {
+        habit_id: (str(check_in_id), UNDO_WORDS.get(outcome, "Check-in"))
+        for habit_id, check_in_id, outcome in prebuilt.rows(
+            session, _MADE_TODAY, client_id=client.id, day_start=day_start.astimezone(UTC)
+        )
+    }
     assert client_day is not None  # a SELECT without FROM always has its one row
     mood, all_paused = client_day[0], bool(client_day[1])
     habits = []
@@ -156,6 +175,7 @@ def today_section(
                     and (target.kind is TargetKind.WEEKLY or target.is_planned(yesterday))
                 ),
                 form_ids=tuple(str(uuid.uuid4()) for _ in range(4)),  # the four buttons
+                last_today=made_today.get(r.id),
             )
         )
     return TodaySection(
