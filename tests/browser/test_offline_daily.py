@@ -71,7 +71,8 @@ def _post(page: Page, path: str, data: dict[str, Any]) -> dict[str, Any]:
 
 def _routine(page: Page, title: str) -> tuple[str, list[str]]:
     made = _post(page, "/api/v1/routines", {"title": title, "steps": [{"title": s} for s in STEPS]})
-    return str(made["id"]), [str(s["id"]) for s in made["steps"]]
+    detail = page.request.get(f"/api/v1/routines/{made['id']}").json()
+    return str(made["id"]), [str(s["id"]) for s in detail["steps"]]
 
 
 def _controlled(page: Page, *paths: str) -> None:
@@ -191,8 +192,9 @@ def test_a_day_done_offline_arrives_once_on_the_day_tapped(
             assert [date.fromisoformat(d) for (d,) in done] == [tap_day]
         moods = _rows(
             server,
-            "SELECT logged_on, mood FROM mood_log WHERE client_id = "
+            "SELECT logged_on, mood FROM mood_log WHERE logged_on >= ? AND client_id = "
             "(SELECT id FROM user_account WHERE email = ?)",
+            tap_day.isoformat(),  # a day later would be the day it arrived
             JORDAN,
         )
         assert [(date.fromisoformat(d), m) for d, m in moods] == [(tap_day, 4)]
