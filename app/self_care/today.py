@@ -73,6 +73,21 @@ def _paused_on(day: BindParameter[Any], *, any_habit: bool) -> Exists:
     )
 
 
+def _latest_made_today(column: Any) -> Any:
+    """A column of the habit's latest check-in made since the start of the client's day: the one
+    Today offers to undo (service.undo_check_in). Read from the (habit_id, created_at) index."""
+    return (
+        select(column)
+        .where(
+            col(HabitCheckIn.habit_id) == Habit.id,
+            col(HabitCheckIn.created_at) >= bindparam("day_start"),
+        )
+        .order_by(col(HabitCheckIn.created_at).desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
 # Built once (see app/prebuilt.py): every per-request value is a bound parameter.
 _HABITS = (
     select(
@@ -83,6 +98,9 @@ _HABITS = (
         *history.TARGET_COLUMNS,
         _paused_on(bindparam("day"), any_habit=True).label("paused_today"),
         _paused_on(bindparam("yesterday"), any_habit=True).label("paused_yesterday"),
+        _latest_made_today(col(HabitCheckIn.id)).label("undo_id"),
+        _latest_made_today(col(HabitCheckIn.outcome)).label("undo_outcome"),
+        _latest_made_today(col(HabitCheckIn.done_on)).label("undo_on"),
     )
     .join(
         HabitLevel,
@@ -101,16 +119,6 @@ _CHECK_INS = (
         col(HabitCheckIn.done_on) >= bindparam("since"),
     )
     .group_by(col(HabitCheckIn.habit_id), *history.CHECK_IN_FOLD)
-)
-# Check-ins made since the start of the client's local day, newest last: the latest per habit
-# may be undone (service.undo_check_in), so Today offers it.
-_MADE_TODAY = (
-    select(col(HabitCheckIn.habit_id), col(HabitCheckIn.id), col(HabitCheckIn.outcome))
-    .where(
-        col(HabitCheckIn.client_id) == _CLIENT,
-        col(HabitCheckIn.created_at) >= bindparam("day_start"),
-    )
-    .order_by(col(HabitCheckIn.created_at))
 )
 UNDO_WORDS = {"done": "Done", "partly": "Partly done", "not_today": "Not today"}
 # One row whatever the client has: today's mood (or NULL) and whether all habits are paused today.
@@ -140,16 +148,17 @@ def today_section(
     """Three statements whatever the number of habits or the length of the history."""
     del now
     yesterday = day - timedelta(days=1)
-    rows = prebuilt.rows(session, _HABITS, client_id=client.id, day=day, yesterday=yesterday)
+    day_start = datetime.combine(day, time(0), tzinfo=clock.zone(client.time_zone))
+    rows = prebuilt.rows(
+        session,
+        _HABITS,
+        client_id=client.id,
+        day=day,
+        yesterday=yesterday,
+        day_start=day_start.astimezone(UTC),
+    )
     check_ins = _recent_check_ins(session, client.id, yesterday)
     client_day = prebuilt.first(session, _CLIENT_DAY, client_id=client.id, day=day)
-    day_start = datetime.combine(day, time(0), tzinfo=clock.zone(client.time_zone))
-    made_today = {
-        habit_id: (str(check_in_id), UNDO_WORDS.get(outcome, "Check-in"))
-        for habit_id, check_in_id, outcome in prebuilt.rows(
-            session, _MADE_TODAY, client_id=client.id, day_start=day_start.astimezone(UTC)
-        )
-    }
     assert client_day is not None  # a SELECT without FROM always has its one row
     mood, all_paused = client_day[0], bool(client_day[1])
     habits = []
@@ -175,7 +184,10 @@ def today_section(
                     and (target.kind is TargetKind.WEEKLY or target.is_planned(yesterday))
                 ),
                 form_ids=tuple(str(uuid.uuid4()) for _ in range(4)),  # the four buttons
-                last_today=made_today.get(r.id),
+                # Offered beside today's buttons only when it is about today (not a back-fill).
+                last_today=(str(r.undo_id), UNDO_WORDS.get(r.undo_outcome, "Check-in"))
+                if r.undo_id is not None and r.undo_on == day
+                else None,
             )
         )
     return TodaySection(
