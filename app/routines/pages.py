@@ -144,6 +144,9 @@ def player_data(routine_id: uuid.UUID, state: runs.PlayerState) -> dict[str, obj
             for s in state.steps
         ],
         "answers": {str(k): v for k, v in state.answers.items()},
+        # Which stored answer each is: the script tells what this page already shows from what
+        # the phone sent after the page was made.
+        "answer_ids": {str(k): str(v) for k, v in state.answer_ids.items()},
         "last": {"id": str(last.id), "step": str(last.step_id), "status": last.status}
         if last
         else None,

@@ -8,7 +8,7 @@ Today and history never walk the outcomes.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
@@ -200,6 +200,7 @@ class PlayerState:
     bad_day: bool
     current: RoutineStep | None
     last: StepOutcome | None = None  # the latest answer, which the player offers to undo
+    answer_ids: dict[uuid.UUID, uuid.UUID] = field(default_factory=dict)
 
     @property
     def total(self) -> int:
@@ -224,12 +225,14 @@ def player_state(
     bad_day = run.bad_day if run else False
     steps = planned_steps(steps_of(session, routine.id), bad_day)
     answers: dict[uuid.UUID, str] = {}
+    answer_ids: dict[uuid.UUID, uuid.UUID] = {}
     if run is not None:
-        answers = dict(
-            session.exec(
-                select(StepOutcome.step_id, StepOutcome.status).where(StepOutcome.run_id == run.id)
-            ).all()
-        )
+        for step, status, outcome_id in session.exec(
+            select(StepOutcome.step_id, StepOutcome.status, StepOutcome.id).where(
+                StepOutcome.run_id == run.id
+            )
+        ):
+            answers[step], answer_ids[step] = status, outcome_id
     current = next((s for s in steps if s.id == step_id), None) if step_id else None
     if current is None:
         current = next((s for s in steps if s.id not in answers), None)
@@ -237,5 +240,11 @@ def player_state(
     if last is not None and last.step_id not in {s.id for s in steps}:
         last = None  # answered before a bad-day switch left that step out
     return PlayerState(
-        day=day, steps=steps, answers=answers, bad_day=bad_day, current=current, last=last
+        day=day,
+        steps=steps,
+        answers=answers,
+        bad_day=bad_day,
+        current=current,
+        last=last,
+        answer_ids=answer_ids,
     )

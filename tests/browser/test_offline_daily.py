@@ -83,6 +83,12 @@ def _controlled(page: Page, *paths: str) -> None:
         page.wait_for_load_state("networkidle")
 
 
+def _player(page: Page, path: str) -> None:
+    """Open the player and wait until its script has read what waits on the phone."""
+    page.goto(path)
+    expect(page.locator("[data-player]")).to_have_attribute("data-ready", "1")
+
+
 def _answer(page: Page, button: str, next_heading: str) -> None:
     page.get_by_role("button", name=button, exact=True).click()
     expect(page.locator("[data-player-view] h2")).to_have_text(next_heading)
@@ -108,7 +114,7 @@ def test_a_day_done_offline_arrives_once_on_the_day_tapped(
         # 23:50, no signal. The player goes on at once; one step is skipped, one answer undone.
         page.clock.pause_at(before_midnight)
         context.set_offline(True)
-        page.goto(player)
+        _player(page, player)
         expect(page.locator("[data-player-view] h2")).to_have_text(STEPS[0])
         _answer(page, "Done", STEPS[1])
         expect(page.locator("[data-player-waiting]")).to_have_text(
@@ -232,7 +238,7 @@ def test_the_last_check_in_and_the_last_step_answer_can_be_undone_online(
         assert_accessible(page, "today-undone")
 
         # A step answer sent from the player, then taken back: the step waits again.
-        page.goto(f"/routines/{routine}/play")
+        _player(page, f"/routines/{routine}/play")
         with page.expect_response(lambda r: r.url.endswith("/outcomes") and r.ok):
             _answer(page, "Done", STEPS[1])
         page.get_by_role("button", name=f"Undo your answer to {STEPS[0]}").click()

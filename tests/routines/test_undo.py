@@ -104,6 +104,7 @@ def test_the_player_offers_undo_of_the_last_answer_and_carries_its_steps(
     data = json.loads(found.group(1))
     assert [s["id"] for s in data["steps"]] == steps
     assert data["answers"] == {steps[0]: "done"}
+    assert data["answer_ids"] == {steps[0]: stored}
     assert data["last"] == {"id": stored, "step": steps[0], "status": "done"}
     assert data["day"] == (MONDAY).isoformat()
     assert 'aria-label="Undo your answer to Teeth"' in page

@@ -35,13 +35,20 @@ async function start() {
   const answers = new Map(day === data.day ? Object.entries(data.answers) : []);
   let last = day === data.day && data.last
     ? { step: data.last.step, status: data.last.status, stored: data.last.id } : null;
-  if (fromPhone) {
-    for (const record of await queue.sent(rid, day)) {
+  // What this phone sent that the page does not show yet (an answer stored, or taken back, after
+  // the page was made); once a page shows it, the phone forgets it.
+  const shown = (record) => day === data.day && (record.undone
+    ? data.answer_ids[record.step] !== record.id
+    : data.answer_ids[record.step] === record.id && data.answers[record.step] === record.status);
+  for (const record of await queue.sent(rid, day)) {
+    if (shown(record)) { await queue.unsend(record.id); continue; }
+    if (record.undone) {
+      answers.delete(record.step);
+      if (last?.stored === record.id) last = null;
+    } else {
       answers.set(record.step, record.status);
       last = { step: record.step, status: record.status, stored: record.id };
     }
-  } else {
-    await queue.forgetSent(rid);
   }
   for (const record of await queue.waiting(rid)) {
     if (record.day !== day) continue;
@@ -163,8 +170,9 @@ async function start() {
       if (navigator.onLine) {
         try { done = (await sendJson("DELETE", path)).ok; } catch { done = false; }
       }
-      if (done) await queue.unsend(taken.stored);
-      else {
+      if (done) {
+        await queue.remember({ id: taken.stored, routine: rid, day, step: taken.step, undone: true, tapped_at: tapStamp() });
+      } else {
         await queue.keep(queue.undoRecord({ id: newId(), routine: rid, day, step: taken.step, storedId: taken.stored, tappedAt: tapStamp() }));
       }
     }
@@ -177,22 +185,36 @@ async function start() {
     await showWaiting();
   }
 
-  root.addEventListener("submit", (event) => {
-    const form = event.target.closest("form.rt-answer");
-    if (!form) return;
-    event.preventDefault();
-    const step = form.dataset.step || new FormData(form).get("step_id");
-    const status = event.submitter?.value;
-    if (!step || !data.words[status]) return;
-    answer(step, status).catch(() => {
-      waitingNote.textContent = "This phone could not keep that answer. Please try again.";
-      waitingNote.hidden = false;
-    });
+  handle = (action) => (action.undo ? undo() : answer(action.step, action.status)).catch(() => {
+    waitingNote.textContent = "This phone could not keep that. Please try again.";
+    waitingNote.hidden = false;
   });
   render();
+  for (const action of early.splice(0)) await handle(action);
+  root.dataset.ready = "1"; // tests wait for this before tapping
   await showWaiting();
   addEventListener("online", () => { send().catch(() => {}); });
   await send();
 }
 
-if (root && dataNode) start().catch(() => {});
+// Taps are caught from the first moment, even before the phone's data is read: an answer posted
+// as a plain form while offline would show the browser's "no internet" page.
+let handle = null;
+let broken = false;
+const early = [];
+if (root && dataNode) {
+  root.addEventListener("submit", (event) => {
+    if (broken) return; // this phone cannot keep answers (no IndexedDB): the forms post as before
+    const form = event.target.closest("form.rt-answer, form.rt-undo");
+    if (!form) return;
+    event.preventDefault();
+    const action = form.classList.contains("rt-undo") ? { undo: true } : {
+      step: form.dataset.step || new FormData(form).get("step_id"),
+      status: event.submitter?.value,
+    };
+    if (!action.undo && !(action.step && BUTTONS[action.status])) return;
+    if (handle) handle(action);
+    else early.push(action);
+  });
+  start().catch((error) => { broken = true; console.error("player", error); });
+}

@@ -7,7 +7,8 @@
 import { queueStore, replay, sendJson } from "/static/js/outbox.js";
 
 const waitingStore = queueStore("groundwork-routines");
-// Answers sent since: a player page kept on the phone predates them (web/sw/routines.js).
+// What this phone sent (answers, and undos as tombstones): a player page may have been made just
+// before the server stored them (a kept copy, or a page fetched while an answer was on its way).
 const sentStore = queueStore("groundwork-routine-answers");
 
 const all = async (withStore) => (await withStore("readonly", (store) => store.getAll())) || [];
@@ -22,19 +23,17 @@ export async function waiting(routine) {
   return routine ? records.filter((r) => r.routine === routine) : records;
 }
 
-/** Answers this phone sent on `day` for `routine`, oldest first. */
+/** What this phone sent on `day` for `routine`, oldest first; other days' records are dropped. */
 export async function sent(routine, day) {
-  return (await all(sentStore)).filter((r) => r.routine === routine && r.day === day).sort(byTap);
-}
-
-/** The page came fresh from the server, which holds every answer sent: forget the phone's list. */
-export async function forgetSent(routine) {
-  for (const record of await all(sentStore)) {
-    if (record.routine === routine) await sentStore("readwrite", (store) => store.delete(record.id));
-  }
+  const mine = (await all(sentStore)).filter((r) => r.routine === routine);
+  for (const record of mine.filter((r) => r.day !== day)) await unsend(record.id);
+  return mine.filter((r) => r.day === day).sort(byTap);
 }
 
 export const unsend = (storedId) => sentStore("readwrite", (store) => store.delete(storedId));
+
+/** Remember an answer the server stored (`undone`: one it took back) until a page shows it. */
+export const remember = (record) => sentStore("readwrite", (store) => store.put(record));
 
 /** An answer to a step: `{ id, routine, day, step, status, tapped_at }` → a waiting record. */
 export function answerRecord({ id, routine, day, step, status, tappedAt }) {
@@ -62,13 +61,18 @@ export async function drain(onSent = () => {}) {
       const response = await sendJson(record.method, record.path, record.body);
       if (response.ok && record.kind === "answer") {
         const stored = (await response.clone().json()).outcome.id;
-        await sentStore("readwrite", (store) => store.put({
+        await remember({
           id: stored, routine: record.routine, day: record.day, step: record.step,
           status: record.status, tapped_at: record.tapped_at,
-        }));
+        });
         onSent(record, stored);
       }
-      if (response.ok && record.kind === "undo") await unsend(record.stored);
+      if (response.ok && record.kind === "undo") {
+        await remember({
+          id: record.stored, routine: record.routine, day: record.day, step: record.step,
+          undone: true, tapped_at: record.tapped_at,
+        });
+      }
       return response;
     },
     forget: (record) => drop(record.id),
