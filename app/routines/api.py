@@ -235,11 +235,20 @@ def record_outcome(body: OutcomeIn, session: SessionDep, access: OwnRoutine) -> 
         outcome_id=body.id,
         step_id=body.step_id,
         status=body.status,
-        at=body.at,
+        at=body.tapped_at or body.at,
     )
     return OutcomeResult(
         outcome=OutcomePublic.model_validate(outcome), run=RunPublic.model_validate(run)
     )
+
+
+@router.delete(P + "/{routine_id}/outcomes/{outcome_id}", status_code=204)
+def undo_outcome(outcome_id: uuid.UUID, session: SessionDep, access: OwnRoutine) -> Response:
+    """Take back a step answer; one already taken back is fine (a retried undo)."""
+    runs.undo_outcome(
+        session=session, routine=access.routine, tz=access.client.time_zone, outcome_id=outcome_id
+    )
+    return Response(status_code=204)
 
 
 @router.put(P + "/{routine_id}/bad-day", response_model=RunPublic)

@@ -113,14 +113,45 @@ def _player(
     request: Request, session: SessionDep, access: OwnRoutine, step_id: uuid.UUID | None = None
 ) -> Response:
     state = runs.player_state(session, access.routine, access.client.time_zone, step_id=step_id)
+    last = state.last
     ctx = {
         "routine": access.routine,
         "state": state,
         "outcome_id": uuid.uuid4(),
         "status_words": STATUS_WORDS,
         "previous": state.steps[state.position - 2] if state.position > 1 and state.steps else None,
+        "last_step": next((s for s in state.steps if last and s.id == last.step_id), None),
+        "undone": request.query_params.get("undone") == "1",
+        "player_data": player_data(access.routine.id, state),
     }
     return render(request, "routines/player.html", ctx)
+
+
+def player_data(routine_id: uuid.UUID, state: runs.PlayerState) -> dict[str, object]:
+    """What the player's script needs to go on step by step with no signal (static/routines)."""
+    last = state.last
+    return {
+        "routine": str(routine_id),
+        "day": state.day.isoformat(),
+        "steps": [
+            {
+                "id": str(s.id),
+                "title": s.title,
+                "detail": s.detail or "",
+                "photo": str(s.photo_id) if s.photo_id else "",
+                "minutes": s.duration_minutes or 0,
+            }
+            for s in state.steps
+        ],
+        "answers": {str(k): v for k, v in state.answers.items()},
+        # Which stored answer each is: the script tells what this page already shows from what
+        # the phone sent after the page was made.
+        "answer_ids": {str(k): str(v) for k, v in state.answer_ids.items()},
+        "last": {"id": str(last.id), "step": str(last.step_id), "status": last.status}
+        if last
+        else None,
+        "words": STATUS_WORDS,
+    }
 
 
 @router.get("/routines/{routine_id}/play", response_class=HTMLResponse)
@@ -155,6 +186,21 @@ async def answer(request: Request, session: SessionDep, access: OwnRoutine) -> R
         status=str(status),
     )
     return _see_other(f"/routines/{access.routine.id}/play")
+
+
+@router.post("/routines/{routine_id}/play/undo")
+async def undo_answer(request: Request, session: SessionDep, access: OwnRoutine) -> Response:
+    values = await read_form(request)
+    try:
+        outcome_id = uuid.UUID(str(values.get("outcome_id", "")))
+    except ValueError:
+        raise Unprocessable(
+            "This answer could not be undone. Please reload and try again."
+        ) from None
+    runs.undo_outcome(
+        session=session, routine=access.routine, tz=access.client.time_zone, outcome_id=outcome_id
+    )
+    return _see_other(f"/routines/{access.routine.id}/play?undone=1")
 
 
 @router.post("/routines/{routine_id}/bad-day")

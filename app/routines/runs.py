@@ -8,22 +8,18 @@ Today and history never walk the outcomes.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
-from app import clock
-from app.errors import NotFound, Unprocessable
+from app import clock, taps
+from app.errors import Conflict, NotFound, Unprocessable
 from app.routines import recurrence
 from app.routines.history import DONE_STATUSES
 from app.routines.models import Routine, RoutineRun, RoutineStep, StepOutcome
 from app.routines.service import steps_of
-
-# An offline tap may arrive late; its own time decides the day, within reason.
-MAX_REPLAY_AGE = timedelta(days=7)
-MAX_CLOCK_SKEW = timedelta(minutes=10)
 
 
 def run_for(session: Session, routine_id: uuid.UUID, day: date) -> RoutineRun | None:
@@ -83,16 +79,16 @@ def _recount(session: Session, run: RoutineRun, steps: list[RoutineStep]) -> Non
 
 
 def outcome_day(*, at: datetime | None, tz: str) -> tuple[datetime, date]:
-    """The instant and local day an outcome belongs to: the tap's own time if plausible."""
+    """The instant and local day an outcome belongs to: the tap's own moment, checked by the
+    rules every queued write follows (app/taps.py), so a step done at 23:50 and sent at 00:20
+    counts for the evening it was done."""
     now = clock.now()
     if at is None:
         return now, recurrence.local_day(now, tz)
     if at.tzinfo is None:
         raise Unprocessable("The time of the step needs a time zone.")
-    if at > now + MAX_CLOCK_SKEW or at < now - MAX_REPLAY_AGE:
-        raise Unprocessable("The time of the step is too far from now to record.")
-    at = min(at, now)
-    return at, recurrence.local_day(at, tz)
+    when = taps.checked(at, now=now)
+    return when, recurrence.local_day(when, tz)
 
 
 def record_outcome(
@@ -132,6 +128,45 @@ def record_outcome(
     return outcome, run
 
 
+UNDO_DAYS = 1
+"""An answer can be taken back on its day, or the next (a tap before midnight sent after it)."""
+
+
+def undo_outcome(
+    *, session: Session, routine: Routine, tz: str, outcome_id: uuid.UUID
+) -> RoutineRun | None:
+    """Take back one step answer, so the step is unanswered again (a mis-tap in the player).
+
+    Undoing what is already gone changes nothing (a retried request). Earlier days' answers
+    stay as history has shown them.
+    """
+    outcome = session.get(StepOutcome, outcome_id)
+    if outcome is None:
+        return None
+    run = session.get(RoutineRun, outcome.run_id)
+    if run is None or run.routine_id != routine.id:
+        raise NotFound()
+    today = recurrence.local_day(clock.now(), tz)
+    if run.local_day < today - timedelta(days=UNDO_DAYS):
+        raise Conflict("Answers from earlier days stay as they are.")
+    session.delete(outcome)
+    session.flush()
+    _recount(session, run, steps_of(session, routine.id))
+    session.commit()
+    return run
+
+
+def last_answer(session: Session, run: RoutineRun | None) -> StepOutcome | None:
+    """The answer given most recently in this run: what "Undo" in the player takes back."""
+    if run is None:
+        return None
+    return session.exec(
+        select(StepOutcome)
+        .where(StepOutcome.run_id == run.id)
+        .order_by(col(StepOutcome.recorded_at).desc())
+    ).first()
+
+
 def set_bad_day(*, session: Session, routine: Routine, tz: str, bad_day: bool) -> RoutineRun:
     """Switch today's run to the minimum steps (or back); what was done still counts."""
     day = recurrence.local_day(clock.now(), tz)
@@ -164,6 +199,8 @@ class PlayerState:
     answers: dict[uuid.UUID, str]
     bad_day: bool
     current: RoutineStep | None
+    last: StepOutcome | None = None  # the latest answer, which the player offers to undo
+    answer_ids: dict[uuid.UUID, uuid.UUID] = field(default_factory=dict)
 
     @property
     def total(self) -> int:
@@ -188,13 +225,26 @@ def player_state(
     bad_day = run.bad_day if run else False
     steps = planned_steps(steps_of(session, routine.id), bad_day)
     answers: dict[uuid.UUID, str] = {}
+    answer_ids: dict[uuid.UUID, uuid.UUID] = {}
     if run is not None:
-        answers = dict(
-            session.exec(
-                select(StepOutcome.step_id, StepOutcome.status).where(StepOutcome.run_id == run.id)
-            ).all()
-        )
+        for step, status, outcome_id in session.exec(
+            select(StepOutcome.step_id, StepOutcome.status, StepOutcome.id).where(
+                StepOutcome.run_id == run.id
+            )
+        ):
+            answers[step], answer_ids[step] = status, outcome_id
     current = next((s for s in steps if s.id == step_id), None) if step_id else None
     if current is None:
         current = next((s for s in steps if s.id not in answers), None)
-    return PlayerState(day=day, steps=steps, answers=answers, bad_day=bad_day, current=current)
+    last = last_answer(session, run)
+    if last is not None and last.step_id not in {s.id for s in steps}:
+        last = None  # answered before a bad-day switch left that step out
+    return PlayerState(
+        day=day,
+        steps=steps,
+        answers=answers,
+        bad_day=bad_day,
+        current=current,
+        last=last,
+        answer_ids=answer_ids,
+    )

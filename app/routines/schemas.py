@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
+    AwareDatetime,
     BaseModel,
     ConfigDict,
     Field,
@@ -108,9 +109,14 @@ class StepOrder(ApiModel):
 
 
 class OutcomeIn(ApiModel):
+    """`id` is made by the phone. `tapped_at`: when the step was answered, stamped by the phone on
+    an answer it queued offline; the run is the client's local day of that moment (app/taps.py).
+    `at` is the older name for the same moment."""
+
     id: uuid.UUID
     step_id: uuid.UUID
     status: OutcomeStatus
+    tapped_at: AwareDatetime | None = None
     at: datetime | None = None
 
 

@@ -5,6 +5,8 @@ id are policy-checked for both roles."""
 
 from __future__ import annotations
 
+import uuid
+
 from fastapi import APIRouter, Response, status
 
 from app.accounts.dependencies import (
@@ -130,6 +132,17 @@ def check_in(
 ) -> CheckInPublic:
     row = service.check_in(session=session, client=principal.user, habit=habit, data=body)
     return CheckInPublic.model_validate(row)
+
+
+@router.delete("/habits/{habit_id}/check-ins/{check_in_id}", status_code=status.HTTP_204_NO_CONTENT)
+def undo_check_in(
+    check_in_id: uuid.UUID, habit: OwnHabit, session: SessionDep, principal: CurrentClient
+) -> Response:
+    """Undo the habit's latest check-in, made today; already undone is fine (a retried undo)."""
+    service.undo_check_in(
+        session=session, client=principal.user, habit=habit, check_in_id=check_in_id
+    )
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.post(

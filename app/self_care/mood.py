@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 from sqlmodel import Session, col, select
 
-from app import clock
+from app import clock, taps
 from app.accounts.models import User
 from app.errors import Conflict, Unprocessable
 from app.self_care import history
@@ -36,7 +36,7 @@ def log(*, session: Session, client: User, data: MoodCreate) -> MoodLog:
         if existing.client_id != client.id:
             raise Conflict("This id is already used for something else.")
         return existing
-    today = clock.local_today(client.time_zone)
+    today = taps.local_day(data.tapped_at, tz=client.time_zone)  # today, unless queued
     on = data.on or today
     if not today - timedelta(days=1) <= on <= today:
         raise Unprocessable("You can log today or yesterday.")

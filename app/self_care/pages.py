@@ -229,6 +229,23 @@ async def check_in(
     return _see(back + anchor)
 
 
+@router.post("/self-care/habits/{habit_id}/check-ins/{check_in_id}/undo")
+async def undo_check_in(
+    check_in_id: uuid.UUID,
+    habit: OwnHabit,
+    request: Request,
+    session: SessionDep,
+    principal: CurrentClient,
+) -> Response:
+    back = next_page(await read_form(request), f"/self-care/habits/{habit.id}")
+    service.undo_check_in(
+        session=session, client=principal.user, habit=habit, check_in_id=check_in_id
+    )
+    if back == "/today":  # Today says "Undone" beside the habit (web/static/self_care/checkin.js)
+        return _see(f"/today?undone={habit.id}#habit-{habit.id}")
+    return _see(back)
+
+
 @router.post("/self-care/habits/{habit_id}/pause")
 async def pause_habit(
     habit: OwnHabit, request: Request, session: SessionDep, principal: CurrentClient

@@ -123,12 +123,16 @@ class PauseCreate(ApiModel):
 
 
 class MoodCreate(ApiModel):
+    """`tapped_at`: when the client saved it, stamped by the phone on an entry it queued offline;
+    "today" is then the client's local day of the tap, not of its arrival (app/taps.py)."""
+
     id: uuid.UUID
     mood: Rating5
     energy: Rating5 | None = None
     hours_slept: Annotated[StrictFloat | StrictInt, Field(ge=0, le=24)] | None = None
     note: ShortText | None = None
     on: date | None = None
+    tapped_at: AwareDatetime | None = None
 
 
 class GradingPublic(PublicModel):

@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 
 from app import clock, taps
 from app.accounts.models import User
+from app.audit import service as audit
 from app.errors import Conflict, NotFound, Unprocessable
 from app.self_care import history, reminders_link, suggestions, summary
 from app.self_care.library import LibraryLadder
@@ -23,6 +24,7 @@ from app.self_care.models import (
     HabitLevelChange,
 )
 from app.self_care.schemas import CheckInCreate, PersonalHabitCreate
+from app.self_care.strength import week_start
 from app.self_care.targets import Target, TargetKind
 
 BACKFILL_DAYS = 1  # today and yesterday
@@ -196,6 +198,48 @@ def check_in(*, session: Session, client: User, habit: Habit, data: CheckInCreat
         session=session, habit=habit, day=on, today=today, tz=client.time_zone
     )
     summary.refresh(session=session, habit=habit, today=today, changed_from=on)
+    session.commit()
+    return row
+
+
+def undo_check_in(
+    *, session: Session, client: User, habit: Habit, check_in_id: uuid.UUID
+) -> HabitCheckIn | None:
+    """Take back the habit's last check-in, made today: a mis-tap, not a rewrite of history.
+
+    Older check-ins stay (the therapist has seen them; the grading judged them). Undoing twice
+    (a retried request) finds nothing and changes nothing. The summary and any waiting
+    suggestion are re-judged by the same rules as a check-in, so the habit reads as if the tap
+    had never been made.
+    """
+    row = session.get(HabitCheckIn, check_in_id)
+    if row is None:
+        return None
+    if row.habit_id != habit.id:
+        raise NotFound()
+    today = today_for(client)
+    last = session.exec(
+        select(HabitCheckIn)
+        .where(HabitCheckIn.habit_id == habit.id)
+        .order_by(col(HabitCheckIn.created_at).desc())
+    ).first()
+    if last is None or last.id != row.id:
+        raise Conflict("Only the latest check-in of a habit can be undone.")
+    if row.created_at.astimezone(clock.zone(client.time_zone)).date() != today:
+        raise Conflict("A check-in can be undone on the day it was made.")
+    session.delete(row)
+    session.flush()
+    if row.done_on < week_start(today):  # a back-fill into a judged week: judge it again
+        suggestions.supersede_pending(session=session, habit=habit)
+        suggestions.refresh(session=session, habit=habit, today=today)
+    summary.refresh(session=session, habit=habit, today=today, changed_from=row.done_on)
+    audit.add(
+        session,
+        actor=client,
+        client_id=client.id,
+        action="habit.check_in.undo",
+        detail=f"habit {habit.id}, {row.done_on.isoformat()}",
+    )
     session.commit()
     return row
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import BindParameter, ColumnElement, Exists, bindparam, exists, select
 from sqlmodel import Session, and_, col, func, or_
 
-from app import prebuilt
+from app import clock, prebuilt
 from app.accounts.models import User
 from app.home.sections import TodaySection
 from app.self_care import history
@@ -36,6 +36,7 @@ class TodayHabit:
     paused: bool
     needs_yesterday: bool
     form_ids: tuple[str, ...]  # fresh ids, one per button: a replayed tap stays one check-in
+    last_today: tuple[str, str] | None = None  # (id, what was tapped) of a check-in made today
 
     @property
     def counted(self) -> bool:
@@ -72,6 +73,21 @@ def _paused_on(day: BindParameter[Any], *, any_habit: bool) -> Exists:
     )
 
 
+def _latest_made_today(column: Any) -> Any:
+    """A column of the habit's latest check-in made since the start of the client's day: the one
+    Today offers to undo (service.undo_check_in). Read from the (habit_id, created_at) index."""
+    return (
+        select(column)
+        .where(
+            col(HabitCheckIn.habit_id) == Habit.id,
+            col(HabitCheckIn.created_at) >= bindparam("day_start"),
+        )
+        .order_by(col(HabitCheckIn.created_at).desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
 # Built once (see app/prebuilt.py): every per-request value is a bound parameter.
 _HABITS = (
     select(
@@ -82,6 +98,9 @@ _HABITS = (
         *history.TARGET_COLUMNS,
         _paused_on(bindparam("day"), any_habit=True).label("paused_today"),
         _paused_on(bindparam("yesterday"), any_habit=True).label("paused_yesterday"),
+        _latest_made_today(col(HabitCheckIn.id)).label("undo_id"),
+        _latest_made_today(col(HabitCheckIn.outcome)).label("undo_outcome"),
+        _latest_made_today(col(HabitCheckIn.done_on)).label("undo_on"),
     )
     .join(
         HabitLevel,
@@ -101,6 +120,7 @@ _CHECK_INS = (
     )
     .group_by(col(HabitCheckIn.habit_id), *history.CHECK_IN_FOLD)
 )
+UNDO_WORDS = {"done": "Done", "partly": "Partly done", "not_today": "Not today"}
 # One row whatever the client has: today's mood (or NULL) and whether all habits are paused today.
 _CLIENT_DAY = select(
     select(col(MoodLog.mood))
@@ -128,7 +148,15 @@ def today_section(
     """Three statements whatever the number of habits or the length of the history."""
     del now
     yesterday = day - timedelta(days=1)
-    rows = prebuilt.rows(session, _HABITS, client_id=client.id, day=day, yesterday=yesterday)
+    day_start = datetime.combine(day, time(0), tzinfo=clock.zone(client.time_zone))
+    rows = prebuilt.rows(
+        session,
+        _HABITS,
+        client_id=client.id,
+        day=day,
+        yesterday=yesterday,
+        day_start=day_start.astimezone(UTC),
+    )
     check_ins = _recent_check_ins(session, client.id, yesterday)
     client_day = prebuilt.first(session, _CLIENT_DAY, client_id=client.id, day=day)
     assert client_day is not None  # a SELECT without FROM always has its one row
@@ -156,6 +184,10 @@ def today_section(
                     and (target.kind is TargetKind.WEEKLY or target.is_planned(yesterday))
                 ),
                 form_ids=tuple(str(uuid.uuid4()) for _ in range(4)),  # the four buttons
+                # Offered beside today's buttons only when it is about today (not a back-fill).
+                last_today=(str(r.undo_id), UNDO_WORDS.get(r.undo_outcome, "Check-in"))
+                if r.undo_id is not None and r.undo_on == day
+                else None,
             )
         )
     return TodaySection(

@@ -67,6 +67,7 @@ ROUTES = [
     Route("DELETE", R + "/steps/{step_id}", CLIENT_DATA),
     Route("POST", R + "/steps/{step_id}/photo", CLIENT_DATA),
     Route("POST", R + "/outcomes", OWN_ROUTINE),
+    Route("DELETE", R + "/outcomes/{outcome_id}", OWN_ROUTINE),
     Route("PUT", R + "/bad-day", OWN_ROUTINE),
     Route("POST", R + "/pauses", CLIENT_DATA),
     Route("DELETE", R + "/pauses/{pause_id}", CLIENT_DATA),
@@ -84,6 +85,7 @@ ROUTES = [
     Route("GET", "/routines/photos/{photo_id}", CLIENT_DATA),
     Route("GET", "/routines/{routine_id}/play", OWN_ROUTINE),
     Route("POST", "/routines/{routine_id}/play", OWN_ROUTINE),
+    Route("POST", "/routines/{routine_id}/play/undo", OWN_ROUTINE),
     Route("POST", "/routines/{routine_id}/bad-day", OWN_ROUTINE),
     Route("POST", "/routines/{routine_id}/restart", OWN_ROUTINE),
     *(
@@ -136,4 +138,5 @@ def build(world: World) -> dict[str, str]:
         "template_id": str(template.id),
         "feed_token": token,
         "unused": str(uuid.uuid4()),
+        "outcome_id": str(uuid.uuid4()),  # undoing an answer that is not there is a no-op
     }

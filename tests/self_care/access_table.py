@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from app import clock
 from app.self_care import library, service
 from app.self_care.models import HabitSuggestion
@@ -35,6 +37,7 @@ ROUTES = [
     Route("GET", f"{API}/habits/{{habit_id}}", CLIENT_DATA),
     Route("DELETE", f"{API}/habits/{{habit_id}}", CLIENT_OWN),
     Route("POST", f"{API}/habits/{{habit_id}}/check-ins", CLIENT_OWN),
+    Route("DELETE", f"{API}/habits/{{habit_id}}/check-ins/{{check_in_id}}", CLIENT_OWN),
     Route("POST", f"{API}/habits/{{habit_id}}/pause", CLIENT_OWN),
     Route("POST", f"{API}/habits/{{habit_id}}/resume", CLIENT_OWN),
     Route("PUT", f"{API}/habits/{{habit_id}}/level", THERAPIST_OF),
@@ -62,6 +65,7 @@ ROUTES = [
     Route("GET", "/self-care/habits/{habit_id}", CLIENT_OWN),
     Route("GET", "/self-care/habits/{habit_id}/check-in", CLIENT_OWN),
     Route("POST", "/self-care/habits/{habit_id}/check-in", CLIENT_OWN),
+    Route("POST", "/self-care/habits/{habit_id}/check-ins/{check_in_id}/undo", CLIENT_OWN),
     Route("POST", "/self-care/habits/{habit_id}/pause", CLIENT_OWN),
     Route("POST", "/self-care/habits/{habit_id}/resume", CLIENT_OWN),
     Route("POST", "/self-care/habits/{habit_id}/stop", CLIENT_OWN),
@@ -118,4 +122,5 @@ def build(world: World) -> dict[str, str]:
         "habit_id": str(habit.id),
         "suggestion_id": str(suggestion.id),
         "ladder_key": "washing",
+        "check_in_id": str(uuid.uuid4()),  # undoing what is not there is a no-op
     }

@@ -84,3 +84,26 @@ self.addEventListener("fetch", (event) => {
   if (url.pathname.startsWith("/static/")) { event.respondWith(cacheFirst(request)); return; }
   if (request.mode === "navigate") event.respondWith(networkFirstPage(request));
 });
+
+// A personal page the client uses daily (the routine player, the mood log): network first, and
+// each copy fetched online is kept on the phone under `key` (logout clears every cache). Offline
+// the copy answers, its `data-served="network"` mark turned to "phone" so the page's script knows
+// it may be out of date; with no copy, the offline page.
+async function keptPage(request, key) {
+  try {
+    const response = await fetch(request);
+    const html = (response.headers.get("Content-Type") || "").startsWith("text/html");
+    // A login page after an expired session is not the page: only the page itself is kept.
+    if (response.ok && !response.redirected && html) {
+      await (await caches.open(CACHE_VERSION)).put(key, response.clone());
+    }
+    return response;
+  } catch {
+    const cached = await caches.match(key);
+    if (cached) {
+      const body = (await cached.text()).replace('data-served="network"', 'data-served="phone"');
+      return new Response(body, { status: 200, headers: { "Content-Type": "text/html; charset=utf-8" } });
+    }
+    return (await caches.match("/offline")) || new Response("Offline", { status: 503 });
+  }
+}

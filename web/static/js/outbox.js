@@ -48,8 +48,13 @@ const csrf = () => document.querySelector('meta[name="csrf-token"]')?.content ??
 
 /** POST JSON to our API; resolves with the Response (rejects only when the network is down). */
 export function postJson(path, body) {
+  return sendJson("POST", path, body);
+}
+
+/** Send JSON with any method (an undo is a DELETE); resolves with the Response. */
+export function sendJson(method, path, body) {
   return fetch(path, {
-    method: "POST",
+    method,
     credentials: "same-origin",
     headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRF-Token": csrf() },
     body: JSON.stringify(body),
@@ -93,6 +98,23 @@ export function replay(name, { pending, send, forget }) {
     }
   };
   return navigator.locks ? navigator.locks.request(`groundwork-replay-${name}`, round) : round();
+}
+
+let reloading = false;
+
+/** Reload the page once every replay round of this page has finished: a page that shows what the
+ * server holds (Today) reloads after a round, and must not cut off another queue's round midway
+ * (its request would be sent again on the next load: harmless, but not "once"). */
+export async function reloadWhenSent() {
+  if (reloading) return;
+  reloading = true;
+  if (navigator.locks?.query) {
+    const { held = [], pending = [] } = await navigator.locks.query();
+    const names = new Set([...held, ...pending].map((lock) => lock.name)
+      .filter((name) => name.startsWith("groundwork-replay-")));
+    for (const name of names) await navigator.locks.request(name, () => {});
+  }
+  location.reload();
 }
 
 /** A `withStore(mode, work)` for one page's queue: its own IndexedDB database holding one object

@@ -1,5 +1,6 @@
 // Routines: schedule fields, step reordering by drag, the player's timer with a screen wake lock,
 // one-submit answer forms and copy buttons. Everything works without this script; it only helps.
+import { timer } from "/static/routines/timer.js";
 
 function scheduleFields(root = document) {
   const radios = [...root.querySelectorAll("[data-schedule-kind]")];
@@ -52,68 +53,6 @@ function dragReorder(list) {
     handle.addEventListener("pointerup", finish);
     handle.addEventListener("pointercancel", finish);
   });
-}
-
-function timer(box) {
-  const display = box.querySelector("[data-timer-display]");
-  const toggle = box.querySelector("[data-timer-toggle]");
-  const status = box.querySelector("[data-timer-status]");
-  const total = Number(box.dataset.seconds) || 0;
-  const label = toggle.textContent;
-  let left = total;
-  let handle = null;
-  let lock = null;
-  const show = () => {
-    const m = Math.floor(left / 60);
-    const s = String(left % 60).padStart(2, "0");
-    display.textContent = `${m}:${s}`;
-  };
-  // Keep the screen on while the timer runs, where the browser offers the Wake Lock API.
-  const keepAwake = async () => {
-    try {
-      if ("wakeLock" in navigator && document.visibilityState === "visible") {
-        lock = await navigator.wakeLock.request("screen");
-      }
-    } catch {
-      lock = null; // refused (battery saver, permissions): the timer still runs
-    }
-  };
-  const letSleep = () => {
-    lock?.release().catch(() => {});
-    lock = null;
-  };
-  const stop = (text) => {
-    clearInterval(handle);
-    handle = null;
-    letSleep();
-    toggle.textContent = text;
-  };
-  toggle.hidden = false;
-  toggle.addEventListener("click", () => {
-    if (handle) {
-      stop("Carry on with the timer");
-      status.textContent = "Timer paused.";
-      return;
-    }
-    if (left <= 0) left = total;
-    keepAwake();
-    status.textContent = "Timer started.";
-    toggle.textContent = "Pause timer";
-    handle = setInterval(() => {
-      left -= 1;
-      show();
-      if (left <= 0) {
-        stop(label);
-        status.textContent = "Time is up. Take your time to finish.";
-        box.classList.add("rt-timer--done");
-        navigator.vibrate?.(200);
-      }
-    }, 1000);
-  });
-  document.addEventListener("visibilitychange", () => {
-    if (handle && document.visibilityState === "visible" && !lock) keepAwake();
-  });
-  show();
 }
 
 function answerOnce(form) {

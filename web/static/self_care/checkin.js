@@ -2,12 +2,10 @@
 // in IndexedDB with its client-made id and the moment it was made, and sent to the API when the
 // network is back (web/static/js/outbox.js: the tap's day counts, Retry-After is honoured).
 // Replaying the same id is harmless (the server returns the stored row), so a retry can never
-// double a check-in.
+// double a check-in. A mood log saved offline waits in the same queue and is sent from here too.
 import { newId } from "/static/js/http.js";
-import { postJson, queueStore, replay, tapStamp } from "/static/js/outbox.js";
-
-// Kept under the same database and store names as before, so taps already waiting are still sent.
-const withStore = queueStore("groundwork-self-care");
+import { reloadWhenSent, tapStamp } from "/static/js/outbox.js";
+import { MOOD_PATH, drain, drop, keep, waiting } from "/static/self_care/queue.js";
 
 function bodyOf(form, submitter) {
   const data = new FormData(form, submitter);
@@ -18,8 +16,7 @@ function bodyOf(form, submitter) {
   return body;
 }
 
-function say(form, text) {
-  const item = form.closest("[data-habit]");
+function say(item, text) {
   const status = item?.querySelector("[data-offline-status]");
   if (status) {
     status.textContent = text;
@@ -27,17 +24,9 @@ function say(form, text) {
   }
 }
 
-async function drain() {
-  if (!navigator.onLine) return;
-  const { settled } = await replay("self-care", {
-    // Oldest tap first: the server judges each by its own moment, but order keeps "+1"s readable.
-    pending: async () => ((await withStore("readonly", (store) => store.getAll())) || [])
-      .sort((a, b) => (a.body.tapped_at || "").localeCompare(b.body.tapped_at || "")),
-    send: (item) => postJson(item.path, item.body),
-    forget: (item) => withStore("readwrite", (store) => store.delete(item.id)),
-  });
+async function send() {
   // Today then shows what the server now holds (a tap filed under yesterday is not "done today").
-  if (settled && location.pathname === "/today") location.reload();
+  if ((await drain()) && location.pathname === "/today") await reloadWhenSent();
 }
 
 const WAITING = { done: "Done", partly: "Partly done", not_today: "Not today" };
@@ -56,7 +45,7 @@ function showWaiting(item, record) {
   undo.textContent = "Undo";
   undo.setAttribute("aria-label", `Undo ${what}`);
   undo.addEventListener("click", async () => {
-    await withStore("readwrite", (store) => store.delete(record.id));
+    await drop(record.id);
     status.textContent = "Undone. Nothing was sent.";
     const tap = item.querySelector(".sc-tap");
     if (tap) tap.hidden = false;
@@ -70,12 +59,26 @@ function showWaiting(item, record) {
 
 // After reopening (or on a copy of Today kept on the phone), show what still waits.
 async function showAllWaiting() {
-  const records = (await withStore("readonly", (store) => store.getAll())) || [];
-  for (const record of records) {
+  for (const record of await waiting()) {
+    if (record.path === MOOD_PATH) {
+      const prompt = document.querySelector(".sc-mood-prompt");
+      if (prompt) prompt.textContent = "Mood saved on this phone, waiting to be sent.";
+      continue;
+    }
     const habit = record.path.split("/")[4];
     const item = document.querySelector(`[data-habit="${habit}"]`);
     if (item) showWaiting(item, record);
   }
+}
+
+// Back from undoing a check-in that had been sent (/today?undone=<habit>): say so beside it.
+function showUndone() {
+  const params = new URLSearchParams(location.search);
+  const habit = params.get("undone");
+  if (!habit) return;
+  say(document.querySelector(`[data-habit="${CSS.escape(habit)}"]`), "Undone.");
+  params.delete("undone");
+  history.replaceState(null, "", location.pathname + (params.size ? `?${params}` : "") + location.hash);
 }
 
 document.addEventListener("submit", (event) => {
@@ -88,11 +91,13 @@ document.addEventListener("submit", (event) => {
   const idField = form.querySelector('input[name="id"]');
   if (idField) idField.value = newId();
   const record = { id: body.id, path, body };
-  withStore("readwrite", (store) => store.put(record))
-    .then(() => showWaiting(form.closest("[data-habit]"), record))
-    .catch(() => say(form, "This phone could not keep it. Please try again when you're online."));
+  const item = form.closest("[data-habit]");
+  keep(record)
+    .then(() => showWaiting(item, record))
+    .catch(() => say(item, "This phone could not keep it. Please try again when you're online."));
 });
 
-addEventListener("online", () => { drain().catch(() => {}); });
+addEventListener("online", () => { send().catch(() => {}); });
+showUndone();
 showAllWaiting().catch(() => {});
-drain().catch(() => {});
+send().catch(() => {});
