@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from app import clock
 from app.accounts import admin_pages, auth, caseload_pages, service, settings_pages, signup
-from app.accounts.dependencies import SESSION_COOKIE, CurrentPrincipal, OptionalPrincipal
+from app.accounts.dependencies import CurrentPrincipal, OptionalPrincipal
 from app.accounts.models import AuthSession, Invite, InviteKind, Role, User
 from app.accounts.schemas import (
     ClientSignup,
@@ -34,6 +34,7 @@ from app.db import SessionDep
 from app.errors import AppError, Conflict, NotFound, TooManyRequests
 from app.forms import FormResult, read_form, validate
 from app.templates import render
+from app.web_security import SESSION_COOKIE
 
 router = APIRouter()
 router.include_router(caseload_pages.router)

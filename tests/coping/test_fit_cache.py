@@ -13,7 +13,6 @@ from sqlmodel import Session
 
 from app import clock
 from app.accounts.models import User
-from app.accounts.policy import Principal
 from app.accounts.sessions import lookup
 from app.coping import catalog, fit_cache, service
 from app.coping.models import SensoryFitCache, StrategyStats
@@ -23,6 +22,7 @@ from app.sensory.catalog import checklist
 from app.sensory.models import SensoryKit, SensoryProfileVersion
 from app.sensory.profile import ProfileAnswers
 from app.sensory.vocabulary import KIT_ITEMS, RESPONSES, SYSTEMS, SensoryFit
+from app.web_security import Principal
 from tests import factories
 from tests.statements import captured_statements
 
