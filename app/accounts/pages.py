@@ -29,7 +29,7 @@ from app.accounts.web import (
     user_agent,
     with_session_cookie,
 )
-from app.crisis.service import country_choices, zone_countries
+from app.countries import country_choices, zone_countries
 from app.db import SessionDep
 from app.errors import AppError, Conflict, NotFound, TooManyRequests
 from app.forms import FormResult, read_form, validate
