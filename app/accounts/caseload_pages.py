@@ -17,7 +17,7 @@ from app.countries import country_choices
 from app.db import SessionDep
 from app.errors import Conflict
 from app.forms import FormResult, read_form, validate
-from app.home.sections import client_overview_sections
+from app.sections import client_overview_sections
 from app.templates import render
 
 router = APIRouter()
