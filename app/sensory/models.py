@@ -96,3 +96,22 @@ class SensoryDietCheckoff(SQLModel, table=True):
     felt_before: str | None = Field(default=None, max_length=16)
     created_by_id: uuid.UUID = Field(foreign_key="user_account.id")
     created_at: datetime = utc_field(default=clock.now)
+
+
+class SensoryFitCache(SQLModel, table=True):
+    """The client's sensory fit (seam 6) as the calm ranking reads it, refreshed by the sensory
+    service in the same transaction as a profile or kit save (sensory owns it; the table keeps
+    the name it was created with, `coping_sensory_fit`), so the ranked list (on the distress
+    path) reads it with its other inputs in one round trip instead of re-deriving it per request.
+
+    Ids are space-separated (vocabulary ids hold no spaces); `checklist_version` is the sensory
+    checklist it was derived from, so a content change makes the row stale rather than wrong."""
+
+    __tablename__ = "coping_sensory_fit"
+    client_id: uuid.UUID = Field(foreign_key="user_account.id", primary_key=True)
+    seeks: str = Field(default="", max_length=400)
+    avoids: str = Field(default="", max_length=400)
+    overwhelmed: str = Field(default="", max_length=400)
+    kit: str = Field(default="", max_length=1000)
+    checklist_version: int = Field(default=0)
+    updated_at: datetime = utc_field(default=clock.now)
