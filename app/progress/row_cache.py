@@ -33,8 +33,9 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from app import clock
+from app.accounts.zones import shared_zones
 from app.domains import plugins
-from app.signals import ClientSignals, shared_zones
+from app.signals import ClientSignals
 
 log = logging.getLogger(__name__)
 
