@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import JSON, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from app import clock, versioning
+from app import clock, data_version, versioning
 from app.db import new_id, utc_field
 
 
@@ -70,7 +70,9 @@ class DistressEpisode(SQLModel, table=True):
 
     __tablename__ = "coping_episode"
     # One client's recent window is how every reader asks (overview, charts, caseload signals).
-    __table_args__ = (Index("ix_coping_episode_client_started", "client_id", "started_at"),)
+    __table_args__ = data_version.watched(
+        Index("ix_coping_episode_client_started", "client_id", "started_at")
+    )
 
     id: uuid.UUID = Field(primary_key=True)
     client_id: uuid.UUID = Field(foreign_key="user_account.id", index=True)

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import JSON, Column, Time, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from app import clock, versioning
+from app import clock, data_version, versioning
 from app.db import new_id, utc_field
 
 
@@ -57,6 +57,7 @@ class SensoryDietItem(SQLModel, table=True):
     of the plan: past days still count for adherence, later days do not."""
 
     __tablename__ = "sensory_diet_item"
+    __table_args__ = data_version.watched()
     # `version` rises on every change a person makes (app/versioning.py).
     __mapper_args__ = versioning.mapper_args(_diet_item_version)
 
@@ -86,7 +87,7 @@ class SensoryDietCheckoff(SQLModel, table=True):
     and day keeps adherence honest however often the button is pressed."""
 
     __tablename__ = "sensory_diet_checkoff"
-    __table_args__ = (UniqueConstraint("item_id", "done_on"),)
+    __table_args__ = data_version.watched(UniqueConstraint("item_id", "done_on"))
 
     id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
     item_id: uuid.UUID = Field(foreign_key="sensory_diet_item.id", index=True)
