@@ -88,6 +88,19 @@ def search(
     return session.exec(stmt.order_by(col(AuditEvent.at).desc()).limit(limit)).all()
 
 
+def by_others_about(
+    session: Session, *, client_id: uuid.UUID, limit: int = 500
+) -> Sequence[AuditEvent]:
+    """What other people did with a client's record (staff opening it), newest first: the client's
+    own download lists it. Actors are ids; the caller names them (the log imports no accounts)."""
+    return session.exec(
+        select(AuditEvent)
+        .where(AuditEvent.client_id == client_id, col(AuditEvent.actor_id) != client_id)
+        .order_by(col(AuditEvent.at).desc())
+        .limit(limit)
+    ).all()
+
+
 CSV_COLUMNS = (
     "at",
     "actor_id",

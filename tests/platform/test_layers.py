@@ -31,8 +31,6 @@ KNOWN: Mapping[tuple[str, str], str] = {
     "one statement on the distress path (bench: /calm-now)",
     ("app.digest.items", "app.homework.models"): "the digest reads homework notices in bulk; "
     "to move behind homework.queries",
-    ("app.my_data.build", "app.audit.models"): "the client's download lists who opened their "
-    "record; to move behind audit.service",
     ("app.demo", "app.accounts.models"): "the demo clinic is made of accounts before any "
     "domain's demo.py can seed it",
     ("app.demo", "app.accounts.security"): "demo passwords are hashed as real ones",
