@@ -29,8 +29,6 @@ SKIPPED = frozenset({"migrations"})
 KNOWN: Mapping[tuple[str, str], str] = {
     ("app.coping.service", "app.sensory.models"): "the ranked list reads profile, kit and fit in "
     "one statement on the distress path (bench: /calm-now)",
-    ("app.digest.items", "app.homework.models"): "the digest reads homework notices in bulk; "
-    "to move behind homework.queries",
     ("app.demo", "app.accounts.models"): "the demo clinic is made of accounts before any "
     "domain's demo.py can seed it",
     ("app.demo", "app.accounts.security"): "demo passwords are hashed as real ones",
