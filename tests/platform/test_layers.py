@@ -32,9 +32,6 @@ KNOWN: Mapping[tuple[str, str], str] = {
     ("app.demo", "app.accounts.models"): "the demo clinic is made of accounts before any "
     "domain's demo.py can seed it",
     ("app.demo", "app.accounts.security"): "demo passwords are hashed as real ones",
-    ("app.__main__", "app.accounts.models"): "the CLI's create-admin makes an account",
-    ("app.__main__", "app.accounts.security"): "create-admin hashes the password",
-    ("app.__main__", "app.accounts.two_factor"): "rotate-totp-key re-seals two-step secrets",
 }
 
 
