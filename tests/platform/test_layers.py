@@ -82,7 +82,7 @@ def collect(root: Path = APP) -> list[Import]:
         source = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
         tree = ast.parse(path.read_text(), str(path))
         found += [Import(source, t) for t in runtime_imports(tree) if unit(t) != unit(source)]
-    return found
+    return sorted(set(found))  # one per (importer, module), however many names
 
 
 def cycles(edges: Iterable[tuple[str, str]]) -> list[set[str]]:
