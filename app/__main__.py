@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import getpass
 from typing import Annotated
 
 import typer
+
+from app.domains import plugins
 
 app = typer.Typer(help="Groundwork", no_args_is_help=True, add_completion=False)
 
@@ -77,46 +78,6 @@ def serve(
     )
 
 
-@app.command("create-admin")
-def create_admin(
-    email: Annotated[str, typer.Option(prompt=True)],
-    clinic: Annotated[str, typer.Option(prompt="Clinic name")],
-    name: Annotated[str, typer.Option(prompt=True)] = "Administrator",
-) -> None:
-    """Create a clinic and its first admin (asks for the password)."""
-    from pydantic import TypeAdapter, ValidationError
-
-    from app.accounts.models import Organisation, Role, User
-    from app.accounts.security import hash_password
-    from app.db import write_session
-    from app.schema_types import Email
-
-    try:
-        email = TypeAdapter(Email).validate_python(email)
-    except ValidationError as exc:
-        raise typer.BadParameter("Enter an email address, like name@example.com.") from exc
-    password = getpass.getpass("Password (10+ characters): ")
-    if len(password) < 10:
-        raise typer.BadParameter("The password needs at least 10 characters.")
-    from app import clock
-
-    with write_session() as session:
-        org = Organisation(name=clinic)
-        session.add(org)
-        session.add(
-            User(
-                email=email,
-                password_hash=hash_password(password),
-                role=Role.admin,
-                preferred_name=name,
-                organisation_id=org.id,
-                activated_at=clock.now(),
-            )
-        )
-        session.commit()
-    print(f"Admin {email} created for {clinic}.")
-
-
 @app.command("vapid-keys")
 def vapid_keys() -> None:
     """Create the Web Push (VAPID) key pair if missing and print the public key."""
@@ -126,21 +87,8 @@ def vapid_keys() -> None:
     print(f"Private key: {path}\nPublic key (applicationServerKey): {public_key_b64(path)}")
 
 
-@app.command("rotate-totp-key")
-def rotate_totp_key() -> None:
-    """Re-seal every two-step secret under the current GW_SECRET_KEY (after a key change, with the
-    old key in GW_PREVIOUS_SECRET_KEYS); then the old key can be dropped from that list."""
-    from app.accounts import two_factor
-    from app.db import write_session
-
-    with write_session() as session:
-        done, failed = two_factor.reseal_all(session)
-    print(f"Re-sealed {done} two-step secrets under the current key.")
-    if failed:
-        print(
-            f"{failed} could not be opened with any configured key: those people must set up again."
-        )
-        raise typer.Exit(code=1)
+for _domain, _module in plugins("cli"):
+    _module.register(app)
 
 
 if __name__ == "__main__":

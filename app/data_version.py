@@ -7,7 +7,7 @@ value an in-process cache still holds; a random token never matches an old entry
 A client without a row has not changed since the table was made, which is just as much a version.
 
 One place bumps it: a `before_flush` listener on every ORM session, for new, changed and deleted
-objects of the `WATCHED` tables (a row's own `client_id`, or its parent's through a foreign key:
+objects of the watched tables (`watched()`, declared by each table's model) (a row's own `client_id`, or its parent's through a foreign key:
 a habit level through its habit). ORM-enabled bulk `update()`/`delete()` of a watched table run
 through `Session.execute` are caught too (`do_orm_execute`: the affected clients are read with the
 statement's own WHERE first). A raw write outside the session must call `bump` itself.
@@ -27,17 +27,26 @@ from sqlalchemy.orm import ORMExecuteState
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Field, Session, SQLModel, col
 
-# Every table a cached dashboard signal reads (tests/progress/test_row_cache.py checks the
-# statements against this list). `user_account` is not here: names and time zones are read on
-# every request, and the time zone is part of the cache key.
-WATCHED: frozenset[str] = frozenset({
-    "routine", "routine_pause", "routine_run",
-    "habit", "habit_level", "habit_check_in", "habit_pause", "habit_suggestion", "mood_log",
-    "sensory_diet_item", "sensory_diet_checkoff",
-    "coping_episode", "private_record_kind",
-    "homework_assignment", "homework_completion",
-    "progress_measure_response",
-})  # fmt: skip
+# A table whose writes bump the version says so itself, in its model: `__table_args__ =
+# data_version.watched(...)` puts this key in the table's `info`. Every table a cached dashboard
+# signal reads is one (tests/progress/test_row_cache.py checks the statements). `user_account` is
+# not: names and time zones are read on every request, and the time zone is part of the cache key.
+WATCHED_KEY = "client_data_version"
+
+
+def watched(*table_args: Any) -> tuple[Any, ...]:
+    """`__table_args__` for a table the caseload dashboard caches: its writes bump the client's
+    version. The domain that owns the table declares it beside the table, not in a shared list."""
+    return (*table_args, {"info": {WATCHED_KEY: True}})
+
+
+def is_watched(table: Table) -> bool:
+    return bool(table.info.get(WATCHED_KEY))
+
+
+def watched_tables() -> frozenset[str]:
+    """The names of every watched table of the loaded models."""
+    return frozenset(t.name for t in SQLModel.metadata.tables.values() if is_watched(t))
 
 
 class ClientDataVersion(SQLModel, table=True):
@@ -112,7 +121,7 @@ def _changed_clients(session: OrmSession) -> set[uuid.UUID]:
     objects += [o for o in session.dirty if session.is_modified(o, include_collections=False)]
     for obj in objects:
         table = getattr(obj, "__table__", None)
-        if table is None or table.name not in WATCHED:
+        if table is None or not is_watched(table):
             continue
         if "client_id" in table.c:
             # The old owner too, should a row ever move between clients.
@@ -163,7 +172,7 @@ def _bump_on_bulk(state: ORMExecuteState) -> None:
     if not (state.is_update or state.is_delete):
         return
     table = getattr(state.statement, "table", None)
-    if not isinstance(table, Table) or table.name not in WATCHED:
+    if not isinstance(table, Table) or not is_watched(table):
         return
     where = state.statement.whereclause  # type: ignore[attr-defined]
     if "client_id" in table.c:

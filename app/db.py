@@ -11,6 +11,7 @@ import threading
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
@@ -194,6 +195,16 @@ def write_session() -> Iterator[Session]:
         session.close()
 
 
+_request_session: ContextVar[Session | None] = ContextVar("request_session", default=None)
+
+
+def request_session() -> Session | None:
+    """The session `get_session` opened for this request, if any: the endpoint wrapper
+    (app/transactions.py) finds it here, since the endpoint may not declare it (its thread
+    inherits the request's context)."""
+    return _request_session.get()
+
+
 async def get_session(request: Request) -> AsyncIterator[Session]:
     """Per-request session. Services commit before they return: never commit after `yield` here,
     because that can run after the response has gone and lose a write the phone was told was saved.
@@ -204,11 +215,9 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
     `async` so opening and closing cost no threadpool hops: opening does no I/O (the connection is
     checked out at the first statement, inside the route's thread) and closing only hands the
     connection back to the pool (a rollback on a local socket: microseconds)."""
-    from app.transactions import set_request_session  # late: transactions imports this module
-
     del request
     session = open_session()
-    set_request_session(session)
+    _request_session.set(session)
     try:
         yield session
     finally:

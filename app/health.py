@@ -7,9 +7,9 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy import text
 
-from app.accounts.dependencies import NO_PRINCIPAL
 from app.db import SessionDep
 from app.unavailable import RETRY_AFTER
+from app.web_security import NO_PRINCIPAL
 
 router = APIRouter(tags=["health"])
 

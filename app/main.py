@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -15,7 +15,6 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from app import errors, health, logging_setup, routes, scheduler, templates, unavailable
-from app.accounts.dependencies import csrf_guard, write_limit
 from app.admission import AdmissionMiddleware, size_thread_pool
 from app.body_limit import BodyLimitMiddleware
 from app.compression import CompressionMiddleware
@@ -67,6 +66,12 @@ async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
             ticker.shutdown(wait=False)
 
 
+def app_guards() -> list[Callable[..., Any]]:
+    """The app-wide dependencies domains declare in `guards.py` (accounts: CSRF, then the write
+    limit), in domain order."""
+    return [guard for _domain, module in plugins("guards") for guard in module.APP_GUARDS]
+
+
 def create_app() -> FastAPI:
     settings = get_settings()
     logging_setup.configure(settings.log_level)
@@ -79,7 +84,7 @@ def create_app() -> FastAPI:
         lifespan=lifespan,
         docs_url=None,
         redoc_url=None,
-        dependencies=[Depends(csrf_guard), Depends(write_limit)],
+        dependencies=[Depends(guard) for guard in app_guards()],
     )
     errors.install(app)
     unavailable.install(app)

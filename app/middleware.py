@@ -11,9 +11,9 @@ from starlette.datastructures import MutableHeaders
 from starlette.requests import cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.accounts.dependencies import ANON_CSRF_COOKIE, SESSION_COOKIE
 from app.config import get_settings
 from app.request_context import client_address, request_id
+from app.web_security import ANON_CSRF_COOKIE, SESSION_COOKIE
 
 log = logging.getLogger("groundwork.http")
 

@@ -19,6 +19,10 @@ from datetime import date, datetime
 from typing import Literal
 
 ActivityKind = Literal["routine", "habit", "sensory_diet"]  # the FHIR export's activity kinds
+# The FHIR export's Observation kinds (app/progress/fhir.py names and codes each).
+ObservationKind = Literal[
+    "distress", "mood", "energy", "confidence", "daily_mood", "daily_energy", "sleep", "habit"
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +89,22 @@ class Activity:
     kind: ActivityKind
     title: str
     schedule: str
+
+
+@dataclass(frozen=True, slots=True)
+class ObservationData:
+    """One FHIR Observation: a logged day or rating (a domain's `observations()` in `record.py`),
+    or a rating given with homework."""
+
+    id: uuid.UUID
+    kind: ObservationKind
+    value: int | float
+    effective_at: datetime
+    components: Sequence[tuple[str, int]] = ()
+    note: str | None = None
+    unit: Literal["score", "h"] = "score"
+    # A check-in's outcome ("done", "partly", …) is a word, not a number: valueString instead.
+    text_value: str | None = None
 
 
 @dataclass

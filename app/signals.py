@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
-
-from sqlmodel import Session, col, select
 
 Severity = Literal["info", "attention", "urgent"]
 
@@ -54,39 +49,3 @@ class ClientSignals:
     adherence: dict[str, Adherence] = field(default_factory=dict)
     distress: DistressSummary | None = None
     flags: list[Flag] = field(default_factory=list)
-
-
-_ZONES_KEY = "signals.zones"
-
-
-def client_zones(session: Session, client_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, str]:
-    """Each client's IANA time zone. Every domain needs it to find the client's local week; the
-    dashboard reads it once (see `shared_zones`) instead of once per domain."""
-    shared: dict[uuid.UUID, str] | None = session.info.get(_ZONES_KEY)
-    if shared is not None and all(cid in shared for cid in client_ids):
-        return {cid: shared[cid] for cid in client_ids}
-    from app.accounts.models import User  # a model import at module level would be circular
-
-    return dict(
-        session.execute(
-            select(User.id, User.time_zone).where(col(User.id).in_(list(client_ids)))
-        ).all()
-    )
-
-
-@contextmanager
-def shared_zones(
-    session: Session,
-    client_ids: Sequence[uuid.UUID],
-    *,
-    zones: Mapping[uuid.UUID, str] | None = None,
-) -> Iterator[None]:
-    """Within the block, `client_zones` for these clients (or any of them: the dashboard asks only
-    for the clients whose cached signals are stale) answers from one query, or from `zones` when
-    the caller has already read them."""
-    known = dict(zones) if zones is not None else client_zones(session, client_ids)
-    session.info[_ZONES_KEY] = known
-    try:
-        yield
-    finally:
-        session.info.pop(_ZONES_KEY, None)

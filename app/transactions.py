@@ -25,30 +25,20 @@ import functools
 import inspect
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
-from contextvars import ContextVar
 from typing import Any
 
 from fastapi import APIRouter
 from fastapi.routing import APIRoute, iter_route_contexts
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
-from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
-from app.db import UNSAFE_METHODS, write_bind
-
-_request_session: ContextVar[Session | None] = ContextVar("request_session", default=None)
-
-
-def set_request_session(session: Session) -> None:
-    """Called by `get_session`: the endpoint wrapper finds the request's session here (the
-    endpoint may not declare it, and its thread inherits the request's context)."""
-    _request_session.set(session)
+from app.db import UNSAFE_METHODS, request_session, write_bind
 
 
 @contextmanager
 def endpoint_transaction(*, write: bool) -> Iterator[None]:
-    session = _request_session.get()
+    session = request_session()
     if session is None:  # a session supplied another way (tests override get_session)
         yield
         return

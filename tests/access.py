@@ -20,10 +20,10 @@ from sqlmodel import Session
 
 from app import clock
 from app.accounts.models import PasswordReset, User
-from app.accounts.policy import Principal
 from app.accounts.security import new_token, token_hash
 from app.accounts.service import create_client
 from app.accounts.sessions import create as create_session
+from app.web_security import Principal
 from tests import factories
 
 

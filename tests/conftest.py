@@ -13,10 +13,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from app.accounts.dependencies import SESSION_COOKIE
 from app.accounts.models import User
 from app.db import get_session, set_engine
 from app.main import create_app
+from app.web_security import SESSION_COOKIE
 from tests import factories
 from tests.databases import migrated_postgres, migrated_sqlite
 

@@ -15,10 +15,10 @@ import pytest
 from fastapi import FastAPI
 
 import tests
-from app.accounts.dependencies import SESSION_COOKIE
 from app.accounts.models import RecordKind
 from app.accounts.policy import set_private_kinds
 from app.routes import route_table
+from app.web_security import SESSION_COOKIE
 from tests.access import ALLOW, NOT_FOUND, PERSONAS, Answer, Builder, Route, build_world
 
 TABLE_MODULES = sorted(

@@ -10,7 +10,6 @@ from sqlmodel import Session, select
 from app import clock, mailer
 from app.accounts import sessions, throttle, two_factor
 from app.accounts.models import AuthSession, PasswordReset, Role, User
-from app.accounts.policy import Principal
 from app.accounts.security import (
     hash_password,
     needs_rehash,
@@ -21,6 +20,7 @@ from app.accounts.security import (
 from app.audit import service as audit
 from app.config import get_settings
 from app.errors import Conflict, NotFound, Unprocessable
+from app.web_security import Principal
 
 # One message whatever went wrong, so nobody can learn which accounts exist.
 BAD_LOGIN = "That email and password do not match. Check them and try again."

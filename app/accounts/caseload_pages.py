@@ -13,11 +13,11 @@ from app.accounts.schemas import ClientCreate
 from app.accounts.service import IssuedInvite
 from app.accounts.web import see_other
 from app.config import get_settings
-from app.crisis.service import country_choices
+from app.countries import country_choices
 from app.db import SessionDep
 from app.errors import Conflict
 from app.forms import FormResult, read_form, validate
-from app.home.sections import client_overview_sections
+from app.sections import client_overview_sections
 from app.templates import render
 
 router = APIRouter()

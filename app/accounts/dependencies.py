@@ -11,7 +11,6 @@ import uuid
 from collections.abc import Callable
 from contextlib import suppress
 from typing import Annotated
-from urllib.parse import urlsplit
 
 from fastapi import Depends, Request
 from sqlmodel import Session
@@ -20,28 +19,23 @@ from starlette.concurrency import run_in_threadpool
 from app.accounts import sessions, throttle
 from app.accounts.models import RecordKind, Role, User
 from app.accounts.policy import (
-    Principal,
     authorize_client,
     authorize_client_kind,
     may_manage_clinic,
     require_role,
     require_second_factor,
 )
-from app.accounts.security import constant_time_equal
-from app.config import get_settings
 from app.db import UNSAFE_METHODS, SessionDep, begin_write
 from app.errors import Forbidden, Unauthorized
 from app.unavailable import DATABASE_UNAVAILABLE
-
-SESSION_COOKIE = "gw_session"
-ANON_CSRF_COOKIE = "gw_csrf"
-CSRF_HEADER = "x-csrf-token"
-CSRF_FIELD = "csrf_token"
-# Routes marked with openapi_extra={CSRF_EXEMPT: True} authorise themselves with a signed token.
-CSRF_EXEMPT = "x-csrf-exempt"
-# Routes marked with openapi_extra={NO_PRINCIPAL: True} never look the session up: liveness must
-# not touch the database, signed in or not.
-NO_PRINCIPAL = "x-no-principal"
+from app.web_security import (
+    NO_PRINCIPAL,
+    SESSION_COOKIE,
+    Principal,
+    check_csrf,
+    raise_if_database_unavailable,
+    route_flag,
+)
 
 log = logging.getLogger("groundwork.accounts")
 
@@ -57,7 +51,7 @@ async def load_principal(request: Request, session: SessionDep) -> Principal | N
     `async` so that a request without a session cookie (liveness, login, the crisis lines) costs
     no threadpool hop; the lookup itself runs in one thread, as a sync dependency would."""
     token = request.cookies.get(SESSION_COOKIE)
-    if not token or _skips_principal(request):
+    if not token or route_flag(request, NO_PRINCIPAL):
         return None
     return await run_in_threadpool(_principal_for, request, session, token)
 
@@ -86,18 +80,6 @@ def _principal_for(request: Request, session: Session, token: str) -> Principal 
     principal = Principal(user=user, session=auth)
     request.state.principal = principal
     return principal
-
-
-def _skips_principal(request: Request) -> bool:
-    route = request.scope.get("route")
-    return bool((getattr(route, "openapi_extra", None) or {}).get(NO_PRINCIPAL))
-
-
-def raise_if_database_unavailable(request: Request) -> None:
-    """The principal could not be looked up: answer 503 (app/unavailable.py), not "log in"."""
-    error = getattr(request.state, "database_error", None)
-    if error is not None:
-        raise error
 
 
 OptionalPrincipal = Annotated[Principal | None, Depends(load_principal)]
@@ -182,55 +164,9 @@ ClientSharingCalm = Annotated[User, Depends(_client_sharing(RecordKind.calm))]
 ClientSharingSensory = Annotated[User, Depends(_client_sharing(RecordKind.sensory))]
 
 
-def _same_origin(request: Request) -> bool:
-    """Browsers say where a request came from; anything cross-site is refused before the token check."""
-    fetch_site = request.headers.get("sec-fetch-site")
-    if fetch_site and fetch_site not in {"same-origin", "none"}:
-        return False
-    origin = request.headers.get("origin")
-    if origin and origin != "null":
-        allowed = {
-            f"{request.url.scheme}://{request.url.netloc}",
-            get_settings().base_url.rstrip("/"),
-        }
-        parts = urlsplit(origin)
-        return f"{parts.scheme}://{parts.netloc}" in allowed
-    return True
-
-
-def expected_csrf(request: Request, principal: Principal | None) -> str | None:
-    if principal is not None:
-        return principal.csrf_token
-    return request.cookies.get(ANON_CSRF_COOKIE)
-
-
 async def csrf_guard(request: Request, principal: OptionalPrincipal) -> None:
-    """Every state-changing request carries the token bound to its session (or, before login, to the
-    anonymous cookie), in the `X-CSRF-Token` header or the `csrf_token` form field."""
-    if request.method not in UNSAFE_METHODS:
-        return
-    route = request.scope.get("route")
-    if (getattr(route, "openapi_extra", None) or {}).get(CSRF_EXEMPT):
-        # The request carries its own single-purpose signed token instead (RFC 8058 one-click
-        # unsubscribe from a mail provider; a notification's Done/Snooze with no page open).
-        return
-    if not _same_origin(request):
-        raise Forbidden("This request came from another site and was refused.")
-    if principal is None:
-        raise_if_database_unavailable(request)
-    supplied = request.headers.get(CSRF_HEADER)
-    if supplied is None and request.headers.get("content-type", "").startswith(
-        ("application/x-www-form-urlencoded", "multipart/form-data")
-    ):
-        form = await request.form()
-        value = form.get(CSRF_FIELD)
-        supplied = value if isinstance(value, str) else None
-    expected = expected_csrf(request, principal)
-    if not supplied or not expected or not constant_time_equal(supplied, expected):
-        raise Forbidden(
-            "This form has expired (it was open too long or you logged in elsewhere). "
-            "Please reload the page and try again."
-        )
+    """The app-wide CSRF check (`app.web_security.check_csrf`) for the principal loaded here."""
+    await check_csrf(request, principal)
 
 
 # Logging out must always work, however fast someone (or something) has been writing.

@@ -9,7 +9,7 @@ from enum import StrEnum
 from sqlalchemy import BigInteger, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from app import clock
+from app import clock, data_version
 from app.db import new_id, utc_field
 
 
@@ -187,6 +187,7 @@ class PrivateRecordKind(SQLModel, table=True):
     The access policy reads it (`policy.private_kinds`); each domain applies it to its own rows."""
 
     __tablename__ = "private_record_kind"
+    __table_args__ = data_version.watched()
 
     client_id: uuid.UUID = Field(foreign_key="user_account.id", primary_key=True)
     kind: RecordKind = Field(primary_key=True, max_length=16)

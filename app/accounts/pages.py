@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from app import clock
 from app.accounts import admin_pages, auth, caseload_pages, service, settings_pages, signup
-from app.accounts.dependencies import SESSION_COOKIE, CurrentPrincipal, OptionalPrincipal
+from app.accounts.dependencies import CurrentPrincipal, OptionalPrincipal
 from app.accounts.models import AuthSession, Invite, InviteKind, Role, User
 from app.accounts.schemas import (
     ClientSignup,
@@ -29,11 +29,12 @@ from app.accounts.web import (
     user_agent,
     with_session_cookie,
 )
-from app.crisis.service import country_choices, zone_countries
+from app.countries import country_choices, zone_countries
 from app.db import SessionDep
 from app.errors import AppError, Conflict, NotFound, TooManyRequests
 from app.forms import FormResult, read_form, validate
 from app.templates import render
+from app.web_security import SESSION_COOKIE
 
 router = APIRouter()
 router.include_router(caseload_pages.router)

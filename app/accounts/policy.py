@@ -15,40 +15,16 @@ Therapist access to client data is written to the audit log here, so no route ca
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
-from app.accounts.models import AuthSession, CareLink, PrivateRecordKind, RecordKind, Role, User
+from app.accounts.models import CareLink, PrivateRecordKind, RecordKind, Role, User
 from app.audit import service as audit
 from app.config import get_settings
 from app.errors import Forbidden, NotFound, SecondFactorRequired
-
-
-@dataclass(frozen=True)
-class Principal:
-    """Who is asking: the user and the server-side session they hold."""
-
-    user: User
-    session: AuthSession
-
-    @property
-    def id(self) -> uuid.UUID:
-        return self.user.id
-
-    @property
-    def role(self) -> Role:
-        return self.user.role
-
-    @property
-    def organisation_id(self) -> uuid.UUID | None:
-        return self.user.organisation_id
-
-    @property
-    def csrf_token(self) -> str:
-        return self.session.csrf_token
+from app.web_security import Principal
 
 
 def has_active_care_link(

@@ -10,7 +10,7 @@ from pydantic import AfterValidator, Field, model_validator
 
 from app import clock
 from app.accounts.models import Role
-from app.crisis.service import is_country, zone_countries
+from app.countries import is_country, zone_countries
 from app.schema_types import ApiModel, Code, Email, Name, Password, PublicModel, Title
 from app.schema_types import _no_nul as no_nul
 

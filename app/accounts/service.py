@@ -12,12 +12,13 @@ from sqlmodel import Session, col, select
 from app import clock
 from app.accounts import sessions, throttle
 from app.accounts.models import CareLink, Invite, InviteKind, Organisation, Role, User
-from app.accounts.policy import Principal, has_active_care_link
 from app.accounts.policy import caseload_client_ids as policy_caseload
+from app.accounts.policy import has_active_care_link
 from app.accounts.security import hash_password, new_code, new_token, normalise_code, token_hash
 from app.audit import service as audit
 from app.config import get_settings
 from app.errors import Conflict, NotFound, Unprocessable
+from app.web_security import Principal
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from app.accounts.schemas import (
 from app.accounts.security import verify_password
 from app.accounts.web import client_ip, see_other
 from app.audit import service as audit
-from app.crisis.service import country_choices
+from app.countries import country_choices
 from app.db import SessionDep
 from app.errors import Conflict, NotFound, TooManyRequests, Unprocessable
 from app.forms import FormResult, read_form, validate

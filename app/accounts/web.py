@@ -5,10 +5,10 @@ from __future__ import annotations
 from fastapi import Request
 from fastapi.responses import RedirectResponse
 
-from app.accounts.dependencies import SESSION_COOKIE
 from app.accounts.models import Role, User
 from app.accounts.sessions import IssuedSession, lifetime
 from app.config import get_settings
+from app.web_security import SESSION_COOKIE
 
 HOME_FOR_ROLE = {Role.client: "/today", Role.therapist: "/caseload", Role.admin: "/admin"}
 

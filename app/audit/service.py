@@ -5,19 +5,33 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Protocol
 
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from app import clock, csv_safe
-from app.accounts.models import User
 from app.audit.models import AuditEvent
 from app.request_context import client_address, request_id
 
 
+class Actor(Protocol):
+    """Who acted, as the log records them (an accounts `User` is one). A protocol, not the model:
+    accounts writes the log, so the log must not import accounts."""
+
+    @property
+    def id(self) -> uuid.UUID: ...
+
+    @property
+    def role(self) -> object: ...
+
+    @property
+    def organisation_id(self) -> uuid.UUID | None: ...
+
+
 def event(
     *,
-    actor: User | None,
+    actor: Actor | None,
     action: str,
     client_id: uuid.UUID | None = None,
     detail: str = "",
@@ -72,6 +86,19 @@ def search(
     if since:
         stmt = stmt.where(AuditEvent.at >= since)
     return session.exec(stmt.order_by(col(AuditEvent.at).desc()).limit(limit)).all()
+
+
+def by_others_about(
+    session: Session, *, client_id: uuid.UUID, limit: int = 500
+) -> Sequence[AuditEvent]:
+    """What other people did with a client's record (staff opening it), newest first: the client's
+    own download lists it. Actors are ids; the caller names them (the log imports no accounts)."""
+    return session.exec(
+        select(AuditEvent)
+        .where(AuditEvent.client_id == client_id, col(AuditEvent.actor_id) != client_id)
+        .order_by(col(AuditEvent.at).desc())
+        .limit(limit)
+    ).all()
 
 
 CSV_COLUMNS = (

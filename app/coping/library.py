@@ -165,8 +165,8 @@ def load_library() -> Library:
 
 
 def _link() -> object:
-    """The therapist's Library page lists the Calm strategies (see app/home/sections.py)."""
-    from app.home.sections import LibraryLink
+    """The therapist's Library page lists the Calm strategies (see app/sections.py)."""
+    from app.sections import LibraryLink
 
     return LibraryLink(
         title="Calm strategies",

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import JSON, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from app import clock, versioning
+from app import clock, data_version, versioning
 from app.db import new_id, utc_field
 
 
@@ -70,7 +70,9 @@ class DistressEpisode(SQLModel, table=True):
 
     __tablename__ = "coping_episode"
     # One client's recent window is how every reader asks (overview, charts, caseload signals).
-    __table_args__ = (Index("ix_coping_episode_client_started", "client_id", "started_at"),)
+    __table_args__ = data_version.watched(
+        Index("ix_coping_episode_client_started", "client_id", "started_at")
+    )
 
     id: uuid.UUID = Field(primary_key=True)
     client_id: uuid.UUID = Field(foreign_key="user_account.id", index=True)
@@ -142,21 +144,3 @@ class ClinicCrisisLine(SQLModel, table=True):
     sms: str | None = Field(default=None, max_length=32)
     created_at: datetime = utc_field(default=clock.now)
     created_by_id: uuid.UUID = Field(foreign_key="user_account.id")
-
-
-class SensoryFitCache(SQLModel, table=True):
-    """The client's sensory fit (seam 6) as the calm ranking reads it, refreshed by the sensory
-    service in the same transaction as a profile or kit save, so the ranked list (on the distress
-    path) reads it with its other inputs in one round trip instead of re-deriving it per request.
-
-    Ids are space-separated (vocabulary ids hold no spaces); `checklist_version` is the sensory
-    checklist it was derived from, so a content change makes the row stale rather than wrong."""
-
-    __tablename__ = "coping_sensory_fit"
-    client_id: uuid.UUID = Field(foreign_key="user_account.id", primary_key=True)
-    seeks: str = Field(default="", max_length=400)
-    avoids: str = Field(default="", max_length=400)
-    overwhelmed: str = Field(default="", max_length=400)
-    kit: str = Field(default="", max_length=1000)
-    checklist_version: int = Field(default=0)
-    updated_at: datetime = utc_field(default=clock.now)

@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 from app.accounts import policy
 from app.accounts.models import RecordKind, User
 from app.coping.models import DistressEpisode
-from app.home.sections import OverviewSection
+from app.sections import OverviewSection
 
 LIMIT = 500  # as before: the latest 500 episodes in the window at most
 

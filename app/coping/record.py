@@ -4,15 +4,17 @@ and Python divides, so a mean is the same float as the client's own episode list
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+import uuid
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import bindparam, func, select
 from sqlmodel import Session, col
+from sqlmodel import select as orm_select
 
 from app import clock, prebuilt
 from app.accounts.models import RecordKind, User
 from app.coping.models import DistressEpisode
-from app.records import BarFigure, RecordPart
+from app.records import BarFigure, ObservationData, RecordPart
 
 _USES = func.count()
 _BY_STRATEGY = (
@@ -65,3 +67,40 @@ def record_part(
             )
         ],
     )
+
+
+def observations(
+    *,
+    session: Session,
+    client_id: uuid.UUID,
+    start: date,
+    end: date,
+    time_zone: str,
+    hidden: frozenset[RecordKind] = frozenset(),
+) -> list[ObservationData]:
+    """Each distress rating (before, with after as a component) started in [start, end] (local
+    days), oldest first: the FHIR export's and the client's own download's Observations."""
+    if RecordKind.calm in hidden:
+        return []
+    since = datetime.combine(start, time(0), tzinfo=clock.zone(time_zone)).astimezone(UTC)
+    until = since + timedelta(days=(end - start).days + 1)
+    episodes = session.exec(
+        orm_select(DistressEpisode)
+        .where(
+            DistressEpisode.client_id == client_id,
+            col(DistressEpisode.started_at) >= since,
+            col(DistressEpisode.started_at) < until,
+        )
+        .order_by(col(DistressEpisode.started_at))
+    ).all()
+    return [
+        ObservationData(
+            e.id,
+            "distress",
+            e.before,
+            e.started_at,
+            components=[("after", e.after)],
+            note=f"Before and after using: {e.strategy_title}",
+        )
+        for e in episodes
+    ]

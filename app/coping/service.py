@@ -19,18 +19,18 @@ from sqlmodel import Session, col, select
 
 from app import clock
 from app.accounts.models import User
-from app.coping import catalog, fit_cache
+from app.coping import catalog
 from app.coping.models import (
     CustomStrategy,
     DistressEpisode,
-    SensoryFitCache,
     StrategyStats,
     ToolboxEntry,
 )
 from app.coping.ranking import FitLike, Ranked, Situation, Toolbox, Usage, rank
 from app.errors import NotFound, Unprocessable
+from app.sensory import fit_cache
 from app.sensory import service as sensory_service
-from app.sensory.models import SensoryKit, SensoryProfileVersion
+from app.sensory.models import SensoryFitCache, SensoryKit, SensoryProfileVersion
 from app.sensory.vocabulary import SensoryFit
 
 

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlmodel import Session
 
 from app.accounts.models import User
-from app.home.sections import TodaySection
+from app.sections import TodaySection
 
 
 def today_section(

@@ -12,6 +12,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
+from app import countries
 from app.accounts.dependencies import OptionalPrincipal
 from app.crisis import service
 from app.templates import render
@@ -34,7 +35,7 @@ def crisis(
         "crisis/crisis.html",
         {
             "lines": lines,
-            "choices": service.country_choices(),
+            "choices": countries.country_choices(),
             "unknown_choice": bool(country) and chosen is None,
             "directory_url": service.DIRECTORY_URL,
             "directory_name": service.DIRECTORY_NAME,

@@ -13,17 +13,16 @@ emergency number and an honest "no checked line yet" with a link to a helpline d
 from __future__ import annotations
 
 import logging
-import unicodedata
 from datetime import date, datetime, timedelta
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import pycountry
 import yaml
 from pydantic import BaseModel, computed_field
+
+from app import countries
 
 log = logging.getLogger(__name__)
 
@@ -112,10 +111,6 @@ class CrisisDirectory(BaseModel):
         return self.reviewed_on.isoformat()
 
 
-def _country_name(country: Any) -> str:
-    return str(getattr(country, "common_name", None) or country.name)
-
-
 def _line(entry: dict[str, Any]) -> CrisisLine:
     entry = dict(entry)
     description = entry.pop("description")
@@ -127,7 +122,7 @@ def _line(entry: dict[str, Any]) -> CrisisLine:
 def directory() -> CrisisDirectory:
     curated = yaml.safe_load(LINES_FILE.read_text())
     generated = yaml.safe_load(NUMBERS_FILE.read_text())
-    names = {c.alpha_2: _country_name(c) for c in pycountry.countries}
+    names = countries.names()
     unknown = sorted(set(curated["countries"]) - names.keys())
     if unknown:  # a typo ("UK") would otherwise leave that country's lines silently unshown
         raise ValueError(f"crisis_lines.yaml: not ISO 3166-1 alpha-2 codes: {unknown}")
@@ -148,10 +143,6 @@ def directory() -> CrisisDirectory:
             for code, entry in curated["countries"].items()
         },
     )
-
-
-def is_country(code: str | None) -> bool:
-    return bool(code) and (code or "").upper() in directory().names
 
 
 def for_country(code: str | None) -> CountryLines | None:
@@ -179,32 +170,6 @@ def no_country() -> CountryLines:
     return CountryLines(
         code="", name="", emergency_numbers=[], lines=[], directory_url=DIRECTORY_URL
     )
-
-
-def country_choices() -> list[tuple[str, str]]:
-    """Every ISO 3166-1 country, by name (the sign-up and settings picker); accents do not
-    move a name to the end ("Åland Islands" sorts with the A's)."""
-    return sorted(directory().names.items(), key=lambda item: _sort_key(item[1]))
-
-
-def _sort_key(name: str) -> str:
-    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().casefold()
-
-
-@lru_cache
-def zone_countries() -> dict[str, str]:
-    """IANA time zone -> ISO 3166-1 country, from tzdata's zone.tab: sign-up suggests the
-    country of the phone's time zone rather than a fixed default, so a person who does not look
-    at the picker still gets their own country's crisis help."""
-    table = resources.files("tzdata").joinpath("zoneinfo", "zone.tab").read_text()
-    names = directory().names
-    out: dict[str, str] = {}
-    for line in table.splitlines():
-        parts = line.split("\t")
-        if line.startswith("#") or len(parts) < 3 or parts[0] not in names:
-            continue
-        out[parts[2]] = parts[0]
-    return out
 
 
 def due_for_recheck(now: datetime) -> list[tuple[str, CrisisLine]]:

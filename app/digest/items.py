@@ -1,9 +1,10 @@
 """What goes in one therapist's digest: their unread homework notices since the last digest.
 
 Four queries per therapist (notices, the clients' names, the completions behind "done" notices,
-the assignments' titles and reasons). Each item keeps the minimum:
-the client's first name, what happened, and a link; free text the client wrote (a reflection, a
-reason, what they are stuck on) is included only as a short excerpt and only when opted in.
+the assignments' titles and reasons), homework's through `homework.queries`. Each item keeps the
+minimum: the client's first name, what happened, and a link; free text the client wrote (a
+reflection, a reason, what they are stuck on) is included only as a short excerpt and only when
+opted in.
 """
 
 from __future__ import annotations
@@ -11,12 +12,15 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from sqlmodel import Session, col, select
 
-from app.accounts import policy
 from app.accounts.models import User
-from app.homework.models import HomeworkAssignment, HomeworkCompletion, HomeworkNotice
+from app.homework import queries as homework_queries
+
+if TYPE_CHECKING:  # names only: the digest reads homework through its queries
+    from app.homework.models import HomeworkCompletion, HomeworkNotice
 
 EXCERPT = 80
 # In what order the email shows things: what a therapist may want to act on first.
@@ -53,18 +57,9 @@ def excerpt(text: str) -> str | None:
 def unread_since(
     session: Session, *, therapist_id: uuid.UUID, since: datetime | None, until: datetime
 ) -> list[HomeworkNotice]:
-    # Only clients the therapist still cares for (the policy's rule): an ended care link ends
-    # the emails too.
-    current = policy.current_client_ids(therapist_id)
-    stmt = select(HomeworkNotice).where(
-        HomeworkNotice.therapist_id == therapist_id,
-        col(HomeworkNotice.read_at).is_(None),
-        col(HomeworkNotice.created_at) <= until,
-        col(HomeworkNotice.client_id).in_(current),
+    return homework_queries.unread_notices_between(
+        session, therapist_id=therapist_id, since=since, until=until
     )
-    if since is not None:
-        stmt = stmt.where(col(HomeworkNotice.created_at) > since)
-    return list(session.exec(stmt.order_by(col(HomeworkNotice.created_at))).all())
 
 
 def _ratings(c: HomeworkCompletion) -> str:
@@ -92,22 +87,10 @@ def build_items(
     assignment_ids = {n.assignment_id for n in notices}
     oldest = notices[0].created_at - timedelta(minutes=1)
     done_ids = {n.assignment_id for n in notices if n.kind == "done"}
-    completions: list[HomeworkCompletion] = []
-    if done_ids:
-        completions = list(
-            session.exec(
-                select(HomeworkCompletion)
-                .where(col(HomeworkCompletion.assignment_id).in_(done_ids),
-                       col(HomeworkCompletion.created_at) >= oldest)
-                .order_by(col(HomeworkCompletion.created_at))
-            ).all()
-        )  # fmt: skip
-    rows = session.exec(
-        select(HomeworkAssignment.id, HomeworkAssignment.title, HomeworkAssignment.client_reason)
-        .where(col(HomeworkAssignment.id).in_(assignment_ids))
-    ).all()  # fmt: skip
-    titles = {aid: title for aid, title, _ in rows} if excerpts else {}
-    reasons = {aid: reason for aid, _, reason in rows}
+    completions = homework_queries.completions_since(session, assignment_ids=done_ids, since=oldest)
+    rows = homework_queries.titles_and_reasons(session, assignment_ids)
+    titles = {aid: title for aid, (title, _) in rows.items()} if excerpts else {}
+    reasons = {aid: reason for aid, (_, reason) in rows.items()}
     items: list[Item] = []
     for n in notices:
         name = first_name(names.get(n.client_id, ""))

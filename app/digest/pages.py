@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import Field
 
-from app.accounts.dependencies import CSRF_EXEMPT, CurrentTherapist
+from app.accounts.dependencies import CurrentTherapist
 from app.accounts.web import see_other
 from app.config import get_settings
 from app.db import SessionDep
@@ -15,6 +15,7 @@ from app.errors import NotFound
 from app.forms import FormResult, read_form, validate
 from app.schema_types import ApiModel
 from app.templates import render
+from app.web_security import CSRF_EXEMPT
 
 router = APIRouter()
 

@@ -9,7 +9,7 @@ from app import clock
 from app.accounts import service as accounts
 from app.accounts.dependencies import CurrentClient, CurrentTherapist
 from app.db import SessionDep
-from app.home.sections import library_links, today_sections
+from app.sections import library_links, today_sections
 from app.templates import render
 
 router = APIRouter()

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import JSON, Column, Index, LargeBinary
 from sqlmodel import Field, SQLModel
 
-from app import clock, versioning
+from app import clock, data_version, versioning
 from app.db import new_id, utc_field
 
 _assignment_version = versioning.version_column()
@@ -22,7 +22,9 @@ class HomeworkAssignment(SQLModel, table=True):
     __tablename__ = "homework_assignment"
     __mapper_args__ = versioning.mapper_args(_assignment_version)
     # The dashboard reads a caseload's recent homework: (client, due date) serves it directly.
-    __table_args__ = (Index("ix_homework_assignment_client_due", "client_id", "due_on"),)
+    __table_args__ = data_version.watched(
+        Index("ix_homework_assignment_client_due", "client_id", "due_on")
+    )
 
     id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
     client_id: uuid.UUID = Field(foreign_key="user_account.id", index=True)
@@ -64,7 +66,7 @@ class HomeworkCompletion(SQLModel, table=True):
     """One time the client did the homework, with how it went in their words."""
 
     __tablename__ = "homework_completion"
-    __table_args__ = (
+    __table_args__ = data_version.watched(
         Index("ix_homework_completion_client_done", "client_id", "done_on"),
         Index("ix_homework_completion_client_created", "client_id", "created_at"),
     )

@@ -12,10 +12,10 @@ from sqlalchemy import bindparam
 from sqlmodel import Session, col, func, select
 
 from app.accounts.models import User
-from app.home.sections import Section
 from app.homework import queries
 from app.homework.models import HomeworkAssignment, HomeworkCompletion, HomeworkNotice
 from app.homework.states import LABELS
+from app.sections import Section
 
 _CLIENT = bindparam("client_id")
 _ASSIGNMENTS = (

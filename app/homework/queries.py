@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
+from datetime import datetime
 
 from sqlmodel import Session, col, func, select
 
@@ -121,3 +122,49 @@ def unread_count(session: Session, therapist_id: uuid.UUID) -> int:
             )
         ).one()
     )
+
+
+def unread_notices_between(
+    session: Session, *, therapist_id: uuid.UUID, since: datetime | None, until: datetime
+) -> list[HomeworkNotice]:
+    """A therapist's unread notices made in (since, until], oldest first (the daily digest). Only
+    clients the therapist still cares for (the policy's rule): an ended care link ends the emails."""
+    stmt = select(HomeworkNotice).where(
+        HomeworkNotice.therapist_id == therapist_id,
+        col(HomeworkNotice.read_at).is_(None),
+        col(HomeworkNotice.created_at) <= until,
+        col(HomeworkNotice.client_id).in_(policy.current_client_ids(therapist_id)),
+    )
+    if since is not None:
+        stmt = stmt.where(col(HomeworkNotice.created_at) > since)
+    return list(session.exec(stmt.order_by(col(HomeworkNotice.created_at))).all())
+
+
+def completions_since(
+    session: Session, *, assignment_ids: Collection[uuid.UUID], since: datetime
+) -> list[HomeworkCompletion]:
+    """These assignments' completions saved from `since` on, oldest first."""
+    if not assignment_ids:
+        return []
+    return list(
+        session.exec(
+            select(HomeworkCompletion)
+            .where(
+                col(HomeworkCompletion.assignment_id).in_(assignment_ids),
+                col(HomeworkCompletion.created_at) >= since,
+            )
+            .order_by(col(HomeworkCompletion.created_at))
+        ).all()
+    )
+
+
+def titles_and_reasons(
+    session: Session, assignment_ids: Collection[uuid.UUID]
+) -> dict[uuid.UUID, tuple[str, str]]:
+    """Each assignment's title and the client's reason for asking to change it (or "")."""
+    rows = session.exec(
+        select(
+            HomeworkAssignment.id, HomeworkAssignment.title, HomeworkAssignment.client_reason
+        ).where(col(HomeworkAssignment.id).in_(assignment_ids))
+    ).all()
+    return {aid: (title, reason) for aid, title, reason in rows}

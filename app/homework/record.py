@@ -24,7 +24,7 @@ from app.accounts.models import RecordKind, User
 from app.homework import kinds
 from app.homework.models import HomeworkAssignment, HomeworkCompletion
 from app.homework.schedule import Recurrence, occurrences
-from app.homework.states import LABELS, State
+from app.homework.states import FHIR_STATUS, LABELS, State
 from app.records import DayRow, Fact, HeatFigure, LineFigure, RecordPart
 
 A = HomeworkAssignment
@@ -156,6 +156,13 @@ def summary(
             )
         )
     return out
+
+
+def task_status(state: str) -> tuple[str, str]:
+    """A homework state as FHIR Task.status and as the label the client's own page shows (the
+    Task's businessStatus): the export says what the homework pages say."""
+    known = State(state)
+    return FHIR_STATUS[known], LABELS[known]
 
 
 def facts(

@@ -11,7 +11,6 @@ from sqlmodel import Session, col, select
 from app import clock, versioning
 from app.accounts import policy
 from app.accounts.models import User
-from app.accounts.policy import Principal
 from app.audit import service as audit
 from app.errors import Conflict, NotFound, Unprocessable
 from app.homework import edits, kinds
@@ -27,6 +26,7 @@ from app.homework.schedule import Recurrence, ScheduleError, describe, to_rrule
 from app.homework.schemas import AssignmentCreate, ClientAction, CompletionCreate
 from app.homework.states import Action, State, TransitionError, next_state
 from app.reminders import service as reminders
+from app.web_security import Principal
 
 OPEN_STATES = (State.REQUESTED, State.ACCEPTED, State.CHANGE_REQUESTED, State.IN_PROGRESS)
 CLOSED_WITH_CARE = (

@@ -14,9 +14,10 @@ from sqlalchemy import and_, case
 from sqlmodel import Session, col, func, select
 
 from app import clock
+from app.accounts.zones import client_zones
 from app.homework.models import HomeworkAssignment, HomeworkCompletion
 from app.homework.schedule import Recurrence, is_overdue, occurrences, week_bounds
-from app.signals import Adherence, ClientSignals, Flag, client_zones
+from app.signals import Adherence, ClientSignals, Flag
 
 COUNTED = frozenset({"requested", "accepted", "change_requested", "in_progress", "completed"})
 OPEN = frozenset({"requested", "accepted", "change_requested", "in_progress"})

@@ -10,11 +10,11 @@ from sqlmodel import Session, col
 from app import prebuilt
 from app.accounts import policy
 from app.accounts.models import User
-from app.home.sections import Section
 from app.homework.models import HomeworkAssignment, HomeworkCompletion
 from app.homework.queries import ACTIVE
 from app.homework.schedule import Recurrence, describe, is_due_on
 from app.homework.states import LABELS, State
+from app.sections import Section
 
 A = HomeworkAssignment
 _DONE_TODAY = exists().where(

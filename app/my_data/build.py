@@ -22,7 +22,7 @@ from sqlmodel import Session, col, select
 from app import clock, csv_safe
 from app.accounts.models import User
 from app.accounts.service import my_therapists
-from app.audit.models import AuditEvent
+from app.audit import service as audit
 from app.my_data import inventory
 from app.progress import exports, observations, record, report_pdf
 from app.templates import env
@@ -121,14 +121,16 @@ class Viewing:
 
 def _viewings(session: Session, client_id: uuid.UUID) -> list[Viewing]:
     """Who opened the record (staff events about the client), newest first, names resolved."""
-    events = session.exec(
-        select(AuditEvent, User.preferred_name)
-        .join(User, col(User.id) == col(AuditEvent.actor_id))
-        .where(AuditEvent.client_id == client_id, col(AuditEvent.actor_id) != client_id)
-        .order_by(col(AuditEvent.at).desc())
-        .limit(500)
-    ).all()
-    return [Viewing(e.at, name, e.actor_role, e.action) for e, name in events]
+    events = audit.by_others_about(session, client_id=client_id)
+    actors = {e.actor_id for e in events}
+    names = dict(
+        session.exec(select(User.id, User.preferred_name).where(col(User.id).in_(actors))).all()
+    )
+    return [
+        Viewing(e.at, names[e.actor_id], e.actor_role, e.action)
+        for e in events
+        if e.actor_id in names
+    ]
 
 
 def build(

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import Field
 
 from app import clock
-from app.accounts.dependencies import SESSION_COOKIE, CurrentClient
+from app.accounts.dependencies import CurrentClient
 from app.accounts.models import User
 from app.accounts.security import verify_password
 from app.accounts.web import see_other
@@ -21,6 +21,7 @@ from app.my_data import closure, inventory, notify
 from app.my_data.models import AccountClosure, ClosureStatus
 from app.schema_types import ApiModel
 from app.templates import render
+from app.web_security import SESSION_COOKIE
 
 router = APIRouter()
 

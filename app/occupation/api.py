@@ -11,7 +11,6 @@ from fastapi import APIRouter, Query, Response
 from app import versioning
 from app.accounts.dependencies import CurrentClient, CurrentPrincipal
 from app.accounts.models import User
-from app.accounts.policy import Principal
 from app.db import SessionDep
 from app.occupation import diary_service, service
 from app.occupation.dependencies import TherapistClient, VisibleRound
@@ -34,6 +33,7 @@ from app.occupation.schemas import (
     RoundUpdate,
 )
 from app.occupation.scores import Change
+from app.web_security import Principal
 
 router = APIRouter(tags=["occupation"])
 MINE = "/occupation"

@@ -16,12 +16,12 @@ from sqlmodel import Session, col, select
 
 from app import clock
 from app.accounts.models import User
-from app.accounts.policy import Principal
 from app.audit import service as audit
 from app.errors import Conflict, Unprocessable
 from app.occupation import diary
 from app.occupation.models import DiaryEntry, DiaryWeek
 from app.occupation.schemas import DiaryEntryIn
+from app.web_security import Principal
 
 # How far back a block may still be filled in: the diary is about last week, not last year.
 BACKFILL_DAYS = 14

@@ -21,13 +21,13 @@ from sqlmodel import Session, col, select
 
 from app import clock
 from app.accounts.models import User
-from app.accounts.policy import Principal
 from app.audit import service as audit
 from app.errors import Unprocessable
 from app.occupation import plan, scores, service
 from app.occupation.models import Discharge
 from app.occupation.schemas import DischargeIn
 from app.progress.report_pdf import render_pdf
+from app.web_security import Principal
 
 TEMPLATE = "occupation/discharge_doc.html"
 CSS_FILE = Path(__file__).resolve().parents[2] / "web" / "static" / "occupation" / "print.css"

@@ -11,7 +11,6 @@ from sqlmodel import Session, col, select
 
 from app import clock
 from app.accounts.models import User
-from app.accounts.policy import Principal
 from app.audit import service as audit
 from app.errors import Conflict, NotFound
 from app.homework import service as homework_service
@@ -20,6 +19,7 @@ from app.occupation.models import Interest
 from app.occupation.schemas import InterestIn
 from app.routines import service as routines_service
 from app.routines.schemas import RoutineCreate, StepIn
+from app.web_security import Principal
 
 # Our own everyday list, grouped for scanning on a phone; anyone can add their own.
 CHECKLIST: tuple[tuple[str, tuple[str, ...]], ...] = (

@@ -10,8 +10,8 @@ from sqlmodel import Session, col
 
 from app import prebuilt
 from app.accounts.models import User
-from app.home.sections import Section
 from app.occupation.models import OccupationProfile, PlanGoal, RatingRound
+from app.sections import Section
 
 _CLIENT: BindParameter[uuid.UUID] = bindparam("client_id")
 # One statement: three scalar subqueries, so the client page pays one round trip.

@@ -16,7 +16,6 @@ from sqlmodel import Session, col, select
 
 from app import clock
 from app.accounts.models import User
-from app.accounts.policy import Principal
 from app.audit import service as audit
 from app.coping import catalog as coping_catalog
 from app.coping import toolbox as coping_toolbox
@@ -31,6 +30,7 @@ from app.progress import goals as progress_goals
 from app.routines import service as routines_service
 from app.self_care import service as self_care_service
 from app.sensory import diet_service
+from app.web_security import Principal
 
 SUPPORT_LABELS: dict[str, str] = {
     "routine": "Routine",

@@ -13,12 +13,12 @@ from sqlmodel import Session, col, func, select
 
 from app import clock, versioning
 from app.accounts.models import User
-from app.accounts.policy import Principal
 from app.audit import service as audit
 from app.errors import Conflict, NotFound, Unprocessable
 from app.occupation import scores
 from app.occupation.models import ActivityRating, OccupationProfile, RatedActivity, RatingRound
 from app.occupation.schemas import ActivityIn, ProfileIn, RatingIn, RoundIn, RoundUpdate
+from app.web_security import Principal
 
 PROFILE_FIELDS: tuple[tuple[str, str, str], ...] = (
     ("roles", "My roles", "For example parent, friend, worker, student, neighbour, volunteer."),

@@ -16,9 +16,9 @@ from sqlmodel import Session, col
 
 from app import prebuilt
 from app.accounts.models import User
-from app.home.sections import Section
 from app.occupation import diary
 from app.occupation.models import DiaryEntry, DiaryWeek
+from app.sections import Section
 
 _CLIENT: BindParameter[uuid.UUID] = bindparam("client_id")
 _RUNNING = (

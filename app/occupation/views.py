@@ -13,7 +13,6 @@ from fastapi.responses import Response
 
 from app import clock, versioning
 from app.accounts.models import User
-from app.accounts.policy import Principal
 from app.accounts.web import see_other
 from app.db import SessionDep
 from app.errors import AppError
@@ -28,6 +27,7 @@ from app.occupation.schemas import (
     RoundIn,
 )
 from app.templates import render
+from app.web_security import Principal
 
 SCALES: tuple[tuple[str, str, str], ...] = (
     ("importance", "How much it matters to me", "1 = not much, 10 = a great deal"),

@@ -16,11 +16,12 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from app.accounts.models import CareLink, User
+from app.accounts.zones import shared_zones
 from app.data_version import ClientDataVersion, versions
 from app.domains import plugins
 from app.progress import flags, row_cache
 from app.progress.row_cache import CaseClient
-from app.signals import ClientSignals, shared_zones
+from app.signals import ClientSignals
 
 log = logging.getLogger(__name__)
 

@@ -8,9 +8,9 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
+from app import records
 from app.accounts.models import Organisation, User
 from app.homework import record as homework_record
-from app.homework.states import State
 from app.progress import csv_export, fhir, measure_service, measures
 from app.progress.record import Record, homework_summary
 from app.progress.report_pdf import GoalRow, HomeworkRow, MeasureRow, NoteRow, ReportData
@@ -75,7 +75,7 @@ def fhir_bundle(
     *,
     now: datetime,
     therapist_name: str,
-    logged: Sequence[fhir.ObservationData] = (),
+    logged: Sequence[records.ObservationData] = (),
 ) -> dict[str, object]:
     """`logged`: the day-to-day Observations (app.progress.observations), loaded by the caller."""
     observations = []
@@ -83,7 +83,7 @@ def fhir_bundle(
         for key, kind in (("mood_after", "mood"), ("mastery", "confidence")):
             value = c.answers.get(key)
             if isinstance(value, int):
-                observations.append(fhir.ObservationData(
+                observations.append(records.ObservationData(
                     uuid.uuid5(c.id, key), kind, value, c.created_at,  # type: ignore[arg-type]
                     note="After a planned activity" if kind == "mood" else "Mastery after a planned activity",
                 ))  # fmt: skip
@@ -96,7 +96,7 @@ def fhir_bundle(
                              [x.level for x in r.ratings if x.goal_id == g.id],
                              archived=g.archived_at is not None, level_descriptions=g.levels())
                for g in r.goals],
-        tasks=[fhir.TaskData(a.id, a.title, State(a.state), a.created_at, a.updated_at,
+        tasks=[fhir.TaskData(a.id, a.title, *homework_record.task_status(a.state), a.created_at, a.updated_at,
                              a.instructions or None, a.due_on, a.client_reason or None, therapist_name)
                for a in r.homework],
         observations=[*observations, *logged],

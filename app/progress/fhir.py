@@ -15,8 +15,8 @@ from datetime import date, datetime
 from typing import Any, Literal
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-from app.homework.states import FHIR_STATUS, LABELS, State
 from app.progress import measures
+from app.records import ObservationData
 
 LOCAL_SYSTEM = "urn:groundwork:codes"
 LOINC = "http://loinc.org"
@@ -27,9 +27,6 @@ OBSERVATION_CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-catego
 # LOINC answer list LL358-3, shared by PHQ-9 and GAD-7.
 ANSWER_LOINC: dict[int, str] = {0: "LA6568-5", 1: "LA6569-3", 2: "LA6570-1", 3: "LA6571-9"}
 
-ObservationKind = Literal[
-    "distress", "mood", "energy", "confidence", "daily_mood", "daily_energy", "sleep", "habit"
-]
 OBSERVATION_TEXT: dict[str, str] = {
     "distress": "Distress rating (0-10)",
     "mood": "Mood rating (0-10)",
@@ -78,26 +75,14 @@ class GoalData:
 class TaskData:
     id: UUID
     title: str
-    state: State
+    status: str  # FHIR Task.status, and the label the client's page shows: the homework record's
+    business_status: str  # own words for its state (`app.homework.record.task_status`)
     authored_at: datetime
     last_modified_at: datetime
     instructions: str | None = None
     due_on: date | None = None
     client_reason: str | None = None
     requester_display: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class ObservationData:
-    id: UUID
-    kind: ObservationKind
-    value: int | float
-    effective_at: datetime
-    components: Sequence[tuple[str, int]] = ()
-    note: str | None = None
-    unit: Literal["score", "h"] = "score"
-    # A check-in's outcome ("done", "partly", …) is a word, not a number: valueString instead.
-    text_value: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,7 +184,7 @@ def task_resource(t: TaskData, patient_id: UUID, plan_id: UUID) -> dict[str, Any
     resource: dict[str, Any] = {
         "resourceType": "Task",
         "id": str(t.id),
-        "status": FHIR_STATUS[t.state],
+        "status": t.status,
         "intent": "order",
         "basedOn": [_ref(plan_id)],
         "description": t.title,
@@ -207,7 +192,7 @@ def task_resource(t: TaskData, patient_id: UUID, plan_id: UUID) -> dict[str, Any
         "owner": _ref(patient_id),
         "authoredOn": t.authored_at.isoformat(),
         "lastModified": t.last_modified_at.isoformat(),
-        "businessStatus": {"text": LABELS[t.state]},
+        "businessStatus": {"text": t.business_status},
     }
     if t.instructions:
         resource["note"] = [{"text": t.instructions}]

@@ -12,12 +12,12 @@ from sqlmodel import Session, col, func, select
 
 from app import clock, versioning
 from app.accounts.models import User
-from app.accounts.policy import Principal
 from app.audit import service as audit
 from app.errors import Conflict, NotFound, Unprocessable
 from app.progress import gas
 from app.progress.models import Goal, GoalRating
 from app.progress.schemas import GoalCreate, RatingsCreate
+from app.web_security import Principal
 
 # What a goal save compares when it was made from an older version (app/versioning.py).
 GOAL_FIELDS: Final = (

@@ -1,6 +1,6 @@
 """The therapist's Library links to the caseload dashboard until it becomes /caseload's default."""
 
-from app.home.sections import LibraryLink
+from app.sections import LibraryLink
 
 LINK = LibraryLink(
     title="Caseload dashboard",

@@ -10,12 +10,12 @@ from sqlmodel import Session, col, select
 
 from app import clock
 from app.accounts.models import User
-from app.accounts.policy import Principal
 from app.audit import service as audit
 from app.errors import Conflict, NotFound, Unprocessable
 from app.progress import measures
 from app.progress.models import MeasureResponse, MeasureSchedule
 from app.progress.schemas import ResponseCreate, ScheduleCreate
+from app.web_security import Principal
 
 
 def schedules(session: Session, client_id: uuid.UUID) -> Sequence[MeasureSchedule]:

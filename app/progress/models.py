@@ -8,7 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import JSON, Column, Index
 from sqlmodel import Field, SQLModel
 
-from app import clock, versioning
+from app import clock, data_version, versioning
 from app.db import new_id, utc_field
 
 _goal_version = versioning.version_column()
@@ -70,7 +70,9 @@ class MeasureSchedule(SQLModel, table=True):
 
 class MeasureResponse(SQLModel, table=True):
     __tablename__ = "progress_measure_response"
-    __table_args__ = (Index("ix_progress_measure_response_client_at", "client_id", "answered_at"),)
+    __table_args__ = data_version.watched(
+        Index("ix_progress_measure_response_client_at", "client_id", "answered_at")
+    )
 
     id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
     client_id: uuid.UUID = Field(foreign_key="user_account.id", index=True)

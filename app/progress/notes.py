@@ -11,11 +11,11 @@ from datetime import date, datetime
 from sqlmodel import Session, col, func, select
 
 from app.accounts.models import User
-from app.accounts.policy import Principal
 from app.audit import service as audit
 from app.errors import Conflict
 from app.progress.models import SessionNote, SessionNoteVersion
 from app.progress.schemas import NoteCreate, NoteUpdate
+from app.web_security import Principal
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,10 +18,10 @@ from sqlalchemy import bindparam, true
 from sqlmodel import Session, col, func, select
 
 from app.accounts.models import User
-from app.home.sections import Section
 from app.progress import gas, goals
 from app.progress.goals import TPoint
 from app.progress.models import Goal, GoalRating, MeasureResponse, SessionNote
+from app.sections import Section
 
 _CLIENT = bindparam("client_id")
 

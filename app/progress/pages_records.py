@@ -8,14 +8,14 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from app import clock, versioning
+from app import charts, clock, versioning
 from app.accounts.dependencies import CurrentTherapist
 from app.accounts.web import see_other
 from app.body_limit import LONG_TEXT
 from app.db import SessionDep
 from app.errors import AppError
 from app.forms import FormResult, read_form, validate
-from app.progress import charts, gas, goals, measure_service, measures, notes
+from app.progress import gas, goals, measure_service, measures, notes
 from app.progress.dependencies import (
     ClientGoal,
     ClientNote,

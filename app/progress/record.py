@@ -19,11 +19,11 @@ from sqlalchemy import BindParameter, bindparam
 from sqlalchemy import select as core_select
 from sqlmodel import Session, col, func, select
 
-from app import clock
+from app import charts, clock
 from app.accounts.models import RecordKind, User
 from app.domains import plugins
 from app.homework import record as homework_record
-from app.progress import charts, gas, measures, notes
+from app.progress import gas, measures, notes
 from app.progress.goals import TPoint
 from app.progress.models import (
     Goal,

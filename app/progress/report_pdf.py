@@ -16,7 +16,7 @@ from typing import Any
 from jinja2 import Environment
 from markupsafe import Markup
 
-from app.progress.charts import Chart
+from app.charts import Chart
 
 TEMPLATE = "progress/report.html"
 

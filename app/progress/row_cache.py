@@ -8,8 +8,9 @@ shows on the very next request, from any worker, and "this week" rolls over at t
 midnight. The in-process store only saves work; the truth is always the version in the database.
 
 Only the domains in `CACHED_DOMAINS` are cached: their signals depend on nothing but the client's
-rows in `data_version.WATCHED`, the zone and those days. A domain whose answer also changes with
-time alone says until when it holds (`signals_valid_until` in its signals module: calm counts
+rows in watched tables (each marked `data_version.watched()` in its model), the zone and those
+days. A domain whose answer also changes with time alone says until when it holds
+(`signals_valid_until` in its signals module: calm counts
 episodes in rolling 7×24 h windows, so its answer expires when the oldest episode of either week
 crosses a window edge), read with the recomputation. Reminders (failures in the last 7 days to the
 second, devices gone) and any domain not listed are asked afresh for the whole caseload on every
@@ -33,8 +34,9 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from app import clock
+from app.accounts.zones import shared_zones
 from app.domains import plugins
-from app.signals import ClientSignals, shared_zones
+from app.signals import ClientSignals
 
 log = logging.getLogger(__name__)
 

@@ -9,9 +9,9 @@ from sqlmodel import Session, col
 
 from app import prebuilt
 from app.accounts.models import User
-from app.home.sections import Section
 from app.progress import measures
 from app.progress.models import MeasureSchedule
+from app.sections import Section
 
 # Built once (app/prebuilt.py); the same rows as `measure_service.due`, only the column shown.
 _DUE = select(col(MeasureSchedule.code)).where(

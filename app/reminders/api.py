@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Response, status
 
 from app import clock
-from app.accounts.dependencies import CSRF_EXEMPT, CurrentClient
+from app.accounts.dependencies import CurrentClient
 from app.db import SessionDep
 from app.errors import Conflict, NotFound, Unprocessable
 from app.reminders import devices, inbox, preferences, runtime, tokens
@@ -24,6 +24,7 @@ from app.reminders.schemas import (
     TestResult,
     VapidKey,
 )
+from app.web_security import CSRF_EXEMPT
 
 router = APIRouter(prefix="/reminders", tags=["reminders"])
 # Requests that carry their own single-purpose signed token instead of a session + CSRF token.

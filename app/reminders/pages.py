@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import field_validator, model_validator
 
 from app import clock
-from app.accounts.dependencies import CSRF_EXEMPT, CurrentClient
+from app.accounts.dependencies import CurrentClient
 from app.accounts.models import User
 from app.accounts.web import see_other
 from app.db import SessionDep
@@ -23,6 +23,7 @@ from app.reminders.dependencies import OwnDevice, OwnItem
 from app.reminders.service import KINDS
 from app.schema_types import ApiModel, Name
 from app.templates import render
+from app.web_security import CSRF_EXEMPT
 
 router = APIRouter()
 SAVED = {

@@ -10,9 +10,9 @@ from sqlmodel import Session, col
 
 from app import prebuilt
 from app.accounts.models import User
-from app.home.sections import Section
 from app.reminders import inbox
 from app.reminders.models import PushSubscription, ReminderItem
+from app.sections import Section
 
 UNREAD_CAP = 10
 

@@ -17,10 +17,11 @@ from app.accounts.dependencies import (
     action_name,
 )
 from app.accounts.models import Role, User
-from app.accounts.policy import Principal, authorize_client
+from app.accounts.policy import authorize_client
 from app.db import SessionDep
 from app.errors import NotFound
 from app.routines.models import Routine, RoutinePhoto
+from app.web_security import Principal
 
 
 @dataclass(frozen=True)

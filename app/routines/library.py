@@ -1,6 +1,6 @@
 """The therapist's Library entry for routine templates."""
 
-from app.home.sections import LibraryLink
+from app.sections import LibraryLink
 
 LINK = LibraryLink(
     title="Routine templates",

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import JSON, Column, Index, LargeBinary, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from app import clock, versioning
+from app import clock, data_version, versioning
 from app.db import new_id, utc_field
 
 _routine_version = versioning.version_column()
@@ -26,7 +26,9 @@ class Routine(SQLModel, table=True):
     counts kept for Today do not raise it."""
 
     __tablename__ = "routine"
-    __table_args__ = (Index("ix_routine_client_active", "client_id", "archived_at"),)
+    __table_args__ = data_version.watched(
+        Index("ix_routine_client_active", "client_id", "archived_at")
+    )
     __mapper_args__ = versioning.mapper_args(_routine_version)
 
     id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
@@ -84,6 +86,7 @@ class RoutineStep(SQLModel, table=True):
 
 class RoutinePause(SQLModel, table=True):
     __tablename__ = "routine_pause"
+    __table_args__ = data_version.watched()
 
     id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
     routine_id: uuid.UUID = Field(foreign_key="routine.id", index=True)
@@ -106,7 +109,7 @@ class RoutineRun(SQLModel, table=True):
     """One routine on one local day. Partial runs are simply partial: nothing marks them failed."""
 
     __tablename__ = "routine_run"
-    __table_args__ = (
+    __table_args__ = data_version.watched(
         UniqueConstraint("routine_id", "local_day"),
         Index("ix_routine_run_client_day", "client_id", "local_day"),
     )

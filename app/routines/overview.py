@@ -25,9 +25,9 @@ from sqlalchemy import and_, bindparam, case, func, not_, or_
 from sqlmodel import Session, col, select
 
 from app.accounts.models import User
-from app.home.sections import OverviewSection, Section
 from app.routines import history, recurrence
 from app.routines.models import Routine, RoutinePause, RoutineRun, RoutineStep, StepOutcome
+from app.sections import OverviewSection, Section
 
 DAYS = 7
 

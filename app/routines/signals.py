@@ -20,10 +20,11 @@ from typing import Any
 from sqlalchemy import String, cast
 from sqlmodel import Session, col, func, select
 
+from app.accounts.zones import client_zones
 from app.routines import recurrence
 from app.routines.history import week_start
 from app.routines.models import Routine, RoutinePause, RoutineRun
-from app.signals import Adherence, ClientSignals, Flag, client_zones
+from app.signals import Adherence, ClientSignals, Flag
 
 LABEL = "Routines"
 _WEEKDAY_CODES = {code: i for i, code in enumerate(recurrence.WEEKDAYS)}

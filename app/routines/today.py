@@ -7,8 +7,8 @@ from datetime import date, datetime
 from sqlmodel import Session
 
 from app.accounts.models import User
-from app.home.sections import Section, TodaySection
 from app.routines import queries
+from app.sections import Section, TodaySection
 
 
 def today_section(

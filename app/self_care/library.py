@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, select
 
 from app.accounts.models import CareLink, User
-from app.home.sections import LibraryLink
+from app.sections import LibraryLink
 from app.self_care.ladders import LadderSpec, LevelSpec, builtin_ladders
 from app.self_care.models import ClinicLadder
 from app.self_care.schemas import ClinicLadderCreate

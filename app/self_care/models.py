@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import JSON, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from app import clock
+from app import clock, data_version
 from app.db import new_id, utc_field
 
 
@@ -35,6 +35,7 @@ class Habit(SQLModel, table=True):
     ladder never change a client's history."""
 
     __tablename__ = "habit"
+    __table_args__ = data_version.watched()
 
     id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
     client_id: uuid.UUID = Field(foreign_key="user_account.id", index=True)
@@ -59,7 +60,7 @@ class Habit(SQLModel, table=True):
 
 class HabitLevel(SQLModel, table=True):
     __tablename__ = "habit_level"
-    __table_args__ = (UniqueConstraint("habit_id", "number"),)
+    __table_args__ = data_version.watched(UniqueConstraint("habit_id", "number"))
 
     id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
     habit_id: uuid.UUID = Field(foreign_key="habit.id", index=True)
@@ -91,7 +92,7 @@ class HabitCheckIn(SQLModel, table=True):
     """The id is made by the phone, so replaying an offline check-in never doubles it."""
 
     __tablename__ = "habit_check_in"
-    __table_args__ = (
+    __table_args__ = data_version.watched(
         # The reads fold check-ins per day in SQL (history.CHECK_IN_FOLD); these indexes cover
         # the fold (per habit: the habit page; per client: Today and the dashboard), so a day's
         # taps are counted in the index without visiting each row.
@@ -122,6 +123,7 @@ class HabitPause(SQLModel, table=True):
     """A pause for one habit, or all habits when habit_id is empty; open-ended until resumed."""
 
     __tablename__ = "habit_pause"
+    __table_args__ = data_version.watched()
 
     id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
     client_id: uuid.UUID = Field(foreign_key="user_account.id", index=True)
@@ -134,6 +136,7 @@ class HabitPause(SQLModel, table=True):
 
 class HabitSuggestion(SQLModel, table=True):
     __tablename__ = "habit_suggestion"
+    __table_args__ = data_version.watched()
 
     id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
     habit_id: uuid.UUID = Field(foreign_key="habit.id", index=True)
@@ -154,7 +157,7 @@ class MoodLog(SQLModel, table=True):
     """One entry per local day; logging again that day updates it."""
 
     __tablename__ = "mood_log"
-    __table_args__ = (UniqueConstraint("client_id", "logged_on"),)
+    __table_args__ = data_version.watched(UniqueConstraint("client_id", "logged_on"))
 
     id: uuid.UUID = Field(primary_key=True)
     client_id: uuid.UUID = Field(foreign_key="user_account.id")

@@ -15,7 +15,7 @@ from sqlmodel import Session, and_, col, select
 
 from app.accounts import policy
 from app.accounts.models import RecordKind, User
-from app.home.sections import OverviewSection
+from app.sections import OverviewSection
 from app.self_care.models import Habit, HabitLevel, HabitSuggestion, MoodLog
 
 _CLIENT = bindparam("client_id")

@@ -9,17 +9,18 @@ on a day not planned). Six statements for all habits, whatever the range.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+import uuid
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import bindparam
 from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
-from app import prebuilt
+from app import clock, prebuilt
 from app.accounts.models import RecordKind, User
-from app.records import DayRow, HeatFigure, LineFigure, RecordPart
+from app.records import DayRow, HeatFigure, LineFigure, ObservationData, RecordPart
 from app.self_care import history
-from app.self_care.models import Habit, MoodLog
+from app.self_care.models import Habit, HabitCheckIn, MoodLog
 
 _MOODS = (
     core_select(col(MoodLog.logged_on), col(MoodLog.mood), col(MoodLog.energy))
@@ -118,3 +119,68 @@ def record_part(
             ),
         ],
     )
+
+
+def _noon(day: date, zone: str) -> datetime:
+    """A day-level entry has no time of its own; midday local time keeps it on its day in any zone."""
+    return datetime.combine(day, time(12), tzinfo=clock.zone(zone)).astimezone(UTC)
+
+
+def observations(
+    *,
+    session: Session,
+    client_id: uuid.UUID,
+    start: date,
+    end: date,
+    time_zone: str,
+    hidden: frozenset[RecordKind] = frozenset(),
+) -> list[ObservationData]:
+    """The FHIR Observations of the mood log (mood, energy, sleep) and the habit check-ins in
+    [start, end] (local days), oldest first, in two queries. A hidden mood log leaves the
+    check-ins: habits have no kind of their own to keep private."""
+    out: list[ObservationData] = []
+    moods = (
+        []
+        if RecordKind.mood in hidden
+        else session.exec(
+            select(MoodLog)
+            .where(
+                MoodLog.client_id == client_id,
+                col(MoodLog.logged_on) >= start,
+                col(MoodLog.logged_on) <= end,
+            )
+            .order_by(col(MoodLog.logged_on))
+        ).all()
+    )
+    for m in moods:
+        at = _noon(m.logged_on, time_zone)
+        note = m.note or None
+        out.append(ObservationData(uuid.uuid5(m.id, "mood"), "daily_mood", m.mood, at, note=note))
+        if m.energy is not None:
+            out.append(ObservationData(uuid.uuid5(m.id, "energy"), "daily_energy", m.energy, at))
+        if m.hours_slept is not None:
+            out.append(
+                ObservationData(uuid.uuid5(m.id, "sleep"), "sleep", m.hours_slept, at, unit="h")
+            )
+    check_ins = session.exec(
+        select(HabitCheckIn, Habit.title)
+        .join(Habit, col(Habit.id) == HabitCheckIn.habit_id)
+        .where(
+            HabitCheckIn.client_id == client_id,
+            col(HabitCheckIn.done_on) >= start,
+            col(HabitCheckIn.done_on) <= end,
+        )
+        .order_by(col(HabitCheckIn.done_on))
+    ).all()
+    out += [
+        ObservationData(
+            c.id,
+            "habit",
+            c.level,
+            _noon(c.done_on, time_zone),
+            text_value=c.outcome,
+            note=f"{title} (level {c.level})" + (f": {c.note}" if c.note else ""),
+        )
+        for c, title in check_ins
+    ]
+    return out

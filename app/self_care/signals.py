@@ -16,6 +16,7 @@ from sqlmodel import Session, and_, col, select
 from app import clock
 from app.accounts import policy
 from app.accounts.models import RecordKind
+from app.accounts.zones import client_zones
 from app.self_care import history
 from app.self_care.models import (
     Habit,
@@ -27,7 +28,7 @@ from app.self_care.models import (
 )
 from app.self_care.strength import evaluate_week
 from app.self_care.targets import CheckIn, Outcome, Target, day_values
-from app.signals import Adherence, ClientSignals, Flag, client_zones
+from app.signals import Adherence, ClientSignals, Flag
 
 LABEL = "Self-care habits"
 _OUTCOMES = {o.value: o for o in Outcome}  # a dict lookup, not an Enum call per check-in

@@ -12,7 +12,7 @@ from sqlmodel import Session, and_, col, func, or_
 
 from app import clock, prebuilt
 from app.accounts.models import User
-from app.home.sections import TodaySection
+from app.sections import TodaySection
 from app.self_care import history
 from app.self_care.models import Habit, HabitCheckIn, HabitLevel, HabitPause, MoodLog
 from app.self_care.targets import (

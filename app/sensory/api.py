@@ -16,7 +16,6 @@ from app.accounts.dependencies import (
     CurrentPrincipal,
 )
 from app.accounts.models import User
-from app.accounts.policy import Principal
 from app.db import SessionDep
 from app.errors import Unprocessable
 from app.sensory import diet_queries, diet_service, service
@@ -39,6 +38,7 @@ from app.sensory.schemas import (
     ProfileView,
     ReportPublic,
 )
+from app.web_security import Principal
 
 router = APIRouter(tags=["sensory"])
 

@@ -15,12 +15,12 @@ from sqlmodel import Session, col, or_, select
 
 from app import clock, taps, versioning
 from app.accounts.models import User
-from app.accounts.policy import Principal
 from app.audit import service as audit
 from app.errors import Conflict, Unprocessable
 from app.sensory import diet, diet_edits, reminders_link
 from app.sensory.catalog import activities, therapist_taught_caution, weighted_caution
 from app.sensory.models import SensoryDietCheckoff, SensoryDietItem
+from app.web_security import Principal
 
 BACKDATE_DAYS = 7
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.home.sections import LibraryLink
+from app.sections import LibraryLink
 
 LINK = LibraryLink(
     title="Sensory diet activities",

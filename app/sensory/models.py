@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import JSON, Column, Time, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from app import clock, versioning
+from app import clock, data_version, versioning
 from app.db import new_id, utc_field
 
 
@@ -57,6 +57,7 @@ class SensoryDietItem(SQLModel, table=True):
     of the plan: past days still count for adherence, later days do not."""
 
     __tablename__ = "sensory_diet_item"
+    __table_args__ = data_version.watched()
     # `version` rises on every change a person makes (app/versioning.py).
     __mapper_args__ = versioning.mapper_args(_diet_item_version)
 
@@ -86,7 +87,7 @@ class SensoryDietCheckoff(SQLModel, table=True):
     and day keeps adherence honest however often the button is pressed."""
 
     __tablename__ = "sensory_diet_checkoff"
-    __table_args__ = (UniqueConstraint("item_id", "done_on"),)
+    __table_args__ = data_version.watched(UniqueConstraint("item_id", "done_on"))
 
     id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
     item_id: uuid.UUID = Field(foreign_key="sensory_diet_item.id", index=True)
@@ -96,3 +97,22 @@ class SensoryDietCheckoff(SQLModel, table=True):
     felt_before: str | None = Field(default=None, max_length=16)
     created_by_id: uuid.UUID = Field(foreign_key="user_account.id")
     created_at: datetime = utc_field(default=clock.now)
+
+
+class SensoryFitCache(SQLModel, table=True):
+    """The client's sensory fit (seam 6) as the calm ranking reads it, refreshed by the sensory
+    service in the same transaction as a profile or kit save (sensory owns it; the table keeps
+    the name it was created with, `coping_sensory_fit`), so the ranked list (on the distress
+    path) reads it with its other inputs in one round trip instead of re-deriving it per request.
+
+    Ids are space-separated (vocabulary ids hold no spaces); `checklist_version` is the sensory
+    checklist it was derived from, so a content change makes the row stale rather than wrong."""
+
+    __tablename__ = "coping_sensory_fit"
+    client_id: uuid.UUID = Field(foreign_key="user_account.id", primary_key=True)
+    seeks: str = Field(default="", max_length=400)
+    avoids: str = Field(default="", max_length=400)
+    overwhelmed: str = Field(default="", max_length=400)
+    kit: str = Field(default="", max_length=1000)
+    checklist_version: int = Field(default=0)
+    updated_at: datetime = utc_field(default=clock.now)

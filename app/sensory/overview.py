@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 
 from app.accounts import policy
 from app.accounts.models import RecordKind, User
-from app.home.sections import Section
+from app.sections import Section
 from app.sensory import diet, diet_queries, service
 from app.sensory.diet_service import days_of
 from app.sensory.models import SensoryDietCheckoff, SensoryDietItem, SensoryProfileVersion

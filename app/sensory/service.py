@@ -14,13 +14,13 @@ from sqlmodel import Session, col, select
 
 from app import clock
 from app.accounts.models import User
-from app.accounts.policy import Principal
 from app.audit import service as audit
-from app.coping import fit_cache as calm_fit_cache
+from app.sensory import fit_cache
 from app.sensory.catalog import checklist
 from app.sensory.models import SensoryKit, SensoryProfileVersion
 from app.sensory.profile import ProfileAnswers, fit_from_profile
 from app.sensory.vocabulary import KIT_ITEMS, SensoryFit
+from app.web_security import Principal
 
 
 def answers_of(row: SensoryProfileVersion | None) -> ProfileAnswers | None:
@@ -167,4 +167,4 @@ def _refresh_calm_fit(session: Session, client_id: uuid.UUID) -> None:
     """Hook for coping: its ranked list reads a cached copy of this fit, kept current here in the
     same transaction as the profile or kit change (so it can never be seen out of date)."""
     session.flush()
-    calm_fit_cache.store(session, client_id, ranking_fit(session=session, client_id=client_id))
+    fit_cache.store(session, client_id, ranking_fit(session=session, client_id=client_id))

@@ -11,10 +11,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from app.accounts.zones import client_zones
 from app.sensory import diet
 from app.sensory.diet_service import planned
 from app.sensory.models import SensoryDietCheckoff, SensoryDietItem
-from app.signals import Adherence, ClientSignals, client_zones
+from app.signals import Adherence, ClientSignals
 
 LABEL = "Sensory diet"
 

@@ -12,7 +12,7 @@ from sqlmodel import Session, col
 
 from app import prebuilt
 from app.accounts.models import User
-from app.home.sections import Section
+from app.sections import Section
 from app.sensory import diet
 from app.sensory.catalog import activities
 from app.sensory.diet_service import cautions_for, planned

@@ -16,7 +16,6 @@ from sqlmodel import Session
 from app import versioning
 from app.accounts import policy
 from app.accounts.models import RecordKind, User
-from app.accounts.policy import Principal
 from app.accounts.web import see_other
 from app.forms import FormResult, read_form, validate
 from app.sensory import diet, diet_edits, diet_queries, diet_service, reminders_link, service
@@ -27,6 +26,7 @@ from app.sensory.profile import ProfileError, summarize, validate_answers
 from app.sensory.schemas import DietItemForm
 from app.sensory.vocabulary import KIT_ITEMS, SYSTEMS
 from app.templates import render
+from app.web_security import Principal
 
 
 def as_list(value: Any) -> list[str]:

@@ -11,10 +11,10 @@ from sqlmodel import Session, select
 
 from app import clock
 from app.accounts import two_factor
-from app.accounts.dependencies import SESSION_COOKIE
 from app.accounts.models import AuthSession, User
 from app.accounts.sessions import lookup
 from app.audit.models import AuditEvent
+from app.web_security import SESSION_COOKIE
 from tests import factories
 
 MONDAY = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)

@@ -13,11 +13,11 @@ from sqlmodel import Session, func, select
 from app import clock
 from app.accounts import service, throttle
 from app.accounts.models import User
-from app.accounts.policy import Principal
 from app.accounts.security import CODE_ALPHABET, CODE_LENGTH, new_code, normalise_code
 from app.accounts.sessions import create as create_session
 from app.audit.models import AuditEvent
 from app.errors import NotFound, TooManyRequests
+from app.web_security import Principal
 
 MONDAY = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 WRONG = "ZZZZZ-ZZZZZ"

@@ -13,16 +13,17 @@ from sqlmodel import Session
 
 from app import clock
 from app.accounts.models import User
-from app.accounts.policy import Principal
 from app.accounts.sessions import lookup
-from app.coping import catalog, fit_cache, service
-from app.coping.models import SensoryFitCache, StrategyStats
+from app.coping import catalog, service
+from app.coping.models import StrategyStats
 from app.coping.ranking import Situation, rank
+from app.sensory import fit_cache
 from app.sensory import service as sensory
 from app.sensory.catalog import checklist
-from app.sensory.models import SensoryKit, SensoryProfileVersion
+from app.sensory.models import SensoryFitCache, SensoryKit, SensoryProfileVersion
 from app.sensory.profile import ProfileAnswers
 from app.sensory.vocabulary import KIT_ITEMS, RESPONSES, SYSTEMS, SensoryFit
+from app.web_security import Principal
 from tests import factories
 from tests.statements import captured_statements
 

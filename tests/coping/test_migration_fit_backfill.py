@@ -11,11 +11,10 @@ from alembic import command
 from sqlalchemy import Engine, inspect
 from sqlmodel import Session, select
 
-from app.coping import fit_cache
-from app.coping.models import SensoryFitCache
 from app.migrate import alembic_config
+from app.sensory import fit_cache
 from app.sensory import service as sensory
-from app.sensory.models import SensoryKit, SensoryProfileVersion
+from app.sensory.models import SensoryFitCache, SensoryKit, SensoryProfileVersion
 from tests import factories
 from tests.databases import migrated_postgres, migrated_sqlite
 

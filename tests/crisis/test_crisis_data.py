@@ -14,7 +14,7 @@ import yaml
 from phonenumbers import shortnumberinfo
 from phonenumbers.phonemetadata import PhoneMetadata
 
-from app import clock
+from app import clock, countries
 from app.crisis import service
 
 ISO_CODES = sorted(c.alpha_2 for c in pycountry.countries)
@@ -33,7 +33,7 @@ def _lists_emergency(region: str) -> bool:
 
 def test_every_iso_3166_country_can_be_chosen() -> None:
     assert len(ISO_CODES) >= 249
-    choices = [code for code, _name in service.country_choices()]
+    choices = [code for code, _name in countries.country_choices()]
     assert sorted(choices) == ISO_CODES
     assert choices.index("AF") < choices.index("AX") < choices.index("AL")  # Åland with the A's
     assert {"ES", "MX", "DE", "JP", "GQ"} <= set(ISO_CODES)
@@ -144,7 +144,7 @@ def test_a_line_checked_over_a_year_ago_is_due_for_recheck_and_still_shown(
 
 
 def test_sign_up_can_suggest_the_country_of_the_phones_time_zone() -> None:
-    zones = service.zone_countries()
+    zones = countries.zone_countries()
     assert len(zones) >= 300
     assert set(zones.values()) <= set(ISO_CODES)
     expected = {

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
+from app import countries
 from app.accounts import signup as signup_service
 from app.accounts.models import PendingSignup, User
 from app.crisis import service
@@ -41,7 +42,7 @@ def _text(html: str) -> str:
 
 def test_every_countrys_page_dials_only_its_own_numbers(http: Any) -> None:
     http.as_(None)
-    for code, _name in service.country_choices():
+    for code, _name in countries.country_choices():
         page = http.get(f"/crisis?country={code}")
         assert page.status_code == 200, code
         assert _dialled(page.text) <= _own_numbers(code), code
@@ -199,7 +200,9 @@ def test_sign_up_offers_every_country_and_the_zone_to_country_table(http: Any) -
     table = re.search(r'id="zone-countries">(.*?)</script>', page.text, re.DOTALL)
     assert table
     assert json.loads(table.group(1))["Europe/Madrid"] == "ES"
-    assert len(re.findall(r'<option value="[A-Z]{2}"', page.text)) == len(service.country_choices())
+    assert len(re.findall(r'<option value="[A-Z]{2}"', page.text)) == len(
+        countries.country_choices()
+    )
 
 
 def test_an_urgent_questionnaire_answer_in_germany_shows_germanys_help_only(

@@ -9,11 +9,11 @@ from sqlmodel import Session
 
 from app import clock
 from app.accounts.models import AuthSession, User
-from app.accounts.policy import Principal
 from app.accounts.sessions import create as create_session
 from app.homework import service
 from app.homework.models import HomeworkAssignment
 from app.homework.schemas import AssignmentCreate
+from app.web_security import Principal
 
 
 def principal(session: Session, user: User) -> Principal:

@@ -14,10 +14,10 @@ from sqlmodel import Session, select
 from app import clock
 from app.accounts.models import CareLink, User
 from app.digest import items
-from app.home.sections import Section
 from app.homework import queries, reminder_source
 from app.homework.models import HomeworkMessage, HomeworkNotice
 from app.homework.today import today_section
+from app.sections import Section
 from tests import factories
 from tests.homework.helpers import in_days
 

@@ -15,7 +15,7 @@ from sqlmodel import Session, SQLModel, col, select
 from app import clock, demo
 from app.accounts import sessions
 from app.accounts.models import AuthSession, CareLink, User
-from app.accounts.policy import Principal, may_access_client
+from app.accounts.policy import may_access_client
 from app.errors import Conflict
 from app.my_data import closure, inventory
 from app.my_data.models import ClosureStatus
@@ -23,6 +23,7 @@ from app.reminders import service as reminders
 from app.reminders.models import ItemStatus, PushSubscription, ReminderItem, ReminderSchedule
 from app.routines import feeds
 from app.self_care.models import MoodLog
+from app.web_security import Principal
 
 NOW = datetime(2026, 11, 18, 10, 0, tzinfo=UTC)
 SECRET_NOTE = "a note only Sam wrote, 7f3a"

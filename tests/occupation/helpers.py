@@ -5,9 +5,9 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from app.accounts.models import User
-from app.accounts.policy import Principal
 from app.accounts.sessions import lookup
 from app.progress.models import Goal
+from app.web_security import Principal
 from tests import factories
 
 

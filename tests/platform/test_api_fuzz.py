@@ -16,8 +16,8 @@ from schemathesis.checks import (
 )
 from sqlmodel import Session
 
-from app.accounts.dependencies import SESSION_COOKIE
 from app.db import get_session
+from app.web_security import SESSION_COOKIE
 from tests import factories
 
 

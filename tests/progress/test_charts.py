@@ -3,7 +3,7 @@
 from datetime import date, timedelta
 from typing import Any
 
-from app.progress.charts import HeatRow, Series, heat_map, line_chart, paired_bars
+from app.charts import HeatRow, Series, heat_map, line_chart, paired_bars
 
 D0 = date(2026, 11, 2)
 
@@ -90,7 +90,7 @@ def _paint_reference(body: str) -> str:
     """The print colours added per element, as `charts._paint` did before it looked them up."""
     import re
 
-    from app.progress.charts import PAINT
+    from app.charts import PAINT
 
     def attrs(m: re.Match[str]) -> str:
         paint = PAINT.get(m.group(1), "")
@@ -106,7 +106,7 @@ def test_painting_from_the_lookup_equals_painting_each_element(monkeypatch: Any)
     a class without print colours come out exactly as the per-element painting made them."""
     import random
 
-    from app.progress import charts
+    from app import charts
 
     rng = random.Random(3)
     days = [D0 + timedelta(i) for i in range(28)]

@@ -15,13 +15,13 @@ from sqlmodel import Session, select
 from app.accounts.models import User
 from app.coping import overview as coping_overview
 from app.coping.models import DistressEpisode
-from app.home.sections import client_overview_sections
 from app.homework import overview as homework_overview
 from app.homework import queries as homework_queries
 from app.homework.models import HomeworkAssignment, HomeworkCompletion, HomeworkNotice
 from app.progress import goals
 from app.progress import overview as progress_overview
 from app.progress.models import Goal, GoalRating, MeasureResponse, SessionNote
+from app.sections import client_overview_sections
 from app.self_care import overview as self_care_overview
 from app.self_care.models import Habit, HabitLevel, HabitSuggestion, MoodLog
 from tests import factories

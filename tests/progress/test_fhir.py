@@ -7,18 +7,19 @@ from uuid import uuid4
 import pytest
 from fhir.resources.R4B.bundle import Bundle
 
+from app.homework.record import task_status
 from app.homework.states import State
 from app.progress.fhir import (
     ActivityData,
     ExportData,
     GoalData,
-    ObservationData,
     PatientData,
     ResponseData,
     TaskData,
     achievement_status,
     build_bundle,
 )
+from app.records import ObservationData
 
 NOW = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
 TASK_STATUS = {"draft", "requested", "received", "accepted", "rejected", "ready", "cancelled",
@@ -57,7 +58,7 @@ def _data() -> ExportData:
             TaskData(
                 uuid4(),
                 f"Homework {s.value}",
-                s,
+                *task_status(s),
                 NOW,
                 NOW,
                 "Practise daily",

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from app.progress import charts
+from app import charts
 from app.progress.report_pdf import (
     GoalRow,
     HomeworkRow,

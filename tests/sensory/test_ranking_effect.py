@@ -10,11 +10,11 @@ import pytest
 from sqlmodel import Session
 
 from app.accounts.models import User
-from app.accounts.policy import Principal
 from app.accounts.sessions import lookup
 from app.sensory import service
 from app.sensory.profile import fit_from_profile, validate_answers
 from app.sensory.vocabulary import SensoryFit
+from app.web_security import Principal
 from tests import factories
 
 ranking = pytest.importorskip("app.coping.ranking")

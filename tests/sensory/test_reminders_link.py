@@ -9,10 +9,10 @@ from sqlmodel import Session, select
 
 from app import clock
 from app.accounts.models import User
-from app.accounts.policy import Principal
 from app.accounts.sessions import lookup
 from app.sensory import diet_service
 from app.sensory.diet_service import DietInput
+from app.web_security import Principal
 from tests import factories
 
 reminder_models = pytest.importorskip("app.reminders.models")

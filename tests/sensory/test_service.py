@@ -9,13 +9,13 @@ from sqlmodel import Session, select
 
 from app import clock
 from app.accounts.models import User
-from app.accounts.policy import Principal
 from app.accounts.sessions import lookup
 from app.audit.models import AuditEvent
 from app.errors import Conflict, Unprocessable
 from app.sensory import diet_queries, diet_service, service
 from app.sensory.diet_service import DietInput
 from app.sensory.profile import validate_answers
+from app.web_security import Principal
 from tests import factories
 
 # Monday 16 Nov 2026, 10:00 UTC = 10:00 in London, 05:00 in New York.

@@ -110,8 +110,8 @@ def test_overview_shows_the_week_so_far(session: Session, client_user: User) -> 
 
 
 def _principal(session: Session, person: User):  # type: ignore[no-untyped-def]
-    from app.accounts.policy import Principal
     from app.accounts.sessions import lookup
+    from app.web_security import Principal
 
     token, _ = factories.login_token(session, person)
     found = lookup(session, token)

@@ -48,7 +48,7 @@ def upgrade() -> None:
 
 def backfill(bind: sa.Connection) -> None:
     """Derive every existing client's fit with the same code the sensory service's hook uses."""
-    from app.coping.fit_cache import current_version, encode
+    from app.sensory.fit_cache import current_version, encode
     from app.sensory.profile import fit_from_profile
     from app.sensory.service import answers_of
 

@@ -1,7 +1,9 @@
 """Pages composed from every domain: the client's Today and the therapist's client overview.
 
 A domain contributes by providing `today.py` (`today_section`) or `overview.py` (`client_overview`);
-each returns a `Section` rendered by including its template with its context.
+each returns a `Section` rendered by including its template with its context. Shared (not in
+`home`), like `app/records.py`: every domain builds sections, and the therapist's overview page
+lives in accounts, so a home-owned type made accounts and home import each other.
 """
 
 from __future__ import annotations
@@ -10,12 +12,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cache
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session
 
-from app.accounts.models import User
 from app.domains import plugins
+
+if TYPE_CHECKING:  # a name only: at run time this shared module imports no domain
+    from app.accounts.models import User
 
 
 @dataclass(frozen=True)

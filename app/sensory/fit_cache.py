@@ -1,7 +1,8 @@
-"""The cached sensory fit (coping_sensory_fit): written by the sensory service's hook whenever a
-profile or kit is saved, read by the ranked list with its other inputs in one round trip.
+"""The cached sensory fit (table `coping_sensory_fit`): written by the sensory service whenever a
+profile or kit is saved, read by the calm ranked list with its other inputs in one round trip.
 
-Deliberately imports nothing from app.sensory.service (which imports this module)."""
+Sensory owns it (it is derived from sensory rows only); calm reads it through this module, so
+sensory imports nothing from calm. Imports nothing from app.sensory.service (which imports this)."""
 
 from __future__ import annotations
 
@@ -11,8 +12,8 @@ from collections.abc import Iterable
 from sqlmodel import Session
 
 from app import clock
-from app.coping.models import SensoryFitCache
 from app.sensory.catalog import checklist
+from app.sensory.models import SensoryFitCache
 from app.sensory.vocabulary import SensoryFit
 
 
