@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from app import clock
-from app.accounts import admin_pages, auth, caseload_pages, service, settings_pages, signup
+from app.accounts import admin_pages, auth, service, settings_pages, signup, therapist_pages
 from app.accounts.dependencies import SESSION_COOKIE, CurrentPrincipal, OptionalPrincipal
 from app.accounts.models import AuthSession, Invite, InviteKind, Role, User
 from app.accounts.schemas import (
@@ -36,7 +36,7 @@ from app.forms import FormResult, read_form, validate
 from app.templates import render
 
 router = APIRouter()
-router.include_router(caseload_pages.router)
+router.include_router(therapist_pages.router)
 router.include_router(admin_pages.router)
 router.include_router(settings_pages.router)
 

@@ -14,7 +14,7 @@ from app.errors import AppError
 from app.forms import FormResult, read_form, validate
 from app.self_care import mood, mood_reminders, service
 from app.self_care.schemas import MoodCreate
-from app.self_care.view import chart, next_page, wall_clock
+from app.self_care.views import chart, next_page, wall_clock
 from app.templates import render
 
 router = APIRouter()

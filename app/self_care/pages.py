@@ -31,7 +31,7 @@ from app.self_care.schemas import (
     Reason,
 )
 from app.self_care.targets import LifeArea, TargetKind
-from app.self_care.view import REASON_LABELS, area_groups, next_page, wall_clock
+from app.self_care.views import REASON_LABELS, area_groups, next_page, wall_clock
 from app.templates import render
 
 router = APIRouter()

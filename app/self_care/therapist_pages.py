@@ -19,7 +19,7 @@ from app.self_care.dependencies import ClientsHabit, ClientsSuggestion, Therapis
 from app.self_care.grading import GradingSettings
 from app.self_care.schemas import ClinicLadderCreate, GradingUpdate
 from app.self_care.targets import LifeArea, TargetKind
-from app.self_care.view import CHANGE_REASONS, chart
+from app.self_care.views import CHANGE_REASONS, chart
 from app.templates import render
 
 router = APIRouter()
