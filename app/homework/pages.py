@@ -20,8 +20,8 @@ from app.accounts.models import Role
 from app.accounts.web import see_other
 from app.body_limit import upload_limit
 from app.db import SessionDep
-from app.errors import AppError, NotFound, PayloadTooLarge
-from app.forms import FormResult, read_form, validate
+from app.errors import NotFound
+from app.forms import FormResult, finish_form, read_form, submit_form, validate
 from app.homework import edits, kinds, queries, service
 from app.homework.attachments import MAX_BYTES, AttachmentError, CheckedAttachment, check
 from app.homework.dependencies import ClientAssignment, ClientsAssignment, OwnedAssignment
@@ -94,14 +94,19 @@ def homework_item(
 async def homework_action(
     request: Request, session: SessionDep, assignment: ClientAssignment, principal: CurrentPrincipal
 ) -> Response:
-    form = validate(ClientAction, await read_form(request))
-    if form.ok and form.data is not None:
-        try:
-            service.client_action(session, client=principal, assignment=assignment, data=form.data)
-            return see_other(f"/homework/{assignment.id}?saved={form.data.action}")
-        except AppError as exc:
-            form.add_error("reason", exc.detail)
-    return _client_item(request, session, assignment, action_form=form, status_code=422)
+    def save(data: ClientAction) -> Response:
+        service.client_action(session, client=principal, assignment=assignment, data=data)
+        return see_other(f"/homework/{assignment.id}?saved={data.action}")
+
+    return await submit_form(
+        request,
+        ClientAction,
+        save=save,
+        show=lambda form, status: _client_item(
+            request, session, assignment, action_form=form, status_code=status
+        ),
+        otherwise="reason",
+    )
 
 
 @router.post("/homework/{assignment_id}/complete", response_class=HTMLResponse)
@@ -112,37 +117,46 @@ async def homework_complete(
     answers = raw.pop("answers", [])
     raw["answers"] = [answers] if isinstance(answers, str) else answers
     raw["finished"] = raw.get("finished") == "yes"
-    form = validate(CompletionCreate, raw)
-    if form.ok and form.data is not None:
-        try:
-            service.complete(session, client=principal, assignment=assignment, data=form.data)
-            return see_other(f"/homework/{assignment.id}?saved=complete")
-        except AppError as exc:
-            form.add_error("reflection", exc.detail)
-    return _client_item(request, session, assignment, form=form, status_code=422)
+
+    def save(data: CompletionCreate) -> Response:
+        service.complete(session, client=principal, assignment=assignment, data=data)
+        return see_other(f"/homework/{assignment.id}?saved=complete")
+
+    return await submit_form(
+        request,
+        CompletionCreate,
+        values=raw,
+        save=save,
+        show=lambda form, status: _client_item(
+            request, session, assignment, form=form, status_code=status
+        ),
+        otherwise="reflection",
+    )
 
 
 @router.post("/homework/{assignment_id}/messages", response_class=HTMLResponse)
 async def homework_message(
     request: Request, session: SessionDep, assignment: OwnedAssignment, principal: CurrentPrincipal
 ) -> Response:
-    form = validate(MessageCreate, await read_form(request))
     therapist = principal.role != Role.client
     back = (f"/caseload/{assignment.client_id}/homework/{assignment.id}" if therapist
             else f"/homework/{assignment.id}")  # fmt: skip
-    status = 422
-    if form.ok and form.data is not None:
-        try:
-            service.post_message(
-                session, principal=principal, assignment=assignment, body=form.data.body
-            )
-            return see_other(back + "?saved=message#thread")
-        except AppError as exc:
-            form.add_error("body", exc.detail)
-            status = exc.status
-    if therapist:
-        return _therapist_item(request, session, assignment, message_form=form, status_code=status)
-    return _client_item(request, session, assignment, message_form=form, status_code=status)
+    item_page = _therapist_item if therapist else _client_item
+
+    def save(data: MessageCreate) -> Response:
+        service.post_message(session, principal=principal, assignment=assignment, body=data.body)
+        return see_other(back + "?saved=message#thread")
+
+    return await submit_form(
+        request,
+        MessageCreate,
+        save=save,
+        show=lambda form, status: item_page(
+            request, session, assignment, message_form=form, status_code=status
+        ),
+        otherwise="body",
+        refusal_status=None,
+    )
 
 
 @router.get("/homework/{assignment_id}/attachment")
@@ -242,14 +256,18 @@ async def therapist_assign(
     request: Request, session: SessionDep, client: AccessibleClient, therapist: CurrentTherapist
 ) -> Response:
     form, checked, name = await _assignment_form(request)
-    if form.ok and form.data is not None:
-        try:
-            a = service.assign(session, therapist=therapist, client=client, data=form.data,
-                               attachment=checked, attachment_name=name)  # fmt: skip
-            return see_other(f"/caseload/{client.id}/homework/{a.id}?saved=assigned")
-        except (AppError, PayloadTooLarge) as exc:
-            form.add_error("due_on", exc.detail)
-    return _therapist_list(request, session, client, form, 422)
+
+    def save(data: AssignmentCreate) -> Response:
+        a = service.assign(session, therapist=therapist, client=client, data=data,
+                           attachment=checked, attachment_name=name)  # fmt: skip
+        return see_other(f"/caseload/{client.id}/homework/{a.id}?saved=assigned")
+
+    return finish_form(
+        form,
+        save=save,
+        show=lambda form, status: _therapist_list(request, session, client, form, status),
+        otherwise="due_on",
+    )
 
 
 def _therapist_item(
@@ -292,18 +310,18 @@ async def therapist_revise(
 ) -> Response:
     form, checked, name = await _assignment_form(request, assignment)
     url = f"/caseload/{assignment.client_id}/homework/{assignment.id}"
-    if form.ok and form.data is not None:
+
+    def save(data: AssignmentCreate) -> Response:
         try:
             service.revise(
                 session,
                 therapist=therapist,
                 assignment=assignment,
-                data=form.data,
+                data=data,
                 attachment=checked,
                 attachment_name=name,
                 expected=versioning.form_version(form.values),
             )
-            return see_other(f"{url}?saved=revised")
         except versioning.EditConflict as conflict:
             note = "The attachment you chose was not kept: please add it again." if checked else ""
             return versioning.render_conflict(
@@ -315,9 +333,16 @@ async def therapist_revise(
                 cancel=url,
                 context={"note": note},
             )
-        except AppError as exc:
-            form.add_error("due_on", exc.detail)
-    return _therapist_item(request, session, assignment, form=form, status_code=422)
+        return see_other(f"{url}?saved=revised")
+
+    return finish_form(
+        form,
+        save=save,
+        show=lambda form, status: _therapist_item(
+            request, session, assignment, form=form, status_code=status
+        ),
+        otherwise="due_on",
+    )
 
 
 @router.post("/caseload/{client_id}/homework/{assignment_id}/cancel", response_class=HTMLResponse)

@@ -90,9 +90,9 @@ def record(session: Session, *, client: User, data: DiaryEntryIn) -> DiaryEntry:
             return replay
     today = clock.local_today(client.time_zone)
     if data.done_on > today:
-        raise Unprocessable("That day hasn't happened yet.")
+        raise Unprocessable("That day hasn't happened yet.", field="done_on")
     if data.done_on < today - timedelta(days=BACKFILL_DAYS):
-        raise Unprocessable("Only the last two weeks can be filled in.")
+        raise Unprocessable("Only the last two weeks can be filled in.", field="done_on")
     row = session.exec(
         select(DiaryEntry).where(
             DiaryEntry.client_id == client.id,

@@ -86,9 +86,9 @@ def supports(session: Session, client_id: uuid.UUID) -> dict[uuid.UUID, list[Pla
 def add_goal(session: Session, *, therapist: Principal, client: User, data: PlanGoalIn) -> PlanGoal:
     """Put one of the client's active goals in the plan (again: moves its review date)."""
     if data.goal_id not in {g.id for g in progress_goals.active_goals(session, client.id)}:
-        raise NotFound("That goal is not an active goal of this client.")
+        raise NotFound("That goal is not an active goal of this client.", field="goal_id")
     if data.review_on < clock.local_today(client.time_zone):
-        raise Unprocessable("The review date should be today or later.")
+        raise Unprocessable("The review date should be today or later.", field="review_on")
     row = session.exec(select(PlanGoal).where(PlanGoal.goal_id == data.goal_id)).first()
     if row is None:
         row = PlanGoal(
@@ -249,7 +249,7 @@ def record_review(
     """The outcome of today's review; a next review date moves every plan goal's date to it."""
     today = clock.local_today(client.time_zone)
     if data.next_review_on is not None and data.next_review_on <= today:
-        raise Unprocessable("The next review should be after today.")
+        raise Unprocessable("The next review should be after today.", field="next_review_on")
     row = PlanReview(
         client_id=client.id,
         reviewed_on=today,

@@ -33,7 +33,9 @@ def schedule(
     today = clock.local_today(client.time_zone)
     first = data.first_on or today
     if first < today or first > today + timedelta(days=90):
-        raise Unprocessable("The first date must be today or within the next 90 days.")
+        raise Unprocessable(
+            "The first date must be today or within the next 90 days.", field="first_on"
+        )
     row = session.exec(
         select(MeasureSchedule).where(
             MeasureSchedule.client_id == client.id,

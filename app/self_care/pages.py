@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from app.accounts.dependencies import CurrentClient
 from app.db import SessionDep
 from app.errors import AppError, NotFound
-from app.forms import FormResult, read_form, validate
+from app.forms import FormResult, read_form, submit_form, validate
 from app.self_care import (
     levels,
     library,
@@ -216,17 +216,20 @@ async def check_in(
 ) -> Response:
     values = await read_form(request)
     back = next_page(values, f"/self-care/habits/{habit.id}")
-    form = validate(CheckInCreate, values)
     today = service.today_for(principal.user)
-    if form.data is None:
-        return _check_in(request, session, habit, form, today, 422)
-    try:
-        service.check_in(session=session, client=principal.user, habit=habit, data=form.data)
-    except AppError as exc:
-        form.add_error("on" if "yesterday" in exc.detail else "amount", exc.detail)
-        return _check_in(request, session, habit, form, today, exc.status)
-    anchor = f"#habit-{habit.id}" if back == "/today" else ""
-    return _see(back + anchor)
+
+    def save(data: CheckInCreate) -> Response:
+        service.check_in(session=session, client=principal.user, habit=habit, data=data)
+        return _see(back + (f"#habit-{habit.id}" if back == "/today" else ""))
+
+    return await submit_form(
+        request,
+        CheckInCreate,
+        values=values,
+        save=save,
+        show=lambda form, status: _check_in(request, session, habit, form, today, status),
+        refusal_status=None,
+    )
 
 
 @router.post("/self-care/habits/{habit_id}/pause")

@@ -165,10 +165,12 @@ def check_in(*, session: Session, client: User, habit: Habit, data: CheckInCreat
     tapped_on = taps.local_day(data.tapped_at, tz=client.time_zone)  # today, unless queued
     on = data.on or tapped_on
     if not tapped_on - timedelta(days=BACKFILL_DAYS) <= on <= tapped_on:
-        raise Unprocessable("You can check in for today or yesterday.")
+        raise Unprocessable("You can check in for today or yesterday.", field="on")
     target = current_target(session, habit)
     if data.amount is not None and target.kind is not TargetKind.AMOUNT:
-        raise Unprocessable("This habit is not counted in amounts: leave the amount empty.")
+        raise Unprocessable(
+            "This habit is not counted in amounts: leave the amount empty.", field="amount"
+        )
     row = HabitCheckIn(
         id=data.id,
         habit_id=habit.id,

@@ -29,8 +29,7 @@ class DietError(Unprocessable):
     """A plan that cannot be saved; `field` names the form field to show the problem beside."""
 
     def __init__(self, field_name: str, detail: str) -> None:
-        super().__init__(detail)
-        self.field = field_name
+        super().__init__(detail, field=field_name)
 
 
 def mask_of(days: Iterable[int]) -> int:
