@@ -15,8 +15,8 @@ from app.accounts.dependencies import CurrentClient
 from app.accounts.web import see_other
 from app.crisis.service import for_country
 from app.db import SessionDep
-from app.errors import AppError, NotFound
-from app.forms import FormResult, read_form, validate
+from app.errors import NotFound
+from app.forms import FormResult, finish_form, read_form, validate
 from app.progress import measure_service, measures, therapist_pages
 from app.progress.models import MeasureResponse
 from app.progress.schemas import ResponseCreate
@@ -82,10 +82,14 @@ async def answer_submit(
         form.add_error(
             f"item-{missing[0]}", f"Please answer question {missing[0]} (and any others left)."
         )
-    if form.ok and form.data is not None:
-        try:
-            row = measure_service.submit(session, client=client, code=code, data=form.data)
-            return see_other(f"/measures/{code}?done={row.id}")
-        except AppError as exc:
-            form.add_error("item-1", exc.detail)
-    return _page(request, session, client, m, form, 422)
+
+    def save(data: ResponseCreate) -> Response:
+        row = measure_service.submit(session, client=client, code=code, data=data)
+        return see_other(f"/measures/{code}?done={row.id}")
+
+    return finish_form(
+        form,
+        save=save,
+        show=lambda form, status: _page(request, session, client, m, form, status),
+        otherwise="item-1",
+    )

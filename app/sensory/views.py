@@ -276,7 +276,7 @@ def diet_submit(
                 request, conflict, title=editing.title, action=url, values=form.values, cancel=url
             )
         except DietError as err:
-            form.add_error(err.field, err.detail)
+            form.add_refusal(err)
     return diet_page(request, session, principal, client, base, form, editing, 422)
 
 
