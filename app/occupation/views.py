@@ -17,7 +17,7 @@ from app.accounts.policy import Principal
 from app.accounts.web import see_other
 from app.db import SessionDep
 from app.errors import AppError
-from app.forms import FormResult, validate
+from app.forms import FormResult, finish_form, validate
 from app.occupation import diary, diary_service, interests, scores, service
 from app.occupation.schemas import (
     ActivityIn,
@@ -287,17 +287,20 @@ def diary_submit(
     base: str,
     values: dict[str, Any],
 ) -> Response:
-    form = validate(DiaryEntryIn, values)
-    if not form.ok or form.data is None:
-        return diary_page(request, session, principal, client, base, form=form, status_code=422)
-    try:
-        row = diary_service.record(session, client=client, data=form.data)
-    except AppError as exc:
-        form.add_error("done_on", exc.detail)
-        return diary_page(request, session, principal, client, base, form=form, status_code=422)
-    week = diary_service.week_start_for(session, client, None)
-    start = week if week <= row.done_on < week + timedelta(days=7) else row.done_on
-    return see_other(f"{base}/diary?start={start.isoformat()}&saved=1#h-week")
+    def save(data: DiaryEntryIn) -> Response:
+        row = diary_service.record(session, client=client, data=data)
+        week = diary_service.week_start_for(session, client, None)
+        start = week if week <= row.done_on < week + timedelta(days=7) else row.done_on
+        return see_other(f"{base}/diary?start={start.isoformat()}&saved=1#h-week")
+
+    return finish_form(
+        validate(DiaryEntryIn, values),
+        save=save,
+        show=lambda form, status: diary_page(
+            request, session, principal, client, base, form=form, status_code=status
+        ),
+        otherwise="done_on",
+    )
 
 
 # --- interests ----------------------------------------------------------------------------------

@@ -10,8 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from app.accounts.dependencies import CurrentClient
 from app.db import SessionDep
-from app.errors import AppError
-from app.forms import FormResult, read_form, validate
+from app.forms import FormResult, read_form, submit_form
 from app.self_care import mood, mood_reminders, service
 from app.self_care.schemas import MoodCreate
 from app.self_care.views import chart, next_page, wall_clock
@@ -73,12 +72,16 @@ def _mood(
 async def mood_log(request: Request, session: SessionDep, principal: CurrentClient) -> Response:
     values = await read_form(request)
     back = next_page(values, "/self-care/mood?saved=1")
-    form = validate(MoodCreate, values)
-    if form.data is None:
-        return _mood(request, session, principal.user, form, 422)
-    try:
-        mood.log(session=session, client=principal.user, data=form.data)
-    except AppError as exc:
-        form.add_error("on", exc.detail)
-        return _mood(request, session, principal.user, form, exc.status)
-    return _see(back)
+
+    def save(data: MoodCreate) -> Response:
+        mood.log(session=session, client=principal.user, data=data)
+        return _see(back)
+
+    return await submit_form(
+        request,
+        MoodCreate,
+        values=values,
+        save=save,
+        show=lambda form, status: _mood(request, session, principal.user, form, status),
+        refusal_status=None,
+    )

@@ -146,15 +146,19 @@ async def personal_create(
     values = await read_form(request)
     if isinstance(values.get("days"), str):
         values["days"] = [values["days"]]
-    form = validate(PersonalHabitCreate, values)
-    if form.data is None:
-        return _personal(request, form, 422)
-    try:
-        habit = service.create_personal(session=session, client=principal.user, data=form.data)
-    except AppError as exc:
-        form.add_error("target_kind", exc.detail)
-        return _personal(request, form, 422)
-    return _see(f"/self-care/habits/{habit.id}?started=1")
+
+    def save(data: PersonalHabitCreate) -> Response:
+        habit = service.create_personal(session=session, client=principal.user, data=data)
+        return _see(f"/self-care/habits/{habit.id}?started=1")
+
+    return await submit_form(
+        request,
+        PersonalHabitCreate,
+        values=values,
+        save=save,
+        show=lambda form, status: _personal(request, form, status),
+        otherwise="target_kind",
+    )
 
 
 @router.get("/self-care/habits/{habit_id}", response_class=HTMLResponse)
