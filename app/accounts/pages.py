@@ -360,7 +360,7 @@ async def join_submit(
     try:
         invite = service.find_invite_by_code(
             session,
-            form.data.code,
+            code=form.data.code,
             ip=client_ip(request),
             actor=principal.user if principal else None,
         )
@@ -394,7 +394,7 @@ async def join_accept(request: Request, session: SessionDep) -> Response:
     values = await read_form(request)
     code = str(values.pop("invite_code", ""))
     try:
-        invite = service.find_invite_by_code(session, code, ip=client_ip(request))
+        invite = service.find_invite_by_code(session, code=code, ip=client_ip(request))
     except (NotFound, TooManyRequests) as refused:
         form: FormResult[CodeForm] = FormResult(values={}, errors={"code": refused.detail})
         return render(

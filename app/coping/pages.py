@@ -153,7 +153,7 @@ def toolbox_change(
 
 @router.get("/calm/history", response_class=HTMLResponse)
 def history(request: Request, session: SessionDep, principal: CurrentClient) -> HTMLResponse:
-    episodes = service.recent_episodes(session, principal.user.id, limit=50)
+    episodes = service.recent_episodes(session, client_id=principal.user.id, limit=50)
     return render(
         request, "coping/history.html", {"episodes": episodes, "tz": principal.user.time_zone}
     )

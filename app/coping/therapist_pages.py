@@ -66,7 +66,7 @@ def _overview(
             "effectiveness": (
                 []
                 if RecordKind.calm in policy.private_kinds(session, client.id)
-                else service.effectiveness(session, client, titles)
+                else service.effectiveness(session, client=client, titles=titles)
             ),
             "recommended": [
                 (e, titles.get(e.strategy_key, e.strategy_key)) for e in entries if e.recommended

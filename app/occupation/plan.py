@@ -51,7 +51,8 @@ def support_options(session: Session, client: User) -> dict[str, list[tuple[str,
                 calm.append((entry.strategy_key, str(view["title"])))
     return {
         "routine": [
-            (str(r.id), r.title) for r in routines_service.list_routines(session, client.id)
+            (str(r.id), r.title)
+            for r in routines_service.list_routines(session, client_id=client.id)
         ],
         "habit": [
             (str(h.id), h.title) for h in self_care_service.active_habits(session, client.id)
@@ -60,7 +61,7 @@ def support_options(session: Session, client: User) -> dict[str, list[tuple[str,
             (str(a.id), a.title)
             for a in homework_queries.for_client(session, client.id, include_closed=False)
         ],
-        "sensory": [(str(i.id), i.title) for i in diet_service.list_items(session, client)],
+        "sensory": [(str(i.id), i.title) for i in diet_service.list_items(session, client=client)],
         "calm": sorted(calm, key=lambda kv: kv[1]),
     }
 
@@ -190,7 +191,7 @@ def measure_points(
     session: Session, client_id: uuid.UUID, since: date | None = None
 ) -> list[MeasurePoint]:
     points = []
-    for r in measure_service.responses(session, client_id, start=since):
+    for r in measure_service.responses(session, client_id=client_id, start=since):
         m = measures.get(r.code)
         points.append(
             MeasurePoint(

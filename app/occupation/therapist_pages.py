@@ -64,7 +64,9 @@ def _hub(
     today = clock.local_today(client.time_zone)
     data = plan.review_data(session, client, now=clock.now(), since=_recent(client))
     week = diary_service.week_view(
-        session, client.id, diary_service.week_start_for(session, client, None)
+        session,
+        client_id=client.id,
+        starts_on=diary_service.week_start_for(session, client=client, asked=None),
     )
     return render(
         request,
@@ -76,7 +78,7 @@ def _hub(
             "profile": service.latest_profile(session, client.id),
             "perf": data.performance,
             "week": week,
-            "running": diary_service.current_week(session, client.id, today),
+            "running": diary_service.current_week(session, client_id=client.id, today=today),
             "interests": interests.interests(session, client.id),
             "data": data,
             "options": plan.support_options(session, client),

@@ -249,9 +249,11 @@ def diary_page(
 ) -> Response:
     today = clock.local_today(client.time_zone)
     week = diary_service.week_view(
-        session, client.id, diary_service.week_start_for(session, client, start)
+        session,
+        client_id=client.id,
+        starts_on=diary_service.week_start_for(session, client=client, asked=start),
     )
-    running = diary_service.current_week(session, client.id, today)
+    running = diary_service.current_week(session, client_id=client.id, today=today)
     block = diary.block_of_hour(clock.now().astimezone(_zone(client)).hour)
     return render(
         request,
@@ -289,7 +291,7 @@ def diary_submit(
 ) -> Response:
     def save(data: DiaryEntryIn) -> Response:
         row = diary_service.record(session, client=client, data=data)
-        week = diary_service.week_start_for(session, client, None)
+        week = diary_service.week_start_for(session, client=client, asked=None)
         start = week if week <= row.done_on < week + timedelta(days=7) else row.done_on
         return see_other(f"{base}/diary?start={start.isoformat()}&saved=1#h-week")
 

@@ -37,7 +37,9 @@ def _measure(code: str) -> measures.Measure:
 def _page(request: Request, session: SessionDep, client: Any, m: measures.Measure,
           form: Any = None, status: int = 200) -> Response:  # fmt: skip
     today = clock.local_today(client.user.time_zone)
-    due = any(s.code == m.code for s in measure_service.due(session, client.id, today))
+    due = any(
+        s.code == m.code for s in measure_service.due(session, client_id=client.id, today=today)
+    )
     done: MeasureResponse | None = None
     done_id = request.query_params.get("done")
     if done_id:

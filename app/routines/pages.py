@@ -39,7 +39,7 @@ def _see_other(url: str) -> RedirectResponse:
 @router.get("/routines", response_class=HTMLResponse)
 def my_routines(request: Request, session: SessionDep, scope: ClientScope) -> Response:
     archived = request.query_params.get("show") == "archived"
-    routines = service.list_routines(session, scope.client.id, archived=archived)
+    routines = service.list_routines(session, client_id=scope.client.id, archived=archived)
     ctx = {
         "scope": scope,
         "base": scope.base,

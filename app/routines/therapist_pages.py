@@ -30,9 +30,9 @@ def _see_other(url: str) -> RedirectResponse:
 @router.get(PREFIX, response_class=HTMLResponse)
 def client_routines(request: Request, session: SessionDep, scope: TherapistScope) -> Response:
     today = clock.local_today(scope.client.time_zone)
-    routines = service.list_routines(session, scope.client.id)
+    routines = service.list_routines(session, client_id=scope.client.id)
     summaries = {r.id: queries.routine_history(session, r, today, days=14) for r in routines}
-    archived = service.list_routines(session, scope.client.id, archived=True)
+    archived = service.list_routines(session, client_id=scope.client.id, archived=True)
     ctx = {
         "scope": scope,
         "base": scope.base,

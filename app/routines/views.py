@@ -164,7 +164,7 @@ def edit_step(
     request: Request, session: Session, scope: Scope, *, routine_id: uuid.UUID, step_id: uuid.UUID
 ) -> Response:
     routine = routine_in_scope(session, scope, routine_id)
-    step = service.get_step(session, routine, step_id)
+    step = service.get_step(session, routine=routine, step_id=step_id)
     values = edits.step_form_values(step) | {versioning.VERSION_FIELD: str(step.version)}
     ctx = _common(scope) | {"routine": routine, "step": step, "form": FormResult(values=values)}
     return render(request, "routines/step.html", ctx)
@@ -174,7 +174,7 @@ async def save_step(
     request: Request, session: Session, scope: Scope, *, routine_id: uuid.UUID, step_id: uuid.UUID
 ) -> Response:
     routine = routine_in_scope(session, scope, routine_id)
-    step = service.get_step(session, routine, step_id)
+    step = service.get_step(session, routine=routine, step_id=step_id)
     raw = await request.form()
     upload = raw.get("photo")
     values = versioning.apply_choices(
@@ -227,7 +227,7 @@ async def move_step(
     request: Request, session: Session, scope: Scope, *, routine_id: uuid.UUID, step_id: uuid.UUID
 ) -> Response:
     routine = routine_in_scope(session, scope, routine_id)
-    step = service.get_step(session, routine, step_id)
+    step = service.get_step(session, routine=routine, step_id=step_id)
     direction = (await read_form(request)).get("direction")
     service.move_step(
         session=session, routine=routine, step=step, offset=-1 if direction == "up" else 1
@@ -239,7 +239,7 @@ async def remove_step(
     request: Request, session: Session, scope: Scope, *, routine_id: uuid.UUID, step_id: uuid.UUID
 ) -> Response:
     routine = routine_in_scope(session, scope, routine_id)
-    step = service.get_step(session, routine, step_id)
+    step = service.get_step(session, routine=routine, step_id=step_id)
     expected = versioning.form_version(await read_form(request))
     try:
         service.remove_step(session=session, routine=routine, step=step, expected=expected)

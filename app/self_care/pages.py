@@ -284,7 +284,7 @@ def resume_all(session: SessionDep, principal: CurrentClient) -> Response:
 def _answer(
     session: SessionDep, principal: CurrentClient, suggestion: OwnSuggestion, state: str
 ) -> Response:
-    habit = service.get_habit_for(session, principal.id, suggestion.habit_id)
+    habit = service.get_habit_for(session, client_id=principal.id, habit_id=suggestion.habit_id)
     levels.decide(
         session=session, actor=principal.user, suggestion=suggestion, habit=habit, state=state
     )

@@ -145,7 +145,7 @@ async def _answer(
     therapist: User,
 ) -> Response:
     values = await read_form(request)
-    habit = service.get_habit_for(session, client.id, suggestion.habit_id)
+    habit = service.get_habit_for(session, client_id=client.id, habit_id=suggestion.habit_id)
     try:
         levels.decide(
             session=session,

@@ -116,7 +116,7 @@ def _resolve(data: DietInput) -> dict[str, object]:
 
 
 def list_items(
-    session: Session, client: User, *, include_ended: bool = False
+    session: Session, *, client: User, include_ended: bool = False
 ) -> list[SensoryDietItem]:
     """The client's plan in time order; ended items only when asked for (history, reports)."""
     query = select(SensoryDietItem).where(SensoryDietItem.client_id == client.id)

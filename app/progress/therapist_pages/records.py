@@ -152,7 +152,7 @@ def goal_archive(session: SessionDep, goal: ClientGoal, therapist: CurrentTherap
 def _measures_page(
     request: Request, session: SessionDep, client: Any, form: Any = None, status: int = 200
 ) -> Response:
-    rows = measure_service.responses(session, client.id)
+    rows = measure_service.responses(session, client_id=client.id)
     return render(request, "progress/measures.html", {
         "client": client, "schedules": measure_service.schedules(session, client.id),
         "responses": list(reversed(rows)), "measures": measures.MEASURES, "band": measure_service.band_label,
