@@ -27,11 +27,28 @@ class AppError(Exception):
     type_slug = "bad-request"
     # Problem-details extension members (RFC 9457 section 3.2), e.g. an edit conflict's versions.
     extra: dict[str, Any] | None = None
+    # The input this refusal is about, when it is about one: a page shows it beside that field and
+    # the API names it in `errors`, so nobody has to read the message to know where it belongs.
+    field: str | None = None
 
-    def __init__(self, detail: str | None = None, *, headers: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        detail: str | None = None,
+        *,
+        field: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         super().__init__(detail or self.title)
         self.detail = detail or self.title
         self.headers = headers or {}
+        if field is not None:
+            self.field = field
+
+    def problem_extra(self) -> dict[str, Any] | None:
+        """Extension members: `extra`, plus `errors` naming the field (the validation shape)."""
+        if self.field is None or (self.extra and "errors" in self.extra):
+            return self.extra
+        return (self.extra or {}) | {"errors": [{"field": self.field, "problem": self.detail}]}
 
 
 class BadRequest(AppError):
@@ -153,7 +170,7 @@ def install(app: FastAPI) -> None:
             title=exc.title,
             detail=exc.detail,
             type_slug=exc.type_slug,
-            extra=exc.extra,
+            extra=exc.problem_extra(),
             headers=exc.headers,
         )
 

@@ -1,14 +1,19 @@
-"""HTML forms validated with the same pydantic schemas as the API, errors kept per field."""
+"""HTML forms validated with the same pydantic schemas as the API, errors kept per field.
+
+`submit_form` is the one way a page handles a posted form: read, validate, save, and on any problem
+show the same page again (422) with each error beside its field and what was typed kept."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 from fastapi import Request
+from fastapi.responses import Response
 from pydantic import BaseModel, ValidationError
 
-from app.errors import describe_errors
+from app.errors import AppError, describe_errors
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -16,6 +21,8 @@ M = TypeVar("M", bound=BaseModel)
 SECRET_FIELDS = frozenset(
     {"password", "password_confirm", "current_password", "code", "csrf_token"}
 )
+# Where a refusal that names no field is kept: listed at the top of the form, beside no field.
+WHOLE_FORM = "form"
 
 
 @dataclass
@@ -31,6 +38,11 @@ class FormResult(Generic[M]):
     def add_error(self, name: str, problem: str) -> None:
         self.errors[name] = problem
         self.data = None
+
+    def add_refusal(self, exc: AppError, *, otherwise: str = WHOLE_FORM) -> None:
+        """A service's refusal, beside the field it names (`AppError.field`); one that names
+        none goes beside `otherwise`, the field this form's refusals are about."""
+        self.add_error(exc.field or otherwise, exc.detail)
 
 
 async def read_form(request: Request) -> dict[str, Any]:
@@ -63,3 +75,45 @@ def validate(model: type[M], values: dict[str, Any]) -> FormResult[M]:
         for err in describe_errors(list(exc.errors())):
             errors.setdefault(err["field"], err["problem"])
         return FormResult(values=shown, errors=errors)
+
+
+async def submit_form(
+    request: Request,
+    model: type[M],
+    *,
+    save: Callable[[M], Response],
+    show: Callable[[FormResult[M], int], Response],
+    values: dict[str, Any] | None = None,
+    otherwise: str = WHOLE_FORM,
+    refusal_status: int | None = 422,
+) -> Response:
+    """Read the posted form (or take `values`, already read and reshaped), validate it with
+    `model`, then `finish_form`."""
+    form = validate(model, await read_form(request) if values is None else values)
+    return finish_form(
+        form, save=save, show=show, otherwise=otherwise, refusal_status=refusal_status
+    )
+
+
+def finish_form(
+    form: FormResult[M],
+    *,
+    save: Callable[[M], Response],
+    show: Callable[[FormResult[M], int], Response],
+    otherwise: str = WHOLE_FORM,
+    refusal_status: int | None = 422,
+) -> Response:
+    """Hand valid data to `save`. Invalid input, or an `AppError` from `save`, calls
+    `show(form, status)`: the same page again, errors beside their fields, what was typed kept.
+    Invalid input is a 422; a refusal is `refusal_status`, or its own status when that is None
+    (a 409 when, say, care has ended and the form no longer applies). Anything else `save`
+    raises is not the form's problem and propagates. Use this directly when a form needs more
+    than `validate` (an upload checked, values reshaped after)."""
+    status = 422
+    if form.ok and form.data is not None:
+        try:
+            return save(form.data)
+        except AppError as exc:
+            form.add_refusal(exc, otherwise=otherwise)
+            status = exc.status if refusal_status is None else refusal_status
+    return show(form, status)

@@ -25,12 +25,14 @@ def checked(tapped_at: datetime, *, now: datetime, max_age: timedelta = MAX_AGE)
     """The tap's moment, if plausible; never later than now."""
     if tapped_at > now + CLOCK_SKEW:
         raise Unprocessable(
-            "The time saved with this entry is in the future. Please check the phone's clock."
+            "The time saved with this entry is in the future. Please check the phone's clock.",
+            field="tapped_at",
         )
     if tapped_at < now - max_age:
         days = max_age.days
         raise Unprocessable(
-            f"This entry waited on the phone for more than {days} days, so it was not saved."
+            f"This entry waited on the phone for more than {days} days, so it was not saved.",
+            field="tapped_at",
         )
     return min(tapped_at, now)
 

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from app import clock
-from app.accounts import admin_pages, auth, caseload_pages, service, settings_pages, signup
+from app.accounts import admin_pages, auth, service, settings_pages, signup, therapist_pages
 from app.accounts.dependencies import CurrentPrincipal, OptionalPrincipal
 from app.accounts.models import AuthSession, Invite, InviteKind, Role, User
 from app.accounts.schemas import (
@@ -37,7 +37,7 @@ from app.templates import render
 from app.web_security import SESSION_COOKIE
 
 router = APIRouter()
-router.include_router(caseload_pages.router)
+router.include_router(therapist_pages.router)
 router.include_router(admin_pages.router)
 router.include_router(settings_pages.router)
 
@@ -361,7 +361,7 @@ async def join_submit(
     try:
         invite = service.find_invite_by_code(
             session,
-            form.data.code,
+            code=form.data.code,
             ip=client_ip(request),
             actor=principal.user if principal else None,
         )
@@ -395,7 +395,7 @@ async def join_accept(request: Request, session: SessionDep) -> Response:
     values = await read_form(request)
     code = str(values.pop("invite_code", ""))
     try:
-        invite = service.find_invite_by_code(session, code, ip=client_ip(request))
+        invite = service.find_invite_by_code(session, code=code, ip=client_ip(request))
     except (NotFound, TooManyRequests) as refused:
         form: FormResult[CodeForm] = FormResult(values={}, errors={"code": refused.detail})
         return render(

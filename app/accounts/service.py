@@ -223,7 +223,7 @@ CODE_WAIT_MESSAGE = (
 
 
 def find_invite_by_code(
-    session: Session, code: str, *, ip: str, actor: User | None = None
+    session: Session, *, code: str, ip: str, actor: User | None = None
 ) -> Invite:
     """A code read out over the phone, if it is live. Guessing is throttled per address and across
     the whole code space (TooManyRequests with Retry-After), and every wrong code is audited."""

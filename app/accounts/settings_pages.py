@@ -347,7 +347,7 @@ async def link_therapist(request: Request, session: SessionDep, client: CurrentC
     if form.ok and form.data:
         try:
             invite = service.find_invite_by_code(
-                session, form.data.code, ip=client_ip(request), actor=client.user
+                session, code=form.data.code, ip=client_ip(request), actor=client.user
             )
             service.link_therapist(session, client=client, invite=invite)
             return see_other("/settings?saved=linked")

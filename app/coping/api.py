@@ -98,7 +98,7 @@ def my_episodes(
     session: SessionDep, principal: CurrentClient, response: Response
 ) -> list[EpisodePublic]:
     _no_store(response)
-    rows = service.recent_episodes(session, principal.user.id, limit=100)
+    rows = service.recent_episodes(session, client_id=principal.user.id, limit=100)
     return [EpisodePublic.model_validate(r, from_attributes=True) for r in rows]
 
 
@@ -165,7 +165,9 @@ def client_effectiveness(
     client: ClientSharingCalm, session: SessionDep, response: Response
 ) -> list[EffectivenessPublic]:
     _no_store(response)
-    return [EffectivenessPublic(**e.__dict__) for e in service.effectiveness(session, client)]
+    return [
+        EffectivenessPublic(**e.__dict__) for e in service.effectiveness(session, client=client)
+    ]
 
 
 @router.get("/clients/{client_id}/calm/episodes", response_model=list[EpisodePublic])
@@ -173,7 +175,7 @@ def client_episodes(
     client: ClientSharingCalm, session: SessionDep, response: Response
 ) -> list[EpisodePublic]:
     _no_store(response)
-    rows = service.recent_episodes(session, client.id, limit=200)
+    rows = service.recent_episodes(session, client_id=client.id, limit=200)
     return [EpisodePublic.model_validate(r, from_attributes=True) for r in rows]
 
 

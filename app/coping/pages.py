@@ -1,4 +1,5 @@
-"""Calm pages for clients and anyone logged out: the distress flow, toolbox, history, plans.
+"""Calm pages for clients and anyone logged out: the distress flow, toolbox, history, plans, and a
+client's own strategies ("my strategies").
 
 The flow is one page whose script does the work on the phone (ranking, players, storing episodes),
 so it never waits on a server and keeps working offline; the server gives it the built-in library.
@@ -7,6 +8,7 @@ so it never waits on a server and keeps working offline; the server gives it the
 from __future__ import annotations
 
 import json
+import uuid
 from functools import cache
 from typing import Annotated, Literal
 
@@ -14,16 +16,20 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
+from sqlmodel import Session, col, select
 
-from app import versioning
+from app import clock, versioning
 from app.accounts.dependencies import CurrentClient, OptionalPrincipal
 from app.accounts.models import Role
-from app.coping import catalog, mine_pages, plans, service, therapist_pages
+from app.coping import catalog, plans, service, therapist_pages
 from app.coping import toolbox as toolbox_service
 from app.coping.library import load_library
+from app.coping.models import CustomStrategy
 from app.coping.plan_forms import read_plan_form
-from app.coping.schemas import StrategyKey
+from app.coping.schemas import MyStrategyForm, StrategyKey
 from app.db import SessionDep
+from app.errors import NotFound
+from app.forms import read_form, validate
 from app.templates import render
 
 router = APIRouter()
@@ -147,7 +153,7 @@ def toolbox_change(
 
 @router.get("/calm/history", response_class=HTMLResponse)
 def history(request: Request, session: SessionDep, principal: CurrentClient) -> HTMLResponse:
-    episodes = service.recent_episodes(session, principal.user.id, limit=50)
+    episodes = service.recent_episodes(session, client_id=principal.user.id, limit=50)
     return render(
         request, "coping/history.html", {"episodes": episodes, "tz": principal.user.time_zone}
     )
@@ -257,4 +263,69 @@ async def _save(
 
 
 router.include_router(therapist_pages.router)
-router.include_router(mine_pages.router)
+
+
+def _mine(session: Session, client_id: uuid.UUID) -> list[CustomStrategy]:
+    stmt = select(CustomStrategy).where(
+        CustomStrategy.client_id == client_id, col(CustomStrategy.archived_at).is_(None)
+    )
+    return list(session.exec(stmt.order_by(col(CustomStrategy.created_at))))
+
+
+def _page(
+    request: Request,
+    session: Session,
+    principal: CurrentClient,
+    form: object = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    return render(
+        request,
+        "coping/mine.html",
+        {"mine": _mine(session, principal.user.id), "form": form},
+        status_code=status_code,
+    )
+
+
+@router.get("/calm/my-strategies", response_class=HTMLResponse)
+def my_strategies(request: Request, session: SessionDep, principal: CurrentClient) -> HTMLResponse:
+    return _page(request, session, principal)
+
+
+@router.post("/calm/my-strategies", response_class=HTMLResponse)
+async def add_my_strategy(
+    request: Request, session: SessionDep, principal: CurrentClient
+) -> Response:
+    form = validate(MyStrategyForm, await read_form(request))
+    if not form.ok or form.data is None:
+        return _page(request, session, principal, form, 422)
+    d = form.data
+    steps = [line.strip() for line in d.steps.splitlines() if line.strip()][:8]
+    session.add(
+        CustomStrategy(
+            client_id=principal.user.id,
+            created_by_id=principal.user.id,
+            title=d.title,
+            kind=d.kind,
+            minutes=d.minutes,
+            level_min=0,
+            level_max=10 if d.kind != "thinking" else 6,
+            places=["home", "work_school", "public", "in_bed"],
+            steps=steps,
+            systems=[] if d.kind in ("thinking", "activity", "connecting") else ["proprioceptive"],
+        )
+    )
+    session.commit()
+    return RedirectResponse("/calm/my-strategies", status_code=303)
+
+
+@router.post("/calm/my-strategies/{strategy_id}/archive")
+def archive_my_strategy(
+    strategy_id: uuid.UUID, session: SessionDep, principal: CurrentClient
+) -> Response:
+    row = session.get(CustomStrategy, strategy_id)
+    if row is None or row.client_id != principal.user.id or row.archived_at is not None:
+        raise NotFound()
+    row.archived_at = clock.now()
+    session.commit()
+    return RedirectResponse("/calm/my-strategies", status_code=303)

@@ -339,7 +339,7 @@ def ranking_inputs(session: Session, client: User) -> RankingInputs:
 
 
 def recent_episodes(
-    session: Session, client_id: uuid.UUID, *, since: datetime | None = None, limit: int = 200
+    session: Session, *, client_id: uuid.UUID, since: datetime | None = None, limit: int = 200
 ) -> list[DistressEpisode]:
     stmt = select(DistressEpisode).where(DistressEpisode.client_id == client_id)
     if since is not None:
@@ -359,7 +359,7 @@ class Effectiveness:
 
 
 def effectiveness(
-    session: Session, client: User, titles: dict[str, str] | None = None
+    session: Session, *, client: User, titles: dict[str, str] | None = None
 ) -> list[Effectiveness]:
     """Per-strategy table for the therapist, from the summaries (no scan of episodes). Pass the
     `titles` a caller already has to skip loading the catalog again."""

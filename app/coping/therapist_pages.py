@@ -1,5 +1,6 @@
-"""Therapist pages under /caseload/{client_id}/calm (audit-logged by the policy dependency), and the
-clinic admin's own crisis lines. Included by pages.py."""
+"""Therapist pages under /caseload/{client_id}/calm (audit-logged by the policy dependency), the
+clinic's own strategies in the Library (/library/calm), and the clinic admin's own crisis lines.
+Included by pages.py."""
 
 from __future__ import annotations
 
@@ -10,16 +11,26 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup, escape
+from sqlmodel import Session, col, select
 
 from app import clock, versioning
 from app.accounts import policy
-from app.accounts.dependencies import AccessibleClient, ClinicManager, CurrentTherapist
+from app.accounts.dependencies import (
+    AccessibleClient,
+    ClinicManager,
+    CurrentStaff,
+    CurrentTherapist,
+)
 from app.accounts.models import RecordKind
+from app.audit import service as audit
 from app.coping import catalog, insights, plans, service, toolbox
+from app.coping.library import load_library
+from app.coping.models import CustomStrategy
 from app.coping.plan_forms import read_plan_form
-from app.coping.schemas import ClinicLineForm, RecommendForm
+from app.coping.schemas import ClinicLineForm, MyStrategyForm, RecommendForm
 from app.crisis import service as crisis_service
 from app.db import SessionDep
+from app.errors import NotFound
 from app.forms import FormResult, read_form, validate
 from app.templates import render
 
@@ -55,7 +66,7 @@ def _overview(
             "effectiveness": (
                 []
                 if RecordKind.calm in policy.private_kinds(session, client.id)
-                else service.effectiveness(session, client, titles)
+                else service.effectiveness(session, client=client, titles=titles)
             ),
             "recommended": [
                 (e, titles.get(e.strategy_key, e.strategy_key)) for e in entries if e.recommended
@@ -252,3 +263,83 @@ async def add_crisis_line(request: Request, admin: ClinicManager, session: Sessi
 def delete_crisis_line(line_id: uuid.UUID, admin: ClinicManager, session: SessionDep) -> Response:
     plans.remove_clinic_line(session=session, admin=admin.user, line_id=line_id)
     return RedirectResponse("/admin/calm/crisis-lines", status_code=303)
+
+
+# ------------------------------------------------------------------ the clinic's own strategies
+def _clinic_rows(session: Session, organisation_id: uuid.UUID | None) -> list[CustomStrategy]:
+    stmt = select(CustomStrategy).where(
+        CustomStrategy.organisation_id == organisation_id,
+        col(CustomStrategy.client_id).is_(None),
+        col(CustomStrategy.archived_at).is_(None),
+    )
+    return list(session.exec(stmt.order_by(col(CustomStrategy.created_at))))
+
+
+def _clinic_page(
+    request: Request,
+    session: Session,
+    staff: CurrentStaff,
+    form: object = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    return render(
+        request,
+        "coping/clinic_library.html",
+        {
+            "clinic": _clinic_rows(session, staff.user.organisation_id),
+            "builtin": catalog.builtin_views(),
+            "version": load_library().version,
+            "form": form,
+        },
+        status_code=status_code,
+    )
+
+
+@router.get("/library/calm", response_class=HTMLResponse)
+def clinic_library(request: Request, session: SessionDep, staff: CurrentStaff) -> HTMLResponse:
+    return _clinic_page(request, session, staff)
+
+
+@router.post("/library/calm", response_class=HTMLResponse)
+async def add_clinic_strategy(
+    request: Request, session: SessionDep, staff: CurrentStaff
+) -> Response:
+    form = validate(MyStrategyForm, await read_form(request))
+    if not form.ok or form.data is None:
+        return _clinic_page(request, session, staff, form, 422)
+    d = form.data
+    session.add(
+        CustomStrategy(
+            organisation_id=staff.user.organisation_id,
+            created_by_id=staff.user.id,
+            title=d.title,
+            kind=d.kind,
+            minutes=d.minutes,
+            level_min=0,
+            level_max=10 if d.kind != "thinking" else 6,
+            places=["home", "work_school", "public", "in_bed"],
+            steps=[line.strip() for line in d.steps.splitlines() if line.strip()][:8],
+            systems=[] if d.kind in ("thinking", "activity", "connecting") else ["proprioceptive"],
+        )
+    )
+    audit.add(session, actor=staff.user, action="coping.clinic_strategy.add", detail=d.title)
+    session.commit()
+    return RedirectResponse("/library/calm", status_code=303)
+
+
+@router.post("/library/calm/{clinic_strategy_id}/archive")
+def archive_clinic_strategy(
+    clinic_strategy_id: uuid.UUID, session: SessionDep, staff: CurrentStaff
+) -> Response:
+    row = session.get(CustomStrategy, clinic_strategy_id)
+    if (
+        row is None
+        or row.client_id is not None
+        or row.archived_at is not None
+        or row.organisation_id != staff.user.organisation_id
+    ):
+        raise NotFound()
+    row.archived_at = clock.now()
+    audit.add(session, actor=staff.user, action="coping.clinic_strategy.archive", detail=row.title)
+    session.commit()
+    return RedirectResponse("/library/calm", status_code=303)

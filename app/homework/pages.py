@@ -1,5 +1,5 @@
-"""Homework pages: the client's list and item (accept, ask to change, complete, talk), and the
-therapist's assign / review / reply / revise pages under /caseload/{client_id}/homework."""
+"""Homework pages for the client: the list and an item (accept, ask to change, complete, talk). The
+therapist's pages are in therapist_pages.py, included here; the message thread serves both."""
 
 from __future__ import annotations
 
@@ -7,41 +7,25 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
-from starlette.datastructures import UploadFile
 
-from app import clock, versioning
 from app.accounts.dependencies import (
-    AccessibleClient,
     CurrentClient,
     CurrentPrincipal,
-    CurrentTherapist,
 )
 from app.accounts.models import Role
 from app.accounts.web import see_other
-from app.body_limit import upload_limit
 from app.db import SessionDep
-from app.errors import AppError, NotFound, PayloadTooLarge
-from app.forms import FormResult, read_form, validate
-from app.homework import edits, kinds, queries, service
-from app.homework.attachments import MAX_BYTES, AttachmentError, CheckedAttachment, check
-from app.homework.dependencies import ClientAssignment, ClientsAssignment, OwnedAssignment
+from app.errors import NotFound
+from app.forms import read_form, submit_form
+from app.homework import kinds, queries, service, therapist_pages
+from app.homework.dependencies import ClientAssignment, OwnedAssignment
 from app.homework.models import HomeworkAssignment
-from app.homework.schemas import AssignmentCreate, ClientAction, CompletionCreate, MessageCreate
-from app.homework.states import LABELS, State, allowed_actions
+from app.homework.schemas import ClientAction, CompletionCreate, MessageCreate
+from app.homework.states import State, allowed_actions
+from app.homework.views import common_context
 from app.templates import render
 
 router = APIRouter()
-WEEKDAYS = [(0, "Mon"), (1, "Tue"), (2, "Wed"), (3, "Thu"), (4, "Fri"), (5, "Sat"), (6, "Sun")]
-
-
-def _common() -> dict[str, Any]:
-    return {
-        "kinds": kinds.KINDS,
-        "labels": LABELS,
-        "weekdays": WEEKDAYS,
-        "kind_label": kinds.label,
-        "kind_options": [(k.key, k.label) for k in kinds.KINDS],
-    }
 
 
 # ---- client -------------------------------------------------------------------------------------
@@ -59,7 +43,7 @@ def homework_list(request: Request, session: SessionDep, client: CurrentClient) 
             "closed": closed,
             "ended": ended,
             "schedule": service.schedule_text,
-            **_common(),
+            **common_context(),
         },
     )
 
@@ -77,7 +61,7 @@ def _client_item(
         "messages": queries.messages(session, a.id),
         "allowed": [] if ended else [x.value for x in allowed_actions(State(a.state), "client")],
         "form": extra.pop("form", None), "action_form": extra.pop("action_form", None),
-        "message_form": extra.pop("message_form", None), **_common(), **extra,
+        "message_form": extra.pop("message_form", None), **common_context(), **extra,
     }, status_code=status)  # fmt: skip
 
 
@@ -94,14 +78,19 @@ def homework_item(
 async def homework_action(
     request: Request, session: SessionDep, assignment: ClientAssignment, principal: CurrentPrincipal
 ) -> Response:
-    form = validate(ClientAction, await read_form(request))
-    if form.ok and form.data is not None:
-        try:
-            service.client_action(session, client=principal, assignment=assignment, data=form.data)
-            return see_other(f"/homework/{assignment.id}?saved={form.data.action}")
-        except AppError as exc:
-            form.add_error("reason", exc.detail)
-    return _client_item(request, session, assignment, action_form=form, status_code=422)
+    def save(data: ClientAction) -> Response:
+        service.client_action(session, client=principal, assignment=assignment, data=data)
+        return see_other(f"/homework/{assignment.id}?saved={data.action}")
+
+    return await submit_form(
+        request,
+        ClientAction,
+        save=save,
+        show=lambda form, status: _client_item(
+            request, session, assignment, action_form=form, status_code=status
+        ),
+        otherwise="reason",
+    )
 
 
 @router.post("/homework/{assignment_id}/complete", response_class=HTMLResponse)
@@ -112,37 +101,46 @@ async def homework_complete(
     answers = raw.pop("answers", [])
     raw["answers"] = [answers] if isinstance(answers, str) else answers
     raw["finished"] = raw.get("finished") == "yes"
-    form = validate(CompletionCreate, raw)
-    if form.ok and form.data is not None:
-        try:
-            service.complete(session, client=principal, assignment=assignment, data=form.data)
-            return see_other(f"/homework/{assignment.id}?saved=complete")
-        except AppError as exc:
-            form.add_error("reflection", exc.detail)
-    return _client_item(request, session, assignment, form=form, status_code=422)
+
+    def save(data: CompletionCreate) -> Response:
+        service.complete(session, client=principal, assignment=assignment, data=data)
+        return see_other(f"/homework/{assignment.id}?saved=complete")
+
+    return await submit_form(
+        request,
+        CompletionCreate,
+        values=raw,
+        save=save,
+        show=lambda form, status: _client_item(
+            request, session, assignment, form=form, status_code=status
+        ),
+        otherwise="reflection",
+    )
 
 
 @router.post("/homework/{assignment_id}/messages", response_class=HTMLResponse)
 async def homework_message(
     request: Request, session: SessionDep, assignment: OwnedAssignment, principal: CurrentPrincipal
 ) -> Response:
-    form = validate(MessageCreate, await read_form(request))
     therapist = principal.role != Role.client
     back = (f"/caseload/{assignment.client_id}/homework/{assignment.id}" if therapist
             else f"/homework/{assignment.id}")  # fmt: skip
-    status = 422
-    if form.ok and form.data is not None:
-        try:
-            service.post_message(
-                session, principal=principal, assignment=assignment, body=form.data.body
-            )
-            return see_other(back + "?saved=message#thread")
-        except AppError as exc:
-            form.add_error("body", exc.detail)
-            status = exc.status
-    if therapist:
-        return _therapist_item(request, session, assignment, message_form=form, status_code=status)
-    return _client_item(request, session, assignment, message_form=form, status_code=status)
+    item_page = therapist_pages.therapist_item_page if therapist else _client_item
+
+    def save(data: MessageCreate) -> Response:
+        service.post_message(session, principal=principal, assignment=assignment, body=data.body)
+        return see_other(back + "?saved=message#thread")
+
+    return await submit_form(
+        request,
+        MessageCreate,
+        save=save,
+        show=lambda form, status: item_page(
+            request, session, assignment, message_form=form, status_code=status
+        ),
+        otherwise="body",
+        refusal_status=None,
+    )
 
 
 @router.get("/homework/{assignment_id}/attachment")
@@ -158,171 +156,4 @@ def homework_attachment(assignment: OwnedAssignment, session: SessionDep) -> Res
     })  # fmt: skip
 
 
-# ---- therapist ----------------------------------------------------------------------------------
-_SCALARS = (
-    "kind",
-    "title",
-    "instructions",
-    "target",
-    "level",
-    "frequency",
-    "due_on",
-    "reminder_time",
-)
-
-
-async def _assignment_form(
-    request: Request, current: HomeworkAssignment | None = None
-) -> tuple[FormResult[AssignmentCreate], CheckedAttachment | None, str]:
-    """The assign / revise form. With `current` (a revision), the conflict page's choices are
-    applied and `version` is kept in `form.values` for the page to carry on."""
-    data = await request.form()
-    sent: dict[str, Any] = {k: v for k, v in data.items() if isinstance(v, str)}
-    sent["weekdays"] = [w for w in data.getlist("weekdays") if isinstance(w, str)]
-    if current is not None:
-        sent = versioning.apply_choices(
-            sent, fields=edits.FIELDS, current=edits.form_values(current)
-        )
-    values: dict[str, Any] = {}
-    for key in _SCALARS:
-        v = sent.get(key)
-        if isinstance(v, str) and v.strip():
-            values[key] = v
-    questions = str(sent.get("questions") or "")
-    values["questions"] = [q.strip() for q in questions.splitlines() if q.strip()]
-    weekdays = sent.get("weekdays") or []
-    values["weekdays"] = weekdays if isinstance(weekdays, list) else [weekdays]
-    form = validate(AssignmentCreate, values)
-    form.values["questions"] = questions
-    form.values["weekdays"] = values["weekdays"]
-    if versioning.VERSION_FIELD in sent:
-        form.values[versioning.VERSION_FIELD] = sent[versioning.VERSION_FIELD]
-    upload = data.get("attachment")
-    checked, name = None, ""
-    if isinstance(upload, UploadFile) and upload.filename:
-        raw = await upload.read(MAX_BYTES + 1)
-        await upload.close()
-        try:
-            checked, name = check(raw), upload.filename
-        except AttachmentError as exc:
-            form.add_error("attachment", str(exc))
-    return form, checked, name
-
-
-@router.get("/caseload/{client_id}/homework", response_class=HTMLResponse)
-def therapist_list(
-    request: Request, session: SessionDep, client: AccessibleClient, _t: CurrentTherapist
-) -> Response:
-    return _therapist_list(request, session, client, None)
-
-
-def _therapist_list(
-    request: Request, session: SessionDep, client: Any, form: Any, status: int = 200
-) -> Response:
-    rows = queries.for_client(session, client.id)
-    done = queries.completions(session, [a.id for a in rows])
-    counts: dict[Any, int] = {}
-    for c in done:
-        counts[c.assignment_id] = counts.get(c.assignment_id, 0) + 1
-    today = clock.local_today(client.time_zone)
-    if form is None:
-        form = FormResult(values={"frequency": "once", "kind": "task", "due_on": ""})
-    return render(request, "homework/therapist_list.html", {
-        "client": client, "rows": rows, "counts": counts, "form": form, "today": today,
-        "schedule": service.schedule_text, "max_mb": MAX_BYTES // (1024 * 1024), **_common(),
-    }, status_code=status)  # fmt: skip
-
-
-@router.post(
-    "/caseload/{client_id}/homework",
-    response_class=HTMLResponse,
-    openapi_extra=upload_limit(MAX_BYTES),
-)
-async def therapist_assign(
-    request: Request, session: SessionDep, client: AccessibleClient, therapist: CurrentTherapist
-) -> Response:
-    form, checked, name = await _assignment_form(request)
-    if form.ok and form.data is not None:
-        try:
-            a = service.assign(session, therapist=therapist, client=client, data=form.data,
-                               attachment=checked, attachment_name=name)  # fmt: skip
-            return see_other(f"/caseload/{client.id}/homework/{a.id}?saved=assigned")
-        except (AppError, PayloadTooLarge) as exc:
-            form.add_error("due_on", exc.detail)
-    return _therapist_list(request, session, client, form, 422)
-
-
-def _therapist_item(
-    request: Request, session: SessionDep, a: HomeworkAssignment, **extra: Any
-) -> Response:
-    from app.accounts.models import User
-
-    status = extra.pop("status_code", 200)
-    client = session.get(User, a.client_id)
-    form = extra.pop("form", None) or FormResult(
-        values=edits.form_values(a) | {versioning.VERSION_FIELD: str(a.version)}
-    )
-    return render(request, "homework/therapist_item.html", {
-        "client": client, "a": a, "schedule": service.schedule_text(a),
-        "attachment": queries.attachment(session, a.id),
-        "completions": queries.completions(session, [a.id]),
-        "messages": queries.messages(session, a.id), "form": form,
-        "message_form": extra.pop("message_form", None), "open": a.state in queries.ACTIVE or a.state == "declined",
-        "saved": request.query_params.get("saved"), "max_mb": MAX_BYTES // (1024 * 1024), **_common(),
-    }, status_code=status)  # fmt: skip
-
-
-@router.get("/caseload/{client_id}/homework/{assignment_id}", response_class=HTMLResponse)
-def therapist_item(
-    request: Request, session: SessionDep, assignment: ClientsAssignment, _t: CurrentTherapist
-) -> Response:
-    return _therapist_item(request, session, assignment)
-
-
-@router.post(
-    "/caseload/{client_id}/homework/{assignment_id}/revise",
-    response_class=HTMLResponse,
-    openapi_extra=upload_limit(MAX_BYTES),
-)
-async def therapist_revise(
-    request: Request,
-    session: SessionDep,
-    assignment: ClientsAssignment,
-    therapist: CurrentTherapist,
-) -> Response:
-    form, checked, name = await _assignment_form(request, assignment)
-    url = f"/caseload/{assignment.client_id}/homework/{assignment.id}"
-    if form.ok and form.data is not None:
-        try:
-            service.revise(
-                session,
-                therapist=therapist,
-                assignment=assignment,
-                data=form.data,
-                attachment=checked,
-                attachment_name=name,
-                expected=versioning.form_version(form.values),
-            )
-            return see_other(f"{url}?saved=revised")
-        except versioning.EditConflict as conflict:
-            note = "The attachment you chose was not kept: please add it again." if checked else ""
-            return versioning.render_conflict(
-                request,
-                conflict,
-                title=assignment.title,
-                action=f"{url}/revise",
-                values=form.values,
-                cancel=url,
-                context={"note": note},
-            )
-        except AppError as exc:
-            form.add_error("due_on", exc.detail)
-    return _therapist_item(request, session, assignment, form=form, status_code=422)
-
-
-@router.post("/caseload/{client_id}/homework/{assignment_id}/cancel", response_class=HTMLResponse)
-def therapist_cancel(
-    session: SessionDep, assignment: ClientsAssignment, therapist: CurrentTherapist
-) -> Response:
-    service.cancel(session, therapist=therapist, assignment=assignment)
-    return see_other(f"/caseload/{assignment.client_id}/homework/{assignment.id}?saved=cancelled")
+router.include_router(therapist_pages.router)

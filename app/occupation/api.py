@@ -86,7 +86,9 @@ def performance_public(session: SessionDep, client_id: uuid.UUID) -> Performance
 
 def _week(session: SessionDep, client: User, start: date | None) -> DiaryWeekPublic:
     view = diary_service.week_view(
-        session, client.id, diary_service.week_start_for(session, client, start)
+        session,
+        client_id=client.id,
+        starts_on=diary_service.week_start_for(session, client=client, asked=start),
     )
     return DiaryWeekPublic(
         starts_on=view.starts_on,

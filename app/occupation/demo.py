@@ -111,7 +111,7 @@ def seed(ctx: DemoContext) -> None:
             )
             ctx.session.add(pg)
             ctx.session.flush()
-            for routine in routines_service.list_routines(ctx.session, client.id)[:1]:
+            for routine in routines_service.list_routines(ctx.session, client_id=client.id)[:1]:
                 ctx.session.add(
                     PlanSupport(
                         plan_goal_id=pg.id,

@@ -27,7 +27,7 @@ from app.web_security import Principal
 BACKFILL_DAYS = 14
 
 
-def current_week(session: Session, client_id: uuid.UUID, today: date) -> DiaryWeek | None:
+def current_week(session: Session, *, client_id: uuid.UUID, today: date) -> DiaryWeek | None:
     """The diary week running on `today`, if any (the latest started)."""
     return session.exec(
         select(DiaryWeek)
@@ -55,7 +55,7 @@ def start_week(
 ) -> DiaryWeek:
     """Start a diary week (today unless given); starting while one runs returns that one."""
     today = clock.local_today(client.time_zone)
-    running = current_week(session, client.id, today)
+    running = current_week(session, client_id=client.id, today=today)
     if running is not None:
         return running
     start = starts_on or today
@@ -68,7 +68,9 @@ def start_week(
     return week
 
 
-def entries(session: Session, client_id: uuid.UUID, start: date, end: date) -> Sequence[DiaryEntry]:
+def entries(
+    session: Session, *, client_id: uuid.UUID, start: date, end: date
+) -> Sequence[DiaryEntry]:
     return session.exec(
         select(DiaryEntry)
         .where(
@@ -90,9 +92,9 @@ def record(session: Session, *, client: User, data: DiaryEntryIn) -> DiaryEntry:
             return replay
     today = clock.local_today(client.time_zone)
     if data.done_on > today:
-        raise Unprocessable("That day hasn't happened yet.")
+        raise Unprocessable("That day hasn't happened yet.", field="done_on")
     if data.done_on < today - timedelta(days=BACKFILL_DAYS):
-        raise Unprocessable("Only the last two weeks can be filled in.")
+        raise Unprocessable("Only the last two weeks can be filled in.", field="done_on")
     row = session.exec(
         select(DiaryEntry).where(
             DiaryEntry.client_id == client.id,
@@ -130,9 +132,9 @@ class WeekView:
         return len(self.entries)
 
 
-def week_view(session: Session, client_id: uuid.UUID, starts_on: date) -> WeekView:
+def week_view(session: Session, *, client_id: uuid.UUID, starts_on: date) -> WeekView:
     days = diary.week_days(starts_on)
-    rows = entries(session, client_id, days[0], days[-1])
+    rows = entries(session, client_id=client_id, start=days[0], end=days[-1])
     return WeekView(
         starts_on=starts_on,
         days=days,
@@ -143,7 +145,7 @@ def week_view(session: Session, client_id: uuid.UUID, starts_on: date) -> WeekVi
     )
 
 
-def week_start_for(session: Session, client: User, asked: date | None) -> date:
+def week_start_for(session: Session, *, client: User, asked: date | None) -> date:
     """The week to show: the one asked for, else the running or latest diary week, else the
     seven days ending today."""
     if asked is not None:

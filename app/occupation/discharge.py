@@ -48,7 +48,7 @@ def save(session: Session, *, therapist: Principal, client: User, data: Discharg
     today = clock.local_today(client.time_zone)
     on = data.discharged_on or today
     if on > today:
-        raise Unprocessable("The discharge date cannot be in the future.")
+        raise Unprocessable("The discharge date cannot be in the future.", field="discharged_on")
     row = Discharge(
         client_id=client.id,
         discharged_on=on,

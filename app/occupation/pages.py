@@ -27,7 +27,9 @@ BASE = "/occupation"
 def overview(request: Request, session: SessionDep, me: CurrentClient) -> Response:
     today = clock.local_today(me.user.time_zone)
     week = diary_service.week_view(
-        session, me.id, diary_service.week_start_for(session, me.user, None)
+        session,
+        client_id=me.id,
+        starts_on=diary_service.week_start_for(session, client=me.user, asked=None),
     )
     return render(
         request,
@@ -39,7 +41,7 @@ def overview(request: Request, session: SessionDep, me: CurrentClient) -> Respon
             "profile": service.latest_profile(session, me.id),
             "perf": service.performance(session, me.id),
             "week": week,
-            "running": diary_service.current_week(session, me.id, today),
+            "running": diary_service.current_week(session, client_id=me.id, today=today),
             "discharge": discharge.latest(session, me.id),
             "saved": request.query_params.get("saved", ""),
         },

@@ -51,7 +51,8 @@ def support_options(session: Session, client: User) -> dict[str, list[tuple[str,
                 calm.append((entry.strategy_key, str(view["title"])))
     return {
         "routine": [
-            (str(r.id), r.title) for r in routines_service.list_routines(session, client.id)
+            (str(r.id), r.title)
+            for r in routines_service.list_routines(session, client_id=client.id)
         ],
         "habit": [
             (str(h.id), h.title) for h in self_care_service.active_habits(session, client.id)
@@ -60,7 +61,7 @@ def support_options(session: Session, client: User) -> dict[str, list[tuple[str,
             (str(a.id), a.title)
             for a in homework_queries.for_client(session, client.id, include_closed=False)
         ],
-        "sensory": [(str(i.id), i.title) for i in diet_service.list_items(session, client)],
+        "sensory": [(str(i.id), i.title) for i in diet_service.list_items(session, client=client)],
         "calm": sorted(calm, key=lambda kv: kv[1]),
     }
 
@@ -86,9 +87,9 @@ def supports(session: Session, client_id: uuid.UUID) -> dict[uuid.UUID, list[Pla
 def add_goal(session: Session, *, therapist: Principal, client: User, data: PlanGoalIn) -> PlanGoal:
     """Put one of the client's active goals in the plan (again: moves its review date)."""
     if data.goal_id not in {g.id for g in progress_goals.active_goals(session, client.id)}:
-        raise NotFound("That goal is not an active goal of this client.")
+        raise NotFound("That goal is not an active goal of this client.", field="goal_id")
     if data.review_on < clock.local_today(client.time_zone):
-        raise Unprocessable("The review date should be today or later.")
+        raise Unprocessable("The review date should be today or later.", field="review_on")
     row = session.exec(select(PlanGoal).where(PlanGoal.goal_id == data.goal_id)).first()
     if row is None:
         row = PlanGoal(
@@ -190,7 +191,7 @@ def measure_points(
     session: Session, client_id: uuid.UUID, since: date | None = None
 ) -> list[MeasurePoint]:
     points = []
-    for r in measure_service.responses(session, client_id, start=since):
+    for r in measure_service.responses(session, client_id=client_id, start=since):
         m = measures.get(r.code)
         points.append(
             MeasurePoint(
@@ -249,7 +250,7 @@ def record_review(
     """The outcome of today's review; a next review date moves every plan goal's date to it."""
     today = clock.local_today(client.time_zone)
     if data.next_review_on is not None and data.next_review_on <= today:
-        raise Unprocessable("The next review should be after today.")
+        raise Unprocessable("The next review should be after today.", field="next_review_on")
     row = PlanReview(
         client_id=client.id,
         reviewed_on=today,

@@ -147,7 +147,9 @@ def archive_activity(
     return activity
 
 
-def get_activity(session: Session, client_id: uuid.UUID, activity_id: uuid.UUID) -> RatedActivity:
+def get_activity(
+    session: Session, *, client_id: uuid.UUID, activity_id: uuid.UUID
+) -> RatedActivity:
     row = session.get(RatedActivity, activity_id)
     if row is None or row.client_id != client_id:
         raise NotFound()

@@ -19,7 +19,7 @@ from app.accounts.web import see_other
 from app.audit import service as audit
 from app.db import SessionDep
 from app.errors import AppError
-from app.forms import FormResult, read_form, validate
+from app.forms import FormResult, read_form, submit_form, validate
 from app.occupation import diary_service, discharge, interests, plan, service, views
 from app.occupation.dependencies import ClientsInterest, ClientsPlanGoal, TherapistClient
 from app.occupation.schemas import (
@@ -64,7 +64,9 @@ def _hub(
     today = clock.local_today(client.time_zone)
     data = plan.review_data(session, client, now=clock.now(), since=_recent(client))
     week = diary_service.week_view(
-        session, client.id, diary_service.week_start_for(session, client, None)
+        session,
+        client_id=client.id,
+        starts_on=diary_service.week_start_for(session, client=client, asked=None),
     )
     return render(
         request,
@@ -76,7 +78,7 @@ def _hub(
             "profile": service.latest_profile(session, client.id),
             "perf": data.performance,
             "week": week,
-            "running": diary_service.current_week(session, client.id, today),
+            "running": diary_service.current_week(session, client_id=client.id, today=today),
             "interests": interests.interests(session, client.id),
             "data": data,
             "options": plan.support_options(session, client),
@@ -187,14 +189,19 @@ def interest_to_homework(
 async def plan_goal(
     request: Request, session: SessionDep, client: TherapistClient, ot: CurrentTherapist
 ) -> Response:
-    form = validate(PlanGoalIn, await read_form(request))
-    if form.ok and form.data is not None:
-        try:
-            plan.add_goal(session, therapist=ot, client=client, data=form.data)
-            return see_other(f"{_base(client)}?saved=plan#h-plan")
-        except AppError as exc:
-            form.add_error("review_on" if exc.status == 422 else "goal_id", exc.detail)
-    return _hub(request, session, client, plan_form=form, status_code=422)
+    def save(data: PlanGoalIn) -> Response:
+        plan.add_goal(session, therapist=ot, client=client, data=data)
+        return see_other(f"{_base(client)}?saved=plan#h-plan")
+
+    return await submit_form(
+        request,
+        PlanGoalIn,
+        save=save,
+        show=lambda form, status: _hub(
+            request, session, client, plan_form=form, status_code=status
+        ),
+        otherwise="goal_id",
+    )
 
 
 @router.post(f"{CASE}/plan/{{plan_goal_id}}/supports", response_class=HTMLResponse)
@@ -267,14 +274,17 @@ def review(
 async def review_save(
     request: Request, session: SessionDep, client: TherapistClient, ot: CurrentTherapist
 ) -> Response:
-    form = validate(ReviewIn, await read_form(request))
-    if form.ok and form.data is not None:
-        try:
-            plan.record_review(session, therapist=ot, client=client, data=form.data)
-            return see_other(f"{_base(client)}/review?saved=1#h-outcome")
-        except AppError as exc:
-            form.add_error("next_review_on", exc.detail)
-    return _review(request, session, client, form, status_code=422)
+    def save(data: ReviewIn) -> Response:
+        plan.record_review(session, therapist=ot, client=client, data=data)
+        return see_other(f"{_base(client)}/review?saved=1#h-outcome")
+
+    return await submit_form(
+        request,
+        ReviewIn,
+        save=save,
+        show=lambda form, status: _review(request, session, client, form, status_code=status),
+        otherwise="next_review_on",
+    )
 
 
 def _discharge_form(
@@ -320,14 +330,19 @@ def discharge_page(
 async def discharge_save(
     request: Request, session: SessionDep, client: TherapistClient, ot: CurrentTherapist
 ) -> Response:
-    form = validate(DischargeIn, await read_form(request))
-    if form.ok and form.data is not None:
-        try:
-            discharge.save(session, therapist=ot, client=client, data=form.data)
-            return see_other(f"{_base(client)}/discharge?saved=1")
-        except AppError as exc:
-            form.add_error("discharged_on", exc.detail)
-    return _discharge_form(request, session, client, ot, form, status_code=422)
+    def save(data: DischargeIn) -> Response:
+        discharge.save(session, therapist=ot, client=client, data=data)
+        return see_other(f"{_base(client)}/discharge?saved=1")
+
+    return await submit_form(
+        request,
+        DischargeIn,
+        save=save,
+        show=lambda form, status: _discharge_form(
+            request, session, client, ot, form, status_code=status
+        ),
+        otherwise="discharged_on",
+    )
 
 
 def _download(body: bytes | str, media_type: str, name: str) -> Response:

@@ -16,7 +16,7 @@ from app.accounts.models import User
 from app.accounts.web import see_other
 from app.db import SessionDep
 from app.errors import AppError
-from app.forms import FormResult, validate
+from app.forms import FormResult, finish_form, validate
 from app.occupation import diary, diary_service, interests, scores, service
 from app.occupation.schemas import (
     ActivityIn,
@@ -249,9 +249,11 @@ def diary_page(
 ) -> Response:
     today = clock.local_today(client.time_zone)
     week = diary_service.week_view(
-        session, client.id, diary_service.week_start_for(session, client, start)
+        session,
+        client_id=client.id,
+        starts_on=diary_service.week_start_for(session, client=client, asked=start),
     )
-    running = diary_service.current_week(session, client.id, today)
+    running = diary_service.current_week(session, client_id=client.id, today=today)
     block = diary.block_of_hour(clock.now().astimezone(_zone(client)).hour)
     return render(
         request,
@@ -287,17 +289,20 @@ def diary_submit(
     base: str,
     values: dict[str, Any],
 ) -> Response:
-    form = validate(DiaryEntryIn, values)
-    if not form.ok or form.data is None:
-        return diary_page(request, session, principal, client, base, form=form, status_code=422)
-    try:
-        row = diary_service.record(session, client=client, data=form.data)
-    except AppError as exc:
-        form.add_error("done_on", exc.detail)
-        return diary_page(request, session, principal, client, base, form=form, status_code=422)
-    week = diary_service.week_start_for(session, client, None)
-    start = week if week <= row.done_on < week + timedelta(days=7) else row.done_on
-    return see_other(f"{base}/diary?start={start.isoformat()}&saved=1#h-week")
+    def save(data: DiaryEntryIn) -> Response:
+        row = diary_service.record(session, client=client, data=data)
+        week = diary_service.week_start_for(session, client=client, asked=None)
+        start = week if week <= row.done_on < week + timedelta(days=7) else row.done_on
+        return see_other(f"{base}/diary?start={start.isoformat()}&saved=1#h-week")
+
+    return finish_form(
+        validate(DiaryEntryIn, values),
+        save=save,
+        show=lambda form, status: diary_page(
+            request, session, principal, client, base, form=form, status_code=status
+        ),
+        otherwise="done_on",
+    )
 
 
 # --- interests ----------------------------------------------------------------------------------

@@ -121,7 +121,7 @@ def _response(row: object) -> ResponsePublic:
 def measure_responses(client: TherapistClient, session: SessionDep, _t: CurrentTherapist,
                       response: Response) -> list[ResponsePublic]:  # fmt: skip
     response.headers.update(NO_STORE)
-    return [_response(r) for r in measure_service.responses(session, client.id)]
+    return [_response(r) for r in measure_service.responses(session, client_id=client.id)]
 
 
 @router.get("/measures/due", response_model=list[DueMeasure])
@@ -129,7 +129,9 @@ def due_measures(
     session: SessionDep, client: CurrentClient, response: Response
 ) -> list[DueMeasure]:
     response.headers.update(NO_STORE)
-    rows = measure_service.due(session, client.id, clock.local_today(client.user.time_zone))
+    rows = measure_service.due(
+        session, client_id=client.id, today=clock.local_today(client.user.time_zone)
+    )
     return [DueMeasure(code=s.code, name=measures.get(s.code).name, prompt=measures.get(s.code).prompt,
                        items=[i.text for i in measures.get(s.code).items], next_due_on=s.next_due_on)
             for s in rows]  # fmt: skip

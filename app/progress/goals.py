@@ -139,7 +139,7 @@ def rate(
     if unknown:
         raise NotFound("One of those goals is not an active goal of this client.")
     if data.rated_on > clock.local_today(client.time_zone):
-        raise Unprocessable("A rating cannot be in the future.")
+        raise Unprocessable("A rating cannot be in the future.", field="rated_on")
     rows = [
         GoalRating(
             goal_id=gid,

@@ -33,7 +33,9 @@ def schedule(
     today = clock.local_today(client.time_zone)
     first = data.first_on or today
     if first < today or first > today + timedelta(days=90):
-        raise Unprocessable("The first date must be today or within the next 90 days.")
+        raise Unprocessable(
+            "The first date must be today or within the next 90 days.", field="first_on"
+        )
     row = session.exec(
         select(MeasureSchedule).where(
             MeasureSchedule.client_id == client.id,
@@ -59,7 +61,7 @@ def stop(session: Session, *, therapist: Principal, row: MeasureSchedule) -> Mea
     return row
 
 
-def due(session: Session, client_id: uuid.UUID, today: date) -> Sequence[MeasureSchedule]:
+def due(session: Session, *, client_id: uuid.UUID, today: date) -> Sequence[MeasureSchedule]:
     return session.exec(
         select(MeasureSchedule).where(
             MeasureSchedule.client_id == client_id,
@@ -108,7 +110,7 @@ def submit(
 
 
 def responses(
-    session: Session, client_id: uuid.UUID, *, start: date | None = None, end: date | None = None
+    session: Session, *, client_id: uuid.UUID, start: date | None = None, end: date | None = None
 ) -> Sequence[MeasureResponse]:
     stmt = select(MeasureResponse).where(MeasureResponse.client_id == client_id)
     rows = session.exec(stmt.order_by(col(MeasureResponse.answered_at))).all()

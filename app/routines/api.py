@@ -63,7 +63,7 @@ def list_routines(
     _no_store(response)
     return [
         RoutinePublic.model_validate(r)
-        for r in service.list_routines(session, client.id, archived=archived)
+        for r in service.list_routines(session, client_id=client.id, archived=archived)
     ]
 
 
@@ -172,7 +172,7 @@ def update_step(
     response: Response,
     if_match: versioning.IfMatch = None,
 ) -> StepPublic:
-    step = service.get_step(session, access.routine, step_id)
+    step = service.get_step(session, routine=access.routine, step_id=step_id)
     service.update_step(
         session=session,
         routine=access.routine,
@@ -191,7 +191,7 @@ def remove_step(
     access: AccessibleRoutine,
     if_match: versioning.IfMatch = None,
 ) -> Response:
-    step = service.get_step(session, access.routine, step_id)
+    step = service.get_step(session, routine=access.routine, step_id=step_id)
     service.remove_step(
         session=session,
         routine=access.routine,
@@ -217,7 +217,7 @@ async def read_upload(file: UploadFile) -> bytes:
 async def upload_photo(
     step_id: uuid.UUID, photo: UploadFile, session: SessionDep, access: AccessibleRoutine
 ) -> StepPublic:
-    step = service.get_step(session, access.routine, step_id)
+    step = service.get_step(session, routine=access.routine, step_id=step_id)
     data = await read_upload(photo)
     try:
         service.set_step_photo(session=session, routine=access.routine, step=step, data=data)
@@ -312,4 +312,6 @@ def client_routines(
 ) -> list[RoutinePublic]:
     """A therapist's view of a client's routines (audit-logged by the policy)."""
     _no_store(response)
-    return [RoutinePublic.model_validate(r) for r in service.list_routines(session, client.id)]
+    return [
+        RoutinePublic.model_validate(r) for r in service.list_routines(session, client_id=client.id)
+    ]

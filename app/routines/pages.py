@@ -1,5 +1,5 @@
-"""Client pages: my routines, templates, the player, the calendar feed, photos; plus the builder
-routers for the client and for therapists (see builder_pages and therapist_pages)."""
+"""Client pages: my routines, templates, the player, the calendar feed, photos, and the builder
+under /routines (its handlers are shared with therapists' routes: views.py). Includes therapist_pages."""
 
 from __future__ import annotations
 
@@ -9,16 +9,26 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from app import clock
+from app.body_limit import upload_limit
 from app.config import get_settings
 from app.db import SessionDep
 from app.errors import NotFound, Unprocessable
 from app.forms import read_form
-from app.routines import feeds, queries, runs, service, templates_service, therapist_pages
-from app.routines.builder_pages import add_builder_routes
-from app.routines.dependencies import AccessiblePhoto, ClientScope, OwnRoutine, client_scope
+from app.routines import (
+    feeds,
+    photos,
+    queries,
+    runs,
+    service,
+    templates_service,
+    therapist_pages,
+    views,
+)
+from app.routines.dependencies import AccessiblePhoto, ClientScope, OwnRoutine
 from app.routines.routers import pages_router as router
 from app.templates import render
 
+BUILDER = "/routines"
 STATUS_WORDS = {"done": "Done", "skipped": "Skipped", "helped": "Done with help"}
 
 
@@ -29,7 +39,7 @@ def _see_other(url: str) -> RedirectResponse:
 @router.get("/routines", response_class=HTMLResponse)
 def my_routines(request: Request, session: SessionDep, scope: ClientScope) -> Response:
     archived = request.query_params.get("show") == "archived"
-    routines = service.list_routines(session, scope.client.id, archived=archived)
+    routines = service.list_routines(session, client_id=scope.client.id, archived=archived)
     ctx = {
         "scope": scope,
         "base": scope.base,
@@ -232,5 +242,128 @@ def today_fragment(request: Request, session: SessionDep, scope: ClientScope) ->
     return render(request, "routines/today_page.html", {"rows": rows, "day": day})
 
 
-add_builder_routes(router, "/routines", client_scope)
+# The builder: the same handlers as a therapist's, for the client's own routines.
+
+
+@router.get(BUILDER + "/new", response_class=HTMLResponse)
+def new_routine(request: Request, scope: ClientScope) -> Response:
+    return views.new_routine(request, scope)
+
+
+@router.post(BUILDER + "/new", response_class=HTMLResponse)
+async def create_routine(request: Request, session: SessionDep, scope: ClientScope) -> Response:
+    return await views.create_routine(request, session, scope)
+
+
+@router.get(BUILDER + "/{routine_id}/edit", response_class=HTMLResponse)
+def edit_routine(
+    routine_id: uuid.UUID, request: Request, session: SessionDep, scope: ClientScope
+) -> Response:
+    return views.edit_routine(request, session, scope, routine_id=routine_id)
+
+
+@router.post(BUILDER + "/{routine_id}/edit", response_class=HTMLResponse)
+async def save_routine(
+    routine_id: uuid.UUID, request: Request, session: SessionDep, scope: ClientScope
+) -> Response:
+    return await views.save_routine(request, session, scope, routine_id=routine_id)
+
+
+@router.post(BUILDER + "/{routine_id}/steps", response_class=HTMLResponse)
+async def add_step(
+    routine_id: uuid.UUID, request: Request, session: SessionDep, scope: ClientScope
+) -> Response:
+    return await views.add_step(request, session, scope, routine_id=routine_id)
+
+
+@router.get(BUILDER + "/{routine_id}/steps/{step_id}", response_class=HTMLResponse)
+def edit_step(
+    routine_id: uuid.UUID,
+    step_id: uuid.UUID,
+    request: Request,
+    session: SessionDep,
+    scope: ClientScope,
+) -> Response:
+    return views.edit_step(request, session, scope, routine_id=routine_id, step_id=step_id)
+
+
+@router.post(
+    BUILDER + "/{routine_id}/steps/{step_id}",
+    response_class=HTMLResponse,
+    openapi_extra=upload_limit(photos.MAX_UPLOAD_BYTES),
+)
+async def save_step(
+    routine_id: uuid.UUID,
+    step_id: uuid.UUID,
+    request: Request,
+    session: SessionDep,
+    scope: ClientScope,
+) -> Response:
+    return await views.save_step(request, session, scope, routine_id=routine_id, step_id=step_id)
+
+
+@router.post(BUILDER + "/{routine_id}/steps/{step_id}/move")
+async def move_step(
+    routine_id: uuid.UUID,
+    step_id: uuid.UUID,
+    request: Request,
+    session: SessionDep,
+    scope: ClientScope,
+) -> Response:
+    return await views.move_step(request, session, scope, routine_id=routine_id, step_id=step_id)
+
+
+@router.post(BUILDER + "/{routine_id}/steps/{step_id}/remove")
+async def remove_step(
+    routine_id: uuid.UUID,
+    step_id: uuid.UUID,
+    request: Request,
+    session: SessionDep,
+    scope: ClientScope,
+) -> Response:
+    return await views.remove_step(request, session, scope, routine_id=routine_id, step_id=step_id)
+
+
+@router.post(BUILDER + "/{routine_id}/order")
+async def order_steps(
+    routine_id: uuid.UUID, request: Request, session: SessionDep, scope: ClientScope
+) -> Response:
+    return await views.order_steps(request, session, scope, routine_id=routine_id)
+
+
+@router.post(BUILDER + "/{routine_id}/pauses", response_class=HTMLResponse)
+async def add_pause(
+    routine_id: uuid.UUID, request: Request, session: SessionDep, scope: ClientScope
+) -> Response:
+    return await views.add_pause(request, session, scope, routine_id=routine_id)
+
+
+@router.post(BUILDER + "/{routine_id}/pauses/{pause_id}/remove")
+def remove_pause(
+    routine_id: uuid.UUID, pause_id: uuid.UUID, session: SessionDep, scope: ClientScope
+) -> Response:
+    return views.remove_pause(session, scope, routine_id=routine_id, pause_id=pause_id)
+
+
+@router.post(BUILDER + "/{routine_id}/reminders", response_class=HTMLResponse)
+async def save_reminders(
+    routine_id: uuid.UUID, request: Request, session: SessionDep, scope: ClientScope
+) -> Response:
+    return await views.save_reminders(request, session, scope, routine_id=routine_id)
+
+
+@router.post(BUILDER + "/{routine_id}/archive")
+async def archive_routine(
+    routine_id: uuid.UUID, request: Request, session: SessionDep, scope: ClientScope
+) -> Response:
+    return await views.archive_routine(request, session, scope, routine_id=routine_id)
+
+
+@router.get(BUILDER + "/{routine_id}/history", response_class=HTMLResponse)
+def routine_history(
+    routine_id: uuid.UUID, request: Request, session: SessionDep, scope: ClientScope
+) -> Response:
+    return views.routine_history(request, session, scope, routine_id=routine_id)
+
+
 __all__ = ["router", "therapist_pages"]

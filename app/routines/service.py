@@ -28,7 +28,7 @@ from app.routines.templates_library import MAX_STEPS
 
 
 def list_routines(
-    session: Session, client_id: uuid.UUID, *, archived: bool = False
+    session: Session, *, client_id: uuid.UUID, archived: bool = False
 ) -> list[Routine]:
     stmt = select(Routine).where(Routine.client_id == client_id)
     stmt = stmt.where(
@@ -184,7 +184,7 @@ def add_step(*, session: Session, routine: Routine, data: StepIn) -> RoutineStep
     return step
 
 
-def get_step(session: Session, routine: Routine, step_id: uuid.UUID) -> RoutineStep:
+def get_step(session: Session, *, routine: Routine, step_id: uuid.UUID) -> RoutineStep:
     step = session.get(RoutineStep, step_id)
     if step is None or step.routine_id != routine.id or step.removed_at is not None:
         raise NotFound()

@@ -11,12 +11,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from app import clock
 from app.accounts.dependencies import CurrentTherapist
+from app.body_limit import upload_limit
 from app.db import SessionDep
 from app.errors import Unprocessable
 from app.forms import read_form
-from app.routines import queries, service, templates_service
-from app.routines.builder_pages import add_builder_routes
-from app.routines.dependencies import TherapistScope, routine_in_scope, therapist_scope
+from app.routines import photos, queries, service, templates_service, views
+from app.routines.dependencies import TherapistScope, routine_in_scope
 from app.routines.routers import pages_router as router
 from app.templates import render
 
@@ -30,9 +30,9 @@ def _see_other(url: str) -> RedirectResponse:
 @router.get(PREFIX, response_class=HTMLResponse)
 def client_routines(request: Request, session: SessionDep, scope: TherapistScope) -> Response:
     today = clock.local_today(scope.client.time_zone)
-    routines = service.list_routines(session, scope.client.id)
+    routines = service.list_routines(session, client_id=scope.client.id)
     summaries = {r.id: queries.routine_history(session, r, today, days=14) for r in routines}
-    archived = service.list_routines(session, scope.client.id, archived=True)
+    archived = service.list_routines(session, client_id=scope.client.id, archived=True)
     ctx = {
         "scope": scope,
         "base": scope.base,
@@ -88,4 +88,125 @@ def archive_template(
     return _see_other("/library/routines?removed=1")
 
 
-add_builder_routes(router, PREFIX, therapist_scope)
+# The builder: the same handlers as the client's, for a client on the caseload.
+
+
+@router.get(PREFIX + "/new", response_class=HTMLResponse)
+def new_routine(request: Request, scope: TherapistScope) -> Response:
+    return views.new_routine(request, scope)
+
+
+@router.post(PREFIX + "/new", response_class=HTMLResponse)
+async def create_routine(request: Request, session: SessionDep, scope: TherapistScope) -> Response:
+    return await views.create_routine(request, session, scope)
+
+
+@router.get(PREFIX + "/{routine_id}/edit", response_class=HTMLResponse)
+def edit_routine(
+    routine_id: uuid.UUID, request: Request, session: SessionDep, scope: TherapistScope
+) -> Response:
+    return views.edit_routine(request, session, scope, routine_id=routine_id)
+
+
+@router.post(PREFIX + "/{routine_id}/edit", response_class=HTMLResponse)
+async def save_routine(
+    routine_id: uuid.UUID, request: Request, session: SessionDep, scope: TherapistScope
+) -> Response:
+    return await views.save_routine(request, session, scope, routine_id=routine_id)
+
+
+@router.post(PREFIX + "/{routine_id}/steps", response_class=HTMLResponse)
+async def add_step(
+    routine_id: uuid.UUID, request: Request, session: SessionDep, scope: TherapistScope
+) -> Response:
+    return await views.add_step(request, session, scope, routine_id=routine_id)
+
+
+@router.get(PREFIX + "/{routine_id}/steps/{step_id}", response_class=HTMLResponse)
+def edit_step(
+    routine_id: uuid.UUID,
+    step_id: uuid.UUID,
+    request: Request,
+    session: SessionDep,
+    scope: TherapistScope,
+) -> Response:
+    return views.edit_step(request, session, scope, routine_id=routine_id, step_id=step_id)
+
+
+@router.post(
+    PREFIX + "/{routine_id}/steps/{step_id}",
+    response_class=HTMLResponse,
+    openapi_extra=upload_limit(photos.MAX_UPLOAD_BYTES),
+)
+async def save_step(
+    routine_id: uuid.UUID,
+    step_id: uuid.UUID,
+    request: Request,
+    session: SessionDep,
+    scope: TherapistScope,
+) -> Response:
+    return await views.save_step(request, session, scope, routine_id=routine_id, step_id=step_id)
+
+
+@router.post(PREFIX + "/{routine_id}/steps/{step_id}/move")
+async def move_step(
+    routine_id: uuid.UUID,
+    step_id: uuid.UUID,
+    request: Request,
+    session: SessionDep,
+    scope: TherapistScope,
+) -> Response:
+    return await views.move_step(request, session, scope, routine_id=routine_id, step_id=step_id)
+
+
+@router.post(PREFIX + "/{routine_id}/steps/{step_id}/remove")
+async def remove_step(
+    routine_id: uuid.UUID,
+    step_id: uuid.UUID,
+    request: Request,
+    session: SessionDep,
+    scope: TherapistScope,
+) -> Response:
+    return await views.remove_step(request, session, scope, routine_id=routine_id, step_id=step_id)
+
+
+@router.post(PREFIX + "/{routine_id}/order")
+async def order_steps(
+    routine_id: uuid.UUID, request: Request, session: SessionDep, scope: TherapistScope
+) -> Response:
+    return await views.order_steps(request, session, scope, routine_id=routine_id)
+
+
+@router.post(PREFIX + "/{routine_id}/pauses", response_class=HTMLResponse)
+async def add_pause(
+    routine_id: uuid.UUID, request: Request, session: SessionDep, scope: TherapistScope
+) -> Response:
+    return await views.add_pause(request, session, scope, routine_id=routine_id)
+
+
+@router.post(PREFIX + "/{routine_id}/pauses/{pause_id}/remove")
+def remove_pause(
+    routine_id: uuid.UUID, pause_id: uuid.UUID, session: SessionDep, scope: TherapistScope
+) -> Response:
+    return views.remove_pause(session, scope, routine_id=routine_id, pause_id=pause_id)
+
+
+@router.post(PREFIX + "/{routine_id}/reminders", response_class=HTMLResponse)
+async def save_reminders(
+    routine_id: uuid.UUID, request: Request, session: SessionDep, scope: TherapistScope
+) -> Response:
+    return await views.save_reminders(request, session, scope, routine_id=routine_id)
+
+
+@router.post(PREFIX + "/{routine_id}/archive")
+async def archive_routine(
+    routine_id: uuid.UUID, request: Request, session: SessionDep, scope: TherapistScope
+) -> Response:
+    return await views.archive_routine(request, session, scope, routine_id=routine_id)
+
+
+@router.get(PREFIX + "/{routine_id}/history", response_class=HTMLResponse)
+def routine_history(
+    routine_id: uuid.UUID, request: Request, session: SessionDep, scope: TherapistScope
+) -> Response:
+    return views.routine_history(request, session, scope, routine_id=routine_id)

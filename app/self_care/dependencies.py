@@ -31,7 +31,7 @@ def _habit(session: SessionDep, habit_id: uuid.UUID) -> Habit:
 
 def own_habit(habit_id: uuid.UUID, session: SessionDep, principal: CurrentClient) -> Habit:
     """A client acting on one of their own habits."""
-    return service.get_habit_for(session, principal.id, habit_id)
+    return service.get_habit_for(session, client_id=principal.id, habit_id=habit_id)
 
 
 def visible_habit(
@@ -63,7 +63,7 @@ def own_suggestion(
     suggestion_id: uuid.UUID, session: SessionDep, principal: CurrentClient
 ) -> HabitSuggestion:
     suggestion = _suggestion(session, suggestion_id)
-    service.get_habit_for(session, principal.id, suggestion.habit_id)
+    service.get_habit_for(session, client_id=principal.id, habit_id=suggestion.habit_id)
     return suggestion
 
 
@@ -86,14 +86,14 @@ TherapistClient = Annotated[User, Depends(therapist_client)]
 
 
 def clients_habit(habit_id: uuid.UUID, session: SessionDep, client: TherapistClient) -> Habit:
-    return service.get_habit_for(session, client.id, habit_id)
+    return service.get_habit_for(session, client_id=client.id, habit_id=habit_id)
 
 
 def clients_suggestion(
     suggestion_id: uuid.UUID, session: SessionDep, client: TherapistClient
 ) -> HabitSuggestion:
     suggestion = _suggestion(session, suggestion_id)
-    service.get_habit_for(session, client.id, suggestion.habit_id)
+    service.get_habit_for(session, client_id=client.id, habit_id=suggestion.habit_id)
     return suggestion
 
 

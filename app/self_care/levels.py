@@ -33,7 +33,16 @@ def change_level(
     client = session.get(User, habit.client_id)
     assert client is not None
     today = today_for(client)
-    session.add(level_change(habit, habit.level, to_level, reason, actor, today))
+    session.add(
+        level_change(
+            habit,
+            from_level=habit.level,
+            to_level=to_level,
+            reason=reason,
+            actor=actor,
+            today=today,
+        )
+    )
     habit.level = to_level
     habit.level_started_on = today
     session.add(habit)

@@ -39,7 +39,7 @@ def log(*, session: Session, client: User, data: MoodCreate) -> MoodLog:
     today = taps.local_day(data.tapped_at, tz=client.time_zone)  # today, unless queued
     on = data.on or today
     if not today - timedelta(days=1) <= on <= today:
-        raise Unprocessable("You can log today or yesterday.")
+        raise Unprocessable("You can log today or yesterday.", field="on")
     row = session.exec(
         select(MoodLog).where(MoodLog.client_id == client.id, MoodLog.logged_on == on)
     ).first()

@@ -12,12 +12,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from app.accounts.dependencies import CurrentClient
 from app.db import SessionDep
 from app.errors import AppError, NotFound
-from app.forms import FormResult, read_form, validate
+from app.forms import FormResult, read_form, submit_form, validate
 from app.self_care import (
     levels,
     library,
     mood,
-    mood_pages,
+    mood_reminders,
     pauses,
     progress,
     service,
@@ -26,17 +26,17 @@ from app.self_care import (
 from app.self_care.dependencies import OwnHabit, OwnSuggestion
 from app.self_care.schemas import (
     CheckInCreate,
+    MoodCreate,
     PauseCreate,
     PersonalHabitCreate,
     Reason,
 )
 from app.self_care.targets import LifeArea, TargetKind
-from app.self_care.view import REASON_LABELS, area_groups, next_page, wall_clock
+from app.self_care.views import REASON_LABELS, area_groups, chart, next_page, wall_clock
 from app.templates import render
 
 router = APIRouter()
 router.include_router(therapist_pages.router)
-router.include_router(mood_pages.router)
 
 
 def _see(path: str) -> RedirectResponse:
@@ -146,15 +146,19 @@ async def personal_create(
     values = await read_form(request)
     if isinstance(values.get("days"), str):
         values["days"] = [values["days"]]
-    form = validate(PersonalHabitCreate, values)
-    if form.data is None:
-        return _personal(request, form, 422)
-    try:
-        habit = service.create_personal(session=session, client=principal.user, data=form.data)
-    except AppError as exc:
-        form.add_error("target_kind", exc.detail)
-        return _personal(request, form, 422)
-    return _see(f"/self-care/habits/{habit.id}?started=1")
+
+    def save(data: PersonalHabitCreate) -> Response:
+        habit = service.create_personal(session=session, client=principal.user, data=data)
+        return _see(f"/self-care/habits/{habit.id}?started=1")
+
+    return await submit_form(
+        request,
+        PersonalHabitCreate,
+        values=values,
+        save=save,
+        show=lambda form, status: _personal(request, form, status),
+        otherwise="target_kind",
+    )
 
 
 @router.get("/self-care/habits/{habit_id}", response_class=HTMLResponse)
@@ -216,17 +220,20 @@ async def check_in(
 ) -> Response:
     values = await read_form(request)
     back = next_page(values, f"/self-care/habits/{habit.id}")
-    form = validate(CheckInCreate, values)
     today = service.today_for(principal.user)
-    if form.data is None:
-        return _check_in(request, session, habit, form, today, 422)
-    try:
-        service.check_in(session=session, client=principal.user, habit=habit, data=form.data)
-    except AppError as exc:
-        form.add_error("on" if "yesterday" in exc.detail else "amount", exc.detail)
-        return _check_in(request, session, habit, form, today, exc.status)
-    anchor = f"#habit-{habit.id}" if back == "/today" else ""
-    return _see(back + anchor)
+
+    def save(data: CheckInCreate) -> Response:
+        service.check_in(session=session, client=principal.user, habit=habit, data=data)
+        return _see(back + (f"#habit-{habit.id}" if back == "/today" else ""))
+
+    return await submit_form(
+        request,
+        CheckInCreate,
+        values=values,
+        save=save,
+        show=lambda form, status: _check_in(request, session, habit, form, today, status),
+        refusal_status=None,
+    )
 
 
 @router.post("/self-care/habits/{habit_id}/check-ins/{check_in_id}/undo")
@@ -294,7 +301,7 @@ def resume_all(session: SessionDep, principal: CurrentClient) -> Response:
 def _answer(
     session: SessionDep, principal: CurrentClient, suggestion: OwnSuggestion, state: str
 ) -> Response:
-    habit = service.get_habit_for(session, principal.id, suggestion.habit_id)
+    habit = service.get_habit_for(session, client_id=principal.id, habit_id=suggestion.habit_id)
     levels.decide(
         session=session, actor=principal.user, suggestion=suggestion, habit=habit, state=state
     )
@@ -309,3 +316,67 @@ def accept(suggestion: OwnSuggestion, session: SessionDep, principal: CurrentCli
 @router.post("/self-care/suggestions/{suggestion_id}/decline")
 def decline(suggestion: OwnSuggestion, session: SessionDep, principal: CurrentClient) -> Response:
     return _answer(session, principal, suggestion, "declined")
+
+
+@router.post("/self-care/mood/reminder")
+async def mood_reminder(
+    request: Request, session: SessionDep, principal: CurrentClient
+) -> Response:
+    values = await read_form(request)
+    at = None if values.get("off") else wall_clock(values)
+    mood_reminders.set_time(session=session, client=principal.user, at=at)
+    return _see("/self-care/mood")
+
+
+@router.get("/self-care/mood", response_class=HTMLResponse)
+def mood_page(request: Request, session: SessionDep, principal: CurrentClient) -> Response:
+    form: FormResult[MoodCreate] = FormResult(values={"id": str(uuid.uuid4())})
+    return _mood(request, session, principal.user, form)
+
+
+def _mood(
+    request: Request,
+    session: SessionDep,
+    user: Any,
+    form: FormResult[MoodCreate],
+    status_code: int = 200,
+) -> Response:
+    today = service.today_for(user)
+    logs = mood.recent(session, user.id, today, days=28)
+    return render(
+        request,
+        "self_care/mood.html",
+        {
+            "form": form,
+            "faces": mood.MOOD_FACES,
+            "energy_labels": mood.ENERGY_LABELS,
+            "today_log": mood.logged_today(session, user.id, today),
+            "charts": [
+                chart("Mood", mood.series(logs, today, 28, "mood"), 5, "out of 5"),
+                chart("Energy", mood.series(logs, today, 28, "energy"), 5, "out of 5"),
+                chart("Sleep", mood.series(logs, today, 28, "hours_slept"), 12, "hours"),
+            ],
+            "observation": mood.observation(session, user.id, today),
+            "saved": request.query_params.get("saved") == "1",
+        },
+        status_code=status_code,
+    )
+
+
+@router.post("/self-care/mood")
+async def mood_log(request: Request, session: SessionDep, principal: CurrentClient) -> Response:
+    values = await read_form(request)
+    back = next_page(values, "/self-care/mood?saved=1")
+
+    def save(data: MoodCreate) -> Response:
+        mood.log(session=session, client=principal.user, data=data)
+        return _see(back)
+
+    return await submit_form(
+        request,
+        MoodCreate,
+        values=values,
+        save=save,
+        show=lambda form, status: _mood(request, session, principal.user, form, status),
+        refusal_status=None,
+    )

@@ -77,7 +77,11 @@ def start_from_ladder(
     session.flush()  # no relationship() mappings: the parent row goes first
     for number, spec in enumerate(ladder.levels, start=1):
         session.add(_level(habit.id, number, spec.description, spec.target))
-    session.add(level_change(habit, None, level, "started", actor, today))
+    session.add(
+        level_change(
+            habit, from_level=None, to_level=level, reason="started", actor=actor, today=today
+        )
+    )
     reminders_link.sync_habit(
         session=session, habit=habit, level_text=ladder.levels[level - 1].description
     )
@@ -113,7 +117,11 @@ def create_personal(*, session: Session, client: User, data: PersonalHabitCreate
     session.add(habit)
     session.flush()
     session.add(_level(habit.id, 1, data.title, target))
-    session.add(level_change(habit, None, 1, "started", client, today))
+    session.add(
+        level_change(
+            habit, from_level=None, to_level=1, reason="started", actor=client, today=today
+        )
+    )
     reminders_link.sync_habit(session=session, habit=habit, level_text=data.title)
     session.commit()
     session.refresh(habit)
@@ -129,7 +137,7 @@ def _plain_target_error(kind: TargetKind) -> str:
 
 
 def level_change(
-    habit: Habit, from_level: int | None, to_level: int, reason: str, actor: User, today: date
+    habit: Habit, *, from_level: int | None, to_level: int, reason: str, actor: User, today: date
 ) -> HabitLevelChange:
     return HabitLevelChange(
         habit_id=habit.id,
@@ -167,10 +175,12 @@ def check_in(*, session: Session, client: User, habit: Habit, data: CheckInCreat
     tapped_on = taps.local_day(data.tapped_at, tz=client.time_zone)  # today, unless queued
     on = data.on or tapped_on
     if not tapped_on - timedelta(days=BACKFILL_DAYS) <= on <= tapped_on:
-        raise Unprocessable("You can check in for today or yesterday.")
+        raise Unprocessable("You can check in for today or yesterday.", field="on")
     target = current_target(session, habit)
     if data.amount is not None and target.kind is not TargetKind.AMOUNT:
-        raise Unprocessable("This habit is not counted in amounts: leave the amount empty.")
+        raise Unprocessable(
+            "This habit is not counted in amounts: leave the amount empty.", field="amount"
+        )
     row = HabitCheckIn(
         id=data.id,
         habit_id=habit.id,
@@ -265,7 +275,7 @@ def get_habit(session: Session, habit_id: uuid.UUID) -> Habit:
     return habit
 
 
-def get_habit_for(session: Session, client_id: uuid.UUID, habit_id: uuid.UUID) -> Habit:
+def get_habit_for(session: Session, *, client_id: uuid.UUID, habit_id: uuid.UUID) -> Habit:
     habit = session.get(Habit, habit_id)
     if habit is None or habit.client_id != client_id:
         raise NotFound()

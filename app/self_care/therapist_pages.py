@@ -19,7 +19,7 @@ from app.self_care.dependencies import ClientsHabit, ClientsSuggestion, Therapis
 from app.self_care.grading import GradingSettings
 from app.self_care.schemas import ClinicLadderCreate, GradingUpdate
 from app.self_care.targets import LifeArea, TargetKind
-from app.self_care.view import CHANGE_REASONS, chart
+from app.self_care.views import CHANGE_REASONS, chart
 from app.templates import render
 
 router = APIRouter()
@@ -145,7 +145,7 @@ async def _answer(
     therapist: User,
 ) -> Response:
     values = await read_form(request)
-    habit = service.get_habit_for(session, client.id, suggestion.habit_id)
+    habit = service.get_habit_for(session, client_id=client.id, habit_id=suggestion.habit_id)
     try:
         levels.decide(
             session=session,

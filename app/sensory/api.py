@@ -179,7 +179,7 @@ def put_client_kit(
 
 @router.get("/sensory/diet", response_model=list[DietItemPublic])
 def my_diet(session: SessionDep, me: CurrentClient) -> list[DietItemPublic]:
-    return [item_public(r) for r in diet_service.list_items(session, me.user)]
+    return [item_public(r) for r in diet_service.list_items(session, client=me.user)]
 
 
 @router.post("/sensory/diet", response_model=DietItemPublic, status_code=201)
@@ -204,7 +204,7 @@ def my_diet_today(session: SessionDep, me: CurrentClient) -> list[DueItemPublic]
 
 @router.get("/clients/{client_id}/sensory/diet", response_model=list[DietItemPublic])
 def client_diet(client: AccessibleClient, session: SessionDep) -> list[DietItemPublic]:
-    return [item_public(r) for r in diet_service.list_items(session, client)]
+    return [item_public(r) for r in diet_service.list_items(session, client=client)]
 
 
 @router.post("/clients/{client_id}/sensory/diet", response_model=DietItemPublic, status_code=201)

@@ -29,7 +29,7 @@ class DueRow:
 
 def due_rows(session: Session, client: User, day: date) -> list[DueRow]:
     """Today's items with their check-off, in two queries."""
-    items = [i for i in list_items(session, client) if diet.is_due_on(planned(i), day)]
+    items = [i for i in list_items(session, client=client) if diet.is_due_on(planned(i), day)]
     if not items:
         return []
     done = {
@@ -78,7 +78,7 @@ def report(session: Session, client: User, *, days: int = 14) -> PlanReport:
     start = end - timedelta(days=days - 1)
     rows = [
         i
-        for i in list_items(session, client, include_ended=True)
+        for i in list_items(session, client=client, include_ended=True)
         if not i.ends_on or i.ends_on >= start
     ]
     checkoffs = [

@@ -29,8 +29,7 @@ class DietError(Unprocessable):
     """A plan that cannot be saved; `field` names the form field to show the problem beside."""
 
     def __init__(self, field_name: str, detail: str) -> None:
-        super().__init__(detail)
-        self.field = field_name
+        super().__init__(detail, field=field_name)
 
 
 def mask_of(days: Iterable[int]) -> int:
@@ -117,7 +116,7 @@ def _resolve(data: DietInput) -> dict[str, object]:
 
 
 def list_items(
-    session: Session, client: User, *, include_ended: bool = False
+    session: Session, *, client: User, include_ended: bool = False
 ) -> list[SensoryDietItem]:
     """The client's plan in time order; ended items only when asked for (history, reports)."""
     query = select(SensoryDietItem).where(SensoryDietItem.client_id == client.id)

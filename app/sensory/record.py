@@ -19,7 +19,7 @@ def diet_rows(session: Session, client: User, start: date, end: date) -> list[Da
     """Each item in the plan during the range: day -> (1 if planned, 1 if checked off)."""
     items = [
         planned(i)
-        for i in list_items(session, client, include_ended=True)
+        for i in list_items(session, client=client, include_ended=True)
         if i.starts_on <= end and (i.ends_on is None or i.ends_on >= start)
     ]
     if not items:

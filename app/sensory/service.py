@@ -55,7 +55,9 @@ class VersionInfo:
     author_role: str
 
 
-def profile_history(session: Session, client_id: uuid.UUID, limit: int = 20) -> list[VersionInfo]:
+def profile_history(
+    session: Session, *, client_id: uuid.UUID, limit: int = 20
+) -> list[VersionInfo]:
     """Who changed the profile and when, newest first (one query)."""
     rows = session.exec(
         select(

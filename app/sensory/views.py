@@ -63,10 +63,10 @@ def summary_page(
         **_shared(client, base, principal),
         "profile": row,
         "summary": summarize(service.answers_of(row), name=name),
-        "history": service.profile_history(session, client.id) if shared else [],
+        "history": service.profile_history(session, client_id=client.id) if shared else [],
         "profile_shared": shared,
         "kit": service.get_kit(session, client.id),
-        "items": diet_service.list_items(session, client),
+        "items": diet_service.list_items(session, client=client),
         "report": diet_queries.report(session, client) if as_therapist else None,
         "saved": request.query_params.get("saved"),
     }
@@ -210,7 +210,7 @@ def diet_page(
         **_shared(client, base, principal),
         "form": form,
         "editing": editing,
-        "items": diet_service.list_items(session, client),
+        "items": diet_service.list_items(session, client=client),
         "reminders_available": reminders_link.available(),
         "added": request.query_params.get("added"),
         "new_id": uuid.uuid4(),
@@ -276,7 +276,7 @@ def diet_submit(
                 request, conflict, title=editing.title, action=url, values=form.values, cancel=url
             )
         except DietError as err:
-            form.add_error(err.field, err.detail)
+            form.add_refusal(err)
     return diet_page(request, session, principal, client, base, form, editing, 422)
 
 

@@ -111,15 +111,15 @@ def test_the_code_space_is_capped_whatever_the_address(session: Session) -> None
         for n in range(cap):
             clock.advance(timedelta(seconds=1))
             with pytest.raises(NotFound):
-                service.find_invite_by_code(session, WRONG, ip=f"10.0.{n // 250}.{n % 250}")
+                service.find_invite_by_code(session, code=WRONG, ip=f"10.0.{n // 250}.{n % 250}")
         with pytest.raises(TooManyRequests) as refused:
-            service.find_invite_by_code(session, WRONG, ip="192.0.2.1")
+            service.find_invite_by_code(session, code=WRONG, ip="192.0.2.1")
         # Room again once the oldest counted guess is an hour old, not before.
         retry = int(refused.value.headers["Retry-After"])
         assert timedelta(hours=1) - timedelta(seconds=cap) <= timedelta(seconds=retry)
         clock.advance(timedelta(seconds=retry))
         with pytest.raises(NotFound):
-            service.find_invite_by_code(session, WRONG, ip="192.0.2.1")
+            service.find_invite_by_code(session, code=WRONG, ip="192.0.2.1")
 
 
 def test_invite_pages_show_the_new_code_shape(http: Any, therapist: User) -> None:

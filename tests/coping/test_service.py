@@ -104,7 +104,7 @@ def test_summaries_feed_the_ranking_and_the_effectiveness_table(
         top = service.suggestions(session=session, client=client_user, situation=Situation(level=8))
     assert top[0].strategy["id"] == "gentle-rocking"
     assert top[0].ranked.reason == "Helped you 4 times, about 5 points on average"
-    table = service.effectiveness(session, client_user)
+    table = service.effectiveness(session, client=client_user)
     assert [(e.title, e.uses, e.mean_before, e.mean_after, e.mean_drop) for e in table] == [
         ("Gentle rocking", 4, 8.0, 3.0, 5.0)
     ]

@@ -55,7 +55,7 @@ def test_the_chart_shows_every_recent_episode_and_the_table_is_paged(
     with clock.frozen_at(NOW):
         first = http.as_(therapist).get(url)
         episodes = service.recent_episodes(
-            session, client_user.id, since=NOW - timedelta(days=30), limit=300
+            session, client_id=client_user.id, since=NOW - timedelta(days=30), limit=300
         )
         pages = [first.text] + [http.as_(therapist).get(f"{url}?page={p}").text for p in (2, 3)]
         too_far = http.as_(therapist).get(f"{url}?page=99")
@@ -95,7 +95,7 @@ def test_effectiveness_and_plan_versions(
     )
     with clock.frozen_at(NOW):
         page = http.as_(therapist).get(f"/caseload/{client_user.id}/calm").text
-    table = {e.strategy_key: e for e in service.effectiveness(session, client_user)}
+    table = {e.strategy_key: e for e in service.effectiveness(session, client=client_user)}
     assert table["box-breathing"].uses == 2
     assert f"<td>{table['box-breathing'].title}</td><td>2</td>" in page
     assert "Safety plan (version 1," in page

@@ -240,7 +240,7 @@ def test_diary_one_entry_per_block_replays_and_totals(session: Session, client_u
                     done_on=TODAY + timedelta(days=1), block="morning", category="rest"
                 ),
             )
-        view = diary_service.week_view(session, client_user.id, week.starts_on)
+        view = diary_service.week_view(session, client_id=client_user.id, starts_on=week.starts_on)
     assert view.filled == 2
     assert {r.category: r.blocks for r in view.balance} == {
         "self_care": 0,

@@ -289,7 +289,7 @@ def test_sensory_overview_matches_its_domain_readers(session: Session, therapist
     assert profile is not None
     assert ctx["lines"] == list(summarize(profile, name=client.preferred_name).lines)[:4]
     assert ctx["lines"]
-    items = diet_service.list_items(session, client, include_ended=True)
+    items = diet_service.list_items(session, client=client, include_ended=True)
     day = NOW.astimezone(diet_queries.zone(client)).date()
     assert ctx["week"] == diet_queries.week_adherence(session, client, items, day)
     assert ctx["week"].planned

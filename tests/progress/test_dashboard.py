@@ -95,9 +95,9 @@ def test_sort_and_filter_by_query(http: Any, session: Session, therapist: User) 
 def test_a_large_caseload_is_paged_with_the_most_urgent_first(
     http: Any, session: Session, therapist: User, monkeypatch: Any
 ) -> None:
-    from app.progress import pages
+    from app.progress.therapist_pages import report
 
-    monkeypatch.setattr(pages, "PAGE_SIZE", 3)
+    monkeypatch.setattr(report, "PAGE_SIZE", 3)
     for name in ("Ann", "Bea", "Cal", "Dee", "Eve", "Fay"):
         factories.client(session, therapist=therapist, name=f"{name} Quiet")
     urgent = _busy_client(session, therapist)  # PHQ-9 item 9 above 0: urgent

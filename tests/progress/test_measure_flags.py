@@ -107,7 +107,7 @@ def test_a_rise_since_the_previous_answer_flags_until_reviewed(
     assert "Please review: PHQ-9" in page.text
     assert "PHQ-9 up 5 points since the previous answer (4 to 9)." in page.text
     (latest, _flags_) = measure_service.to_review(
-        measure_service.responses(session, client_user.id)
+        measure_service.responses(session, client_id=client_user.id)
     )[0]
     done = http.post(f"/caseload/{client_user.id}/progress/responses/{latest.id}/acknowledge")
     assert done.status_code == 303

@@ -245,7 +245,7 @@ def test_distress_per_strategy_equals_the_clients_calm_history(
         )
     session.commit()
     with clock.frozen_at(noon(end)):
-        mine = coping_service.recent_episodes(session, client.id, limit=1000)
+        mine = coping_service.recent_episodes(session, client_id=client.id, limit=1000)
         rec = record.load(session, client, start=start, end=end)
     by_title: dict[str, list[DistressEpisode]] = defaultdict(list)
     for e in mine:

@@ -50,7 +50,7 @@ def test_record_equals_the_straightforward_readers(
     assert expected_t
     assert rec.t_points == expected_t
     assert [r.id for r in rec.responses] == [
-        r.id for r in measure_service.responses(session, client.id, start=start, end=end)
+        r.id for r in measure_service.responses(session, client_id=client.id, start=start, end=end)
     ]
     expected_notes = notes.for_client(session, client.id, start=start, end=end)
     assert expected_notes

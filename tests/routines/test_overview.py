@@ -69,7 +69,7 @@ def _seed(session: Session, client: User, rng: random.Random, routines: int, day
 
 def _reference(session: Session, client: User) -> list[tuple[str, object, str | None]]:
     out = []
-    for routine in service.list_routines(session, client.id):
+    for routine in service.list_routines(session, client_id=client.id):
         h = queries.routine_history(session, routine, TODAY, days=overview.DAYS)
         out.append((routine.title, h.this_week, h.most_skipped.title if h.most_skipped else None))
     return out

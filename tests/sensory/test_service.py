@@ -50,7 +50,7 @@ def test_saving_the_profile_adds_versions_and_skips_unchanged(
     latest = service.latest_profile(session, me.id)
     assert latest is not None
     assert service.answers_of(latest) == second
-    history = service.profile_history(session, me.id)
+    history = service.profile_history(session, client_id=me.id)
     assert [(h.version, h.author_role) for h in history] == [(2, "therapist"), (1, "client")]
     actions = session.exec(select(AuditEvent.action).where(AuditEvent.client_id == me.id)).all()
     assert actions.count("sensory.profile.save") == 2
@@ -274,7 +274,7 @@ def test_ending_an_item_keeps_history_or_removes_a_slip(session: Session, me: Pr
             data=DietInput(local_time=time(8), days=frozenset({0}), activity_id="fidget"),
         )
         diet_service.end_item(session, principal=me, client=me.user, item=slip)
-        assert diet_service.list_items(session, me.user, include_ended=True) == []
+        assert diet_service.list_items(session, client=me.user, include_ended=True) == []
         kept = diet_service.create_item(
             session,
             principal=me,
@@ -286,6 +286,6 @@ def test_ending_an_item_keeps_history_or_removes_a_slip(session: Session, me: Pr
         )
         diet_service.end_item(session, principal=me, client=me.user, item=kept)
         assert kept.ends_on == date(2026, 11, 16)
-        assert [i.id for i in diet_service.list_items(session, me.user, include_ended=True)] == [
-            kept.id
-        ]
+        assert [
+            i.id for i in diet_service.list_items(session, client=me.user, include_ended=True)
+        ] == [kept.id]

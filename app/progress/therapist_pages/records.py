@@ -13,8 +13,7 @@ from app.accounts.dependencies import CurrentTherapist
 from app.accounts.web import see_other
 from app.body_limit import LONG_TEXT
 from app.db import SessionDep
-from app.errors import AppError
-from app.forms import FormResult, read_form, validate
+from app.forms import FormResult, finish_form, read_form, submit_form, validate
 from app.progress import gas, goals, measure_service, measures, notes
 from app.progress.dependencies import (
     ClientGoal,
@@ -58,14 +57,17 @@ def goals_page(
 async def goal_create(
     request: Request, session: SessionDep, client: TherapistClient, therapist: CurrentTherapist
 ) -> Response:
-    form = validate(GoalCreate, await read_form(request))
-    if form.ok and form.data is not None:
-        try:
-            goals.create_goal(session, therapist=therapist, client=client, data=form.data)
-            return see_other(f"/caseload/{client.id}/progress/goals?saved=goal")
-        except AppError as exc:
-            form.add_error("title", exc.detail)
-    return _goals_page(request, session, client, form=form, status=422)
+    def save(data: GoalCreate) -> Response:
+        goals.create_goal(session, therapist=therapist, client=client, data=data)
+        return see_other(f"/caseload/{client.id}/progress/goals?saved=goal")
+
+    return await submit_form(
+        request,
+        GoalCreate,
+        save=save,
+        show=lambda form, status: _goals_page(request, session, client, form=form, status=status),
+        otherwise="title",
+    )
 
 
 @router.post("/caseload/{client_id}/progress/goals/ratings", response_class=HTMLResponse)
@@ -81,15 +83,17 @@ async def goal_rate(
         values["note"] = raw["note"]
     form = validate(RatingsCreate, values)
     form.values.update({f"level-{k}": v for k, v in levels.items()})
-    if form.ok and form.data is not None:
-        try:
-            goals.rate(session, therapist=therapist, client=client, data=form.data)
-            return see_other(f"/caseload/{client.id}/progress/goals?saved=rating")
-        except AppError as exc:
-            form.add_error("rated_on", exc.detail)
-    if "levels" in form.errors:
-        form.errors["rated_on"] = "Choose a level for at least one goal."
-    return _goals_page(request, session, client, rate_form=form, status=422)
+
+    def save(data: RatingsCreate) -> Response:
+        goals.rate(session, therapist=therapist, client=client, data=data)
+        return see_other(f"/caseload/{client.id}/progress/goals?saved=rating")
+
+    def show(form: FormResult[RatingsCreate], status: int) -> Response:
+        if "levels" in form.errors:  # the levels are one radio group per goal, named by date
+            form.errors["rated_on"] = "Choose a level for at least one goal."
+        return _goals_page(request, session, client, rate_form=form, status=status)
+
+    return finish_form(form, save=save, show=show, otherwise="rated_on")
 
 
 def _goal_page(request: Request, goal: Any, form: Any, status: int = 200) -> Response:
@@ -148,7 +152,7 @@ def goal_archive(session: SessionDep, goal: ClientGoal, therapist: CurrentTherap
 def _measures_page(
     request: Request, session: SessionDep, client: Any, form: Any = None, status: int = 200
 ) -> Response:
-    rows = measure_service.responses(session, client.id)
+    rows = measure_service.responses(session, client_id=client.id)
     return render(request, "progress/measures.html", {
         "client": client, "schedules": measure_service.schedules(session, client.id),
         "responses": list(reversed(rows)), "measures": measures.MEASURES, "band": measure_service.band_label,
@@ -170,14 +174,17 @@ def measures_page(
 async def measure_schedule(
     request: Request, session: SessionDep, client: TherapistClient, therapist: CurrentTherapist
 ) -> Response:
-    form = validate(ScheduleCreate, await read_form(request))
-    if form.ok and form.data is not None:
-        try:
-            measure_service.schedule(session, therapist=therapist, client=client, data=form.data)
-            return see_other(f"/caseload/{client.id}/progress/measures?saved=scheduled")
-        except AppError as exc:
-            form.add_error("first_on", exc.detail)
-    return _measures_page(request, session, client, form, 422)
+    def save(data: ScheduleCreate) -> Response:
+        measure_service.schedule(session, therapist=therapist, client=client, data=data)
+        return see_other(f"/caseload/{client.id}/progress/measures?saved=scheduled")
+
+    return await submit_form(
+        request,
+        ScheduleCreate,
+        save=save,
+        show=lambda form, status: _measures_page(request, session, client, form, status),
+        otherwise="first_on",
+    )
 
 
 @router.post(
@@ -228,11 +235,17 @@ def notes_page(
 async def note_create(
     request: Request, session: SessionDep, client: TherapistClient, therapist: CurrentTherapist
 ) -> Response:
-    form = validate(NoteCreate, await read_form(request))
-    if form.ok and form.data is not None:
-        notes.create(session, therapist=therapist, client=client, data=form.data)
+    def save(data: NoteCreate) -> Response:
+        notes.create(session, therapist=therapist, client=client, data=data)
         return see_other(f"/caseload/{client.id}/progress/notes?saved=note")
-    return _notes_page(request, session, client, form=form, status=422)
+
+    return await submit_form(
+        request,
+        NoteCreate,
+        save=save,
+        show=lambda form, status: _notes_page(request, session, client, form=form, status=status),
+        otherwise="body",
+    )
 
 
 @router.post(
@@ -242,11 +255,16 @@ async def note_create(
 )
 async def note_edit(request: Request, session: SessionDep, client: TherapistClient, note: ClientNote,
                     therapist: CurrentTherapist) -> Response:  # fmt: skip
-    form = validate(NoteUpdate, await read_form(request))
-    if form.ok and form.data is not None:
-        try:
-            notes.update(session, therapist=therapist, note=note, data=form.data)
-            return see_other(f"/caseload/{client.id}/progress/notes?saved=edited")
-        except AppError as exc:
-            form.add_error("body", exc.detail)
-    return _notes_page(request, session, client, edit={note.id: form}, status=422)
+    def save(data: NoteUpdate) -> Response:
+        notes.update(session, therapist=therapist, note=note, data=data)
+        return see_other(f"/caseload/{client.id}/progress/notes?saved=edited")
+
+    return await submit_form(
+        request,
+        NoteUpdate,
+        save=save,
+        show=lambda form, status: _notes_page(
+            request, session, client, edit={note.id: form}, status=status
+        ),
+        otherwise="body",
+    )
