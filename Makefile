@@ -39,9 +39,12 @@ test-shifted-clock: $(STAMP)
 	@command -v faketime >/dev/null || (echo "faketime is needed: apt-get install -y faketime" && exit 1)
 	faketime -f "$$($(PY) tools/shifted_clock.py)" $(PY) -m pytest $(TEST_ARGS) -p no:cacheprovider -m "not real_clock"
 
+# What CI enforces before the tests: lint rules, formatting, and mypy strict (pyproject.toml) on
+# app, bench and tools (tests are checked where those import them).
 lint: $(STAMP)
 	$(VENV)/bin/ruff check app tests bench tools
 	$(VENV)/bin/ruff format --check app tests bench tools
+	$(VENV)/bin/mypy app bench tools
 
 format: $(STAMP)
 	$(VENV)/bin/ruff check --fix app tests bench tools
