@@ -61,7 +61,7 @@ def bump(session: Session | OrmSession, client_ids: Iterable[uuid.UUID]) -> None
     token = new_token()
     connection = session.connection()
     dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-    stmt = dialect.insert(ClientDataVersion.__table__).values(  # type: ignore[attr-defined]
+    stmt = dialect.insert(ClientDataVersion.__table__).values(  # type: ignore[attr-defined]  # SQLModel creates __table__ with the class; its stubs do not declare it
         [{"client_id": cid, "version": token} for cid in ids]
     )
     connection.execute(
@@ -151,7 +151,7 @@ def _bump_on_bulk(state: ORMExecuteState) -> None:
     table = getattr(state.statement, "table", None)
     if not isinstance(table, Table) or table.name not in WATCHED:
         return
-    where = state.statement.whereclause  # type: ignore[attr-defined]
+    where = state.statement.whereclause  # type: ignore[attr-defined]  # is_update/is_delete above: an Update or Delete, both have one
     if "client_id" in table.c:
         query = select(table.c.client_id).distinct()
     else:

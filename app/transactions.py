@@ -94,7 +94,7 @@ def wrap_endpoint(call: Callable[..., Any], *, write: bool) -> Callable[..., Any
                 return call(*args, **kwargs)
 
         wrapped = run_sync
-    wrapped.__transaction_wrapped__ = True  # type: ignore[attr-defined]
+    wrapped.__transaction_wrapped__ = True  # type: ignore[attr-defined]  # a marker attribute on the endpoint function
     return wrapped
 
 

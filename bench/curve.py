@@ -201,13 +201,13 @@ def measure(
                     durations, _ = server_durations(server.log_path, offset, prefix)
                     raw = out["statuses"]
                     assert isinstance(raw, dict)
-                    errors = sum(int(out[k]) for k in ("timeouts", "connect", "read", "write"))  # type: ignore[call-overload]
+                    errors = sum(int(out[k]) for k in ("timeouts", "connect", "read", "write"))  # type: ignore[call-overload]  # run_wrk's counters are ints in a dict of mixed values
                     point = Point(
                         db,
                         workers,
                         endpoint,
                         count,
-                        float(out["seconds"]),  # type: ignore[arg-type]
+                        float(out["seconds"]),  # type: ignore[arg-type]  # run_wrk's seconds is a float in a dict of mixed values
                         Counter({int(s): int(c) for s, c in raw.items()}),
                         errors,
                         durations,

@@ -45,7 +45,7 @@ def user(
         time_zone=time_zone,
         country=country,
         activated_at=clock.now(),
-        **extra,  # type: ignore[arg-type]
+        **extra,  # type: ignore[arg-type]  # test overrides of any User column, checked by the model
     )
     session.add(person)
     session.flush()

@@ -79,7 +79,7 @@ def client_overview(*, session: Session, client: User, now: datetime) -> Section
     if row is None and not items:
         lines: list[str] = []
     else:
-        lines = list(summarize(service.answers_of(row), name=client.preferred_name).lines)[:4]  # type: ignore[arg-type]
+        lines = list(summarize(service.answers_of(row), name=client.preferred_name).lines)[:4]  # type: ignore[arg-type]  # a Row of the profile's columns, read by name like the model
     today = diet.local_day_of(now, diet_queries.zone(client))
     return Section(
         key="sensory",
