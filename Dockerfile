@@ -18,7 +18,8 @@ RUN groupadd --system --gid 10001 groundwork \
 WORKDIR /srv/groundwork
 COPY . .
 # Editable, so the app finds web/ (templates, static files) and its migrations beside it.
-RUN pip install -e . \
+# The versions pinned in constraints.txt, the same ones CI tests.
+RUN pip install -c constraints.txt -e . \
     && mkdir -p data \
     && chown -R groundwork:groundwork data
 

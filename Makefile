@@ -4,17 +4,18 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-shifted-clock lint format bench migrate demo clean
+.PHONY: run test test-shifted-clock lint format lock bench migrate demo clean
 
 # Tests use every core: pytest-xdist spreads test files over workers (loadfile keeps a file's
 # module fixtures in one worker). TEST_ARGS="" runs them in one process.
 TEST_ARGS ?= -n auto --dist loadfile
 
-$(STAMP): pyproject.toml
+# Installs the versions pinned in constraints.txt (ranges stay in pyproject.toml); `make lock` updates them.
+$(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	@echo "Installing Groundwork and its dependencies into $(VENV) (log: $(VENV)/install.log)"
 	@$(PY) -m pip install --upgrade pip > $(VENV)/install.log 2>&1 && \
-	  $(PY) -m pip install -e ".[dev]" >> $(VENV)/install.log 2>&1 || \
+	  $(PY) -m pip install -c constraints.txt -e ".[dev]" >> $(VENV)/install.log 2>&1 || \
 	  (tail -40 $(VENV)/install.log; exit 1)
 	@touch $(STAMP)
 
@@ -38,13 +39,30 @@ test-shifted-clock: $(STAMP)
 	@command -v faketime >/dev/null || (echo "faketime is needed: apt-get install -y faketime" && exit 1)
 	faketime -f "$$($(PY) tools/shifted_clock.py)" $(PY) -m pytest $(TEST_ARGS) -p no:cacheprovider -m "not real_clock"
 
+# What CI enforces before the tests: lint rules, formatting, and mypy strict (pyproject.toml) on
+# app, bench and tools (tests are checked where those import them).
 lint: $(STAMP)
 	$(VENV)/bin/ruff check app tests bench tools
 	$(VENV)/bin/ruff format --check app tests bench tools
+	$(VENV)/bin/mypy app bench tools
 
 format: $(STAMP)
 	$(VENV)/bin/ruff check --fix app tests bench tools
 	$(VENV)/bin/ruff format app tests bench tools
+
+# Re-pin deliberately: resolve the newest versions pyproject.toml allows in a throwaway virtualenv and
+# write them to constraints.txt. Then `make lint test` (which reinstall from it) and commit the diff.
+LOCK_VENV := .lock-venv
+lock:
+	rm -rf $(LOCK_VENV)
+	$(PYTHON) -m venv $(LOCK_VENV)
+	$(LOCK_VENV)/bin/python -m pip install -q --upgrade pip
+	$(LOCK_VENV)/bin/python -m pip install -q ".[dev]"
+	sed -n '/^#/p' constraints.txt > constraints.new
+	$(LOCK_VENV)/bin/python -m pip freeze --exclude groundwork >> constraints.new
+	mv constraints.new constraints.txt
+	rm -rf $(LOCK_VENV) build
+	git diff --stat constraints.txt || true
 
 # The scenario benchmark (bench.run), then the concurrency curve (bench.curve, issue #15), which
 # rewrites only its own section of bench/RESULTS.md. The curve runs even if the scenarios report a
@@ -58,4 +76,4 @@ bench: $(STAMP)
 	  exit $$status
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts bench/out
+	rm -rf $(VENV) $(LOCK_VENV) .pytest_cache .ruff_cache .mypy_cache test-artifacts bench/out

@@ -174,7 +174,7 @@ def _bump_on_bulk(state: ORMExecuteState) -> None:
     table = getattr(state.statement, "table", None)
     if not isinstance(table, Table) or not is_watched(table):
         return
-    where = state.statement.whereclause  # type: ignore[attr-defined]
+    where = state.statement.whereclause  # type: ignore[attr-defined]  # is_update/is_delete above: an Update or Delete, both have one
     if "client_id" in table.c:
         query = select(table.c.client_id).distinct()
     else:

@@ -17,13 +17,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, TypeAlias
 
-from sqlalchemy import Executable, Row
+from sqlalchemy import CursorResult, Executable, Row
 from sqlmodel import Session
 
 AnyRow: TypeAlias = Row[*tuple[Any, ...]]  # columns by name or position, any number
 
 
-def _execute(session: Session, statement: Executable, params: dict[str, Any]) -> Any:
+def _execute(
+    session: Session, statement: Executable, params: dict[str, Any]
+) -> CursorResult[*tuple[Any, ...]]:
     """Run on the session's connection, flushing pending ORM changes first as an ORM select
     would (Core skips the session's autoflush; with nothing pending the flush is a no-op)."""
     if session.autoflush:

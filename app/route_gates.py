@@ -46,6 +46,7 @@ class RouteGate(APIRouter):
             {
                 path_pattern(prefix + c.path, mount=isinstance(c.original_route, Mount))
                 for c in iter_route_contexts(inner.routes)
+                if c.path is not None  # typed optional; every Starlette route has a path
             }
         )
         self.pattern = re.compile("|".join(f"(?:{p})" for p in patterns))

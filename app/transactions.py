@@ -92,7 +92,7 @@ def wrap_endpoint(call: Callable[..., Any], *, write: bool) -> Callable[..., Any
             return await run_in_threadpool(in_thread, kwargs)
 
         wrapped = run_sync
-    wrapped.__transaction_wrapped__ = True  # type: ignore[attr-defined]  # a marker attribute
+    wrapped.__transaction_wrapped__ = True  # type: ignore[attr-defined]  # a marker attribute on the endpoint function
     return wrapped
 
 

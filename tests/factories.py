@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import uuid
+from typing import Any
 
 from sqlmodel import Session
 
@@ -44,22 +45,22 @@ def user(
         time_zone=time_zone,
         country=country,
         activated_at=clock.now(),
-        **extra,  # type: ignore[arg-type]
+        **extra,  # type: ignore[arg-type]  # test overrides of any User column, checked by the model
     )
     session.add(person)
     session.flush()
     return person
 
 
-def therapist(session: Session, organisation: Organisation, **extra: object) -> User:
+def therapist(session: Session, organisation: Organisation, **extra: Any) -> User:
     return user(session, role=Role.therapist, organisation=organisation, **extra)
 
 
-def admin(session: Session, organisation: Organisation, **extra: object) -> User:
+def admin(session: Session, organisation: Organisation, **extra: Any) -> User:
     return user(session, role=Role.admin, organisation=organisation, **extra)
 
 
-def client(session: Session, *, therapist: User | None = None, **extra: object) -> User:
+def client(session: Session, *, therapist: User | None = None, **extra: Any) -> User:
     org_id = therapist.organisation_id if therapist else None
     person = user(session, role=Role.client, **extra)
     person.organisation_id = org_id

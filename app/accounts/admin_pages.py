@@ -94,7 +94,7 @@ def audit_page(
     manager: ClinicManager,
     days: Annotated[int, Query(ge=1, le=366)] = 7,
 ) -> Response:
-    names = {u.id: u.preferred_name for u in service.clinic_users(session, manager.organisation_id)}  # type: ignore[arg-type]
+    names = {u.id: u.preferred_name for u in service.clinic_users(session, manager.organisation_id)}  # type: ignore[arg-type]  # require_clinic_manager refuses a principal without an organisation
     return render(
         request,
         "accounts/audit.html",
@@ -106,5 +106,5 @@ def audit_page(
 def audit_csv(
     session: SessionDep, manager: ClinicManager, days: Annotated[int, Query(ge=1, le=366)] = 30
 ) -> Response:
-    body = audit.to_csv(_events(session, manager, days))  # type: ignore[arg-type]
+    body = audit.to_csv(_events(session, manager, days))  # type: ignore[arg-type]  # _events returns audit.search's AuditEvent rows
     return csv_safe.download(body, f"audit-{clock.now():%Y%m%d}.csv")

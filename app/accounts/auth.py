@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -49,7 +50,7 @@ def login(
     password: str,
     ip: str,
     user_agent: str,
-    previous_session_id: object = None,
+    previous_session_id: uuid.UUID | None = None,
 ) -> LoginResult:
     """Check the password (throttled) and start a new session. Raises LoginFailed or TooManyRequests."""
     email = email.strip().lower()
@@ -71,7 +72,7 @@ def login(
         user.password_hash = hash_password(password)
         session.add(user)
     if previous_session_id is not None:
-        sessions.revoke(session, previous_session_id)  # type: ignore[arg-type]
+        sessions.revoke(session, previous_session_id)
     throttle.clear_account(session, email=email)
     issued = sessions.create(
         session, user=user, user_agent=user_agent, ip_address=ip, mfa_pending=user.totp_enabled

@@ -99,7 +99,7 @@ def _issue(session: Session, **fields: object) -> IssuedInvite:
         token_hash=token_hash(token),
         code_hash=token_hash(code),
         expires_at=clock.now() + timedelta(days=get_settings().invite_link_days),
-        **fields,  # type: ignore[arg-type]
+        **fields,  # type: ignore[arg-type]  # the invite's column values, from the typed callers below
     )
     session.add(invite)
     return IssuedInvite(invite=invite, token=token, code=code)

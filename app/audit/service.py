@@ -52,7 +52,7 @@ def event(
 
 def add(session: Session, **kwargs: object) -> AuditEvent:
     """Add an event to the caller's transaction, so it commits (or not) with the change it records."""
-    row = event(**kwargs)  # type: ignore[arg-type]
+    row = event(**kwargs)  # type: ignore[arg-type]  # keywords passed through to event(); its signature checks them
     session.add(row)
     return row
 
@@ -65,7 +65,7 @@ def record_now(session: Session, **kwargs: object) -> None:
     session.commit()
     if isinstance(session.bind, Engine) and session.bind.dialect.name == "sqlite":
         session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
-    session.add(event(**kwargs))  # type: ignore[arg-type]
+    session.add(event(**kwargs))  # type: ignore[arg-type]  # keywords passed through to event(); its signature checks them
     session.commit()
 
 

@@ -86,9 +86,9 @@ class CounterGuide(_Frozen):
 Guide = Annotated[
     BreathingGuide | TimerGuide | StepsGuide | CounterGuide, Field(discriminator="type")
 ]
-System = Literal[SYSTEMS]  # type: ignore[valid-type]
-Place = Literal[PLACES]  # type: ignore[valid-type]
-KitItem = Literal[KIT_ITEMS]  # type: ignore[valid-type]
+System = Literal[SYSTEMS]  # type: ignore[valid-type]  # built from the vocabulary tuple: pydantic reads it, mypy cannot
+Place = Literal[PLACES]  # type: ignore[valid-type]  # built from the vocabulary tuple: pydantic reads it, mypy cannot
+KitItem = Literal[KIT_ITEMS]  # type: ignore[valid-type]  # built from the vocabulary tuple: pydantic reads it, mypy cannot
 
 
 class Strategy(_Frozen):

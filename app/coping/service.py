@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Integer, Uuid, bindparam, cast, func, literal, or_, union_all
+from sqlalchemy import Integer, Select, Uuid, bindparam, cast, func, literal, or_, union_all
 from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
@@ -125,14 +125,14 @@ def sensory_fit(session: Session, client_id: uuid.UUID) -> FitLike:
 
 def client_fit(session: Session, client_id: uuid.UUID) -> FitLike:
     """The cached fit when it is current, else computed from scratch (one light query when cached)."""
-    row = session.exec(
-        select(
-            SensoryFitCache.seeks,
-            SensoryFitCache.avoids,
-            SensoryFitCache.overwhelmed,
-            SensoryFitCache.kit,
-            SensoryFitCache.checklist_version,
-        ).where(SensoryFitCache.client_id == client_id)
+    row = session.execute(
+        sa_select(
+            col(SensoryFitCache.seeks),
+            col(SensoryFitCache.avoids),
+            col(SensoryFitCache.overwhelmed),
+            col(SensoryFitCache.kit),
+            col(SensoryFitCache.checklist_version),
+        ).where(col(SensoryFitCache.client_id) == client_id)
     ).first()
     if row is not None and row[4] == fit_cache.current_version():
         return fit_cache.from_columns(*row[:4])
@@ -159,8 +159,8 @@ def suggestions(
     """Ranked strategies for the flow. Logged out (client None): level and context only."""
     if client is None:
         by_id = catalog.builtin_by_id()
-        result = rank(catalog.builtin_candidates(), situation, seed=seed_for(None), limit=limit)
-        return [Suggestion(by_id[r.id], r) for r in result]
+        anonymous = rank(catalog.builtin_candidates(), situation, seed=seed_for(None), limit=limit)
+        return [Suggestion(by_id[r.id], r) for r in anonymous]
     rows = _input_rows(session, client)
     inputs = _parse_inputs(rows)
     by_id = catalog.builtin_by_id()
@@ -215,7 +215,8 @@ def _inputs_statement() -> Any:
     UNION ALL. Columns: src, key, four ints, three texts."""
     cid, org = bindparam("client_id", type_=Uuid()), bindparam("org_id", type_=Uuid())
     empty = literal("")
-    stats = sa_select(
+    # The first part names and types the union's columns (src, key, four ints, three texts).
+    stats: Select[str, str, int, int, int, int, str, str, str] = sa_select(
         literal("s").label("src"),
         col(StrategyStats.strategy_key).label("key"),
         col(StrategyStats.uses),

@@ -47,7 +47,7 @@ class CrisisLine(BaseModel):
     source: str
     checked_on: date
 
-    @computed_field  # type: ignore[prop-decorator]
+    @computed_field  # type: ignore[prop-decorator]  # pydantic's documented ignore for a decorated property
     @property
     def description(self) -> str:
         return self.descriptions.get(DEFAULT_LANGUAGE, "")
@@ -83,13 +83,13 @@ class CountryLines(BaseModel):
     lines: list[CrisisLine]
     directory_url: str | None = None
 
-    @computed_field  # type: ignore[prop-decorator]
+    @computed_field  # type: ignore[prop-decorator]  # pydantic's documented ignore for a decorated property
     @property
     def emergency(self) -> str | None:
         """The first number to call (None only where no emergency number is known)."""
         return self.emergency_numbers[0] if self.emergency_numbers else None
 
-    @computed_field  # type: ignore[prop-decorator]
+    @computed_field  # type: ignore[prop-decorator]  # pydantic's documented ignore for a decorated property
     @property
     def has_checked_lines(self) -> bool:
         return bool(self.lines)

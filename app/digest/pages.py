@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import Field
@@ -77,7 +79,7 @@ async def save_settings(
     return see_other("/settings/digest?saved=1")
 
 
-def _therapist_for(token: str) -> object:
+def _therapist_for(token: str) -> uuid.UUID:
     therapist_id = tokens.read_unsubscribe_token(get_settings().secret_key.encode(), token)
     if therapist_id is None:
         raise NotFound("This unsubscribe link is not valid.")
@@ -98,6 +100,6 @@ def unsubscribe_page(request: Request, unsubscribe_token: str) -> Response:
 def unsubscribe(request: Request, unsubscribe_token: str, session: SessionDep) -> Response:
     """RFC 8058 one-click: mail providers POST here without cookies; the signed token is the proof."""
     therapist_id = _therapist_for(unsubscribe_token)
-    if not service.unsubscribe(session, therapist_id=therapist_id):  # type: ignore[arg-type]
+    if not service.unsubscribe(session, therapist_id=therapist_id):
         raise NotFound("This unsubscribe link is not valid.")
     return render(request, "digest/unsubscribe.html", {"token": unsubscribe_token, "done": True})

@@ -6,9 +6,10 @@ and notice texts only."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam
+from sqlalchemy import BindParameter, bindparam
 from sqlmodel import Session, col, func, select
 
 from app.accounts.models import User
@@ -17,7 +18,7 @@ from app.homework.models import HomeworkAssignment, HomeworkCompletion, Homework
 from app.homework.states import LABELS
 from app.sections import Section
 
-_CLIENT = bindparam("client_id")
+_CLIENT: BindParameter[uuid.UUID] = bindparam("client_id")
 _ASSIGNMENTS = (
     select(HomeworkAssignment.id, HomeworkAssignment.title, HomeworkAssignment.state)
     .where(HomeworkAssignment.client_id == _CLIENT)

@@ -24,7 +24,7 @@ from app.homework.models import (
 )
 from app.homework.schedule import Recurrence, ScheduleError, describe, to_rrule
 from app.homework.schemas import AssignmentCreate, ClientAction, CompletionCreate
-from app.homework.states import Action, State, TransitionError, next_state
+from app.homework.states import Action, Role, State, TransitionError, next_state
 from app.reminders import service as reminders
 from app.web_security import Principal
 
@@ -50,7 +50,7 @@ def _require_reachable(session: Session, principal: Principal, a: HomeworkAssign
 
 def recurrence(a: HomeworkAssignment) -> Recurrence:
     days = tuple(int(d) for d in a.weekdays.split(",") if d)
-    return Recurrence(a.frequency, a.start_on, a.due_on, days)  # type: ignore[arg-type]
+    return Recurrence(a.frequency, a.start_on, a.due_on, days)  # type: ignore[arg-type]  # frequency is checked on write (schemas.Frequency); the column is str
 
 
 def schedule_text(a: HomeworkAssignment) -> str:
@@ -149,10 +149,10 @@ def _store_attachment(
 
 
 def _transition(
-    a: HomeworkAssignment, action: Action, role: str, reason: str | None = None
+    a: HomeworkAssignment, action: Action, role: Role, reason: str | None = None
 ) -> None:
     try:
-        a.state = next_state(State(a.state), action, role, reason=reason).value  # type: ignore[arg-type]
+        a.state = next_state(State(a.state), action, role, reason=reason).value
     except TransitionError as exc:
         raise Conflict(str(exc)) from None
     a.updated_at = clock.now()

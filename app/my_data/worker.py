@@ -26,7 +26,7 @@ log = logging.getLogger("groundwork.my_data")
 LEASE = timedelta(minutes=2)
 MAX_ATTEMPTS = 3
 LINK_LIFETIME = timedelta(days=7)
-_T: Table = DataExport.__table__  # type: ignore[attr-defined]
+_T: Table = DataExport.__table__  # type: ignore[attr-defined]  # SQLModel creates __table__ with the class; its stubs do not declare it
 
 
 def _waiting(now: datetime) -> Select[uuid.UUID]:

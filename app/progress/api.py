@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from fastapi import APIRouter, Response
 
 from app import clock, versioning
@@ -11,6 +13,7 @@ from app.db import SessionDep
 from app.errors import NotFound
 from app.progress import dashboard, goals, measure_service, measures, notes
 from app.progress.dependencies import ClientGoal, TherapistClient, TherapistNote
+from app.progress.models import MeasureResponse
 from app.progress.schemas import (
     DashboardRow,
     DueMeasure,
@@ -48,9 +51,9 @@ def dashboard_rows(
     ) for r in rows]  # fmt: skip
 
 
-def _goals(session: SessionDep, client_id: object) -> GoalsPublic:
-    everything = goals.all_goals(session, client_id)  # type: ignore[arg-type]
-    points = goals.t_series(everything, goals.ratings(session, client_id))  # type: ignore[arg-type]
+def _goals(session: SessionDep, client_id: uuid.UUID) -> GoalsPublic:
+    everything = goals.all_goals(session, client_id)
+    points = goals.t_series(everything, goals.ratings(session, client_id))
     return GoalsPublic(
         goals=[GoalPublic.model_validate(g) for g in everything if g.archived_at is None],
         t_scores=[TPoint(on=p.on, t_score=p.t_score, goals_rated=p.goals_rated) for p in points],
@@ -111,10 +114,10 @@ def measure_schedule(data: ScheduleCreate, client: TherapistClient, session: Ses
     return SchedulePublic.model_validate(row)
 
 
-def _response(row: object) -> ResponsePublic:
-    return ResponsePublic(id=row.id, code=row.code, total=row.total, band=row.band,  # type: ignore[attr-defined]
-                          band_label=measure_service.band_label(row), urgent=row.urgent,  # type: ignore[arg-type,attr-defined]
-                          answered_at=row.answered_at)  # type: ignore[attr-defined]  # fmt: skip
+def _response(row: MeasureResponse) -> ResponsePublic:
+    return ResponsePublic(id=row.id, code=row.code, total=row.total, band=row.band,
+                          band_label=measure_service.band_label(row), urgent=row.urgent,
+                          answered_at=row.answered_at)  # fmt: skip
 
 
 @router.get("/clients/{client_id}/measure-responses", response_model=list[ResponsePublic])
@@ -171,8 +174,8 @@ def note_create(
     return _one_note(session, note.client_id, note.id)
 
 
-def _one_note(session: SessionDep, client_id: object, note_id: object) -> NotePublic:
-    for view in notes.for_client(session, client_id):  # type: ignore[arg-type]
+def _one_note(session: SessionDep, client_id: uuid.UUID, note_id: uuid.UUID) -> NotePublic:
+    for view in notes.for_client(session, client_id):
         if view.note.id == note_id:
             return _note(view)
     raise NotFound()

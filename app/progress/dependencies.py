@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from fastapi import Depends, Request
 
@@ -25,7 +25,10 @@ def therapist_client(client: AccessibleClient, principal: CurrentPrincipal) -> U
 TherapistClient = Annotated[User, Depends(therapist_client)]
 
 
-def _owned(model: type, key: uuid.UUID, client: User, session: SessionDep) -> object:
+_Owned = TypeVar("_Owned", Goal, MeasureSchedule, MeasureResponse, SessionNote)
+
+
+def _owned(model: type[_Owned], key: uuid.UUID, client: User, session: SessionDep) -> _Owned:
     row = session.get(model, key)
     if row is None or row.client_id != client.id:
         raise NotFound()
@@ -33,23 +36,23 @@ def _owned(model: type, key: uuid.UUID, client: User, session: SessionDep) -> ob
 
 
 def client_goal(goal_id: uuid.UUID, client: TherapistClient, session: SessionDep) -> Goal:
-    return _owned(Goal, goal_id, client, session)  # type: ignore[return-value]
+    return _owned(Goal, goal_id, client, session)
 
 
 def client_schedule(
     schedule_id: uuid.UUID, client: TherapistClient, session: SessionDep
 ) -> MeasureSchedule:
-    return _owned(MeasureSchedule, schedule_id, client, session)  # type: ignore[return-value]
+    return _owned(MeasureSchedule, schedule_id, client, session)
 
 
 def client_response(
     response_id: uuid.UUID, client: TherapistClient, session: SessionDep
 ) -> MeasureResponse:
-    return _owned(MeasureResponse, response_id, client, session)  # type: ignore[return-value]
+    return _owned(MeasureResponse, response_id, client, session)
 
 
 def client_note(note_id: uuid.UUID, client: TherapistClient, session: SessionDep) -> SessionNote:
-    return _owned(SessionNote, note_id, client, session)  # type: ignore[return-value]
+    return _owned(SessionNote, note_id, client, session)
 
 
 def therapist_note(

@@ -80,11 +80,15 @@ def fhir_bundle(
     """`logged`: the day-to-day Observations (app.progress.observations), loaded by the caller."""
     observations = []
     for c in r.completions:
-        for key, kind in (("mood_after", "mood"), ("mastery", "confidence")):
+        answers: tuple[tuple[str, fhir.ObservationKind], ...] = (
+            ("mood_after", "mood"),
+            ("mastery", "confidence"),
+        )
+        for key, kind in answers:
             value = c.answers.get(key)
             if isinstance(value, int):
                 observations.append(records.ObservationData(
-                    uuid.uuid5(c.id, key), kind, value, c.created_at,  # type: ignore[arg-type]
+                    uuid.uuid5(c.id, key), kind, value, c.created_at,
                     note="After a planned activity" if kind == "mood" else "Mastery after a planned activity",
                 ))  # fmt: skip
     data = fhir.ExportData(

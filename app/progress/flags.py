@@ -184,7 +184,7 @@ def derive_flags(m: Merged, *, now: datetime) -> list[CaseFlag]:
         code = SAME_AS_DERIVED.get(f.code, f.code)
         if code not in seen and f.severity in SEVERITY_RANK:
             seen.add(code)
-            flags.append(CaseFlag(code, f.reason, f.severity))  # type: ignore[arg-type]
+            flags.append(CaseFlag(code, f.reason, f.severity))  # type: ignore[arg-type]  # severity is one of SEVERITY_RANK's keys (checked just above)
     flags.sort(key=lambda f: -SEVERITY_RANK[f.severity])
     return flags
 

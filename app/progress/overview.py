@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, true
-from sqlmodel import Session, col, func, select
+from sqlalchemy import BindParameter, bindparam, select, true
+from sqlmodel import Session, col, func
 
 from app.accounts.models import User
 from app.progress import gas, goals
@@ -23,31 +23,31 @@ from app.progress.goals import TPoint
 from app.progress.models import Goal, GoalRating, MeasureResponse, SessionNote
 from app.sections import Section
 
-_CLIENT = bindparam("client_id")
+_CLIENT: BindParameter[uuid.UUID] = bindparam("client_id")
 
 _HEADLINE = select(
     select(func.count()).select_from(MeasureResponse)
-    .where(MeasureResponse.client_id == _CLIENT, col(MeasureResponse.urgent).is_(True),
+    .where(col(MeasureResponse.client_id) == _CLIENT, col(MeasureResponse.urgent).is_(True),
            col(MeasureResponse.acknowledged_at).is_(None))
     .scalar_subquery().label("urgent"),
     select(func.count()).select_from(Goal)
-    .where(Goal.client_id == _CLIENT, col(Goal.archived_at).is_(None))
+    .where(col(Goal.client_id) == _CLIENT, col(Goal.archived_at).is_(None))
     .scalar_subquery().label("active"),
-    select(func.max(SessionNote.session_on)).where(SessionNote.client_id == _CLIENT)
+    select(func.max(SessionNote.session_on)).where(col(SessionNote.client_id) == _CLIENT)
     .scalar_subquery().label("last_session"),
 )  # fmt: skip
 
 _RANKED = (
-    select(GoalRating.goal_id, GoalRating.level, GoalRating.rated_on,
+    select(col(GoalRating.goal_id), col(GoalRating.level), col(GoalRating.rated_on),
            func.row_number().over(partition_by=col(GoalRating.goal_id),
                                   order_by=(col(GoalRating.rated_on).desc(),
                                             col(GoalRating.created_at).desc())).label("rn"))
-    .where(GoalRating.client_id == _CLIENT)
+    .where(col(GoalRating.client_id) == _CLIENT)
     .subquery()
 )  # fmt: skip
 _LATEST = (
-    select(_RANKED.c.goal_id, _RANKED.c.level, _RANKED.c.rated_on, Goal.weight)
-    .outerjoin(Goal, (col(Goal.id) == _RANKED.c.goal_id) & (Goal.client_id == _CLIENT))
+    select(_RANKED.c.goal_id, _RANKED.c.level, _RANKED.c.rated_on, col(Goal.weight))
+    .outerjoin(Goal, (col(Goal.id) == _RANKED.c.goal_id) & (col(Goal.client_id) == _CLIENT))
     .where(_RANKED.c.rn == 1)
 )  # fmt: skip
 

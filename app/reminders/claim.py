@@ -47,7 +47,7 @@ class Claimed:
     push_delivered: int | None
 
 
-_T: Table = ReminderItem.__table__  # type: ignore[attr-defined]
+_T: Table = ReminderItem.__table__  # type: ignore[attr-defined]  # SQLModel creates __table__ with the class; its stubs do not declare it
 _COLUMNS = [_T.c[name] for name in Claimed.__dataclass_fields__]
 
 

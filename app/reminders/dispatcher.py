@@ -43,7 +43,7 @@ log = logging.getLogger("groundwork.reminders")
 # Pushes recorded per this many items: ~0.1-0.2 s of sending, the most a kill -9 can repeat.
 PUSH_CHUNK = 64
 _STEP = 0.02  # seconds between looks at the lease clock and at finished emails
-_SUBS: Table = PushSubscription.__table__  # type: ignore[attr-defined]
+_SUBS: Table = PushSubscription.__table__  # type: ignore[attr-defined]  # SQLModel creates __table__ with the class; its stubs do not declare it
 
 
 @dataclass

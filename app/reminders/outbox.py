@@ -81,7 +81,7 @@ def insert_ignoring_duplicates(session: Session, rows: list[dict[str, object]]) 
     if dialect == "postgresql" and len(rows) > 200:
         _copy_ignoring_duplicates(session, rows)
         return
-    table = ReminderItem.__table__  # type: ignore[attr-defined]
+    table = ReminderItem.__table__  # type: ignore[attr-defined]  # SQLModel creates __table__ with the class; its stubs do not declare it
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     stmt = insert(table).on_conflict_do_nothing(index_elements=["schedule_id", "occurrence_key"])
     for start in range(0, len(rows), 2000):
@@ -93,7 +93,7 @@ def _copy_ignoring_duplicates(session: Session, rows: list[dict[str, object]]) -
     INSERT … SELECT … ON CONFLICT DO NOTHING — far less per-row work than bound multi-row VALUES."""
     columns = list(rows[0])
     names = ", ".join(columns)
-    cursor = session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
+    cursor = session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]  # a checked-out connection always has its DBAPI connection
     cursor.execute(
         "CREATE TEMP TABLE IF NOT EXISTS reminder_item_incoming "
         "(LIKE reminder_item INCLUDING DEFAULTS) ON COMMIT DELETE ROWS"
@@ -108,7 +108,7 @@ def _copy_ignoring_duplicates(session: Session, rows: list[dict[str, object]]) -
     cursor.execute("TRUNCATE reminder_item_incoming")
 
 
-_SCHEDULE: Table = ReminderSchedule.__table__  # type: ignore[attr-defined]
+_SCHEDULE: Table = ReminderSchedule.__table__  # type: ignore[attr-defined]  # SQLModel creates __table__ with the class; its stubs do not declare it
 _PLAN_COLUMNS = [
     _SCHEDULE.c[name]
     for name in (

@@ -94,7 +94,7 @@ def record(
     ``worker`` are updated: if this process was so slow that its lease ran out and another process
     took a row over, the other process's answer wins. Returns the ids of ``pushed`` still held.
     """
-    table = ReminderItem.__table__  # type: ignore[attr-defined]
+    table = ReminderItem.__table__  # type: ignore[attr-defined]  # SQLModel creates __table__ with the class; its stubs do not declare it
     mine = (table.c.claimed_by == worker[:64], table.c.status == ItemStatus.sending)
     # One UPDATE per distinct result (a burst is nearly all "sent"), not one per row.
     groups: dict[tuple[str, str, int, datetime | None], list[uuid.UUID]] = {}
@@ -163,7 +163,7 @@ def _subscription_health(
     by_answer: dict[PushOutcome, list[uuid.UUID]] = {}
     for sub_id, answer in health.items():
         by_answer.setdefault(answer, []).append(sub_id)
-    table = PushSubscription.__table__  # type: ignore[attr-defined]
+    table = PushSubscription.__table__  # type: ignore[attr-defined]  # SQLModel creates __table__ with the class; its stubs do not declare it
     if ids := by_answer.get(PushOutcome.GONE):
         session.exec(
             update(table)
@@ -195,9 +195,9 @@ def _insert_deliveries(session: Session, rows: list[dict[str, object]]) -> None:
     """PostgreSQL: COPY (a 10,000-push burst writes 10,000 rows; COPY is several times faster
     than multi-row INSERT). Elsewhere: one executemany INSERT."""
     if session.get_bind().dialect.name != "postgresql":
-        session.exec(insert(ReminderDelivery.__table__), params=rows)  # type: ignore[attr-defined]
+        session.exec(insert(ReminderDelivery.__table__), params=rows)  # type: ignore[attr-defined]  # SQLModel creates __table__ with the class; its stubs do not declare it
         return
-    cursor = session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
+    cursor = session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]  # a checked-out connection always has its DBAPI connection
     with cursor.copy(f"COPY reminder_delivery ({', '.join(_DELIVERY_COLUMNS)}) FROM STDIN") as copy:
         for row in rows:
             copy.write_row(tuple(row[c] for c in _DELIVERY_COLUMNS))

@@ -21,8 +21,8 @@ from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 from typing import Any, NamedTuple
 
-from sqlalchemy import and_, bindparam, case, func, not_, or_
-from sqlmodel import Session, col, select
+from sqlalchemy import BindParameter, Select, and_, bindparam, case, func, not_, or_, select
+from sqlmodel import Session, col
 
 from app.accounts.models import User
 from app.routines import history, recurrence
@@ -31,19 +31,23 @@ from app.sections import OverviewSection, Section
 
 DAYS = 7
 
-_CLIENT = bindparam("client_id")
+_CLIENT: BindParameter[uuid.UUID] = bindparam("client_id")
 # The active routines with their pauses (a routine's row repeats per pause; none: NULLs).
 _ROUTINES = (
-    select(Routine.id, Routine.title, Routine.icon, Routine.rrule, Routine.starts_on,
-           Routine.step_count, Routine.at_time, RoutinePause.starts_on, RoutinePause.ends_on)
+    select(col(Routine.id), col(Routine.title), col(Routine.icon), col(Routine.rrule),
+           col(Routine.starts_on), col(Routine.step_count), col(Routine.at_time),
+           col(RoutinePause.starts_on), col(RoutinePause.ends_on))
     .outerjoin(RoutinePause, col(RoutinePause.routine_id) == Routine.id)
-    .where(Routine.client_id == _CLIENT, col(Routine.archived_at).is_(None))
+    .where(col(Routine.client_id) == _CLIENT, col(Routine.archived_at).is_(None))
     .order_by(col(Routine.at_time), col(Routine.title))
 )  # fmt: skip  # as service.list_routines
 _RUNS = select(
-    RoutineRun.routine_id, RoutineRun.local_day, RoutineRun.planned_count, RoutineRun.done_count
+    col(RoutineRun.routine_id),
+    col(RoutineRun.local_day),
+    col(RoutineRun.planned_count),
+    col(RoutineRun.done_count),
 ).where(
-    RoutineRun.client_id == _CLIENT,
+    col(RoutineRun.client_id) == _CLIENT,
     col(RoutineRun.local_day) >= bindparam("since"),
     col(RoutineRun.local_day) <= bindparam("today"),
 )
@@ -51,13 +55,13 @@ _STATUS = col(StepOutcome.status)
 _SKIPPED = func.sum(case((_STATUS == "skipped", 1), else_=0))
 # Counted per (routine, step) over runs and outcomes only; the 40-odd steps left get their titles
 # afterwards (joining the step to every outcome cost as much again).
-_COUNTS = (
-    select(RoutineRun.routine_id.label("routine_id"), StepOutcome.step_id.label("step_id"),
+_COUNTS: Select[uuid.UUID, uuid.UUID, int, int, int] = (
+    select(col(RoutineRun.routine_id).label("routine_id"), col(StepOutcome.step_id).label("step_id"),
            func.sum(case((_STATUS == "done", 1), else_=0)).label("done"),
            func.sum(case((_STATUS == "helped", 1), else_=0)).label("helped"),
            _SKIPPED.label("skipped"))
     .join(RoutineRun, col(RoutineRun.id) == StepOutcome.run_id)
-    .where(RoutineRun.client_id == _CLIENT, col(RoutineRun.local_day) >= bindparam("since"),
+    .where(col(RoutineRun.client_id) == _CLIENT, col(RoutineRun.local_day) >= bindparam("since"),
            col(RoutineRun.local_day) <= bindparam("today"))
     .group_by(col(RoutineRun.routine_id), col(StepOutcome.step_id))
     .having(_SKIPPED > 0)
@@ -72,7 +76,7 @@ def _skipped_statement(counts: Any) -> Any:
         c, func.max(c.c.skipped).over(partition_by=c.c.routine_id).label("top")
     ).subquery()
     return (
-        select(ranked.c.routine_id, ranked.c.step_id, RoutineStep.title, ranked.c.done,
+        select(ranked.c.routine_id, ranked.c.step_id, col(RoutineStep.title), ranked.c.done,
                ranked.c.helped, ranked.c.skipped)
         .join(RoutineStep, col(RoutineStep.id) == ranked.c.step_id)
         .where(ranked.c.skipped == ranked.c.top)
@@ -138,12 +142,10 @@ def _routines(
     """`service.list_routines` (active, same order) as columns, with each routine's pauses."""
     lines: dict[uuid.UUID, RoutineLine] = {}
     pauses: dict[uuid.UUID, list[recurrence.Pause]] = defaultdict(list)
-    for *line, pause_from, pause_to in session.connection().execute(
-        _ROUTINES, {"client_id": client_id}
-    ):
-        rid = line[0]
+    rows = session.connection().execute(_ROUTINES, {"client_id": client_id})
+    for rid, title, icon, rrule, starts_on, step_count, at_time, pause_from, pause_to in rows:
         if rid not in lines:
-            lines[rid] = RoutineLine(*line)
+            lines[rid] = RoutineLine(rid, title, icon, rrule, starts_on, step_count, at_time)
         if pause_from is not None:
             pauses[rid].append(recurrence.Pause(pause_from, pause_to))
     return list(lines.values()), pauses
@@ -156,7 +158,7 @@ def _skipped_steps(
     done / helped / skipped counts (counted in SQL). The range on (client_id, local_day) keeps
     the database on that index; a routine whose window starts later drops its earlier days."""
     since = min(firsts.values())
-    late = [and_(RoutineRun.routine_id == rid, col(RoutineRun.local_day) < first)
+    late = [and_(col(RoutineRun.routine_id) == rid, col(RoutineRun.local_day) < first)
             for rid, first in firsts.items() if first > since]  # fmt: skip
     stmt = _skipped_statement(_COUNTS.where(not_(or_(*late)))) if late else _SKIPPED_STEPS
     rows = session.connection().execute(
@@ -176,8 +178,8 @@ def client_overview(*, session: Session, client: User, now: datetime) -> Overvie
         monday = history.week_start(today)
         runs: dict[uuid.UUID, dict[date, tuple[int, int]]] = defaultdict(dict)
         params = {"client_id": client.id, "since": monday, "today": today}
-        for rid, day, planned, done in session.connection().execute(_RUNS, params):
-            runs[rid][day] = (planned, done)
+        for rid, day, planned_steps, done in session.connection().execute(_RUNS, params):
+            runs[rid][day] = (planned_steps, done)
         skips = _skipped_steps(
             session, client.id, {r.id: _first_day(r.starts_on, today) for r in routines}, today
         )

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, time, timedelta
 
 from sqlalchemy import BindParameter, and_, bindparam, exists, or_
+from sqlalchemy import select as core_select  # typed for any number of columns (sqlmodel's: 4)
 from sqlmodel import Session, col, select
 
 from app import prebuilt
@@ -45,30 +46,33 @@ class TodayRow:
 
 _DAY: BindParameter[date] = bindparam("day")
 _PAUSED = exists().where(
-    RoutinePause.routine_id == Routine.id,
-    RoutinePause.starts_on <= _DAY,
+    col(RoutinePause.routine_id) == Routine.id,
+    col(RoutinePause.starts_on) <= _DAY,
     or_(col(RoutinePause.ends_on).is_(None), col(RoutinePause.ends_on) >= _DAY),
 )
 # Built once (app/prebuilt.py): building the statement cost more than running it.
 _TODAY = (
-    select(
-        Routine.id,
-        Routine.title,
-        Routine.icon,
-        Routine.part_of_day,
-        Routine.at_time,
-        Routine.rrule,
-        Routine.starts_on,
-        Routine.step_count,
-        Routine.bad_day_count,
-        RoutineRun.bad_day,
-        RoutineRun.planned_count,
-        RoutineRun.done_count,
+    core_select(
+        col(Routine.id),
+        col(Routine.title),
+        col(Routine.icon),
+        col(Routine.part_of_day),
+        col(Routine.at_time),
+        col(Routine.rrule),
+        col(Routine.starts_on),
+        col(Routine.step_count),
+        col(Routine.bad_day_count),
+        col(RoutineRun.bad_day),
+        col(RoutineRun.planned_count),
+        col(RoutineRun.done_count),
         _PAUSED.label("paused"),
     )
     .select_from(Routine)
-    .outerjoin(RoutineRun, and_(RoutineRun.routine_id == Routine.id, RoutineRun.local_day == _DAY))
-    .where(Routine.client_id == bindparam("client_id"), col(Routine.archived_at).is_(None))
+    .outerjoin(
+        RoutineRun,
+        and_(col(RoutineRun.routine_id) == Routine.id, col(RoutineRun.local_day) == _DAY),
+    )
+    .where(col(Routine.client_id) == bindparam("client_id"), col(Routine.archived_at).is_(None))
 )
 
 
@@ -120,7 +124,7 @@ def routine_history(
     # From the routine's first week at most: weeks before it existed would only be empty cells.
     first = history.week_start(max(today - timedelta(days=days - 1), min(routine.starts_on, today)))
     runs = session.exec(
-        select(RoutineRun.local_day, RoutineRun.planned_count, RoutineRun.done_count).where(
+        select(col(RoutineRun.local_day), RoutineRun.planned_count, RoutineRun.done_count).where(
             RoutineRun.routine_id == routine.id,
             RoutineRun.local_day >= first,
             RoutineRun.local_day <= today,

@@ -19,7 +19,7 @@ def sync(*, session: Session, routine: Routine) -> None:
     reminders = reminders_service
     rows = list(
         session.exec(
-            select(RoutineReminderTime.at_time, RoutineReminderTime.only_if_not_done)
+            select(col(RoutineReminderTime.at_time), RoutineReminderTime.only_if_not_done)
             .where(RoutineReminderTime.routine_id == routine.id)
             .order_by(col(RoutineReminderTime.at_time))
         )

@@ -17,8 +17,8 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import String, cast
-from sqlmodel import Session, col, func, select
+from sqlalchemy import String, cast, select
+from sqlmodel import Session, col, func
 
 from app.accounts.zones import client_zones
 from app.routines import recurrence
@@ -27,7 +27,7 @@ from app.routines.models import Routine, RoutinePause, RoutineRun
 from app.signals import Adherence, ClientSignals, Flag
 
 LABEL = "Routines"
-_WEEKDAY_CODES = {code: i for i, code in enumerate(recurrence.WEEKDAYS)}
+_WEEKDAY_CODES: dict[str, int] = {code: i for i, code in enumerate(recurrence.WEEKDAYS)}
 
 
 @lru_cache(maxsize=8192)
@@ -79,12 +79,12 @@ def caseload_signals(
     for routine_id, client_id, rule, starts_on, step_count, p_start, p_end in session.execute(
         select(
             _key(Routine.id),
-            Routine.client_id,
-            Routine.rrule,
-            Routine.starts_on,
-            Routine.step_count,
-            RoutinePause.starts_on,
-            RoutinePause.ends_on,
+            col(Routine.client_id),
+            col(Routine.rrule),
+            col(Routine.starts_on),
+            col(Routine.step_count),
+            col(RoutinePause.starts_on),
+            col(RoutinePause.ends_on),
         )
         .outerjoin(RoutinePause, col(RoutinePause.routine_id) == col(Routine.id))
         .where(col(Routine.client_id).in_(ids), col(Routine.archived_at).is_(None))
@@ -105,13 +105,13 @@ def caseload_signals(
     for routine_id, client_id, latest, packed in session.execute(
         select(
             _key(RoutineRun.routine_id),
-            RoutineRun.client_id,
+            col(RoutineRun.client_id),
             func.max(RoutineRun.updated_at),
             func.aggregate_strings(entry, ","),
         )
         .where(
             col(RoutineRun.client_id).in_(ids),
-            RoutineRun.local_day >= earliest,
+            col(RoutineRun.local_day) >= earliest,
             col(RoutineRun.done_count) > 0,
         )
         .group_by(col(RoutineRun.routine_id), col(RoutineRun.client_id))

@@ -7,32 +7,33 @@ current level's description."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, func, true
-from sqlmodel import Session, and_, col, select
+from sqlalchemy import BindParameter, bindparam, func, select, true
+from sqlmodel import Session, and_, col
 
 from app.accounts import policy
 from app.accounts.models import RecordKind, User
 from app.sections import OverviewSection
 from app.self_care.models import Habit, HabitLevel, HabitSuggestion, MoodLog
 
-_CLIENT = bindparam("client_id")
+_CLIENT: BindParameter[uuid.UUID] = bindparam("client_id")
 
 _HABITS = (
     select(col(Habit.title), col(Habit.level), col(Habit.highest_level),
            col(HabitLevel.description), col(Habit.created_at))
     .join(HabitLevel, and_(col(HabitLevel.habit_id) == Habit.id,
                            col(HabitLevel.number) == Habit.level))
-    .where(Habit.client_id == _CLIENT, col(Habit.archived_at).is_(None))
+    .where(col(Habit.client_id) == _CLIENT, col(Habit.archived_at).is_(None))
     .subquery()
 )  # fmt: skip
 
 
 def _latest_mood(column: Any) -> Any:
     return (
-        select(column).where(MoodLog.client_id == _CLIENT)
+        select(column).where(col(MoodLog.client_id) == _CLIENT)
         .order_by(col(MoodLog.logged_on).desc()).limit(1).scalar_subquery()
     )  # fmt: skip
 
@@ -40,7 +41,7 @@ def _latest_mood(column: Any) -> Any:
 _WAITING_AND_MOOD = select(
     select(func.count(col(HabitSuggestion.id)))
     .join(Habit, col(Habit.id) == HabitSuggestion.habit_id)
-    .where(Habit.client_id == _CLIENT, HabitSuggestion.state == "pending")
+    .where(col(Habit.client_id) == _CLIENT, col(HabitSuggestion.state) == "pending")
     .scalar_subquery().label("waiting"),
     _latest_mood(col(MoodLog.logged_on)).label("mood_on"),
     _latest_mood(col(MoodLog.mood)).label("mood"),

@@ -45,7 +45,7 @@ def caseload_signals(
     today = {cid: now.astimezone(clock.zone(zones.get(cid, "UTC"))).date() for cid in ids}
     earliest = min(today.values()) - timedelta(days=14)
     rows = session.execute(
-        select(
+        core_select(
             col(Habit.id),
             _key(Habit.id),
             col(Habit.client_id),

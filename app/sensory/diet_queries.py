@@ -82,7 +82,7 @@ def report(session: Session, client: User, *, days: int = 14) -> PlanReport:
         if not i.ends_on or i.ends_on >= start
     ]
     checkoffs = [
-        diet.CheckOff(c.item_id, c.done_on, c.felt_after, c.felt_before)  # type: ignore[arg-type]
+        diet.CheckOff(c.item_id, c.done_on, c.felt_after, c.felt_before)  # type: ignore[arg-type]  # checked on write (schemas.FeltId); the columns are str
         for c in session.exec(
             select(SensoryDietCheckoff).where(
                 SensoryDietCheckoff.client_id == client.id,

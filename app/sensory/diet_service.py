@@ -47,8 +47,8 @@ def planned(row: SensoryDietItem) -> diet.PlannedItem:
         at=row.local_time,
         days=days_of(row.days_mask),
         minutes=row.minutes,
-        effect=row.effect,  # type: ignore[arg-type]
-        course=row.course,  # type: ignore[arg-type]
+        effect=row.effect,  # type: ignore[arg-type]  # checked on write (schemas.EffectId, CourseId); the column is str
+        course=row.course,  # type: ignore[arg-type]  # checked on write (schemas.EffectId, CourseId); the column is str
         starts_on=row.starts_on,
         ends_on=row.ends_on,
     )
@@ -146,7 +146,7 @@ def create_item(
                 raise Conflict("That id is already in use.")
             return existing
     row = SensoryDietItem(
-        **_resolve(data),  # type: ignore[arg-type]
+        **_resolve(data),  # type: ignore[arg-type]  # _resolve returns the item's validated column values
         client_id=client.id,
         starts_on=clock.local_today(client.time_zone),
         created_by_id=principal.id,

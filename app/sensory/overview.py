@@ -7,11 +7,12 @@ loading context); the week's check-offs are read only when there are items."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import bindparam
-from sqlmodel import Session, col, select
+from sqlalchemy import BindParameter, bindparam, select
+from sqlmodel import Session, col
 
 from app.accounts import policy
 from app.accounts.models import RecordKind, User
@@ -21,23 +22,23 @@ from app.sensory.diet_service import days_of
 from app.sensory.models import SensoryDietCheckoff, SensoryDietItem, SensoryProfileVersion
 from app.sensory.profile import summarize
 
-_CLIENT = bindparam("client_id")
+_CLIENT: BindParameter[uuid.UUID] = bindparam("client_id")
 _P = SensoryProfileVersion
 _LATEST_PROFILE = (
-    select(_P.responses, _P.triggers, _P.calming, _P.alerting, _P.notes)
-    .where(_P.client_id == _CLIENT)
+    select(col(_P.responses), col(_P.triggers), col(_P.calming), col(_P.alerting), col(_P.notes))
+    .where(col(_P.client_id) == _CLIENT)
     .order_by(col(_P.version).desc())
     .limit(1)
 )
 _I = SensoryDietItem
 _ITEMS = (
-    select(_I.id, _I.title, _I.local_time, _I.days_mask, _I.minutes, _I.effect, _I.course,
-           _I.starts_on, _I.ends_on)
-    .where(_I.client_id == _CLIENT)
+    select(col(_I.id), col(_I.title), col(_I.local_time), col(_I.days_mask), col(_I.minutes),
+           col(_I.effect), col(_I.course), col(_I.starts_on), col(_I.ends_on))
+    .where(col(_I.client_id) == _CLIENT)
     .order_by(col(_I.local_time), col(_I.title))
 )  # fmt: skip
 _CHECKOFFS = select(col(SensoryDietCheckoff.item_id), col(SensoryDietCheckoff.done_on)).where(
-    SensoryDietCheckoff.client_id == _CLIENT,
+    col(SensoryDietCheckoff.client_id) == _CLIENT,
     col(SensoryDietCheckoff.done_on) >= bindparam("start"),
     col(SensoryDietCheckoff.done_on) <= bindparam("today"),
 )
@@ -78,7 +79,7 @@ def client_overview(*, session: Session, client: User, now: datetime) -> Section
     if row is None and not items:
         lines: list[str] = []
     else:
-        lines = list(summarize(service.answers_of(row), name=client.preferred_name).lines)[:4]  # type: ignore[arg-type]
+        lines = list(summarize(service.answers_of(row), name=client.preferred_name).lines)[:4]  # type: ignore[arg-type]  # a Row of the profile's columns, read by name like the model
     today = diet.local_day_of(now, diet_queries.zone(client))
     return Section(
         key="sensory",

@@ -133,12 +133,12 @@ def _fill(
             })  # fmt: skip
     with engine.begin() as conn:
         for start in range(0, len(sched_rows), 5000):
-            conn.execute(insert(ReminderSchedule.__table__), sched_rows[start : start + 5000])  # type: ignore[attr-defined]
+            conn.execute(insert(ReminderSchedule.__table__), sched_rows[start : start + 5000])  # type: ignore[attr-defined]  # SQLModel creates __table__ with the class; its stubs do not declare it
         for start in range(0, len(item_rows), 5000):
-            conn.execute(insert(ReminderItem.__table__), item_rows[start : start + 5000])  # type: ignore[attr-defined]
+            conn.execute(insert(ReminderItem.__table__), item_rows[start : start + 5000])  # type: ignore[attr-defined]  # SQLModel creates __table__ with the class; its stubs do not declare it
         devices = {cid: uuid.uuid4() for cid in clients}
         conn.execute(
-            insert(PushSubscription.__table__),  # type: ignore[attr-defined]
+            insert(PushSubscription.__table__),  # type: ignore[attr-defined]  # SQLModel creates __table__ with the class; its stubs do not declare it
             [{"id": did, "client_id": cid, "endpoint": f"https://push.example/{did}", "p256dh": "k",
               "auth": "a", "device_name": "Phone", "created_at": now} for cid, did in devices.items()],
         )  # fmt: skip

@@ -6,7 +6,8 @@ year of check-ins and mood logs, everyone else two weeks.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import date, timedelta
 from typing import Any
 from uuid import uuid4
 
@@ -25,6 +26,11 @@ from app.self_care.targets import CheckIn, Outcome, Target, TargetKind, day_valu
 from bench.harness import BenchData, Scenario
 
 LADDERS = ("washing", "water", "outside", "dressing", "sleep", "money")
+
+
+def _always(target: Target) -> Callable[[date], Target]:
+    """A habit's one level as its target on every day (the bench history has no level changes)."""
+    return lambda _day: target
 
 
 def populate(data: BenchData) -> None:
@@ -151,7 +157,7 @@ def _summaries(
         values = day_values(target, by_habit.get(habit["id"], []))
         begin = max(habit["started_on"], settle - timedelta(days=history.HISTORY_DAYS))
         points = strength_series(
-            target_on=lambda _d, t=target: t, values=values, start=begin, today=settle, end=settle
+            target_on=_always(target), values=values, start=begin, today=settle, end=settle
         )
         tail = summary.trim(points, settle)
         yield {

@@ -254,9 +254,10 @@ def test_sensory_overview_matches_its_domain_readers(session: Session, therapist
     sensory domain's own readers give them (an ended item and last week's check-offs included)."""
     from app.sensory import diet_queries, diet_service, service
     from app.sensory import overview as sensory_overview
-    from app.sensory.catalog import RESPONSES, SYSTEMS, checklist
+    from app.sensory.catalog import checklist
     from app.sensory.models import SensoryDietCheckoff, SensoryDietItem, SensoryProfileVersion
     from app.sensory.profile import summarize
+    from app.sensory.vocabulary import RESPONSES, SYSTEMS
 
     client = factories.client(session, therapist=therapist)
     rng = random.Random(9)

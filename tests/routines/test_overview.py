@@ -14,6 +14,7 @@ from sqlmodel import Session
 
 from app.accounts.models import User
 from app.routines import overview, queries, service
+from app.routines.history import WeekSummary
 from app.routines.models import Routine, RoutinePause, RoutineRun, RoutineStep, StepOutcome
 from tests.statements import captured_statements
 
@@ -67,7 +68,7 @@ def _seed(session: Session, client: User, rng: random.Random, routines: int, day
     session.flush()
 
 
-def _reference(session: Session, client: User) -> list[tuple[str, object, str | None]]:
+def _reference(session: Session, client: User) -> list[tuple[str, WeekSummary, str | None]]:
     out = []
     for routine in service.list_routines(session, client_id=client.id):
         h = queries.routine_history(session, routine, TODAY, days=overview.DAYS)
@@ -75,7 +76,7 @@ def _reference(session: Session, client: User) -> list[tuple[str, object, str | 
     return out
 
 
-def _shown(session: Session, client: User) -> list[tuple[str, object, str | None]]:
+def _shown(session: Session, client: User) -> list[tuple[str, WeekSummary, str | None]]:
     section = overview.client_overview(session=session, client=client, now=NOW)
     assert section is not None
     return [

@@ -38,7 +38,7 @@ def check(
     confidence: int | None = 8,
     **extra: object,
 ) -> object:
-    data = CheckInCreate(id=uuid.uuid4(), outcome=outcome, confidence=confidence, **extra)  # type: ignore[arg-type]
+    data = CheckInCreate(id=uuid.uuid4(), outcome=outcome, confidence=confidence, **extra)
     return service.check_in(session=session, client=client, habit=habit, data=data)
 
 
