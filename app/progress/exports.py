@@ -80,7 +80,7 @@ def fhir_bundle(
     """`logged`: the day-to-day Observations (app.progress.observations), loaded by the caller."""
     observations = []
     for c in r.completions:
-        answers: tuple[tuple[str, fhir.ObservationKind], ...] = (
+        answers: tuple[tuple[str, records.ObservationKind], ...] = (
             ("mood_after", "mood"),
             ("mastery", "confidence"),
         )
