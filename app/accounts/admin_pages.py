@@ -19,8 +19,8 @@ from app.accounts.web import see_other
 from app.audit import service as audit
 from app.config import get_settings
 from app.db import SessionDep
-from app.errors import Conflict, NotFound
-from app.forms import FormResult, read_form, validate
+from app.errors import NotFound
+from app.forms import FormResult, read_form, submit_form
 from app.templates import render
 
 router = APIRouter()
@@ -44,26 +44,31 @@ def admin_home(request: Request, session: SessionDep, manager: ClinicManager) ->
 async def invite_colleague(
     request: Request, session: SessionDep, manager: ClinicManager
 ) -> Response:
-    form = validate(TherapistInvite, await read_form(request))
     context = _admin_context(session, manager)
-    if not form.ok or form.data is None:
-        return render(request, "accounts/admin.html", {"form": form, **context}, status_code=422)
-    try:
-        issued = service.invite_therapist(session, admin=manager, email=form.data.email)
-    except Conflict as taken:
-        form.add_error("email", taken.detail)
-        return render(request, "accounts/admin.html", {"form": form, **context}, status_code=409)
-    return render(
+
+    def save(data: TherapistInvite) -> Response:
+        issued = service.invite_therapist(session, admin=manager, email=data.email)
+        return render(
+            request,
+            "accounts/admin.html",
+            {
+                "form": FormResult(values={}),
+                "issued": issued,
+                "invited_email": data.email,
+                "link": get_settings().base_url + issued.path,
+                **_admin_context(session, manager),
+            },
+            status_code=201,
+        )
+
+    return await submit_form(
         request,
-        "accounts/admin.html",
-        {
-            "form": FormResult(values={}),
-            "issued": issued,
-            "invited_email": form.data.email,
-            "link": get_settings().base_url + issued.path,
-            **_admin_context(session, manager),
-        },
-        status_code=201,
+        TherapistInvite,
+        save=save,
+        show=lambda form, status: render(
+            request, "accounts/admin.html", {"form": form, **context}, status_code=status
+        ),
+        refusal_status=None,
     )
 
 

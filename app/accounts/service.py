@@ -38,7 +38,9 @@ def email_taken(session: Session, email: str) -> bool:
 
 def _require_free_email(session: Session, email: str | None) -> None:
     if email and email_taken(session, email):
-        raise Conflict("An account with this email already exists. Try logging in instead.")
+        raise Conflict(
+            "An account with this email already exists. Try logging in instead.", field="email"
+        )
 
 
 def signup_therapist(

@@ -15,8 +15,7 @@ from app.accounts.web import see_other
 from app.config import get_settings
 from app.countries import country_choices
 from app.db import SessionDep
-from app.errors import Conflict
-from app.forms import FormResult, read_form, validate
+from app.forms import FormResult, submit_form
 from app.sections import client_overview_sections
 from app.templates import render
 
@@ -70,27 +69,28 @@ def new_client_page(request: Request, therapist: CurrentTherapist) -> Response:
 async def new_client_submit(
     request: Request, session: SessionDep, therapist: CurrentTherapist
 ) -> Response:
-    form = validate(ClientCreate, await read_form(request))
     context = _new_client_context(therapist)
-    if not form.ok or form.data is None:
-        return render(
-            request, "accounts/client_new.html", {"form": form, **context}, status_code=422
-        )
-    try:
+
+    def save(data: ClientCreate) -> Response:
         client, issued = service.create_client(
             session,
             therapist=therapist,
-            name=form.data.name,
-            email=form.data.email,
-            time_zone=form.data.time_zone,
-            country=form.data.country,
+            name=data.name,
+            email=data.email,
+            time_zone=data.time_zone,
+            country=data.country,
         )
-    except Conflict as taken:
-        form.add_error("email", taken.detail)
-        return render(
-            request, "accounts/client_new.html", {"form": form, **context}, status_code=409
-        )
-    return _invite_page(request, client, issued, status_code=201)
+        return _invite_page(request, client, issued, status_code=201)
+
+    return await submit_form(
+        request,
+        ClientCreate,
+        save=save,
+        show=lambda form, status: render(
+            request, "accounts/client_new.html", {"form": form, **context}, status_code=status
+        ),
+        refusal_status=None,
+    )
 
 
 @router.post("/caseload/{client_id}/invite", response_class=HTMLResponse)

@@ -29,7 +29,7 @@ from app.coping.plan_forms import read_plan_form
 from app.coping.schemas import MyStrategyForm, StrategyKey
 from app.db import SessionDep
 from app.errors import NotFound
-from app.forms import read_form, validate
+from app.forms import submit_form
 from app.templates import render
 
 router = APIRouter()
@@ -296,27 +296,34 @@ def my_strategies(request: Request, session: SessionDep, principal: CurrentClien
 async def add_my_strategy(
     request: Request, session: SessionDep, principal: CurrentClient
 ) -> Response:
-    form = validate(MyStrategyForm, await read_form(request))
-    if not form.ok or form.data is None:
-        return _page(request, session, principal, form, 422)
-    d = form.data
-    steps = [line.strip() for line in d.steps.splitlines() if line.strip()][:8]
-    session.add(
-        CustomStrategy(
-            client_id=principal.user.id,
-            created_by_id=principal.user.id,
-            title=d.title,
-            kind=d.kind,
-            minutes=d.minutes,
-            level_min=0,
-            level_max=10 if d.kind != "thinking" else 6,
-            places=["home", "work_school", "public", "in_bed"],
-            steps=steps,
-            systems=[] if d.kind in ("thinking", "activity", "connecting") else ["proprioceptive"],
+
+    def save(d: MyStrategyForm) -> Response:
+        steps = [line.strip() for line in d.steps.splitlines() if line.strip()][:8]
+        session.add(
+            CustomStrategy(
+                client_id=principal.user.id,
+                created_by_id=principal.user.id,
+                title=d.title,
+                kind=d.kind,
+                minutes=d.minutes,
+                level_min=0,
+                level_max=10 if d.kind != "thinking" else 6,
+                places=["home", "work_school", "public", "in_bed"],
+                steps=steps,
+                systems=[]
+                if d.kind in ("thinking", "activity", "connecting")
+                else ["proprioceptive"],
+            )
         )
+        session.commit()
+        return RedirectResponse("/calm/my-strategies", status_code=303)
+
+    return await submit_form(
+        request,
+        MyStrategyForm,
+        save=save,
+        show=lambda form, status: _page(request, session, principal, form, status),
     )
-    session.commit()
-    return RedirectResponse("/calm/my-strategies", status_code=303)
 
 
 @router.post("/calm/my-strategies/{strategy_id}/archive")

@@ -31,7 +31,7 @@ from app.coping.schemas import ClinicLineForm, MyStrategyForm, RecommendForm
 from app.crisis import service as crisis_service
 from app.db import SessionDep
 from app.errors import NotFound
-from app.forms import FormResult, read_form, validate
+from app.forms import FormResult, read_form, submit_form, validate
 from app.templates import render
 
 router = APIRouter()
@@ -304,27 +304,34 @@ def clinic_library(request: Request, session: SessionDep, staff: CurrentStaff) -
 async def add_clinic_strategy(
     request: Request, session: SessionDep, staff: CurrentStaff
 ) -> Response:
-    form = validate(MyStrategyForm, await read_form(request))
-    if not form.ok or form.data is None:
-        return _clinic_page(request, session, staff, form, 422)
-    d = form.data
-    session.add(
-        CustomStrategy(
-            organisation_id=staff.user.organisation_id,
-            created_by_id=staff.user.id,
-            title=d.title,
-            kind=d.kind,
-            minutes=d.minutes,
-            level_min=0,
-            level_max=10 if d.kind != "thinking" else 6,
-            places=["home", "work_school", "public", "in_bed"],
-            steps=[line.strip() for line in d.steps.splitlines() if line.strip()][:8],
-            systems=[] if d.kind in ("thinking", "activity", "connecting") else ["proprioceptive"],
+
+    def save(d: MyStrategyForm) -> Response:
+        session.add(
+            CustomStrategy(
+                organisation_id=staff.user.organisation_id,
+                created_by_id=staff.user.id,
+                title=d.title,
+                kind=d.kind,
+                minutes=d.minutes,
+                level_min=0,
+                level_max=10 if d.kind != "thinking" else 6,
+                places=["home", "work_school", "public", "in_bed"],
+                steps=[line.strip() for line in d.steps.splitlines() if line.strip()][:8],
+                systems=[]
+                if d.kind in ("thinking", "activity", "connecting")
+                else ["proprioceptive"],
+            )
         )
+        audit.add(session, actor=staff.user, action="coping.clinic_strategy.add", detail=d.title)
+        session.commit()
+        return RedirectResponse("/library/calm", status_code=303)
+
+    return await submit_form(
+        request,
+        MyStrategyForm,
+        save=save,
+        show=lambda form, status: _clinic_page(request, session, staff, form, status),
     )
-    audit.add(session, actor=staff.user, action="coping.clinic_strategy.add", detail=d.title)
-    session.commit()
-    return RedirectResponse("/library/calm", status_code=303)
 
 
 @router.post("/library/calm/{clinic_strategy_id}/archive")

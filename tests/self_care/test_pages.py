@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 
 from app import clock
 from app.accounts.models import User
-from app.self_care import suggestions
+from app.self_care import service, suggestions
 from app.self_care.models import Habit, HabitCheckIn, MoodLog
 from tests.self_care.helpers import MONDAY, check, daily_check_ins, noon, start
 
@@ -85,6 +85,31 @@ def test_check_in_form_shows_the_error_beside_the_field_and_keeps_input(
     assert r.status_code == 422
     assert 'id="f-confidence-error"' in r.text
     assert 'value="kept note"' in r.text
+
+
+def test_a_refused_check_in_is_shown_beside_the_field_the_service_names(
+    http: Any, session: Session, client_user: User
+) -> None:
+    """The service says which input it refuses (AppError.field); the page never reads the text."""
+    habit = start(session, client_user)
+    too_early = service.today_for(client_user) - timedelta(days=3)
+    r = http.as_(client_user).post(
+        f"/self-care/habits/{habit.id}/check-in",
+        data={"id": str(uuid.uuid4()), "outcome": "done", "on": too_early.isoformat()},
+    )
+    assert r.status_code == 422
+    beside_day = re.search(r'<p class="error" id="f-on">(.*?)</p>', r.text, re.S)
+    assert beside_day is not None
+    assert "You can check in for today or yesterday." in beside_day.group(1)
+
+    r = http.post(
+        f"/self-care/habits/{habit.id}/check-in",
+        data={"id": str(uuid.uuid4()), "outcome": "done", "amount": "2"},
+    )
+    assert r.status_code == 422
+    assert "leave the amount empty" in r.text
+    assert 'id="f-on"' not in r.text  # not beside the day: the service named the amount
+    assert session.exec(select(HabitCheckIn)).all() == []
 
 
 def test_yesterday_back_fill_link_appears_on_today(
