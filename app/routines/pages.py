@@ -17,6 +17,7 @@ from app.forms import read_form
 from app.routines import (
     feeds,
     photos,
+    player,
     queries,
     runs,
     service,
@@ -132,36 +133,9 @@ def _player(
         "previous": state.steps[state.position - 2] if state.position > 1 and state.steps else None,
         "last_step": next((s for s in state.steps if last and s.id == last.step_id), None),
         "undone": request.query_params.get("undone") == "1",
-        "player_data": player_data(access.routine.id, state),
+        "player_data": player.data(access.routine.id, state, STATUS_WORDS),
     }
     return render(request, "routines/player.html", ctx)
-
-
-def player_data(routine_id: uuid.UUID, state: runs.PlayerState) -> dict[str, object]:
-    """What the player's script needs to go on step by step with no signal (static/routines)."""
-    last = state.last
-    return {
-        "routine": str(routine_id),
-        "day": state.day.isoformat(),
-        "steps": [
-            {
-                "id": str(s.id),
-                "title": s.title,
-                "detail": s.detail or "",
-                "photo": str(s.photo_id) if s.photo_id else "",
-                "minutes": s.duration_minutes or 0,
-            }
-            for s in state.steps
-        ],
-        "answers": {str(k): v for k, v in state.answers.items()},
-        # Which stored answer each is: the script tells what this page already shows from what
-        # the phone sent after the page was made.
-        "answer_ids": {str(k): str(v) for k, v in state.answer_ids.items()},
-        "last": {"id": str(last.id), "step": str(last.step_id), "status": last.status}
-        if last
-        else None,
-        "words": STATUS_WORDS,
-    }
 
 
 @router.get("/routines/{routine_id}/play", response_class=HTMLResponse)
