@@ -425,7 +425,8 @@ def main() -> int:
             try:
                 points += measure(db, workers, connections, seconds, args.people, env, backoff)
             except RuntimeError as exc:  # the server never came up: say so, measure the rest
-                missing.append(f"{db} × {workers} ({str(exc).splitlines()[0]})")
+                reason = str(exc).splitlines()[0].rstrip(":")
+                missing.append(f"{db} × {workers} workers ({reason} within 60 s, twice)")
                 sys.stdout.write(f"NOT MEASURED: {missing[-1]}\n")
     setup = (
         f"{args.people} seeded clients, {seconds:g} s a point, {mode}, "
