@@ -173,4 +173,4 @@ def notices(
     session: SessionDep, therapist: CurrentTherapist, response: Response
 ) -> list[NoticePublic]:
     response.headers.update(NO_STORE)
-    return [NoticePublic.model_validate(n) for n in queries.notices(session, therapist.id)]
+    return [NoticePublic.model_validate(n) for n in service.notices(session, therapist.id)]

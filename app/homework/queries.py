@@ -98,18 +98,6 @@ def messages(session: Session, assignment_id: uuid.UUID) -> Sequence[HomeworkMes
     ).all()
 
 
-def notices(
-    session: Session, therapist_id: uuid.UUID, *, unread_only: bool = True, limit: int = 30
-) -> Sequence[HomeworkNotice]:
-    stmt = select(HomeworkNotice).where(
-        HomeworkNotice.therapist_id == therapist_id,
-        col(HomeworkNotice.client_id).in_(policy.current_client_ids(therapist_id)),
-    )
-    if unread_only:
-        stmt = stmt.where(col(HomeworkNotice.read_at).is_(None))
-    return session.exec(stmt.order_by(col(HomeworkNotice.created_at).desc()).limit(limit)).all()
-
-
 def unread_count(session: Session, therapist_id: uuid.UUID) -> int:
     return int(
         session.exec(

@@ -4,6 +4,7 @@ complete (client); feedback messages; in-app notices. Each write commits once, b
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import date, time
 
 from sqlmodel import Session, col, select
@@ -306,6 +307,20 @@ def post_message(
                   action="homework.feedback")  # fmt: skip
     session.commit()
     return msg
+
+
+def notices(
+    session: Session, therapist_id: uuid.UUID, *, unread_only: bool = True, limit: int = 30
+) -> Sequence[HomeworkNotice]:
+    """A therapist's notices (newest first) about the clients they care for now: the dashboard
+    and the notices API list them, `mark_notices_read` clears them."""
+    stmt = select(HomeworkNotice).where(
+        HomeworkNotice.therapist_id == therapist_id,
+        col(HomeworkNotice.client_id).in_(policy.current_client_ids(therapist_id)),
+    )
+    if unread_only:
+        stmt = stmt.where(col(HomeworkNotice.read_at).is_(None))
+    return session.exec(stmt.order_by(col(HomeworkNotice.created_at).desc()).limit(limit)).all()
 
 
 def mark_notices_read(

@@ -10,9 +10,9 @@ midnight. The in-process store only saves work; the truth is always the version 
 Only the domains in `CACHED_DOMAINS` are cached: their signals depend on nothing but the client's
 rows in watched tables (each marked `data_version.watched()` in its model), the zone and those
 days. A domain whose answer also changes with time alone says until when it holds
-(`signals_valid_until` in its signals module: calm counts
-episodes in rolling 7×24 h windows, so its answer expires when the oldest episode of either week
-crosses a window edge), read with the recomputation. Reminders (failures in the last 7 days to the
+(`signals_valid_until` in its signals module: calm counts episodes in rolling 7×24 h windows, so
+its answer expires when the oldest episode of either week crosses a window edge), read with the
+recomputation. Reminders (failures in the last 7 days to the
 second, devices gone) and any domain not listed are asked afresh for the whole caseload on every
 request (a few statements). The flags (`flags.build_rows`) are always derived afresh too: "no
 activity for N days" counts from now.

@@ -19,7 +19,6 @@ from app.audit import service as audit
 from app.db import SessionDep
 from app.errors import NotFound
 from app.forms import validate
-from app.homework import queries as homework_queries
 from app.homework import service as homework_service
 from app.progress import dashboard, exports, flags, observations, record, report_jobs, report_pdf
 from app.progress.csv_export import to_csv
@@ -84,7 +83,7 @@ def caseload_dashboard(
             "q": query,
             "flagged": flagged,
             "flag_labels": flags.FLAG_LABELS,
-            "notices": homework_queries.notices(session, therapist.id, limit=10),
+            "notices": homework_service.notices(session, therapist.id, limit=10),
             "names": {r.client_id: r.name for r in all_rows},
             "sort_labels": SORT_LABELS,
         },
