@@ -17,6 +17,10 @@ admitted late. (The number of places stays fixed: shrinking it when service is s
 cut throughput, because on a loaded machine service time does not fall with fewer requests at
 once — docs/benchmarks.md, "Concurrency curve".)
 
+A shed request is answered no sooner than `admission_shed_hold_seconds` after it arrived, holding
+nothing meanwhile: load generators and broken clients retry at once whatever Retry-After says, and
+an instant 503 let 2,000 such connections spend the core on refusals (throughput fell to 0–44/s).
+
 Liveness and static files never touch the database and are never queued or shed.
 """
 
@@ -231,9 +235,12 @@ class Gate:
 class AdmissionMiddleware:
     """Pure ASGI: admits, queues or sheds each HTTP request before any of the app runs."""
 
-    def __init__(self, app: ASGIApp, gate: Gate | None = None) -> None:
+    def __init__(
+        self, app: ASGIApp, gate: Gate | None = None, shed_hold: float | None = None
+    ) -> None:
         self.app = app
         settings = get_settings()
+        self.shed_hold = settings.admission_shed_hold_seconds if shed_hold is None else shed_hold
         self.gate = gate or Gate(
             settings.max_active_requests,
             settings.admission_queue,
@@ -245,7 +252,13 @@ class AdmissionMiddleware:
         if scope["type"] != "http" or _not_admitted(scope.get("path", "")):
             await self.app(scope, receive, send)
             return
+        arrived = self.gate.clock()
         if not await self.gate.enter():
+            # Shed at once or at its deadline: answer no sooner than `shed_hold` after arrival, so
+            # that clients retrying in a loop cannot spend the core on 503s (docs/operations.md).
+            held = self.shed_hold - (self.gate.clock() - arrived)
+            if held > 0:
+                await asyncio.sleep(held)
             await response_for_scope(scope, "busy")(scope, receive, send)
             return
         admitted_at = self.gate.clock()

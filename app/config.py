@@ -76,6 +76,10 @@ class Settings(BaseSettings):
     admission_target_seconds: float = Field(default=0.8, gt=0, le=30)
     admission_wait_seconds: float = Field(default=0.5, gt=0, le=30)
     admission_queue: int = Field(default=256, ge=0)
+    # A request shed at once is answered only after this long (it holds no thread, connection or
+    # place meanwhile): a client that retries without honouring Retry-After, as load generators and
+    # broken clients do, then costs a cheap 503 per second per connection instead of a busy loop.
+    admission_shed_hold_seconds: float = Field(default=1.0, ge=0, le=10)
     # Request bodies (forms, JSON); routes taking uploads declare their own limit.
     body_limit_bytes: int = Field(default=64 * 1024, ge=1024)
     log_level: str = "INFO"

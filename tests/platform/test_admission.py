@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from typing import Any
 
 import httpx
@@ -235,12 +236,15 @@ class HeldApp:
         await send({"type": "http.response.body", "body": b"done"})
 
 
-def _with_full_gate(requests: list[tuple[str, dict[str, str]]]) -> list[httpx.Response]:
+def _with_full_gate(
+    requests: list[tuple[str, dict[str, str]]], hold: float = 0.0
+) -> list[httpx.Response]:
     """One request holds the only place (no queue); the others arrive meanwhile."""
 
     async def scenario() -> list[httpx.Response]:
         held = HeldApp()
-        app = AdmissionMiddleware(held, gate=Gate(capacity=1, queue_limit=0, max_wait=1, target=1))
+        gate = Gate(capacity=1, queue_limit=0, max_wait=1, target=1)
+        app = AdmissionMiddleware(held, gate=gate, shed_hold=hold)
         async with httpx.AsyncClient(
             transport=httpx.ASGITransport(app=app), base_url="http://testserver"
         ) as client:
@@ -279,3 +283,11 @@ def test_liveness_readiness_and_static_files_are_never_queued_or_shed() -> None:
         [("/healthz/live", {}), ("/healthz", {}), ("/static/css/app.css", {})]
     )
     assert [a.status_code for a in answers] == [200, 200, 200]
+
+
+def test_a_request_shed_at_once_is_answered_only_after_the_hold() -> None:
+    """Clients that ignore Retry-After cannot turn refusals into a busy loop on the server."""
+    loop_started = time.monotonic()
+    (answer,) = _with_full_gate([("/api/v1/habits", {})], hold=0.3)
+    assert answer.status_code == 503
+    assert time.monotonic() - loop_started >= 0.3
