@@ -30,7 +30,7 @@ def _country(value: str) -> str:
 
 TimeZone = Annotated[str, Field(max_length=64), AfterValidator(_zone)]
 Country = Annotated[str, Field(min_length=2, max_length=2), AfterValidator(_country)]
-Language = Annotated[str, Field(pattern="^(en)$")]
+Language = Annotated[str, Field(pattern="^(en|es)$")]  # app.i18n.LANGUAGES
 
 
 class LoginForm(ApiModel):

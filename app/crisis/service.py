@@ -12,6 +12,7 @@ emergency number and an honest "no checked line yet" with a link to a helpline d
 
 from __future__ import annotations
 
+import gettext
 import logging
 import unicodedata
 from datetime import date, datetime, timedelta
@@ -40,7 +41,7 @@ DEFAULT_LANGUAGE = "en"
 
 class CrisisLine(BaseModel):
     name: str
-    # Keyed by language ("en"; "es" to come beside it): the text is data, not template copy.
+    # Keyed by language ("en", "es"): the text is data, not template copy.
     descriptions: dict[str, str]
     phone: str | None = None
     sms: str | None = None
@@ -150,13 +151,33 @@ def directory() -> CrisisDirectory:
     )
 
 
+@lru_cache
+def _country_catalog(language: str) -> gettext.NullTranslations:
+    """pycountry's own translations of ISO 3166-1 names (English needs none)."""
+    return gettext.translation(
+        "iso3166-1", pycountry.LOCALES_DIR, languages=[language], fallback=True
+    )
+
+
+def country_name(code: str, language: str = DEFAULT_LANGUAGE) -> str:
+    """A country's name in `language` (English when pycountry has no translation)."""
+    english = directory().names[code]
+    if language == DEFAULT_LANGUAGE:
+        return english
+    country = pycountry.countries.get(alpha_2=code)
+    official = str(getattr(country, "name", english))
+    catalog = _country_catalog(language)
+    translated = catalog.gettext(english)
+    return translated if translated != english else catalog.gettext(official)
+
+
 def is_country(code: str | None) -> bool:
     return bool(code) and (code or "").upper() in directory().names
 
 
-def for_country(code: str | None) -> CountryLines | None:
-    """That country's own help, or None when no (known) country is given — never a default
-    country's lines: the caller asks the person to choose instead."""
+def for_country(code: str | None, language: str = DEFAULT_LANGUAGE) -> CountryLines | None:
+    """That country's own help (its name in `language`), or None when no (known) country is
+    given — never a default country's lines: the caller asks the person to choose instead."""
     d = directory()
     key = (code or "").upper()
     if key not in d.names:
@@ -165,7 +186,7 @@ def for_country(code: str | None) -> CountryLines | None:
     curated = d.curated_numbers.get(key)
     return CountryLines(
         code=key,
-        name=d.names[key],
+        name=country_name(key, language),
         emergency_numbers=curated or d.numbers.get(key, []),
         emergency_checked_on=d.reviewed_on if curated else d.numbers_checked_on,
         lines=lines,
@@ -181,10 +202,16 @@ def no_country() -> CountryLines:
     )
 
 
-def country_choices() -> list[tuple[str, str]]:
-    """Every ISO 3166-1 country, by name (the sign-up and settings picker); accents do not
-    move a name to the end ("Åland Islands" sorts with the A's)."""
-    return sorted(directory().names.items(), key=lambda item: _sort_key(item[1]))
+def country_choices(language: str = DEFAULT_LANGUAGE) -> list[tuple[str, str]]:
+    """Every ISO 3166-1 country, by its name in `language` (the sign-up and settings picker);
+    accents do not move a name to the end ("Åland Islands" sorts with the A's)."""
+    return list(_sorted_choices(language))
+
+
+@lru_cache
+def _sorted_choices(language: str) -> tuple[tuple[str, str], ...]:
+    names = {code: country_name(code, language) for code in directory().names}
+    return tuple(sorted(names.items(), key=lambda item: _sort_key(item[1])))
 
 
 def _sort_key(name: str) -> str:
