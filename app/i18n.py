@@ -120,9 +120,13 @@ def negotiate(header: str | None) -> str:
 
 
 def request_language(request: Request) -> str:
-    """The person's setting when logged in, else what their browser asks for."""
+    """The person's setting when logged in, else what their browser asks for.
+
+    Reads only what is already loaded on the user row: an error answer after a rollback (the
+    row expired) must never touch the database again, so it falls back to the browser's choice."""
     principal = getattr(request.state, "principal", None)
-    chosen = getattr(getattr(principal, "user", None), "language", None)
+    user = getattr(principal, "user", None)
+    chosen = vars(user).get("language") if user is not None else None
     if chosen in LANGUAGES:
         return str(chosen)
     return negotiate(request.headers.get("accept-language"))

@@ -17,7 +17,7 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
 
 from app import i18n
-from app.i18n import N_
+from app.i18n import N_, friendly_date
 from app.routes import page_paths
 
 WEB_DIR = Path(__file__).resolve().parent.parent / "web"
@@ -115,7 +115,7 @@ env.globals["csrf_input"] = csrf_input
 env.globals["static_url"] = static_url
 env.globals["has_page"] = lambda request, path: path in _registered_paths(request)
 env.filters["local_time"] = local_time
-env.filters["friendly_date"] = i18n.friendly_date
+env.filters["friendly_date"] = friendly_date
 env.filters["format_date"] = i18n.format_date
 env.filters["format_time"] = i18n.format_time
 env.filters["format_number"] = i18n.format_number

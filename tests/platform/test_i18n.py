@@ -113,9 +113,11 @@ def test_accept_language_picks_the_best_language_we_have(header: str, expected: 
 def test_a_visitor_gets_their_browsers_language(http: Any) -> None:
     english = http.get("/login")
     spanish = http.get("/login", headers=SPANISH)
-    assert _lang(english.text) == "en" and "Log in" in english.text
+    assert _lang(english.text) == "en"
+    assert "Log in" in english.text
     assert _lang(spanish.text) == "es"
-    assert "Iniciar sesión" in spanish.text and "Forgot your password?" not in spanish.text
+    assert "Iniciar sesión" in spanish.text
+    assert "Forgot your password?" not in spanish.text
     assert spanish.headers["content-language"] == "es"
     assert "Accept-Language" in spanish.headers["vary"]
 
@@ -153,7 +155,8 @@ def test_the_language_is_changed_in_settings_and_remembered(
     session.refresh(client_user)
     assert client_user.language == "es"
     again = http.get("/settings")
-    assert _lang(again.text) == "es" and "Sobre ti" in again.text
+    assert _lang(again.text) == "es"
+    assert "Sobre ti" in again.text
     assert '<option value="es" selected>Español</option>' in again.text
 
 
@@ -203,7 +206,8 @@ def test_the_calm_flow_carries_the_spanish_library_and_script_strings(http: Any)
     assert messages["lang"] == "es"
     assert messages["strings"]["Before you start"] == "Antes de empezar"
     assert messages["strings"]["%(num)s time"] == ["%(num)s vez", "%(num)s veces", "%(num)s veces"]
-    assert messages["plural_index"][1] == 0 and messages["plural_index"][2] == 2
+    assert messages["plural_index"][1] == 0
+    assert messages["plural_index"][2] == 2
     english = http.get("/calm-now")
     assert 'id="i18n-messages"' not in english.text
     assert "Box breathing" in english.text
@@ -215,9 +219,7 @@ def test_every_strategy_has_spanish_words_with_matching_steps() -> None:
     library = load_library()
     assert set(words.strategies) == {s.id for s in library.strategies}
     assert set(words.cautions) == set(library.cautions)
-    uneven = [
-        s.id for s in library.strategies if len(words.strategies[s.id].steps) != len(s.steps)
-    ]
+    uneven = [s.id for s in library.strategies if len(words.strategies[s.id].steps) != len(s.steps)]
     assert uneven == []
 
 
