@@ -43,7 +43,7 @@ export function start(root, strategy, finish) {
     const [name, secs, dir] = phases[p];
     label.textContent = name;
     count.textContent = String(left);
-    round.textContent = `Breath ${r + 1} of ${rounds}`;
+    round.textContent = t("Breath %(n)s of %(total)s", { n: r + 1, total: rounds });
     if (!still) {
       circle.style.transitionDuration = `${secs}s`;
       if (dir !== "hold") circle.dataset.phase = dir;

@@ -10,7 +10,7 @@ export function start(root, strategy, finish) {
     screen(
       root,
       h("div", { class: "calm-player" },
-        h("p", { class: "calm-round" }, `Step ${i + 1} of ${steps.length}`),
+        h("p", { class: "calm-round" }, t("Step %(n)s of %(total)s", { n: i + 1, total: steps.length })),
         h("h1", { class: "calm-step" }, steps[i]),
         h("div", { class: "calm-actions" },
           button(last ? t("Done") : t("Next"), () => {
