@@ -1,8 +1,8 @@
 """Languages: gettext catalogs (Babel), the language of the current request, and locale formatting.
 
 Catalogs are read from `app/locale/<lang>/LC_MESSAGES/messages.po` once per process and compiled in
-memory, so a stale committed `.mo` can never be served (about 10 ms for the Spanish catalog, see
-docs/i18n.md). The language of what is being rendered lives in a context variable: each request (and
+memory, so a stale committed `.mo` can never be served (about 30 ms once per process for the
+Spanish catalog; docs/i18n.md). The language of what is being rendered lives in a context variable: each request (and
 each thread a route runs in) has its own, so two people reading in different languages never share
 state. Adding a language is a translation job: add its catalog and its name to `LANGUAGES`.
 """
@@ -20,10 +20,13 @@ from pathlib import Path
 from typing import Any
 
 from babel import Locale, dates, numbers
+from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import LazyProxy, NullTranslations, Translations
 from fastapi import Request
+from jinja2.utils import htmlsafe_json_dumps
+from markupsafe import Markup
 
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 DEFAULT_LANGUAGE = "en"
@@ -38,13 +41,21 @@ _language: ContextVar[str] = ContextVar("language", default=DEFAULT_LANGUAGE)
 
 
 @cache
-def translations(language: str) -> NullTranslations:
-    """The compiled catalog for a language; English (the msgids) needs none."""
+def _catalog(language: str) -> Catalog | None:
+    """A language's .po file, parsed once (English has none: its text is the message ids)."""
     po_path = LOCALE_DIR / language / "LC_MESSAGES" / "messages.po"
     if language == DEFAULT_LANGUAGE or not po_path.is_file():
-        return NullTranslations()
+        return None
     with po_path.open("rb") as po:
-        catalog = read_po(po, locale=language)
+        return read_po(po, locale=language)
+
+
+@cache
+def translations(language: str) -> NullTranslations:
+    """The catalog compiled in memory (about 30 ms for Spanish, once per process)."""
+    catalog = _catalog(language)
+    if catalog is None:
+        return NullTranslations()
     buffer = BytesIO()
     write_mo(buffer, catalog)
     buffer.seek(0)
@@ -136,7 +147,11 @@ def request_language(request: Request) -> str:
 
 
 def _locale() -> Locale:
-    language = current_language()
+    return _babel_locale(current_language())
+
+
+@cache
+def _babel_locale(language: str) -> Locale:
     return Locale.parse(FORMAT_LOCALES.get(language, language))
 
 
@@ -170,11 +185,9 @@ def js_messages(language: str) -> dict[str, Any]:
     """The translated strings the scripts use (msgids extracted from web/static and web/sw), and
     the catalog's plural index for 0..199 (scripts cannot evaluate the Plural-Forms expression
     under our CSP; beyond 199 gettext rules repeat every hundred)."""
-    po_path = LOCALE_DIR / language / "LC_MESSAGES" / "messages.po"
-    if language == DEFAULT_LANGUAGE or not po_path.is_file():
+    catalog = _catalog(language)
+    if catalog is None:
         return {}
-    with po_path.open("rb") as po:
-        catalog = read_po(po, locale=language)
     strings: dict[str, str | list[str]] = {}
     for message in catalog:
         from_script = any(path.endswith(".js") for path, _line in message.locations)
@@ -191,3 +204,10 @@ def js_messages(language: str) -> dict[str, Any]:
         "strings": strings,
         "plural_index": [int(compiled.plural(n)) for n in range(200)],
     }
+
+
+@cache
+def js_messages_json(language: str) -> Markup:
+    """`js_messages` serialised once per language for the page's data block (``<`` escaped, as
+    Jinja's `tojson` does): every page carries it, so it must not cost a dump per request."""
+    return htmlsafe_json_dumps(js_messages(language), sort_keys=True)

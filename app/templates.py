@@ -121,7 +121,7 @@ env.filters["format_time"] = i18n.format_time
 env.filters["format_number"] = i18n.format_number
 env.filters["weekday_name"] = i18n.weekday_name
 env.globals["current_language"] = i18n.current_language
-env.globals["js_messages"] = lambda: i18n.js_messages(i18n.current_language())
+env.globals["js_messages_json"] = lambda: i18n.js_messages_json(i18n.current_language())
 
 
 def render(
