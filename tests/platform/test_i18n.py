@@ -237,3 +237,23 @@ def test_crisis_lines_and_countries_are_named_in_spanish(http: Any, session: Ses
     assert "Estados Unidos" in page.text
     assert "Llamar al 988" in page.text
     assert "No tienes que pasar por esto solo" in page.text
+
+
+def test_a_page_error_is_shown_in_the_persons_language(http: Any, session: Session) -> None:
+    person = factories.client(session, language="es")
+    missing = http.as_(person).get("/routines/00000000-0000-4000-8000-000000000000/play")
+    assert missing.status_code == 404
+    assert _lang(missing.text) == "es"
+    assert "No lo encontramos" in missing.text
+    assert "Ir al inicio" in missing.text
+    # A URL no route knows is answered before anyone is identified: the browser's language.
+    unknown = http.get("/no-such-page-at-all", headers=SPANISH)
+    assert unknown.status_code == 404
+    assert "No lo encontramos" in unknown.text
+
+
+def test_lazy_text_is_translated_when_it_is_shown() -> None:
+    label = i18n.lazy_gettext("Need help now")
+    with i18n.use_language("es"):
+        assert str(label) == "Ayuda ahora"
+    assert str(label) == "Need help now"
