@@ -1,7 +1,7 @@
 """Spanish end to end on the path a person in distress takes, in a real browser with
 `Accept-Language: es-MX`: no English sentence on any page of the slice, and axe finds nothing.
 
-The slice (docs/i18n.md): login, the calm flow (rate, ranked list, a guided strategy, rate again,
+The slice (docs/i18n.md): login and logging out (from More), the calm flow (rate, ranked list, a guided strategy, rate again,
 "Need help now"), the safety plan, crisis lines, the offline page and the navigation."""
 
 from __future__ import annotations
@@ -134,3 +134,10 @@ def test_a_spanish_client_goes_through_calm_safety_plan_crisis_and_offline(
     phone.goto("/offline")
     expect(phone.get_by_role("heading", name="No tienes conexión")).to_be_visible()
     check_spanish(phone, "offline")
+
+    phone.goto("/more")
+    expect(phone.get_by_role("heading", name="Más", exact=True)).to_be_visible()
+    check_spanish(phone, "more")
+    phone.get_by_role("button", name="Cerrar sesión").click()
+    expect(phone.get_by_text("Cerraste sesión. Nos vemos pronto.")).to_be_visible()
+    check_spanish(phone, "logged-out")

@@ -25,6 +25,7 @@ MARKED_TEMPLATES = (
     "crisis/crisis.html",
     "crisis/_macros.html",
     "pwa/offline.html",
+    "home/more.html",
 )
 MARKED_SCRIPTS = (
     "static/js/i18n.js",
