@@ -120,7 +120,7 @@ def test_a_spanish_client_goes_through_calm_safety_plan_crisis_and_offline(
     check_spanish(phone, "calm-done")
 
     phone.get_by_role("link", name="Ayuda ahora").click()
-    expect(phone.get_by_role("heading", name="Vamos a bajar el ritmo juntos")).to_be_visible()
+    expect(phone.get_by_role("heading", name="Vamos a bajar el ritmo, paso a paso")).to_be_visible()
     check_spanish(phone, "calm-help-now")
 
     phone.goto("/calm/safety-plan")
@@ -128,7 +128,9 @@ def test_a_spanish_client_goes_through_calm_safety_plan_crisis_and_offline(
     check_spanish(phone, "safety-plan")
 
     phone.goto("/crisis")
-    expect(phone.get_by_role("heading", name="No tienes que pasar por esto solo")).to_be_visible()
+    expect(
+        phone.get_by_role("heading", name="No tienes que pasar por esto sin compañía")
+    ).to_be_visible()
     check_spanish(phone, "crisis-client")
 
     phone.goto("/offline")

@@ -236,7 +236,7 @@ def test_crisis_lines_and_countries_are_named_in_spanish(http: Any, session: Ses
     page = http.as_(person).get("/crisis")
     assert "Estados Unidos" in page.text
     assert "Llamar al 988" in page.text
-    assert "No tienes que pasar por esto solo" in page.text
+    assert "No tienes que pasar por esto sin compañía" in page.text
 
 
 def test_a_page_error_is_shown_in_the_persons_language(http: Any, session: Session) -> None:
