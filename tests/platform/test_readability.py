@@ -99,7 +99,7 @@ def _slice_messages() -> list[tuple[str, str]]:
         if not m.id or not any(path.startswith(CLIENT_FACING) for path, _ in m.locations):
             continue
         english = m.id if isinstance(m.id, str) else m.id[-1]
-        spanish = m.string if isinstance(m.string, str) else m.string[-1]
+        spanish = m.string if isinstance(m.string, str) else (m.string or ("",))[-1]
         pairs.append((english, spanish))
     return pairs
 
