@@ -2,9 +2,10 @@
 
 Catalogs are read from `app/locale/<lang>/LC_MESSAGES/messages.po` once per process and compiled in
 memory, so a stale committed `.mo` can never be served (about 30 ms once per process for the
-Spanish catalog; docs/i18n.md). The language of what is being rendered lives in a context variable: each request (and
-each thread a route runs in) has its own, so two people reading in different languages never share
-state. Adding a language is a translation job: add its catalog and its name to `LANGUAGES`.
+Spanish catalog; docs/i18n.md). The language of what is being rendered lives in a context
+variable: each request (and each thread a route runs in) has its own, so two people reading in
+different languages never share state. Adding a language is a translation job: add its catalog
+and its name to `LANGUAGES`.
 """
 
 from __future__ import annotations
