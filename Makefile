@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-shifted-clock lint format lock bench migrate demo clean
+.PHONY: run test test-shifted-clock lint format lock bench migrate demo clean messages messages-check
 
 # Tests use every core: pytest-xdist spreads test files over workers (loadfile keeps a file's
 # module fixtures in one worker). TEST_ARGS="" runs them in one process.
@@ -74,6 +74,22 @@ bench: $(STAMP)
 	  $(PY) -m bench.run || status=$$?; \
 	  $(PY) -m bench.curve $(CURVE_ARGS) || status=$$?; \
 	  exit $$status
+
+# Translations (docs/i18n.md): extract every marked string into the template catalog, then bring
+# each language's catalog up to date (new strings appear untranslated, marked "fuzzy" when guessed).
+# The app reads the .po files at start-up, so there is no .mo to keep in step.
+LOCALE := app/locale
+BABEL_KEYWORDS := -k lazy_gettext -k N_ -k t -k tn:1,2
+messages: $(STAMP)
+	$(VENV)/bin/pybabel extract -F babel.cfg $(BABEL_KEYWORDS) --no-wrap --sort-by-file \
+	  --project Groundwork --copyright-holder Groundwork -o $(LOCALE)/messages.pot .
+	$(VENV)/bin/pybabel update -i $(LOCALE)/messages.pot -d $(LOCALE) --no-wrap --previous
+	$(MAKE) messages-check
+
+# Compile every catalog (into a scratch directory) to catch broken placeholders and plural forms.
+messages-check: $(STAMP)
+	@tmp=$$(mktemp -d) && cp -r $(LOCALE)/. $$tmp && \
+	  $(VENV)/bin/pybabel compile -d $$tmp --statistics; status=$$?; rm -rf $$tmp; exit $$status
 
 clean:
 	rm -rf $(VENV) $(LOCK_VENV) .pytest_cache .ruff_cache .mypy_cache test-artifacts bench/out

@@ -7,12 +7,15 @@ country). Neither should import the other for it.
 
 from __future__ import annotations
 
+import gettext
 import unicodedata
 from functools import cache
 from importlib import resources
 from typing import Any
 
 import pycountry
+
+ENGLISH = "en"  # names() are English; other languages come from pycountry's catalogs
 
 
 def _country_name(country: Any) -> str:
@@ -29,10 +32,36 @@ def is_country(code: str | None) -> bool:
     return bool(code) and (code or "").upper() in names()
 
 
-def country_choices() -> list[tuple[str, str]]:
-    """Every ISO 3166-1 country, by name (the sign-up and settings picker); accents do not
-    move a name to the end ("Åland Islands" sorts with the A's)."""
-    return sorted(names().items(), key=lambda item: _sort_key(item[1]))
+@cache
+def _country_catalog(language: str) -> gettext.NullTranslations:
+    """pycountry's own translations of ISO 3166-1 names (English needs none)."""
+    return gettext.translation(
+        "iso3166-1", pycountry.LOCALES_DIR, languages=[language], fallback=True
+    )
+
+
+def country_name(code: str, language: str = ENGLISH) -> str:
+    """A country's name in `language` (English when pycountry has no translation)."""
+    english = names()[code]
+    if language == ENGLISH:
+        return english
+    country = pycountry.countries.get(alpha_2=code)
+    official = str(getattr(country, "name", english))
+    catalog = _country_catalog(language)
+    translated = catalog.gettext(english)
+    return translated if translated != english else catalog.gettext(official)
+
+
+def country_choices(language: str = ENGLISH) -> list[tuple[str, str]]:
+    """Every ISO 3166-1 country, by its name in `language` (the sign-up and settings picker);
+    accents do not move a name to the end ("Åland Islands" sorts with the A's)."""
+    return list(_sorted_choices(language))
+
+
+@cache
+def _sorted_choices(language: str) -> tuple[tuple[str, str], ...]:
+    named = {code: country_name(code, language) for code in names()}
+    return tuple(sorted(named.items(), key=lambda item: _sort_key(item[1])))
 
 
 def _sort_key(name: str) -> str:

@@ -16,6 +16,9 @@ from pydantic import ValidationError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from app import i18n
+from app.i18n import N_
+
 log = logging.getLogger("groundwork.errors")
 
 PROBLEM_JSON = "application/problem+json"
@@ -23,7 +26,7 @@ PROBLEM_JSON = "application/problem+json"
 
 class AppError(Exception):
     status = 400
-    title = "Bad request"
+    title = N_("Bad request")
     type_slug = "bad-request"
     # Problem-details extension members (RFC 9457 section 3.2), e.g. an edit conflict's versions.
     extra: dict[str, Any] | None = None
@@ -56,37 +59,37 @@ class BadRequest(AppError):
 
 
 class Unauthorized(AppError):
-    status, title, type_slug = 401, "Please log in", "unauthorized"
+    status, title, type_slug = 401, N_("Please log in"), "unauthorized"
 
 
 class Forbidden(AppError):
-    status, title, type_slug = 403, "Not allowed", "forbidden"
+    status, title, type_slug = 403, N_("Not allowed"), "forbidden"
 
 
 class SecondFactorRequired(AppError):
-    status, title, type_slug = 403, "Two-step login needed", "second-factor-required"
+    status, title, type_slug = 403, N_("Two-step login needed"), "second-factor-required"
 
 
 class NotFound(AppError):
     """Also the answer for another person's object: its existence is not confirmed (never 403)."""
 
-    status, title, type_slug = 404, "Not found", "not-found"
+    status, title, type_slug = 404, N_("Not found"), "not-found"
 
 
 class Conflict(AppError):
-    status, title, type_slug = 409, "Conflict", "conflict"
+    status, title, type_slug = 409, N_("Conflict"), "conflict"
 
 
 class PayloadTooLarge(AppError):
-    status, title, type_slug = 413, "Too large", "too-large"
+    status, title, type_slug = 413, N_("Too large"), "too-large"
 
 
 class Unprocessable(AppError):
-    status, title, type_slug = 422, "Check the form", "validation"
+    status, title, type_slug = 422, N_("Check the form"), "validation"
 
 
 class TooManyRequests(AppError):
-    status, title, type_slug = 429, "Too many attempts", "rate-limited"
+    status, title, type_slug = 429, N_("Too many attempts"), "rate-limited"
 
 
 def wants_json(request: Request) -> bool:
@@ -105,6 +108,9 @@ def problem(
     headers: dict[str, str] | None = None,
 ) -> Response:
     if wants_json(request):
+        # Titles and fixed details are catalog messages; anything else passes through unchanged.
+        with i18n.use_language(i18n.request_language(request)):
+            title, detail = i18n.gettext(title), i18n.gettext(detail)
         body: dict[str, Any] = {
             "type": f"/problems/{type_slug}",
             "title": title,
@@ -128,6 +134,8 @@ def problem(
         return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
     from app.templates import render  # late: templates import errors for their own guards
 
+    with i18n.use_language(i18n.request_language(request)):
+        title, detail = i18n.gettext(title), i18n.gettext(detail)
     return render(
         request,
         "error.html",

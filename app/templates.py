@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -16,6 +16,8 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
 
+from app import i18n
+from app.i18n import N_, friendly_date
 from app.routes import page_paths
 
 WEB_DIR = Path(__file__).resolve().parent.parent / "web"
@@ -25,6 +27,17 @@ templates = Jinja2Templates(directory=str(WEB_DIR / "templates"))
 env = templates.env
 env.trim_blocks = True
 env.lstrip_blocks = True
+# {% trans %} / _() / ngettext() read the language of the render under way (a context variable, set
+# by `render`), so the one shared environment holds no per-person state.
+env.add_extension("jinja2.ext.i18n")
+env.policies["ext.i18n.trimmed"] = True
+env.install_gettext_callables(  # type: ignore[attr-defined]  # added by jinja2.ext.i18n
+    gettext=lambda message: i18n.translations(i18n.current_language()).ugettext(message),
+    ngettext=lambda singular, plural, n: i18n.translations(i18n.current_language()).ungettext(
+        singular, plural, n
+    ),
+    newstyle=True,
+)
 
 
 @dataclass(frozen=True)
@@ -35,22 +48,22 @@ class NavItem:
 
 
 CLIENT_NAV = (
-    NavItem("Today", "/today", "sun"),
-    NavItem("Routines", "/routines", "list"),
-    NavItem("Self-care", "/self-care", "leaf"),
-    NavItem("Calm", "/calm", "wave"),
-    NavItem("More", "/more", "more"),
+    NavItem(N_("Today"), "/today", "sun"),
+    NavItem(N_("Routines"), "/routines", "list"),
+    NavItem(N_("Self-care"), "/self-care", "leaf"),
+    NavItem(N_("Calm"), "/calm", "wave"),
+    NavItem(N_("More"), "/more", "more"),
 )
 THERAPIST_NAV = (
-    NavItem("Dashboard", "/dashboard", "list"),
-    NavItem("Caseload", "/caseload", "people"),
-    NavItem("Library", "/library", "book"),
-    NavItem("Settings", "/settings", "gear"),
+    NavItem(N_("Dashboard"), "/dashboard", "list"),
+    NavItem(N_("Caseload"), "/caseload", "people"),
+    NavItem(N_("Library"), "/library", "book"),
+    NavItem(N_("Settings"), "/settings", "gear"),
 )
 ADMIN_NAV = (
-    NavItem("Clinic", "/admin", "people"),
-    NavItem("Audit log", "/admin/audit", "book"),
-    NavItem("Settings", "/settings", "gear"),
+    NavItem(N_("Clinic"), "/admin", "people"),
+    NavItem(N_("Audit log"), "/admin/audit", "book"),
+    NavItem(N_("Settings"), "/settings", "gear"),
 )
 
 
@@ -87,12 +100,6 @@ def local_time(value: datetime | None, tz: str, fmt: str = "%H:%M") -> str:
     return value.astimezone(ZoneInfo(tz)).strftime(fmt) if value else ""
 
 
-def friendly_date(value: date | datetime | None) -> str:
-    if value is None:
-        return ""
-    return f"{value:%a} {value.day} {value:%b %Y}"
-
-
 # Imported macros do not see a template's context, but they do see globals: the CSRF token of the
 # page being rendered is handed to them through this context variable.
 _csrf_for_render: ContextVar[str] = ContextVar("csrf_for_render", default="")
@@ -109,6 +116,12 @@ env.globals["static_url"] = static_url
 env.globals["has_page"] = lambda request, path: path in _registered_paths(request)
 env.filters["local_time"] = local_time
 env.filters["friendly_date"] = friendly_date
+env.filters["format_date"] = i18n.format_date
+env.filters["format_time"] = i18n.format_time
+env.filters["format_number"] = i18n.format_number
+env.filters["weekday_name"] = i18n.weekday_name
+env.globals["current_language"] = i18n.current_language
+env.globals["js_messages_json"] = lambda: i18n.js_messages_json(i18n.current_language())
 
 
 def render(
@@ -133,9 +146,14 @@ def render(
     }
     ctx.update(context or {})
     _csrf_for_render.set(csrf)
-    response = templates.TemplateResponse(
-        request, name, ctx, status_code=status_code, headers=headers
-    )
+    language = i18n.request_language(request)
+    with i18n.use_language(language):
+        response = templates.TemplateResponse(
+            request, name, ctx, status_code=status_code, headers=headers
+        )
+    # Visitors get the language their browser asks for: shared caches must keep them apart.
+    response.headers.setdefault("Content-Language", language)
+    response.headers.setdefault("Vary", "Accept-Language")
     # Pages can hold health data: never kept by shared caches; the service worker decides for itself.
     response.headers.setdefault("Cache-Control", "no-store")
     return response

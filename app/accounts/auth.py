@@ -21,10 +21,11 @@ from app.accounts.security import (
 from app.audit import service as audit
 from app.config import get_settings
 from app.errors import Conflict, NotFound, Unprocessable
+from app.i18n import N_
 from app.web_security import Principal
 
 # One message whatever went wrong, so nobody can learn which accounts exist.
-BAD_LOGIN = "That email and password do not match. Check them and try again."
+BAD_LOGIN = N_("That email and password do not match. Check them and try again.")
 
 
 class LoginFailed(Exception):

@@ -33,6 +33,7 @@ from app.countries import country_choices, zone_countries
 from app.db import SessionDep
 from app.errors import AppError, Conflict, NotFound, TooManyRequests
 from app.forms import FormResult, read_form, validate
+from app.i18n import negotiate
 from app.templates import render
 from app.web_security import SESSION_COOKIE
 
@@ -235,7 +236,11 @@ def signup_confirm_page(signup_token: str, request: Request, session: SessionDep
 @router.post("/signup/confirm/{signup_token}", response_class=HTMLResponse)
 def signup_confirm(signup_token: str, request: Request, session: SessionDep) -> Response:
     try:
-        user = signup.confirm(session, pending=signup.find(session, signup_token))
+        user = signup.confirm(
+            session,
+            pending=signup.find(session, signup_token),
+            language=negotiate(request.headers.get("accept-language")),
+        )
     except (NotFound, Conflict) as refused:
         return render(
             request,
@@ -315,6 +320,7 @@ def _complete_accept(
                 password=data.password,
                 name=data.name,
                 time_zone=data.time_zone,
+                language=negotiate(request.headers.get("accept-language")),
             )
         except AppError as problem:
             form.add_error("email", problem.detail)

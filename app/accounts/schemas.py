@@ -11,6 +11,7 @@ from pydantic import AfterValidator, Field, model_validator
 from app import clock
 from app.accounts.models import Role
 from app.countries import is_country, zone_countries
+from app.i18n import LANGUAGES
 from app.schema_types import ApiModel, Code, Email, Name, Password, PublicModel, Title
 from app.schema_types import _no_nul as no_nul
 
@@ -30,7 +31,7 @@ def _country(value: str) -> str:
 
 TimeZone = Annotated[str, Field(max_length=64), AfterValidator(_zone)]
 Country = Annotated[str, Field(min_length=2, max_length=2), AfterValidator(_country)]
-Language = Annotated[str, Field(pattern="^(en)$")]
+Language = Annotated[str, Field(pattern=f"^({'|'.join(LANGUAGES)})$")]
 
 
 class LoginForm(ApiModel):

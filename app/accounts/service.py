@@ -52,6 +52,7 @@ def signup_therapist(
     password_hash: str,
     country: str,
     time_zone: str,
+    language: str = "en",
 ) -> User:
     """A therapist creates a clinic and manages it (once their email is confirmed: app.accounts.signup)."""
     _require_free_email(session, email)
@@ -66,6 +67,7 @@ def signup_therapist(
         preferred_name=name,
         country=country,
         time_zone=time_zone,
+        language=language,
         is_clinic_admin=True,
         activated_at=clock.now(),
     )
@@ -76,7 +78,14 @@ def signup_therapist(
 
 
 def signup_client(
-    session: Session, *, name: str, email: str, password_hash: str, country: str, time_zone: str
+    session: Session,
+    *,
+    name: str,
+    email: str,
+    password_hash: str,
+    country: str,
+    time_zone: str,
+    language: str = "en",
 ) -> User:
     """Self-management with no therapist; a therapist can be linked later with a code."""
     _require_free_email(session, email)
@@ -87,6 +96,7 @@ def signup_client(
         preferred_name=name,
         country=country,
         time_zone=time_zone,
+        language=language,
         activated_at=clock.now(),
     )
     session.add(user)
@@ -257,8 +267,10 @@ def accept_invite(
     name: str,
     time_zone: str,
     country: str | None = None,
+    language: str | None = None,
 ) -> User:
-    """The invited person sets their password; the invite is spent."""
+    """The invited person sets their password; the invite is spent. `language` is their browser's
+    (app.i18n.negotiate); they can change it in settings."""
     if invite.kind == InviteKind.client:
         user = session.get(User, invite.user_id)
         if user is None:
@@ -283,6 +295,8 @@ def accept_invite(
     user.time_zone = time_zone
     if country:
         user.country = country
+    if language:
+        user.language = language
     user.activated_at = clock.now()
     user.is_active = True
     invite.accepted_at = clock.now()

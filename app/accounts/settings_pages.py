@@ -27,6 +27,7 @@ from app.countries import country_choices
 from app.db import SessionDep
 from app.errors import Conflict, NotFound, TooManyRequests, Unprocessable
 from app.forms import FormResult, read_form, validate
+from app.i18n import LANGUAGES
 from app.templates import render
 
 router = APIRouter()
@@ -47,6 +48,7 @@ def _settings_context(session: SessionDep, principal: CurrentPrincipal) -> dict[
         "devices": sessions.active_for(session, user.id),
         "current_session_id": principal.session.id,
         "countries": country_choices(),
+        "languages": list(LANGUAGES.items()),
         "zones": clock.sorted_zones(),
         "therapists": service.my_therapists(session, user.id) if user.role == "client" else [],
         "link": FormResult(values={}),

@@ -88,8 +88,9 @@ def find(session: Session, token: str) -> PendingSignup:
     return pending
 
 
-def confirm(session: Session, *, pending: PendingSignup) -> User:
-    """Make the account the link was for. Raises Conflict if the email got an account meanwhile."""
+def confirm(session: Session, *, pending: PendingSignup, language: str = "en") -> User:
+    """Make the account the link was for, in the language of the browser that confirmed it.
+    Raises Conflict if the email got an account meanwhile."""
     pending.used_at = clock.now()
     session.add(pending)
     if service.email_taken(session, pending.email):
@@ -104,6 +105,7 @@ def confirm(session: Session, *, pending: PendingSignup) -> User:
             password_hash=pending.password_hash,
             country=pending.country,
             time_zone=pending.time_zone,
+            language=language,
         )
     return service.signup_client(
         session,
@@ -112,6 +114,7 @@ def confirm(session: Session, *, pending: PendingSignup) -> User:
         password_hash=pending.password_hash,
         country=pending.country,
         time_zone=pending.time_zone,
+        language=language,
     )
 
 

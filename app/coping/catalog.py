@@ -14,6 +14,7 @@ from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
 from app.accounts.models import User
+from app.coping import library_words
 from app.coping.library import Strategy, load_library
 from app.coping.models import CustomStrategy
 from app.coping.ranking import Candidate
@@ -21,11 +22,10 @@ from app.coping.ranking import Candidate
 StrategyView = dict[str, Any]
 
 
-def _builtin_view(s: Strategy) -> StrategyView:
-    lib = load_library()
+def _builtin_view(s: Strategy, language: str) -> StrategyView:
     return {
         "id": s.id,
-        "title": s.title,
+        "title": library_words.title(s, language),
         "kind": s.kind,
         "minutes": s.minutes,
         "systems": list(s.systems),
@@ -34,16 +34,17 @@ def _builtin_view(s: Strategy) -> StrategyView:
         "level_max": s.distress.max,
         "places": list(s.places),
         "needs": list(s.needs),
-        "cautions": lib.caution_texts(s),
-        "steps": list(s.steps),
+        "cautions": library_words.cautions(s, language),
+        "steps": library_words.steps(s, language),
         "guide": s.guide.model_dump(mode="json"),
         "custom": False,
     }
 
 
 @cache
-def builtin_views() -> tuple[StrategyView, ...]:
-    return tuple(_builtin_view(s) for s in load_library().strategies)
+def builtin_views(language: str = "en") -> tuple[StrategyView, ...]:
+    """The built-in library in `language` (English where a word is not translated)."""
+    return tuple(_builtin_view(s, language) for s in load_library().strategies)
 
 
 @cache

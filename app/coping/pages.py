@@ -30,6 +30,7 @@ from app.coping.schemas import MyStrategyForm, StrategyKey
 from app.db import SessionDep
 from app.errors import NotFound
 from app.forms import submit_form
+from app.i18n import request_language
 from app.templates import render
 
 router = APIRouter()
@@ -37,31 +38,34 @@ PlanKind = Literal["safety", "wellness"]
 
 
 @cache
-def library_json() -> Markup:
-    """The built-in library as a JSON data block (not script: CSP allows no inline script).
-    Built once per process: the library is versioned content, and serialising ~35 KB on every
-    request was a large part of the flow page's cost."""
-    data = {"version": load_library().version, "strategies": list(catalog.builtin_views())}
+def library_json(language: str) -> Markup:
+    """The built-in library in `language` as a JSON data block (not script: CSP allows no inline
+    script). Built once per process and language: the library is versioned content, and
+    serialising ~35 KB on every request was a large part of the flow page's cost."""
+    data = {"version": load_library().version, "strategies": list(catalog.builtin_views(language))}
     return Markup(json.dumps(data, separators=(",", ":")).replace("<", "\\u003c"))
 
 
 @cache
-def _flow_crisis_json(country: str | None) -> Markup:
+def _flow_crisis_json(country: str | None, language: str) -> Markup:
     """The flow page's crisis help for one country (the viewer's own; none when unknown, never a
     default country's), serialised once per country exactly as Jinja's `tojson` does. The
     phone's sync bundle adds the clinic's own lines."""
-    return htmlsafe_json_dumps(plans.national_lines(country), sort_keys=True)
+    return htmlsafe_json_dumps(plans.national_lines(country, language), sort_keys=True)
 
 
 def _flow(request: Request, principal: OptionalPrincipal, anon: bool) -> HTMLResponse:
     client = principal.user if principal and principal.role == Role.client and not anon else None
+    language = request_language(request)
     return render(
         request,
         "coping/flow.html",
         {
-            "library": library_json(),
+            "library": library_json(language),
             "mode": "client" if client else "anon",
-            "crisis_json": _flow_crisis_json(principal.user.country if principal else None),
+            "crisis_json": _flow_crisis_json(
+                principal.user.country if principal else None, language
+            ),
         },
         headers={"Cache-Control": "no-cache"},
     )

@@ -19,6 +19,7 @@ from app.audit import service as audit
 from app.coping.models import ClinicCrisisLine, Plan, PlanVersion
 from app.crisis import service as crisis_service
 from app.errors import NotFound
+from app.i18n import N_, gettext, use_language
 
 PlanKind = Literal["safety", "wellness"]
 
@@ -33,56 +34,72 @@ class Section:
 SAFETY_SECTIONS: Final = (
     Section(
         "warning_signs",
-        "Warning signs that a crisis may be coming",
-        "Thoughts, feelings, situations or behaviours you notice first.",
+        N_("Warning signs that a crisis may be coming"),
+        N_("Thoughts, feelings, situations or behaviours you notice first."),
     ),
     Section(
         "coping_alone",
-        "Things I can do on my own to cope",
-        "What helps you take your mind off things, without contacting anyone.",
+        N_("Things I can do on my own to cope"),
+        N_("What helps you take your mind off things, without contacting anyone."),
     ),
     Section(
         "distractions",
-        "People and places that take my mind off things",
-        "Places you can go and people you can be around.",
+        N_("People and places that take my mind off things"),
+        N_("Places you can go and people you can be around."),
     ),
-    Section("ask_for_help", "People I can ask for help", "Names and how to reach them."),
+    Section(
+        "ask_for_help",
+        N_("People I can ask for help"),
+        N_("Names and how to reach them."),
+    ),
     Section(
         "professionals",
-        "Professionals and services",
-        "Your therapist, your doctor, crisis lines, the nearest emergency department.",
+        N_("Professionals and services"),
+        N_("Your therapist, your doctor, crisis lines, the nearest emergency department."),
     ),
     Section(
         "safe_surroundings",
-        "Making my surroundings safe",
-        "Steps to keep things you could use to hurt yourself away or out of reach.",
+        N_("Making my surroundings safe"),
+        N_("Steps to keep things you could use to hurt yourself away or out of reach."),
     ),
-    Section("reasons_for_living", "My reasons for living", "What matters most to you."),
+    Section(
+        "reasons_for_living",
+        N_("My reasons for living"),
+        N_("What matters most to you."),
+    ),
 )
 WELLNESS_SECTIONS: Final = (
-    Section("when_well", "What I'm like when I'm well", "How you, and others, would describe you."),
-    Section("daily", "What I do every day to stay well", "Small things that keep you well."),
+    Section(
+        "when_well",
+        N_("What I'm like when I'm well"),
+        N_("How you, and others, would describe you."),
+    ),
+    Section(
+        "daily",
+        N_("What I do every day to stay well"),
+        N_("Small things that keep you well."),
+    ),
     Section(
         "triggers",
-        "Triggers and what I do about them",
-        "Outside events that can upset you, and your plan for each.",
+        N_("Triggers and what I do about them"),
+        N_("Outside events that can upset you, and your plan for each."),
     ),
     Section(
         "early_signs",
-        "Early warning signs and what I do",
-        "Changes inside you that tell you things are slipping, and your plan.",
+        N_("Early warning signs and what I do"),
+        N_("Changes inside you that tell you things are slipping, and your plan."),
     ),
     Section(
         "breaking_down",
-        "When things are breaking down",
-        "How it looks when things are much worse, and what you and others will do.",
+        N_("When things are breaking down"),
+        N_("How it looks when things are much worse, and what you and others will do."),
     ),
 )
 SECTIONS: Final[dict[str, tuple[Section, ...]]] = {
     "safety": SAFETY_SECTIONS,
     "wellness": WELLNESS_SECTIONS,
 }
-TITLES: Final = {"safety": "My safety plan", "wellness": "My wellness and recovery plan"}
+TITLES: Final = {"safety": N_("My safety plan"), "wellness": N_("My wellness and recovery plan")}
 NAMES: Final = {"safety": "safety plan", "wellness": "wellness and recovery plan"}
 
 
@@ -123,23 +140,24 @@ def sections_of(
 
 
 def safety_prefill(session: Session, client: User) -> dict[str, str]:
-    """A new safety plan starts with the crisis lines for the client's country (and clinic)."""
+    """A new safety plan starts with the crisis lines for the client's country (and clinic),
+    written in the client's language: it becomes their own text once saved."""
     lines = crisis_lines(session, client)
     parts = []
-    for line in lines["lines"]:
-        how = " or ".join(
-            x
-            for x in (
-                f"call {line['phone']}" if line["phone"] else "",
-                f"text {line['sms']}" if line["sms"] else "",
-            )
-            if x
+    with use_language(client.language):
+        joiner = f" {gettext('or')} "
+        for line in lines["lines"]:
+            ways = [
+                gettext("call %(phone)s", phone=line["phone"]) if line["phone"] else "",
+                gettext("text %(sms)s", sms=line["sms"]) if line["sms"] else "",
+            ]
+            parts.append(f"{line['name']}: {joiner.join(x for x in ways if x)}")
+        numbers = lines["emergency_numbers"]
+        parts.append(
+            gettext("Emergency: %(numbers)s", numbers=joiner.join(numbers))
+            if numbers
+            else gettext("Emergency: local emergency services")
         )
-        parts.append(f"{line['name']}: {how}")
-    numbers = lines["emergency_numbers"]
-    parts.append(
-        f"Emergency: {' or '.join(numbers)}" if numbers else "Emergency: local emergency services"
-    )
     return {"professionals": "\n".join(parts)}
 
 
@@ -250,15 +268,19 @@ def clinic_lines(session: Session, organisation_id: uuid.UUID | None) -> list[Cl
     return list(session.exec(stmt.order_by(col(ClinicCrisisLine.created_at))))
 
 
-def national_lines(country: str | None) -> dict[str, Any]:
+def national_lines(country: str | None, language: str = "en") -> dict[str, Any]:
     """The person's own country's help as plain data (the calm flow, the sync bundle): its
     emergency numbers and checked lines, or for an unknown country no numbers at all and the
     helpline directory — never another country's (app/crisis/service.py)."""
-    national = crisis_service.for_country(country) or crisis_service.no_country()
-    shown = {"name", "description", "phone", "sms", "sms_body", "source", "checked_on"}
+    national = crisis_service.for_country(country, language) or crisis_service.no_country()
+    shown = {"name", "phone", "sms", "sms_body", "source", "checked_on"}
     lines = [
         line.model_dump(mode="json", include=shown)
-        | {"tel_href": line.tel_href, "sms_href": line.sms_href}
+        | {
+            "description": line.description_in(language),
+            "tel_href": line.tel_href,
+            "sms_href": line.sms_href,
+        }
         for line in national.lines
     ]
     return {
@@ -275,7 +297,7 @@ def national_lines(country: str | None) -> dict[str, Any]:
 def crisis_lines(session: Session | None, user: User | None) -> dict[str, Any]:
     """National help for the person's own country, then their clinic's own additions (nobody
     logged in: no country, so no national numbers; no database needed)."""
-    help_ = national_lines(user.country if user else None)
+    help_ = national_lines(user.country if user else None, user.language if user else "en")
     extra = clinic_lines(session, user.organisation_id) if user and session else []
     help_["lines"] = help_["lines"] + [
         {

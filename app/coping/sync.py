@@ -8,7 +8,9 @@ from sqlmodel import Session
 from app.accounts.models import User
 from app.coping import catalog, plans, service, toolbox
 from app.coping.library import load_library
+from app.coping.models import Plan
 from app.coping.schemas import FitPublic, SyncPublic, ToolboxPublic, UsagePublic
+from app.i18n import gettext, use_language
 
 
 def bundle(session: Session, client: User) -> SyncPublic:
@@ -32,10 +34,16 @@ def bundle(session: Session, client: User) -> SyncPublic:
         )
         if fit is not None
         else None,
-        safety_plan=[
-            {"title": s.title, "text": text}
-            for s, text in plans.sections_of(plan, "safety")
-            if text
-        ],
+        safety_plan=_plan_for_phone(plan, client.language),
         crisis=plans.crisis_lines(session, client),
     )
+
+
+def _plan_for_phone(plan: Plan | None, language: str) -> list[dict[str, str]]:
+    """The safety plan's filled sections, headed in the client's language (the text is theirs)."""
+    with use_language(language):
+        return [
+            {"title": gettext(s.title), "text": text}
+            for s, text in plans.sections_of(plan, "safety")
+            if text
+        ]

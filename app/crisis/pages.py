@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse
 from app import countries
 from app.accounts.dependencies import OptionalPrincipal
 from app.crisis import service
+from app.i18n import request_language
 from app.templates import render
 
 router = APIRouter()
@@ -28,14 +29,15 @@ def crisis(
     country: Annotated[str | None, Query(max_length=2)] = None,
 ) -> HTMLResponse:
     own = principal.user.country if principal is not None else None
-    chosen = service.for_country(country) if country else None
-    lines = chosen or service.for_country(own)
+    language = request_language(request)
+    chosen = service.for_country(country, language) if country else None
+    lines = chosen or service.for_country(own, language)
     return render(
         request,
         "crisis/crisis.html",
         {
             "lines": lines,
-            "choices": countries.country_choices(),
+            "choices": countries.country_choices(language),
             "unknown_choice": bool(country) and chosen is None,
             "directory_url": service.DIRECTORY_URL,
             "directory_name": service.DIRECTORY_NAME,

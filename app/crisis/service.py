@@ -39,7 +39,7 @@ DEFAULT_LANGUAGE = "en"
 
 class CrisisLine(BaseModel):
     name: str
-    # Keyed by language ("en"; "es" to come beside it): the text is data, not template copy.
+    # Keyed by language ("en", "es"): the text is data, not template copy.
     descriptions: dict[str, str]
     phone: str | None = None
     sms: str | None = None
@@ -145,9 +145,9 @@ def directory() -> CrisisDirectory:
     )
 
 
-def for_country(code: str | None) -> CountryLines | None:
-    """That country's own help, or None when no (known) country is given — never a default
-    country's lines: the caller asks the person to choose instead."""
+def for_country(code: str | None, language: str = DEFAULT_LANGUAGE) -> CountryLines | None:
+    """That country's own help (its name in `language`), or None when no (known) country is
+    given — never a default country's lines: the caller asks the person to choose instead."""
     d = directory()
     key = (code or "").upper()
     if key not in d.names:
@@ -156,7 +156,7 @@ def for_country(code: str | None) -> CountryLines | None:
     curated = d.curated_numbers.get(key)
     return CountryLines(
         code=key,
-        name=d.names[key],
+        name=countries.country_name(key, language),
         emergency_numbers=curated or d.numbers.get(key, []),
         emergency_checked_on=d.reviewed_on if curated else d.numbers_checked_on,
         lines=lines,

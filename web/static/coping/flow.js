@@ -1,5 +1,6 @@
 // The distress flow, run on the phone: rate → ranked strategies → guided player → rate again →
 // store (or queue offline) → help if still high. Nothing here waits on the server.
+import { t, tn } from "../js/i18n.js";
 import { button, h, screen } from "./dom.js";
 import { play } from "./player.js";
 import { rank } from "./ranking.js";
@@ -19,8 +20,8 @@ const helpNowMode = params.get("now") === "1";
 // Ranking needs a level; someone pressing "Need help now" is taken to be in strong distress.
 const HELP_NOW_LEVEL = 8;
 
-const PLACES = [["home", "Home"], ["public", "Out"], ["work_school", "Work or school"], ["in_bed", "In bed"]];
-const MINUTES = [[1, "1 min"], [5, "5 min"], [15, "15 min"]];
+const PLACES = [["home", t("Home")], ["public", t("Out")], ["work_school", t("Work or school")], ["in_bed", t("In bed")]];
+const MINUTES = [1, 5, 15].map((m) => [m, tn("%(num)s min", "%(num)s min", m)]);
 const state = { before: null, place: null, minutes: null };
 let synced = null;
 
@@ -61,11 +62,11 @@ function pickLevel(n) {
 function rateScreen(keepFocus = false) {
   const active = keepFocus ? document.activeElement?.textContent : null;
   screen(root,
-    h("h1", {}, "How strong is the distress right now?"),
-    h("p", { class: "lead" }, "0 is completely calm. 10 is the worst you can imagine."),
-    scale("Distress from 0 to 10", pickLevel),
-    chips("Where are you? (optional)", PLACES, "place", () => rateScreen(true)),
-    chips("How much time do you have? (optional)", MINUTES, "minutes", () => rateScreen(true)));
+    h("h1", {}, t("How strong is the distress right now?")),
+    h("p", { class: "lead" }, t("0 is completely calm. 10 is the worst you can imagine.")),
+    scale(t("Distress from 0 to 10"), pickLevel),
+    chips(t("Where are you? (optional)"), PLACES, "place", () => rateScreen(true)),
+    chips(t("How much time do you have? (optional)"), MINUTES, "minutes", () => rateScreen(true)));
   if (active) [...root.querySelectorAll(".calm-chips button")].find((b) => b.textContent === active)?.focus();
 }
 
@@ -91,11 +92,11 @@ function listScreen(keepFocus = false) {
       notes[r.id] ? h("span", { class: "calm-why" }, `“${notes[r.id]}”`) : null));
   });
   screen(root,
-    h("h1", {}, "Try one of these"),
-    h("p", { class: "muted" }, `Distress now: ${state.before} out of 10. `, button("Change", () => rateScreen(), "calm-link")),
+    h("h1", {}, t("Try one of these")),
+    h("p", { class: "muted" }, t("Distress now: %(level)s out of 10.", { level: state.before }), " ", button(t("Change"), () => rateScreen(), "calm-link")),
     h("ol", { class: "calm-list" }, items),
-    chips("Where are you? (optional)", PLACES, "place"),
-    chips("How much time do you have? (optional)", MINUTES, "minutes"));
+    chips(t("Where are you? (optional)"), PLACES, "place"),
+    chips(t("How much time do you have? (optional)"), MINUTES, "minutes"));
   if (keepFocus && active) {
     [...root.querySelectorAll(".calm-chips button")].find((b) => b.textContent === active)?.focus();
   }
@@ -110,30 +111,30 @@ function helpNowScreen() {
   const strategy = first && strategies().find((s) => s.id === first.id);
   const cautions = strategy?.cautions || [];
   screen(root,
-    h("h1", {}, "Let's slow things down together"),
+    h("h1", {}, t("Let's slow things down together")),
     strategy ? h("section", { class: "calm-now-card", "aria-labelledby": "calm-now-title" },
       h("h2", { id: "calm-now-title" }, strategy.title),
       h("p", { class: "calm-why" }, first.reason),
-      cautions.length ? h("div", { class: "calm-cautions" }, h("h3", {}, "Before you start"),
+      cautions.length ? h("div", { class: "calm-cautions" }, h("h3", {}, t("Before you start")),
         h("ul", {}, cautions.map((c) => h("li", {}, c)))) : null,
-      button(`Start ${strategy.title}`, () => runNow(strategy), "calm-btn")) : null,
-    h("p", {}, h("a", { href: "/calm" }, "Choose another way to calm down")),
+      button(t("Start %(title)s", { title: strategy.title }), () => runNow(strategy), "calm-btn")) : null,
+    h("p", {}, h("a", { href: "/calm" }, t("Choose another way to calm down"))),
     helpNow());
 }
 
 async function runNow(strategy) {
   await play(root, strategy, { cautionsRead: true });
   screen(root,
-    h("h1", {}, "How strong is it now?"),
-    h("p", { class: "lead" }, "0 is completely calm. 10 is the worst you can imagine."),
-    scale("Distress now, from 0 to 10", (after) => {
+    h("h1", {}, t("How strong is it now?")),
+    h("p", { class: "lead" }, t("0 is completely calm. 10 is the worst you can imagine.")),
+    scale(t("Distress now, from 0 to 10"), (after) => {
       state.before = after;
       screen(root,
-        h("h1", {}, "Thank you for taking this time"),
+        h("h1", {}, t("Thank you for taking this time")),
         after >= 8 ? helpNow() : null,
         h("div", { class: "calm-actions" },
-          button("Try another strategy", () => listScreen(), after >= 8 ? "calm-btn" : "calm-btn calm-btn-quiet"),
-          h("a", { class: "calm-btn calm-btn-quiet", href: mode === "client" ? "/today" : "/" }, "Done")));
+          button(t("Try another strategy"), () => listScreen(), after >= 8 ? "calm-btn" : "calm-btn calm-btn-quiet"),
+          h("a", { class: "calm-btn calm-btn-quiet", href: mode === "client" ? "/today" : "/" }, t("Done"))));
     }));
 }
 
@@ -142,16 +143,16 @@ async function run(strategy) {
   const result = await play(root, strategy);
   if (result.back) return listScreen();
   screen(root,
-    h("h1", {}, "How strong is it now?"),
-    h("p", { class: "lead" }, "0 is completely calm. 10 is the worst you can imagine."),
-    scale("Distress now, from 0 to 10", (after) => finish(strategy, startedAt, result.seconds, after)));
+    h("h1", {}, t("How strong is it now?")),
+    h("p", { class: "lead" }, t("0 is completely calm. 10 is the worst you can imagine.")),
+    scale(t("Distress now, from 0 to 10"), (after) => finish(strategy, startedAt, result.seconds, after)));
 }
 
 function change(before, after) {
   const d = before - after;
-  if (d > 0) return `Down ${d} point${d === 1 ? "" : "s"}, from ${before} to ${after}.`;
-  if (d === 0) return `Still at ${after}.`;
-  return `Up from ${before} to ${after}.`;
+  if (d > 0) return tn("Down %(num)s point, from %(before)s to %(after)s.", "Down %(num)s points, from %(before)s to %(after)s.", d, { before, after });
+  if (d === 0) return t("Still at %(after)s.", { after });
+  return t("Up from %(before)s to %(after)s.", { before, after });
 }
 
 async function finish(strategy, startedAt, seconds, after) {
@@ -163,12 +164,12 @@ async function finish(strategy, startedAt, seconds, after) {
   const parts = [h("h1", {}, change(before, after)), summary, status];
   if (needsHelp) parts.push(helpNow());
   parts.push(h("div", { class: "calm-actions" },
-    button("Try another strategy", again, needsHelp ? "calm-btn" : "calm-btn calm-btn-quiet"),
-    mode === "client" ? h("a", { class: "calm-btn calm-btn-quiet", href: "/calm/history" }, "My calm history") : null,
-    h("a", { class: "calm-btn calm-btn-quiet", href: mode === "client" ? "/today" : "/" }, "Done")));
+    button(t("Try another strategy"), again, needsHelp ? "calm-btn" : "calm-btn calm-btn-quiet"),
+    mode === "client" ? h("a", { class: "calm-btn calm-btn-quiet", href: "/calm/history" }, t("My calm history")) : null,
+    h("a", { class: "calm-btn calm-btn-quiet", href: mode === "client" ? "/today" : "/" }, t("Done"))));
   screen(root, ...parts);
   if (mode !== "client") {
-    status.textContent = "Nothing is saved, because you're not logged in.";
+    status.textContent = t("Nothing is saved, because you're not logged in.");
     return;
   }
   const episode = {
@@ -177,9 +178,9 @@ async function finish(strategy, startedAt, seconds, after) {
   };
   await store.enqueue(episode);
   learn(strategy.id, before, after);
-  status.textContent = "Saved on this phone.";
+  status.textContent = t("Saved on this phone.");
   const waiting = await store.flush();
-  status.textContent = waiting ? "Saved on this phone. It will be sent when you're back online." : "Saved.";
+  status.textContent = waiting ? t("Saved on this phone. It will be sent when you're back online.") : t("Saved.");
 }
 
 // Offline ranking should learn from what just happened, as the server's summary will.
@@ -197,25 +198,25 @@ function helpNow() {
   const crisis = synced?.crisis || fallbackCrisis;
   const plan = synced?.safety_plan || [];
   const numbers = crisis.emergency_numbers || (crisis.emergency ? [crisis.emergency] : []);
-  const call = () => numbers.flatMap((n, i) => [i ? " or " : null, h("a", { class: "emergency", href: `tel:${n}` }, n)]);
+  const call = () => numbers.flatMap((n, i) => [i ? ` ${t("or")} ` : null, h("a", { class: "emergency", href: `tel:${n}` }, n)]);
   const unchecked = crisis.country && !crisis.has_checked_lines;
   return h("section", { class: "card card--crisis", "aria-labelledby": "calm-help" },
-    h("h2", { id: "calm-help" }, "You don't have to do this alone"),
-    plan.length ? h("div", {}, h("h3", {}, "My safety plan"),
+    h("h2", { id: "calm-help" }, t("You don't have to do this alone")),
+    plan.length ? h("div", {}, h("h3", {}, t("My safety plan")),
       h("dl", { class: "calm-plan" }, plan.flatMap((s) => [h("dt", {}, s.title), h("dd", {}, s.text)]))) : null,
-    h("h3", {}, crisis.country ? `Talk to someone now (${crisis.country})` : "Talk to someone now"),
-    unchecked ? h("p", { class: "crisis-none" }, `We don't have a checked crisis line for ${crisis.country} yet.`,
-      numbers.length ? [" In an emergency call ", call(), "."]
-        : " We don't have a checked emergency number there either: in an emergency, ask someone near you to contact the local emergency services.") : null,
+    h("h3", {}, crisis.country ? t("Talk to someone now (%(country)s)", { country: crisis.country }) : t("Talk to someone now")),
+    unchecked ? h("p", { class: "crisis-none" }, t("We don't have a checked crisis line for %(country)s yet.", { country: crisis.country }),
+      numbers.length ? [" ", t("In an emergency call"), " ", call(), "."]
+        : [" ", t("We don't have a checked emergency number there either: in an emergency, ask someone near you to contact the local emergency services.")]) : null,
     crisis.lines.length ? h("ul", { class: "crisis-lines" }, crisis.lines.map((l) => h("li", {},
       h("strong", {}, l.name), l.description ? h("span", {}, ` · ${l.description}`) : null,
       h("p", { class: "actions" },
-        l.tel_href ? h("a", { class: "button button--primary", href: l.tel_href }, `Call ${l.phone}`) : null,
-        l.sms_href ? h("a", { class: "button", href: l.sms_href }, `Text ${l.sms}`) : null)))) : null,
-    !crisis.country ? h("p", {}, h("a", { href: "/crisis" }, "Find the emergency number and crisis lines for your country")) : null,
-    crisis.directory_url && navigator.onLine ? h("p", {}, "Find A Helpline lists crisis lines in many countries: ",
+        l.tel_href ? h("a", { class: "button button--primary", href: l.tel_href }, t("Call %(phone)s", { phone: l.phone })) : null,
+        l.sms_href ? h("a", { class: "button", href: l.sms_href }, t("Text %(sms)s", { sms: l.sms })) : null)))) : null,
+    !crisis.country ? h("p", {}, h("a", { href: "/crisis" }, t("Find the emergency number and crisis lines for your country"))) : null,
+    crisis.directory_url && navigator.onLine ? h("p", {}, t("%(name)s lists crisis lines in many countries:", { name: "Find A Helpline" }), " ",
       h("a", { href: crisis.directory_url, rel: "noopener" }, crisis.directory_url.split("//").pop()), ".") : null,
-    numbers.length && !unchecked ? h("p", {}, "In danger now? Call ", call(), ".") : null);
+    numbers.length && !unchecked ? h("p", {}, t("In danger now?"), " ", t("Call"), " ", call(), ".") : null);
 }
 
 async function sync() {

@@ -1,14 +1,15 @@
 // Breathing pacer: a circle that grows on the in-breath and shrinks on the out-breath, with the
 // phase and a count in large text. Under prefers-reduced-motion the circle stays still and the text
 // leads. Phase changes are announced politely; the per-second count is not (it would be noise).
+import { t } from "../js/i18n.js";
 import { button, h, reducedMotion, screen } from "./dom.js";
 
 export function phasesOf(pattern) {
   return [
-    ["Breathe in", pattern.breathe_in, "in"],
-    ["Hold", pattern.hold_in, "hold"],
-    ["Breathe out", pattern.breathe_out, "out"],
-    ["Hold", pattern.hold_out, "hold"],
+    [t("Breathe in"), pattern.breathe_in, "in"],
+    [t("Hold"), pattern.hold_in, "hold"],
+    [t("Breathe out"), pattern.breathe_out, "out"],
+    [t("Hold"), pattern.hold_out, "hold"],
   ].filter(([, secs]) => secs > 0);
 }
 
@@ -25,24 +26,24 @@ export function start(root, strategy, finish) {
   let r = 0;
   let p = 0;
   let left = 0;
-  const pauseBtn = button("Pause", () => {
+  const pauseBtn = button(t("Pause"), () => {
     paused = !paused;
-    pauseBtn.textContent = paused ? "Carry on" : "Pause";
+    pauseBtn.textContent = paused ? t("Carry on") : t("Pause");
     if (paused) {
       clearTimeout(timer);
-      label.textContent = "Paused";
+      label.textContent = t("Paused");
     } else {
       show();
       tick();
     }
   }, "calm-btn calm-btn-quiet");
-  const stop = button("I'm done", () => end(false), "calm-btn calm-btn-quiet");
+  const stop = button(t("I'm done"), () => end(false), "calm-btn calm-btn-quiet");
 
   function show() {
     const [name, secs, dir] = phases[p];
     label.textContent = name;
     count.textContent = String(left);
-    round.textContent = `Breath ${r + 1} of ${rounds}`;
+    round.textContent = t("Breath %(n)s of %(total)s", { n: r + 1, total: rounds });
     if (!still) {
       circle.style.transitionDuration = `${secs}s`;
       if (dir !== "hold") circle.dataset.phase = dir;

@@ -1,5 +1,6 @@
 // Runs one strategy: its guide, with its cautions (if any) above the first step. Resolves with how long it took,
 // so the flow can store the episode's duration. Works offline: it needs only the strategy object.
+import { t } from "../js/i18n.js";
 import { h } from "./dom.js";
 import * as counter from "./counter.js";
 import * as pacer from "./pacer.js";
@@ -24,7 +25,7 @@ export function play(root, strategy, { cautionsRead = false } = {}) {
     // (help-now shows them on its own screen, before its Start button).
     if (!cautionsRead && strategy.cautions && strategy.cautions.length) {
       const note = h("aside", { class: "calm-cautions", "aria-labelledby": "calm-cautions-title" },
-        h("h2", { id: "calm-cautions-title", "data-focus": "" }, "Before you start"),
+        h("h2", { id: "calm-cautions-title", "data-focus": "" }, t("Before you start")),
         h("ul", {}, strategy.cautions.map((c) => h("li", {}, c))));
       root.prepend(note);
       note.querySelector("h2").setAttribute("tabindex", "-1");

@@ -2,6 +2,11 @@
 // no signal matches what the server would show. tests/coping/test_ranking_js.py runs both on the
 // same cases; change them together.
 
+import { t, tn } from "../js/i18n.js";
+
+// Marks a word for translation; it is translated where it is shown.
+const N_ = (message) => message;
+
 export const SHRINK_K = 3.0;
 export const DEFAULT_PRIOR_DROP = 2.0;
 const W_RECOMMENDED = 4.0;
@@ -19,14 +24,14 @@ const ENOUGH_USES = 2;
 const HIGH_DISTRESS = 7;
 
 const SENSE_WORDS = {
-  visual: "sight",
-  auditory: "sound",
-  tactile: "touch",
-  proprioceptive: "pressure and muscle work",
-  vestibular: "movement",
-  olfactory: "smell",
-  gustatory: "taste",
-  interoceptive: "breathing",
+  visual: N_("sight"),
+  auditory: N_("sound"),
+  tactile: N_("touch"),
+  proprioceptive: N_("pressure and muscle work"),
+  vestibular: N_("movement"),
+  olfactory: N_("smell"),
+  gustatory: N_("taste"),
+  interoceptive: N_("breathing"),
 };
 
 export function fnv1a(text) {
@@ -56,12 +61,12 @@ function eligible(c, s, box, fit) {
   return !(fit && overlap(c.systems, fit.overwhelmed).length);
 }
 
-const times = (n) => (n === 1 ? "once" : n === 2 ? "twice" : `${n} times`);
+const times = (n) => (n === 1 ? t("once") : n === 2 ? t("twice") : tn("%(num)s time", "%(num)s times", n));
 function points(drop) {
   const n = Math.max(1, Math.floor(drop + 0.5));
-  return `about ${n} point${n !== 1 ? "s" : ""}`;
+  return tn("about %(num)s point", "about %(num)s points", n);
 }
-const duration = (m) => `Takes about ${m} minute${m !== 1 ? "s" : ""}`;
+const duration = (m) => tn("Takes about %(num)s minute", "Takes about %(num)s minutes", m);
 
 function score(c, s, usage, box, fit, prior) {
   const reasons = [];
@@ -71,24 +76,25 @@ function score(c, s, usage, box, fit, prior) {
   let total = expected;
   if (has(box.recommended, c.id)) {
     total += W_RECOMMENDED;
-    reasons.push("Your therapist suggested this");
+    reasons.push(t("Your therapist suggested this"));
   }
-  if (usage && usage.uses >= ENOUGH_USES && usage.helped > 0 && usage.mean_drop >= 0.5) {
-    reasons.push(`Helped you ${times(usage.helped)}, ${points(usage.mean_drop)} on average`);
+  const helped = usage && usage.uses >= ENOUGH_USES && usage.helped > 0 && usage.mean_drop >= 0.5;
+  if (helped) {
+    reasons.push(t("Helped you %(times)s, %(points)s on average", { times: times(usage.helped), points: points(usage.mean_drop) }));
   }
   if (has(box.favourites, c.id)) {
     total += W_FAVOURITE;
-    reasons.push("One of your favourites");
+    reasons.push(t("One of your favourites"));
   }
   if (fit) {
     // In the strategy's own order (main channel first): the reason names what it really uses.
     const sought = overlap(c.systems, fit.seeks);
     total += W_SEEK * Math.min(2, sought.length) - W_AVOID * overlap(c.systems, fit.avoids).length;
-    if (sought.length) reasons.push(`Uses ${SENSE_WORDS[sought[0]]}, which suits you`);
+    if (sought.length) reasons.push(t("Uses %(sense)s, which suits you", { sense: t(SENSE_WORDS[sought[0]]) }));
     if ((c.needs || []).length) {
       if (c.needs.every((x) => has(fit.kit, x))) {
         total += W_HAS_KIT;
-        reasons.push("Uses something from your kit");
+        reasons.push(t("Uses something from your kit"));
       } else if ((fit.kit || []).length && !(usage && usage.helped > 0)) {
         // Only once the kit is filled in, and never for a strategy that already helped.
         total -= W_MISSING_KIT;
@@ -97,11 +103,11 @@ function score(c, s, usage, box, fit, prior) {
   }
   if (s.level >= HIGH_DISTRESS && c.level_min >= STRONG_MIN) {
     total += W_STRONG;
-    reasons.push("Good for strong distress");
+    reasons.push(t("Good for strong distress"));
   }
   if (s.minutes != null && c.minutes > s.minutes) total -= W_TOO_LONG;
-  if (usage && usage.uses > 0 && !reasons.some((r) => r.startsWith("Helped"))) {
-    reasons.push(`You have tried this ${times(usage.uses)}`);
+  if (usage && usage.uses > 0 && !helped) {
+    reasons.push(t("You have tried this %(times)s", { times: times(usage.uses) }));
   }
   reasons.push(duration(c.minutes));
   return [total, expected, reasons];

@@ -1,4 +1,5 @@
 // Step-through: one step per screen, in large text, at the person's own pace.
+import { t } from "../js/i18n.js";
 import { button, h, screen } from "./dom.js";
 
 export function start(root, strategy, finish) {
@@ -9,15 +10,15 @@ export function start(root, strategy, finish) {
     screen(
       root,
       h("div", { class: "calm-player" },
-        h("p", { class: "calm-round" }, `Step ${i + 1} of ${steps.length}`),
+        h("p", { class: "calm-round" }, t("Step %(n)s of %(total)s", { n: i + 1, total: steps.length })),
         h("h1", { class: "calm-step" }, steps[i]),
         h("div", { class: "calm-actions" },
-          button(last ? "Done" : "Next", () => {
+          button(last ? t("Done") : t("Next"), () => {
             if (last) finish({ completed: true });
             else { i += 1; show(); }
           }),
-          i > 0 ? button("Back", () => { i -= 1; show(); }, "calm-btn calm-btn-quiet") : null,
-          last ? null : button("I'm done", () => finish({ completed: false }), "calm-btn calm-btn-quiet"))),
+          i > 0 ? button(t("Back"), () => { i -= 1; show(); }, "calm-btn calm-btn-quiet") : null,
+          last ? null : button(t("I'm done"), () => finish({ completed: false }), "calm-btn calm-btn-quiet"))),
     );
   }
   show();

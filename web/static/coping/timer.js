@@ -1,4 +1,5 @@
 // Timer: a large countdown with the strategy's steps as a short reminder underneath.
+import { t } from "../js/i18n.js";
 import { button, h, mmss, screen } from "./dom.js";
 
 export function start(root, strategy, finish) {
@@ -7,14 +8,14 @@ export function start(root, strategy, finish) {
   let paused = false;
   const clock = h("p", { class: "calm-clock", role: "timer", "aria-live": "off" }, mmss(left));
   const status = h("p", { class: "calm-status", "aria-live": "polite" });
-  const pauseBtn = button("Pause", () => {
+  const pauseBtn = button(t("Pause"), () => {
     paused = !paused;
-    pauseBtn.textContent = paused ? "Carry on" : "Pause";
-    status.textContent = paused ? "Paused" : "";
+    pauseBtn.textContent = paused ? t("Carry on") : t("Pause");
+    status.textContent = paused ? t("Paused") : "";
     if (paused) clearTimeout(timer);
     else tick();
   }, "calm-btn calm-btn-quiet");
-  const done = button("I'm done", () => end(false), "calm-btn calm-btn-quiet");
+  const done = button(t("I'm done"), () => end(false), "calm-btn calm-btn-quiet");
   const actions = h("div", { class: "calm-actions" }, pauseBtn, done);
 
   function tick() {
@@ -22,8 +23,8 @@ export function start(root, strategy, finish) {
       left -= 1;
       clock.textContent = mmss(left);
       if (left <= 0) {
-        status.textContent = "Time is up. Take your time.";
-        actions.replaceChildren(button("Next", () => end(true)));
+        status.textContent = t("Time is up. Take your time.");
+        actions.replaceChildren(button(t("Next"), () => end(true)));
         actions.querySelector("button").focus();
         return;
       }
