@@ -274,7 +274,7 @@ def test_late_replay_uses_the_taps_own_time_within_a_week(
             at=yesterday,
         )
         assert run.local_day == date(2026, 11, 22)
-        with pytest.raises(Unprocessable, match="too far"):
+        with pytest.raises(Unprocessable, match="in the future"):
             runs.record_outcome(
                 session=session,
                 routine=routine,
