@@ -129,10 +129,14 @@ def _marker(index: int, cls: str, cx: float, cy: float) -> str:
     if shape == 1:
         return f'<rect class="{cls}" x="{cx - 3:.1f}" y="{cy - 3:.1f}" width="6" height="6" />'
     if shape == 2:
-        return (f'<polygon class="{cls}" points="{cx:.1f},{cy - 3.5:.1f} {cx + 3.5:.1f},'
-                f'{cy + 3:.1f} {cx - 3.5:.1f},{cy + 3:.1f}" />')  # fmt: skip
-    return (f'<polygon class="{cls}" points="{cx:.1f},{cy - 4:.1f} {cx + 4:.1f},{cy:.1f} '
-            f'{cx:.1f},{cy + 4:.1f} {cx - 4:.1f},{cy:.1f}" />')  # fmt: skip
+        return (
+            f'<polygon class="{cls}" points="{cx:.1f},{cy - 3.5:.1f} {cx + 3.5:.1f},'
+            f'{cy + 3:.1f} {cx - 3.5:.1f},{cy + 3:.1f}" />'
+        )
+    return (
+        f'<polygon class="{cls}" points="{cx:.1f},{cy - 4:.1f} {cx + 4:.1f},{cy:.1f} '
+        f'{cx:.1f},{cy + 4:.1f} {cx - 4:.1f},{cy:.1f}" />'
+    )
 
 
 def line_chart(
@@ -204,8 +208,9 @@ def line_chart(
             f"{_fmt(pts[-1][1])}{unit} on {pts[-1][0]:%d %b} ({len(pts)} {noun}{'' if len(pts) == 1 else 's'})"
         )
     summary = "; ".join(summaries) + "."
-    return Chart(key, title, _svg(key, title, "".join(parts), height, summary), summary,
-                 headers, rows)  # fmt: skip
+    return Chart(
+        key, title, _svg(key, title, "".join(parts), height, summary), summary, headers, rows
+    )
 
 
 def _value_on(series: Series, day: date) -> str:
@@ -250,18 +255,23 @@ def heat_map(
             done += min(d, p) if p else d
             x = label_w + index_of[day] * cell
             if p == 0:
-                parts.append(f'<rect class="heat-none" x="{x:.1f}" y="{y}" width="{cell - gap:.1f}" '
-                             'height="16" />')  # fmt: skip
+                parts.append(
+                    f'<rect class="heat-none" x="{x:.1f}" y="{y}" width="{cell - gap:.1f}" '
+                    'height="16" />'
+                )
                 if d:  # done on a day not planned (a "times a week" habit): a dot, not a shade
                     extra += 1
                     extra_done += d
                     r = max(0.8, min(3.0, (cell - gap) / 2 - 0.5))
-                    parts.append(f'<circle class="heat-extra" cx="{x + (cell - gap) / 2:.1f}" '
-                                 f'cy="{y + 8}" r="{r:.1f}" />')  # fmt: skip
+                    parts.append(
+                        f'<circle class="heat-extra" cx="{x + (cell - gap) / 2:.1f}" '
+                        f'cy="{y + 8}" r="{r:.1f}" />'
+                    )
                 continue
             level = min(3, round(3 * min(d, p) / p))
-            parts.append(f'<rect class="heat-0" x="{x:.1f}" y="{y}" width="{cell - gap:.1f}" '
-                         'height="16" />')  # fmt: skip
+            parts.append(
+                f'<rect class="heat-0" x="{x:.1f}" y="{y}" width="{cell - gap:.1f}" height="16" />'
+            )
             if level:
                 h = 16 * level / 3
                 parts.append(
@@ -281,21 +291,26 @@ def heat_map(
         h = 10 * level / 3
         parts.append(f'<rect class="heat-0" x="{lx}" y="{legend_y - 9}" width="10" height="10" />')
         if level:
-            parts.append(f'<rect class="heat-{level}" x="{lx}" y="{legend_y + 1 - h:.1f}" '
-                         f'width="10" height="{h:.1f}" />')  # fmt: skip
+            parts.append(
+                f'<rect class="heat-{level}" x="{lx}" y="{legend_y + 1 - h:.1f}" '
+                f'width="10" height="{h:.1f}" />'
+            )
         parts.append(f'<text class="tick" x="{lx + 13}" y="{legend_y}">{word}</text>')
     if extra:
         height += 14
-        parts.append(f'<circle class="heat-extra" cx="9" cy="{legend_y + 10}" r="3" />'
-                     f'<text class="tick" x="17" y="{legend_y + 13}">done on a day not planned'
-                     "</text>")  # fmt: skip
+        parts.append(
+            f'<circle class="heat-extra" cx="9" cy="{legend_y + 10}" r="3" />'
+            f'<text class="tick" x="17" y="{legend_y + 13}">done on a day not planned'
+            "</text>"
+        )
     also = f" (and {extra} time{'' if extra == 1 else 's'} on days not planned)" if extra else ""
     summary = (
         f"{_fmt(total_done - extra_done)} of {_fmt(total_planned)} {unit} done{also} across {len(rows)} "
         f"item{'' if len(rows) == 1 else 's'} from {days[0]:%d %b} to {days[-1]:%d %b}."
     )
-    return Chart(key, title, _svg(key, title, "".join(parts), height, summary), summary, headers,
-                 table)  # fmt: skip
+    return Chart(
+        key, title, _svg(key, title, "".join(parts), height, summary), summary, headers, table
+    )
 
 
 def paired_bars(*, key: str, title: str, items: Sequence[tuple[str, float, float, int]]) -> Chart:
@@ -311,8 +326,10 @@ def paired_bars(*, key: str, title: str, items: Sequence[tuple[str, float, float
     for index, (name, before, after, count) in enumerate(items):
         y = PAD_TOP + 30 * index
         parts.append(f'<text class="tick" x="0" y="{y + 14}">{escape(name[:16])}</text>')
-        for offset, value, cls, word in ((0, before, "bar-before", "before"),
-                                         (12, after, "bar-after", "after")):  # fmt: skip
+        for offset, value, cls, word in (
+            (0, before, "bar-before", "before"),
+            (12, after, "bar-after", "after"),
+        ):
             w = bar_w * value / 10
             parts.append(
                 f'<rect class="{cls}" x="{label_w}" y="{y + offset}" width="{w:.1f}" height="10" />'
@@ -335,5 +352,6 @@ def paired_bars(*, key: str, title: str, items: Sequence[tuple[str, float, float
         )
         + "."
     )
-    return Chart(key, title, _svg(key, title, "".join(parts), height, summary), summary, headers,
-                 table)  # fmt: skip
+    return Chart(
+        key, title, _svg(key, title, "".join(parts), height, summary), summary, headers, table
+    )

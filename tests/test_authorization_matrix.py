@@ -121,11 +121,17 @@ PRIVATE_ROUTES = [
     (RecordKind.sensory, "POST", "/caseload/{client_id}/sensory/profile"),
 ]
 PRIVATE_CASES = [
-    pytest.param(kind, method, path, persona, private, id=f"{method} {path} as {persona}, "
-                 f"{kind} {'private' if private else 'shared'}")
+    pytest.param(
+        kind,
+        method,
+        path,
+        persona,
+        private,
+        id=f"{method} {path} as {persona}, {kind} {'private' if private else 'shared'}",
+    )
     for kind, method, path in PRIVATE_ROUTES
     for persona, private in (("therapist", True), ("therapist", False), ("own_client", True))
-]  # fmt: skip
+]
 
 
 def test_private_routes_are_every_kinds_route() -> None:

@@ -21,12 +21,14 @@ LIMIT = 500  # as before: the latest 500 episodes in the window at most
 
 _RECENT = (
     select(DistressEpisode.before, DistressEpisode.after)
-    .where(DistressEpisode.client_id == bindparam("client_id"),
-           col(DistressEpisode.started_at) >= bindparam("since"))
+    .where(
+        DistressEpisode.client_id == bindparam("client_id"),
+        col(DistressEpisode.started_at) >= bindparam("since"),
+    )
     .order_by(col(DistressEpisode.started_at).desc())
     .limit(LIMIT)
     .subquery()
-)  # fmt: skip
+)
 _SUMMARY = select(
     func.count(),
     func.avg(_RECENT.c.before),

@@ -112,8 +112,9 @@ def build_items(
             items.append(Item("done", name, what, url, title, quote))
             if match and match.stuck:
                 stuck = excerpt(match.stuck) if excerpts else None
-                items.append(Item("stuck", name, "said “I'm stuck” on their homework", url,
-                                  title, stuck))  # fmt: skip
+                items.append(
+                    Item("stuck", name, "said “I'm stuck” on their homework", url, title, stuck)
+                )
         elif n.kind in ("change", "declined"):
             what = (
                 "asked to change their homework"

@@ -37,8 +37,14 @@ class DigestForm(ApiModel):
     excerpts: bool = False
 
 
-def _page(request: Request, principal: CurrentTherapist, form: FormResult[DigestForm],
-          *, saved: bool = False, status_code: int = 200) -> Response:  # fmt: skip
+def _page(
+    request: Request,
+    principal: CurrentTherapist,
+    form: FormResult[DigestForm],
+    *,
+    saved: bool = False,
+    status_code: int = 200,
+) -> Response:
     return render(
         request,
         "digest/settings.html",
@@ -48,7 +54,7 @@ def _page(request: Request, principal: CurrentTherapist, form: FormResult[Digest
             "time_zone": principal.user.time_zone,
             "saved": saved,
             "has_email": bool(principal.user.email),
-        },  # fmt: skip
+        },
         status_code=status_code,
     )
 
@@ -74,8 +80,13 @@ async def save_settings(
             form.add_error(name, plain)
     if not form.ok or form.data is None:
         return _page(request, principal, form, status_code=422)
-    service.save(session, therapist=principal.user, enabled=form.data.enabled,
-                 send_hour=form.data.send_hour, excerpts=form.data.excerpts)  # fmt: skip
+    service.save(
+        session,
+        therapist=principal.user,
+        enabled=form.data.enabled,
+        send_hour=form.data.send_hour,
+        excerpts=form.data.excerpts,
+    )
     return see_other("/settings/digest?saved=1")
 
 

@@ -57,13 +57,22 @@ def worker_id() -> str:
 def _due(engine: Engine | None, now: datetime) -> list[Due]:
     with open_session(engine=engine) as session:
         rows = session.execute(
-            sa_select(col(User.id), col(User.email), col(User.preferred_name),
-                      col(User.time_zone), col(DigestPreference.send_hour),
-                      col(DigestPreference.excerpts))
+            sa_select(
+                col(User.id),
+                col(User.email),
+                col(User.preferred_name),
+                col(User.time_zone),
+                col(DigestPreference.send_hour),
+                col(DigestPreference.excerpts),
+            )
             .join(DigestPreference, col(DigestPreference.therapist_id) == col(User.id))
-            .where(col(DigestPreference.enabled), col(User.role) == Role.therapist,
-                   col(User.is_active), col(User.email).is_not(None))
-        ).all()  # fmt: skip
+            .where(
+                col(DigestPreference.enabled),
+                col(User.role) == Role.therapist,
+                col(User.is_active),
+                col(User.email).is_not(None),
+            )
+        ).all()
     out = []
     for tid, email, name, tz, hour, excerpts in rows:
         day = timing.due_day(now, hour, tz)
@@ -81,9 +90,16 @@ def _claim(engine: Engine | None, due: Due, *, now: datetime, worker: str, count
             )
         ).first()
         if existing is None:
-            session.add(DigestRun(therapist_id=due.therapist_id, local_day=due.day,
-                                  covered_until=now, notice_count=count,
-                                  claimed_by=worker[:64], claimed_at=now))  # fmt: skip
+            session.add(
+                DigestRun(
+                    therapist_id=due.therapist_id,
+                    local_day=due.day,
+                    covered_until=now,
+                    notice_count=count,
+                    claimed_by=worker[:64],
+                    claimed_at=now,
+                )
+            )
             try:
                 session.commit()
             except IntegrityError:
@@ -94,11 +110,19 @@ def _claim(engine: Engine | None, due: Due, *, now: datetime, worker: str, count
             return False
         result = session.exec(
             update(DigestRun)
-            .where(col(DigestRun.therapist_id) == due.therapist_id,
-                   col(DigestRun.local_day) == due.day, col(DigestRun.status) == "failed")
-            .values(status="sending", covered_until=now, notice_count=count,
-                    claimed_by=worker[:64], claimed_at=now)
-        )  # fmt: skip
+            .where(
+                col(DigestRun.therapist_id) == due.therapist_id,
+                col(DigestRun.local_day) == due.day,
+                col(DigestRun.status) == "failed",
+            )
+            .values(
+                status="sending",
+                covered_until=now,
+                notice_count=count,
+                claimed_by=worker[:64],
+                claimed_at=now,
+            )
+        )
         session.commit()
         return bool(result.rowcount == 1)
 
@@ -107,10 +131,11 @@ def _finish(engine: Engine | None, due: Due, *, ok: bool, now: datetime) -> None
     with open_session(write=True, engine=engine) as session:
         session.exec(
             update(DigestRun)
-            .where(col(DigestRun.therapist_id) == due.therapist_id,
-                   col(DigestRun.local_day) == due.day)
+            .where(
+                col(DigestRun.therapist_id) == due.therapist_id, col(DigestRun.local_day) == due.day
+            )
             .values(status="sent" if ok else "failed", sent_at=now if ok else None)
-        )  # fmt: skip
+        )
         session.commit()
 
 
@@ -155,9 +180,11 @@ def run_tick(
             continue
         with open_session(engine=engine) as session:
             notices = items.unread_since(
-                session, therapist_id=due.therapist_id, since=last_sent.get(due.therapist_id),
+                session,
+                therapist_id=due.therapist_id,
+                since=last_sent.get(due.therapist_id),
                 until=now,
-            )  # fmt: skip
+            )
             if not notices:  # nothing new: no email, and the day stays open for later ticks
                 continue
             found = items.build_items(

@@ -26,8 +26,12 @@ def save(
     pref.enabled, pref.send_hour, pref.excerpts = enabled, send_hour, excerpts
     pref.updated_at = clock.now()
     session.add(pref)
-    audit.add(session, actor=therapist, action="digest.settings",
-              detail=f"enabled={enabled} hour={send_hour} excerpts={excerpts}")  # fmt: skip
+    audit.add(
+        session,
+        actor=therapist,
+        action="digest.settings",
+        detail=f"enabled={enabled} hour={send_hour} excerpts={excerpts}",
+    )
     session.commit()
     return pref
 

@@ -16,8 +16,11 @@ from PIL import Image, UnidentifiedImageError
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_PIXELS = 24_000_000
-IMAGE_FORMATS = {"PNG": ("image/png", "png"), "JPEG": ("image/jpeg", "jpg"),
-                 "WEBP": ("image/webp", "webp")}  # fmt: skip
+IMAGE_FORMATS = {
+    "PNG": ("image/png", "png"),
+    "JPEG": ("image/jpeg", "jpg"),
+    "WEBP": ("image/webp", "webp"),
+}
 # PDF features that can run code or smuggle files: refuse instead of trying to sanitise.
 PDF_DANGEROUS = re.compile(rb"/(JavaScript|JS|Launch|EmbeddedFile|OpenAction|AA|RichMedia|XFA)\b")
 
@@ -79,8 +82,14 @@ def _check_image(data: bytes) -> CheckedAttachment:
                     image.save(out, fmt)
     except AttachmentError:
         raise
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError,
-            Image.DecompressionBombError, Image.DecompressionBombWarning):  # fmt: skip
+    except (
+        UnidentifiedImageError,
+        OSError,
+        SyntaxError,
+        ValueError,
+        Image.DecompressionBombError,
+        Image.DecompressionBombWarning,
+    ):
         raise AttachmentError("Please attach a PNG, JPEG or WebP image, or a PDF.") from None
     media_type, extension = IMAGE_FORMATS[fmt]
     return CheckedAttachment(media_type, extension, out.getvalue())

@@ -51,7 +51,16 @@ def client_overview(*, session: Session, client: User, now: datetime) -> Section
     unread = session.connection().execute(_UNREAD, params).all()
     open_ = [a for a in rows if a.state in queries.ACTIVE]
     return Section(
-        key="homework", title="Homework", template="homework/_overview.html", order=20,
-        context={"client": client, "open": open_, "labels": LABELS, "done_week": int(done_week),
-                 "total": len(rows), "notices": unread},
-    )  # fmt: skip
+        key="homework",
+        title="Homework",
+        template="homework/_overview.html",
+        order=20,
+        context={
+            "client": client,
+            "open": open_,
+            "labels": LABELS,
+            "done_week": int(done_week),
+            "total": len(rows),
+            "notices": unread,
+        },
+    )

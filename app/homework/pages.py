@@ -53,16 +53,29 @@ def _client_item(
 ) -> Response:
     status = extra.pop("status_code", 200)
     ended = service.is_closed_for_client(session, a)
-    return render(request, "homework/item.html", {
-        "ended": ended, "ended_text": service.CLOSED_WITH_CARE,
-        "a": a, "schedule": service.schedule_text(a), "kind": kinds.BY_KEY.get(a.kind),
-        "attachment": queries.attachment(session, a.id),
-        "completions": queries.completions(session, [a.id]),
-        "messages": queries.messages(session, a.id),
-        "allowed": [] if ended else [x.value for x in allowed_actions(State(a.state), "client")],
-        "form": extra.pop("form", None), "action_form": extra.pop("action_form", None),
-        "message_form": extra.pop("message_form", None), **common_context(), **extra,
-    }, status_code=status)  # fmt: skip
+    return render(
+        request,
+        "homework/item.html",
+        {
+            "ended": ended,
+            "ended_text": service.CLOSED_WITH_CARE,
+            "a": a,
+            "schedule": service.schedule_text(a),
+            "kind": kinds.BY_KEY.get(a.kind),
+            "attachment": queries.attachment(session, a.id),
+            "completions": queries.completions(session, [a.id]),
+            "messages": queries.messages(session, a.id),
+            "allowed": []
+            if ended
+            else [x.value for x in allowed_actions(State(a.state), "client")],
+            "form": extra.pop("form", None),
+            "action_form": extra.pop("action_form", None),
+            "message_form": extra.pop("message_form", None),
+            **common_context(),
+            **extra,
+        },
+        status_code=status,
+    )
 
 
 @router.get("/homework/{assignment_id}", response_class=HTMLResponse)
@@ -123,8 +136,11 @@ async def homework_message(
     request: Request, session: SessionDep, assignment: OwnedAssignment, principal: CurrentPrincipal
 ) -> Response:
     therapist = principal.role != Role.client
-    back = (f"/caseload/{assignment.client_id}/homework/{assignment.id}" if therapist
-            else f"/homework/{assignment.id}")  # fmt: skip
+    back = (
+        f"/caseload/{assignment.client_id}/homework/{assignment.id}"
+        if therapist
+        else f"/homework/{assignment.id}"
+    )
     item_page = therapist_pages.therapist_item_page if therapist else _client_item
 
     def save(data: MessageCreate) -> Response:
@@ -149,11 +165,16 @@ def homework_attachment(assignment: OwnedAssignment, session: SessionDep) -> Res
     if file is None:
         raise NotFound()
     disposition = "inline" if file.media_type.startswith("image/") else "attachment"
-    return Response(file.data, media_type=file.media_type, headers={
-        "Content-Disposition": f'{disposition}; filename="{file.filename}"',
-        "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff",
-        "Content-Security-Policy": "default-src 'none'; sandbox",
-    })  # fmt: skip
+    return Response(
+        file.data,
+        media_type=file.media_type,
+        headers={
+            "Content-Disposition": f'{disposition}; filename="{file.filename}"',
+            "Cache-Control": "no-store",
+            "X-Content-Type-Options": "nosniff",
+            "Content-Security-Policy": "default-src 'none'; sandbox",
+        },
+    )
 
 
 router.include_router(therapist_pages.router)

@@ -66,16 +66,34 @@ def public(
     longer act on it (what they write would reach the former therapist)."""
     state = State(a.state)
     return AssignmentPublic(
-        id=a.id, client_id=a.client_id, kind=a.kind, kind_label=service.kind_label(a.kind),
-        title=a.title, instructions=a.instructions, details=dict(a.details),
-        frequency=a.frequency, weekdays=[int(d) for d in a.weekdays.split(",") if d],
-        start_on=a.start_on, due_on=a.due_on, schedule_text=service.schedule_text(a),
-        state=a.state, state_label=LABELS[state], fhir_status=FHIR_STATUS[state],
-        client_reason=a.client_reason, revision=a.revision, version=a.version, predicted_mood=a.predicted_mood,
-        has_attachment=has_attachment, closed=closed,
-        allowed_actions=[] if closed and role == "client" else [x.value for x in allowed_actions(state, role)],
-        created_at=a.created_at, updated_at=a.updated_at, completed_at=a.completed_at,
-    )  # fmt: skip
+        id=a.id,
+        client_id=a.client_id,
+        kind=a.kind,
+        kind_label=service.kind_label(a.kind),
+        title=a.title,
+        instructions=a.instructions,
+        details=dict(a.details),
+        frequency=a.frequency,
+        weekdays=[int(d) for d in a.weekdays.split(",") if d],
+        start_on=a.start_on,
+        due_on=a.due_on,
+        schedule_text=service.schedule_text(a),
+        state=a.state,
+        state_label=LABELS[state],
+        fhir_status=FHIR_STATUS[state],
+        client_reason=a.client_reason,
+        revision=a.revision,
+        version=a.version,
+        predicted_mood=a.predicted_mood,
+        has_attachment=has_attachment,
+        closed=closed,
+        allowed_actions=[]
+        if closed and role == "client"
+        else [x.value for x in allowed_actions(state, role)],
+        created_at=a.created_at,
+        updated_at=a.updated_at,
+        completed_at=a.completed_at,
+    )
 
 
 def completions(

@@ -90,11 +90,19 @@ def _sync_reminder(session: Session, a: HomeworkAssignment, *, active: bool) -> 
     # One-off homework: a daily nudge until it is done or its due day has passed.
     rule = to_rrule(recurrence(a)) or f"FREQ=DAILY;UNTIL={a.due_on:%Y%m%d}"
     reminders.sync_schedule(
-        session=session, client_id=a.client_id, kind="homework", source_id=a.id,
-        title="Homework", body=a.title, url=f"/homework/{a.id}",
-        local_times=[time(hour, minute)], rrule=rule, only_if_not_done=True, active=True,
+        session=session,
+        client_id=a.client_id,
+        kind="homework",
+        source_id=a.id,
+        title="Homework",
+        body=a.title,
+        url=f"/homework/{a.id}",
+        local_times=[time(hour, minute)],
+        rrule=rule,
+        only_if_not_done=True,
+        active=True,
         starts_on=a.start_on,
-    )  # fmt: skip
+    )
 
 
 def assign(
@@ -112,8 +120,14 @@ def assign(
             if existing.client_id != client.id:
                 raise Conflict("That id is already in use.")
             return existing  # a replayed request: the stored row, never a duplicate
-    a = HomeworkAssignment(client_id=client.id, therapist_id=therapist.id, kind=data.kind,
-                           title=data.title, start_on=data.due_on, due_on=data.due_on)  # fmt: skip
+    a = HomeworkAssignment(
+        client_id=client.id,
+        therapist_id=therapist.id,
+        kind=data.kind,
+        title=data.title,
+        start_on=data.due_on,
+        due_on=data.due_on,
+    )
     if data.id is not None:
         a.id = data.id
     _apply(a, data, today=clock.local_today(client.time_zone))
@@ -143,10 +157,15 @@ def _store_attachment(
         select(HomeworkAttachment).where(HomeworkAttachment.assignment_id == a.id)
     ).all():
         session.delete(old)
-    session.add(HomeworkAttachment(
-        assignment_id=a.id, media_type=checked.media_type, size=len(checked.data),
-        filename=safe_filename(name, checked.extension), data=checked.data,
-    ))  # fmt: skip
+    session.add(
+        HomeworkAttachment(
+            assignment_id=a.id,
+            media_type=checked.media_type,
+            size=len(checked.data),
+            filename=safe_filename(name, checked.extension),
+            data=checked.data,
+        )
+    )
 
 
 def _transition(
@@ -199,8 +218,9 @@ def revise(
         body=assignment.title,
         url=f"/homework/{assignment.id}",
     )
-    audit.add(session, actor=therapist.user, client_id=assignment.client_id,
-              action="homework.revise")  # fmt: skip
+    audit.add(
+        session, actor=therapist.user, client_id=assignment.client_id, action="homework.revise"
+    )
     session.commit()
     return assignment
 
@@ -211,15 +231,23 @@ def cancel(
     _transition(assignment, Action.CANCEL, "therapist")
     session.add(assignment)
     _sync_reminder(session, assignment, active=False)
-    audit.add(session, actor=therapist.user, client_id=assignment.client_id,
-              action="homework.cancel")  # fmt: skip
+    audit.add(
+        session, actor=therapist.user, client_id=assignment.client_id, action="homework.cancel"
+    )
     session.commit()
     return assignment
 
 
 def _notify(session: Session, a: HomeworkAssignment, kind: str, text: str) -> None:
-    session.add(HomeworkNotice(therapist_id=a.therapist_id, client_id=a.client_id,
-                               assignment_id=a.id, kind=kind, text=text[:300]))  # fmt: skip
+    session.add(
+        HomeworkNotice(
+            therapist_id=a.therapist_id,
+            client_id=a.client_id,
+            assignment_id=a.id,
+            kind=kind,
+            text=text[:300],
+        )
+    )
 
 
 def client_action(
@@ -231,8 +259,12 @@ def client_action(
     name = client.user.preferred_name
     if action is Action.ASK_CHANGE:
         assignment.client_reason = data.reason or ""
-        _notify(session, assignment, "change",
-                f"{name} asked to change “{assignment.title}”: {assignment.client_reason}")  # fmt: skip
+        _notify(
+            session,
+            assignment,
+            "change",
+            f"{name} asked to change “{assignment.title}”: {assignment.client_reason}",
+        )
     elif action is Action.DECLINE:
         assignment.client_reason = data.reason or ""
         _notify(session, assignment, "declined", f"{name} declined “{assignment.title}”")
@@ -269,11 +301,17 @@ def complete(
     if assignment.predicted_mood is not None and assignment.kind == "activation":
         answers["predicted_mood"] = assignment.predicted_mood
     row = HomeworkCompletion(
-        assignment_id=assignment.id, client_id=assignment.client_id,
-        done_on=clock.local_today(client.user.time_zone), created_at=now,
-        difficulty=data.difficulty, helpfulness=data.helpfulness, reflection=data.reflection,
-        stuck=data.stuck, answers=answers, final=finish,
-    )  # fmt: skip
+        assignment_id=assignment.id,
+        client_id=assignment.client_id,
+        done_on=clock.local_today(client.user.time_zone),
+        created_at=now,
+        difficulty=data.difficulty,
+        helpfulness=data.helpfulness,
+        reflection=data.reflection,
+        stuck=data.stuck,
+        answers=answers,
+        final=finish,
+    )
     if data.id is not None:
         row.id = data.id
     if finish:
@@ -296,15 +334,24 @@ def post_message(
     role = str(principal.role)
     if role == "client":
         _require_reachable(session, principal, assignment)
-    msg = HomeworkMessage(assignment_id=assignment.id, author_id=principal.id, author_role=role,
-                          body=body)  # fmt: skip
+    msg = HomeworkMessage(
+        assignment_id=assignment.id, author_id=principal.id, author_role=role, body=body
+    )
     session.add(msg)
     if role == "client":
-        _notify(session, assignment, "message",
-                f"{principal.user.preferred_name} wrote about “{assignment.title}”")  # fmt: skip
+        _notify(
+            session,
+            assignment,
+            "message",
+            f"{principal.user.preferred_name} wrote about “{assignment.title}”",
+        )
     else:
-        audit.add(session, actor=principal.user, client_id=assignment.client_id,
-                  action="homework.feedback")  # fmt: skip
+        audit.add(
+            session,
+            actor=principal.user,
+            client_id=assignment.client_id,
+            action="homework.feedback",
+        )
     session.commit()
     return msg
 

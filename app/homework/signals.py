@@ -76,9 +76,11 @@ def caseload_signals(
         signals = ClientSignals(last_activity_at=last.get(cid))
         if planned or planned_prev or done or done_prev:
             signals.adherence["homework"] = Adherence(
-                planned=planned, done=min(done, planned),
-                planned_prev=planned_prev, done_prev=min(done_prev, planned_prev),
-            )  # fmt: skip
+                planned=planned,
+                done=min(done, planned),
+                planned_prev=planned_prev,
+                done_prev=min(done_prev, planned_prev),
+            )
         if cid in overdue:
             titles = overdue[cid]
             reason = f"{len(titles)} homework overdue: " + ", ".join(f"“{t}”" for t in titles[:2])

@@ -93,10 +93,21 @@ def _therapist_list(
     today = clock.local_today(client.time_zone)
     if form is None:
         form = FormResult(values={"frequency": "once", "kind": "task", "due_on": ""})
-    return render(request, "homework/therapist_list.html", {
-        "client": client, "rows": rows, "counts": counts, "form": form, "today": today,
-        "schedule": service.schedule_text, "max_mb": MAX_BYTES // (1024 * 1024), **common_context(),
-    }, status_code=status)  # fmt: skip
+    return render(
+        request,
+        "homework/therapist_list.html",
+        {
+            "client": client,
+            "rows": rows,
+            "counts": counts,
+            "form": form,
+            "today": today,
+            "schedule": service.schedule_text,
+            "max_mb": MAX_BYTES // (1024 * 1024),
+            **common_context(),
+        },
+        status_code=status,
+    )
 
 
 @router.post(
@@ -110,8 +121,14 @@ async def therapist_assign(
     form, checked, name = await _assignment_form(request)
 
     def save(data: AssignmentCreate) -> Response:
-        a = service.assign(session, therapist=therapist, client=client, data=data,
-                           attachment=checked, attachment_name=name)  # fmt: skip
+        a = service.assign(
+            session,
+            therapist=therapist,
+            client=client,
+            data=data,
+            attachment=checked,
+            attachment_name=name,
+        )
         return see_other(f"/caseload/{client.id}/homework/{a.id}?saved=assigned")
 
     return finish_form(
@@ -132,14 +149,25 @@ def therapist_item_page(
     form = extra.pop("form", None) or FormResult(
         values=edits.form_values(a) | {versioning.VERSION_FIELD: str(a.version)}
     )
-    return render(request, "homework/therapist_item.html", {
-        "client": client, "a": a, "schedule": service.schedule_text(a),
-        "attachment": queries.attachment(session, a.id),
-        "completions": queries.completions(session, [a.id]),
-        "messages": queries.messages(session, a.id), "form": form,
-        "message_form": extra.pop("message_form", None), "open": a.state in queries.ACTIVE or a.state == "declined",
-        "saved": request.query_params.get("saved"), "max_mb": MAX_BYTES // (1024 * 1024), **common_context(),
-    }, status_code=status)  # fmt: skip
+    return render(
+        request,
+        "homework/therapist_item.html",
+        {
+            "client": client,
+            "a": a,
+            "schedule": service.schedule_text(a),
+            "attachment": queries.attachment(session, a.id),
+            "completions": queries.completions(session, [a.id]),
+            "messages": queries.messages(session, a.id),
+            "form": form,
+            "message_form": extra.pop("message_form", None),
+            "open": a.state in queries.ACTIVE or a.state == "declined",
+            "saved": request.query_params.get("saved"),
+            "max_mb": MAX_BYTES // (1024 * 1024),
+            **common_context(),
+        },
+        status_code=status,
+    )
 
 
 @router.get("/caseload/{client_id}/homework/{assignment_id}", response_class=HTMLResponse)

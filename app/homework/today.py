@@ -28,15 +28,24 @@ _DONE_TODAY = exists().where(
 # whether it was done today (such homework is not shown again).
 _OPEN = (
     select(
-        col(A.id), col(A.title), col(A.state), col(A.frequency), col(A.start_on), col(A.due_on),
-        col(A.weekdays), _DONE_TODAY.label("done_today"),
+        col(A.id),
+        col(A.title),
+        col(A.state),
+        col(A.frequency),
+        col(A.start_on),
+        col(A.due_on),
+        col(A.weekdays),
+        _DONE_TODAY.label("done_today"),
     )
     # OR of equalities, not IN: an IN list is re-rendered into the SQL on every execution.
-    .where(col(A.client_id) == bindparam("client_id"), or_(*(col(A.state) == s for s in ACTIVE)),
-           # homework of a therapist whose care has ended is closed (the policy says who cares)
-           col(A.therapist_id).in_(policy.current_therapist_ids(bindparam("client_id"))))
+    .where(
+        col(A.client_id) == bindparam("client_id"),
+        or_(*(col(A.state) == s for s in ACTIVE)),
+        # homework of a therapist whose care has ended is closed (the policy says who cares)
+        col(A.therapist_id).in_(policy.current_therapist_ids(bindparam("client_id"))),
+    )
     .order_by(col(A.due_on), col(A.created_at))
-)  # fmt: skip
+)
 
 
 def today_section(*, session: Session, client: User, day: date, now: datetime) -> Section | None:
@@ -49,15 +58,28 @@ def today_section(*, session: Session, client: User, day: date, now: datetime) -
     for r in rows:
         if r.done_today:
             continue
-        rec = Recurrence(r.frequency, r.start_on, r.due_on,
-                         tuple(int(d) for d in r.weekdays.split(",") if d))  # fmt: skip
+        rec = Recurrence(
+            r.frequency, r.start_on, r.due_on, tuple(int(d) for d in r.weekdays.split(",") if d)
+        )
         if (
             r.state in (State.REQUESTED, State.CHANGE_REQUESTED)
             or is_due_on(rec, day)
             or (r.frequency == "once" and r.due_on <= day)
         ):
-            items.append({"id": r.id, "title": r.title, "state": r.state,
-                          "label": LABELS[State(r.state)], "when": describe(rec),
-                          "new": r.state == "requested"})  # fmt: skip
-    return Section(key="homework", title="Homework", template="homework/_today.html",
-                   context={"items": items}, order=40)  # fmt: skip
+            items.append(
+                {
+                    "id": r.id,
+                    "title": r.title,
+                    "state": r.state,
+                    "label": LABELS[State(r.state)],
+                    "when": describe(rec),
+                    "new": r.state == "requested",
+                }
+            )
+    return Section(
+        key="homework",
+        title="Homework",
+        template="homework/_today.html",
+        context={"items": items},
+        order=40,
+    )

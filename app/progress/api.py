@@ -43,12 +43,23 @@ def dashboard_rows(
 ) -> list[DashboardRow]:
     response.headers.update(NO_STORE)
     rows = dashboard.rows(session, therapist_id=therapist.id, now=clock.now())
-    return [DashboardRow(
-        client_id=r.client_id, name=r.name, last_activity_at=r.last_activity_at, adherence=r.adherence,
-        adherence_prev=r.adherence_prev, episodes=r.episodes, episodes_prev=r.episodes_prev,
-        distress_trend=r.distress_trend,
-        flags=[FlagPublic(code=f.code, label=f.label, reason=f.reason, severity=f.severity) for f in r.flags],
-    ) for r in rows]  # fmt: skip
+    return [
+        DashboardRow(
+            client_id=r.client_id,
+            name=r.name,
+            last_activity_at=r.last_activity_at,
+            adherence=r.adherence,
+            adherence_prev=r.adherence_prev,
+            episodes=r.episodes,
+            episodes_prev=r.episodes_prev,
+            distress_trend=r.distress_trend,
+            flags=[
+                FlagPublic(code=f.code, label=f.label, reason=f.reason, severity=f.severity)
+                for f in r.flags
+            ],
+        )
+        for r in rows
+    ]
 
 
 def _goals(session: SessionDep, client_id: uuid.UUID) -> GoalsPublic:
@@ -108,21 +119,29 @@ def goal_rate(
 @router.post(
     "/clients/{client_id}/measure-schedules", response_model=SchedulePublic, status_code=201
 )
-def measure_schedule(data: ScheduleCreate, client: TherapistClient, session: SessionDep,
-                     therapist: CurrentTherapist) -> SchedulePublic:  # fmt: skip
+def measure_schedule(
+    data: ScheduleCreate, client: TherapistClient, session: SessionDep, therapist: CurrentTherapist
+) -> SchedulePublic:
     row = measure_service.schedule(session, therapist=therapist, client=client, data=data)
     return SchedulePublic.model_validate(row)
 
 
 def _response(row: MeasureResponse) -> ResponsePublic:
-    return ResponsePublic(id=row.id, code=row.code, total=row.total, band=row.band,
-                          band_label=measure_service.band_label(row), urgent=row.urgent,
-                          answered_at=row.answered_at)  # fmt: skip
+    return ResponsePublic(
+        id=row.id,
+        code=row.code,
+        total=row.total,
+        band=row.band,
+        band_label=measure_service.band_label(row),
+        urgent=row.urgent,
+        answered_at=row.answered_at,
+    )
 
 
 @router.get("/clients/{client_id}/measure-responses", response_model=list[ResponsePublic])
-def measure_responses(client: TherapistClient, session: SessionDep, _t: CurrentTherapist,
-                      response: Response) -> list[ResponsePublic]:  # fmt: skip
+def measure_responses(
+    client: TherapistClient, session: SessionDep, _t: CurrentTherapist, response: Response
+) -> list[ResponsePublic]:
     response.headers.update(NO_STORE)
     return [_response(r) for r in measure_service.responses(session, client_id=client.id)]
 
@@ -135,9 +154,16 @@ def due_measures(
     rows = measure_service.due(
         session, client_id=client.id, today=clock.local_today(client.user.time_zone)
     )
-    return [DueMeasure(code=s.code, name=measures.get(s.code).name, prompt=measures.get(s.code).prompt,
-                       items=[i.text for i in measures.get(s.code).items], next_due_on=s.next_due_on)
-            for s in rows]  # fmt: skip
+    return [
+        DueMeasure(
+            code=s.code,
+            name=measures.get(s.code).name,
+            prompt=measures.get(s.code).prompt,
+            items=[i.text for i in measures.get(s.code).items],
+            next_due_on=s.next_due_on,
+        )
+        for s in rows
+    ]
 
 
 @router.post("/measures/{code}/responses", response_model=ResponsePublic, status_code=201)
@@ -148,9 +174,15 @@ def measure_answer(
 
 
 def _note(view: notes.NoteView) -> NotePublic:
-    return NotePublic(id=view.note.id, client_id=view.note.client_id, session_on=view.note.session_on,
-                      version=view.version, body=view.body, author_id=view.author_id,
-                      updated_at=view.updated_at)  # fmt: skip
+    return NotePublic(
+        id=view.note.id,
+        client_id=view.note.client_id,
+        session_on=view.note.session_on,
+        version=view.version,
+        body=view.body,
+        author_id=view.author_id,
+        updated_at=view.updated_at,
+    )
 
 
 @router.get("/clients/{client_id}/notes", response_model=list[NotePublic])

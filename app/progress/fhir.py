@@ -129,8 +129,12 @@ def achievement_status(levels: Sequence[int]) -> str:
 
 
 def patient_resource(p: PatientData) -> dict[str, Any]:
-    return {"resourceType": "Patient", "id": str(p.id), "active": True,
-            "name": [{"text": p.display_name}]}  # fmt: skip
+    return {
+        "resourceType": "Patient",
+        "id": str(p.id),
+        "active": True,
+        "name": [{"text": p.display_name}],
+    }
 
 
 def care_plan_resource(data: ExportData, plan_id: UUID) -> dict[str, Any]:
@@ -229,10 +233,12 @@ def observation_resource(o: ObservationData, patient_id: UUID) -> dict[str, Any]
         resource["valueQuantity"] = quantity(o.value, o.unit)
     if o.components:
         resource["component"] = [
-            {"code": {"coding": [{"system": LOCAL_SYSTEM, "code": name}], "text": name},
-             "valueQuantity": quantity(value)}
+            {
+                "code": {"coding": [{"system": LOCAL_SYSTEM, "code": name}], "text": name},
+                "valueQuantity": quantity(value),
+            }
             for name, value in o.components
-        ]  # fmt: skip
+        ]
     if o.note:
         resource["note"] = [{"text": o.note}]
     return resource
@@ -254,13 +260,16 @@ def questionnaire_response_resource(r: ResponseData, patient_id: UUID) -> dict[s
                     }
                 }
             ],
-        }  # fmt: skip
+        }
         for item, value in zip(measure.items, r.answers, strict=True)
     ]
     items.append(
-        {"linkId": measure.total_loinc, "text": "Total score",
-         "answer": [{"valueInteger": result.total}]}
-    )  # fmt: skip
+        {
+            "linkId": measure.total_loinc,
+            "text": "Total score",
+            "answer": [{"valueInteger": result.total}],
+        }
+    )
     return {
         "resourceType": "QuestionnaireResponse",
         "id": str(r.id),

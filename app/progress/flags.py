@@ -133,8 +133,12 @@ def _rate(done: float, planned: float) -> float | None:
 def adherence_totals(m: Merged) -> tuple[float, float, float, float]:
     """(done, planned, done_prev, planned_prev) summed over routines, habits and homework."""
     a = m.adherence.values()
-    return (sum(x.done for x in a), sum(x.planned for x in a),
-            sum(x.done_prev for x in a), sum(x.planned_prev for x in a))  # fmt: skip
+    return (
+        sum(x.done for x in a),
+        sum(x.planned for x in a),
+        sum(x.done_prev for x in a),
+        sum(x.planned_prev for x in a),
+    )
 
 
 def derive_flags(m: Merged, *, now: datetime) -> list[CaseFlag]:
@@ -148,13 +152,20 @@ def derive_flags(m: Merged, *, now: datetime) -> list[CaseFlag]:
             flags.append(CaseFlag("no_activity", f"No activity for {idle_days} days", "attention"))
     done, planned, done_prev, planned_prev = adherence_totals(m)
     rate, rate_prev = _rate(done, planned), _rate(done_prev, planned_prev)
-    if (rate is not None and rate_prev is not None and planned >= MIN_PLANNED
-            and planned_prev >= MIN_PLANNED and rate_prev - rate >= ADHERENCE_DROP):  # fmt: skip
-        flags.append(CaseFlag(
-            "falling_adherence",
-            f"Adherence {rate:.0%} this week, down from {rate_prev:.0%} last week",
-            "attention",
-        ))  # fmt: skip
+    if (
+        rate is not None
+        and rate_prev is not None
+        and planned >= MIN_PLANNED
+        and planned_prev >= MIN_PLANNED
+        and rate_prev - rate >= ADHERENCE_DROP
+    ):
+        flags.append(
+            CaseFlag(
+                "falling_adherence",
+                f"Adherence {rate:.0%} this week, down from {rate_prev:.0%} last week",
+                "attention",
+            )
+        )
     d = m.distress
     if d is not None:
         rise = (
@@ -163,22 +174,28 @@ def derive_flags(m: Merged, *, now: datetime) -> list[CaseFlag]:
             and d.mean_before - d.mean_before_prev >= DISTRESS_RISE_POINTS
         )
         if d.episodes > d.episodes_prev and d.episodes >= 2:
-            flags.append(CaseFlag(
-                "rising_distress",
-                f"{d.episodes} distress episodes this week, {d.episodes_prev} last week",
-                "attention",
-            ))  # fmt: skip
+            flags.append(
+                CaseFlag(
+                    "rising_distress",
+                    f"{d.episodes} distress episodes this week, {d.episodes_prev} last week",
+                    "attention",
+                )
+            )
         elif rise and d.mean_before is not None and d.mean_before_prev is not None:
-            flags.append(CaseFlag(
-                "rising_distress",
-                f"Average distress before a strategy {d.mean_before:.1f}, "
-                f"up from {d.mean_before_prev:.1f}",
-                "attention",
-            ))  # fmt: skip
+            flags.append(
+                CaseFlag(
+                    "rising_distress",
+                    f"Average distress before a strategy {d.mean_before:.1f}, "
+                    f"up from {d.mean_before_prev:.1f}",
+                    "attention",
+                )
+            )
         if d.max_before is not None and d.max_before >= HIGH_DISTRESS:
-            flags.append(CaseFlag(
-                "high_distress", f"Distress reached {d.max_before} of 10 this week", "attention"
-            ))  # fmt: skip
+            flags.append(
+                CaseFlag(
+                    "high_distress", f"Distress reached {d.max_before} of 10 this week", "attention"
+                )
+            )
     seen = {f.code for f in flags}
     for f in m.flags:
         code = SAME_AS_DERIVED.get(f.code, f.code)
@@ -217,15 +234,27 @@ def build_rows(
         d = m.distress
         trend: Literal["up", "down", "same"] | None = None
         if d is not None:
-            trend = ("up" if d.episodes > d.episodes_prev
-                     else "down" if d.episodes < d.episodes_prev else "same")  # fmt: skip
-        rows.append(Row(
-            client_id=client_id, name=name, last_activity_at=m.last_activity_at,
-            adherence=_rate(done, planned), adherence_prev=_rate(done_prev, planned_prev),
-            by_label={k: (v.done, v.planned) for k, v in sorted(m.adherence.items())},
-            episodes=d.episodes if d else None, episodes_prev=d.episodes_prev if d else None,
-            distress_trend=trend, flags=derive_flags(m, now=now),
-        ))  # fmt: skip
+            trend = (
+                "up"
+                if d.episodes > d.episodes_prev
+                else "down"
+                if d.episodes < d.episodes_prev
+                else "same"
+            )
+        rows.append(
+            Row(
+                client_id=client_id,
+                name=name,
+                last_activity_at=m.last_activity_at,
+                adherence=_rate(done, planned),
+                adherence_prev=_rate(done_prev, planned_prev),
+                by_label={k: (v.done, v.planned) for k, v in sorted(m.adherence.items())},
+                episodes=d.episodes if d else None,
+                episodes_prev=d.episodes_prev if d else None,
+                distress_trend=trend,
+                flags=derive_flags(m, now=now),
+            )
+        )
     return rows
 
 
@@ -255,8 +284,13 @@ def sort_rows(rows: Sequence[Row], key: str = "flags", *, descending: bool = Fal
     return present + sorted(missing, key=lambda r: r.name.casefold())
 
 
-def filter_rows(rows: Iterable[Row], *, flag: str | None = None, query: str | None = None,
-                flagged_only: bool = False) -> list[Row]:  # fmt: skip
+def filter_rows(
+    rows: Iterable[Row],
+    *,
+    flag: str | None = None,
+    query: str | None = None,
+    flagged_only: bool = False,
+) -> list[Row]:
     """Keep rows with the given flag code, a name containing the query, or any flag at all."""
     needle = (query or "").strip().casefold()
     out = []

@@ -148,7 +148,7 @@ def rate(
             level=level,
             rated_by_id=therapist.id,
             note=data.note,
-        )  # fmt: skip
+        )
         for gid, level in data.levels.items()
     ]
     session.add_all(rows)

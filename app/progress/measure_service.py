@@ -44,8 +44,9 @@ def schedule(
         )
     ).first()
     if row is None:
-        row = MeasureSchedule(client_id=client.id, code=data.code, created_by_id=therapist.id,
-                              next_due_on=first)  # fmt: skip
+        row = MeasureSchedule(
+            client_id=client.id, code=data.code, created_by_id=therapist.id, next_due_on=first
+        )
     row.every_days, row.next_due_on = data.every_days, first
     session.add(row)
     audit.add(session, actor=therapist.user, client_id=client.id, action="measure.schedule")
@@ -85,26 +86,39 @@ def submit(
     today = clock.local_today(client.user.time_zone)
     row_schedule = session.exec(
         select(MeasureSchedule).where(
-            MeasureSchedule.client_id == client.id, MeasureSchedule.code == code,
-            col(MeasureSchedule.active).is_(True), col(MeasureSchedule.next_due_on) <= today,
+            MeasureSchedule.client_id == client.id,
+            MeasureSchedule.code == code,
+            col(MeasureSchedule.active).is_(True),
+            col(MeasureSchedule.next_due_on) <= today,
         )
-    ).first()  # fmt: skip
+    ).first()
     if row_schedule is None:
         raise NotFound("This questionnaire is not due.")
     try:
         result = measures.score(code, list(data.answers))
     except measures.MeasureError as exc:
         raise Unprocessable(str(exc)) from None
-    row = MeasureResponse(client_id=client.id, code=result.code, answers=list(result.answers),
-                          total=result.total, band=result.band.key, urgent=result.urgent,
-                          answered_at=clock.now())  # fmt: skip
+    row = MeasureResponse(
+        client_id=client.id,
+        code=result.code,
+        answers=list(result.answers),
+        total=result.total,
+        band=result.band.key,
+        urgent=result.urgent,
+        answered_at=clock.now(),
+    )
     if data.id is not None:
         row.id = data.id
     row_schedule.next_due_on = today + timedelta(days=row_schedule.every_days)
     session.add_all([row, row_schedule])
     if result.urgent:
-        audit.add(session, actor=client.user, client_id=client.id, action="measure.urgent",
-                  detail=f"{measures.get(code).name} item {measures.URGENT_ITEM} above 0")  # fmt: skip
+        audit.add(
+            session,
+            actor=client.user,
+            client_id=client.id,
+            action="measure.urgent",
+            detail=f"{measures.get(code).name} item {measures.URGENT_ITEM} above 0",
+        )
     session.commit()
     return row
 
@@ -114,8 +128,12 @@ def responses(
 ) -> Sequence[MeasureResponse]:
     stmt = select(MeasureResponse).where(MeasureResponse.client_id == client_id)
     rows = session.exec(stmt.order_by(col(MeasureResponse.answered_at))).all()
-    return [r for r in rows if (start is None or r.answered_at.date() >= start)
-            and (end is None or r.answered_at.date() <= end)]  # fmt: skip
+    return [
+        r
+        for r in rows
+        if (start is None or r.answered_at.date() >= start)
+        and (end is None or r.answered_at.date() <= end)
+    ]
 
 
 def acknowledge(session: Session, *, therapist: Principal, row: MeasureResponse) -> MeasureResponse:

@@ -36,8 +36,13 @@ class Goal(SQLModel, table=True):
     archived_at: datetime | None = utc_field(nullable=True)
 
     def levels(self) -> list[tuple[int, str]]:
-        return [(-2, self.level_m2), (-1, self.level_m1), (0, self.level_0),
-                (1, self.level_p1), (2, self.level_p2)]  # fmt: skip
+        return [
+            (-2, self.level_m2),
+            (-1, self.level_m1),
+            (0, self.level_0),
+            (1, self.level_p1),
+            (2, self.level_p2),
+        ]
 
 
 class GoalRating(SQLModel, table=True):

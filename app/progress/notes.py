@@ -33,8 +33,9 @@ def create(
     note = SessionNote(client_id=client.id, session_on=data.session_on, created_by_id=therapist.id)
     session.add(note)
     session.flush()
-    session.add(SessionNoteVersion(note_id=note.id, version=1, body=data.body,
-                                   author_id=therapist.id))  # fmt: skip
+    session.add(
+        SessionNoteVersion(note_id=note.id, version=1, body=data.body, author_id=therapist.id)
+    )
     audit.add(session, actor=therapist.user, client_id=client.id, action="note.create")
     session.commit()
     return note
@@ -49,8 +50,11 @@ def update(
         )
     note.current_version += 1
     session.add(note)
-    session.add(SessionNoteVersion(note_id=note.id, version=note.current_version, body=data.body,
-                                   author_id=therapist.id))  # fmt: skip
+    session.add(
+        SessionNoteVersion(
+            note_id=note.id, version=note.current_version, body=data.body, author_id=therapist.id
+        )
+    )
     audit.add(session, actor=therapist.user, client_id=note.client_id, action="note.edit")
     session.commit()
     return note

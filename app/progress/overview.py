@@ -26,30 +26,46 @@ from app.sections import Section
 _CLIENT: BindParameter[uuid.UUID] = bindparam("client_id")
 
 _HEADLINE = select(
-    select(func.count()).select_from(MeasureResponse)
-    .where(col(MeasureResponse.client_id) == _CLIENT, col(MeasureResponse.urgent).is_(True),
-           col(MeasureResponse.acknowledged_at).is_(None))
-    .scalar_subquery().label("urgent"),
-    select(func.count()).select_from(Goal)
+    select(func.count())
+    .select_from(MeasureResponse)
+    .where(
+        col(MeasureResponse.client_id) == _CLIENT,
+        col(MeasureResponse.urgent).is_(True),
+        col(MeasureResponse.acknowledged_at).is_(None),
+    )
+    .scalar_subquery()
+    .label("urgent"),
+    select(func.count())
+    .select_from(Goal)
     .where(col(Goal.client_id) == _CLIENT, col(Goal.archived_at).is_(None))
-    .scalar_subquery().label("active"),
-    select(func.max(SessionNote.session_on)).where(col(SessionNote.client_id) == _CLIENT)
-    .scalar_subquery().label("last_session"),
-)  # fmt: skip
+    .scalar_subquery()
+    .label("active"),
+    select(func.max(SessionNote.session_on))
+    .where(col(SessionNote.client_id) == _CLIENT)
+    .scalar_subquery()
+    .label("last_session"),
+)
 
 _RANKED = (
-    select(col(GoalRating.goal_id), col(GoalRating.level), col(GoalRating.rated_on),
-           func.row_number().over(partition_by=col(GoalRating.goal_id),
-                                  order_by=(col(GoalRating.rated_on).desc(),
-                                            col(GoalRating.created_at).desc())).label("rn"))
+    select(
+        col(GoalRating.goal_id),
+        col(GoalRating.level),
+        col(GoalRating.rated_on),
+        func.row_number()
+        .over(
+            partition_by=col(GoalRating.goal_id),
+            order_by=(col(GoalRating.rated_on).desc(), col(GoalRating.created_at).desc()),
+        )
+        .label("rn"),
+    )
     .where(col(GoalRating.client_id) == _CLIENT)
     .subquery()
-)  # fmt: skip
+)
 _LATEST = (
     select(_RANKED.c.goal_id, _RANKED.c.level, _RANKED.c.rated_on, col(Goal.weight))
     .outerjoin(Goal, (col(Goal.id) == _RANKED.c.goal_id) & (col(Goal.client_id) == _CLIENT))
     .where(_RANKED.c.rn == 1)
-)  # fmt: skip
+)
 
 
 # The page's one statement: the headline row, outer-joined to the latest ratings (one row per goal,
@@ -88,7 +104,15 @@ def client_overview(*, session: Session, client: User, now: datetime) -> Section
     urgent, active, last_session = rows[0][:3]
     rated = [row[3:] for row in rows if row[3] is not None]
     return Section(
-        key="progress", title="Progress", template="progress/_overview.html", order=10,
-        context={"client": client, "urgent": urgent, "active_goals": active,
-                 "t": latest_t(session, client.id, rated), "last_session": last_session},
-    )  # fmt: skip
+        key="progress",
+        title="Progress",
+        template="progress/_overview.html",
+        order=10,
+        context={
+            "client": client,
+            "urgent": urgent,
+            "active_goals": active,
+            "t": latest_t(session, client.id, rated),
+            "last_session": last_session,
+        },
+    )

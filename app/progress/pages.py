@@ -34,8 +34,14 @@ def _measure(code: str) -> measures.Measure:
     return measures.MEASURES[code]
 
 
-def _page(request: Request, session: SessionDep, client: Any, m: measures.Measure,
-          form: Any = None, status: int = 200) -> Response:  # fmt: skip
+def _page(
+    request: Request,
+    session: SessionDep,
+    client: Any,
+    m: measures.Measure,
+    form: Any = None,
+    status: int = 200,
+) -> Response:
     today = clock.local_today(client.user.time_zone)
     due = any(
         s.code == m.code for s in measure_service.due(session, client_id=client.id, today=today)
@@ -49,13 +55,22 @@ def _page(request: Request, session: SessionDep, client: Any, m: measures.Measur
             row = None
         if row is not None and row.client_id == client.id:
             done = row
-    return render(request, "progress/answer.html", {
-        "m": m, "due": due, "done": done, "options": measures.ANSWER_OPTIONS,
-        "band": measure_service.band_label(done) if done else None,
-        "not_a_diagnosis": measures.NOT_A_DIAGNOSIS, "lines": for_country(client.user.country),
-        "safety_plan": next((p for p in SAFETY_PLAN_PATHS if p in _paths(request)), None),
-        "form": form or FormResult(values={}),
-    }, status_code=status)  # fmt: skip
+    return render(
+        request,
+        "progress/answer.html",
+        {
+            "m": m,
+            "due": due,
+            "done": done,
+            "options": measures.ANSWER_OPTIONS,
+            "band": measure_service.band_label(done) if done else None,
+            "not_a_diagnosis": measures.NOT_A_DIAGNOSIS,
+            "lines": for_country(client.user.country),
+            "safety_plan": next((p for p in SAFETY_PLAN_PATHS if p in _paths(request)), None),
+            "form": form or FormResult(values={}),
+        },
+        status_code=status,
+    )
 
 
 def _paths(request: Request) -> frozenset[str]:

@@ -75,17 +75,22 @@ _END: BindParameter[date] = bindparam("end")
 _GOALS = select(Goal).where(Goal.client_id == _CLIENT).order_by(col(Goal.created_at))
 _RATINGS = (
     select(GoalRating)
-    .where(GoalRating.client_id == _CLIENT, col(GoalRating.rated_on) >= _START,
-           col(GoalRating.rated_on) <= _END)
+    .where(
+        GoalRating.client_id == _CLIENT,
+        col(GoalRating.rated_on) >= _START,
+        col(GoalRating.rated_on) <= _END,
+    )
     .order_by(col(GoalRating.rated_on), col(GoalRating.created_at))
-)  # fmt: skip  # as goals.ratings(start=, end=)
+)  # as goals.ratings(start=, end=)
 _RESPONSES = (
     select(MeasureResponse)
-    .where(MeasureResponse.client_id == _CLIENT,
-           col(MeasureResponse.answered_at) >= bindparam("since"),
-           col(MeasureResponse.answered_at) < bindparam("until"))
+    .where(
+        MeasureResponse.client_id == _CLIENT,
+        col(MeasureResponse.answered_at) >= bindparam("since"),
+        col(MeasureResponse.answered_at) < bindparam("until"),
+    )
     .order_by(col(MeasureResponse.answered_at))
-)  # fmt: skip
+)
 _T_ROWS = (
     core_select(col(GoalRating.rated_on), col(GoalRating.goal_id), col(GoalRating.level))
     .where(col(GoalRating.client_id) == _CLIENT, col(GoalRating.rated_on) <= _END)
@@ -93,12 +98,18 @@ _T_ROWS = (
 )
 _NOTES = (
     select(SessionNote, SessionNoteVersion)
-    .join(SessionNoteVersion, (col(SessionNoteVersion.note_id) == SessionNote.id)
-          & (col(SessionNoteVersion.version) == SessionNote.current_version))
-    .where(SessionNote.client_id == _CLIENT, col(SessionNote.session_on) >= _START,
-           col(SessionNote.session_on) <= _END)
+    .join(
+        SessionNoteVersion,
+        (col(SessionNoteVersion.note_id) == SessionNote.id)
+        & (col(SessionNoteVersion.version) == SessionNote.current_version),
+    )
+    .where(
+        SessionNote.client_id == _CLIENT,
+        col(SessionNote.session_on) >= _START,
+        col(SessionNote.session_on) <= _END,
+    )
     .order_by(col(SessionNote.session_on).desc())
-)  # fmt: skip
+)
 _LAST_SESSION = select(func.max(SessionNote.session_on)).where(SessionNote.client_id == _CLIENT)
 
 
@@ -118,12 +129,17 @@ def load(
     t_points = t_points_between(session, client.id, all_goals, start=start, end=end)
     homework, done = homework_record.load(session, client.id, start=start, end=end)
     record = Record(
-        client=client, start=start, end=end, goals=all_goals,
-        ratings=session.exec(_RATINGS, params=params).all(), t_points=t_points,
-        homework=homework, completions=done,
+        client=client,
+        start=start,
+        end=end,
+        goals=all_goals,
+        ratings=session.exec(_RATINGS, params=params).all(),
+        t_points=t_points,
+        homework=homework,
+        completions=done,
         responses=_responses(session, client.id, start, end),
         notes=_notes(session, client.id, start, end),
-    )  # fmt: skip
+    )
     record.parts = domain_parts(session, client, start=start, end=end, hidden=hidden)
     record.charts = build_charts(record)
     return record
@@ -187,10 +203,14 @@ def _responses(
     session: Session, client_id: uuid.UUID, start: date, end: date
 ) -> Sequence[MeasureResponse]:
     """As `measure_service.responses(start=, end=)` (UTC dates of answered_at), range in SQL."""
-    return session.exec(_RESPONSES, params={
-        "client_id": client_id, "since": datetime.combine(start, time(0), tzinfo=UTC),
-        "until": datetime.combine(end + timedelta(days=1), time(0), tzinfo=UTC),
-    }).all()  # fmt: skip
+    return session.exec(
+        _RESPONSES,
+        params={
+            "client_id": client_id,
+            "since": datetime.combine(start, time(0), tzinfo=UTC),
+            "until": datetime.combine(end + timedelta(days=1), time(0), tzinfo=UTC),
+        },
+    ).all()
 
 
 def t_points_between(
@@ -215,17 +235,29 @@ def t_points_between(
 
 def build_charts(r: Record) -> list[charts.Chart]:
     measure_series = [
-        charts.Series(measures.get(code).name,
-                      [(x.answered_at.date(), float(x.total)) for x in r.responses if x.code == code])
+        charts.Series(
+            measures.get(code).name,
+            [(x.answered_at.date(), float(x.total)) for x in r.responses if x.code == code],
+        )
         for code in ("phq9", "gad7")
-    ]  # fmt: skip
+    ]
     out = [draw(figure, r.days) for part in r.parts for figure in part.figures if _shown(figure)]
     out += [
-        charts.line_chart(key="gas", title="Goal attainment (GAS T-score)", y_min=20, y_max=80,
-                          series=[charts.Series("T-score", [(p.on, p.t_score) for p in r.t_points])]),
-        charts.line_chart(key="measures", title="PHQ-9 and GAD-7 totals", y_min=0, y_max=27,
-                          series=[s for s in measure_series if s.points] or measure_series[:1]),
-    ]  # fmt: skip
+        charts.line_chart(
+            key="gas",
+            title="Goal attainment (GAS T-score)",
+            y_min=20,
+            y_max=80,
+            series=[charts.Series("T-score", [(p.on, p.t_score) for p in r.t_points])],
+        ),
+        charts.line_chart(
+            key="measures",
+            title="PHQ-9 and GAD-7 totals",
+            y_min=0,
+            y_max=27,
+            series=[s for s in measure_series if s.points] or measure_series[:1],
+        ),
+    ]
     return out
 
 

@@ -96,10 +96,13 @@ def caseload_signals(
             last[r.client_id] = r.answered_at
     urgent = session.exec(
         select(MeasureResponse.client_id, MeasureResponse.answers, MeasureResponse.answered_at)
-        .where(col(MeasureResponse.client_id).in_(client_ids), col(MeasureResponse.urgent).is_(True),
-               col(MeasureResponse.acknowledged_at).is_(None))
+        .where(
+            col(MeasureResponse.client_id).in_(client_ids),
+            col(MeasureResponse.urgent).is_(True),
+            col(MeasureResponse.acknowledged_at).is_(None),
+        )
         .order_by(col(MeasureResponse.answered_at))
-    ).all()  # fmt: skip
+    ).all()
     out = {cid: ClientSignals(last_activity_at=last.get(cid)) for cid in client_ids}
     for cid, answers, at in urgent:
         value = answers[URGENT_ITEM - 1] if len(answers) >= URGENT_ITEM else 0

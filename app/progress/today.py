@@ -26,7 +26,14 @@ def today_section(*, session: Session, client: User, day: date, now: datetime) -
     codes = [code for (code,) in prebuilt.rows(session, _DUE, client_id=client.id, day=day)]
     if not codes:
         return None
-    items = [{"code": code, "name": measures.get(code).name,
-              "count": len(measures.get(code).items)} for code in codes]  # fmt: skip
-    return Section(key="measures", title="A short questionnaire", template="progress/_today.html",
-                   context={"items": items}, order=45)  # fmt: skip
+    items = [
+        {"code": code, "name": measures.get(code).name, "count": len(measures.get(code).items)}
+        for code in codes
+    ]
+    return Section(
+        key="measures",
+        title="A short questionnaire",
+        template="progress/_today.html",
+        context={"items": items},
+        order=45,
+    )

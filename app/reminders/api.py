@@ -33,11 +33,18 @@ CAPABILITY = {CSRF_EXEMPT: True}
 
 def entry(item: ReminderItem) -> InboxEntry:
     return InboxEntry(
-        id=item.id, kind=item.kind, title=item.title, body=item.body, url=item.url,
-        planned_at=item.planned_at, status=item.status, state=inbox.state_label(item),
-        delivery_note=item.delivery_note, read=item.read_at is not None,
+        id=item.id,
+        kind=item.kind,
+        title=item.title,
+        body=item.body,
+        url=item.url,
+        planned_at=item.planned_at,
+        status=item.status,
+        state=inbox.state_label(item),
+        delivery_note=item.delivery_note,
+        read=item.read_at is not None,
         done=item.acknowledged_at is not None,
-    )  # fmt: skip
+    )
 
 
 @router.get("/vapid-key", response_model=VapidKey)
@@ -57,9 +64,13 @@ def list_devices(session: SessionDep, client: CurrentClient) -> list[DevicePubli
 def add_device(body: DeviceCreate, session: SessionDep, client: CurrentClient) -> DevicePublic:
     try:
         row = devices.register(
-            session=session, client_id=client.user.id, endpoint=body.endpoint,
-            p256dh=body.keys.p256dh, auth=body.keys.auth, device_name=body.device_name,
-        )  # fmt: skip
+            session=session,
+            client_id=client.user.id,
+            endpoint=body.endpoint,
+            p256dh=body.keys.p256dh,
+            auth=body.keys.auth,
+            device_name=body.device_name,
+        )
     except ValueError as exc:
         raise Unprocessable(str(exc)) from exc
     return DevicePublic.model_validate(row)
@@ -93,22 +104,30 @@ def test_device(device: OwnDevice, session: SessionDep) -> TestResult:
 def get_preferences(session: SessionDep, client: CurrentClient) -> Preferences:
     view = preferences.view(preferences.get_row(session, client.user.id))
     return Preferences(
-        quiet_start=view.quiet.start if view.quiet else None, quiet_end=view.quiet.end if view.quiet else None,
-        muted_kinds=sorted(view.muted), email_enabled=view.email_enabled,
+        quiet_start=view.quiet.start if view.quiet else None,
+        quiet_end=view.quiet.end if view.quiet else None,
+        muted_kinds=sorted(view.muted),
+        email_enabled=view.email_enabled,
         email_muted_kinds=sorted(view.email_muted),
-        paused_from=view.paused_from, paused_until=view.paused_until,
-    )  # fmt: skip
+        paused_from=view.paused_from,
+        paused_until=view.paused_until,
+    )
 
 
 @router.put("/preferences", response_model=Preferences)
 def put_preferences(body: Preferences, session: SessionDep, client: CurrentClient) -> Preferences:
     try:
         preferences.save(
-            session=session, client_id=client.user.id, quiet_start=body.quiet_start, quiet_end=body.quiet_end,
-            muted_kinds=set(body.muted_kinds), email_enabled=body.email_enabled,
-            email_muted_kinds=set(body.email_muted_kinds), paused_from=body.paused_from,
+            session=session,
+            client_id=client.user.id,
+            quiet_start=body.quiet_start,
+            quiet_end=body.quiet_end,
+            muted_kinds=set(body.muted_kinds),
+            email_enabled=body.email_enabled,
+            email_muted_kinds=set(body.email_muted_kinds),
+            paused_from=body.paused_from,
             paused_until=body.paused_until,
-        )  # fmt: skip
+        )
     except ValueError as exc:
         raise Unprocessable(str(exc)) from exc
     return body

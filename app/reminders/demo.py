@@ -31,7 +31,7 @@ def seed(ctx: DemoContext) -> None:
                 quiet_start="22:00" if n % 2 == 0 else None,
                 quiet_end="07:30" if n % 2 == 0 else None,
                 updated_at=ctx.now,
-            )  # fmt: skip
+            )
         )
         for back in range(14, 0, -1):
             day = today - timedelta(days=back)
@@ -61,6 +61,6 @@ def seed(ctx: DemoContext) -> None:
                         finished_at=due,
                         read_at=due + timedelta(hours=1),
                         acknowledged_at=due + timedelta(minutes=20) if roll > 0.45 else None,
-                    )  # fmt: skip
+                    )
                 )
     ctx.session.flush()

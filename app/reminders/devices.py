@@ -46,8 +46,13 @@ def register(
         select(PushSubscription).where(PushSubscription.endpoint == endpoint)
     ).first()
     if row is None:
-        row = PushSubscription(client_id=client_id, endpoint=endpoint, p256dh=p256dh, auth=auth,
-                               device_name=device_name)  # fmt: skip
+        row = PushSubscription(
+            client_id=client_id,
+            endpoint=endpoint,
+            p256dh=p256dh,
+            auth=auth,
+            device_name=device_name,
+        )
     row.client_id, row.p256dh, row.auth, row.device_name = client_id, p256dh, auth, device_name
     row.gone_at, row.gone_reason = None, None
     session.add(row)
@@ -97,7 +102,7 @@ def send_test(*, session: Session, device: PushSubscription, sender: WebPushSend
             "url": "/reminders/settings",
             "body": f"Notifications reach “{device.device_name}”.",
             "tag": "test",
-        }  # fmt: skip
+        }
     ).encode()
     result = sender.send(
         PushMessage(
@@ -106,7 +111,7 @@ def send_test(*, session: Session, device: PushSubscription, sender: WebPushSend
             topic=topic_for(f"test:{device.id}"),
             ttl=300,
             urgency="high",
-        )  # fmt: skip
+        )
     )
     if result.outcome is PushOutcome.DELIVERED:
         device.last_success_at = now

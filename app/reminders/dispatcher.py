@@ -124,10 +124,10 @@ def _load_context(session: Session, items: list[claim.Claimed]) -> _Context:
     ).all()
     subs: dict[uuid.UUID, list[_Device]] = {cid: [] for cid in client_ids}
     for row in session.connection().execute(
-        sa_select(*[_SUBS.c[name] for name in ("id", "client_id", "endpoint", "p256dh", "auth")]).where(
-            _SUBS.c.client_id.in_(client_ids), _SUBS.c.gone_at.is_(None)
-        )
-    ):  # fmt: skip
+        sa_select(
+            *[_SUBS.c[name] for name in ("id", "client_id", "endpoint", "p256dh", "auth")]
+        ).where(_SUBS.c.client_id.in_(client_ids), _SUBS.c.gone_at.is_(None))
+    ):
         subs[row[1]].append(_Device(row[0], Subscription(row[2], row[3], row[4])))
     return _Context(
         zones={uid: ZoneInfo(tz) for uid, tz, _ in users},
@@ -180,7 +180,7 @@ def _payload(item: claim.Claimed, channels: Channels) -> bytes:
             "url": item.url,
             "token": tokens.action_token(channels.secret, item.id),
             "tag": topic_for(str(item.id)),
-        },  # fmt: skip
+        },
         separators=(",", ":"),
     ).encode()
 
@@ -191,10 +191,14 @@ def _email_for(
     unsubscribe = email_channel.unsubscribe_token(channels.secret, item.client_id, item.kind)
     label = KINDS.get(item.kind, item.kind)
     return email_channel.EmailReminder(
-        to_addr=to_addr, subject=f"Reminder: {item.title}", title=item.title, body=item.body,
+        to_addr=to_addr,
+        subject=f"Reminder: {item.title}",
+        title=item.title,
+        body=item.body,
         open_url=channels.base_url + item.url,
-        unsubscribe_url=f"{channels.base_url}/reminders/unsubscribe/{unsubscribe}", kind_label=label,
-    )  # fmt: skip
+        unsubscribe_url=f"{channels.base_url}/reminders/unsubscribe/{unsubscribe}",
+        kind_label=label,
+    )
 
 
 class _Keeper:

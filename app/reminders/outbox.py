@@ -44,10 +44,13 @@ def materialise(
     for schedule in schedules:
         start = max(schedule.planned_until_at or now, now)
         for occ in planner.expand(
-            local_times=parse_times(schedule.local_times), rule_text=schedule.rrule,
-            zone=zones[schedule.client_id], start_on=schedule.start_on,
-            window_start=start, window_end=until,
-        ):  # fmt: skip
+            local_times=parse_times(schedule.local_times),
+            rule_text=schedule.rrule,
+            zone=zones[schedule.client_id],
+            start_on=schedule.start_on,
+            window_start=start,
+            window_end=until,
+        ):
             rows.append(
                 {
                     "id": uuid.uuid4(),
@@ -67,7 +70,7 @@ def materialise(
                     "attempts": 0,
                     "snoozed": False,
                     "delivery_note": "",
-                }  # fmt: skip
+                }
             )
     insert_ignoring_duplicates(session, rows)
     return until
@@ -112,10 +115,20 @@ _SCHEDULE: Table = ReminderSchedule.__table__  # type: ignore[attr-defined]  # S
 _PLAN_COLUMNS = [
     _SCHEDULE.c[name]
     for name in (
-        "id", "client_id", "kind", "source_id", "title", "body", "url", "local_times", "rrule",
-        "start_on", "only_if_not_done", "planned_until_at",
+        "id",
+        "client_id",
+        "kind",
+        "source_id",
+        "title",
+        "body",
+        "url",
+        "local_times",
+        "rrule",
+        "start_on",
+        "only_if_not_done",
+        "planned_until_at",
     )
-]  # fmt: skip
+]
 
 
 def refill(*, session: Session, now: datetime, batch: int = 2000) -> int:

@@ -87,18 +87,31 @@ def _prefs_values(session: SessionDep, client_id: Any) -> dict[str, Any]:
 
 
 def _settings(
-    request: Request, session: SessionDep, client: CurrentClient, *, form: FormResult[Any] | None = None,
-    notice: str | None = None, status_code: int = 200,
-) -> Response:  # fmt: skip
+    request: Request,
+    session: SessionDep,
+    client: CurrentClient,
+    *,
+    form: FormResult[Any] | None = None,
+    notice: str | None = None,
+    status_code: int = 200,
+) -> Response:
     user = client.user
     listed = devices.list_for(session, user.id, clock.now())
     form = form or FormResult(values=_prefs_values(session, user.id))
     return render(
-        request, "reminders/settings.html",
-        {"form": form, "devices": listed, "kinds": KINDS, "notice": notice, "has_email": bool(user.email),
-         "vapid_key": runtime.vapid_keys().public_key, "paused_now": _paused_now(session, user)},
+        request,
+        "reminders/settings.html",
+        {
+            "form": form,
+            "devices": listed,
+            "kinds": KINDS,
+            "notice": notice,
+            "has_email": bool(user.email),
+            "vapid_key": runtime.vapid_keys().public_key,
+            "paused_now": _paused_now(session, user),
+        },
         status_code=status_code,
-    )  # fmt: skip
+    )
 
 
 def _paused_now(session: SessionDep, user: Any) -> bool:
@@ -129,11 +142,16 @@ async def settings_submit(request: Request, session: SessionDep, client: Current
         return _settings(request, session, client, form=form, status_code=422)
     data = form.data
     preferences.save(
-        session=session, client_id=client.user.id, quiet_start=data.quiet_start, quiet_end=data.quiet_end,
-        muted_kinds=set(KINDS) - set(data.kinds_on), email_enabled=data.email_enabled,
-        email_muted_kinds=set(KINDS) - set(data.email_kinds), paused_from=data.paused_from,
+        session=session,
+        client_id=client.user.id,
+        quiet_start=data.quiet_start,
+        quiet_end=data.quiet_end,
+        muted_kinds=set(KINDS) - set(data.kinds_on),
+        email_enabled=data.email_enabled,
+        email_muted_kinds=set(KINDS) - set(data.email_kinds),
+        paused_from=data.paused_from,
         paused_until=data.paused_until,
-    )  # fmt: skip
+    )
     return see_other("/reminders/settings?saved=settings")
 
 
@@ -190,10 +208,17 @@ def inbox_page(
     if unread:
         inbox.mark_all_read(session=session, client_id=client.user.id)
     return render(
-        request, "reminders/inbox.html",
-        {"entries": entries, "unread": unread, "label": inbox.state_label, "notice": SAVED.get(saved or ""),
-         "tz": client.user.time_zone, "kinds": KINDS},
-    )  # fmt: skip
+        request,
+        "reminders/inbox.html",
+        {
+            "entries": entries,
+            "unread": unread,
+            "label": inbox.state_label,
+            "notice": SAVED.get(saved or ""),
+            "tz": client.user.time_zone,
+            "kinds": KINDS,
+        },
+    )
 
 
 @router.post("/reminders/inbox/{item_id}/snooze", response_class=HTMLResponse)

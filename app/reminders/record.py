@@ -16,9 +16,13 @@ from app.reminders.models import ItemStatus, PushSubscription, ReminderDelivery,
 from app.reminders.webpush import PushOutcome
 
 FINAL = {
-    ItemStatus.sent, ItemStatus.missed, ItemStatus.held, ItemStatus.failed,
-    ItemStatus.done_already, ItemStatus.off,
-}  # fmt: skip
+    ItemStatus.sent,
+    ItemStatus.missed,
+    ItemStatus.held,
+    ItemStatus.failed,
+    ItemStatus.done_already,
+    ItemStatus.off,
+}
 
 
 @dataclass
@@ -104,10 +108,15 @@ def record(
     for (status, note, attempts, due_at), ids in groups.items():
         # The push state only lives while an attempt is under way: a snooze or a retry pushes anew.
         values: dict[str, object] = {
-            "status": status, "attempts": attempts, "delivery_note": note,
-            "finished_at": now if status in FINAL else None, "lease_until": None, "claimed_by": None,
-            "push_result": None, "push_delivered": None,
-        }  # fmt: skip
+            "status": status,
+            "attempts": attempts,
+            "delivery_note": note,
+            "finished_at": now if status in FINAL else None,
+            "lease_until": None,
+            "claimed_by": None,
+            "push_result": None,
+            "push_delivered": None,
+        }
         if due_at is not None:
             values["due_at"] = due_at
         for start in range(0, len(ids), 5000):
@@ -147,14 +156,24 @@ def record(
 
 
 def _delivery(
-    o: Outcome, channel: str, sub_id: uuid.UUID | None, answer: PushOutcome, status: int | None,
-    detail: str, now: datetime,
-) -> dict[str, object]:  # fmt: skip
+    o: Outcome,
+    channel: str,
+    sub_id: uuid.UUID | None,
+    answer: PushOutcome,
+    status: int | None,
+    detail: str,
+    now: datetime,
+) -> dict[str, object]:
     return {
-        "id": uuid.uuid4(), "item_id": o.item.id, "channel": channel,
-        "subscription_id": sub_id, "outcome": str(answer), "status_code": status,
-        "detail": detail[:200], "attempted_at": now,
-    }  # fmt: skip
+        "id": uuid.uuid4(),
+        "item_id": o.item.id,
+        "channel": channel,
+        "subscription_id": sub_id,
+        "outcome": str(answer),
+        "status_code": status,
+        "detail": detail[:200],
+        "attempted_at": now,
+    }
 
 
 def _subscription_health(

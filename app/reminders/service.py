@@ -140,10 +140,18 @@ def notify_now(
     now = clock.now()
     zone = _client_zone(session, client_id)
     item = ReminderItem(
-        client_id=client_id, kind=kind, source_id=source_id, occurrence_key=f"now:{uuid.uuid4().hex}",
-        local_day=now.astimezone(zone).date(), title=title[:200], body=body[:500], url=url[:500],
-        only_if_not_done=False, planned_at=now, due_at=now,
-    )  # fmt: skip
+        client_id=client_id,
+        kind=kind,
+        source_id=source_id,
+        occurrence_key=f"now:{uuid.uuid4().hex}",
+        local_day=now.astimezone(zone).date(),
+        title=title[:200],
+        body=body[:500],
+        url=url[:500],
+        only_if_not_done=False,
+        planned_at=now,
+        due_at=now,
+    )
     session.add(item)
     session.flush()
     return item

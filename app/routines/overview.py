@@ -34,13 +34,21 @@ DAYS = 7
 _CLIENT: BindParameter[uuid.UUID] = bindparam("client_id")
 # The active routines with their pauses (a routine's row repeats per pause; none: NULLs).
 _ROUTINES = (
-    select(col(Routine.id), col(Routine.title), col(Routine.icon), col(Routine.rrule),
-           col(Routine.starts_on), col(Routine.step_count), col(Routine.at_time),
-           col(RoutinePause.starts_on), col(RoutinePause.ends_on))
+    select(
+        col(Routine.id),
+        col(Routine.title),
+        col(Routine.icon),
+        col(Routine.rrule),
+        col(Routine.starts_on),
+        col(Routine.step_count),
+        col(Routine.at_time),
+        col(RoutinePause.starts_on),
+        col(RoutinePause.ends_on),
+    )
     .outerjoin(RoutinePause, col(RoutinePause.routine_id) == Routine.id)
     .where(col(Routine.client_id) == _CLIENT, col(Routine.archived_at).is_(None))
     .order_by(col(Routine.at_time), col(Routine.title))
-)  # fmt: skip  # as service.list_routines
+)  # as service.list_routines
 _RUNS = select(
     col(RoutineRun.routine_id),
     col(RoutineRun.local_day),
@@ -56,16 +64,22 @@ _SKIPPED = func.sum(case((_STATUS == "skipped", 1), else_=0))
 # Counted per (routine, step) over runs and outcomes only; the 40-odd steps left get their titles
 # afterwards (joining the step to every outcome cost as much again).
 _COUNTS: Select[uuid.UUID, uuid.UUID, int, int, int] = (
-    select(col(RoutineRun.routine_id).label("routine_id"), col(StepOutcome.step_id).label("step_id"),
-           func.sum(case((_STATUS == "done", 1), else_=0)).label("done"),
-           func.sum(case((_STATUS == "helped", 1), else_=0)).label("helped"),
-           _SKIPPED.label("skipped"))
+    select(
+        col(RoutineRun.routine_id).label("routine_id"),
+        col(StepOutcome.step_id).label("step_id"),
+        func.sum(case((_STATUS == "done", 1), else_=0)).label("done"),
+        func.sum(case((_STATUS == "helped", 1), else_=0)).label("helped"),
+        _SKIPPED.label("skipped"),
+    )
     .join(RoutineRun, col(RoutineRun.id) == StepOutcome.run_id)
-    .where(col(RoutineRun.client_id) == _CLIENT, col(RoutineRun.local_day) >= bindparam("since"),
-           col(RoutineRun.local_day) <= bindparam("today"))
+    .where(
+        col(RoutineRun.client_id) == _CLIENT,
+        col(RoutineRun.local_day) >= bindparam("since"),
+        col(RoutineRun.local_day) <= bindparam("today"),
+    )
     .group_by(col(RoutineRun.routine_id), col(StepOutcome.step_id))
     .having(_SKIPPED > 0)
-)  # fmt: skip
+)
 
 
 def _skipped_statement(counts: Any) -> Any:
@@ -76,12 +90,18 @@ def _skipped_statement(counts: Any) -> Any:
         c, func.max(c.c.skipped).over(partition_by=c.c.routine_id).label("top")
     ).subquery()
     return (
-        select(ranked.c.routine_id, ranked.c.step_id, col(RoutineStep.title), ranked.c.done,
-               ranked.c.helped, ranked.c.skipped)
+        select(
+            ranked.c.routine_id,
+            ranked.c.step_id,
+            col(RoutineStep.title),
+            ranked.c.done,
+            ranked.c.helped,
+            ranked.c.skipped,
+        )
         .join(RoutineStep, col(RoutineStep.id) == ranked.c.step_id)
         .where(ranked.c.skipped == ranked.c.top)
         .order_by(col(RoutineStep.title))
-    )  # fmt: skip
+    )
 
 
 _SKIPPED_STEPS = _skipped_statement(_COUNTS)
@@ -130,10 +150,14 @@ def week_summary(
             days_complete += done >= total
             steps_total += total
     return history.WeekSummary(
-        starts_on=monday, ends_on=monday + timedelta(days=6), days_planned=days_planned,
-        days_started=days_started, days_complete=days_complete, steps_done=steps_done,
+        starts_on=monday,
+        ends_on=monday + timedelta(days=6),
+        days_planned=days_planned,
+        days_started=days_started,
+        days_complete=days_complete,
+        steps_done=steps_done,
         steps_planned=steps_total,
-    )  # fmt: skip
+    )
 
 
 def _routines(
@@ -158,8 +182,11 @@ def _skipped_steps(
     done / helped / skipped counts (counted in SQL). The range on (client_id, local_day) keeps
     the database on that index; a routine whose window starts later drops its earlier days."""
     since = min(firsts.values())
-    late = [and_(col(RoutineRun.routine_id) == rid, col(RoutineRun.local_day) < first)
-            for rid, first in firsts.items() if first > since]  # fmt: skip
+    late = [
+        and_(col(RoutineRun.routine_id) == rid, col(RoutineRun.local_day) < first)
+        for rid, first in firsts.items()
+        if first > since
+    ]
     stmt = _skipped_statement(_COUNTS.where(not_(or_(*late)))) if late else _SKIPPED_STEPS
     rows = session.connection().execute(
         stmt, {"client_id": client_id, "since": since, "today": today}
@@ -188,13 +215,19 @@ def client_overview(*, session: Session, client: User, now: datetime) -> Overvie
                 routine.rrule, routine.starts_on, monday, today, pauses.get(routine.id, [])
             )
             week = week_summary(
-                monday=monday, today=today, planned_days=set(planned),
-                steps_planned=routine.step_count, records=runs.get(routine.id, {}),
-            )  # fmt: skip
-            items.append({
-                "routine": routine, "week": week,
-                "most_skipped": history.most_skipped(skips.get(routine.id, [])),
-            })  # fmt: skip
+                monday=monday,
+                today=today,
+                planned_days=set(planned),
+                steps_planned=routine.step_count,
+                records=runs.get(routine.id, {}),
+            )
+            items.append(
+                {
+                    "routine": routine,
+                    "week": week,
+                    "most_skipped": history.most_skipped(skips.get(routine.id, [])),
+                }
+            )
     return Section(
         key="routines",
         title="Routines",

@@ -22,38 +22,54 @@ from app.self_care.models import Habit, HabitLevel, HabitSuggestion, MoodLog
 _CLIENT: BindParameter[uuid.UUID] = bindparam("client_id")
 
 _HABITS = (
-    select(col(Habit.title), col(Habit.level), col(Habit.highest_level),
-           col(HabitLevel.description), col(Habit.created_at))
-    .join(HabitLevel, and_(col(HabitLevel.habit_id) == Habit.id,
-                           col(HabitLevel.number) == Habit.level))
+    select(
+        col(Habit.title),
+        col(Habit.level),
+        col(Habit.highest_level),
+        col(HabitLevel.description),
+        col(Habit.created_at),
+    )
+    .join(
+        HabitLevel,
+        and_(col(HabitLevel.habit_id) == Habit.id, col(HabitLevel.number) == Habit.level),
+    )
     .where(col(Habit.client_id) == _CLIENT, col(Habit.archived_at).is_(None))
     .subquery()
-)  # fmt: skip
+)
 
 
 def _latest_mood(column: Any) -> Any:
     return (
-        select(column).where(col(MoodLog.client_id) == _CLIENT)
-        .order_by(col(MoodLog.logged_on).desc()).limit(1).scalar_subquery()
-    )  # fmt: skip
+        select(column)
+        .where(col(MoodLog.client_id) == _CLIENT)
+        .order_by(col(MoodLog.logged_on).desc())
+        .limit(1)
+        .scalar_subquery()
+    )
 
 
 _WAITING_AND_MOOD = select(
     select(func.count(col(HabitSuggestion.id)))
     .join(Habit, col(Habit.id) == HabitSuggestion.habit_id)
     .where(col(Habit.client_id) == _CLIENT, col(HabitSuggestion.state) == "pending")
-    .scalar_subquery().label("waiting"),
+    .scalar_subquery()
+    .label("waiting"),
     _latest_mood(col(MoodLog.logged_on)).label("mood_on"),
     _latest_mood(col(MoodLog.mood)).label("mood"),
-).subquery()  # fmt: skip
+).subquery()
 # One statement: the counts' row outer-joined to the active habits (a row of NULLs when none).
 _PAGE = (
-    select(_WAITING_AND_MOOD, _HABITS.c.title, _HABITS.c.level, _HABITS.c.highest_level,
-           _HABITS.c.description)
+    select(
+        _WAITING_AND_MOOD,
+        _HABITS.c.title,
+        _HABITS.c.level,
+        _HABITS.c.highest_level,
+        _HABITS.c.description,
+    )
     .select_from(_WAITING_AND_MOOD)
     .outerjoin(_HABITS, true())
     .order_by(_HABITS.c.created_at)
-)  # fmt: skip
+)
 
 
 def client_overview(*, session: Session, client: User, now: datetime) -> OverviewSection | None:

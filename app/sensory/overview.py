@@ -32,11 +32,20 @@ _LATEST_PROFILE = (
 )
 _I = SensoryDietItem
 _ITEMS = (
-    select(col(_I.id), col(_I.title), col(_I.local_time), col(_I.days_mask), col(_I.minutes),
-           col(_I.effect), col(_I.course), col(_I.starts_on), col(_I.ends_on))
+    select(
+        col(_I.id),
+        col(_I.title),
+        col(_I.local_time),
+        col(_I.days_mask),
+        col(_I.minutes),
+        col(_I.effect),
+        col(_I.course),
+        col(_I.starts_on),
+        col(_I.ends_on),
+    )
     .where(col(_I.client_id) == _CLIENT)
     .order_by(col(_I.local_time), col(_I.title))
-)  # fmt: skip
+)
 _CHECKOFFS = select(col(SensoryDietCheckoff.item_id), col(SensoryDietCheckoff.done_on)).where(
     col(SensoryDietCheckoff.client_id) == _CLIENT,
     col(SensoryDietCheckoff.done_on) >= bindparam("start"),
@@ -47,10 +56,16 @@ _CHECKOFFS = select(col(SensoryDietCheckoff.item_id), col(SensoryDietCheckoff.do
 def _planned(row: Any) -> diet.PlannedItem:
     """As `diet_service.planned`, from the selected columns."""
     return diet.PlannedItem(
-        id=row.id, title=row.title, at=row.local_time, days=days_of(row.days_mask),
-        minutes=row.minutes, effect=row.effect, course=row.course, starts_on=row.starts_on,
+        id=row.id,
+        title=row.title,
+        at=row.local_time,
+        days=days_of(row.days_mask),
+        minutes=row.minutes,
+        effect=row.effect,
+        course=row.course,
+        starts_on=row.starts_on,
         ends_on=row.ends_on,
-    )  # fmt: skip
+    )
 
 
 def _week(

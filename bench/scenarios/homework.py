@@ -27,14 +27,28 @@ def populate(data: BenchData) -> None:
             due = data.today + timedelta(days=3 + n)
             aid = data.uuid()
             created = datetime.combine(start, time(9), tzinfo=UTC)
-            assignments.append({
-                "id": aid, "client_id": client.id, "therapist_id": client.therapist_id,
-                "kind": ("coping", "reflection", "task")[n], "title": f"Practice {n + 1}",
-                "instructions": data.words(8), "details": {}, "frequency": "daily" if n == 0 else "once",
-                "weekdays": "", "start_on": start, "due_on": due,
-                "state": "in_progress" if n == 0 else "requested", "client_reason": "", "revision": 1,
-                "predicted_mood": None, "created_at": created, "updated_at": created, "completed_at": None,
-            })  # fmt: skip
+            assignments.append(
+                {
+                    "id": aid,
+                    "client_id": client.id,
+                    "therapist_id": client.therapist_id,
+                    "kind": ("coping", "reflection", "task")[n],
+                    "title": f"Practice {n + 1}",
+                    "instructions": data.words(8),
+                    "details": {},
+                    "frequency": "daily" if n == 0 else "once",
+                    "weekdays": "",
+                    "start_on": start,
+                    "due_on": due,
+                    "state": "in_progress" if n == 0 else "requested",
+                    "client_reason": "",
+                    "revision": 1,
+                    "predicted_mood": None,
+                    "created_at": created,
+                    "updated_at": created,
+                    "completed_at": None,
+                }
+            )
             if n == 0:
                 completions.extend(_practice(data, aid, client.id, start))
     data.insert(HomeworkAssignment, assignments)
@@ -48,12 +62,18 @@ def _practice(data: BenchData, aid: Any, client_id: Any, start: Any) -> Iterator
     for day in data.days(start):
         if day < data.today and data.rng.random() < 0.7:
             yield {
-                "id": data.uuid(), "assignment_id": aid, "client_id": client_id, "done_on": day,
+                "id": data.uuid(),
+                "assignment_id": aid,
+                "client_id": client_id,
+                "done_on": day,
                 "created_at": datetime.combine(day, time(19), tzinfo=UTC),
-                "difficulty": data.rng.randint(1, 5), "helpfulness": data.rng.randint(1, 5),
-                "reflection": data.words(6) if data.rng.random() < 0.4 else "", "stuck": "",
-                "answers": {}, "final": False,
-            }  # fmt: skip
+                "difficulty": data.rng.randint(1, 5),
+                "helpfulness": data.rng.randint(1, 5),
+                "reflection": data.words(6) if data.rng.random() < 0.4 else "",
+                "stuck": "",
+                "answers": {},
+                "final": False,
+            }
 
 
 SCENARIOS = [

@@ -39,41 +39,89 @@ def populate(data: BenchData) -> None:
         rating_days = data.days(since)[::14]
         for g in range(3 if rich else 1):
             gid = data.uuid()
-            goals.append({
-                "id": gid, "client_id": client.id, "created_by_id": client.therapist_id,
-                "title": f"Goal {g + 1}", "level_m2": "a", "level_m1": "b", "level_0": "c",
-                "level_p1": "d", "level_p2": "e", "weight": 1.0, "created_at": created, "archived_at": None,
-            })  # fmt: skip
-            ratings.extend({
-                "id": data.uuid(), "goal_id": gid, "client_id": client.id, "rated_on": day,
-                "level": data.rng.randint(-2, 2), "rated_by_id": client.therapist_id, "note": "",
-                "created_at": datetime.combine(day, time(11), tzinfo=UTC),
-            } for day in rating_days)  # fmt: skip
+            goals.append(
+                {
+                    "id": gid,
+                    "client_id": client.id,
+                    "created_by_id": client.therapist_id,
+                    "title": f"Goal {g + 1}",
+                    "level_m2": "a",
+                    "level_m1": "b",
+                    "level_0": "c",
+                    "level_p1": "d",
+                    "level_p2": "e",
+                    "weight": 1.0,
+                    "created_at": created,
+                    "archived_at": None,
+                }
+            )
+            ratings.extend(
+                {
+                    "id": data.uuid(),
+                    "goal_id": gid,
+                    "client_id": client.id,
+                    "rated_on": day,
+                    "level": data.rng.randint(-2, 2),
+                    "rated_by_id": client.therapist_id,
+                    "note": "",
+                    "created_at": datetime.combine(day, time(11), tzinfo=UTC),
+                }
+                for day in rating_days
+            )
         for code in ("phq9", "gad7"):
             for day in rating_days:
                 answers = [data.rng.randint(0, 2) for _ in measures.get(code).items]
                 if code == "phq9":
                     answers[8] = 0
                 result = measures.score(code, answers)
-                responses.append({
-                    "id": data.uuid(), "client_id": client.id, "code": code, "answers": answers,
-                    "total": result.total, "band": result.band.key, "urgent": False,
-                    "answered_at": datetime.combine(day, time(12), tzinfo=UTC), "acknowledged_at": None,
-                })  # fmt: skip
-            schedules.append({
-                "id": data.uuid(), "client_id": client.id, "code": code, "every_days": 14,
-                "next_due_on": data.today + timedelta(days=7), "active": True,
-                "created_by_id": client.therapist_id, "created_at": created,
-            })  # fmt: skip
+                responses.append(
+                    {
+                        "id": data.uuid(),
+                        "client_id": client.id,
+                        "code": code,
+                        "answers": answers,
+                        "total": result.total,
+                        "band": result.band.key,
+                        "urgent": False,
+                        "answered_at": datetime.combine(day, time(12), tzinfo=UTC),
+                        "acknowledged_at": None,
+                    }
+                )
+            schedules.append(
+                {
+                    "id": data.uuid(),
+                    "client_id": client.id,
+                    "code": code,
+                    "every_days": 14,
+                    "next_due_on": data.today + timedelta(days=7),
+                    "active": True,
+                    "created_by_id": client.therapist_id,
+                    "created_at": created,
+                }
+            )
         if rich:
             for day in rating_days:
                 nid = data.uuid()
-                notes.append({"id": nid, "client_id": client.id, "session_on": day,
-                              "created_by_id": client.therapist_id, "current_version": 1,
-                              "created_at": datetime.combine(day, time(15), tzinfo=UTC)})  # fmt: skip
-                versions.append({"id": data.uuid(), "note_id": nid, "version": 1,
-                                 "body": data.words(40), "author_id": client.therapist_id,
-                                 "created_at": datetime.combine(day, time(15), tzinfo=UTC)})  # fmt: skip
+                notes.append(
+                    {
+                        "id": nid,
+                        "client_id": client.id,
+                        "session_on": day,
+                        "created_by_id": client.therapist_id,
+                        "current_version": 1,
+                        "created_at": datetime.combine(day, time(15), tzinfo=UTC),
+                    }
+                )
+                versions.append(
+                    {
+                        "id": data.uuid(),
+                        "note_id": nid,
+                        "version": 1,
+                        "body": data.words(40),
+                        "author_id": client.therapist_id,
+                        "created_at": datetime.combine(day, time(15), tzinfo=UTC),
+                    }
+                )
     data.insert(Goal, goals)
     data.insert(GoalRating, ratings)
     data.insert(MeasureResponse, responses)

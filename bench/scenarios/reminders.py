@@ -62,10 +62,19 @@ def push_throughput(messages: int = 3000, concurrency: int = 8) -> dict[str, flo
 
     keys = VapidKeys.generate()
     service = subprocess.Popen(
-        [sys.executable, "-m", "tests.reminders.push_service", "--key", keys.public_key,
-         "--subscriptions", "200"],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "tests.reminders.push_service",
+            "--key",
+            keys.public_key,
+            "--subscriptions",
+            "200",
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     assert service.stdout is not None
     assert service.stdin is not None
     info = json.loads(service.stdout.readline())
@@ -79,7 +88,7 @@ def push_throughput(messages: int = 3000, concurrency: int = 8) -> dict[str, flo
             subs[i % len(subs)],
             json.dumps({**payload, "id": str(uuid.uuid4())}).encode(),
             topic=f"t{i}",
-        )  # fmt: skip
+        )
         for i in range(messages)
     ]
     with WebPushSender(keys, "mailto:bench@groundwork.example", concurrency=concurrency) as sender:
@@ -94,10 +103,14 @@ def push_throughput(messages: int = 3000, concurrency: int = 8) -> dict[str, flo
     service.wait(timeout=10)
     delivered = sum(1 for r in results if r.outcome == "delivered")
     return {
-        "messages": messages, "delivered": delivered, "received": received, "rejected": rejected,
-        "per_second": round(messages / wall), "sender_cpu_ms_per_message": round(cpu_used / messages * 1000, 3),
+        "messages": messages,
+        "delivered": delivered,
+        "received": received,
+        "rejected": rejected,
+        "per_second": round(messages / wall),
+        "sender_cpu_ms_per_message": round(cpu_used / messages * 1000, 3),
         "load_average": os.getloadavg()[0],
-    }  # fmt: skip
+    }
 
 
 def _fill(
@@ -114,23 +127,50 @@ def _fill(
         due = k < due_now
         hours = 0 if due else 1 + k % 12
         wall = f"{8 + hours:02d}:00"
-        sched_rows.append({
-            "id": sid, "client_id": cid, "kind": "routine", "source_id": uuid.uuid4(), "title": "Routine",
-            "body": "", "url": "/", "local_times": wall, "rrule": None, "start_on": date(2026, 1, 1),
-            "only_if_not_done": False, "active": True,
-            # The due ones need their next days written once sent; the others are topped up.
-            "planned_until_at": now + (timedelta(hours=24, seconds=30) if due else timedelta(hours=40)),
-            "created_at": now, "updated_at": now,
-        })  # fmt: skip
+        sched_rows.append(
+            {
+                "id": sid,
+                "client_id": cid,
+                "kind": "routine",
+                "source_id": uuid.uuid4(),
+                "title": "Routine",
+                "body": "",
+                "url": "/",
+                "local_times": wall,
+                "rrule": None,
+                "start_on": date(2026, 1, 1),
+                "only_if_not_done": False,
+                "active": True,
+                # The due ones need their next days written once sent; the others are topped up.
+                "planned_until_at": now
+                + (timedelta(hours=24, seconds=30) if due else timedelta(hours=40)),
+                "created_at": now,
+                "updated_at": now,
+            }
+        )
         for day in (0, 1):
             at = now + timedelta(hours=hours, days=day)  # Europe/London in January: UTC
-            item_rows.append({
-                "id": uuid.uuid4(), "schedule_id": sid, "client_id": cid, "kind": "routine",
-                "source_id": sched_rows[-1]["source_id"], "occurrence_key": f"2026-01-{5 + day:02d}T{wall}",
-                "local_day": date(2026, 1, 5 + day), "title": "Routine", "body": "", "url": "/",
-                "only_if_not_done": False, "planned_at": at, "due_at": at, "status": ItemStatus.pending,
-                "attempts": 0, "snoozed": False, "delivery_note": "",
-            })  # fmt: skip
+            item_rows.append(
+                {
+                    "id": uuid.uuid4(),
+                    "schedule_id": sid,
+                    "client_id": cid,
+                    "kind": "routine",
+                    "source_id": sched_rows[-1]["source_id"],
+                    "occurrence_key": f"2026-01-{5 + day:02d}T{wall}",
+                    "local_day": date(2026, 1, 5 + day),
+                    "title": "Routine",
+                    "body": "",
+                    "url": "/",
+                    "only_if_not_done": False,
+                    "planned_at": at,
+                    "due_at": at,
+                    "status": ItemStatus.pending,
+                    "attempts": 0,
+                    "snoozed": False,
+                    "delivery_note": "",
+                }
+            )
     with engine.begin() as conn:
         for start in range(0, len(sched_rows), 5000):
             conn.execute(insert(ReminderSchedule.__table__), sched_rows[start : start + 5000])  # type: ignore[attr-defined]  # SQLModel creates __table__ with the class; its stubs do not declare it
@@ -139,9 +179,19 @@ def _fill(
         devices = {cid: uuid.uuid4() for cid in clients}
         conn.execute(
             insert(PushSubscription.__table__),  # type: ignore[attr-defined]  # SQLModel creates __table__ with the class; its stubs do not declare it
-            [{"id": did, "client_id": cid, "endpoint": f"https://push.example/{did}", "p256dh": "k",
-              "auth": "a", "device_name": "Phone", "created_at": now} for cid, did in devices.items()],
-        )  # fmt: skip
+            [
+                {
+                    "id": did,
+                    "client_id": cid,
+                    "endpoint": f"https://push.example/{did}",
+                    "p256dh": "k",
+                    "auth": "a",
+                    "device_name": "Phone",
+                    "created_at": now,
+                }
+                for cid, did in devices.items()
+            ],
+        )
         if engine.dialect.name == "postgresql":
             conn.execute(text("ANALYZE"))
     return devices
@@ -234,16 +284,22 @@ def burst(url: str, schedules: int = 100_000, due_now: int = 10_000) -> dict[str
     cpu_total = backend_cpu_seconds(engine) - cpu_before if pg else None
     engine.dispose()
     return {
-        "dialect": engine.dialect.name, "schedules": schedules, "claimed": claimed_total,
-        "schedules_rescheduled": refilled, "fill_seconds": round(fill_seconds, 1),
+        "dialect": engine.dialect.name,
+        "schedules": schedules,
+        "claimed": claimed_total,
+        "schedules_rescheduled": refilled,
+        "fill_seconds": round(fill_seconds, 1),
         "db_seconds": {k: round(v, 3) for k, v in db.items()},
-        "db_seconds_total": round(sum(db.values()), 3), "wall_seconds_total": round(wall, 3),
+        "db_seconds_total": round(sum(db.values()), 3),
+        "wall_seconds_total": round(wall, 3),
         "postgres_cpu_seconds": {
             "claim_and_record": cpu_burst,
-            "refill": None if cpu_total is None or cpu_burst is None else round(cpu_total - cpu_burst, 2),
+            "refill": None
+            if cpu_total is None or cpu_burst is None
+            else round(cpu_total - cpu_burst, 2),
         },
         "load_average": os.getloadavg()[0],
-    }  # fmt: skip
+    }
 
 
 def main() -> None:

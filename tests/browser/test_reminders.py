@@ -78,13 +78,17 @@ def push_one_reminder(live_server: LiveServer, engine: Engine) -> tuple[uuid.UUI
                     p256dh=info["keys"]["p256dh"],
                     auth=info["keys"]["auth"],
                     device_name="Test phone",
-                )  # fmt: skip
+                )
             )
             item = service.notify_now(
-                session=session, client_id=sam.id, kind="homework", source_id=uuid.uuid4(),
-                title="New homework from Morgan", body="Try a 5-minute walk after lunch",
+                session=session,
+                client_id=sam.id,
+                kind="homework",
+                source_id=uuid.uuid4(),
+                title="New homework from Morgan",
+                body="Try a 5-minute walk after lunch",
                 url="/reminders/inbox",
-            )  # fmt: skip
+            )
             session.commit()
             item_id = item.id
         report = dispatcher.run_batch(

@@ -145,9 +145,13 @@ def test_therapist_recommendation_is_suggested_with_its_note_and_raises_the_rank
         situation = Situation(level=4)
         before = service.suggestions(session=session, client=client_user, situation=situation)
         toolbox.recommend(
-            session=session, therapist=therapist, client=client_user, strategy_key="hand-massage",
-            note="Before bed.", on=True,
-        )  # fmt: skip
+            session=session,
+            therapist=therapist,
+            client=client_user,
+            strategy_key="hand-massage",
+            note="Before bed.",
+            on=True,
+        )
         after = service.suggestions(session=session, client=client_user, situation=situation)
     shown = next(item for item in after if item.strategy["id"] == "hand-massage")
     assert (shown.ranked.reason, shown.note) == ("Your therapist suggested this", "Before bed.")

@@ -86,7 +86,7 @@ def test_two_processes_send_each_digest_once(ddb: Engine, smtp: Inbox) -> None:
             cwd=ROOT,
             env=dict(os.environ),
             text=True,
-        )  # fmt: skip
+        )
         for k in range(2)
     ]
     for worker in workers:  # both start at the same moment

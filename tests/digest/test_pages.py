@@ -40,9 +40,10 @@ def test_opting_in_saves_and_is_audited(http: Any, session: Session, therapist: 
     assert pref is not None
     assert (pref.enabled, pref.send_hour, pref.excerpts) == (True, 7, False)
     event = session.exec(
-        select(AuditEvent).where(AuditEvent.actor_id == therapist.id,
-                                 AuditEvent.action == "digest.settings")
-    ).one()  # fmt: skip
+        select(AuditEvent).where(
+            AuditEvent.actor_id == therapist.id, AuditEvent.action == "digest.settings"
+        )
+    ).one()
     assert "enabled=True hour=7" in event.detail
     page = http.get("/settings/digest?saved=1")
     assert "Your digest settings are saved." in page.text
@@ -73,8 +74,11 @@ def test_a_bad_hour_is_reported_beside_the_field_and_keeps_the_ticks(
 
 def test_saving_needs_the_csrf_token(http: Any, session: Session, therapist: User) -> None:
     http.as_(therapist)
-    refused = http.post("/settings/digest", data={"enabled": "on", "send_hour": "7"},
-                        headers={"X-CSRF-Token": "wrong"})  # fmt: skip
+    refused = http.post(
+        "/settings/digest",
+        data={"enabled": "on", "send_hour": "7"},
+        headers={"X-CSRF-Token": "wrong"},
+    )
     assert refused.status_code == 403
     assert session.get(DigestPreference, therapist.id) is None
 

@@ -40,8 +40,16 @@ def busy_day(engine: Engine, *, excerpts: bool = False) -> tuple[World, list[uui
         done = assign(engine, world, "Walk to the corner shop")
         change = assign(engine, world, "Phone the GP surgery")
         client_does(engine, world, done, "accept")
-        client_does(engine, world, done, "complete", difficulty=2, helpfulness=4,
-                    reflection=REFLECTION, stuck=STUCK)  # fmt: skip
+        client_does(
+            engine,
+            world,
+            done,
+            "complete",
+            difficulty=2,
+            helpfulness=4,
+            reflection=REFLECTION,
+            stuck=STUCK,
+        )
         client_does(engine, world, change, "ask_change", reason=REASON)
     return world, [done, change]
 

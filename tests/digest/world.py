@@ -27,9 +27,14 @@ class World:
 
 
 def person(session: Session, role: Role, name: str, org: Organisation, tz: str) -> User:
-    user = User(email=f"{role.value}-{uuid.uuid4().hex[:8]}@digest.test", role=role,
-                organisation_id=org.id, preferred_name=name, time_zone=tz,
-                activated_at=clock.now())  # fmt: skip
+    user = User(
+        email=f"{role.value}-{uuid.uuid4().hex[:8]}@digest.test",
+        role=role,
+        organisation_id=org.id,
+        preferred_name=name,
+        time_zone=tz,
+        activated_at=clock.now(),
+    )
     session.add(user)
     session.flush()
     return user
@@ -51,8 +56,11 @@ def make_world(
         therapist = person(session, Role.therapist, "Alex Morgan", org, tz)
         client = person(session, Role.client, client_name, org, "Europe/London")
         session.add(CareLink(therapist_id=therapist.id, client_id=client.id))
-        session.add(DigestPreference(therapist_id=therapist.id, enabled=enabled, send_hour=hour,
-                                     excerpts=excerpts))  # fmt: skip
+        session.add(
+            DigestPreference(
+                therapist_id=therapist.id, enabled=enabled, send_hour=hour, excerpts=excerpts
+            )
+        )
         session.commit()
         assert therapist.email is not None
         return World(therapist.id, therapist.email, client.id)
@@ -66,8 +74,12 @@ def assign(engine: Engine, world: World, title: str = "Walk to the corner shop")
         assert client
         due = clock.local_today(client.time_zone) + timedelta(days=3)
         data: dict[str, Any] = {"kind": "task", "title": title, "due_on": due}
-        a = homework.assign(session, therapist=principal(session, therapist), client=client,
-                            data=AssignmentCreate.model_validate(data))  # fmt: skip
+        a = homework.assign(
+            session,
+            therapist=principal(session, therapist),
+            client=client,
+            data=AssignmentCreate.model_validate(data),
+        )
         return a.id
 
 
@@ -81,8 +93,13 @@ def client_does(
         who = principal(session, client)
         a = homework.get_assignment(session, assignment_id)
         if what == "complete":
-            homework.complete(session, client=who, assignment=a,
-                              data=CompletionCreate.model_validate(kw))  # fmt: skip
+            homework.complete(
+                session, client=who, assignment=a, data=CompletionCreate.model_validate(kw)
+            )
         else:
-            homework.client_action(session, client=who, assignment=a,
-                                   data=ClientAction.model_validate({"action": what, **kw}))  # fmt: skip
+            homework.client_action(
+                session,
+                client=who,
+                assignment=a,
+                data=ClientAction.model_validate({"action": what, **kw}),
+            )

@@ -34,17 +34,46 @@ def give(session: Session, client: User, therapist: User, n: int) -> None:
     today = clock.local_today(client.time_zone)
     ladders = ["washing", "water", "sleep", "money", "moving", "outside"]
     for i in range(n):
-        session.add(Routine(client_id=client.id, title=f"Routine {i}", starts_on=today,
-                            rrule="FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR,SA,SU", step_count=3))  # fmt: skip
-        session.add(HomeworkAssignment(client_id=client.id, therapist_id=therapist.id,
-                                       kind="activity", title=f"Homework {i}", frequency="daily",
-                                       start_on=today - timedelta(days=1),
-                                       due_on=today + timedelta(days=5), state="accepted"))  # fmt: skip
-        session.add(SensoryDietItem(client_id=client.id, title=f"Item {i}", local_time=time(9, i),
-                                    effect="calming", course="snack", starts_on=today,
-                                    created_by_id=therapist.id))  # fmt: skip
-        session.add(MeasureSchedule(client_id=client.id, code=("phq9", "gad7")[i % 2],
-                                    next_due_on=today, created_by_id=therapist.id))  # fmt: skip
+        session.add(
+            Routine(
+                client_id=client.id,
+                title=f"Routine {i}",
+                starts_on=today,
+                rrule="FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR,SA,SU",
+                step_count=3,
+            )
+        )
+        session.add(
+            HomeworkAssignment(
+                client_id=client.id,
+                therapist_id=therapist.id,
+                kind="activity",
+                title=f"Homework {i}",
+                frequency="daily",
+                start_on=today - timedelta(days=1),
+                due_on=today + timedelta(days=5),
+                state="accepted",
+            )
+        )
+        session.add(
+            SensoryDietItem(
+                client_id=client.id,
+                title=f"Item {i}",
+                local_time=time(9, i),
+                effect="calming",
+                course="snack",
+                starts_on=today,
+                created_by_id=therapist.id,
+            )
+        )
+        session.add(
+            MeasureSchedule(
+                client_id=client.id,
+                code=("phq9", "gad7")[i % 2],
+                next_due_on=today,
+                created_by_id=therapist.id,
+            )
+        )
     session.flush()
     for key in ladders[:n]:
         start(session, client, key)
@@ -87,8 +116,15 @@ def test_reminders_section_agrees_with_the_inbox(session: Session, therapist: Us
     for n, status in enumerate(ItemStatus):
         for snoozed in (False, True):
             for read in (False, True):
-                sent_item(session, me, status=status, snoozed=snoozed, occurrence_key=f"{n}-{snoozed}-{read}",
-                          planned_at=now - timedelta(minutes=n), read_at=now if read else None)  # fmt: skip
+                sent_item(
+                    session,
+                    me,
+                    status=status,
+                    snoozed=snoozed,
+                    occurrence_key=f"{n}-{snoozed}-{read}",
+                    planned_at=now - timedelta(minutes=n),
+                    read_at=now if read else None,
+                )
     sent_item(session, other, occurrence_key="someone-else")
     section = today_section(session=session, client=me, day=now.date(), now=now)
     assert section is not None

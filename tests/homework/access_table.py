@@ -60,9 +60,12 @@ def build(world: World) -> dict[str, str]:
         world.session,
         therapist=world.principal("therapist"),
         client=world.own_client,
-        data=AssignmentCreate(kind="task", title="Matrix homework",
-                              due_on=clock.local_today(world.own_client.time_zone) + timedelta(days=2)),
+        data=AssignmentCreate(
+            kind="task",
+            title="Matrix homework",
+            due_on=clock.local_today(world.own_client.time_zone) + timedelta(days=2),
+        ),
         attachment=check(out.getvalue()),
         attachment_name="plan.png",
-    )  # fmt: skip
+    )
     return {"assignment_id": str(a.id)}

@@ -31,9 +31,11 @@ def assignment(
     data: dict[str, Any] = {"kind": "task", "title": "Write a shopping list", "due_on": due}
     data.update(overrides)
     return service.assign(
-        session, therapist=principal(session, therapist), client=client,
+        session,
+        therapist=principal(session, therapist),
+        client=client,
         data=AssignmentCreate.model_validate(data),
-    )  # fmt: skip
+    )
 
 
 def in_days(client: User, days: int) -> date:

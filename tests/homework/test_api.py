@@ -13,8 +13,14 @@ from tests.homework.helpers import in_days
 
 
 def _assign(http: Any, therapist: User, client: User, **extra: Any) -> dict[str, Any]:
-    body = {"kind": "coping", "title": "Box breathing while calm", "target": "Box breathing",
-            "frequency": "daily", "due_on": in_days(client, 6).isoformat(), **extra}  # fmt: skip
+    body = {
+        "kind": "coping",
+        "title": "Box breathing while calm",
+        "target": "Box breathing",
+        "frequency": "daily",
+        "due_on": in_days(client, 6).isoformat(),
+        **extra,
+    }
     r = http.as_(therapist).post(f"/api/v1/clients/{client.id}/homework", json=body)
     assert r.status_code == 201, r.text
     return dict(r.json())
@@ -30,8 +36,10 @@ def test_assign_accept_complete_reply_loop(http: Any, therapist: User, client_us
     assert listed.json()[0]["allowed_actions"] == ["accept", "ask_change", "decline"]
     r = http.post(f"/api/v1/homework/{a['id']}/actions", json={"action": "accept"})
     assert r.json()["state"] == "accepted"
-    r = http.post(f"/api/v1/homework/{a['id']}/completions",
-                  json={"difficulty": 2, "helpfulness": 4, "reflection": "Calmer after 5 rounds"})  # fmt: skip
+    r = http.post(
+        f"/api/v1/homework/{a['id']}/completions",
+        json={"difficulty": 2, "helpfulness": 4, "reflection": "Calmer after 5 rounds"},
+    )
     assert r.status_code == 201
     notices = http.as_(therapist).get("/api/v1/homework-notices").json()
     assert "practised" in notices[0]["text"]
@@ -79,11 +87,18 @@ def test_attachment_upload_is_checked_and_served_safely(
 ) -> None:
     out = io.BytesIO()
     Image.new("RGB", (30, 20), (0, 90, 200)).save(out, "PNG")
-    form = {"kind": "task", "title": "Look at the plan", "frequency": "once",
-            "due_on": in_days(client_user, 3).isoformat()}  # fmt: skip
+    form = {
+        "kind": "task",
+        "title": "Look at the plan",
+        "frequency": "once",
+        "due_on": in_days(client_user, 3).isoformat(),
+    }
     http.as_(therapist)
-    r = http.post(f"/caseload/{client_user.id}/homework", data=form,
-                  files={"attachment": ("../plan.png", out.getvalue(), "image/png")})  # fmt: skip
+    r = http.post(
+        f"/caseload/{client_user.id}/homework",
+        data=form,
+        files={"attachment": ("../plan.png", out.getvalue(), "image/png")},
+    )
     assert r.status_code == 303, r.text
     assignment_id = r.headers["location"].split("/")[-1].split("?")[0]
     got = http.as_(client_user).get(f"/homework/{assignment_id}/attachment")
@@ -91,8 +106,11 @@ def test_attachment_upload_is_checked_and_served_safely(
     assert got.headers["content-type"] == "image/png"
     assert got.headers["x-content-type-options"] == "nosniff"
     assert 'filename="plan.png"' in got.headers["content-disposition"]
-    bad = http.as_(therapist).post(f"/caseload/{client_user.id}/homework", data=form,
-                                   files={"attachment": ("x.pdf", b"<script>", "application/pdf")})  # fmt: skip
+    bad = http.as_(therapist).post(
+        f"/caseload/{client_user.id}/homework",
+        data=form,
+        files={"attachment": ("x.pdf", b"<script>", "application/pdf")},
+    )
     assert bad.status_code == 422
     assert "PNG, JPEG or WebP" in bad.text
     assert 'value="Look at the plan"' in bad.text
@@ -110,9 +128,17 @@ def test_pages_loop(http: Any, therapist: User, client_user: User) -> None:
     assert "please say what you would like to change" in r.text
     r = http.post(f"/homework/{a['id']}/action", data={"action": "accept"})
     assert r.status_code == 303
-    r = http.post(f"/homework/{a['id']}/complete",
-                  data={"difficulty": "2", "helpfulness": "5", "reflection": "It helped",
-                        "answers": "Writing it down", "stuck": "", "finished": "yes"})  # fmt: skip
+    r = http.post(
+        f"/homework/{a['id']}/complete",
+        data={
+            "difficulty": "2",
+            "helpfulness": "5",
+            "reflection": "It helped",
+            "answers": "Writing it down",
+            "stuck": "",
+            "finished": "yes",
+        },
+    )
     assert r.status_code == 303, r.text
     http.as_(therapist)
     page = http.get(f"/caseload/{client_user.id}/homework/{a['id']}")

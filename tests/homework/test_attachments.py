@@ -17,8 +17,9 @@ def _image(fmt: str, size: tuple[int, int] = (20, 10), **save: object) -> bytes:
 PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
 
 
-@pytest.mark.parametrize(("fmt", "media"), [("PNG", "image/png"), ("JPEG", "image/jpeg"),
-                                            ("WEBP", "image/webp")])  # fmt: skip
+@pytest.mark.parametrize(
+    ("fmt", "media"), [("PNG", "image/png"), ("JPEG", "image/jpeg"), ("WEBP", "image/webp")]
+)
 def test_images_are_accepted_and_reencoded(fmt: str, media: str) -> None:
     checked = check(_image(fmt))
     assert checked.media_type == media
@@ -40,8 +41,9 @@ def test_clean_pdf_is_accepted_unchanged() -> None:
     assert checked.data == PDF
 
 
-@pytest.mark.parametrize("marker", [b"/JavaScript", b"/JS", b"/Launch", b"/OpenAction",
-                                    b"/EmbeddedFile"])  # fmt: skip
+@pytest.mark.parametrize(
+    "marker", [b"/JavaScript", b"/JS", b"/Launch", b"/OpenAction", b"/EmbeddedFile"]
+)
 def test_pdf_with_active_content_is_refused(marker: bytes) -> None:
     with pytest.raises(AttachmentError, match="scripts"):
         check(PDF.replace(b"/Type /Catalog", b"/Type /Catalog " + marker + b" (x)"))
@@ -52,8 +54,9 @@ def test_truncated_pdf_is_refused() -> None:
         check(PDF[:-7])
 
 
-@pytest.mark.parametrize("data", [b"", b"<html><script>alert(1)</script>", b"GIF89a" + b"\0" * 40,
-                                  _image("PNG")[:30]])  # fmt: skip
+@pytest.mark.parametrize(
+    "data", [b"", b"<html><script>alert(1)</script>", b"GIF89a" + b"\0" * 40, _image("PNG")[:30]]
+)
 def test_other_bytes_are_refused(data: bytes) -> None:
     with pytest.raises(AttachmentError):
         check(data)
@@ -76,8 +79,12 @@ def test_too_many_pixels_is_refused() -> None:
 
 @pytest.mark.parametrize(
     ("name", "ext", "expected"),
-    [("../../etc/passwd", "pdf", "passwd.pdf"), ("C:\\x\\My plan.exe", "png", "My plan.png"),
-     ("<script>.pdf", "pdf", "script.pdf"), ("", "jpg", "attachment.jpg")],
-)  # fmt: skip
+    [
+        ("../../etc/passwd", "pdf", "passwd.pdf"),
+        ("C:\\x\\My plan.exe", "png", "My plan.png"),
+        ("<script>.pdf", "pdf", "script.pdf"),
+        ("", "jpg", "attachment.jpg"),
+    ],
+)
 def test_safe_filename(name: str, ext: str, expected: str) -> None:
     assert safe_filename(name, ext) == expected

@@ -49,7 +49,9 @@ def test_weekly_on_chosen_days() -> None:
 def test_occurrences_window_is_clipped() -> None:
     rec = Recurrence("daily", MON, date(2026, 11, 22))
     assert occurrences(rec, date(2026, 11, 21), date(2026, 12, 5)) == [
-        date(2026, 11, 21), date(2026, 11, 22)]  # fmt: skip
+        date(2026, 11, 21),
+        date(2026, 11, 22),
+    ]
     assert occurrences(rec, date(2026, 12, 1), date(2026, 12, 5)) == []
     assert occurrences(rec, date(2026, 11, 20), date(2026, 11, 19)) == []
 

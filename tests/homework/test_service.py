@@ -40,8 +40,14 @@ def test_client_accepts_then_completes_with_reflection(
     me = principal(session, client_user)
     service.client_action(session, client=me, assignment=a, data=ClientAction(action="accept"))
     assert a.state == "accepted"
-    row = service.complete(session, client=me, assignment=a, data=CompletionCreate(
-        difficulty=2, helpfulness=5, reflection="Easier than I thought", stuck="Weekends"))  # fmt: skip
+    row = service.complete(
+        session,
+        client=me,
+        assignment=a,
+        data=CompletionCreate(
+            difficulty=2, helpfulness=5, reflection="Easier than I thought", stuck="Weekends"
+        ),
+    )
     assert a.state == "completed"
     assert row.final
     notices = session.exec(select(HomeworkNotice).where(HomeworkNotice.assignment_id == a.id)).all()
@@ -54,14 +60,21 @@ def test_change_request_keeps_the_reason_and_tells_the_therapist(
 ) -> None:
     a = assignment(session, therapist, client_user)
     me = principal(session, client_user)
-    service.client_action(session, client=me, assignment=a,
-                          data=ClientAction(action="ask_change", reason="Mornings are hard"))  # fmt: skip
+    service.client_action(
+        session,
+        client=me,
+        assignment=a,
+        data=ClientAction(action="ask_change", reason="Mornings are hard"),
+    )
     assert a.state == "change_requested"
     assert a.client_reason == "Mornings are hard"
     assert queries.unread_count(session, therapist.id) == 1
-    revised = service.revise(session, therapist=principal(session, therapist), assignment=a,
-                             data=AssignmentCreate(kind="task", title="Evening list",
-                                                   due_on=in_days(client_user, 4)))  # fmt: skip
+    revised = service.revise(
+        session,
+        therapist=principal(session, therapist),
+        assignment=a,
+        data=AssignmentCreate(kind="task", title="Evening list", due_on=in_days(client_user, 4)),
+    )
     assert revised.state == "requested"
     assert revised.revision == 2
     assert revised.client_reason == ""
@@ -72,15 +85,20 @@ def test_change_request_without_reason_is_a_conflict(
 ) -> None:
     a = assignment(session, therapist, client_user)
     with pytest.raises(Conflict):
-        service.client_action(session, client=principal(session, client_user), assignment=a,
-                              data=ClientAction(action="ask_change"))  # fmt: skip
+        service.client_action(
+            session,
+            client=principal(session, client_user),
+            assignment=a,
+            data=ClientAction(action="ask_change"),
+        )
 
 
 def test_recurring_practice_stays_open_until_finished(
     session: Session, therapist: User, client_user: User
 ) -> None:
-    a = assignment(session, therapist, client_user, frequency="daily", kind="coping",
-                   target="Box breathing")  # fmt: skip
+    a = assignment(
+        session, therapist, client_user, frequency="daily", kind="coping", target="Box breathing"
+    )
     me = principal(session, client_user)
     service.client_action(session, client=me, assignment=a, data=ClientAction(action="accept"))
     service.complete(session, client=me, assignment=a, data=CompletionCreate(helpfulness=4))
@@ -111,10 +129,12 @@ def test_behavioural_activation_keeps_prediction_and_ratings(
     a = assignment(session, therapist, client_user, kind="activation", target="Walk to the park")
     me = principal(session, client_user)
     service.client_action(session, client=me, assignment=a, data=ClientAction(action="accept"))
-    service.client_action(session, client=me, assignment=a,
-                          data=ClientAction(action="start", predicted_mood=3))  # fmt: skip
-    row = service.complete(session, client=me, assignment=a,
-                           data=CompletionCreate(mood_after=6, pleasure=5, mastery=7))  # fmt: skip
+    service.client_action(
+        session, client=me, assignment=a, data=ClientAction(action="start", predicted_mood=3)
+    )
+    row = service.complete(
+        session, client=me, assignment=a, data=CompletionCreate(mood_after=6, pleasure=5, mastery=7)
+    )
     assert row.answers == {"mood_after": 6, "pleasure": 5, "mastery": 7, "predicted_mood": 3}
 
 
@@ -123,8 +143,9 @@ def test_cannot_complete_before_accepting(
 ) -> None:
     a = assignment(session, therapist, client_user)
     with pytest.raises(Conflict):
-        service.complete(session, client=principal(session, client_user), assignment=a,
-                         data=CompletionCreate())  # fmt: skip
+        service.complete(
+            session, client=principal(session, client_user), assignment=a, data=CompletionCreate()
+        )
 
 
 def test_signals_flag_overdue_and_count_adherence(
@@ -149,17 +170,28 @@ def test_signals_count_this_and_last_weeks_practice(
 
     wednesday = datetime(2026, 11, 18, 12, tzinfo=UTC)
     with clock.frozen_at(wednesday):
-        a = A(client_id=client_user.id, therapist_id=therapist.id, kind="coping", title="Breathe",
-              frequency="daily", start_on=date(2026, 11, 9), due_on=date(2026, 11, 30),
-              state="in_progress")  # fmt: skip
+        a = A(
+            client_id=client_user.id,
+            therapist_id=therapist.id,
+            kind="coping",
+            title="Breathe",
+            frequency="daily",
+            start_on=date(2026, 11, 9),
+            due_on=date(2026, 11, 30),
+            state="in_progress",
+        )
         session.add(a)
         session.flush()
         for day in (10, 11, 13, 16, 17):  # last week: 3 of 7; this week (Mon-Wed): 2 of 3
-            session.add(HomeworkCompletion(assignment_id=a.id, client_id=client_user.id,
-                                           done_on=date(2026, 11, day)))  # fmt: skip
+            session.add(
+                HomeworkCompletion(
+                    assignment_id=a.id, client_id=client_user.id, done_on=date(2026, 11, day)
+                )
+            )
         session.flush()
-        result = signals.caseload_signals(session=session, client_ids=[client_user.id],
-                                          now=clock.now())  # fmt: skip
+        result = signals.caseload_signals(
+            session=session, client_ids=[client_user.id], now=clock.now()
+        )
     adherence = result[client_user.id].adherence["homework"]
     assert (adherence.planned, adherence.done) == (3, 2)
     assert (adherence.planned_prev, adherence.done_prev) == (7, 3)

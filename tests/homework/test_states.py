@@ -29,15 +29,25 @@ ALLOWED: dict[tuple[State, Action, Role], State] = {
     (State.IN_PROGRESS, Action.ASK_CHANGE, "client"): State.CHANGE_REQUESTED,
     **{
         (s, Action.REVISE, "therapist"): State.REQUESTED
-        for s in (State.REQUESTED, State.ACCEPTED, State.CHANGE_REQUESTED, State.DECLINED,
-                  State.IN_PROGRESS)
+        for s in (
+            State.REQUESTED,
+            State.ACCEPTED,
+            State.CHANGE_REQUESTED,
+            State.DECLINED,
+            State.IN_PROGRESS,
+        )
     },
     **{
         (s, Action.CANCEL, "therapist"): State.CANCELLED
-        for s in (State.REQUESTED, State.ACCEPTED, State.CHANGE_REQUESTED, State.DECLINED,
-                  State.IN_PROGRESS)
+        for s in (
+            State.REQUESTED,
+            State.ACCEPTED,
+            State.CHANGE_REQUESTED,
+            State.DECLINED,
+            State.IN_PROGRESS,
+        )
     },
-}  # fmt: skip
+}
 
 ROLES: tuple[Role, ...] = ("client", "therapist")
 EVERY = list(itertools.product(State, Action, ROLES))
@@ -82,8 +92,14 @@ def test_final_states_allow_nothing() -> None:
 
 
 def test_therapist_never_acts_for_the_client() -> None:
-    client_actions = {Action.ACCEPT, Action.ASK_CHANGE, Action.DECLINE, Action.START,
-                      Action.PRACTISE, Action.COMPLETE}  # fmt: skip
+    client_actions = {
+        Action.ACCEPT,
+        Action.ASK_CHANGE,
+        Action.DECLINE,
+        Action.START,
+        Action.PRACTISE,
+        Action.COMPLETE,
+    }
     for state in State:
         assert not client_actions & set(allowed_actions(state, "therapist"))
         assert Action.REVISE not in allowed_actions(state, "client")
@@ -99,8 +115,20 @@ def test_allowed_actions_for_new_homework() -> None:
 
 
 def test_fhir_status_codes_are_valid_task_statuses() -> None:
-    valid = {"draft", "requested", "received", "accepted", "rejected", "ready", "cancelled",
-             "in-progress", "on-hold", "failed", "completed", "entered-in-error"}  # fmt: skip
+    valid = {
+        "draft",
+        "requested",
+        "received",
+        "accepted",
+        "rejected",
+        "ready",
+        "cancelled",
+        "in-progress",
+        "on-hold",
+        "failed",
+        "completed",
+        "entered-in-error",
+    }
     assert set(FHIR_STATUS) == set(State)
     assert set(FHIR_STATUS.values()) <= valid
     assert FHIR_STATUS[State.DECLINED] == "rejected"

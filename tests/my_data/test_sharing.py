@@ -66,8 +66,9 @@ def test_private_kinds_leave_the_therapists_exports_and_pages(http: Http, sessio
         codes = _codes(http, ruth, sam)
         assert not codes & {"daily_mood", "daily_energy", "sleep", "distress"}
         assert "habit" in codes  # habits are not a private kind
-        note = session.exec(select(MoodLog.note).where(MoodLog.client_id == sam.id,
-                            MoodLog.note != "")).first()  # fmt: skip
+        note = session.exec(
+            select(MoodLog.note).where(MoodLog.client_id == sam.id, MoodLog.note != "")
+        ).first()
         ruth_http = http.as_(ruth)
         for path in (
             f"/caseload/{sam.id}",
@@ -92,11 +93,26 @@ def test_the_dashboard_forgets_a_private_kind_at_once(session: Session) -> None:
     client = factories.client(session, therapist=therapist)
     with clock.frozen_at(NOW):
         for days in range(4):
-            session.add(MoodLog(id=uuid.uuid4(), client_id=client.id, mood=1,
-                                logged_on=NOW.date() - timedelta(days=days)))  # fmt: skip
-        coping.record_episode(session=session, client=client, data=coping.EpisodeInput(
-            id=uuid.uuid4(), strategy_key="box-breathing", before=9, after=9, seconds=60,
-            started_at=NOW - timedelta(minutes=5)))  # fmt: skip
+            session.add(
+                MoodLog(
+                    id=uuid.uuid4(),
+                    client_id=client.id,
+                    mood=1,
+                    logged_on=NOW.date() - timedelta(days=days),
+                )
+            )
+        coping.record_episode(
+            session=session,
+            client=client,
+            data=coping.EpisodeInput(
+                id=uuid.uuid4(),
+                strategy_key="box-breathing",
+                before=9,
+                after=9,
+                seconds=60,
+                started_at=NOW - timedelta(minutes=5),
+            ),
+        )
         session.commit()
 
         def codes() -> set[str]:

@@ -22,10 +22,19 @@ def test_an_every_other_day_schedule_counts_from_its_own_first_day(
     # Yesterday: counted from its own first day the rule skips today; counted from today it wouldn't.
     first_day = clock.local_today(client_user.time_zone) - timedelta(days=1)
     reminders.sync_schedule(
-        session=session, client_id=client_user.id, kind="routine", source_id=source,
-        title="Plants", body="Water the plants", url="/routines", local_times=[time(9, 0)],
-        rrule="FREQ=DAILY;INTERVAL=2", only_if_not_done=True, active=True, starts_on=first_day,
-    )  # fmt: skip
+        session=session,
+        client_id=client_user.id,
+        kind="routine",
+        source_id=source,
+        title="Plants",
+        body="Water the plants",
+        url="/routines",
+        local_times=[time(9, 0)],
+        rrule="FREQ=DAILY;INTERVAL=2",
+        only_if_not_done=True,
+        active=True,
+        starts_on=first_day,
+    )
     schedule = session.exec(
         select(ReminderSchedule).where(ReminderSchedule.source_id == source)
     ).one()

@@ -53,8 +53,13 @@ def test_no_response_schema_declares_the_time_format(app: FastAPI) -> None:
 def test_a_diet_time_with_an_offset_is_refused_and_a_plain_one_round_trips(
     http: Any, client_user: User
 ) -> None:
-    body = {"title": "Swing", "local_time": "08:30:00Z", "days": [0], "effect": "calming",
-            "course": "snack"}  # fmt: skip
+    body = {
+        "title": "Swing",
+        "local_time": "08:30:00Z",
+        "days": [0],
+        "effect": "calming",
+        "course": "snack",
+    }
     refused = http.as_(client_user).post("/api/v1/sensory/diet", json=body)
     assert refused.status_code == 422
     problem = refused.json()

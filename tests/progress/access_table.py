@@ -70,14 +70,30 @@ def build(world: World) -> dict[str, str]:
     therapist = world.principal("therapist")
     client = world.own_client
     level = {f"level_{k}": f"Level {k}" for k in ("m2", "m1", "0", "p1", "p2")}
-    goal = goals.create_goal(world.session, therapist=therapist, client=client,
-                             data=GoalCreate(title="Cook a meal", **level))  # fmt: skip
-    schedule = measure_service.schedule(world.session, therapist=therapist, client=client,
-                                        data=ScheduleCreate(code="gad7", every_days=14))  # fmt: skip
-    response = measure_service.submit(world.session, client=world.principal("own_client"), code="gad7",
-                                      data=ResponseCreate(answers=[1, 1, 1, 0, 0, 0, 0]))  # fmt: skip
-    note = notes.create(world.session, therapist=therapist, client=client,
-                        data=NoteCreate(session_on=clock.local_today(client.time_zone), body="Notes"))  # fmt: skip
+    goal = goals.create_goal(
+        world.session,
+        therapist=therapist,
+        client=client,
+        data=GoalCreate(title="Cook a meal", **level),
+    )
+    schedule = measure_service.schedule(
+        world.session,
+        therapist=therapist,
+        client=client,
+        data=ScheduleCreate(code="gad7", every_days=14),
+    )
+    response = measure_service.submit(
+        world.session,
+        client=world.principal("own_client"),
+        code="gad7",
+        data=ResponseCreate(answers=[1, 1, 1, 0, 0, 0, 0]),
+    )
+    note = notes.create(
+        world.session,
+        therapist=therapist,
+        client=client,
+        data=NoteCreate(session_on=clock.local_today(client.time_zone), body="Notes"),
+    )
     # A finished report the world's therapist made about their client (adopted, not rendered:
     # thousands of worlds must not queue renders on the app's one worker).
     done: Future[bytes] = Future()
@@ -92,5 +108,11 @@ def build(world: World) -> dict[str, str]:
         future=done,
     )
     report_jobs.jobs.adopt(job)
-    return {"job_id": job.id, "goal_id": str(goal.id), "schedule_id": str(schedule.id), "response_id": str(response.id),
-            "note_id": str(note.id), "code": "phq9"}  # fmt: skip
+    return {
+        "job_id": job.id,
+        "goal_id": str(goal.id),
+        "schedule_id": str(schedule.id),
+        "response_id": str(response.id),
+        "note_id": str(note.id),
+        "code": "phq9",
+    }

@@ -20,8 +20,9 @@ pytestmark = pytest.mark.browser
 
 
 def test_homework_loop_goal_rating_and_pdf(browser: Any, live_server: Any, phone: Any) -> None:
-    desk = browser.new_context(viewport={"width": 1200, "height": 900}, base_url=live_server.url,
-                               accept_downloads=True)  # fmt: skip
+    desk = browser.new_context(
+        viewport={"width": 1200, "height": 900}, base_url=live_server.url, accept_downloads=True
+    )
     desk.set_default_timeout(15_000)
     ot = desk.new_page()
     try:
@@ -107,7 +108,11 @@ def test_therapist_pages_are_accessible_on_a_phone(phone: Any) -> None:
     assert_accessible(phone, "progress-dashboard-phone")
     phone.get_by_role("link", name="Jordan", exact=True).click()
     base = phone.url.split("?")[0]
-    for suffix, name in (("/progress/measures", "progress-measures"), ("/progress/notes", "progress-notes"),
-                         ("/progress/report", "progress-report-form"), ("/homework", "homework-list-phone")):  # fmt: skip
+    for suffix, name in (
+        ("/progress/measures", "progress-measures"),
+        ("/progress/notes", "progress-notes"),
+        ("/progress/report", "progress-report-form"),
+        ("/homework", "homework-list-phone"),
+    ):
         phone.goto(base + suffix)
         assert_accessible(phone, name)

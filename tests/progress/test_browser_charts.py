@@ -26,8 +26,9 @@ TITLES = (
 def test_progress_charts_with_tables_are_accessible(
     browser: Any, live_server: Any, scheme: str
 ) -> None:
-    desk = browser.new_context(viewport={"width": 1100, "height": 900}, base_url=live_server.url,
-                               color_scheme=scheme)  # fmt: skip
+    desk = browser.new_context(
+        viewport={"width": 1100, "height": 900}, base_url=live_server.url, color_scheme=scheme
+    )
     desk.set_default_timeout(15_000)
     page = desk.new_page()
     try:

@@ -43,45 +43,99 @@ def d(offset: int) -> date:
 
 def _routine(session: Session, client: User) -> None:
     """Mon, Wed, Fri; 4 steps. Mon 4/4, Wed 2/4, Fri paused, an extra run on Sat 1/3."""
-    r = Routine(client_id=client.id, title="Morning", rrule="FREQ=WEEKLY;BYDAY=MO,WE,FR",
-                starts_on=date(2026, 10, 1), step_count=4)  # fmt: skip
+    r = Routine(
+        client_id=client.id,
+        title="Morning",
+        rrule="FREQ=WEEKLY;BYDAY=MO,WE,FR",
+        starts_on=date(2026, 10, 1),
+        step_count=4,
+    )
     session.add(r)
     session.flush()
     for day, planned, done in ((d(0), 4, 4), (d(2), 4, 2), (d(5), 3, 1), (d(-7), 4, 4)):
-        session.add(RoutineRun(routine_id=r.id, client_id=client.id, local_day=day,
-                               planned_count=planned, done_count=done))  # fmt: skip
+        session.add(
+            RoutineRun(
+                routine_id=r.id,
+                client_id=client.id,
+                local_day=day,
+                planned_count=planned,
+                done_count=done,
+            )
+        )
     session.add(RoutinePause(routine_id=r.id, starts_on=d(4), ends_on=d(4)))
-    archived = Routine(client_id=client.id, title="Old", starts_on=date(2026, 1, 1), step_count=2,
-                       archived_at=datetime(2026, 10, 1, tzinfo=UTC))  # fmt: skip
+    archived = Routine(
+        client_id=client.id,
+        title="Old",
+        starts_on=date(2026, 1, 1),
+        step_count=2,
+        archived_at=datetime(2026, 10, 1, tzinfo=UTC),
+    )
     session.add(archived)
     session.flush()
 
 
 def _habit(session: Session, client: User, therapist: User) -> None:
     """Level 1 every day until Thursday, then level 2 on Mon/Wed/Fri."""
-    h = Habit(client_id=client.id, created_by_id=therapist.id, life_area="movement", title="Walk",
-              source="personal", level=2, highest_level=2, level_started_on=d(3),
-              started_on=date(2026, 10, 1))  # fmt: skip
+    h = Habit(
+        client_id=client.id,
+        created_by_id=therapist.id,
+        life_area="movement",
+        title="Walk",
+        source="personal",
+        level=2,
+        highest_level=2,
+        level_started_on=d(3),
+        started_on=date(2026, 10, 1),
+    )
     session.add(h)
     session.flush()
-    session.add(HabitLevel(habit_id=h.id, number=1, description="Walk 5 min", target_kind="days",
-                           days="0123456"))  # fmt: skip
-    session.add(HabitLevel(habit_id=h.id, number=2, description="Walk 10 min", target_kind="days",
-                           days="024"))  # fmt: skip
+    session.add(
+        HabitLevel(
+            habit_id=h.id, number=1, description="Walk 5 min", target_kind="days", days="0123456"
+        )
+    )
+    session.add(
+        HabitLevel(
+            habit_id=h.id, number=2, description="Walk 10 min", target_kind="days", days="024"
+        )
+    )
     for on, frm, to in ((date(2026, 10, 1), None, 1), (d(3), 1, 2)):
-        session.add(HabitLevelChange(habit_id=h.id, from_level=frm, to_level=to, reason="chosen",
-                                     changed_by_id=client.id, changed_on=on))  # fmt: skip
-    for on, outcome in ((d(0), "done"), (d(1), "partly"), (d(2), "done"), (d(4), "done"),
-                        (d(5), "done"), (d(7), "done")):  # fmt: skip
-        session.add(HabitCheckIn(id=uuid.uuid4(), habit_id=h.id, client_id=client.id, done_on=on,
-                                 outcome=outcome, level=1))  # fmt: skip
+        session.add(
+            HabitLevelChange(
+                habit_id=h.id,
+                from_level=frm,
+                to_level=to,
+                reason="chosen",
+                changed_by_id=client.id,
+                changed_on=on,
+            )
+        )
+    for on, outcome in (
+        (d(0), "done"),
+        (d(1), "partly"),
+        (d(2), "done"),
+        (d(4), "done"),
+        (d(5), "done"),
+        (d(7), "done"),
+    ):
+        session.add(
+            HabitCheckIn(
+                id=uuid.uuid4(),
+                habit_id=h.id,
+                client_id=client.id,
+                done_on=on,
+                outcome=outcome,
+                level=1,
+            )
+        )
     session.flush()
 
 
 def _moods(session: Session, client: User) -> None:
     for on, mood, energy in ((d(0), 2, 3), (d(2), 4, None), (d(6), 5, 4), (d(7), 1, 1)):
-        session.add(MoodLog(id=uuid.uuid4(), client_id=client.id, logged_on=on, mood=mood,
-                            energy=energy))  # fmt: skip
+        session.add(
+            MoodLog(id=uuid.uuid4(), client_id=client.id, logged_on=on, mood=mood, energy=energy)
+        )
     session.flush()
 
 
@@ -94,9 +148,17 @@ def _episodes(session: Session, client: User) -> None:
         ("breathing", "Breathing", 10, 10, datetime(2026, 11, 2, 3, tzinfo=UTC)),  # Sun before
         ("walk", "Walk outside", 7, 6, datetime(2026, 11, 3, 12, tzinfo=UTC)),
     ):
-        session.add(DistressEpisode(id=uuid.uuid4(), client_id=client.id, strategy_key=key,
-                                    strategy_title=title, before=before, after=after,
-                                    started_at=at))  # fmt: skip
+        session.add(
+            DistressEpisode(
+                id=uuid.uuid4(),
+                client_id=client.id,
+                strategy_key=key,
+                strategy_title=title,
+                before=before,
+                after=after,
+                started_at=at,
+            )
+        )
     session.flush()
 
 
@@ -145,15 +207,19 @@ def test_mood_and_energy_in_range(session: Session, therapist: User) -> None:
     client = _client(session, therapist)
     chart = record.draw(_part(self_care_record, session, client).figure("mood-energy"), DAYS)
     assert chart.headers == ("Date", "Mood", "Energy")
-    assert chart.rows == [("2026-11-02", "2", "3"), ("2026-11-04", "4", "-"),
-                          ("2026-11-08", "5", "4")]  # fmt: skip
+    assert chart.rows == [
+        ("2026-11-02", "2", "3"),
+        ("2026-11-04", "4", "-"),
+        ("2026-11-08", "5", "4"),
+    ]
 
 
 def test_distress_by_strategy_over_local_days(session: Session, therapist: User) -> None:
     client = _client(session, therapist)
     assert coping_record.by_strategy(session, client, MON, SUN) == [
-        ("Breathing", 7.0, 4.0, 3), ("Walk outside", 7.0, 6.0, 1),
-    ]  # fmt: skip
+        ("Breathing", 7.0, 4.0, 3),
+        ("Walk outside", 7.0, 6.0, 1),
+    ]
     chart = record.draw(_part(coping_record, session, client).figure("distress"), DAYS)
     assert chart.rows == [("Breathing", "3", "7", "4"), ("Walk outside", "1", "7", "6")]
 
@@ -180,8 +246,11 @@ def test_progress_page_report_and_pdf_show_each_chart(
     note = SessionNote(client_id=client.id, session_on=MON, created_by_id=therapist.id)
     session.add(note)
     session.flush()
-    session.add(SessionNoteVersion(note_id=note.id, version=1, body="Planned the week.",
-                                   author_id=therapist.id))  # fmt: skip
+    session.add(
+        SessionNoteVersion(
+            note_id=note.id, version=1, body="Planned the week.", author_id=therapist.id
+        )
+    )
     session.flush()
     http.as_(therapist)
     with clock.frozen_at(datetime(2026, 11, 8, 18, tzinfo=UTC)):

@@ -10,9 +10,12 @@ D0 = date(2026, 11, 2)
 
 def test_line_chart_text_equivalent_lists_every_rating() -> None:
     chart = line_chart(
-        key="mood", title="Mood and energy", y_min=0, y_max=10,
+        key="mood",
+        title="Mood and energy",
+        y_min=0,
+        y_max=10,
         series=[Series("Mood", [(D0, 3), (D0 + timedelta(2), 7)]), Series("Energy", [(D0, 5)])],
-    )  # fmt: skip
+    )
     assert chart.rows == [("2026-11-02", "3", "5"), ("2026-11-04", "7", "-")]
     assert "Mood: 3 on 02 Nov to 7 on 04 Nov (2 ratings)" in chart.summary
     assert 'role="img"' in chart.svg
@@ -28,10 +31,14 @@ def test_empty_line_chart_says_so() -> None:
 def test_heat_map_counts_done_of_planned() -> None:
     days = [D0 + timedelta(i) for i in range(7)]
     chart = heat_map(
-        key="h", title="Routines", days=days,
-        rows=[HeatRow("Morning", {days[0]: (1, 1), days[1]: (1, 0), days[2]: (2, 1)}),
-              HeatRow("<Evening>", {days[3]: (1, 1)})],
-    )  # fmt: skip
+        key="h",
+        title="Routines",
+        days=days,
+        rows=[
+            HeatRow("Morning", {days[0]: (1, 1), days[1]: (1, 0), days[2]: (2, 1)}),
+            HeatRow("<Evening>", {days[3]: (1, 1)}),
+        ],
+    )
     assert chart.rows == [("Morning", "2", "4"), ("<Evening>", "1", "1")]
     assert chart.summary.startswith("3 of 5 planned times done across 2 items")
     assert "&lt;Evening&gt;" in chart.svg
@@ -51,11 +58,17 @@ def test_every_chart_is_well_formed_svg_without_style_or_script() -> None:
 
     days = [D0 + timedelta(i) for i in range(3)]
     charts = [
-        line_chart(key="l", title="Levels", y_min=1, y_max=4, step=True,
-                   series=[Series(n, [(D0, 1), (D0 + timedelta(2), 2)]) for n in "abcd"]),
+        line_chart(
+            key="l",
+            title="Levels",
+            y_min=1,
+            y_max=4,
+            step=True,
+            series=[Series(n, [(D0, 1), (D0 + timedelta(2), 2)]) for n in "abcd"],
+        ),
         heat_map(key="h", title="Habits", days=days, rows=[HeatRow("Walk", {days[0]: (1, 1)})]),
         paired_bars(key="p", title="Distress", items=[("Breathing", 7, 4, 3)]),
-    ]  # fmt: skip
+    ]
     for chart in charts:
         svg = parseString(str(chart.svg)).documentElement
         assert svg.getAttribute("role") == "img"
@@ -75,8 +88,12 @@ def test_every_chart_is_well_formed_svg_without_style_or_script() -> None:
 
 def test_heat_map_shows_share_done_by_height_not_colour_alone() -> None:
     days = [D0 + timedelta(i) for i in range(3)]
-    chart = heat_map(key="h", title="Habits", days=days,
-                     rows=[HeatRow("Walk", {days[0]: (3, 1), days[1]: (3, 3), days[2]: (3, 0)})])  # fmt: skip
+    chart = heat_map(
+        key="h",
+        title="Habits",
+        days=days,
+        rows=[HeatRow("Walk", {days[0]: (3, 1), days[1]: (3, 3), days[2]: (3, 0)})],
+    )
     assert 'class="heat-1" fill="#9ecae1" x="90.0" y="20.7" width="17.0" height="5.3"' in chart.svg
     assert (
         'class="heat-3" fill="#08519c" x="108.0" y="10.0" width="17.0" height="16.0"' in chart.svg

@@ -38,73 +38,154 @@ def _seed(session: Session, client: User, therapist: User, rng: random.Random, d
     notes, habits with levels and suggestions, mood logs, calm episodes, homework."""
     start = TODAY - timedelta(days=days)
     goal_rows = [
-        Goal(client_id=client.id, created_by_id=therapist.id, title=f"G{i}", level_m2="a",
-             level_m1="b", level_0="c", level_p1="d", level_p2="e", weight=rng.choice([1.0, 2.0]),
-             created_at=NOW - timedelta(days=days - i),
-             archived_at=NOW if i == 3 else None)
+        Goal(
+            client_id=client.id,
+            created_by_id=therapist.id,
+            title=f"G{i}",
+            level_m2="a",
+            level_m1="b",
+            level_0="c",
+            level_p1="d",
+            level_p2="e",
+            weight=rng.choice([1.0, 2.0]),
+            created_at=NOW - timedelta(days=days - i),
+            archived_at=NOW if i == 3 else None,
+        )
         for i in range(4)
-    ]  # fmt: skip
+    ]
     session.add_all(goal_rows)
     session.flush()
     for n in range(days // 3):
         for goal in rng.sample(goal_rows, rng.randint(1, 3)):
-            session.add(GoalRating(goal_id=goal.id, client_id=client.id, level=rng.randint(-2, 2),
-                                   rated_on=start + timedelta(days=3 * n), rated_by_id=therapist.id,
-                                   created_at=NOW - timedelta(days=days - 3 * n, seconds=rng.randint(0, 99))))  # fmt: skip
+            session.add(
+                GoalRating(
+                    goal_id=goal.id,
+                    client_id=client.id,
+                    level=rng.randint(-2, 2),
+                    rated_on=start + timedelta(days=3 * n),
+                    rated_by_id=therapist.id,
+                    created_at=NOW - timedelta(days=days - 3 * n, seconds=rng.randint(0, 99)),
+                )
+            )
     for n in range(days // 7):
         urgent = n == 0 or rng.random() < 0.3
-        session.add(MeasureResponse(
-            client_id=client.id, code="phq9", answers=[0] * 9, total=rng.randint(0, 27), band="x",
-            urgent=urgent, answered_at=NOW - timedelta(days=7 * n),
-            acknowledged_at=NOW if urgent and n and rng.random() < 0.5 else None,
-        ))  # fmt: skip
+        session.add(
+            MeasureResponse(
+                client_id=client.id,
+                code="phq9",
+                answers=[0] * 9,
+                total=rng.randint(0, 27),
+                band="x",
+                urgent=urgent,
+                answered_at=NOW - timedelta(days=7 * n),
+                acknowledged_at=NOW if urgent and n and rng.random() < 0.5 else None,
+            )
+        )
         if n % 2:
-            session.add(SessionNote(client_id=client.id, session_on=TODAY - timedelta(days=7 * n),
-                                    created_by_id=therapist.id))  # fmt: skip
+            session.add(
+                SessionNote(
+                    client_id=client.id,
+                    session_on=TODAY - timedelta(days=7 * n),
+                    created_by_id=therapist.id,
+                )
+            )
     for i in range(3):
-        habit = Habit(client_id=client.id, created_by_id=therapist.id, life_area="movement",
-                      title=f"H{i}", source="personal", level=rng.randint(1, 3), highest_level=3,
-                      level_started_on=start, started_on=start,
-                      created_at=NOW - timedelta(days=days - i),
-                      archived_at=NOW if i == 2 else None)  # fmt: skip
+        habit = Habit(
+            client_id=client.id,
+            created_by_id=therapist.id,
+            life_area="movement",
+            title=f"H{i}",
+            source="personal",
+            level=rng.randint(1, 3),
+            highest_level=3,
+            level_started_on=start,
+            started_on=start,
+            created_at=NOW - timedelta(days=days - i),
+            archived_at=NOW if i == 2 else None,
+        )
         session.add(habit)
         session.flush()
         for number in (1, 2, 3):
-            session.add(HabitLevel(habit_id=habit.id, number=number, description=f"Level {number}",
-                                   target_kind="days", days="0123456"))  # fmt: skip
+            session.add(
+                HabitLevel(
+                    habit_id=habit.id,
+                    number=number,
+                    description=f"Level {number}",
+                    target_kind="days",
+                    days="0123456",
+                )
+            )
         for k in range(rng.randint(1, 3)):
-            session.add(HabitSuggestion(habit_id=habit.id, direction="up", from_level=1, to_level=2,
-                                        message="m", created_on=TODAY,
-                                        state="pending" if k == 0 else rng.choice(["pending", "declined"])))  # fmt: skip
+            session.add(
+                HabitSuggestion(
+                    habit_id=habit.id,
+                    direction="up",
+                    from_level=1,
+                    to_level=2,
+                    message="m",
+                    created_on=TODAY,
+                    state="pending" if k == 0 else rng.choice(["pending", "declined"]),
+                )
+            )
     for n in range(days):
         if rng.random() < 0.7:
-            session.add(MoodLog(id=uuid.uuid4(), client_id=client.id, mood=rng.randint(1, 5),
-                                logged_on=TODAY - timedelta(days=n)))  # fmt: skip
+            session.add(
+                MoodLog(
+                    id=uuid.uuid4(),
+                    client_id=client.id,
+                    mood=rng.randint(1, 5),
+                    logged_on=TODAY - timedelta(days=n),
+                )
+            )
         for _ in range(rng.randint(0, 3)):
             before = rng.randint(3, 10)
-            session.add(DistressEpisode(
-                id=uuid.uuid4(), client_id=client.id, strategy_key="breathing",
-                strategy_title="Breathing", before=before, after=rng.randint(0, before),
-                started_at=NOW - timedelta(days=n, minutes=rng.randint(0, 1400)),
-            ))  # fmt: skip
+            session.add(
+                DistressEpisode(
+                    id=uuid.uuid4(),
+                    client_id=client.id,
+                    strategy_key="breathing",
+                    strategy_title="Breathing",
+                    before=before,
+                    after=rng.randint(0, before),
+                    started_at=NOW - timedelta(days=n, minutes=rng.randint(0, 1400)),
+                )
+            )
     for i in range(max(3, days // 10)):
         due = start + timedelta(days=rng.randint(0, days + 10))
-        a = HomeworkAssignment(client_id=client.id, therapist_id=therapist.id, kind="practice",
-                               title=f"A{i}", start_on=due - timedelta(days=5), due_on=due,
-                               state=STATES[0] if i == 0 else rng.choice(STATES), created_at=NOW - timedelta(days=i))  # fmt: skip
+        a = HomeworkAssignment(
+            client_id=client.id,
+            therapist_id=therapist.id,
+            kind="practice",
+            title=f"A{i}",
+            start_on=due - timedelta(days=5),
+            due_on=due,
+            state=STATES[0] if i == 0 else rng.choice(STATES),
+            created_at=NOW - timedelta(days=i),
+        )
         session.add(a)
         session.flush()
         for k in range(rng.randint(1, 3)):
-            session.add(HomeworkCompletion(
-                assignment_id=a.id, client_id=client.id, done_on=due,
-                created_at=NOW - timedelta(days=rng.randint(0, 14) if k else 1, hours=rng.randint(0, 23)),
-            ))  # fmt: skip
+            session.add(
+                HomeworkCompletion(
+                    assignment_id=a.id,
+                    client_id=client.id,
+                    done_on=due,
+                    created_at=NOW
+                    - timedelta(days=rng.randint(0, 14) if k else 1, hours=rng.randint(0, 23)),
+                )
+            )
         for k in range(rng.randint(1, 2)):
-            session.add(HomeworkNotice(
-                therapist_id=therapist.id, client_id=client.id, assignment_id=a.id, kind="done",
-                text=f"N{rng.randint(0, 10**6)}", created_at=NOW - timedelta(minutes=rng.randint(0, 10**5)),
-                read_at=NOW if k and rng.random() < 0.5 else None,
-            ))  # fmt: skip
+            session.add(
+                HomeworkNotice(
+                    therapist_id=therapist.id,
+                    client_id=client.id,
+                    assignment_id=a.id,
+                    kind="done",
+                    text=f"N{rng.randint(0, 10**6)}",
+                    created_at=NOW - timedelta(minutes=rng.randint(0, 10**5)),
+                    read_at=NOW if k and rng.random() < 0.5 else None,
+                )
+            )
     session.flush()
 
 
@@ -146,9 +227,14 @@ def _expected_self_care(session: Session, client: User) -> dict[str, object]:
 
 def _expected_calm(session: Session, client: User) -> dict[str, object]:
     recent = sorted(
-        (e for e in _all(session, DistressEpisode, client) if e.started_at >= NOW - timedelta(days=14)),
-        key=lambda e: e.started_at, reverse=True,
-    )[: coping_overview.LIMIT]  # fmt: skip
+        (
+            e
+            for e in _all(session, DistressEpisode, client)
+            if e.started_at >= NOW - timedelta(days=14)
+        ),
+        key=lambda e: e.started_at,
+        reverse=True,
+    )[: coping_overview.LIMIT]
     n = len(recent)
     return {
         "count": n,
@@ -162,8 +248,9 @@ def _expected_homework(session: Session, client: User) -> dict[str, object]:
     rows = homework_queries.for_client(session, client.id)
     notices = sorted(
         (n for n in _all(session, HomeworkNotice, client) if n.read_at is None),
-        key=lambda n: n.created_at, reverse=True,
-    )[:5]  # fmt: skip
+        key=lambda n: n.created_at,
+        reverse=True,
+    )[:5]
     return {
         "open": [(a.id, a.title, a.state) for a in rows if a.state in homework_queries.ACTIVE],
         "total": len(rows),
@@ -193,8 +280,11 @@ def test_overviews_match_a_straightforward_reading(
     ctx = self_care_overview.client_overview(session=session, client=client, now=NOW).context  # type: ignore[union-attr]
     expected = _expected_self_care(session, client)
     assert expected["waiting"]
-    assert {"habits": [tuple(h) for h in ctx["habits"]], "waiting": ctx["waiting"],
-            "last_mood": ctx["last_mood"]} == expected  # fmt: skip
+    assert {
+        "habits": [tuple(h) for h in ctx["habits"]],
+        "waiting": ctx["waiting"],
+        "last_mood": ctx["last_mood"],
+    } == expected
 
     ctx = coping_overview.client_overview(session=session, client=client, now=NOW).context  # type: ignore[union-attr]
     expected = _expected_calm(session, client)
@@ -263,26 +353,43 @@ def test_sensory_overview_matches_its_domain_readers(session: Session, therapist
     rng = random.Random(9)
     cl = checklist()
     for version in (1, 2):
-        session.add(SensoryProfileVersion(
-            client_id=client.id, version=version, created_by_id=therapist.id,
-            responses={s: rng.choice(list(RESPONSES)) for s in SYSTEMS},
-            triggers=rng.sample(sorted(cl.choices("triggers")), 2),
-            calming=rng.sample(sorted(cl.choices("calming")), 2), alerting=[],
-        ))  # fmt: skip
+        session.add(
+            SensoryProfileVersion(
+                client_id=client.id,
+                version=version,
+                created_by_id=therapist.id,
+                responses={s: rng.choice(list(RESPONSES)) for s in SYSTEMS},
+                triggers=rng.sample(sorted(cl.choices("triggers")), 2),
+                calming=rng.sample(sorted(cl.choices("calming")), 2),
+                alerting=[],
+            )
+        )
     today = TODAY
     for i in range(4):
         item = SensoryDietItem(
-            client_id=client.id, title=f"Item {i}", local_time=datetime(2026, 1, 1, 8 + i).time(),
-            days_mask=rng.randint(1, 127), effect="calming", course="short", created_by_id=therapist.id,
-            starts_on=today - timedelta(days=20), ends_on=today - timedelta(days=1) if i == 3 else None,
-        )  # fmt: skip
+            client_id=client.id,
+            title=f"Item {i}",
+            local_time=datetime(2026, 1, 1, 8 + i).time(),
+            days_mask=rng.randint(1, 127),
+            effect="calming",
+            course="short",
+            created_by_id=therapist.id,
+            starts_on=today - timedelta(days=20),
+            ends_on=today - timedelta(days=1) if i == 3 else None,
+        )
         session.add(item)
         session.flush()
         for back in range(10):
             if rng.random() < 0.5:
-                session.add(SensoryDietCheckoff(item_id=item.id, client_id=client.id,
-                                                done_on=today - timedelta(days=back), felt_after="just_right",
-                                                created_by_id=client.id))  # fmt: skip
+                session.add(
+                    SensoryDietCheckoff(
+                        item_id=item.id,
+                        client_id=client.id,
+                        done_on=today - timedelta(days=back),
+                        felt_after="just_right",
+                        created_by_id=client.id,
+                    )
+                )
     session.flush()
 
     ctx = sensory_overview.client_overview(session=session, client=client, now=NOW).context  # type: ignore[union-attr]
@@ -299,8 +406,17 @@ def test_sensory_overview_matches_its_domain_readers(session: Session, therapist
 def test_progress_overview_without_goals_or_ratings(session: Session, therapist: User) -> None:
     """Nothing rated yet: the counts still come through (one row of NULL ratings)."""
     client = factories.client(session, therapist=therapist)
-    session.add(MeasureResponse(client_id=client.id, code="phq9", answers=[0] * 9, total=12,
-                                band="x", urgent=True, answered_at=NOW))  # fmt: skip
+    session.add(
+        MeasureResponse(
+            client_id=client.id,
+            code="phq9",
+            answers=[0] * 9,
+            total=12,
+            band="x",
+            urgent=True,
+            answered_at=NOW,
+        )
+    )
     session.add(SessionNote(client_id=client.id, session_on=TODAY, created_by_id=therapist.id))
     session.flush()
     ctx = progress_overview.client_overview(session=session, client=client, now=NOW).context  # type: ignore[union-attr]
@@ -315,8 +431,14 @@ def test_progress_overview_without_goals_or_ratings(session: Session, therapist:
 def test_self_care_overview_with_moods_but_no_habits(session: Session, therapist: User) -> None:
     client = factories.client(session, therapist=therapist)
     for back, mood in ((3, 2), (1, 4)):
-        session.add(MoodLog(id=uuid.uuid4(), client_id=client.id, mood=mood,
-                            logged_on=TODAY - timedelta(days=back)))  # fmt: skip
+        session.add(
+            MoodLog(
+                id=uuid.uuid4(),
+                client_id=client.id,
+                mood=mood,
+                logged_on=TODAY - timedelta(days=back),
+            )
+        )
     session.flush()
     ctx = self_care_overview.client_overview(session=session, client=client, now=NOW).context  # type: ignore[union-attr]
     assert (ctx["habits"], ctx["waiting"], ctx["last_mood"]) == (

@@ -10,10 +10,12 @@ from app.progress.csv_export import HEADERS, CsvRow, neutralise, to_csv
 
 
 def test_rows_round_trip() -> None:
-    text = to_csv([
-        CsvRow("homework", date(2026, 11, 3), "Box breathing", "completed", "Helped, a lot"),
-        CsvRow("distress", datetime(2026, 11, 4, 8, 30, tzinfo=UTC), "before", 7, None),
-    ])  # fmt: skip
+    text = to_csv(
+        [
+            CsvRow("homework", date(2026, 11, 3), "Box breathing", "completed", "Helped, a lot"),
+            CsvRow("distress", datetime(2026, 11, 4, 8, 30, tzinfo=UTC), "before", 7, None),
+        ]
+    )
     rows = list(csv.reader(io.StringIO(text)))
     assert tuple(rows[0]) == HEADERS
     assert rows[1] == ["homework", "2026-11-03", "Box breathing", "completed", "Helped, a lot"]
@@ -22,9 +24,16 @@ def test_rows_round_trip() -> None:
 
 @pytest.mark.parametrize(
     ("cell", "expected"),
-    [("=HYPERLINK(\"x\")", "'=HYPERLINK(\"x\")"), ("+1+2", "'+1+2"), ("@SUM(A1)", "'@SUM(A1)"),
-     ("-3", "-3"), ("-2.5", "-2.5"), ("- felt low", "'- felt low"), ("plain", "plain")],
-)  # fmt: skip
+    [
+        ('=HYPERLINK("x")', '\'=HYPERLINK("x")'),
+        ("+1+2", "'+1+2"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("-3", "-3"),
+        ("-2.5", "-2.5"),
+        ("- felt low", "'- felt low"),
+        ("plain", "plain"),
+    ],
+)
 def test_formula_cells_are_neutralised(cell: str, expected: str) -> None:
     assert neutralise(cell) == expected
 

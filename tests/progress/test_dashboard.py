@@ -25,8 +25,12 @@ def _busy_client(session: Session, therapist: User) -> User:
     me = principal(session, client)
     service.client_action(session, client=me, assignment=a, data=ClientAction(action="accept"))
     service.complete(session, client=me, assignment=a, data=CompletionCreate(reflection="ok"))
-    measure_service.schedule(session, therapist=principal(session, therapist), client=client,
-                             data=ScheduleCreate(code="phq9"))  # fmt: skip
+    measure_service.schedule(
+        session,
+        therapist=principal(session, therapist),
+        client=client,
+        data=ScheduleCreate(code="phq9"),
+    )
     measure_service.submit(session, client=me, code="phq9", data=ResponseCreate(answers=[1] * 9))
     return client
 

@@ -36,47 +36,104 @@ def _busy_client(session: Session, therapist: User, n: int) -> User:
     client = factories.client(session, therapist=therapist, name=f"Client {n:02d}")
     with clock.frozen_at(WEEK_AGO - timedelta(days=7)):
         weekly = routines.create_routine(
-            session=session, client_id=client.id, tz=client.time_zone, created_by_id=client.id,
-            data=RoutineCreate(title="Walk", steps=[StepIn(title="out"), StepIn(title="back")],
-                               schedule=ScheduleIn(kind="days", days=["MO", "WE", "FR"])),
-        )  # fmt: skip
+            session=session,
+            client_id=client.id,
+            tz=client.time_zone,
+            created_by_id=client.id,
+            data=RoutineCreate(
+                title="Walk",
+                steps=[StepIn(title="out"), StepIn(title="back")],
+                schedule=ScheduleIn(kind="days", days=["MO", "WE", "FR"]),
+            ),
+        )
         daily = routines.create_routine(
-            session=session, client_id=client.id, tz=client.time_zone, created_by_id=client.id,
+            session=session,
+            client_id=client.id,
+            tz=client.time_zone,
+            created_by_id=client.id,
             data=RoutineCreate(title="Wash", steps=[StepIn(title="wash")]),
-        )  # fmt: skip
-        session.add(RoutinePause(routine_id=daily.id, starts_on=date(2026, 11, 10),
-                                 ends_on=date(2026, 11, 11)))  # fmt: skip
+        )
+        session.add(
+            RoutinePause(
+                routine_id=daily.id, starts_on=date(2026, 11, 10), ends_on=date(2026, 11, 11)
+            )
+        )
         habit = start(session, client, "washing", level=2)
     with clock.frozen_at(NOW):
         step = routines.steps_of(session, weekly.id)[0]
-        runs.record_outcome(session=session, routine=weekly, tz=client.time_zone,
-                            outcome_id=uuid.uuid4(), step_id=step.id, status="done")  # fmt: skip
+        runs.record_outcome(
+            session=session,
+            routine=weekly,
+            tz=client.time_zone,
+            outcome_id=uuid.uuid4(),
+            step_id=step.id,
+            status="done",
+        )
         check(session, client, habit, Outcome.PARTLY)
-        coping.record_episode(session=session, client=client, data=coping.EpisodeInput(
-            id=uuid.uuid4(), strategy_key="box-breathing", before=8, after=4, seconds=90,
-            started_at=NOW - timedelta(hours=1)))  # fmt: skip
+        coping.record_episode(
+            session=session,
+            client=client,
+            data=coping.EpisodeInput(
+                id=uuid.uuid4(),
+                strategy_key="box-breathing",
+                before=8,
+                after=4,
+                seconds=90,
+                started_at=NOW - timedelta(hours=1),
+            ),
+        )
         assignment(session, therapist, client, frequency="daily")
     for day in range(3):
         on = NOW.date() - timedelta(days=day)
         session.add(MoodLog(id=uuid.uuid4(), client_id=client.id, logged_on=on, mood=2))
-        session.add(ReminderItem(
-            client_id=client.id, kind="routine", source_id=weekly.id, occurrence_key=f"k{day}",
-            local_day=on, title="Walk", planned_at=NOW - timedelta(days=day, hours=2),
-            due_at=NOW - timedelta(days=day, hours=2), status=ItemStatus.failed,
-        ))  # fmt: skip
-    session.add(PushSubscription(client_id=client.id, endpoint=f"https://push.example/{uuid.uuid4()}",
-                                 p256dh="k", auth="a", device_name="Phone",
-                                 gone_at=NOW - timedelta(days=1)))  # fmt: skip
+        session.add(
+            ReminderItem(
+                client_id=client.id,
+                kind="routine",
+                source_id=weekly.id,
+                occurrence_key=f"k{day}",
+                local_day=on,
+                title="Walk",
+                planned_at=NOW - timedelta(days=day, hours=2),
+                due_at=NOW - timedelta(days=day, hours=2),
+                status=ItemStatus.failed,
+            )
+        )
+    session.add(
+        PushSubscription(
+            client_id=client.id,
+            endpoint=f"https://push.example/{uuid.uuid4()}",
+            p256dh="k",
+            auth="a",
+            device_name="Phone",
+            gone_at=NOW - timedelta(days=1),
+        )
+    )
     item = SensoryDietItem(
-        client_id=client.id, title="Rocking chair", activity_id="rocking_chair", local_time=time(15),
-        days_mask=127, minutes=10, effect="calming", course="main_course", remind=False,
-        starts_on=date(2026, 11, 2), created_by_id=client.id,
-    )  # fmt: skip
+        client_id=client.id,
+        title="Rocking chair",
+        activity_id="rocking_chair",
+        local_time=time(15),
+        days_mask=127,
+        minutes=10,
+        effect="calming",
+        course="main_course",
+        remind=False,
+        starts_on=date(2026, 11, 2),
+        created_by_id=client.id,
+    )
     session.add(item)
     session.flush()
-    session.add(SensoryDietCheckoff(item_id=item.id, client_id=client.id, done_on=NOW.date(),
-                                    felt_after="just_right", created_by_id=client.id,
-                                    created_at=NOW))  # fmt: skip
+    session.add(
+        SensoryDietCheckoff(
+            item_id=item.id,
+            client_id=client.id,
+            done_on=NOW.date(),
+            felt_after="just_right",
+            created_by_id=client.id,
+            created_at=NOW,
+        )
+    )
     session.commit()
     return client
 

@@ -40,24 +40,40 @@ def test_weekly_days_pauses_and_half_done_days(session: Session, client_user: Us
     wednesday = datetime(2026, 11, 18, 12, tzinfo=UTC)
     with clock.frozen_at(datetime(2026, 11, 2, 9, tzinfo=UTC)):
         weekly = service.create_routine(
-            session=session, client_id=client_user.id, tz=client_user.time_zone,
+            session=session,
+            client_id=client_user.id,
+            tz=client_user.time_zone,
             created_by_id=client_user.id,
-            data=RoutineCreate(title="Walk", steps=[StepIn(title="a"), StepIn(title="b")],
-                               schedule=ScheduleIn(kind="days", days=["MO", "WE", "FR"])),
-        )  # fmt: skip
+            data=RoutineCreate(
+                title="Walk",
+                steps=[StepIn(title="a"), StepIn(title="b")],
+                schedule=ScheduleIn(kind="days", days=["MO", "WE", "FR"]),
+            ),
+        )
         daily = service.create_routine(
-            session=session, client_id=client_user.id, tz=client_user.time_zone,
-            created_by_id=client_user.id, data=RoutineCreate(title="Wash", steps=[StepIn(title="w")]),
-        )  # fmt: skip
-    session.add(RoutinePause(routine_id=daily.id, starts_on=date(2026, 11, 10),
-                             ends_on=date(2026, 11, 12)))  # fmt: skip
+            session=session,
+            client_id=client_user.id,
+            tz=client_user.time_zone,
+            created_by_id=client_user.id,
+            data=RoutineCreate(title="Wash", steps=[StepIn(title="w")]),
+        )
+    session.add(
+        RoutinePause(routine_id=daily.id, starts_on=date(2026, 11, 10), ends_on=date(2026, 11, 12))
+    )
     session.commit()
     with clock.frozen_at(wednesday):
         step = service.steps_of(session, weekly.id)[0]
-        runs.record_outcome(session=session, routine=weekly, tz=client_user.time_zone,
-                            outcome_id=uuid.uuid4(), step_id=step.id, status="done")  # fmt: skip
-        result = signals.caseload_signals(session=session, client_ids=[client_user.id],
-                                          now=wednesday)  # fmt: skip
+        runs.record_outcome(
+            session=session,
+            routine=weekly,
+            tz=client_user.time_zone,
+            outcome_id=uuid.uuid4(),
+            step_id=step.id,
+            status="done",
+        )
+        result = signals.caseload_signals(
+            session=session, client_ids=[client_user.id], now=wednesday
+        )
     mine = result[client_user.id]
     adherence = mine.adherence[signals.LABEL]
     # This week (Mon 16 – Wed 18): weekly on Mon and Wed, daily on three days; half of Wednesday.

@@ -22,14 +22,53 @@ from app.progress.fhir import (
 from app.records import ObservationData
 
 NOW = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
-TASK_STATUS = {"draft", "requested", "received", "accepted", "rejected", "ready", "cancelled",
-               "in-progress", "on-hold", "failed", "completed", "entered-in-error"}  # fmt: skip
-ACTIVITY_STATUS = {"not-started", "scheduled", "in-progress", "on-hold", "completed", "cancelled",
-                   "stopped", "unknown", "entered-in-error"}  # fmt: skip
-ACHIEVEMENT = {"in-progress", "improving", "worsening", "no-change", "achieved", "sustaining",
-               "not-achieved", "no-progress", "not-attainable"}  # fmt: skip
-GOAL_LIFECYCLE = {"proposed", "planned", "accepted", "active", "on-hold", "completed", "cancelled",
-                  "entered-in-error", "rejected"}  # fmt: skip
+TASK_STATUS = {
+    "draft",
+    "requested",
+    "received",
+    "accepted",
+    "rejected",
+    "ready",
+    "cancelled",
+    "in-progress",
+    "on-hold",
+    "failed",
+    "completed",
+    "entered-in-error",
+}
+ACTIVITY_STATUS = {
+    "not-started",
+    "scheduled",
+    "in-progress",
+    "on-hold",
+    "completed",
+    "cancelled",
+    "stopped",
+    "unknown",
+    "entered-in-error",
+}
+ACHIEVEMENT = {
+    "in-progress",
+    "improving",
+    "worsening",
+    "no-change",
+    "achieved",
+    "sustaining",
+    "not-achieved",
+    "no-progress",
+    "not-attainable",
+}
+GOAL_LIFECYCLE = {
+    "proposed",
+    "planned",
+    "accepted",
+    "active",
+    "on-hold",
+    "completed",
+    "cancelled",
+    "entered-in-error",
+    "rejected",
+}
 
 
 def _data() -> ExportData:
@@ -50,7 +89,7 @@ def _data() -> ExportData:
                 date(2026, 10, 1),
                 [-1, 0],
                 level_descriptions=[(-2, "none"), (0, "twice a week")],
-            ),  # fmt: skip
+            ),
             GoalData(uuid4(), "Take the bus alone", date(2026, 10, 1), [-2, -1]),
             GoalData(uuid4(), "Old goal", date(2026, 9, 1), [], archived=True),
         ],
@@ -65,7 +104,7 @@ def _data() -> ExportData:
                 date(2026, 11, 27),
                 "Too long" if s is State.CHANGE_REQUESTED else None,
                 "Sam Okafor",
-            )  # fmt: skip
+            )
             for s in State
         ],
         observations=[
@@ -88,8 +127,7 @@ def test_bundle_validates_with_r4b_models() -> None:
     bundle = build_bundle(_data())
     parsed = Bundle.model_validate(bundle)
     kinds = {type(e.resource).__name__ for e in parsed.entry or []}
-    assert kinds == {"Patient", "CarePlan", "Goal", "Task", "Observation",
-                     "QuestionnaireResponse"}  # fmt: skip
+    assert kinds == {"Patient", "CarePlan", "Goal", "Task", "Observation", "QuestionnaireResponse"}
 
 
 def test_empty_record_still_validates() -> None:
@@ -121,7 +159,10 @@ def test_care_plan_activities_and_goal_codes_are_valid() -> None:
         assert goal["lifecycleStatus"] in GOAL_LIFECYCLE
         assert goal["achievementStatus"]["coding"][0]["code"] in ACHIEVEMENT
     assert [g["achievementStatus"]["coding"][0]["code"] for g in goals] == [
-        "achieved", "improving", "in-progress"]  # fmt: skip
+        "achieved",
+        "improving",
+        "in-progress",
+    ]
 
 
 def test_questionnaire_response_is_loinc_coded_with_total() -> None:
@@ -145,8 +186,9 @@ def test_observations_are_final_with_components() -> None:
 def test_references_resolve_inside_the_bundle() -> None:
     bundle = build_bundle(_data())
     urls = {e["fullUrl"] for e in bundle["entry"]}
-    patient_url = next(e["fullUrl"] for e in bundle["entry"]
-                       if e["resource"]["resourceType"] == "Patient")  # fmt: skip
+    patient_url = next(
+        e["fullUrl"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Patient"
+    )
     for task in _resources(bundle, "Task"):
         assert task["for"]["reference"] == patient_url
         assert task["basedOn"][0]["reference"] in urls
@@ -156,8 +198,15 @@ def test_references_resolve_inside_the_bundle() -> None:
 
 @pytest.mark.parametrize(
     ("levels", "code"),
-    [([], "in-progress"), ([-2], "in-progress"), ([-2, -1], "improving"), ([-1, -2], "worsening"),
-     ([-1, -1], "no-change"), ([-1, 0], "achieved"), ([2], "achieved")],
-)  # fmt: skip
+    [
+        ([], "in-progress"),
+        ([-2], "in-progress"),
+        ([-2, -1], "improving"),
+        ([-1, -2], "worsening"),
+        ([-1, -1], "no-change"),
+        ([-1, 0], "achieved"),
+        ([2], "achieved"),
+    ],
+)
 def test_achievement_status(levels: list[int], code: str) -> None:
     assert achievement_status(levels) == code

@@ -107,11 +107,13 @@ def test_episode_at_eight_or_more() -> None:
 
 def test_domain_flags_pass_through_most_severe_first() -> None:
     cid = uuid4()
-    merged = merge([
-        {cid: Sig(NOW, flags=[Fl("homework_overdue", "1 homework overdue", "attention")])},
-        {cid: Sig(NOW, flags=[Fl("reminders_failing", "Push stopped", "info")])},
-        {cid: Sig(NOW, flags=[Fl("phq9_item9", "PHQ-9 item 9 answered 2", "urgent")])},
-    ])  # fmt: skip
+    merged = merge(
+        [
+            {cid: Sig(NOW, flags=[Fl("homework_overdue", "1 homework overdue", "attention")])},
+            {cid: Sig(NOW, flags=[Fl("reminders_failing", "Push stopped", "info")])},
+            {cid: Sig(NOW, flags=[Fl("phq9_item9", "PHQ-9 item 9 answered 2", "urgent")])},
+        ]
+    )
     flags = derive_flags(merged[cid], now=NOW)
     assert [f.code for f in flags] == ["phq9_item9", "homework_overdue", "reminders_failing"]
     assert flags[0].label == "PHQ-9 item 9"
@@ -124,8 +126,10 @@ def test_duplicate_domain_flags_are_shown_once() -> None:
 
 def test_calm_flags_fold_into_the_derived_distress_flags() -> None:
     """Calm's own "distress 8+" and "rising" say what the derived flags say: one card each."""
-    calm = [Fl("calm_high", "Distress reached 9 this week", "attention"),
-            Fl("calm_rising", "Distress is rising: 5.0 → 7.0", "attention")]  # fmt: skip
+    calm = [
+        Fl("calm_high", "Distress reached 9 this week", "attention"),
+        Fl("calm_rising", "Distress is rising: 5.0 → 7.0", "attention"),
+    ]
     both = _flags(Sig(NOW, distress=Dist(3, 1, 7.0, 5.0, 9), flags=calm))
     assert both == {
         "rising_distress": "3 distress episodes this week, 1 last week",
@@ -153,12 +157,17 @@ def test_every_domain_flag_has_a_plain_label() -> None:
 
 def _rows() -> list[Row]:
     ids: list[UUID] = [uuid4() for _ in range(4)]
-    parts = [{
-        ids[0]: Sig(NOW - timedelta(days=5), {"routines": Ad(4, 1, 4, 4)}),
-        ids[1]: Sig(NOW, {"routines": Ad(4, 4, 4, 4)}, Dist(3, 1, 6, 6, 9)),
-        ids[2]: Sig(NOW - timedelta(hours=3), {"habits": Ad(2, 1, 2, 2)},
-                    flags=[Fl("phq9_item9", "PHQ-9 item 9 answered 1", "urgent")]),
-    }]  # fmt: skip
+    parts = [
+        {
+            ids[0]: Sig(NOW - timedelta(days=5), {"routines": Ad(4, 1, 4, 4)}),
+            ids[1]: Sig(NOW, {"routines": Ad(4, 4, 4, 4)}, Dist(3, 1, 6, 6, 9)),
+            ids[2]: Sig(
+                NOW - timedelta(hours=3),
+                {"habits": Ad(2, 1, 2, 2)},
+                flags=[Fl("phq9_item9", "PHQ-9 item 9 answered 1", "urgent")],
+            ),
+        }
+    ]
     clients = [(ids[0], "Bea"), (ids[1], "alex"), (ids[2], "Cam"), (ids[3], "Dee")]
     return build_rows(clients, merge(parts), now=NOW)
 

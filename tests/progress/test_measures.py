@@ -42,9 +42,17 @@ def test_phq9_band_edges(total: int, key: str) -> None:
 
 @pytest.mark.parametrize(
     ("total", "key"),
-    [(0, "minimal"), (4, "minimal"), (5, "mild"), (9, "mild"), (10, "moderate"), (14, "moderate"),
-     (15, "severe"), (21, "severe")],
-)  # fmt: skip
+    [
+        (0, "minimal"),
+        (4, "minimal"),
+        (5, "mild"),
+        (9, "mild"),
+        (10, "moderate"),
+        (14, "moderate"),
+        (15, "severe"),
+        (21, "severe"),
+    ],
+)
 def test_gad7_band_edges(total: int, key: str) -> None:
     answers = [3] * (total // 3) + ([total % 3] if total % 3 else [])
     answers += [0] * (7 - len(answers))

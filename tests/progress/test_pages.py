@@ -19,8 +19,13 @@ from tests.homework.helpers import assignment, principal
 from tests.progress import pdf_facts
 from tests.progress.test_report_jobs import follow_report
 
-GOAL = {"level_m2": "Never", "level_m1": "Once a fortnight", "level_0": "Once a week",
-        "level_p1": "Twice a week", "level_p2": "Three times a week"}  # fmt: skip
+GOAL = {
+    "level_m2": "Never",
+    "level_m1": "Once a fortnight",
+    "level_0": "Once a week",
+    "level_p1": "Twice a week",
+    "level_p2": "Three times a week",
+}
 
 
 def _goal(http: Any, client: User, title: str) -> None:
@@ -36,13 +41,22 @@ def test_goals_rated_show_the_t_score(http: Any, therapist: User, client_user: U
     _goal(http, client_user, "Take the bus")
     _goal(http, client_user, "Call a friend")
     page = http.get(f"/caseload/{client_user.id}/progress/goals")
-    ids = [line.split('name="level-')[1].split('"')[0] for line in page.text.splitlines()
-           if 'name="level-' in line][::5]  # fmt: skip
+    ids = [
+        line.split('name="level-')[1].split('"')[0]
+        for line in page.text.splitlines()
+        if 'name="level-' in line
+    ][::5]
     assert len(ids) == 3
     today = clock.local_today(client_user.time_zone).isoformat()
-    r = http.post(f"/caseload/{client_user.id}/progress/goals/ratings",
-                  data={"rated_on": today, f"level-{ids[0]}": "1", f"level-{ids[1]}": "1",
-                        f"level-{ids[2]}": "0"})  # fmt: skip
+    r = http.post(
+        f"/caseload/{client_user.id}/progress/goals/ratings",
+        data={
+            "rated_on": today,
+            f"level-{ids[0]}": "1",
+            f"level-{ids[1]}": "1",
+            f"level-{ids[2]}": "0",
+        },
+    )
     assert r.status_code == 303, r.text
     page = http.get(f"/caseload/{client_user.id}/progress/goals")
     assert "T-score: latest 59.1" in page.text
@@ -51,8 +65,10 @@ def test_goals_rated_show_the_t_score(http: Any, therapist: User, client_user: U
 def test_goal_form_errors_keep_what_was_typed(
     http: Any, therapist: User, client_user: User
 ) -> None:
-    r = http.as_(therapist).post(f"/caseload/{client_user.id}/progress/goals",
-                                 data={"title": "Walk daily", **GOAL, "level_0": ""})  # fmt: skip
+    r = http.as_(therapist).post(
+        f"/caseload/{client_user.id}/progress/goals",
+        data={"title": "Walk daily", **GOAL, "level_0": ""},
+    )
     assert r.status_code == 422
     assert 'value="Walk daily"' in r.text
     r = http.post(
@@ -102,11 +118,15 @@ def test_notes_are_versioned_and_never_shown_to_the_client(
     assert r.status_code == 303
     page = http.get(f"/caseload/{client_user.id}/progress/notes")
     note_id = page.text.split(f"/caseload/{client_user.id}/progress/notes/")[1].split('"')[0]
-    r = http.post(f"/caseload/{client_user.id}/progress/notes/{note_id}",
-                  data={"body": "Second words", "expected_version": "1"})  # fmt: skip
+    r = http.post(
+        f"/caseload/{client_user.id}/progress/notes/{note_id}",
+        data={"body": "Second words", "expected_version": "1"},
+    )
     assert r.status_code == 303
-    stale = http.post(f"/caseload/{client_user.id}/progress/notes/{note_id}",
-                      data={"body": "Lost update", "expected_version": "1"})  # fmt: skip
+    stale = http.post(
+        f"/caseload/{client_user.id}/progress/notes/{note_id}",
+        data={"body": "Lost update", "expected_version": "1"},
+    )
     assert stale.status_code == 422
     assert "changed since you opened it" in stale.text
     history = http.get(f"/caseload/{client_user.id}/progress/notes?history={note_id}")
@@ -166,8 +186,12 @@ def test_progress_digest_lists_reflections_and_stuck(
     a = assignment(session, therapist, client_user)
     me = principal(session, client_user)
     service.client_action(session, client=me, assignment=a, data=ClientAction(action="accept"))
-    service.complete(session, client=me, assignment=a,
-                     data=CompletionCreate(reflection="Calmer", stuck="Weekends"))  # fmt: skip
+    service.complete(
+        session,
+        client=me,
+        assignment=a,
+        data=CompletionCreate(reflection="Calmer", stuck="Weekends"),
+    )
     page = http.as_(therapist).get(f"/caseload/{client_user.id}/progress")
     assert page.status_code == 200
     assert "Calmer" in page.text
@@ -182,10 +206,14 @@ def test_routines_show_as_a_heat_map_and_a_care_plan_activity(
     from app.routines.schemas import RoutineCreate
 
     routines.create_routine(
-        session=session, client_id=client_user.id, tz=client_user.time_zone,
+        session=session,
+        client_id=client_user.id,
+        tz=client_user.time_zone,
         created_by_id=therapist.id,
-        data=RoutineCreate.model_validate({"title": "Morning routine", "steps": [{"title": "Wash"}]}),
-    )  # fmt: skip
+        data=RoutineCreate.model_validate(
+            {"title": "Morning routine", "steps": [{"title": "Wash"}]}
+        ),
+    )
     http.as_(therapist)
     page = http.get(f"/caseload/{client_user.id}/progress")
     assert "Routines by day" in page.text

@@ -26,8 +26,15 @@ def _client(session: Session, therapist: User, seed: int, days: int) -> User:
     for note in session.exec(select(SessionNote).where(SessionNote.client_id == client.id)):
         note.current_version = 2
         for version in (1, 2):
-            session.add(SessionNoteVersion(note_id=note.id, version=version, body=f"v{version}",
-                                           author_id=therapist.id, created_at=NOW))  # fmt: skip
+            session.add(
+                SessionNoteVersion(
+                    note_id=note.id,
+                    version=version,
+                    body=f"v{version}",
+                    author_id=therapist.id,
+                    created_at=NOW,
+                )
+            )
     session.flush()
     return client
 
@@ -58,17 +65,25 @@ def test_record_equals_the_straightforward_readers(
         (n.note.id, n.body, n.version) for n in expected_notes
     ]
     assignments = sorted(
-        (a for a in session.exec(select(HomeworkAssignment).where(HomeworkAssignment.client_id == client.id))
-         if a.start_on <= end and a.due_on >= start - timedelta(days=60)),
+        (
+            a
+            for a in session.exec(
+                select(HomeworkAssignment).where(HomeworkAssignment.client_id == client.id)
+            )
+            if a.start_on <= end and a.due_on >= start - timedelta(days=60)
+        ),
         key=lambda a: a.start_on,
-    )  # fmt: skip
+    )
     assert [a.id for a in rec.homework] == [a.id for a in assignments]
     ids = {a.id for a in assignments}
     done = sorted(
-        (c for c in session.exec(select(HomeworkCompletion))
-         if c.assignment_id in ids and start <= c.done_on <= end),
+        (
+            c
+            for c in session.exec(select(HomeworkCompletion))
+            if c.assignment_id in ids and start <= c.done_on <= end
+        ),
         key=lambda c: c.created_at,
-    )  # fmt: skip
+    )
     assert {c.id for c in rec.completions} == {c.id for c in done}
     assert [c.created_at for c in rec.completions] == [c.created_at for c in done]
 
@@ -122,19 +137,23 @@ def test_chart_readers_equal_a_reference_over_all_rows(session: Session, therapi
     assert any(got.values())
 
     moods = sorted(
-        (m for m in session.exec(select(MoodLog).where(MoodLog.client_id == client.id))
-         if start <= m.logged_on <= end),
+        (
+            m
+            for m in session.exec(select(MoodLog).where(MoodLog.client_id == client.id))
+            if start <= m.logged_on <= end
+        ),
         key=lambda m: m.logged_on,
-    )  # fmt: skip
+    )
     mood_part = self_care_record.record_part(session=session, client=client, start=start, end=end)
     ((_name, mood_points), _energy) = mood_part.figure("mood-energy").series  # type: ignore[union-attr]
     assert list(mood_points) == [(m.logged_on, float(m.mood)) for m in moods]
 
     zone = recurrence.zone(client.time_zone)
     episodes = [
-        e for e in session.exec(select(DistressEpisode).where(DistressEpisode.client_id == client.id))
+        e
+        for e in session.exec(select(DistressEpisode).where(DistressEpisode.client_id == client.id))
         if start <= e.started_at.astimezone(zone).date() <= end
-    ]  # fmt: skip
+    ]
     ((_title, mean_before, mean_after, uses),) = coping_record.by_strategy(
         session, client, start, end
     )

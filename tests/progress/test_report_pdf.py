@@ -51,7 +51,7 @@ def _report(name: str = "Zoë Rivera", note: str = "Good session.") -> ReportDat
                 days=days,
                 rows=[charts.HeatRow("Morning", {days[0]: (1, 1), days[1]: (1, 0)})],
             ),
-        ],  # fmt: skip
+        ],
         goals=[
             GoalRow(
                 "Cook a meal twice a week",
@@ -59,7 +59,7 @@ def _report(name: str = "Zoë Rivera", note: str = "Good session.") -> ReportDat
                 [(days[2], -1), (days[9], 0)],
                 [(-2, "No meals"), (0, "Twice a week")],
             )
-        ],  # fmt: skip
+        ],
         t_scores=[(days[2], 40.0), (days[9], 50.0)],
         homework=[
             HomeworkRow(
@@ -72,7 +72,7 @@ def _report(name: str = "Zoë Rivera", note: str = "Good session.") -> ReportDat
                 [(days[3], "It helped <b>a lot</b>")],
                 [(days[4], "Mornings")],
             )
-        ],  # fmt: skip
+        ],
         measures=[MeasureRow(days[1], "PHQ-9", 11, 27, "Score in the moderate range", False)],
         notes=[NoteRow(days[6], "Sam Okafor", note, 2)],
     )
@@ -114,8 +114,9 @@ def test_external_resources_are_never_fetched(
 
 
 def test_empty_report_renders(env: Environment) -> None:
-    data = ReportData("Kim Lee", date(2026, 11, 1), date(2026, 11, 14),
-                      datetime(2026, 11, 15, tzinfo=UTC), "Sam")  # fmt: skip
+    data = ReportData(
+        "Kim Lee", date(2026, 11, 1), date(2026, 11, 14), datetime(2026, 11, 15, tzinfo=UTC), "Sam"
+    )
     html = render_html(env, data)
     assert "No goals set." in html
     assert pdf_facts.page_count(render_pdf(html)) == 1

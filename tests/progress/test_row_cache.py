@@ -92,9 +92,18 @@ def test_a_new_distress_episode_at_8_shows_at_once(
     session: Session, therapist: User, client: User
 ) -> None:
     def change() -> None:
-        coping.record_episode(session=session, client=client, data=coping.EpisodeInput(
-            id=uuid.uuid4(), strategy_key="box-breathing", before=9, after=5, seconds=60,
-            started_at=NOW - timedelta(minutes=5)))  # fmt: skip
+        coping.record_episode(
+            session=session,
+            client=client,
+            data=coping.EpisodeInput(
+                id=uuid.uuid4(),
+                strategy_key="box-breathing",
+                before=9,
+                after=5,
+                seconds=60,
+                started_at=NOW - timedelta(minutes=5),
+            ),
+        )
 
     before, after = after_change(session, therapist, client, change)
     assert "high_distress" not in codes(before)
@@ -105,14 +114,23 @@ def test_a_new_distress_episode_at_8_shows_at_once(
 def test_a_routine_step_done_shows_at_once(session: Session, therapist: User, client: User) -> None:
     with clock.frozen_at(NOW - timedelta(days=10)):
         routine = routines.create_routine(
-            session=session, client_id=client.id, tz=client.time_zone, created_by_id=client.id,
+            session=session,
+            client_id=client.id,
+            tz=client.time_zone,
+            created_by_id=client.id,
             data=RoutineCreate(title="Wash", steps=[StepIn(title="wash")]),
-        )  # fmt: skip
+        )
     step = routines.steps_of(session, routine.id)[0]
 
     def change() -> None:
-        runs.record_outcome(session=session, routine=routine, tz=client.time_zone,
-                            outcome_id=uuid.uuid4(), step_id=step.id, status="done")  # fmt: skip
+        runs.record_outcome(
+            session=session,
+            routine=routine,
+            tz=client.time_zone,
+            outcome_id=uuid.uuid4(),
+            step_id=step.id,
+            status="done",
+        )
 
     before, after = after_change(session, therapist, client, change)
     assert before.by_label["Routines"][0] == 0
@@ -124,13 +142,19 @@ def test_a_routine_pause_shows_at_once(session: Session, therapist: User, client
     """A pause has no client_id of its own: the bump finds the client through its routine."""
     with clock.frozen_at(NOW - timedelta(days=10)):
         routine = routines.create_routine(
-            session=session, client_id=client.id, tz=client.time_zone, created_by_id=client.id,
+            session=session,
+            client_id=client.id,
+            tz=client.time_zone,
+            created_by_id=client.id,
             data=RoutineCreate(title="Wash", steps=[StepIn(title="wash")]),
-        )  # fmt: skip
+        )
 
     def change() -> None:
-        session.add(RoutinePause(routine_id=routine.id, starts_on=date(2026, 11, 16),
-                                 ends_on=date(2026, 11, 18)))  # fmt: skip
+        session.add(
+            RoutinePause(
+                routine_id=routine.id, starts_on=date(2026, 11, 16), ends_on=date(2026, 11, 18)
+            )
+        )
         session.commit()
 
     before, after = after_change(session, therapist, client, change)
@@ -154,8 +178,9 @@ def test_a_habit_check_in_posted_over_http_shows_at_once(
     http.as_(therapist)
     http.get("/api/v1/dashboard")
     first = {r["client_id"]: r for r in http.get("/api/v1/dashboard").json()}[str(client.id)]
-    posted = http.as_(client).post(f"/api/v1/habits/{habit.id}/check-ins",
-                                   json={"id": str(uuid.uuid4()), "outcome": "done"})  # fmt: skip
+    posted = http.as_(client).post(
+        f"/api/v1/habits/{habit.id}/check-ins", json={"id": str(uuid.uuid4()), "outcome": "done"}
+    )
     assert posted.status_code == 201, posted.text
     rows = http.as_(therapist).get("/api/v1/dashboard").json()
     second = {r["client_id"]: r for r in rows}[str(client.id)]
@@ -173,8 +198,12 @@ def test_homework_done_clears_overdue_at_once(
         homework.client_action(session, client=me, assignment=a, data=ClientAction(action="accept"))
 
     def change() -> None:
-        homework.complete(session, client=principal(session, client), assignment=a,
-                          data=CompletionCreate(reflection="done at last"))  # fmt: skip
+        homework.complete(
+            session,
+            client=principal(session, client),
+            assignment=a,
+            data=CompletionCreate(reflection="done at last"),
+        )
 
     before, after = after_change(session, therapist, client, change)
     assert "homework_overdue" in codes(before)
@@ -184,22 +213,32 @@ def test_homework_done_clears_overdue_at_once(
 def test_a_phq9_item_9_answer_and_its_follow_up_show_at_once(
     session: Session, therapist: User, client: User
 ) -> None:
-    measure_service.schedule(session, therapist=principal(session, therapist), client=client,
-                             data=ScheduleCreate(code="phq9"))  # fmt: skip
+    measure_service.schedule(
+        session,
+        therapist=principal(session, therapist),
+        client=client,
+        data=ScheduleCreate(code="phq9"),
+    )
     answered: list[Any] = []
 
     def answer() -> None:
-        answered.append(measure_service.submit(
-            session, client=principal(session, client), code="phq9",
-            data=ResponseCreate(answers=[0] * 8 + [1])))  # fmt: skip
+        answered.append(
+            measure_service.submit(
+                session,
+                client=principal(session, client),
+                code="phq9",
+                data=ResponseCreate(answers=[0] * 8 + [1]),
+            )
+        )
 
     before, after = after_change(session, therapist, client, answer)
     assert "phq9_item9" not in codes(before)
     assert "phq9_item9" in codes(after)
 
     def follow_up() -> None:
-        measure_service.acknowledge(session, therapist=principal(session, therapist),
-                                    row=answered[0])  # fmt: skip
+        measure_service.acknowledge(
+            session, therapist=principal(session, therapist), row=answered[0]
+        )
 
     before, after = after_change(session, therapist, client, follow_up)
     assert "phq9_item9" in codes(before)
@@ -209,8 +248,13 @@ def test_a_phq9_item_9_answer_and_its_follow_up_show_at_once(
 def test_a_push_subscription_gone_shows_at_once(
     session: Session, therapist: User, client: User
 ) -> None:
-    sub = PushSubscription(client_id=client.id, endpoint=f"https://push.example/{uuid.uuid4()}",
-                           p256dh="k", auth="a", device_name="Phone")  # fmt: skip
+    sub = PushSubscription(
+        client_id=client.id,
+        endpoint=f"https://push.example/{uuid.uuid4()}",
+        p256dh="k",
+        auth="a",
+        device_name="Phone",
+    )
     session.add(sub)
     session.commit()
 
@@ -225,8 +269,14 @@ def test_a_push_subscription_gone_shows_at_once(
 
 def test_a_mood_log_shows_at_once(session: Session, therapist: User, client: User) -> None:
     for days in (1, 2, 3):
-        session.add(MoodLog(id=uuid.uuid4(), client_id=client.id, mood=1,
-                            logged_on=NOW.date() - timedelta(days=days)))  # fmt: skip
+        session.add(
+            MoodLog(
+                id=uuid.uuid4(),
+                client_id=client.id,
+                mood=1,
+                logged_on=NOW.date() - timedelta(days=days),
+            )
+        )
     session.commit()
 
     def change() -> None:
@@ -264,8 +314,9 @@ def test_bulk_update_and_delete_of_a_watched_table_bump(
     assert before.last_activity_at is not None
 
     def mondays_only() -> None:
-        session.execute(update(HabitLevel).where(col(HabitLevel.habit_id) == habit.id)
-                        .values(days="0"))  # fmt: skip
+        session.execute(
+            update(HabitLevel).where(col(HabitLevel.habit_id) == habit.id).values(days="0")
+        )
 
     before, after = after_change(session, therapist, client, mondays_only)
     assert after.by_label["Self-care habits"][1] < before.by_label["Self-care habits"][1]
@@ -274,8 +325,9 @@ def test_bulk_update_and_delete_of_a_watched_table_bump(
 def test_the_week_rolls_over_at_the_clients_midnight(session: Session, therapist: User) -> None:
     """Auckland's midnight is 11:00 UTC: homework due "today" there turns overdue at once, with
     the client's data unchanged, while a London client's day has not changed."""
-    auckland = factories.client(session, therapist=therapist, name="Aro",
-                                time_zone="Pacific/Auckland")  # fmt: skip
+    auckland = factories.client(
+        session, therapist=therapist, name="Aro", time_zone="Pacific/Auckland"
+    )
     london = factories.client(session, therapist=therapist, name="Lou", time_zone="Europe/London")
     late = datetime(2026, 11, 18, 10, 30, tzinfo=UTC)  # 23:30 in Auckland
     with clock.frozen_at(late - timedelta(days=2)):
@@ -364,8 +416,14 @@ def test_cached_rows_equal_uncached_rows_for_busy_clients(
     assert cached(session, therapist) == reference
     assert cached(session, therapist) == reference
     check_in_client = made[1]
-    session.add(MoodLog(id=uuid.uuid4(), client_id=check_in_client.id, mood=5,
-                        logged_on=NOW.date() - timedelta(days=5)))  # fmt: skip
+    session.add(
+        MoodLog(
+            id=uuid.uuid4(),
+            client_id=check_in_client.id,
+            mood=5,
+            logged_on=NOW.date() - timedelta(days=5),
+        )
+    )
     session.commit()
     assert cached(session, therapist) == uncached(session, therapist)
 
@@ -423,8 +481,14 @@ def test_statement_count_for_a_warm_and_a_partly_stale_caseload_does_not_grow(
             dashboard.rows(session, therapist_id=therapist.id, now=NOW)
         with captured_statements(session) as warm:
             dashboard.rows(session, therapist_id=therapist.id, now=NOW)
-        session.add(MoodLog(id=uuid.uuid4(), client_id=made[0].id, mood=3,
-                            logged_on=NOW.date() - timedelta(days=size + 3)))  # fmt: skip
+        session.add(
+            MoodLog(
+                id=uuid.uuid4(),
+                client_id=made[0].id,
+                mood=3,
+                logged_on=NOW.date() - timedelta(days=size + 3),
+            )
+        )
         session.commit()
         with captured_statements(session) as partly:
             dashboard.rows(session, therapist_id=therapist.id, now=NOW)
@@ -441,9 +505,18 @@ def test_calm_episodes_leave_the_rolling_weeks_on_time(
     """Calm counts the last 7×24 h and the 7×24 h before: with no new data, the cached answer
     must expire when an episode crosses either edge, hours before the client's midnight."""
     for age in (timedelta(days=7) - timedelta(hours=1), timedelta(days=14) - timedelta(hours=3)):
-        coping.record_episode(session=session, client=client, data=coping.EpisodeInput(
-            id=uuid.uuid4(), strategy_key="box-breathing", before=6, after=3, seconds=60,
-            started_at=NOW - age))  # fmt: skip
+        coping.record_episode(
+            session=session,
+            client=client,
+            data=coping.EpisodeInput(
+                id=uuid.uuid4(),
+                strategy_key="box-breathing",
+                before=6,
+                after=3,
+                seconds=60,
+                started_at=NOW - age,
+            ),
+        )
     cached(session, therapist)
     first = cached(session, therapist)[client.id]
     assert (first.episodes, first.episodes_prev) == (1, 1)

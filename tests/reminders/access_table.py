@@ -54,14 +54,24 @@ def build(world: World) -> dict[str, str]:
     session: Session = world.session
     client = world.own_client
     device = PushSubscription(
-        client_id=client.id, endpoint="http://127.0.0.1:9/push/matrix", p256dh="BAAAAAAAAAAAAAAAAAAAAA",
-        auth="AAAAAAAAAAAAAAAAAAAAAA", device_name="Matrix phone",
-    )  # fmt: skip
+        client_id=client.id,
+        endpoint="http://127.0.0.1:9/push/matrix",
+        p256dh="BAAAAAAAAAAAAAAAAAAAAA",
+        auth="AAAAAAAAAAAAAAAAAAAAAA",
+        device_name="Matrix phone",
+    )
     now = clock.now()
     item = ReminderItem(
-        client_id=client.id, kind="routine", source_id=client.id, occurrence_key="matrix",
-        local_day=now.date(), title="Morning routine", planned_at=now, due_at=now, status=ItemStatus.sent,
-    )  # fmt: skip
+        client_id=client.id,
+        kind="routine",
+        source_id=client.id,
+        occurrence_key="matrix",
+        local_day=now.date(),
+        title="Morning routine",
+        planned_at=now,
+        due_at=now,
+        status=ItemStatus.sent,
+    )
     session.add(device)
     session.add(item)
     session.flush()

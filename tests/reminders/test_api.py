@@ -20,10 +20,17 @@ from .push_service import PushService
 def sent_item(session: Session, client: User, **extra: Any) -> ReminderItem:
     now = clock.now()
     fields: dict[str, Any] = {
-        "client_id": client.id, "kind": "routine", "source_id": client.id,
-        "occurrence_key": f"k{now.timestamp()}", "local_day": now.date(), "title": "Evening routine",
-        "url": "/routines/abc", "planned_at": now, "due_at": now, "status": ItemStatus.sent,
-    }  # fmt: skip
+        "client_id": client.id,
+        "kind": "routine",
+        "source_id": client.id,
+        "occurrence_key": f"k{now.timestamp()}",
+        "local_day": now.date(),
+        "title": "Evening routine",
+        "url": "/routines/abc",
+        "planned_at": now,
+        "due_at": now,
+        "status": ItemStatus.sent,
+    }
     item = ReminderItem(**{**fields, **extra})
     session.add(item)
     session.flush()
@@ -107,9 +114,14 @@ def test_preferences_round_trip_and_ranges_are_checked(
 ) -> None:
     http.as_(client_user)
     body = {
-        "quiet_start": "21:30:00", "quiet_end": "07:00:00", "muted_kinds": ["mood_log"], "email_enabled": True,
-        "email_muted_kinds": ["habit"], "paused_from": "2026-12-20", "paused_until": "2026-12-27",
-    }  # fmt: skip
+        "quiet_start": "21:30:00",
+        "quiet_end": "07:00:00",
+        "muted_kinds": ["mood_log"],
+        "email_enabled": True,
+        "email_muted_kinds": ["habit"],
+        "paused_from": "2026-12-20",
+        "paused_until": "2026-12-27",
+    }
     assert http.put("/api/v1/reminders/preferences", json=body).status_code == 200
     assert http.get("/api/v1/reminders/preferences").json() == body
     row = session.get(ReminderPreference, client_user.id)

@@ -34,16 +34,28 @@ def tick(engine: Engine, channels: Channels) -> TickReport:
 
 
 def schedule(
-    engine: Engine, client_id: uuid.UUID, *times: time, only_if_not_done: bool = True,
-    source_id: uuid.UUID | None = None, rrule: str | None = None,
-) -> uuid.UUID:  # fmt: skip
+    engine: Engine,
+    client_id: uuid.UUID,
+    *times: time,
+    only_if_not_done: bool = True,
+    source_id: uuid.UUID | None = None,
+    rrule: str | None = None,
+) -> uuid.UUID:
     source_id = source_id or uuid.uuid4()
     with Session(engine) as session:
         service.sync_schedule(
-            session=session, client_id=client_id, kind="routine", source_id=source_id,
-            title="Morning routine", body="Time for your first step", url=f"/routines/{source_id}",
-            local_times=list(times), rrule=rrule, only_if_not_done=only_if_not_done, active=True,
-        )  # fmt: skip
+            session=session,
+            client_id=client_id,
+            kind="routine",
+            source_id=source_id,
+            title="Morning routine",
+            body="Time for your first step",
+            url=f"/routines/{source_id}",
+            local_times=list(times),
+            rrule=rrule,
+            only_if_not_done=only_if_not_done,
+            active=True,
+        )
         session.commit()
     return source_id
 
@@ -54,9 +66,13 @@ def add_device(
     info = push.subscribe(vapid.public_key)
     with Session(engine) as session:
         devices.register(
-            session=session, client_id=client_id, endpoint=info["endpoint"],
-            p256dh=info["keys"]["p256dh"], auth=info["keys"]["auth"], device_name=name,
-        )  # fmt: skip
+            session=session,
+            client_id=client_id,
+            endpoint=info["endpoint"],
+            p256dh=info["keys"]["p256dh"],
+            auth=info["keys"]["auth"],
+            device_name=name,
+        )
     return str(info["endpoint"])
 
 
@@ -112,9 +128,12 @@ def test_due_reminder_is_pushed_encrypted_and_appears_in_the_inbox(
 
 @pytest.mark.usefixtures("frozen")
 def test_only_if_not_done_checks_the_source_just_before_sending(
-    rdb: Engine, push_service: PushService, vapid: VapidKeys, channels: Channels,
+    rdb: Engine,
+    push_service: PushService,
+    vapid: VapidKeys,
+    channels: Channels,
     fake_sources: dict[uuid.UUID, bool],
-) -> None:  # fmt: skip
+) -> None:
     client = make_client(rdb)
     add_device(rdb, client, push_service, vapid)
     done_source = schedule(rdb, client, time(8))
@@ -152,9 +171,16 @@ def test_quiet_hours_defer_morning_reminders_and_hold_late_ones(
     add_device(rdb, client, push_service, vapid)
     with Session(rdb) as session:
         preferences.save(
-            session=session, client_id=client, quiet_start=time(22), quiet_end=time(7, 30),
-            muted_kinds=set(), email_enabled=False, email_muted_kinds=set(), paused_from=None, paused_until=None,
-        )  # fmt: skip
+            session=session,
+            client_id=client,
+            quiet_start=time(22),
+            quiet_end=time(7, 30),
+            muted_kinds=set(),
+            email_enabled=False,
+            email_muted_kinds=set(),
+            paused_from=None,
+            paused_until=None,
+        )
     schedule(rdb, client, time(7), time(22, 30), only_if_not_done=False)
     clock.advance(timedelta(hours=1))  # 07:00 London
     assert tick(rdb, channels).counts == {ItemStatus.pending: 1}
@@ -180,16 +206,30 @@ def test_paused_and_switched_off_kinds_send_nothing(
     schedule(rdb, client, time(8), only_if_not_done=False)
     with Session(rdb) as session:
         preferences.save(
-            session=session, client_id=client, quiet_start=None, quiet_end=None, muted_kinds=set(),
-            email_enabled=False, email_muted_kinds=set(), paused_from=START_DAY, paused_until=START_DAY,
-        )  # fmt: skip
+            session=session,
+            client_id=client,
+            quiet_start=None,
+            quiet_end=None,
+            muted_kinds=set(),
+            email_enabled=False,
+            email_muted_kinds=set(),
+            paused_from=START_DAY,
+            paused_until=START_DAY,
+        )
     clock.advance(timedelta(hours=2))
     assert tick(rdb, channels).counts == {ItemStatus.off: 1}
     with Session(rdb) as session:
         preferences.save(
-            session=session, client_id=client, quiet_start=None, quiet_end=None, muted_kinds={"routine"},
-            email_enabled=False, email_muted_kinds=set(), paused_from=None, paused_until=None,
-        )  # fmt: skip
+            session=session,
+            client_id=client,
+            quiet_start=None,
+            quiet_end=None,
+            muted_kinds={"routine"},
+            email_enabled=False,
+            email_muted_kinds=set(),
+            paused_from=None,
+            paused_until=None,
+        )
     clock.advance(timedelta(days=1))
     assert tick(rdb, channels).counts == {ItemStatus.off: 1}
     assert push_service.messages == []
@@ -272,9 +312,12 @@ def test_a_retry_succeeds_when_the_push_service_recovers(
 
 @pytest.mark.usefixtures("frozen")
 def test_snooze_brings_the_reminder_back_through_the_dispatcher(
-    rdb: Engine, push_service: PushService, vapid: VapidKeys, channels: Channels,
+    rdb: Engine,
+    push_service: PushService,
+    vapid: VapidKeys,
+    channels: Channels,
     fake_sources: dict[uuid.UUID, bool],
-) -> None:  # fmt: skip
+) -> None:
     client = make_client(rdb)
     add_device(rdb, client, push_service, vapid)
     source = schedule(rdb, client, time(8))
@@ -321,9 +364,16 @@ def test_email_reminder_has_one_click_unsubscribe_per_kind(
     client = make_client(rdb, email="sam@example.org")
     with Session(rdb) as session:
         preferences.save(
-            session=session, client_id=client, quiet_start=None, quiet_end=None, muted_kinds=set(),
-            email_enabled=True, email_muted_kinds=set(), paused_from=None, paused_until=None,
-        )  # fmt: skip
+            session=session,
+            client_id=client,
+            quiet_start=None,
+            quiet_end=None,
+            muted_kinds=set(),
+            email_enabled=True,
+            email_muted_kinds=set(),
+            paused_from=None,
+            paused_until=None,
+        )
     schedule(rdb, client, time(8), only_if_not_done=False)
     clock.advance(timedelta(hours=2))
     assert tick(rdb, channels).counts == {ItemStatus.sent: 1}
@@ -403,9 +453,14 @@ def test_notify_now_goes_out_at_once(
     add_device(rdb, client, push_service, vapid)
     with Session(rdb) as session:
         service.notify_now(
-            session=session, client_id=client, kind="homework", source_id=uuid.uuid4(),
-            title="New homework from your therapist", body="Try the 5-minute walk", url="/homework/1",
-        )  # fmt: skip
+            session=session,
+            client_id=client,
+            kind="homework",
+            source_id=uuid.uuid4(),
+            title="New homework from your therapist",
+            body="Try the 5-minute walk",
+            url="/homework/1",
+        )
         session.commit()
     assert tick(rdb, channels).counts == {ItemStatus.sent: 1}
     assert push_service.messages[0].json["title"] == "New homework from your therapist"

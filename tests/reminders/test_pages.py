@@ -29,7 +29,7 @@ def test_settings_page_explains_iphone_home_screen_and_lists_devices(
             p256dh="p" * 20,
             auth="a" * 20,
             device_name="Sam's phone",
-        )  # fmt: skip
+        )
     )
     session.flush()
     page = http.as_(client_user).get("/reminders/settings")
@@ -44,10 +44,15 @@ def test_settings_form_saves_and_errors_keep_what_was_typed(
 ) -> None:
     http.as_(client_user)
     form = {
-        "quiet_start": "22:00", "quiet_end": "07:30", "kinds_on": ["routine", "habit"],
-        "email_enabled": "on", "email_kinds": "routine", "paused_from": "", "paused_until": "",
+        "quiet_start": "22:00",
+        "quiet_end": "07:30",
+        "kinds_on": ["routine", "habit"],
+        "email_enabled": "on",
+        "email_kinds": "routine",
+        "paused_from": "",
+        "paused_until": "",
         "csrf_token": http.csrf,
-    }  # fmt: skip
+    }
     saved = http.post("/reminders/settings", data=form)
     assert saved.status_code == 303
     row = session.get(ReminderPreference, client_user.id)
@@ -56,8 +61,10 @@ def test_settings_form_saves_and_errors_keep_what_was_typed(
     assert set(row.muted_kinds.split(",")) == {"homework", "sensory_diet", "mood_log"}
     assert row.email_enabled
     assert "routine" not in row.email_muted_kinds.split(",")
-    bad = http.post("/reminders/settings", data={**form, "quiet_end": "", "paused_from": "2026-05-02",
-                                                  "paused_until": "2026-05-01"})  # fmt: skip
+    bad = http.post(
+        "/reminders/settings",
+        data={**form, "quiet_end": "", "paused_from": "2026-05-02", "paused_until": "2026-05-01"},
+    )
     assert bad.status_code == 422
     assert "Give both a start and an end" in bad.text
     assert 'value="22:00"' in bad.text
@@ -126,14 +133,27 @@ def test_changing_time_zone_in_settings_replans_reminders(
 ) -> None:
     with clock.frozen_at(datetime(2026, 3, 2, 6, tzinfo=UTC)):
         service.sync_schedule(
-            session=session, client_id=client_user.id, kind="habit", source_id=client_user.id, title="Walk",
-            body="", url="/self-care", local_times=[time(8)], rrule=None, only_if_not_done=True, active=True,
-        )  # fmt: skip
+            session=session,
+            client_id=client_user.id,
+            kind="habit",
+            source_id=client_user.id,
+            title="Walk",
+            body="",
+            url="/self-care",
+            local_times=[time(8)],
+            rrule=None,
+            only_if_not_done=True,
+            active=True,
+        )
         session.commit()
         accounts.update_profile(
-            session, user=client_user, name=client_user.preferred_name, time_zone="America/New_York",
-            country=client_user.country, language=client_user.language,
-        )  # fmt: skip
+            session,
+            user=client_user,
+            name=client_user.preferred_name,
+            time_zone="America/New_York",
+            country=client_user.country,
+            language=client_user.language,
+        )
     first = session.exec(
         select(ReminderItem)
         .where(col(ReminderItem.client_id) == client_user.id)

@@ -63,7 +63,7 @@ def run_two_workers(engine: Engine, url: str, receiver: PushService, tmp_path: P
             cwd=ROOT,
             env=dict(os.environ),
             text=True,
-        )  # fmt: skip
+        )
         for k in range(2)
     ]
     for worker in workers:  # both start claiming at the same moment

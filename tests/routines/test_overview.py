@@ -36,34 +36,57 @@ def _seed(session: Session, client: User, rng: random.Random, routines: int, day
     for i in range(routines):
         starts = TODAY - timedelta(days=rng.choice([days, days // 2, 9, 3, 0]))
         routine = Routine(
-            client_id=client.id, title=f"R{i}", icon="*", rrule=RULES[i % len(RULES)],
-            starts_on=starts, step_count=rng.randint(1, 5),
+            client_id=client.id,
+            title=f"R{i}",
+            icon="*",
+            rrule=RULES[i % len(RULES)],
+            starts_on=starts,
+            step_count=rng.randint(1, 5),
             archived_at=NOW if i == routines - 1 and routines > 2 else None,
-        )  # fmt: skip
+        )
         session.add(routine)
         steps = [
-            RoutineStep(routine_id=routine.id, position=p, title=rng.choice(["Wash", "Dress", "Tea", "Walk"]),
-                        removed_at=NOW if p == 0 and i % 2 else None)
+            RoutineStep(
+                routine_id=routine.id,
+                position=p,
+                title=rng.choice(["Wash", "Dress", "Tea", "Walk"]),
+                removed_at=NOW if p == 0 and i % 2 else None,
+            )
             for p in range(routine.step_count + 1)
-        ]  # fmt: skip
+        ]
         session.add_all(steps)
         if i % 4 == 1:  # two pauses: the routine's row repeats per pause in the overview's read
             for first, last in ((2, 1), (5, 4)):
-                session.add(RoutinePause(routine_id=routine.id, starts_on=TODAY - timedelta(days=first),
-                                         ends_on=TODAY - timedelta(days=last)))  # fmt: skip
+                session.add(
+                    RoutinePause(
+                        routine_id=routine.id,
+                        starts_on=TODAY - timedelta(days=first),
+                        ends_on=TODAY - timedelta(days=last),
+                    )
+                )
         session.flush()
         day = starts
         while day <= TODAY:
             if rng.random() < 0.6:
-                run = RoutineRun(routine_id=routine.id, client_id=client.id, local_day=day,
-                                 planned_count=rng.randint(1, 5), done_count=rng.randint(0, 6))  # fmt: skip
+                run = RoutineRun(
+                    routine_id=routine.id,
+                    client_id=client.id,
+                    local_day=day,
+                    planned_count=rng.randint(1, 5),
+                    done_count=rng.randint(0, 6),
+                )
                 session.add(run)
                 session.flush()
                 for step in rng.sample(steps, rng.randint(0, len(steps))):
-                    session.add(StepOutcome(
-                        id=uuid.uuid4(), run_id=run.id, step_id=step.id,
-                        status=rng.choice(["done", "skipped", "helped", "skipped"]), at=NOW,
-                    ))  # fmt: skip
+                    session.add(
+                        StepOutcome(
+                            id=uuid.uuid4(),
+                            run_id=run.id,
+                            step_id=step.id,
+                            status=rng.choice(["done", "skipped", "helped", "skipped"]),
+                            at=NOW,
+                        )
+                    )
             day += timedelta(days=1)
     session.flush()
 
@@ -99,15 +122,24 @@ def test_most_skipped_counts_only_the_routines_own_window(
     session: Session, client_user: User
 ) -> None:
     """A step skipped before the window does not count; inside it does."""
-    routine = Routine(client_id=client_user.id, title="Morning", rrule="FREQ=DAILY",
-                      starts_on=TODAY - timedelta(days=30), step_count=2)  # fmt: skip
+    routine = Routine(
+        client_id=client_user.id,
+        title="Morning",
+        rrule="FREQ=DAILY",
+        starts_on=TODAY - timedelta(days=30),
+        step_count=2,
+    )
     session.add(routine)
     old, new = (RoutineStep(routine_id=routine.id, position=p, title=t) for p, t in enumerate("AB"))
     session.add_all([old, new])
     session.flush()
     for days_ago, step in [(20, old), (19, old), (18, old), (2, new)]:
-        run = RoutineRun(routine_id=routine.id, client_id=client_user.id,
-                         local_day=TODAY - timedelta(days=days_ago), planned_count=2)  # fmt: skip
+        run = RoutineRun(
+            routine_id=routine.id,
+            client_id=client_user.id,
+            local_day=TODAY - timedelta(days=days_ago),
+            planned_count=2,
+        )
         session.add(run)
         session.flush()
         session.add(
@@ -147,8 +179,13 @@ def test_statements_do_not_grow_with_routines_or_history(
 def test_most_skipped_breaks_ties_as_the_history_does(
     session: Session, client_user: User, counts: dict[str, tuple[int, int]], expected: str
 ) -> None:
-    routine = Routine(client_id=client_user.id, title="Morning", rrule="FREQ=DAILY",
-                      starts_on=TODAY - timedelta(days=30), step_count=len(counts))  # fmt: skip
+    routine = Routine(
+        client_id=client_user.id,
+        title="Morning",
+        rrule="FREQ=DAILY",
+        starts_on=TODAY - timedelta(days=30),
+        step_count=len(counts),
+    )
     session.add(routine)
     steps = {
         t: RoutineStep(routine_id=routine.id, position=i, title=t) for i, t in enumerate(counts)
@@ -156,15 +193,26 @@ def test_most_skipped_breaks_ties_as_the_history_does(
     session.add_all(steps.values())
     session.flush()
     for back in range(6):
-        run = RoutineRun(routine_id=routine.id, client_id=client_user.id,
-                         local_day=TODAY - timedelta(days=back), planned_count=len(counts))  # fmt: skip
+        run = RoutineRun(
+            routine_id=routine.id,
+            client_id=client_user.id,
+            local_day=TODAY - timedelta(days=back),
+            planned_count=len(counts),
+        )
         session.add(run)
         session.flush()
         for title, (skipped, done) in counts.items():
             status = "skipped" if back < skipped else "done" if back < skipped + done else None
             if status:
-                session.add(StepOutcome(id=uuid.uuid4(), run_id=run.id, step_id=steps[title].id,
-                                        status=status, at=NOW))  # fmt: skip
+                session.add(
+                    StepOutcome(
+                        id=uuid.uuid4(),
+                        run_id=run.id,
+                        step_id=steps[title].id,
+                        status=status,
+                        at=NOW,
+                    )
+                )
     session.flush()
     shown = _shown(session, client_user)
     assert shown == _reference(session, client_user)

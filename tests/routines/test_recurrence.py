@@ -121,8 +121,12 @@ def test_weekly_fast_path_agrees_with_dateutil(rule: str) -> None:
         while day <= date(2025, 4, 1):
             assert r.occurs_on(rule, start, day) == (day in slow), (rule, start, day)
             day += timedelta(days=1)
-        for first, last in ((date(2025, 1, 1), date(2025, 4, 1)), (date(2025, 2, 3), date(2025, 2, 9)),
-                            (date(2025, 3, 5), date(2025, 3, 5)), (date(2025, 2, 10), date(2025, 2, 1))):  # fmt: skip
+        for first, last in (
+            (date(2025, 1, 1), date(2025, 4, 1)),
+            (date(2025, 2, 3), date(2025, 2, 9)),
+            (date(2025, 3, 5), date(2025, 3, 5)),
+            (date(2025, 2, 10), date(2025, 2, 1)),
+        ):
             assert r.occurrences_between(rule, start, first, last) == sorted(
                 d for d in slow if first <= d <= last
             ), (rule, start, first, last)

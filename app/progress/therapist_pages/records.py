@@ -29,21 +29,44 @@ router = APIRouter()
 
 
 # ---- goals ---------------------------------------------------------------------------------------
-def _goals_page(request: Request, session: SessionDep, client: Any, *, form: Any = None,
-                rate_form: Any = None, status: int = 200) -> Response:  # fmt: skip
+def _goals_page(
+    request: Request,
+    session: SessionDep,
+    client: Any,
+    *,
+    form: Any = None,
+    rate_form: Any = None,
+    status: int = 200,
+) -> Response:
     active = goals.active_goals(session, client.id)
     everything = goals.all_goals(session, client.id)
     rows = goals.ratings(session, client.id)
     points = goals.t_series(everything, rows)
-    chart = charts.line_chart(key="gas-t", title="GAS T-score over time", y_min=20, y_max=80,
-                              series=[charts.Series("T-score", [(p.on, p.t_score) for p in points])])  # fmt: skip
-    return render(request, "progress/goals.html", {
-        "client": client, "goals": active, "latest": goals.latest_levels(rows), "points": points,
-        "chart": chart, "labels": gas.LEVEL_LABELS, "max_goals": gas.MAX_GOALS,
-        "form": form or FormResult(values={"weight": "1"}),
-        "rate_form": rate_form or FormResult(values={"rated_on": clock.local_today(client.time_zone).isoformat()}),
-        "saved": request.query_params.get("saved"),
-    }, status_code=status)  # fmt: skip
+    chart = charts.line_chart(
+        key="gas-t",
+        title="GAS T-score over time",
+        y_min=20,
+        y_max=80,
+        series=[charts.Series("T-score", [(p.on, p.t_score) for p in points])],
+    )
+    return render(
+        request,
+        "progress/goals.html",
+        {
+            "client": client,
+            "goals": active,
+            "latest": goals.latest_levels(rows),
+            "points": points,
+            "chart": chart,
+            "labels": gas.LEVEL_LABELS,
+            "max_goals": gas.MAX_GOALS,
+            "form": form or FormResult(values={"weight": "1"}),
+            "rate_form": rate_form
+            or FormResult(values={"rated_on": clock.local_today(client.time_zone).isoformat()}),
+            "saved": request.query_params.get("saved"),
+        },
+        status_code=status,
+    )
 
 
 @router.get("/caseload/{client_id}/progress/goals", response_class=HTMLResponse)
@@ -153,14 +176,28 @@ def _measures_page(
     request: Request, session: SessionDep, client: Any, form: Any = None, status: int = 200
 ) -> Response:
     rows = measure_service.responses(session, client_id=client.id)
-    return render(request, "progress/measures.html", {
-        "client": client, "schedules": measure_service.schedules(session, client.id),
-        "responses": list(reversed(rows)), "measures": measures.MEASURES, "band": measure_service.band_label,
-        "to_review": measure_service.to_review(rows),
-        "form": form or FormResult(values={"code": "phq9", "every_days": "14",
-                                           "first_on": clock.local_today(client.time_zone).isoformat()}),
-        "saved": request.query_params.get("saved"),
-    }, status_code=status)  # fmt: skip
+    return render(
+        request,
+        "progress/measures.html",
+        {
+            "client": client,
+            "schedules": measure_service.schedules(session, client.id),
+            "responses": list(reversed(rows)),
+            "measures": measures.MEASURES,
+            "band": measure_service.band_label,
+            "to_review": measure_service.to_review(rows),
+            "form": form
+            or FormResult(
+                values={
+                    "code": "phq9",
+                    "every_days": "14",
+                    "first_on": clock.local_today(client.time_zone).isoformat(),
+                }
+            ),
+            "saved": request.query_params.get("saved"),
+        },
+        status_code=status,
+    )
 
 
 @router.get("/caseload/{client_id}/progress/measures", response_class=HTMLResponse)
@@ -207,19 +244,35 @@ def measure_acknowledge(
 
 
 # ---- session notes -------------------------------------------------------------------------------
-def _notes_page(request: Request, session: SessionDep, client: Any, form: Any = None,
-                edit: dict[uuid.UUID, Any] | None = None, status: int = 200) -> Response:  # fmt: skip
+def _notes_page(
+    request: Request,
+    session: SessionDep,
+    client: Any,
+    form: Any = None,
+    edit: dict[uuid.UUID, Any] | None = None,
+    status: int = 200,
+) -> Response:
     history_id = request.query_params.get("history")
     history = []
     views = notes.for_client(session, client.id)
     for view in views:
         if history_id == str(view.note.id):
             history = list(notes.versions(session, view.note.id))
-    return render(request, "progress/notes.html", {
-        "client": client, "notes": views, "history": history, "history_id": history_id,
-        "form": form or FormResult(values={"session_on": clock.local_today(client.time_zone).isoformat()}),
-        "edit": edit or {}, "saved": request.query_params.get("saved"),
-    }, status_code=status)  # fmt: skip
+    return render(
+        request,
+        "progress/notes.html",
+        {
+            "client": client,
+            "notes": views,
+            "history": history,
+            "history_id": history_id,
+            "form": form
+            or FormResult(values={"session_on": clock.local_today(client.time_zone).isoformat()}),
+            "edit": edit or {},
+            "saved": request.query_params.get("saved"),
+        },
+        status_code=status,
+    )
 
 
 @router.get("/caseload/{client_id}/progress/notes", response_class=HTMLResponse)
@@ -253,8 +306,13 @@ async def note_create(
     response_class=HTMLResponse,
     openapi_extra=LONG_TEXT,
 )
-async def note_edit(request: Request, session: SessionDep, client: TherapistClient, note: ClientNote,
-                    therapist: CurrentTherapist) -> Response:  # fmt: skip
+async def note_edit(
+    request: Request,
+    session: SessionDep,
+    client: TherapistClient,
+    note: ClientNote,
+    therapist: CurrentTherapist,
+) -> Response:
     def save(data: NoteUpdate) -> Response:
         notes.update(session, therapist=therapist, note=note, data=data)
         return see_other(f"/caseload/{client.id}/progress/notes?saved=edited")

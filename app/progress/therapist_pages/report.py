@@ -102,20 +102,35 @@ def progress_page(
 ) -> Response:
     start, rec = record.since_last_session(session, client, clock.now())
     row = dashboard.client_row(session, client, now=clock.now())
-    return render(request, "progress/progress.html", {
-        "client": client, "start": start, "rec": rec, "row": row,
-        "homework": record.homework_summary(rec), "today": clock.local_today(client.time_zone),
-        "stuck": [(c, a) for c in rec.completions for a in rec.homework if a.id == c.assignment_id and c.stuck],
-        "changes": [a for a in rec.homework if a.state == "change_requested"],
-    })  # fmt: skip
+    return render(
+        request,
+        "progress/progress.html",
+        {
+            "client": client,
+            "start": start,
+            "rec": rec,
+            "row": row,
+            "homework": record.homework_summary(rec),
+            "today": clock.local_today(client.time_zone),
+            "stuck": [
+                (c, a)
+                for c in rec.completions
+                for a in rec.homework
+                if a.id == c.assignment_id and c.stuck
+            ],
+            "changes": [a for a in rec.homework if a.state == "change_requested"],
+        },
+    )
 
 
 def _range(
     request: Request, client: Any
 ) -> tuple[ReportRange | None, dict[str, str], dict[str, str]]:
     today = clock.local_today(client.time_zone)
-    values = {"start": request.query_params.get("start") or (today - timedelta(days=28)).isoformat(),
-              "end": request.query_params.get("end") or today.isoformat()}  # fmt: skip
+    values = {
+        "start": request.query_params.get("start") or (today - timedelta(days=28)).isoformat(),
+        "end": request.query_params.get("end") or today.isoformat(),
+    }
     form = validate(ReportRange, dict(values))
     return form.data, values, form.errors
 
@@ -132,8 +147,12 @@ def report_page(
 ) -> Response:
     rng, values, errors = _range(request, client)
     if rng is None:
-        return render(request, "progress/report_form.html", {"client": client, "values": values,
-                      "errors": errors}, status_code=422)  # fmt: skip
+        return render(
+            request,
+            "progress/report_form.html",
+            {"client": client, "values": values, "errors": errors},
+            status_code=422,
+        )
     if request.query_params.get("view") != "print":
         return render(
             request, "progress/report_form.html", {"client": client, "values": values, "errors": {}}
@@ -147,10 +166,15 @@ def report_page(
 
 
 def _download(body: bytes | str, media_type: str, name: str) -> Response:
-    return Response(body, media_type=media_type, headers={
-        "Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store",
-        "X-Content-Type-Options": "nosniff",
-    })  # fmt: skip
+    return Response(
+        body,
+        media_type=media_type,
+        headers={
+            "Content-Disposition": f'attachment; filename="{name}"',
+            "Cache-Control": "no-store",
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
 
 
 def _file_stem(client: Any, rng: ReportRange) -> str:
@@ -166,8 +190,12 @@ def report_download(
     data is gathered and the HTML rendered here (milliseconds), WeasyPrint's seconds run there."""
     rng, values, errors = _range(request, client)
     if rng is None:
-        return render(request, "progress/report_form.html", {"client": client, "values": values,
-                      "errors": errors}, status_code=422)  # fmt: skip
+        return render(
+            request,
+            "progress/report_form.html",
+            {"client": client, "values": values, "errors": errors},
+            status_code=422,
+        )
     data = exports.report_data(
         session, _record(session, client, rng), prepared_by=therapist.user, now=clock.now()
     )
@@ -222,8 +250,12 @@ def export_csv(
 ) -> Response:
     rng, values, errors = _range(request, client)
     if rng is None:
-        return render(request, "progress/report_form.html", {"client": client, "values": values,
-                      "errors": errors}, status_code=422)  # fmt: skip
+        return render(
+            request,
+            "progress/report_form.html",
+            {"client": client, "values": values, "errors": errors},
+            status_code=422,
+        )
     body = to_csv(exports.csv_rows(_record(session, client, rng)))
     audit.record_now(session, actor=therapist.user, client_id=client.id, action="export.csv")
     return _download(body, "text/csv; charset=utf-8", f"groundwork-{_file_stem(client, rng)}.csv")
@@ -235,8 +267,12 @@ def export_fhir(
 ) -> Response:
     rng, values, errors = _range(request, client)
     if rng is None:
-        return render(request, "progress/report_form.html", {"client": client, "values": values,
-                      "errors": errors}, status_code=422)  # fmt: skip
+        return render(
+            request,
+            "progress/report_form.html",
+            {"client": client, "values": values, "errors": errors},
+            status_code=422,
+        )
     logged = observations.for_client(
         session,
         client.id,
@@ -252,5 +288,8 @@ def export_fhir(
         logged=logged,
     )
     audit.record_now(session, actor=therapist.user, client_id=client.id, action="export.fhir")
-    return _download(json.dumps(bundle, indent=1), "application/fhir+json",
-                     f"groundwork-{_file_stem(client, rng)}.fhir.json")  # fmt: skip
+    return _download(
+        json.dumps(bundle, indent=1),
+        "application/fhir+json",
+        f"groundwork-{_file_stem(client, rng)}.fhir.json",
+    )
