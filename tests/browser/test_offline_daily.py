@@ -260,3 +260,55 @@ def test_the_last_check_in_and_the_last_step_answer_can_be_undone_online(
         assert steps
     finally:
         context.close()
+
+
+def test_a_check_in_already_sent_can_be_undone_offline_and_the_undo_arrives_once(
+    browser: Any, server: ShiftedServer
+) -> None:
+    server.set_now(datetime.now(UTC))
+    context = _phone(browser, server)
+    page = context.new_page()
+    try:
+        login(page, PRIYA, DEMO_PASSWORD)
+        habit = str(
+            _post(
+                page,
+                "/api/v1/habits/personal",
+                {"title": "Water the plants", "life_area": "household", "target_kind": "days"},
+            )["id"]
+        )
+        _controlled(page, "/today")
+        item = page.locator(f"#habit-{habit}")
+        item.get_by_role("button", name="Done: Water the plants").click()
+        expect(item).to_contain_text("Done today")
+        sent = "SELECT id FROM habit_check_in WHERE habit_id = ?"
+        assert len(_rows(server, sent, _hex(habit))) == 1
+
+        context.set_offline(True)
+        undo_deletes: list[str] = []
+        page.on(
+            "request",
+            lambda r: undo_deletes.append(r.url) if r.method == "DELETE" else None,
+        )
+        item.get_by_role("button", name="Undo Done: Water the plants").click()
+        expect(item.locator("[data-offline-status]")).to_have_text(
+            "Undone on this phone, waiting to be sent."
+        )
+        expect(item.get_by_text("Done today", exact=True)).to_be_hidden()
+        expect(item.get_by_role("button", name="Undo Done: Water the plants")).to_be_hidden()
+        assert len(_rows(server, sent, _hex(habit))) == 1  # nothing left the phone yet
+        assert_accessible(page, "today-undo-waiting")
+
+        with page.expect_navigation():  # back online: the undo is sent, then Today reloads
+            context.set_offline(False)
+            page.evaluate("() => window.dispatchEvent(new Event('online'))")
+        expect(page.locator(f"#habit-{habit}").get_by_text("Done today", exact=True)).to_have_count(
+            0
+        )
+        assert _rows(server, sent, _hex(habit)) == []
+        assert len(undo_deletes) == 1
+        page.reload()  # nothing is sent again after reopening
+        expect(page.get_by_role("button", name="Done: Water the plants")).to_be_visible()
+        assert len(undo_deletes) == 1
+    finally:
+        context.close()

@@ -57,9 +57,29 @@ function showWaiting(item, record) {
   if (tap && !counted) tap.hidden = true;
 }
 
+// An undo of a check-in already sent, made offline: the page shows it undone at once (the buttons
+// come back), and the DELETE waits in the queue; the server keeps its rule (only the latest
+// check-in, on the day it was made) when it arrives.
+function showUndoWaiting(item) {
+  item.querySelector("form[data-offline-undo]")?.setAttribute("hidden", "");
+  const status = item.querySelector("[data-offline-status]");
+  if (status) {
+    status.textContent = "Undone on this phone, waiting to be sent.";
+    status.hidden = false;
+  }
+  for (const state of item.querySelectorAll(".sc-today__state:not([data-offline-status])")) state.hidden = true;
+  const tap = item.querySelector(".sc-tap");
+  if (tap) tap.hidden = false;
+}
+
 // After reopening (or on a copy of Today kept on the phone), show what still waits.
 async function showAllWaiting() {
   for (const record of await waiting()) {
+    if (record.method === "DELETE") {
+      const item = document.querySelector(`[data-habit="${record.path.split("/")[4]}"]`);
+      if (item) showUndoWaiting(item);
+      continue;
+    }
     if (record.path === MOOD_PATH) {
       const prompt = document.querySelector(".sc-mood-prompt");
       if (prompt) prompt.textContent = "Mood saved on this phone, waiting to be sent.";
@@ -94,6 +114,21 @@ document.addEventListener("submit", (event) => {
   const item = form.closest("[data-habit]");
   keep(record)
     .then(() => showWaiting(item, record))
+    .catch(() => say(item, "This phone could not keep it. Please try again when you're online."));
+});
+
+document.addEventListener("submit", (event) => {
+  const form = event.target.closest("form[data-offline-undo]");
+  if (!form || navigator.onLine) return;
+  event.preventDefault();
+  const path = `/api/v1/habits/${form.dataset.offlineUndo}/check-ins/${form.dataset.checkIn}`;
+  const record = { id: `undo-${form.dataset.checkIn}`, method: "DELETE", path, body: { tapped_at: tapStamp() } };
+  const item = form.closest("[data-habit]");
+  keep(record)
+    .then(() => {
+      showUndoWaiting(item);
+      item.querySelector(".sc-tap button")?.focus();
+    })
     .catch(() => say(item, "This phone could not keep it. Please try again when you're online."));
 });
 
