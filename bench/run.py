@@ -26,7 +26,7 @@ from zoneinfo import ZoneInfo
 
 import httpx
 
-from bench import database, generate, hello, report, report_load, server, wrk
+from bench import curve, database, generate, hello, report, report_load, server, wrk
 from bench.harness import UUID_TOKEN, Scenario, fill
 
 ROOT = database.ROOT
@@ -494,17 +494,25 @@ def main(argv: list[str] | None = None) -> int:
     )
     method = _method(args.warmup, args.duration, runner.paired_seconds)
     output = args.output or (RESULTS if not args.only and not args.quick else OUT / "RESULTS.md")
-    output.write_text(
-        report.render(
-            header=header, base=baseline, outcomes=outcomes, method=method, hello_runs=hello_runs
-        )
+    rendered = report.render(
+        header=header, base=baseline, outcomes=outcomes, method=method, hello_runs=hello_runs
     )
+    output.write_text(rendered + _curve_section(output))
     report.write_json(OUT / "results.json", header=header, base=baseline, outcomes=outcomes)
     print(f"Wrote {output.relative_to(ROOT) if output.is_relative_to(ROOT) else output}")
     verdicts = [report.verdict(o, baseline) for o in outcomes]
     if any(v == "NOT RUN" or v == "FAIL (errors)" for v in verdicts) or tracebacks:
         return 1
     return 1 if args.strict and any(v.startswith("FAIL") for v in verdicts) else 0
+
+
+def _curve_section(output: Path) -> str:
+    """The concurrency curve's section of the file being replaced (bench.curve owns it), kept."""
+    old = output.read_text() if output.exists() else ""
+    if curve.BEGIN not in old or curve.END not in old.split(curve.BEGIN, 1)[1]:
+        return ""
+    kept = old.split(curve.BEGIN, 1)[1].split(curve.END, 1)[0]
+    return f"\n---\n\n{curve.BEGIN}{kept}{curve.END}\n"
 
 
 if __name__ == "__main__":
