@@ -85,9 +85,23 @@ class Job:
         return self.future.result() if self.state() == "ready" else None
 
 
+# How often the worker checks that the server that started it is still alive.
+PARENT_CHECK_SECONDS = 2.0
+
+
 def _lower_priority() -> None:
-    """The worker yields the core to request handling: reports can wait a moment, pages cannot."""
+    """The worker yields the core to request handling: reports can wait a moment, pages cannot.
+    It also leaves when its server does: a server killed outright (kill -9, an OOM kill) cannot
+    stop it, and an orphaned worker would hold its memory and core time for nothing."""
     os.nice(10)
+    parent = os.getppid()
+
+    def watch_parent() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_CHECK_SECONDS)
+        os._exit(0)
+
+    threading.Thread(target=watch_parent, name="report-worker-parent", daemon=True).start()
 
 
 class ReportJobs:

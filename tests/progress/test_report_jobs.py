@@ -4,10 +4,15 @@ stopping the next report."""
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
 import time
 import uuid
 from collections.abc import Iterator
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -233,3 +238,43 @@ def test_the_failed_page_offers_a_retry_that_makes_the_report(
         assert 'data-report-state="ready"' in _follow(http, r.headers["location"]).text
     finally:
         registry.shutdown()
+
+
+_ORPHAN_PARENT = """
+import os, sys, time
+from app.progress.report_jobs import ReportJobs
+jobs = ReportJobs()
+print(jobs._executor().submit(os.getpid).result(), flush=True)
+time.sleep(600)
+"""
+
+
+def _running(pid: int) -> bool:
+    """Alive and not a zombie (an orphan's exit is reaped by whoever adopted it, maybe never)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return False
+    return "\nState:\tZ" not in status
+
+
+def test_the_worker_leaves_when_its_server_is_killed_outright() -> None:
+    """kill -9 of the server cannot stop its report worker: the worker notices and exits."""
+    root = Path(__file__).resolve().parents[2]
+    with subprocess.Popen(
+        [sys.executable, "-c", _ORPHAN_PARENT], cwd=root, stdout=subprocess.PIPE, text=True
+    ) as parent:
+        try:
+            assert parent.stdout is not None
+            worker = int(parent.stdout.readline())
+            assert _running(worker)  # alive while its server is
+        finally:
+            parent.send_signal(signal.SIGKILL)
+            parent.wait()
+    deadline = time.monotonic() + 10 * report_jobs.PARENT_CHECK_SECONDS
+    while time.monotonic() < deadline:
+        if not _running(worker):
+            return
+        time.sleep(0.1)
+    os.kill(worker, signal.SIGKILL)
+    pytest.fail("the report worker outlived its killed server")
