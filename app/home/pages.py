@@ -1,4 +1,4 @@
-"""The client's Today and More pages, and the therapist's Library."""
+"""The client's Today and More pages (the therapist's Library is in therapist_pages.py)."""
 
 from __future__ import annotations
 
@@ -7,12 +7,14 @@ from fastapi.responses import HTMLResponse, Response
 
 from app import clock
 from app.accounts import service as accounts
-from app.accounts.dependencies import CurrentClient, CurrentTherapist
+from app.accounts.dependencies import CurrentClient
 from app.db import SessionDep
-from app.sections import library_links, today_sections
+from app.home import therapist_pages
+from app.sections import today_sections
 from app.templates import render
 
 router = APIRouter()
+router.include_router(therapist_pages.router)
 
 
 def greeting(hour: int) -> str:
@@ -55,8 +57,3 @@ def more(request: Request, session: SessionDep, client: CurrentClient) -> Respon
             "linked": request.query_params.get("linked"),
         },
     )
-
-
-@router.get("/library", response_class=HTMLResponse)
-def library(request: Request, _therapist: CurrentTherapist) -> Response:
-    return render(request, "home/library.html", {"links": library_links()})
