@@ -98,6 +98,7 @@ async def save_profile(
         ProfileUpdate,
         save=save,
         show=lambda form, status: _settings(request, session, principal, status, profile=form),
+        refusal_status=None,
     )
 
 
@@ -116,6 +117,7 @@ async def change_password(
         PasswordChange,
         save=save,
         show=lambda form, status: _settings(request, session, principal, status, password=form),
+        refusal_status=None,
     )
 
 
