@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -43,11 +44,35 @@ router.include_router(admin_pages.router)
 router.include_router(settings_pages.router)
 
 
+def _log_in(
+    request: Request, session: SessionDep, *, email: str, password: str
+) -> auth.LoginResult:
+    return auth.login(
+        session,
+        email=email,
+        password=password,
+        ip=client_ip(request),
+        user_agent=user_agent(request),
+    )
+
+
 def _logged_in(result: auth.LoginResult, destination: str) -> RedirectResponse:
     """Finish a login: a second factor first when the account has one."""
     if result.needs_second_factor:
         return with_session_cookie(see_other("/login/verify"), result.issued, result.user)
     return with_session_cookie(see_other(destination), result.issued, result.user)
+
+
+def _page_again(
+    request: Request, template: str, **context: object
+) -> Callable[[FormResult[Any], int], Response]:
+    """`show` for a page that is just its template: the form again, with a refusal's headers."""
+
+    def show(form: FormResult[Any], status: int) -> Response:
+        context_now = {"form": form, **context}
+        return render(request, template, context_now, status_code=status, headers=form.headers)
+
+    return show
 
 
 def _choices() -> dict[str, object]:
@@ -74,13 +99,7 @@ def login_page(request: Request, principal: OptionalPrincipal, next: str | None 
 async def login_submit(request: Request, session: SessionDep) -> Response:
     def save(data: LoginForm) -> Response:
         try:
-            result = auth.login(
-                session,
-                email=data.email,
-                password=data.password,
-                ip=client_ip(request),
-                user_agent=user_agent(request),
-            )
+            result = _log_in(request, session, email=data.email, password=data.password)
         except auth.LoginFailed as failed:
             raise BadRequest(failed.message) from failed
         return _logged_in(result, safe_next(data.next, home_for(result.user)))
@@ -144,13 +163,7 @@ async def verify_submit(request: Request, session: SessionDep, next: str | None 
         request,
         SecondFactorForm,
         save=save,
-        show=lambda form, status: render(
-            request,
-            "accounts/verify.html",
-            {"form": form},
-            status_code=status,
-            headers=form.headers,
-        ),
+        show=_page_again(request, "accounts/verify.html"),
         otherwise="code",
         refusal_status=None,
     )
@@ -205,15 +218,7 @@ async def signup_submit(kind: str, request: Request, session: SessionDep) -> Res
             request, "accounts/signup_sent.html", {"email": data.email, "demo_link": demo_link}
         )
 
-    def show(form: FormResult[Any], status: int) -> Response:
-        return render(
-            request,
-            "accounts/signup.html",
-            {"form": form, "kind": kind, **_choices()},
-            status_code=status,
-            headers=form.headers,
-        )
-
+    show = _page_again(request, "accounts/signup.html", kind=kind, **_choices())
     return await submit_form(
         request, model, save=save, show=show, otherwise="email", refusal_status=None
     )
@@ -320,13 +325,7 @@ async def _complete_accept(
             time_zone=data.time_zone,
             language=negotiate(request.headers.get("accept-language")),
         )
-        result = auth.login(
-            session,
-            email=data.email,
-            password=data.password,
-            ip=client_ip(request),
-            user_agent=user_agent(request),
-        )
+        result = _log_in(request, session, email=data.email, password=data.password)
         return _logged_in(result, home_for(user) + "?welcome=1")
 
     return await submit_form(
@@ -391,9 +390,7 @@ async def join_submit(
         request,
         CodeForm,
         save=save,
-        show=lambda form, status: render(
-            request, "accounts/join.html", {"form": form}, status_code=status, headers=form.headers
-        ),
+        show=_page_again(request, "accounts/join.html"),
         otherwise="code",
         refusal_status=None,
     )
@@ -435,13 +432,7 @@ async def forgot_submit(request: Request, session: SessionDep) -> Response:
         request,
         ForgotForm,
         save=save,
-        show=lambda form, status: render(
-            request,
-            "accounts/forgot.html",
-            {"form": form},
-            status_code=status,
-            headers=form.headers,
-        ),
+        show=_page_again(request, "accounts/forgot.html"),
         otherwise="email",
         refusal_status=None,
     )
@@ -472,21 +463,13 @@ async def reset_submit(reset_token: str, request: Request, session: SessionDep) 
     def save(data: ResetForm) -> Response:
         user = auth.complete_password_reset(session, reset=reset, password=data.password)
         assert user.email is not None
-        result = auth.login(
-            session,
-            email=user.email,
-            password=data.password,
-            ip=client_ip(request),
-            user_agent=user_agent(request),
-        )
+        result = _log_in(request, session, email=user.email, password=data.password)
         return _logged_in(result, home_for(user))
 
     return await submit_form(
         request,
         ResetForm,
         save=save,
-        show=lambda form, status: render(
-            request, "accounts/reset.html", {"form": form, "token": reset_token}, status_code=status
-        ),
+        show=_page_again(request, "accounts/reset.html", token=reset_token),
         refusal_status=None,  # a reset refused by its service keeps its own status
     )
