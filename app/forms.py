@@ -5,7 +5,7 @@ show the same page again (422) with each error beside its field and what was typ
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
@@ -30,6 +30,8 @@ class FormResult(Generic[M]):
     values: dict[str, Any]
     data: M | None = None
     errors: dict[str, str] = field(default_factory=dict)
+    # A refusal's response headers (a throttle's Retry-After), for `show` to send with the page.
+    headers: dict[str, str] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -43,6 +45,7 @@ class FormResult(Generic[M]):
         """A service's refusal, beside the field it names (`AppError.field`); one that names
         none goes beside `otherwise`, the field this form's refusals are about."""
         self.add_error(exc.field or otherwise, exc.detail)
+        self.headers = exc.headers
 
 
 async def read_form(request: Request) -> dict[str, Any]:
@@ -117,3 +120,22 @@ def finish_form(
             form.add_refusal(exc, otherwise=otherwise)
             status = exc.status if refusal_status is None else refusal_status
     return show(form, status)
+
+
+async def finish_form_awaiting(
+    form: FormResult[M],
+    *,
+    save: Callable[[M], Awaitable[Response]],
+    show: Callable[[FormResult[M], int], Response],
+    otherwise: str = WHOLE_FORM,
+    refusal_status: int | None = 422,
+) -> Response:
+    """`finish_form` for a `save` that must await before the page answers (a notification sent
+    off the event loop), so such a form needs no copy of the read-validate-show steps."""
+    if not (form.ok and form.data is not None):
+        return show(form, 422)
+    try:
+        return await save(form.data)
+    except AppError as exc:
+        form.add_refusal(exc, otherwise=otherwise)
+        return show(form, exc.status if refusal_status is None else refusal_status)

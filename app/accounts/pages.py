@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -31,8 +32,8 @@ from app.accounts.web import (
 )
 from app.countries import country_choices, zone_countries
 from app.db import SessionDep
-from app.errors import AppError, Conflict, NotFound, TooManyRequests
-from app.forms import FormResult, read_form, validate
+from app.errors import BadRequest, Conflict, NotFound, TooManyRequests
+from app.forms import WHOLE_FORM, FormResult, read_form, submit_form
 from app.i18n import negotiate
 from app.templates import render
 from app.web_security import SESSION_COOKIE
@@ -43,11 +44,35 @@ router.include_router(admin_pages.router)
 router.include_router(settings_pages.router)
 
 
+def _log_in(
+    request: Request, session: SessionDep, *, email: str, password: str
+) -> auth.LoginResult:
+    return auth.login(
+        session,
+        email=email,
+        password=password,
+        ip=client_ip(request),
+        user_agent=user_agent(request),
+    )
+
+
 def _logged_in(result: auth.LoginResult, destination: str) -> RedirectResponse:
     """Finish a login: a second factor first when the account has one."""
     if result.needs_second_factor:
         return with_session_cookie(see_other("/login/verify"), result.issued, result.user)
     return with_session_cookie(see_other(destination), result.issued, result.user)
+
+
+def _page_again(
+    request: Request, template: str, **context: object
+) -> Callable[[FormResult[Any], int], Response]:
+    """`show` for a page that is just its template: the form again, with a refusal's headers."""
+
+    def show(form: FormResult[Any], status: int) -> Response:
+        context_now = {"form": form, **context}
+        return render(request, template, context_now, status_code=status, headers=form.headers)
+
+    return show
 
 
 def _choices() -> dict[str, object]:
@@ -72,33 +97,26 @@ def login_page(request: Request, principal: OptionalPrincipal, next: str | None 
 
 @router.post("/login", response_class=HTMLResponse)
 async def login_submit(request: Request, session: SessionDep) -> Response:
-    form = validate(LoginForm, await read_form(request))
-    if not form.ok or form.data is None:
-        return render(request, "accounts/login.html", {"form": form}, status_code=422)
-    try:
-        result = auth.login(
-            session,
-            email=form.data.email,
-            password=form.data.password,
-            ip=client_ip(request),
-            user_agent=user_agent(request),
-        )
-    except auth.LoginFailed as failed:
+    def save(data: LoginForm) -> Response:
+        try:
+            result = _log_in(request, session, email=data.email, password=data.password)
+        except auth.LoginFailed as failed:
+            raise BadRequest(failed.message) from failed
+        return _logged_in(result, safe_next(data.next, home_for(result.user)))
+
+    def show(form: FormResult[LoginForm], status: int) -> Response:
+        # A refused login (or a throttle) is one message above the form: it is about no one field,
+        # and must not say whether the email or the password was wrong.
+        message = form.errors.pop(WHOLE_FORM, None)
         return render(
             request,
             "accounts/login.html",
-            {"form": form, "message": failed.message},
-            status_code=400,
+            {"form": form, "message": message},
+            status_code=status,
+            headers=form.headers,
         )
-    except TooManyRequests as limited:
-        return render(
-            request,
-            "accounts/login.html",
-            {"form": form, "message": limited.detail},
-            status_code=429,
-            headers=limited.headers,
-        )
-    return _logged_in(result, safe_next(form.data.next, home_for(result.user)))
+
+    return await submit_form(request, LoginForm, save=save, show=show, refusal_status=None)
 
 
 def _half_open(request: Request, session: SessionDep) -> tuple[AuthSession, User] | None:
@@ -126,32 +144,29 @@ async def verify_submit(request: Request, session: SessionDep, next: str | None 
     if found is None:
         return see_other("/login")
     auth_session, user = found
-    form = validate(SecondFactorForm, await read_form(request))
-    if not form.ok or form.data is None:
-        return render(request, "accounts/verify.html", {"form": form}, status_code=422)
-    try:
-        issued = auth.verify_second_factor(
-            session,
-            auth=auth_session,
-            user=user,
-            code=form.data.code,
-            ip=client_ip(request),
-            user_agent=user_agent(request),
-        )
-    except auth.LoginFailed as failed:
-        form.add_error("code", failed.message)
-        return render(request, "accounts/verify.html", {"form": form}, status_code=400)
-    except TooManyRequests as limited:
-        form.add_error("code", limited.detail)
-        return render(
-            request,
-            "accounts/verify.html",
-            {"form": form},
-            status_code=429,
-            headers=limited.headers,
-        )
-    destination = safe_next(next, home_for(user))
-    return with_session_cookie(see_other(destination), issued, user)
+
+    def save(data: SecondFactorForm) -> Response:
+        try:
+            issued = auth.verify_second_factor(
+                session,
+                auth=auth_session,
+                user=user,
+                code=data.code,
+                ip=client_ip(request),
+                user_agent=user_agent(request),
+            )
+        except auth.LoginFailed as failed:
+            raise BadRequest(failed.message, field="code") from failed
+        return with_session_cookie(see_other(safe_next(next, home_for(user))), issued, user)
+
+    return await submit_form(
+        request,
+        SecondFactorForm,
+        save=save,
+        show=_page_again(request, "accounts/verify.html"),
+        otherwise="code",
+        refusal_status=None,
+    )
 
 
 @router.post("/logout")
@@ -184,38 +199,28 @@ async def signup_submit(kind: str, request: Request, session: SessionDep) -> Res
     """The same answer whether or not the email has an account: "check your email"."""
     if kind not in ("client", "therapist"):
         raise NotFound()
-    values = await read_form(request)
-    form: FormResult[TherapistSignup] | FormResult[ClientSignup]
-    if kind == "therapist":
-        form = validate(TherapistSignup, values)
-    else:
-        form = validate(ClientSignup, values)
-    context = {"kind": kind, **_choices()}
-    if not form.ok or form.data is None:
-        return render(request, "accounts/signup.html", {"form": form, **context}, status_code=422)
-    data = form.data
-    ask = signup.Applicant(
-        kind=Role(kind),
-        name=data.name,
-        email=data.email,
-        password=data.password,
-        country=data.country,
-        time_zone=data.time_zone,
-        clinic_name=data.clinic_name if isinstance(data, TherapistSignup) else None,
+    model: type[TherapistSignup] | type[ClientSignup] = (
+        TherapistSignup if kind == "therapist" else ClientSignup
     )
-    try:
-        demo_link = signup.request(session, ask=ask, ip=client_ip(request))
-    except TooManyRequests as limited:
-        form.add_error("email", limited.detail)
-        return render(
-            request,
-            "accounts/signup.html",
-            {"form": form, **context},
-            status_code=429,
-            headers=limited.headers,
+
+    def save(data: TherapistSignup | ClientSignup) -> Response:
+        ask = signup.Applicant(
+            kind=Role(kind),
+            name=data.name,
+            email=data.email,
+            password=data.password,
+            country=data.country,
+            time_zone=data.time_zone,
+            clinic_name=data.clinic_name if isinstance(data, TherapistSignup) else None,
         )
-    return render(
-        request, "accounts/signup_sent.html", {"email": data.email, "demo_link": demo_link}
+        demo_link = signup.request(session, ask=ask, ip=client_ip(request))  # may be throttled
+        return render(
+            request, "accounts/signup_sent.html", {"email": data.email, "demo_link": demo_link}
+        )
+
+    show = _page_again(request, "accounts/signup.html", kind=kind, **_choices())
+    return await submit_form(
+        request, model, save=save, show=show, otherwise="email", refusal_status=None
     )
 
 
@@ -299,7 +304,7 @@ def _render_accept(
     )
 
 
-def _complete_accept(
+async def _complete_accept(
     request: Request,
     session: SessionDep,
     invite: Invite,
@@ -309,33 +314,31 @@ def _complete_accept(
     code: str | None = None,
 ) -> Response:
     """Set the invited person's password and log them in, or show the form again with errors."""
-    form = validate(InviteAccept, values)
-    if form.ok and form.data is not None:
-        data = form.data
-        try:
-            user = service.accept_invite(
-                session,
-                invite=invite,
-                email=data.email,
-                password=data.password,
-                name=data.name,
-                time_zone=data.time_zone,
-                language=negotiate(request.headers.get("accept-language")),
-            )
-        except AppError as problem:
-            form.add_error("email", problem.detail)
-            return _render_accept(
-                request, session, invite, form, action=action, code=code, status_code=problem.status
-            )
-        result = auth.login(
+
+    def save(data: InviteAccept) -> Response:
+        user = service.accept_invite(
             session,
+            invite=invite,
             email=data.email,
             password=data.password,
-            ip=client_ip(request),
-            user_agent=user_agent(request),
+            name=data.name,
+            time_zone=data.time_zone,
+            language=negotiate(request.headers.get("accept-language")),
         )
+        result = _log_in(request, session, email=data.email, password=data.password)
         return _logged_in(result, home_for(user) + "?welcome=1")
-    return _render_accept(request, session, invite, form, action=action, code=code, status_code=422)
+
+    return await submit_form(
+        request,
+        InviteAccept,
+        values=values,
+        save=save,
+        show=lambda form, status: _render_accept(
+            request, session, invite, form, action=action, code=code, status_code=status
+        ),
+        otherwise="email",
+        refusal_status=None,
+    )
 
 
 @router.post("/invite/{token}", response_class=HTMLResponse)
@@ -346,7 +349,7 @@ async def invite_accept(token: str, request: Request, session: SessionDep) -> Re
         return render(
             request, "accounts/invite_gone.html", {"detail": gone.detail}, status_code=404
         )
-    return _complete_accept(
+    return await _complete_accept(
         request, session, invite, await read_form(request), action=f"/invite/{token}"
     )
 
@@ -361,38 +364,35 @@ async def join_submit(
     request: Request, session: SessionDep, principal: OptionalPrincipal
 ) -> Response:
     """A code read out over the phone: either a new client's invite or a therapist link code."""
-    form = validate(CodeForm, await read_form(request))
-    if not form.ok or form.data is None:
-        return render(request, "accounts/join.html", {"form": form}, status_code=422)
-    try:
-        invite = service.find_invite_by_code(
+
+    def save(data: CodeForm) -> Response:
+        invite = service.find_invite_by_code(  # unknown or throttled: shown beside the code
             session,
-            code=form.data.code,
+            code=data.code,
             ip=client_ip(request),
             actor=principal.user if principal else None,
         )
-    except (NotFound, TooManyRequests) as refused:
-        form.add_error("code", refused.detail)
-        return render(
-            request,
-            "accounts/join.html",
-            {"form": form},
-            status_code=refused.status,
-            headers=refused.headers,
+        if invite.kind == InviteKind.link:
+            if principal is None or principal.role != Role.client:
+                raise Conflict(
+                    "This code links you to a therapist. Log in (or create an "
+                    "account) first, then enter it under More.",
+                    field="code",
+                )
+            therapist = service.link_therapist(session, client=principal, invite=invite)
+            return see_other(f"/more?linked={therapist.preferred_name}")
+        # A new client's invite: the same page as the link, reached by the code instead of the token.
+        return _render_accept(
+            request, session, invite, FormResult(values={}), action="/join/accept", code=data.code
         )
-    if invite.kind == InviteKind.link:
-        if principal is None or principal.role != Role.client:
-            form.add_error(
-                "code",
-                "This code links you to a therapist. Log in (or create an "
-                "account) first, then enter it under More.",
-            )
-            return render(request, "accounts/join.html", {"form": form}, status_code=409)
-        therapist = service.link_therapist(session, client=principal, invite=invite)
-        return see_other(f"/more?linked={therapist.preferred_name}")
-    # A new client's invite: the same page as the link, reached by the code instead of the token.
-    return _render_accept(
-        request, session, invite, FormResult(values={}), action="/join/accept", code=form.data.code
+
+    return await submit_form(
+        request,
+        CodeForm,
+        save=save,
+        show=_page_again(request, "accounts/join.html"),
+        otherwise="code",
+        refusal_status=None,
     )
 
 
@@ -411,7 +411,9 @@ async def join_accept(request: Request, session: SessionDep) -> Response:
             status_code=refused.status,
             headers=refused.headers,
         )
-    return _complete_accept(request, session, invite, values, action="/join/accept", code=code)
+    return await _complete_accept(
+        request, session, invite, values, action="/join/accept", code=code
+    )
 
 
 @router.get("/forgot", response_class=HTMLResponse)
@@ -421,24 +423,18 @@ def forgot_page(request: Request) -> Response:
 
 @router.post("/forgot", response_class=HTMLResponse)
 async def forgot_submit(request: Request, session: SessionDep) -> Response:
-    form = validate(ForgotForm, await read_form(request))
-    if not form.ok or form.data is None:
-        return render(request, "accounts/forgot.html", {"form": form}, status_code=422)
-    try:
-        demo_link = auth.request_password_reset(
-            session, email=form.data.email, ip=client_ip(request)
-        )
-    except TooManyRequests as limited:
-        form.add_error("email", limited.detail)
-        return render(
-            request,
-            "accounts/forgot.html",
-            {"form": form},
-            status_code=429,
-            headers=limited.headers,
-        )
-    return render(
-        request, "accounts/forgot.html", {"form": form, "sent": True, "demo_link": demo_link}
+    def save(data: ForgotForm) -> Response:
+        demo_link = auth.request_password_reset(session, email=data.email, ip=client_ip(request))
+        sent = {"form": FormResult(values={}), "sent": True, "demo_link": demo_link}
+        return render(request, "accounts/forgot.html", sent)
+
+    return await submit_form(
+        request,
+        ForgotForm,
+        save=save,
+        show=_page_again(request, "accounts/forgot.html"),
+        otherwise="email",
+        refusal_status=None,
     )
 
 
@@ -463,18 +459,17 @@ async def reset_submit(reset_token: str, request: Request, session: SessionDep) 
         return render(
             request, "accounts/invite_gone.html", {"detail": gone.detail}, status_code=404
         )
-    form = validate(ResetForm, await read_form(request))
-    if not form.ok or form.data is None:
-        return render(
-            request, "accounts/reset.html", {"form": form, "token": reset_token}, status_code=422
-        )
-    user = auth.complete_password_reset(session, reset=reset, password=form.data.password)
-    assert user.email is not None
-    result = auth.login(
-        session,
-        email=user.email,
-        password=form.data.password,
-        ip=client_ip(request),
-        user_agent=user_agent(request),
+
+    def save(data: ResetForm) -> Response:
+        user = auth.complete_password_reset(session, reset=reset, password=data.password)
+        assert user.email is not None
+        result = _log_in(request, session, email=user.email, password=data.password)
+        return _logged_in(result, home_for(user))
+
+    return await submit_form(
+        request,
+        ResetForm,
+        save=save,
+        show=_page_again(request, "accounts/reset.html", token=reset_token),
+        refusal_status=None,  # a reset refused by its service keeps its own status
     )
-    return _logged_in(result, home_for(user))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import quote
 
@@ -25,8 +26,8 @@ from app.accounts.web import client_ip, see_other
 from app.audit import service as audit
 from app.countries import country_choices
 from app.db import SessionDep
-from app.errors import Conflict, NotFound, TooManyRequests, Unprocessable
-from app.forms import FormResult, read_form, validate
+from app.errors import Conflict, NotFound, Unprocessable
+from app.forms import FormResult, read_form, submit_form
 from app.i18n import LANGUAGES
 from app.templates import render
 
@@ -81,35 +82,43 @@ def settings_page(
 async def save_profile(
     request: Request, session: SessionDep, principal: CurrentPrincipal
 ) -> Response:
-    form = validate(ProfileUpdate, await read_form(request))
-    if not form.ok or form.data is None:
-        return _settings(request, session, principal, 422, profile=form)
-    service.update_profile(
-        session,
-        user=principal.user,
-        name=form.data.name,
-        time_zone=form.data.time_zone,
-        country=form.data.country,
-        language=form.data.language,
+    def save(data: ProfileUpdate) -> Response:
+        service.update_profile(
+            session,
+            user=principal.user,
+            name=data.name,
+            time_zone=data.time_zone,
+            country=data.country,
+            language=data.language,
+        )
+        return see_other("/settings?saved=profile")
+
+    return await submit_form(
+        request,
+        ProfileUpdate,
+        save=save,
+        show=lambda form, status: _settings(request, session, principal, status, profile=form),
+        refusal_status=None,
     )
-    return see_other("/settings?saved=profile")
 
 
 @router.post("/settings/password", response_class=HTMLResponse)
 async def change_password(
     request: Request, session: SessionDep, principal: CurrentPrincipal
 ) -> Response:
-    form = validate(PasswordChange, await read_form(request))
-    if (
-        form.ok
-        and form.data
-        and not verify_password(principal.user.password_hash, form.data.current_password)
-    ):
-        form.add_error("current_password", "That is not your current password.")
-    if not form.ok or form.data is None:
-        return _settings(request, session, principal, 422, password=form)
-    service.change_password(session, principal=principal, new_password=form.data.password)
-    return see_other("/settings?saved=password")
+    def save(data: PasswordChange) -> Response:
+        if not verify_password(principal.user.password_hash, data.current_password):
+            raise Unprocessable("That is not your current password.", field="current_password")
+        service.change_password(session, principal=principal, new_password=data.password)
+        return see_other("/settings?saved=password")
+
+    return await submit_form(
+        request,
+        PasswordChange,
+        save=save,
+        show=lambda form, status: _settings(request, session, principal, status, password=form),
+        refusal_status=None,
+    )
 
 
 @dataclass(frozen=True)
@@ -266,23 +275,26 @@ RECOVERY_TXT = (
 async def two_factor_confirm(
     request: Request, session: SessionDep, principal: CurrentPrincipal
 ) -> Response:
-    form = validate(TotpForm, await read_form(request))
-    if form.ok and form.data:
-        try:
-            codes = auth.confirm_totp(session, principal=principal, code=form.data.code)
-            return _recovery_page(request, codes)
-        except Unprocessable as wrong:
-            form.add_error("code", wrong.detail)
-        except Conflict as on:
-            errors = {"code": on.detail}
-            return _manage(
-                request, session, principal, FormResult(values={}, errors=errors), status_code=409
-            )
-    return render(
-        request,
-        "accounts/two_factor.html",
-        {"form": form, "svg": None, "retry": True},
-        status_code=422,
+    def save(data: TotpForm) -> Response:
+        return _recovery_page(
+            request, auth.confirm_totp(session, principal=principal, code=data.code)
+        )
+
+    def show(form: FormResult[TotpForm], status: int) -> Response:
+        if (
+            status == Conflict.status
+        ):  # already on: the page to manage it, the refusal beside the code
+            on: FormResult[TwoFactorReauth] = FormResult(values={}, errors=form.errors)
+            return _manage(request, session, principal, on, status_code=status)
+        return render(
+            request,
+            "accounts/two_factor.html",
+            {"form": form, "svg": None, "retry": True},
+            status_code=status,
+        )
+
+    return await submit_form(
+        request, TotpForm, save=save, show=show, otherwise="code", refusal_status=None
     )
 
 
@@ -290,11 +302,7 @@ async def two_factor_confirm(
 async def two_factor_disable(
     request: Request, session: SessionDep, principal: CurrentPrincipal
 ) -> Response:
-    form = validate(TwoFactorReauth, await read_form(request))
-    if not form.ok or form.data is None:
-        return _manage(request, session, principal, form, status_code=422)
-    data = form.data
-    try:
+    def save(data: TwoFactorReauth) -> Response:
         auth.disable_totp(
             session,
             principal=principal,
@@ -302,20 +310,16 @@ async def two_factor_disable(
             code=data.code,
             ip=client_ip(request),
         )
-    except (auth.ReauthFailed, TooManyRequests) as failed:
-        return _refused(request, session, principal, failed)
-    return see_other("/settings?saved=two-factor-off")
+        return see_other("/settings?saved=two-factor-off")
+
+    return await _reauthenticated(request, session, principal, save)
 
 
 @router.post("/settings/two-factor/recovery-codes", response_class=HTMLResponse)
 async def two_factor_recovery_codes(
     request: Request, session: SessionDep, principal: CurrentPrincipal
 ) -> Response:
-    form = validate(TwoFactorReauth, await read_form(request))
-    if not form.ok or form.data is None:
-        return _manage(request, session, principal, form, status_code=422)
-    data = form.data
-    try:
+    def save(data: TwoFactorReauth) -> Response:
         codes = auth.renew_recovery_codes(
             session,
             principal=principal,
@@ -323,38 +327,54 @@ async def two_factor_recovery_codes(
             code=data.code,
             ip=client_ip(request),
         )
-    except (auth.ReauthFailed, TooManyRequests) as failed:
-        return _refused(request, session, principal, failed)
-    return _recovery_page(request, codes)
+        return _recovery_page(request, codes)
+
+    return await _reauthenticated(request, session, principal, save)
 
 
-def _refused(
+async def _reauthenticated(
     request: Request,
     session: SessionDep,
     principal: CurrentPrincipal,
-    failed: auth.ReauthFailed | TooManyRequests,
+    change: Callable[[TwoFactorReauth], Response],
 ) -> Response:
-    form: FormResult[TwoFactorReauth] = FormResult(values={})
-    if isinstance(failed, TooManyRequests):
-        form.errors["code"] = failed.detail
-        return _manage(request, session, principal, form, status_code=429, headers=failed.headers)
-    form.errors.update(failed.errors)
-    return _manage(request, session, principal, form, status_code=422)
+    """Weakening two-step login asks for the password and a code again: a wrong one is shown
+    beside its field (possibly both at once), a throttle beside the code with its Retry-After."""
+
+    def save(data: TwoFactorReauth) -> Response:
+        try:
+            return change(data)
+        except auth.ReauthFailed as failed:
+            wrong: FormResult[TwoFactorReauth] = FormResult(values={}, errors=failed.errors)
+            return _manage(request, session, principal, wrong, status_code=422)
+
+    def show(form: FormResult[TwoFactorReauth], status: int) -> Response:
+        return _manage(request, session, principal, form, status_code=status, headers=form.headers)
+
+    return await submit_form(
+        request, TwoFactorReauth, save=save, show=show, otherwise="code", refusal_status=None
+    )
 
 
 @router.post("/settings/link-therapist", response_class=HTMLResponse)
 async def link_therapist(request: Request, session: SessionDep, client: CurrentClient) -> Response:
-    form = validate(CodeForm, await read_form(request))
-    status, headers = 422, None
-    if form.ok and form.data:
+    def save(data: CodeForm) -> Response:
         try:
             invite = service.find_invite_by_code(
-                session, code=form.data.code, ip=client_ip(request), actor=client.user
+                session, code=data.code, ip=client_ip(request), actor=client.user
             )
             service.link_therapist(session, client=client, invite=invite)
-            return see_other("/settings?saved=linked")
-        except (NotFound, TooManyRequests) as refused:
-            form.add_error("code", refused.detail)
-            if isinstance(refused, TooManyRequests):
-                status, headers = refused.status, refused.headers
-    return _settings(request, session, client, status, link=form, headers=headers)
+        except NotFound as unknown:  # a mistyped code is the form's problem, not a missing page
+            raise Unprocessable(unknown.detail, field="code") from unknown
+        return see_other("/settings?saved=linked")
+
+    return await submit_form(
+        request,
+        CodeForm,
+        save=save,
+        show=lambda form, status: _settings(
+            request, session, client, status, link=form, headers=form.headers
+        ),
+        otherwise="code",
+        refusal_status=None,
+    )

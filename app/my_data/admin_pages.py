@@ -19,7 +19,7 @@ from app.accounts.policy import caseload_client_ids
 from app.accounts.web import see_other
 from app.db import SessionDep
 from app.errors import Unprocessable
-from app.forms import FormResult, read_form, validate
+from app.forms import FormResult, finish_form_awaiting, read_form, submit_form, validate
 from app.my_data import closure, handover, notify, service
 from app.my_data.dependencies import ClinicClient, ClinicExport, Colleague
 from app.my_data.models import ClosureStatus
@@ -75,15 +75,19 @@ def clients_page(request: Request, session: SessionDep, manager: ClinicManager) 
 
 @router.post("/admin/retention", response_class=HTMLResponse)
 async def retention_save(request: Request, session: SessionDep, manager: ClinicManager) -> Response:
-    form = validate(RetentionForm, await read_form(request))
-    if not form.ok or form.data is None:
+    def save(data: RetentionForm) -> Response:
+        assert manager.organisation_id is not None
+        closure.set_retention(
+            session, admin=manager.user, organisation_id=manager.organisation_id, years=data.years
+        )
+        return see_other("/admin/clients?saved=1")
+
+    def show(form: FormResult[RetentionForm], status: int) -> Response:
+        # One plain sentence for any wrong number, rather than pydantic's bound-by-bound wording.
         form.errors = {"years": "Enter a whole number of years, from 1 to 50."}
-        return _clients_page(request, session, manager, form, status_code=422)
-    assert manager.organisation_id is not None
-    closure.set_retention(
-        session, admin=manager.user, organisation_id=manager.organisation_id, years=form.data.years
-    )
-    return see_other("/admin/clients?saved=1")
+        return _clients_page(request, session, manager, form, status_code=status)
+
+    return await submit_form(request, RetentionForm, save=save, show=show)
 
 
 def _client_page(
@@ -139,25 +143,28 @@ def clinic_download(export: ClinicExport, session: SessionDep, manager: ClinicMa
 async def postal_erasure(
     request: Request, session: SessionDep, client: ClinicClient, manager: ClinicManager
 ) -> Response:
-    form = validate(PostalErasureForm, await read_form(request))
-    if form.ok and form.data is not None:
-        if form.data.received_on > clock.local_today(manager.user.time_zone):
-            form.add_error("received_on", "The letter can't have arrived after today.")
-        elif not form.data.confirm:
-            form.add_error("confirm", "Tick to confirm the clinic has checked who sent the letter.")
-    if not form.ok or form.data is None:
-        return _client_page(request, session, client, form, status_code=422)
-    if closure.current(session, client.id) is not None:
-        raise Unprocessable("This account is already closing.")
-    closed = closure.close(
-        session,
-        client=client,
-        requested_by=manager.user,
-        source="post",
-        received_on=form.data.received_on,
+    async def save(data: PostalErasureForm) -> Response:
+        if data.received_on > clock.local_today(manager.user.time_zone):
+            raise Unprocessable("The letter can't have arrived after today.", field="received_on")
+        if not data.confirm:
+            raise Unprocessable(
+                "Tick to confirm the clinic has checked who sent the letter.", field="confirm"
+            )
+        closed = closure.close(  # refuses an account already closing (shown on the form)
+            session,
+            client=client,
+            requested_by=manager.user,
+            source="post",
+            received_on=data.received_on,
+        )
+        await run_in_threadpool(notify.tell_everyone, closed, client)
+        return see_other(f"/admin/clients/{client.id}#h-erasure")
+
+    return await finish_form_awaiting(
+        validate(PostalErasureForm, await read_form(request)),
+        save=save,
+        show=lambda form, status: _client_page(request, session, client, form, status),
     )
-    await run_in_threadpool(notify.tell_everyone, closed, client)
-    return see_other(f"/admin/clients/{client.id}#h-erasure")
 
 
 @router.post("/admin/clients/{client_id}/restore", response_class=HTMLResponse)
@@ -209,20 +216,26 @@ def handover_page(
 async def handover_save(
     request: Request, session: SessionDep, leaving: Colleague, manager: ClinicManager
 ) -> Response:
-    form = validate(HandoverForm, await read_form(request))
     org = manager.organisation_id
     assert org is not None  # a clinic manager always has a clinic
-    target = None
-    if form.ok and form.data is not None:
+
+    async def save(data: HandoverForm) -> Response:
         target = next(
-            (u for u in accounts.clinic_users(session, org) if str(u.id) == form.data.colleague_id),
+            (u for u in accounts.clinic_users(session, org) if str(u.id) == data.colleague_id),
             None,
         )
         if target is None or target.id == leaving.id or target.role != Role.therapist:
-            form.add_error("colleague_id", "Choose a colleague from the list.")
-    if not form.ok or target is None:
-        return _handover_page(request, session, leaving, manager, form, status_code=422)
-    done = handover.hand_over(session, manager=manager.user, leaving=leaving, colleague=target)
-    clinic = session.get(Organisation, manager.organisation_id)
-    done = await run_in_threadpool(handover.tell_clients, done, clinic.name if clinic else "")
-    return _handover_page(request, session, leaving, manager, done=done)
+            raise Unprocessable("Choose a colleague from the list.", field="colleague_id")
+        done = handover.hand_over(session, manager=manager.user, leaving=leaving, colleague=target)
+        clinic = session.get(Organisation, org)
+        done = await run_in_threadpool(handover.tell_clients, done, clinic.name if clinic else "")
+        return _handover_page(request, session, leaving, manager, done=done)
+
+    return await finish_form_awaiting(
+        validate(HandoverForm, await read_form(request)),
+        save=save,
+        show=lambda form, status: _handover_page(
+            request, session, leaving, manager, form, status_code=status
+        ),
+        otherwise="colleague_id",
+    )
