@@ -10,7 +10,7 @@ from app.accounts.dependencies import CurrentTherapist
 from app.accounts.web import see_other
 from app.db import SessionDep
 from app.digest import service
-from app.forms import FormResult, read_form, validate
+from app.forms import FormResult, read_form, submit_form
 from app.schema_types import ApiModel
 from app.templates import render
 
@@ -67,19 +67,22 @@ def settings_page(
 async def save_settings(
     request: Request, session: SessionDep, principal: CurrentTherapist
 ) -> Response:
-    values = await read_form(request)
-    values = {k: v for k, v in values.items() if k in DigestForm.model_fields}
-    form = validate(DigestForm, values)
-    for name, plain in PLAIN_ERRORS.items():
-        if name in form.errors:  # pydantic's wording is for developers
-            form.add_error(name, plain)
-    if not form.ok or form.data is None:
-        return _page(request, principal, form, status_code=422)
-    service.save(
-        session,
-        therapist=principal.user,
-        enabled=form.data.enabled,
-        send_hour=form.data.send_hour,
-        excerpts=form.data.excerpts,
-    )
-    return see_other("/settings/digest?saved=1")
+    values = {k: v for k, v in (await read_form(request)).items() if k in DigestForm.model_fields}
+
+    def save(data: DigestForm) -> Response:
+        service.save(
+            session,
+            therapist=principal.user,
+            enabled=data.enabled,
+            send_hour=data.send_hour,
+            excerpts=data.excerpts,
+        )
+        return see_other("/settings/digest?saved=1")
+
+    def show(form: FormResult[DigestForm], status: int) -> Response:
+        for name, plain in PLAIN_ERRORS.items():
+            if name in form.errors:  # pydantic's wording is for developers
+                form.add_error(name, plain)
+        return _page(request, principal, form, status_code=status)
+
+    return await submit_form(request, DigestForm, save=save, show=show, values=values)
