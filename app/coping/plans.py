@@ -18,7 +18,7 @@ from app.accounts.models import Role, User
 from app.audit import service as audit
 from app.coping.models import ClinicCrisisLine, Plan, PlanVersion
 from app.crisis import service as crisis_service
-from app.errors import NotFound
+from app.errors import NotFound, Unprocessable
 from app.i18n import N_, gettext, use_language
 
 PlanKind = Literal["safety", "wellness"]
@@ -326,6 +326,8 @@ def add_clinic_line(
     sms: str | None,
 ) -> ClinicCrisisLine:
     assert admin.organisation_id is not None
+    if not (phone or sms):
+        raise Unprocessable("Give a phone number or a text number.", field="phone")
     line = ClinicCrisisLine(
         organisation_id=admin.organisation_id,
         name=name,

@@ -30,8 +30,8 @@ from app.coping.plan_forms import read_plan_form
 from app.coping.schemas import ClinicLineForm, MyStrategyForm, RecommendForm
 from app.crisis import service as crisis_service
 from app.db import SessionDep
-from app.errors import NotFound
-from app.forms import FormResult, read_form, submit_form, validate
+from app.errors import NotFound, Unprocessable
+from app.forms import FormResult, submit_form
 from app.templates import render
 
 router = APIRouter()
@@ -112,22 +112,27 @@ def client_calm(
 async def recommend(
     request: Request, client: AccessibleClient, therapist: CurrentTherapist, session: SessionDep
 ) -> Response:
-    form = validate(RecommendForm, await read_form(request))
-    if not form.ok or form.data is None:
-        return _overview(request, session, client, form, 422)
-    data = form.data
-    if catalog.find(session, client, data.strategy_key) is None:
-        form.add_error("strategy_key", "Choose a strategy from the list.")
-        return _overview(request, session, client, form, 422)
-    toolbox.recommend(
-        session=session,
-        therapist=therapist.user,
-        client=client,
-        strategy_key=data.strategy_key,
-        note=data.note or "",
-        on=data.on,
+
+    def save(data: RecommendForm) -> Response:
+        # The service refuses an unknown key as a 404 (the API's wording); a page asks for a choice.
+        if catalog.find(session, client, data.strategy_key) is None:
+            raise Unprocessable("Choose a strategy from the list.", field="strategy_key")
+        toolbox.recommend(
+            session=session,
+            therapist=therapist.user,
+            client=client,
+            strategy_key=data.strategy_key,
+            note=data.note or "",
+            on=data.on,
+        )
+        return RedirectResponse(f"/caseload/{client.id}/calm#recommended", status_code=303)
+
+    return await submit_form(
+        request,
+        RecommendForm,
+        save=save,
+        show=lambda form, status: _overview(request, session, client, form, status),
     )
-    return RedirectResponse(f"/caseload/{client.id}/calm#recommended", status_code=303)
 
 
 @router.get("/caseload/{client_id}/calm/plans/{kind}", response_class=HTMLResponse)
@@ -242,21 +247,24 @@ def crisis_lines(request: Request, admin: ClinicManager, session: SessionDep) ->
 
 @router.post("/admin/calm/crisis-lines", response_class=HTMLResponse)
 async def add_crisis_line(request: Request, admin: ClinicManager, session: SessionDep) -> Response:
-    form = validate(ClinicLineForm, await read_form(request))
-    if form.ok and form.data is not None and not (form.data.phone or form.data.sms):
-        form.add_error("phone", "Give a phone number or a text number.")
-    if not form.ok or form.data is None:
-        return _lines_page(request, session, admin, form, 422)
-    d = form.data
-    plans.add_clinic_line(
-        session=session,
-        admin=admin.user,
-        name=d.name,
-        description=d.description or "",
-        phone=d.phone,
-        sms=d.sms,
+
+    def save(d: ClinicLineForm) -> Response:
+        plans.add_clinic_line(
+            session=session,
+            admin=admin.user,
+            name=d.name,
+            description=d.description or "",
+            phone=d.phone,
+            sms=d.sms,
+        )
+        return RedirectResponse("/admin/calm/crisis-lines", status_code=303)
+
+    return await submit_form(
+        request,
+        ClinicLineForm,
+        save=save,
+        show=lambda form, status: _lines_page(request, session, admin, form, status),
     )
-    return RedirectResponse("/admin/calm/crisis-lines", status_code=303)
 
 
 @router.post("/admin/calm/crisis-lines/{line_id}/delete")

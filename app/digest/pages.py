@@ -1,4 +1,5 @@
-"""Digest pages: the therapist's settings form, and the one-click unsubscribe (works logged out)."""
+"""Digest pages: the one-click unsubscribe (works logged out). The therapist's settings form is in
+therapist_pages.py, included here."""
 
 from __future__ import annotations
 
@@ -6,88 +7,16 @@ import uuid
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
-from pydantic import Field
 
-from app.accounts.dependencies import CurrentTherapist
-from app.accounts.web import see_other
 from app.config import get_settings
 from app.db import SessionDep
-from app.digest import service, tokens
+from app.digest import service, therapist_pages, tokens
 from app.errors import NotFound
-from app.forms import FormResult, read_form, validate
-from app.schema_types import ApiModel
 from app.templates import render
 from app.web_security import CSRF_EXEMPT
 
 router = APIRouter()
-
-HOURS = [(str(h), f"{h:02d}:00") for h in range(24)]
-PLAIN_ERRORS = {
-    "send_hour": "Choose an hour from the list (00:00 to 23:00).",
-    "enabled": "Tick the box or leave it empty.",
-    "excerpts": "Tick the box or leave it empty.",
-}
-
-
-class DigestForm(ApiModel):
-    """Checkboxes are absent when unticked, so both default to off."""
-
-    enabled: bool = False
-    send_hour: int = Field(ge=0, le=23)
-    excerpts: bool = False
-
-
-def _page(
-    request: Request,
-    principal: CurrentTherapist,
-    form: FormResult[DigestForm],
-    *,
-    saved: bool = False,
-    status_code: int = 200,
-) -> Response:
-    return render(
-        request,
-        "digest/settings.html",
-        {
-            "form": form,
-            "hours": HOURS,
-            "time_zone": principal.user.time_zone,
-            "saved": saved,
-            "has_email": bool(principal.user.email),
-        },
-        status_code=status_code,
-    )
-
-
-@router.get("/settings/digest", response_class=HTMLResponse)
-def settings_page(
-    request: Request, session: SessionDep, principal: CurrentTherapist, saved: str | None = None
-) -> Response:
-    pref = service.preference(session, principal.id)
-    values = {"enabled": pref.enabled, "send_hour": str(pref.send_hour), "excerpts": pref.excerpts}
-    return _page(request, principal, FormResult(values=values), saved=saved is not None)
-
-
-@router.post("/settings/digest", response_class=HTMLResponse)
-async def save_settings(
-    request: Request, session: SessionDep, principal: CurrentTherapist
-) -> Response:
-    values = await read_form(request)
-    values = {k: v for k, v in values.items() if k in DigestForm.model_fields}
-    form = validate(DigestForm, values)
-    for name, plain in PLAIN_ERRORS.items():
-        if name in form.errors:  # pydantic's wording is for developers
-            form.add_error(name, plain)
-    if not form.ok or form.data is None:
-        return _page(request, principal, form, status_code=422)
-    service.save(
-        session,
-        therapist=principal.user,
-        enabled=form.data.enabled,
-        send_hour=form.data.send_hour,
-        excerpts=form.data.excerpts,
-    )
-    return see_other("/settings/digest?saved=1")
+router.include_router(therapist_pages.router)
 
 
 def _therapist_for(token: str) -> uuid.UUID:

@@ -15,8 +15,7 @@ from app import clock, versioning
 from app.accounts.models import User
 from app.accounts.web import see_other
 from app.db import SessionDep
-from app.errors import AppError
-from app.forms import FormResult, finish_form, validate
+from app.forms import WHOLE_FORM, FormResult, finish_form, validate
 from app.occupation import diary, diary_service, interests, scores, service
 from app.occupation.schemas import (
     ActivityIn,
@@ -26,6 +25,7 @@ from app.occupation.schemas import (
     RatingIn,
     RoundIn,
 )
+from app.schema_types import ApiModel
 from app.templates import render
 from app.web_security import Principal
 
@@ -84,28 +84,35 @@ def profile_submit(
     values = versioning.apply_choices(
         values, fields=service.PROFILE_VFIELDS, current=service.profile_values(current)
     )
-    form = validate(ProfileIn, {k: v for k, v in values.items() if k != versioning.VERSION_FIELD})
-    if not form.ok or form.data is None:
+
+    def save(data: ProfileIn) -> Response:
+        try:
+            service.save_profile(
+                session,
+                principal=principal,
+                client=client,
+                data=data,
+                expected=versioning.form_version(values),
+            )
+        except versioning.EditConflict as conflict:  # its own page, not an error beside a field
+            return versioning.render_conflict(
+                request,
+                conflict,
+                title="About me"
+                if principal.id == client.id
+                else f"{client.preferred_name}'s profile",
+                action=f"{base}/profile",
+                values=values,
+                cancel=base,
+            )
+        return see_other(f"{base}?saved=profile")
+
+    def show(form: FormResult[ProfileIn], status: int) -> Response:
         form.values[versioning.VERSION_FIELD] = values.get(versioning.VERSION_FIELD, "")
-        return profile_form(request, session, principal, client, base, form, status_code=422)
-    try:
-        service.save_profile(
-            session,
-            principal=principal,
-            client=client,
-            data=form.data,
-            expected=versioning.form_version(values),
-        )
-    except versioning.EditConflict as conflict:
-        return versioning.render_conflict(
-            request,
-            conflict,
-            title="About me" if principal.id == client.id else f"{client.preferred_name}'s profile",
-            action=f"{base}/profile",
-            values=values,
-            cancel=base,
-        )
-    return see_other(f"{base}?saved=profile")
+        return profile_form(request, session, principal, client, base, form, status_code=status)
+
+    fields = {k: v for k, v in values.items() if k != versioning.VERSION_FIELD}
+    return finish_form(validate(ProfileIn, fields), save=save, show=show, refusal_status=None)
 
 
 def profile_print(request: Request, session: SessionDep, client: User, base: str) -> Response:
@@ -167,25 +174,23 @@ def add_activity(
     base: str,
     values: dict[str, Any],
 ) -> Response:
-    form = validate(ActivityIn, {"title": values.get("title", "")})
-    if not form.ok or form.data is None:
+    def save(data: ActivityIn) -> Response:
+        service.add_activity(session, principal=principal, client=client, data=data)
+        return see_other(f"{base}/activities#h-rate")
+
+    def show(form: FormResult[ActivityIn], status: int) -> Response:
         errors = {"title": form.errors.get("title", "Name the activity.")}
         return ratings_page(
-            request, session, principal, client, base, errors=errors, status_code=422
+            request, session, principal, client, base, errors=errors, status_code=status
         )
-    try:
-        service.add_activity(session, principal=principal, client=client, data=form.data)
-    except AppError as exc:
-        return ratings_page(
-            request,
-            session,
-            principal,
-            client,
-            base,
-            errors={"title": exc.detail},
-            status_code=exc.status,
-        )
-    return see_other(f"{base}/activities#h-rate")
+
+    return finish_form(
+        validate(ActivityIn, {"title": values.get("title", "")}),
+        save=save,
+        show=show,
+        otherwise="title",
+        refusal_status=None,
+    )
 
 
 def rate(
@@ -210,20 +215,31 @@ def rate(
                 row[key] = int(raw)
         if len(row) == 1 + len(SCALES):
             ratings.append(RatingIn.model_validate(row))
-    if errors or not ratings:
+    if not errors and not ratings:
+        errors["title"] = "Add an activity first."
+    form = FormResult[RoundIn](
+        values=values,
+        data=None if errors else RoundIn(id=_uuid(values.get("id")), ratings=ratings),
+        errors=errors,
+    )
+
+    def save(data: RoundIn) -> Response:
+        service.rate(session, principal=principal, client=client, data=data)
+        return see_other(f"{base}/activities?saved=1#h-history")
+
+    def show(form: FormResult[RoundIn], status: int) -> Response:
         return ratings_page(
             request,
             session,
             principal,
             client,
             base,
-            errors=errors or {"title": "Add an activity first."},
-            values=values,
-            status_code=422,
+            errors=form.errors,
+            values=form.values,
+            status_code=status,
         )
-    data = RoundIn(id=_uuid(values.get("id")), ratings=ratings)
-    service.rate(session, principal=principal, client=client, data=data)
-    return see_other(f"{base}/activities?saved=1#h-history")
+
+    return finish_form(form, save=save, show=show, otherwise="title", refusal_status=None)
 
 
 def _uuid(value: object) -> uuid.UUID | None:
@@ -335,6 +351,12 @@ def interests_page(
     )
 
 
+class Checklist(ApiModel):
+    """The interests checklist as one form: every ticked row, each already validated."""
+
+    items: list[InterestIn]
+
+
 def interests_submit(
     request: Request,
     session: SessionDep,
@@ -352,9 +374,9 @@ def interests_submit(
     new = str(values.get("new", "") or "").strip()
     if new:
         ticked.setdefault(new, {})["try"] = True
-    items = []
+    items: list[InterestIn] = []
     for name, kinds in ticked.items():
-        form = validate(
+        row = validate(
             InterestIn,
             {
                 "name": name,
@@ -363,21 +385,21 @@ def interests_submit(
                 "want_to_try": kinds.get("try", False),
             },
         )
-        if not form.ok or form.data is None:
-            return interests_page(
-                request,
-                session,
-                principal,
-                client,
-                base,
-                error="Keep each interest under 80 characters.",
-                status_code=422,
-            )
-        items.append(form.data)
-    try:
-        interests.save_checklist(session, principal=principal, client=client, items=items)
-    except AppError as exc:
+        if row.data is not None:
+            items.append(row.data)
+    form = FormResult[Checklist](values=values, data=Checklist(items=items))
+    if len(items) < len(ticked):
+        form.add_error(WHOLE_FORM, "Keep each interest under 80 characters.")
+
+    def save(data: Checklist) -> Response:
+        interests.save_checklist(session, principal=principal, client=client, items=data.items)
+        return see_other(f"{base}/interests?saved=1")
+
+    def show(form: FormResult[Checklist], status: int) -> Response:
+        # One list of checkboxes, so one message above it.
+        error = next(iter(form.errors.values()))
         return interests_page(
-            request, session, principal, client, base, error=exc.detail, status_code=exc.status
+            request, session, principal, client, base, error=error, status_code=status
         )
-    return see_other(f"{base}/interests?saved=1")
+
+    return finish_form(form, save=save, show=show, refusal_status=None)

@@ -116,20 +116,17 @@ def get_preferences(session: SessionDep, client: CurrentClient) -> Preferences:
 
 @router.put("/preferences", response_model=Preferences)
 def put_preferences(body: Preferences, session: SessionDep, client: CurrentClient) -> Preferences:
-    try:
-        preferences.save(
-            session=session,
-            client_id=client.user.id,
-            quiet_start=body.quiet_start,
-            quiet_end=body.quiet_end,
-            muted_kinds=set(body.muted_kinds),
-            email_enabled=body.email_enabled,
-            email_muted_kinds=set(body.email_muted_kinds),
-            paused_from=body.paused_from,
-            paused_until=body.paused_until,
-        )
-    except ValueError as exc:
-        raise Unprocessable(str(exc)) from exc
+    preferences.save(
+        session=session,
+        client_id=client.user.id,
+        quiet_start=body.quiet_start,
+        quiet_end=body.quiet_end,
+        muted_kinds=set(body.muted_kinds),
+        email_enabled=body.email_enabled,
+        email_muted_kinds=set(body.email_muted_kinds),
+        paused_from=body.paused_from,
+        paused_until=body.paused_until,
+    )
     return body
 
 

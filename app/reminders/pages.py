@@ -9,7 +9,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
-from pydantic import field_validator, model_validator
+from pydantic import field_validator
 
 from app import clock
 from app.accounts.dependencies import CurrentClient
@@ -17,7 +17,7 @@ from app.accounts.models import User
 from app.accounts.web import see_other
 from app.db import SessionDep
 from app.errors import NotFound
-from app.forms import FormResult, read_form, validate
+from app.forms import FormResult, read_form, submit_form
 from app.reminders import devices, email, inbox, preferences, runtime
 from app.reminders.dependencies import OwnDevice, OwnItem
 from app.reminders.service import KINDS
@@ -57,16 +57,6 @@ class PreferencesForm(ApiModel):
         if any(k not in KINDS for k in value):
             raise ValueError("Choose from the kinds listed.")
         return value
-
-    @model_validator(mode="after")
-    def _ranges(self) -> PreferencesForm:
-        if (self.quiet_start is None) != (self.quiet_end is None):
-            raise ValueError("Give both a start and an end for quiet hours, or neither.")
-        if self.paused_until and not self.paused_from:
-            raise ValueError("Give the first day of the pause.")
-        if self.paused_from and self.paused_until and self.paused_until < self.paused_from:
-            raise ValueError("The pause must end on or after the day it starts.")
-        return self
 
 
 class RenameForm(ApiModel):
@@ -130,46 +120,45 @@ def settings_page(
 async def settings_submit(request: Request, session: SessionDep, client: CurrentClient) -> Response:
     values = await read_form(request)
     values["email_enabled"] = values.get("email_enabled") == "on"
-    form = validate(PreferencesForm, values)
-    if not form.ok or form.data is None:
-        if (
-            "request" in form.errors
-        ):  # a whole-form rule (ranges): show it beside the field involved
-            problem = form.errors.pop("request")
-            form.add_error("paused_until" if "pause" in problem else "quiet_end", problem)
-        for key in ("kinds_on", "email_kinds"):
+
+    def save(data: PreferencesForm) -> Response:
+        # The ranges' rules are the service's; its refusals name the field they belong beside.
+        preferences.save(
+            session=session,
+            client_id=client.user.id,
+            quiet_start=data.quiet_start,
+            quiet_end=data.quiet_end,
+            muted_kinds=set(KINDS) - set(data.kinds_on),
+            email_enabled=data.email_enabled,
+            email_muted_kinds=set(KINDS) - set(data.email_kinds),
+            paused_from=data.paused_from,
+            paused_until=data.paused_until,
+        )
+        return see_other("/reminders/settings?saved=settings")
+
+    def show(form: FormResult[PreferencesForm], status: int) -> Response:
+        for key in ("kinds_on", "email_kinds"):  # ticked boxes stay ticked
             form.values[key] = PreferencesForm._listify(values.get(key))
-        return _settings(request, session, client, form=form, status_code=422)
-    data = form.data
-    preferences.save(
-        session=session,
-        client_id=client.user.id,
-        quiet_start=data.quiet_start,
-        quiet_end=data.quiet_end,
-        muted_kinds=set(KINDS) - set(data.kinds_on),
-        email_enabled=data.email_enabled,
-        email_muted_kinds=set(KINDS) - set(data.email_kinds),
-        paused_from=data.paused_from,
-        paused_until=data.paused_until,
-    )
-    return see_other("/reminders/settings?saved=settings")
+        return _settings(request, session, client, form=form, status_code=status)
+
+    return await submit_form(request, PreferencesForm, save=save, show=show, values=values)
 
 
 @router.post("/reminders/devices/{device_id}/rename", response_class=HTMLResponse)
 async def rename_device(
     request: Request, device: OwnDevice, session: SessionDep, client: CurrentClient
 ) -> Response:
-    form = validate(RenameForm, await read_form(request))
-    if not form.ok or form.data is None:
-        return _settings(
-            request,
-            session,
-            client,
-            notice="Give the device a name (up to 80 characters).",
-            status_code=422,
-        )
-    devices.rename(session=session, device=device, device_name=form.data.device_name)
-    return see_other("/reminders/settings?saved=renamed")
+
+    def save(data: RenameForm) -> Response:
+        devices.rename(session=session, device=device, device_name=data.device_name)
+        return see_other("/reminders/settings?saved=renamed")
+
+    def show(_form: FormResult[RenameForm], status: int) -> Response:
+        # The device list has no field beside which to show it: one notice at the top.
+        notice = "Give the device a name (up to 80 characters)."
+        return _settings(request, session, client, notice=notice, status_code=status)
+
+    return await submit_form(request, RenameForm, save=save, show=show)
 
 
 @router.post("/reminders/devices/{device_id}/remove", response_class=HTMLResponse)

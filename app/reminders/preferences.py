@@ -9,6 +9,7 @@ from datetime import date, time
 from sqlmodel import Session, col, select
 
 from app import clock
+from app.errors import Unprocessable
 from app.reminders.models import ReminderPreference
 from app.reminders.planner import QuietHours
 
@@ -77,13 +78,18 @@ def save(
     paused_from: date | None,
     paused_until: date | None,
 ) -> ReminderPreference:
-    """Store the settings page's choices; ValueError when a range is backwards. Commits."""
+    """Store the settings page's choices; Unprocessable, naming the field, when a range is
+    half-given or backwards. Commits."""
     if (quiet_start is None) != (quiet_end is None):
-        raise ValueError("Give both a start and an end for quiet hours, or neither.")
+        raise Unprocessable(
+            "Give both a start and an end for quiet hours, or neither.", field="quiet_end"
+        )
     if paused_until and not paused_from:
-        raise ValueError("Give the first day of the pause.")
+        raise Unprocessable("Give the first day of the pause.", field="paused_until")
     if paused_from and paused_until and paused_until < paused_from:
-        raise ValueError("The pause must end on or after the day it starts.")
+        raise Unprocessable(
+            "The pause must end on or after the day it starts.", field="paused_until"
+        )
     row = get_row(session, client_id)
     row.quiet_start = quiet_start.strftime("%H:%M") if quiet_start else None
     row.quiet_end = quiet_end.strftime("%H:%M") if quiet_end else None

@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from pydantic import ValidationError
 
 from app.accounts import policy
 from app.accounts.dependencies import CurrentTherapist
 from app.accounts.models import RecordKind, User
 from app.db import SessionDep
-from app.errors import AppError, NotFound, describe_errors
-from app.forms import read_form, validate
+from app.errors import AppError, NotFound
+from app.forms import WHOLE_FORM, FormResult, finish_form, read_form, submit_form, validate
 from app.self_care import levels, library, mood, progress, service
 from app.self_care.dependencies import ClientsHabit, ClientsSuggestion, TherapistClient
 from app.self_care.grading import GradingSettings
+from app.self_care.models import Habit
 from app.self_care.schemas import ClinicLadderCreate, GradingUpdate
 from app.self_care.targets import LifeArea, TargetKind
 from app.self_care.views import CHANGE_REASONS, chart
@@ -72,6 +73,18 @@ def client_self_care(client: TherapistClient, request: Request, session: Session
     return _client_page(request, session, client)
 
 
+def _act_on_habit(
+    request: Request, session: SessionDep, client: User, habit: Habit, change: Callable[[], None]
+) -> Response:
+    """A one-button change to a habit's grading: back to its card, or the page again with the
+    service's refusal named by habit (a card has no field of its own to show it beside)."""
+    try:
+        change()
+    except AppError as exc:
+        return _client_page(request, session, client, f"{habit.title}: {exc.detail}", exc.status)
+    return _see(f"/caseload/{client.id}/self-care#habit-{habit.id}")
+
+
 def _int(values: dict[str, Any], name: str) -> int:
     try:
         return int(values.get(name) or 0)
@@ -88,7 +101,8 @@ async def set_level(
     therapist: CurrentTherapist,
 ) -> Response:
     values = await read_form(request)
-    try:
+
+    def change() -> None:
         levels.change_level(
             session=session,
             actor=therapist.user,
@@ -96,22 +110,28 @@ async def set_level(
             to_level=_int(values, "level"),
             reason="set_by_therapist",
         )
-    except AppError as exc:
-        return _client_page(request, session, client, f"{habit.title}: {exc.detail}", exc.status)
-    return _see(f"/caseload/{client.id}/self-care#habit-{habit.id}")
+
+    return _act_on_habit(request, session, client, habit, change)
 
 
 @router.post("/caseload/{client_id}/self-care/habits/{habit_id}/grading")
 async def set_grading(
     habit: ClientsHabit, client: TherapistClient, request: Request, session: SessionDep
 ) -> Response:
-    form = validate(GradingUpdate, await read_form(request))
-    if form.data is None:
-        problems = "; ".join(f"{k.replace('_', ' ')}: {v}" for k, v in form.errors.items())
-        return _client_page(request, session, client, f"{habit.title}: {problems}", 422)
-    settings = GradingSettings.model_validate(form.data.model_dump())
-    levels.set_grading(session=session, habit=habit, settings=settings)
-    return _see(f"/caseload/{client.id}/self-care#habit-{habit.id}")
+
+    def save(data: GradingUpdate) -> Response:
+        settings = GradingSettings.model_validate(data.model_dump())
+        levels.set_grading(session=session, habit=habit, settings=settings)
+        return _see(f"/caseload/{client.id}/self-care#habit-{habit.id}")
+
+    def show(form: FormResult[GradingUpdate], status: int) -> Response:
+        # One habit's card among many: the problems go in the page's notice, named by setting.
+        problems = "; ".join(
+            v if k == WHOLE_FORM else f"{k.replace('_', ' ')}: {v}" for k, v in form.errors.items()
+        )
+        return _client_page(request, session, client, f"{habit.title}: {problems}", status)
+
+    return await submit_form(request, GradingUpdate, save=save, show=show, refusal_status=None)
 
 
 @router.post("/caseload/{client_id}/self-care/habits/{habit_id}/bounds")
@@ -123,7 +143,8 @@ async def set_bounds(
     therapist: CurrentTherapist,
 ) -> Response:
     values = await read_form(request)
-    try:
+
+    def change() -> None:
         levels.set_bounds(
             session=session,
             actor=therapist.user,
@@ -131,9 +152,8 @@ async def set_bounds(
             lowest=_int(values, "lowest"),
             highest=_int(values, "highest"),
         )
-    except AppError as exc:
-        return _client_page(request, session, client, f"{habit.title}: {exc.detail}", exc.status)
-    return _see(f"/caseload/{client.id}/self-care#habit-{habit.id}")
+
+    return _act_on_habit(request, session, client, habit, change)
 
 
 async def _answer(
@@ -146,7 +166,8 @@ async def _answer(
 ) -> Response:
     values = await read_form(request)
     habit = service.get_habit_for(session, client_id=client.id, habit_id=suggestion.habit_id)
-    try:
+
+    def change() -> None:
         levels.decide(
             session=session,
             actor=therapist,
@@ -155,9 +176,8 @@ async def _answer(
             state=state,
             level=_int(values, "level") or None,
         )
-    except AppError as exc:
-        return _client_page(request, session, client, f"{habit.title}: {exc.detail}", exc.status)
-    return _see(f"/caseload/{client.id}/self-care#habit-{habit.id}")
+
+    return _act_on_habit(request, session, client, habit, change)
 
 
 @router.post("/caseload/{client_id}/self-care/suggestions/{suggestion_id}/approve")
@@ -237,12 +257,20 @@ async def create_clinic_ladder(
     values = await read_form(request)
     if therapist.organisation_id is None:
         raise NotFound()
-    try:
-        data = ClinicLadderCreate.model_validate(ladder_payload(values), strict=False)
-    except ValidationError as exc:
+    payload = {k: v for k, v in ladder_payload(values).items() if v != ""}
+
+    def save(data: ClinicLadderCreate) -> Response:
+        library.create_clinic_ladder(session=session, therapist=therapist.user, data=data)
+        return _see("/self-care/clinic-ladders/new?saved=1")
+
+    def show(form: FormResult[ClinicLadderCreate], status: int) -> Response:
+        # Beside the form's own input: a level's problem goes beside its row, naming the level.
         errors: dict[str, str] = {}
-        for err in describe_errors(list(exc.errors())):
-            errors.setdefault(err["field"].split(".")[0], f"{err['field']}: {err['problem']}")
-        return _ladder_form(request, values, errors, 422)
-    library.create_clinic_ladder(session=session, therapist=therapist.user, data=data)
-    return _see("/self-care/clinic-ladders/new?saved=1")
+        for name, problem in form.errors.items():
+            shown = problem if name == WHOLE_FORM else f"{name}: {problem}"
+            errors.setdefault(name.split(".")[0], shown)
+        return _ladder_form(request, values, errors, status)
+
+    return finish_form(
+        validate(ClinicLadderCreate, payload), save=save, show=show, refusal_status=None
+    )

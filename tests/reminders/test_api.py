@@ -128,7 +128,11 @@ def test_preferences_round_trip_and_ranges_are_checked(
     assert row is not None
     assert (row.quiet_start, row.muted_kinds) == ("21:30", "mood_log")
     backwards = {**body, "paused_from": "2026-12-27", "paused_until": "2026-12-20"}
-    assert http.put("/api/v1/reminders/preferences", json=backwards).status_code == 422
+    refused = http.put("/api/v1/reminders/preferences", json=backwards)
+    assert refused.status_code == 422
+    assert refused.json()["errors"] == [
+        {"field": "paused_until", "problem": "The pause must end on or after the day it starts."}
+    ]
     assert (
         http.put("/api/v1/reminders/preferences", json={**body, "email_enabled": "yes"}).status_code
         == 422

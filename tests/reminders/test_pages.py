@@ -71,6 +71,18 @@ def test_settings_form_saves_and_errors_keep_what_was_typed(
     assert 'value="2026-05-02"' in bad.text
 
 
+def test_a_backwards_pause_is_shown_beside_its_end_date(http: Any, client_user: User) -> None:
+    """The service names the field (AppError.field): the page needs no guess from the wording."""
+    http.as_(client_user)
+    backwards = {"paused_from": "2026-05-02", "paused_until": "2026-05-01", "csrf_token": http.csrf}
+    bad = http.post("/reminders/settings", data=backwards)
+    assert bad.status_code == 422
+    beside = re.search(r'id="f-paused_until-error">(.*?)</p>', bad.text, re.S)
+    assert beside is not None
+    assert "The pause must end on or after the day it starts." in beside.group(1)
+    assert 'id="f-quiet_end-error"' not in bad.text
+
+
 def test_inbox_page_shows_delivery_state_and_marks_entries_read(
     http: Any, session: Session, client_user: User
 ) -> None:
