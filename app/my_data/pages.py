@@ -16,8 +16,8 @@ from app.accounts.models import User
 from app.accounts.security import verify_password
 from app.accounts.web import see_other
 from app.db import SessionDep
-from app.errors import NotFound
-from app.forms import FormResult, read_form, validate
+from app.errors import NotFound, Unprocessable
+from app.forms import FormResult, finish_form_awaiting, read_form, validate
 from app.my_data import admin_pages, closure, inventory, notify, service
 from app.my_data.dependencies import OwnExport
 from app.my_data.models import AccountClosure, ClosureStatus
@@ -106,23 +106,25 @@ def close_page(request: Request, session: SessionDep, client: CurrentClient) -> 
 
 @router.post("/my-data/close", response_class=HTMLResponse)
 async def close_account(request: Request, session: SessionDep, client: CurrentClient) -> Response:
-    form = validate(CloseForm, await read_form(request))
-    if (
-        form.ok
-        and form.data is not None
-        and not verify_password(client.user.password_hash, form.data.current_password)
-    ):
-        form.add_error("current_password", "That password isn't right. Please try again.")
-    if not form.ok or form.data is None:
-        form.values.pop("current_password", None)
-        return _page(request, session, client, form, status_code=422)
-    closed = closure.close(session, client=client.user, requested_by=client.user)
-    # After the commit, and off the event loop: SMTP can take seconds.
-    emailed = await run_in_threadpool(notify.tell_everyone, closed, client.user)
-    response = see_other(f"/account/closed?emailed={int(emailed)}")
-    response.delete_cookie(SESSION_COOKIE, path="/")
-    response.headers["Clear-Site-Data"] = '"cache", "storage"'
-    return response
+    async def save(data: CloseForm) -> Response:
+        if not verify_password(client.user.password_hash, data.current_password):
+            raise Unprocessable(
+                "That password isn't right. Please try again.", field="current_password"
+            )
+        closed = closure.close(session, client=client.user, requested_by=client.user)
+        # After the commit, and off the event loop: SMTP can take seconds.
+        emailed = await run_in_threadpool(notify.tell_everyone, closed, client.user)
+        response = see_other(f"/account/closed?emailed={int(emailed)}")
+        response.delete_cookie(SESSION_COOKIE, path="/")
+        response.headers["Clear-Site-Data"] = '"cache", "storage"'
+        return response
+
+    return await finish_form_awaiting(
+        validate(CloseForm, await read_form(request)),
+        save=save,
+        show=lambda form, status: _page(request, session, client, form, status_code=status),
+        otherwise="current_password",
+    )
 
 
 @router.get("/account/closed", response_class=HTMLResponse)
