@@ -98,8 +98,7 @@ def test_offline_episode_waits_on_the_phone_and_is_stored_exactly_once(phone: An
         })"""
     )
     assert len(waiting) == 1
-    page.context.set_offline(False)
-    page.evaluate("() => window.dispatchEvent(new Event('online'))")
+    page.context.set_offline(False)  # Chromium fires "online": the outbox drains
     page.wait_for_function(
         """() => new Promise((resolve) => {
             const req = indexedDB.open('groundwork-calm');
