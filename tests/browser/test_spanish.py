@@ -13,37 +13,10 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from app.crisis.service import DIRECTORY_NAME, directory
-from tests.browser.fixtures import LiveServer, assert_accessible
+from tests.browser.fixtures import LiveServer
+from tests.browser.spanish import check_spanish, english_in
 
 pytestmark = pytest.mark.browser
-
-# Words that only English uses: one on a Spanish page is an untranslated sentence.
-ENGLISH_WORDS = re.compile(
-    r"\b(the|you|your|and|to|of|with|is|are|this|that|for|what|how|now|my|it|please|can|not|"
-    r"here|try|call|text|log|done)\b",
-    re.IGNORECASE,
-)
-# Names are shown as they are: a crisis line's own name, ours, and the helpline directory's.
-PROPER_NAMES = sorted(
-    {line.name for lines in directory().lines.values() for line in lines}
-    | {"Groundwork", DIRECTORY_NAME},
-    key=len,
-    reverse=True,
-)
-
-
-def english_in(text: str) -> list[str]:
-    for name in PROPER_NAMES:
-        text = text.replace(name, " ")
-    return sorted({m.group(0) for m in ENGLISH_WORDS.finditer(text)})
-
-
-def check_spanish(page: Any, name: str) -> None:
-    """The visible page is Spanish (no English word left) and passes axe."""
-    assert page.locator("html").get_attribute("lang") == "es"
-    assert english_in(page.locator("body").inner_text()) == [], name
-    assert_accessible(page, f"es-{name}")
 
 
 def test_the_english_detector_finds_english_and_ignores_names() -> None:
