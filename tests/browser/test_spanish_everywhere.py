@@ -39,6 +39,9 @@ NOT_A_PAGE = re.compile(
 )
 ID = re.compile(r"/(?:[0-9a-f]{32}|[0-9a-f-]{36}|\d+|[A-Za-z0-9_-]{20,})(?=/|$)")
 MAX_PAGES = 150
+# Pages still (partly) English, by route: docs/i18n.md says what is left. A pending page that
+# turns out all Spanish fails the test until it is removed here, so the list stays the truth.
+PENDING_ROUTES: set[str] = set()
 
 AUDIENCES = {
     "visitor": (None, ["/login", "/signup", "/join", "/forgot", "/calm-now", "/crisis"]),
@@ -137,6 +140,9 @@ def test_every_page_is_spanish_for_someone_who_chose_spanish(
     page = context.new_page()
     failures: dict[str, list[str]] = {}
     seen: set[str] = set()
+    checked_routes: set[str] = set()
+    failed_routes: set[str] = set()
+    page_routes: dict[str, str] = {}
     try:
         if email:
             log_in(page, email)
@@ -154,14 +160,20 @@ def test_every_page_is_spanish_for_someone_who_chose_spanish(
                 continue
             page.wait_for_load_state("networkidle")
             if checked(path):
+                checked_routes.add(route)
                 problems = spanish_problems(page)
                 if response.status >= 500:
                     problems.append(f"HTTP {response.status}")
                 if problems:
+                    failed_routes.add(route)
                     failures[f"{path} ({route})"] = problems
+                    page_routes[f"{path} ({route})"] = route
             queue.extend(link for link in links(page) if route_of(link.split("?")[0]) not in seen)
     finally:
         context.close()
     assert len(seen) > (1 if audience == "visitor" else 5), f"the crawl found only {sorted(seen)}"
+    done = sorted(route for route in PENDING_ROUTES & checked_routes if route not in failed_routes)
+    assert not done, f"now all Spanish, remove from PENDING_ROUTES: {done}"
+    failures = {page: p for page, p in failures.items() if page_routes[page] not in PENDING_ROUTES}
     report = "\n".join(f"{path}: {'; '.join(p)}" for path, p in sorted(failures.items()))
     assert not failures, f"{len(failures)} of {len(seen)} pages are not all Spanish:\n{report}"
