@@ -27,11 +27,12 @@ from functools import partial
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine, Table
+from sqlalchemy import exc as sa_exc
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from app.accounts.models import User
-from app.db import open_session
+from app.db import WriteLockTimeout, open_session
 from app.reminders import claim, planner, preferences, sources, tokens
 from app.reminders import email as email_channel
 from app.reminders.models import ItemStatus, PushSubscription
@@ -43,6 +44,16 @@ log = logging.getLogger("groundwork.reminders")
 # Pushes recorded per this many items: ~0.1-0.2 s of sending, the most a kill -9 can repeat.
 PUSH_CHUNK = 64
 _STEP = 0.02  # seconds between looks at the lease clock and at finished emails
+# A record that fails after its pushes went out would send them again on the retry: a database
+# that blinks (a lost connection, a write lock held past the busy timeout) gets more tries first.
+RECORD_PAUSES = (0.5, 2.0, 5.0)
+_TRANSIENT = (
+    sa_exc.OperationalError,
+    sa_exc.InterfaceError,
+    sa_exc.DisconnectionError,
+    sa_exc.TimeoutError,
+    WriteLockTimeout,
+)
 _SUBS: Table = PushSubscription.__table__  # type: ignore[attr-defined]  # SQLModel creates __table__ with the class; its stubs do not declare it
 
 
@@ -356,10 +367,18 @@ def _process(
     db_lock = threading.Lock()
 
     def write(final: list[Outcome], pushed: Sequence[Outcome] = ()) -> set[uuid.UUID]:
-        with db_lock, open_session(write=True, engine=engine) as session:
-            held = record(
-                session=session, outcomes=final, worker=worker, now=clock(), pushed=pushed
-            )
+        for pause in (*RECORD_PAUSES, None):
+            try:
+                with db_lock, open_session(write=True, engine=engine) as session:
+                    held = record(
+                        session=session, outcomes=final, worker=worker, now=clock(), pushed=pushed
+                    )
+                break
+            except _TRANSIENT:
+                if pause is None:
+                    raise
+                log.warning("reminders: recording results failed; trying again in %s s", pause)
+                time.sleep(pause)
         for o in final:
             report.add(o.status)
         return held

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime, time, timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, col, select
 
 from app import clock
@@ -504,3 +506,33 @@ def test_refill_tops_up_many_schedules_once_even_when_run_twice(rdb: Engine) -> 
     assert len(keys) == len(set(keys))
     assert len(keys) > before
     assert {k for _, k in keys} >= {"2026-03-04T08:00", "2026-03-04T20:00"}
+
+
+@pytest.mark.usefixtures("frozen")
+def test_a_record_that_fails_once_after_the_push_is_retried_not_pushed_again(
+    rdb: Engine,
+    push_service: PushService,
+    vapid: VapidKeys,
+    channels: Channels,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    client = make_client(rdb)
+    add_device(rdb, client, push_service, vapid)
+    schedule(rdb, client, time(8), only_if_not_done=False)
+    clock.advance(timedelta(hours=2))
+    real_record = dispatcher.record
+    failures = iter([OperationalError("UPDATE reminder_item", {}, Exception("database is locked"))])
+
+    def flaky_record(**kwargs: Any) -> set[uuid.UUID]:
+        failure = next(failures, None)
+        if failure is not None:
+            raise failure
+        return real_record(**kwargs)
+
+    monkeypatch.setattr(dispatcher, "record", flaky_record)
+    monkeypatch.setattr(dispatcher, "RECORD_PAUSES", (0.0,))
+    assert tick(rdb, channels).counts == {ItemStatus.sent: 1}
+    assert len(push_service.messages) == 1  # pushed once; the result recorded on the second try
+    assert [i.status for i in items(rdb, client) if i.due_at <= clock.now()] == [ItemStatus.sent]
+    assert tick(rdb, channels).claimed == 0
+    assert len(push_service.messages) == 1
