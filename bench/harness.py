@@ -37,6 +37,7 @@ class Scenario:
     A dict/list `body` is sent as JSON. Targets are ratios to the baseline measured in the same run:
     `min_throughput_ratio` (req/s at 32 connections divided by the baseline's) and
     `max_p50_multiple` (p50 at 1 connection divided by the baseline's). None means "no target".
+    `language` measures the same page in another language (the English scenario is the comparison).
     """
 
     name: str
@@ -49,6 +50,8 @@ class Scenario:
     min_throughput_ratio: float | None = None
     max_p50_multiple: float | None = None
     note: str = ""
+    # The user's language while this scenario runs ("es"): set through the API before, restored after.
+    language: str | None = None
 
     @property
     def expected_status(self) -> int:

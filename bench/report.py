@@ -271,6 +271,50 @@ def render_floor(outcomes: list[Outcome], hello_runs: list[WrkResult], base: Bas
     return lines + [""]
 
 
+def language_rows(outcomes: list[Outcome]) -> list[tuple[Outcome, Outcome]]:
+    """(English, other language) pairs: the same path, method and user, measured in one run."""
+    english = {
+        (o.scenario.path, o.scenario.method, o.scenario.as_user): o
+        for o in outcomes
+        if not o.problem and o.scenario.language is None
+    }
+    return [
+        (twin, o)
+        for o in outcomes
+        if not o.problem and o.scenario.language
+        if (twin := english.get((o.scenario.path, o.scenario.method, o.scenario.as_user)))
+    ]
+
+
+def render_languages(outcomes: list[Outcome]) -> list[str]:
+    pairs = language_rows(outcomes)
+    if not pairs:
+        return []
+    lines = [
+        "## The same pages in Spanish",
+        "",
+        "Each page measured again for the same user with Spanish chosen (goal: within 10% of "
+        "English). CPU per request at the main run; p50 at 1 connection.",
+        "",
+        "| page | language | CPU/req English | CPU/req | ÷ English | p50 English | p50 | ÷ English |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for en, other in pairs:
+        (run_en, _), (run, _) = _main_run(en), _main_run(other)
+        cpu_en = run_en.cpu_ms_per_request if run_en else None
+        cpu = run.cpu_ms_per_request if run else None
+        p50_en = en.c1.p50_ms if en.c1 and en.c1.requests else None
+        p50 = other.c1.p50_ms if other.c1 and other.c1.requests else None
+        cpu_ratio = _x(cpu / cpu_en if cpu and cpu_en else None)
+        p50_ratio = _x(p50 / p50_en if p50 and p50_en else None)
+        lines.append(
+            f"| {en.scenario.name} | {other.scenario.language} | "
+            f"{_ms(cpu_en) if cpu_en else '—'} | {_ms(cpu) if cpu else '—'} | {cpu_ratio} | "
+            f"{_ms(p50_en) if p50_en else '—'} | {_ms(p50) if p50 else '—'} | {p50_ratio} |"
+        )
+    return lines + [""]
+
+
 def target_text(s: Scenario) -> str:
     parts = []
     if s.min_throughput_ratio is not None:
@@ -367,13 +411,15 @@ def render(
             f"| {_ms(o.c32.p99_ms) if o.c32 and o.c32.requests else '—'} "
             f"| {o.errors} | {target_text(o.scenario)} | {verdict(o, base)} |"
         )
+    lines += ["", *render_languages(outcomes)]
     for o in outcomes:
         s = o.scenario
         lines += [
             "",
             f"## {o.domain}: {s.name}",
             "",
-            f"`{s.method} {s.path}` as {s.as_user or 'anonymous'}",
+            f"`{s.method} {s.path}` as {s.as_user or 'anonymous'}"
+            + (f", who chose language `{s.language}`" if s.language else ""),
         ]
         if s.note:
             lines += ["", s.note]

@@ -147,6 +147,11 @@ class Runner:
                 login = self.logins[s.as_user]
                 headers = login.headers(self.base, write=s.is_write)
                 values["csrf_token"] = login.csrf_token
+                if s.language:
+                    with server.speaking(self.base, login, s.language):
+                        outcome = self.measure(s, headers=headers, values=values, slug=slug)
+                    outcome.domain = domain
+                    return outcome
             outcome = self.measure(s, headers=headers, values=values, slug=slug)
         except (RuntimeError, KeyError, ValueError, httpx.HTTPError) as exc:
             outcome = report.Outcome(domain=domain, scenario=s, problem=str(exc))

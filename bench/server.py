@@ -47,6 +47,27 @@ class Login:
         return headers
 
 
+@contextmanager
+def speaking(base: str, login: Login, language: str) -> Iterator[None]:
+    """The logged-in user reads `language` inside the block (their setting, through the API), and
+    their own language again afterwards: later scenarios see the user as they were."""
+    headers = login.headers(base, write=True)
+    with httpx.Client(base_url=base, headers=headers, timeout=30) as client:
+        me = client.get("/api/v1/me").raise_for_status().json()
+        profile = {
+            "name": me["preferred_name"],
+            "time_zone": me["time_zone"],
+            "country": me["country"],
+        }
+        client.patch("/api/v1/me", json={**profile, "language": language}).raise_for_status()
+        try:
+            yield
+        finally:
+            client.patch(
+                "/api/v1/me", json={**profile, "language": me["language"]}
+            ).raise_for_status()
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

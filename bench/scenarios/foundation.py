@@ -30,6 +30,15 @@ SCENARIOS = [
         note="The bench client's /today with every domain's section, over a year of history.",
     ),
     Scenario(
+        name="client home (Today), in Spanish",
+        path="/today",
+        as_user="client",
+        language="es",
+        min_throughput_ratio=0.15,
+        max_p50_multiple=10,
+        note="The same page for the same client with Spanish chosen: the goal is within 10% of English.",
+    ),
+    Scenario(
         name="who am I (API)",
         path="/api/v1/me",
         as_user="client",

@@ -10,6 +10,7 @@ from bench.report import (
     Outcome,
     capacity_vs_hello,
     hello_cpu,
+    language_rows,
     p50_multiple,
     p50_vs_hello,
     p99_vs_hello,
@@ -187,3 +188,23 @@ def test_the_floor_shows_the_middleware_and_the_signed_in_trivial_call_over_hell
     alone = render(header={}, base=base, outcomes=[other], method="", hello_runs=hello_runs)
     assert "/api/v1/me" not in alone
     assert "| middleware only:" in alone
+
+
+def test_a_page_measured_in_spanish_is_set_beside_the_same_page_in_english() -> None:
+    spanish = Scenario(name="today, in Spanish", path="/today", as_user="client", language="es")
+    english = Scenario(name="today", path="/today", as_user="client")
+    other_user = Scenario(name="today, therapist", path="/today", as_user="therapist")
+    outcomes = [
+        Outcome("home", english, c32=_r(950, 30, cpu_s=8.0), c1=_r(100, 5.0, conns=1)),
+        Outcome("home", other_user, c32=_r(500, 30, cpu_s=16.0), c1=_r(50, 9.0, conns=1)),
+        Outcome("home", spanish, c32=_r(950, 31, cpu_s=8.8), c1=_r(95, 5.5, conns=1)),
+    ]
+    assert [(en.scenario.name, es.scenario.name) for en, es in language_rows(outcomes)] == [
+        ("today", "today, in Spanish")
+    ]
+    page = render(header={}, base=BASE, outcomes=outcomes, method="")
+    [row] = [line for line in page.splitlines() if line.startswith("| today | es |")]
+    cells = [c.strip() for c in row.strip("|").split("|")]
+    assert cells[4] == "1.10"  # CPU per request ÷ English's
+    assert cells[7] == "1.10"  # p50 ÷ English's
+    assert "who chose language `es`" in page
