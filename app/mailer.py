@@ -18,12 +18,17 @@ def build(
     text: str,
     html: str | None = None,
     headers: dict[str, str] | None = None,
+    language: str | None = None,
 ) -> EmailMessage:
+    """One email. Its words are the caller's, already in the recipient's language (build it
+    inside `app.i18n.use_language(user.language)`); `language` labels it (Content-Language)."""
     settings = get_settings()
     message = EmailMessage()
     message["From"] = settings.mail_from
     message["To"] = to
     message["Subject"] = subject
+    if language:
+        message["Content-Language"] = language
     for name, value in (headers or {}).items():
         message[name] = value
     message.set_content(text)
