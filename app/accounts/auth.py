@@ -328,7 +328,7 @@ def _security_notice(user: User, subject: str, what: str) -> None:
         "%(link)s — and tell your clinic.\n",
         name=user.preferred_name,
         what=what,
-        link=f"{get_settings().base_url}/forgot",
+        link=get_settings().base_url + "/forgot",
     )
     message = mailer.build(to=user.email, subject=subject, text=text, language=user.language)
     mailer.send(message)
