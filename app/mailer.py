@@ -27,11 +27,11 @@ def build(
     message["From"] = settings.mail_from
     message["To"] = to
     message["Subject"] = subject
-    if language:
-        message["Content-Language"] = language
     for name, value in (headers or {}).items():
         message[name] = value
     message.set_content(text)
+    if language:  # after set_content, which replaces every Content-* header
+        message["Content-Language"] = language
     if html:
         message.add_alternative(html, subtype="html")
     return message
