@@ -45,7 +45,6 @@ PENDING_TEMPLATES = {
     # my_data
     "my_data/admin_client.html",
     "my_data/admin_clients.html",
-    "my_data/admin_handover.html",
     "my_data/close.html",
     "my_data/closed.html",
     "my_data/index.html",
