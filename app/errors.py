@@ -12,6 +12,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from markupsafe import escape
 from pydantic import ValidationError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -22,6 +23,40 @@ from app.i18n import N_
 log = logging.getLogger("groundwork.errors")
 
 PROBLEM_JSON = "application/problem+json"
+
+
+class Message(str):
+    """Text decided now and shown later, in the language of whoever reads it: a form error, a
+    refusal's detail. It is the English text (placeholders filled), so it compares, logs and
+    serialises as before; a template shows it translated (`{{ err }}` calls `__html__` in the
+    language of that render), and `translated()` gives it in the current language.
+
+    `Message(N_("Please wait %(wait)s and try again."), wait=...)`: the message id is the
+    catalog's, the params fill its placeholders (a param may itself be lazy, e.g. a duration
+    worded in the reader's language)."""
+
+    msgid: str
+    params: dict[str, Any]
+
+    def __new__(cls, msgid: str, **params: Any) -> Message:
+        if isinstance(msgid, Message) and not params:
+            return msgid
+        text = str(msgid) % params if params else str(msgid)
+        made = super().__new__(cls, text)
+        made.msgid, made.params = str(msgid), params
+        return made
+
+    def translated(self) -> str:
+        return i18n.gettext(self.msgid, **self.params)
+
+    def __html__(self) -> str:
+        return str(escape(self.translated()))
+
+
+def shown(text: str) -> str:
+    """`text` in the current language: a `Message` with its placeholders, else a catalog message
+    (anything not in the catalog passes through unchanged)."""
+    return text.translated() if isinstance(text, Message) else i18n.gettext(text)
 
 
 class AppError(Exception):
@@ -42,7 +77,8 @@ class AppError(Exception):
         headers: dict[str, str] | None = None,
     ) -> None:
         super().__init__(detail or self.title)
-        self.detail = detail or self.title
+        # A Message: shown in the reader's language wherever it ends up (page, form, problem).
+        self.detail = Message(detail or self.title)
         self.headers = headers or {}
         if field is not None:
             self.field = field
@@ -51,7 +87,9 @@ class AppError(Exception):
         """Extension members: `extra`, plus `errors` naming the field (the validation shape)."""
         if self.field is None or (self.extra and "errors" in self.extra):
             return self.extra
-        return (self.extra or {}) | {"errors": [{"field": self.field, "problem": self.detail}]}
+        return (self.extra or {}) | {
+            "errors": [{"field": self.field, "problem": shown(self.detail)}]
+        }
 
 
 class BadRequest(AppError):
@@ -110,7 +148,7 @@ def problem(
     if wants_json(request):
         # Titles and fixed details are catalog messages; anything else passes through unchanged.
         with i18n.use_language(i18n.request_language(request)):
-            title, detail = i18n.gettext(title), i18n.gettext(detail)
+            title, detail = shown(title), shown(detail)
         body: dict[str, Any] = {
             "type": f"/problems/{type_slug}",
             "title": title,
@@ -135,7 +173,7 @@ def problem(
     from app.templates import render  # late: templates import errors for their own guards
 
     with i18n.use_language(i18n.request_language(request)):
-        title, detail = i18n.gettext(title), i18n.gettext(detail)
+        title, detail = shown(title), shown(detail)
     return render(
         request,
         "error.html",
@@ -146,7 +184,8 @@ def problem(
 
 
 def describe_errors(errors: list[Any]) -> list[dict[str, str]]:
-    """Field and problem only: `input` and `ctx` may hold what the person typed."""
+    """Field and problem only: `input` and `ctx` may hold what the person typed. Each problem is a
+    `Message` (English; shown translated), see `translate_errors` for an answer's language."""
     described = []
     for err in errors:
         loc = [str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path", "form")]
@@ -154,31 +193,74 @@ def describe_errors(errors: list[Any]) -> list[dict[str, str]]:
     return described
 
 
-def _plain(err: dict[str, Any]) -> str:
+def translate_errors(errors: list[dict[str, str]]) -> list[dict[str, str]]:
+    """The described errors with each problem in the current language (an API answer)."""
+    return [err | {"problem": shown(err["problem"])} for err in errors]
+
+
+# pydantic's error types -> one plain sentence each (never the input; limits are not input).
+_PLAIN: dict[str, str] = {
+    "missing": N_("This is required."),
+    "string_too_long": N_("This is too long."),
+    "too_long": N_("This is too long."),
+    "string_too_short": N_("This is too short or empty."),
+    "too_short": N_("This is too short or empty."),
+    "extra_forbidden": N_("This field is not expected."),
+    "int_parsing": N_("Enter a whole number."),
+    "int_type": N_("Enter a whole number."),
+    "int_from_float": N_("Enter a whole number."),
+    "float_parsing": N_("Enter a number."),
+    "float_type": N_("Enter a number."),
+    "decimal_parsing": N_("Enter a number."),
+    "bool_parsing": N_("Choose yes or no."),
+    "bool_type": N_("Choose yes or no."),
+    "literal_error": N_("Choose one of the options."),
+    "enum": N_("Choose one of the options."),
+    "date_parsing": N_("Enter a date."),
+    "date_from_datetime_parsing": N_("Enter a date."),
+    "date_type": N_("Enter a date."),
+    "time_parsing": N_("Enter a time of day."),
+    "time_type": N_("Enter a time of day."),
+    "datetime_parsing": N_("Enter a date and a time."),
+    "datetime_type": N_("Enter a date and a time."),
+    "string_pattern_mismatch": N_("This is not in the form we expect."),
+    "uuid_parsing": N_("This value is not valid."),
+    "uuid_type": N_("This value is not valid."),
+}
+_LIMITS: dict[str, tuple[str, str]] = {
+    "greater_than_equal": ("ge", N_("This must be %(limit)s or more.")),
+    "greater_than": ("gt", N_("This must be more than %(limit)s.")),
+    "less_than_equal": ("le", N_("This must be %(limit)s or less.")),
+    "less_than": ("lt", N_("This must be less than %(limit)s.")),
+}
+
+
+def _plain(err: dict[str, Any]) -> Message:
     kind = err.get("type", "")
-    if kind == "missing":
-        return "This is required."
-    if kind in {"string_too_long", "too_long"}:
-        return "This is too long."
-    if kind in {"string_too_short", "too_short"}:
-        return "This is too short or empty."
-    if kind == "extra_forbidden":
-        return "This field is not expected."
-    msg = str(err.get("msg", "This value is not valid."))
-    # pydantic messages never include the input, but custom ValueErrors might: keep only their text.
-    return msg.removeprefix("Value error, ")
+    if kind in _PLAIN:
+        return Message(_PLAIN[kind])
+    ctx = err.get("ctx") or {}
+    if kind in _LIMITS and _LIMITS[kind][0] in ctx:
+        bound, message = _LIMITS[kind]
+        return Message(message, limit=ctx[bound])
+    msg = str(err.get("msg", N_("This value is not valid.")))
+    # pydantic messages never include the input, but custom ValueErrors might: keep only their
+    # text (a catalog message when the validator marked it, so it is shown translated).
+    return Message(msg.removeprefix("Value error, ").removeprefix("Assertion failed, "))
 
 
 def install(app: FastAPI) -> None:
     @app.exception_handler(AppError)
     async def _app_error(request: Request, exc: AppError) -> Response:
+        with i18n.use_language(i18n.request_language(request)):
+            extra = exc.problem_extra()  # its `errors` name the problem in the reader's language
         return problem(
             request,
             status=exc.status,
             title=exc.title,
             detail=exc.detail,
             type_slug=exc.type_slug,
-            extra=exc.problem_extra(),
+            extra=extra,
             headers=exc.headers,
         )
 
@@ -189,46 +271,44 @@ def install(app: FastAPI) -> None:
         return problem(
             request,
             status=409,
-            title="Changed by someone else",
-            detail="This was changed by someone else at the same moment. Nothing of yours was "
-            "saved; please open it again to see the current version.",
+            title=N_("Changed by someone else"),
+            detail=N_(
+                "This was changed by someone else at the same moment. Nothing of yours was "
+                "saved; please open it again to see the current version."
+            ),
             type_slug="edit-conflict",
+        )
+
+    def _validation_problem(request: Request, raw: list[Any]) -> Response:
+        with i18n.use_language(i18n.request_language(request)):
+            errors = translate_errors(describe_errors(raw))
+        return problem(
+            request,
+            status=422,
+            title=N_("Some fields need attention"),
+            detail="; ".join(f"{e['field']}: {e['problem']}" for e in errors),
+            type_slug="validation",
+            extra={"errors": errors},
         )
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> Response:
-        errors = describe_errors(list(exc.errors()))
-        return problem(
-            request,
-            status=422,
-            title="Some fields need attention",
-            detail="; ".join(f"{e['field']}: {e['problem']}" for e in errors),
-            type_slug="validation",
-            extra={"errors": errors},
-        )
+        return _validation_problem(request, list(exc.errors()))
 
     @app.exception_handler(ValidationError)
     async def _model_validation(request: Request, exc: ValidationError) -> Response:
-        errors = describe_errors(list(exc.errors()))
-        return problem(
-            request,
-            status=422,
-            title="Some fields need attention",
-            detail="; ".join(f"{e['field']}: {e['problem']}" for e in errors),
-            type_slug="validation",
-            extra={"errors": errors},
-        )
+        return _validation_problem(request, list(exc.errors()))
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
-        titles = {404: "Not found", 405: "Not allowed here", 401: "Please log in"}
+        titles = {404: N_("Not found"), 405: N_("Not allowed here"), 401: N_("Please log in")}
         return problem(
             request,
             status=exc.status_code,
-            title=titles.get(exc.status_code, "Request not accepted"),
+            title=titles.get(exc.status_code, N_("Request not accepted")),
             detail=str(exc.detail)
             if exc.status_code != 404
-            else "There is nothing at this address.",
+            else N_("There is nothing at this address."),
             type_slug={404: "not-found", 405: "method-not-allowed"}.get(exc.status_code, "http"),
             headers=getattr(exc, "headers", None),
         )
@@ -239,7 +319,7 @@ def install(app: FastAPI) -> None:
         return problem(
             request,
             status=500,
-            title="Something went wrong on our side",
-            detail="Nothing you did caused this. Please try again in a moment.",
+            title=N_("Something went wrong on our side"),
+            detail=N_("Nothing you did caused this. Please try again in a moment."),
             type_slug="server-error",
         )

@@ -13,7 +13,7 @@ from fastapi import Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ValidationError
 
-from app.errors import AppError, describe_errors
+from app.errors import AppError, Message, describe_errors
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -33,12 +33,18 @@ class FormResult(Generic[M]):
     # A refusal's response headers (a throttle's Retry-After), for `show` to send with the page.
     headers: dict[str, str] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        # Errors are shown in the reader's language: each is kept as a Message (a str, English).
+        self.errors = {name: Message(problem) for name, problem in self.errors.items()}
+
     @property
     def ok(self) -> bool:
         return self.data is not None and not self.errors
 
     def add_error(self, name: str, problem: str) -> None:
-        self.errors[name] = problem
+        """`problem` is a catalog message (marked with `N_`) or a `Message` with placeholders;
+        the page shows it in its reader's language."""
+        self.errors[name] = Message(problem)
         self.data = None
 
     def add_refusal(self, exc: AppError, *, otherwise: str = WHOLE_FORM) -> None:

@@ -18,7 +18,10 @@ def build(
     text: str,
     html: str | None = None,
     headers: dict[str, str] | None = None,
+    language: str | None = None,
 ) -> EmailMessage:
+    """One email. Its words are the caller's, already in the recipient's language (build it
+    inside `app.i18n.use_language(user.language)`); `language` labels it (Content-Language)."""
     settings = get_settings()
     message = EmailMessage()
     message["From"] = settings.mail_from
@@ -27,6 +30,8 @@ def build(
     for name, value in (headers or {}).items():
         message[name] = value
     message.set_content(text)
+    if language:  # after set_content, which replaces every Content-* header
+        message["Content-Language"] = language
     if html:
         message.add_alternative(html, subtype="html")
     return message

@@ -23,11 +23,13 @@ from pydantic import (
     StringConstraints,
 )
 
+from app.i18n import N_
+
 
 def _wall_clock(value: time) -> time:
     """A local time of day has no offset; one sent with it would be silently misread, so refuse it."""
     if value.tzinfo is not None:
-        raise ValueError("Give a time of day without a time zone.")
+        raise ValueError(N_("Give a time of day without a time zone."))
     return value
 
 
@@ -37,7 +39,7 @@ def _iso_time(value: time) -> str:
 
 def _no_nul(value: str) -> str:
     if "\x00" in value:
-        raise ValueError("Contains a character that is not allowed.")
+        raise ValueError(N_("Contains a character that is not allowed."))
     return value
 
 
@@ -65,7 +67,7 @@ _EMAIL = re.compile(EMAIL_PATTERN)
 
 def _email(value: str) -> str:
     if not _EMAIL.match(value):
-        raise ValueError("Enter an email address, like name@example.com.")
+        raise ValueError(N_("Enter an email address, like name@example.com."))
     return value
 
 

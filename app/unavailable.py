@@ -19,6 +19,7 @@ from starlette.types import Scope
 
 from app.db import WriteLockTimeout
 from app.errors import PROBLEM_JSON, wants_json
+from app.i18n import N_, gettext, request_language, use_language
 from app.templates import render
 
 log = logging.getLogger("groundwork.unavailable")
@@ -40,15 +41,19 @@ DATABASE_UNAVAILABLE: tuple[type[Exception], ...] = (
 _TEXT: dict[Reason, tuple[str, str, str]] = {
     "busy": (
         "busy",
-        "Groundwork is busy right now",
-        "A lot of people are using Groundwork at this moment. Nothing you did caused this. "
-        "Please try again in a few seconds.",
+        N_("Groundwork is busy right now"),
+        N_(
+            "A lot of people are using Groundwork at this moment. Nothing you did caused this. "
+            "Please try again in a few seconds."
+        ),
     ),
     "database": (
         "unavailable",
-        "We'll be back shortly",
-        "Groundwork can't reach its records just now. Nothing you did caused this. "
-        "Please try again in a minute or two.",
+        N_("We'll be back shortly"),
+        N_(
+            "Groundwork can't reach its records just now. Nothing you did caused this. "
+            "Please try again in a minute or two."
+        ),
     ),
 }
 
@@ -57,12 +62,15 @@ def response_for(request: Request, reason: Reason) -> Response:
     """503 with Retry-After, for whoever asked (API client or person)."""
     type_slug, title, detail = _TEXT[reason]
     headers = {"Retry-After": str(RETRY_AFTER[reason]), "Cache-Control": "no-store"}
+    language = request_language(request)
     if wants_json(request):
+        with use_language(language):
+            shown_title, shown_detail = gettext(title), gettext(detail)
         body = {
             "type": f"/problems/{type_slug}",
-            "title": title,
+            "title": shown_title,
             "status": 503,
-            "detail": detail,
+            "detail": shown_detail,
             "instance": request.url.path,
         }
         return JSONResponse(body, status_code=503, media_type=PROBLEM_JSON, headers=headers)
@@ -81,7 +89,17 @@ def response_for(request: Request, reason: Reason) -> Response:
         )
     except Exception:  # the page must go out even if rendering needs something that is down
         log.exception("could not render the unavailable page")
-        return HTMLResponse(_PLAIN_PAGE.format(title=title, detail=detail), 503, headers=headers)
+        with use_language(language):
+            page = _PLAIN_PAGE.format(
+                lang=language,
+                title=gettext(title),
+                detail=gettext(detail),
+                crisis=gettext(
+                    'If you need support right now, <a href="/crisis">the crisis lines are '
+                    "here</a>."
+                ),
+            )
+        return HTMLResponse(page, 503, headers=headers)
 
 
 def response_for_scope(scope: Scope, reason: Reason) -> Response:
@@ -89,10 +107,9 @@ def response_for_scope(scope: Scope, reason: Reason) -> Response:
 
 
 _PLAIN_PAGE = (
-    '<!doctype html><html lang="en"><meta charset="utf-8">'
+    '<!doctype html><html lang="{lang}"><meta charset="utf-8">'
     '<meta name="viewport" content="width=device-width, initial-scale=1">'
-    "<title>{title}</title><h1>{title}</h1><p>{detail}</p>"
-    '<p>If you need support right now, <a href="/crisis">the crisis lines are here</a>.</p></html>'
+    "<title>{title}</title><h1>{title}</h1><p>{detail}</p><p>{crisis}</p></html>"
 )
 
 

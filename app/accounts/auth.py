@@ -21,7 +21,7 @@ from app.accounts.security import (
 from app.audit import service as audit
 from app.config import get_settings
 from app.errors import Conflict, NotFound, Unprocessable
-from app.i18n import N_
+from app.i18n import N_, gettext, ngettext, use_language
 from app.web_security import Principal
 
 # One message whatever went wrong, so nobody can learn which accounts exist.
@@ -109,8 +109,10 @@ def verify_second_factor(
         audit.add(session, actor=user, action="auth.totp_failed")
         session.commit()
         raise LoginFailed(
-            "That code did not match, or was already used. Check the time on your phone, "
-            "wait for the next code and try again."
+            N_(
+                "That code did not match, or was already used. Check the time on your phone, "
+                "wait for the next code and try again."
+            )
         )
     sessions.revoke(session, auth.id)
     issued = sessions.create(session, user=user, user_agent=user_agent, ip_address=ip)
@@ -120,12 +122,20 @@ def verify_second_factor(
     session.commit()
     if recovery:
         left = two_factor.recovery_codes_left(session, user.id)
-        _security_notice(
-            user,
-            "A recovery code was used to log in",
-            f"Someone logged in to your Groundwork account with one of your recovery codes. You have "
-            f"{left} left; you can make new ones under Settings, Two-step login.",
-        )
+        with use_language(user.language):
+            _security_notice(
+                user,
+                gettext("A recovery code was used to log in"),
+                ngettext(
+                    "Someone logged in to your Groundwork account with one of your recovery "
+                    "codes. You have %(num)s left; you can make new ones under Settings, "
+                    "Two-step login.",
+                    "Someone logged in to your Groundwork account with one of your recovery "
+                    "codes. You have %(num)s left; you can make new ones under Settings, "
+                    "Two-step login.",
+                    left,
+                ),
+            )
     return issued
 
 
@@ -174,16 +184,30 @@ def request_password_reset(session: Session, *, email: str, ip: str) -> str | No
 
 
 def _send_reset(user: User, link: str) -> bool:
+    """In the person's own language (their setting)."""
     minutes = get_settings().reset_link_minutes
-    text = (
-        f"Hello {user.preferred_name},\n\nSomeone (hopefully you) asked to reset your Groundwork "
-        f"password. Open this link within {minutes} minutes to choose a new one:\n\n"
-        f"{link}\n\nIf you did not ask, you can ignore this email: your password stays the same.\n"
-    )
     assert user.email is not None
-    return mailer.send(
-        mailer.build(to=user.email, subject="Reset your Groundwork password", text=text)
-    )
+    with use_language(user.language):
+        text = ngettext(
+            "Hello %(name)s,\n\nSomeone (hopefully you) asked to reset your Groundwork "
+            "password. Open this link within %(num)s minute to choose a new one:\n\n"
+            "%(link)s\n\nIf you did not ask, you can ignore this email: your password stays "
+            "the same.\n",
+            "Hello %(name)s,\n\nSomeone (hopefully you) asked to reset your Groundwork "
+            "password. Open this link within %(num)s minutes to choose a new one:\n\n"
+            "%(link)s\n\nIf you did not ask, you can ignore this email: your password stays "
+            "the same.\n",
+            minutes,
+            name=user.preferred_name,
+            link=link,
+        )
+        message = mailer.build(
+            to=user.email,
+            subject=gettext("Reset your Groundwork password"),
+            text=text,
+            language=user.language,
+        )
+    return mailer.send(message)
 
 
 def find_reset(session: Session, token: str) -> PasswordReset:
@@ -192,7 +216,7 @@ def find_reset(session: Session, token: str) -> PasswordReset:
     ).first()
     if reset is None or reset.used_at is not None or reset.expires_at <= clock.now():
         raise NotFound(
-            "This reset link has expired or was already used. You can ask for a new one."
+            N_("This reset link has expired or was already used. You can ask for a new one.")
         )
     return reset
 
@@ -216,8 +240,10 @@ def start_totp(session: Session, *, principal: Principal) -> str:
     switch it off without the password and code that turning it off asks for."""
     if principal.user.totp_enabled:
         raise Conflict(
-            "Two-step login is already on. To move it to a new phone, turn it off below "
-            "(you'll need a code or a recovery code), then set it up again."
+            N_(
+                "Two-step login is already on. To move it to a new phone, turn it off below "
+                "(you'll need a code or a recovery code), then set it up again."
+            )
         )
     secret, sealed = two_factor.new_secret()
     principal.user.totp_secret = sealed
@@ -232,9 +258,11 @@ def confirm_totp(session: Session, *, principal: Principal, code: str) -> list[s
     """Turn two-step login on; returns the ten recovery codes, to show once."""
     user = principal.user
     if user.totp_enabled:
-        raise Conflict("Two-step login is already on.")
+        raise Conflict(N_("Two-step login is already on."))
     if not two_factor.accept_code(session, user=user, code=code):
-        raise Unprocessable("That code did not match. Check the time on your phone and try again.")
+        raise Unprocessable(
+            N_("That code did not match. Check the time on your phone and try again.")
+        )
     user.totp_enabled = True
     session.add(user)
     codes = two_factor.new_recovery_codes(session, user=user)
@@ -258,12 +286,12 @@ def _reauthenticate(session: Session, *, user: User, password: str, code: str, i
     throttle.check(session, email=email, ip=ip)
     errors: dict[str, str] = {}
     if not verify_password(user.password_hash, password):
-        errors["current_password"] = "That is not your current password."
+        errors["current_password"] = N_("That is not your current password.")
     elif two_factor.looks_like_recovery_code(code):
         if not two_factor.use_recovery_code(session, user=user, code=code):
-            errors["code"] = "That recovery code did not match, or was already used."
+            errors["code"] = N_("That recovery code did not match, or was already used.")
     elif not two_factor.accept_code(session, user=user, code=code):
-        errors["code"] = "That code did not match, or was already used. Wait for the next one."
+        errors["code"] = N_("That code did not match, or was already used. Wait for the next one.")
     if errors:
         throttle.record_failure(session, email=email, ip=ip)
         audit.add(session, actor=user, action="auth.reauth_failed")
@@ -279,24 +307,31 @@ def disable_totp(
     two_factor.forget(session, user=principal.user)
     audit.add(session, actor=principal.user, action="auth.totp_disabled")
     session.commit()
-    _security_notice(
-        principal.user,
-        "Two-step login was turned off",
-        "Two-step login was turned off for your Groundwork account. You can turn it on again "
-        "under Settings.",
-    )
+    with use_language(principal.user.language):
+        _security_notice(
+            principal.user,
+            gettext("Two-step login was turned off"),
+            gettext(
+                "Two-step login was turned off for your Groundwork account. You can turn it on "
+                "again under Settings."
+            ),
+        )
 
 
 def _security_notice(user: User, subject: str, what: str) -> None:
     """Tell the person by email when their login gets weaker or a fallback is used (ASVS 2.2.3):
-    if it was not them, they find out now rather than never."""
+    if it was not them, they find out now rather than never. Called in the person's language."""
     if not user.email:
         return
-    text = (
-        f"Hello {user.preferred_name},\n\n{what}\n\nIf this was not you, reset your password now: "
-        f"{get_settings().base_url}/forgot — and tell your clinic.\n"
+    text = gettext(
+        "Hello %(name)s,\n\n%(what)s\n\nIf this was not you, reset your password now: "
+        "%(link)s — and tell your clinic.\n",
+        name=user.preferred_name,
+        what=what,
+        link=get_settings().base_url + "/forgot",
     )
-    mailer.send(mailer.build(to=user.email, subject=subject, text=text))
+    message = mailer.build(to=user.email, subject=subject, text=text, language=user.language)
+    mailer.send(message)
 
 
 def renew_recovery_codes(

@@ -27,6 +27,7 @@ from app.accounts.policy import (
 )
 from app.db import UNSAFE_METHODS, SessionDep, begin_write
 from app.errors import Forbidden, Unauthorized
+from app.i18n import N_
 from app.unavailable import DATABASE_UNAVAILABLE
 from app.web_security import (
     NO_PRINCIPAL,
@@ -90,7 +91,7 @@ async def require_principal(request: Request, principal: OptionalPrincipal) -> P
     dependency costs a thread handoff that grows under load)."""
     if principal is None:
         raise_if_database_unavailable(request)
-        raise Unauthorized("Please log in to continue.")
+        raise Unauthorized(N_("Please log in to continue."))
     return principal
 
 
@@ -116,7 +117,7 @@ async def require_staff(principal: CurrentPrincipal) -> Principal:
 
 async def require_clinic_manager(principal: CurrentPrincipal) -> Principal:
     if not may_manage_clinic(principal):
-        raise Forbidden("Only the clinic's administrators can do this.")
+        raise Forbidden(N_("Only the clinic's administrators can do this."))
     require_second_factor(principal)
     return principal
 

@@ -34,7 +34,7 @@ from app.countries import country_choices, zone_countries
 from app.db import SessionDep
 from app.errors import BadRequest, Conflict, NotFound, TooManyRequests
 from app.forms import WHOLE_FORM, FormResult, read_form, submit_form
-from app.i18n import negotiate
+from app.i18n import N_, negotiate, request_language
 from app.templates import render
 from app.web_security import SESSION_COOKIE
 
@@ -75,9 +75,9 @@ def _page_again(
     return show
 
 
-def _choices() -> dict[str, object]:
+def _choices(request: Request) -> dict[str, object]:
     return {
-        "countries": country_choices(),
+        "countries": country_choices(request_language(request)),
         "zones": clock.sorted_zones(),
         "zone_countries": zone_countries(),
     }
@@ -189,7 +189,7 @@ def signup_page(request: Request, principal: OptionalPrincipal, kind: str = "cli
         {
             "kind": "therapist" if kind == "therapist" else "client",
             "form": FormResult(values={}),
-            **_choices(),
+            **_choices(request),
         },
     )
 
@@ -212,13 +212,14 @@ async def signup_submit(kind: str, request: Request, session: SessionDep) -> Res
             country=data.country,
             time_zone=data.time_zone,
             clinic_name=data.clinic_name if isinstance(data, TherapistSignup) else None,
+            language=request_language(request),
         )
         demo_link = signup.request(session, ask=ask, ip=client_ip(request))  # may be throttled
         return render(
             request, "accounts/signup_sent.html", {"email": data.email, "demo_link": demo_link}
         )
 
-    show = _page_again(request, "accounts/signup.html", kind=kind, **_choices())
+    show = _page_again(request, "accounts/signup.html", kind=kind, **_choices(request))
     return await submit_form(
         request, model, save=save, show=show, otherwise="email", refusal_status=None
     )
@@ -375,8 +376,10 @@ async def join_submit(
         if invite.kind == InviteKind.link:
             if principal is None or principal.role != Role.client:
                 raise Conflict(
-                    "This code links you to a therapist. Log in (or create an "
-                    "account) first, then enter it under More.",
+                    N_(
+                        "This code links you to a therapist. Log in (or create an "
+                        "account) first, then enter it under More."
+                    ),
                     field="code",
                 )
             therapist = service.link_therapist(session, client=principal, invite=invite)

@@ -24,6 +24,7 @@ from app.accounts.models import CareLink, PrivateRecordKind, RecordKind, Role, U
 from app.audit import service as audit
 from app.config import get_settings
 from app.errors import Forbidden, NotFound, SecondFactorRequired
+from app.i18n import N_
 from app.web_security import Principal
 
 
@@ -158,12 +159,12 @@ def require_second_factor(principal: Principal) -> None:
         and get_settings().require_staff_totp
         and not principal.user.totp_enabled
     ):
-        raise SecondFactorRequired("Turn on two-step login to open clients' records.")
+        raise SecondFactorRequired(N_("Turn on two-step login to open clients' records."))
 
 
 def require_role(principal: Principal, *roles: Role) -> None:
     if principal.role not in roles:
-        raise Forbidden("This page is for a different kind of account.")
+        raise Forbidden(N_("This page is for a different kind of account."))
 
 
 def may_manage_user(principal: Principal, target: User) -> bool:

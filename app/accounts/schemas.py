@@ -11,21 +11,21 @@ from pydantic import AfterValidator, Field, model_validator
 from app import clock
 from app.accounts.models import Role
 from app.countries import is_country, zone_countries
-from app.i18n import LANGUAGES
+from app.i18n import LANGUAGES, N_
 from app.schema_types import ApiModel, Code, Email, Name, Password, PublicModel, Title
 from app.schema_types import _no_nul as no_nul
 
 
 def _zone(value: str) -> str:
     if not clock.is_valid_zone(value):
-        raise ValueError("Choose a time zone from the list.")
+        raise ValueError(N_("Choose a time zone from the list."))
     return value
 
 
 def _country(value: str) -> str:
     value = value.upper()
     if not is_country(value):
-        raise ValueError("Choose a country from the list.")
+        raise ValueError(N_("Choose a country from the list."))
     return value
 
 
@@ -66,7 +66,7 @@ class _NewPassword(ApiModel):
     @model_validator(mode="after")
     def _match(self) -> Self:
         if self.password != self.password_confirm:
-            raise ValueError("The two passwords are not the same.")
+            raise ValueError(N_("The two passwords are not the same."))
         return self
 
 

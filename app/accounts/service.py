@@ -18,6 +18,7 @@ from app.accounts.security import hash_password, new_code, new_token, normalise_
 from app.audit import service as audit
 from app.config import get_settings
 from app.errors import Conflict, NotFound, Unprocessable
+from app.i18n import N_
 from app.web_security import Principal
 
 
@@ -39,7 +40,8 @@ def email_taken(session: Session, email: str) -> bool:
 def _require_free_email(session: Session, email: str | None) -> None:
     if email and email_taken(session, email):
         raise Conflict(
-            "An account with this email already exists. Try logging in instead.", field="email"
+            N_("An account with this email already exists. Try logging in instead."),
+            field="email",
         )
 
 
@@ -159,7 +161,7 @@ def create_client(
 
 def reissue_client_invite(session: Session, *, therapist: Principal, client: User) -> IssuedInvite:
     if client.activated_at is not None:
-        raise Conflict("This person has already set up their account.")
+        raise Conflict(N_("This person has already set up their account."))
     _revoke_pending(session, user_id=client.id)
     issued = _issue_client_invite(session, therapist=therapist, client=client)
     audit.add(session, actor=therapist.user, client_id=client.id, action="invite.reissue")
@@ -217,7 +219,7 @@ def _usable(invite: Invite | None) -> Invite:
         or invite.expires_at <= clock.now()
     ):
         raise NotFound(
-            "This invite has expired or was already used. Ask your therapist for a new one."
+            N_("This invite has expired or was already used. Ask your therapist for a new one.")
         )
     return invite
 
@@ -228,8 +230,8 @@ def find_invite_by_token(session: Session, token: str) -> Invite:
     )
 
 
-CODE_WAIT_MESSAGE = (
-    "Too many codes were tried. Please wait {wait} and try again, or open the invite link "
+CODE_WAIT_MESSAGE = N_(
+    "Too many codes were tried. Please wait %(wait)s and try again, or open the invite link "
     "instead if you have it."
 )
 
@@ -289,7 +291,9 @@ def accept_invite(
         session.add(user)
         session.flush()
     else:
-        raise Unprocessable("This code links a therapist: log in first, then enter it under More.")
+        raise Unprocessable(
+            N_("This code links a therapist: log in first, then enter it under More.")
+        )
     user.password_hash = hash_password(password)
     user.preferred_name = name
     user.time_zone = time_zone
@@ -314,7 +318,7 @@ def accept_invite(
 
 def link_therapist(session: Session, *, client: Principal, invite: Invite) -> User:
     if invite.kind != InviteKind.link or invite.therapist_id is None:
-        raise NotFound("This code is not a therapist link code.")
+        raise NotFound(N_("This code is not a therapist link code."))
     therapist = session.get(User, invite.therapist_id)
     if therapist is None or not therapist.is_active:
         raise NotFound()

@@ -28,13 +28,15 @@ from app.countries import country_choices
 from app.db import SessionDep
 from app.errors import Conflict, NotFound, Unprocessable
 from app.forms import FormResult, read_form, submit_form
-from app.i18n import LANGUAGES
+from app.i18n import LANGUAGES, N_, gettext, request_language, use_language
 from app.templates import render
 
 router = APIRouter()
 
 
-def _settings_context(session: SessionDep, principal: CurrentPrincipal) -> dict[str, object]:
+def _settings_context(
+    session: SessionDep, principal: CurrentPrincipal, language: str
+) -> dict[str, object]:
     user = principal.user
     return {
         "profile": FormResult(
@@ -48,7 +50,7 @@ def _settings_context(session: SessionDep, principal: CurrentPrincipal) -> dict[
         "password": FormResult(values={}),
         "devices": sessions.active_for(session, user.id),
         "current_session_id": principal.session.id,
-        "countries": country_choices(),
+        "countries": country_choices(language),
         "languages": list(LANGUAGES.items()),
         "zones": clock.sorted_zones(),
         "therapists": service.my_therapists(session, user.id) if user.role == "client" else [],
@@ -64,7 +66,7 @@ def _settings(
     headers: dict[str, str] | None = None,
     **overrides: object,
 ) -> Response:
-    context = _settings_context(session, principal)
+    context = _settings_context(session, principal, request_language(request))
     context.update(overrides)
     return render(
         request, "accounts/settings.html", context, status_code=status_code, headers=headers
@@ -108,7 +110,7 @@ async def change_password(
 ) -> Response:
     def save(data: PasswordChange) -> Response:
         if not verify_password(principal.user.password_hash, data.current_password):
-            raise Unprocessable("That is not your current password.", field="current_password")
+            raise Unprocessable(N_("That is not your current password."), field="current_password")
         service.change_password(session, principal=principal, new_password=data.password)
         return see_other("/settings?saved=password")
 
@@ -135,25 +137,27 @@ class SharingChoice:
 SHARING_CHOICES = (
     SharingChoice(
         RecordKind.mood,
-        "Mood log and its notes",
-        "How you felt each day, your energy and sleep, and any notes you added.",
-        "Your therapist sees your mood log and notes, and is told when your mood has been low.",
-        "Your therapist does not see your mood log or notes.",
+        N_("Mood log and its notes"),
+        N_("How you felt each day, your energy and sleep, and any notes you added."),
+        N_("Your therapist sees your mood log and notes, and is told when your mood has been low."),
+        N_("Your therapist does not see your mood log or notes."),
     ),
     SharingChoice(
         RecordKind.calm,
-        "Calm tools",
-        "When you used a calm tool, and how distressed you felt before and after.",
-        "Your therapist sees when you used calm tools and how you felt before and after.",
-        "Your therapist does not see when you used calm tools or your ratings. Your safety "
-        "plan stays shared.",
+        N_("Calm tools"),
+        N_("When you used a calm tool, and how distressed you felt before and after."),
+        N_("Your therapist sees when you used calm tools and how you felt before and after."),
+        N_(
+            "Your therapist does not see when you used calm tools or your ratings. Your safety "
+            "plan stays shared."
+        ),
     ),
     SharingChoice(
         RecordKind.sensory,
-        "Sensory profile",
-        "Your answers about the sights, sounds, touch and movement you seek or avoid.",
-        "Your therapist sees your sensory profile and can update it with you.",
-        "Your therapist does not see your sensory profile. Your sensory diet stays shared.",
+        N_("Sensory profile"),
+        N_("Your answers about the sights, sounds, touch and movement you seek or avoid."),
+        N_("Your therapist sees your sensory profile and can update it with you."),
+        N_("Your therapist does not see your sensory profile. Your sensory diet stays shared."),
     ),
 )
 
@@ -238,8 +242,10 @@ def two_factor_start(
         form: FormResult[TwoFactorReauth] = FormResult(values={}, errors={"code": on.detail})
         return _manage(request, session, principal, form, status_code=409)
     link = two_factor.uri(secret, principal.user.email or str(principal.id))
+    with use_language(request_language(request)):
+        title = gettext("Scan with your authenticator app")
     svg = segno.make(link, error="m").svg_inline(
-        scale=5, dark="#1b2b2a", light="#ffffff", title="Scan with your authenticator app"
+        scale=5, dark="#1b2b2a", light="#ffffff", title=title
     )
     return render(
         request,
@@ -256,7 +262,8 @@ def two_factor_start(
 def _recovery_page(request: Request, codes: list[str]) -> Response:
     """Shown once. The download is built in the page (a data: link), so the codes are never
     stored in plain text nor served again."""
-    text = RECOVERY_TXT.format(codes="\n".join(codes))
+    with use_language(request_language(request)):
+        text = gettext(RECOVERY_TXT, codes="\n".join(codes))
     return render(
         request,
         "accounts/recovery_codes.html",
@@ -264,10 +271,10 @@ def _recovery_page(request: Request, codes: list[str]) -> Response:
     )
 
 
-RECOVERY_TXT = (
+RECOVERY_TXT = N_(
     "Groundwork recovery codes\n\n"
     "Each code logs you in once when you do not have your phone. Keep them somewhere safe.\n\n"
-    "{codes}\n"
+    "%(codes)s\n"
 )
 
 

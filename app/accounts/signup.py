@@ -22,9 +22,10 @@ from app.accounts.security import hash_password, new_token, token_hash
 from app.audit import service as audit
 from app.config import get_settings
 from app.errors import Conflict, NotFound
+from app.i18n import N_, gettext, ngettext, use_language
 
 LINK_HOURS = 24
-WAIT_MESSAGE = "Too many sign-ups from this network. Please wait {wait} and try again."
+WAIT_MESSAGE = N_("Too many sign-ups from this network. Please wait %(wait)s and try again.")
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,8 @@ class Applicant:
     country: str
     time_zone: str
     clinic_name: str | None = None
+    # The language the sign-up page was shown in: the confirmation email is written in it.
+    language: str = "en"
 
 
 def request(session: Session, *, ask: Applicant, ip: str) -> str | None:
@@ -73,7 +76,7 @@ def request(session: Session, *, ask: Applicant, ip: str) -> str | None:
     )
     session.commit()
     link = f"{get_settings().base_url}/signup/confirm/{token}"
-    sent = _send_confirmation(email, ask.name, link)
+    sent = _send_confirmation(email, ask.name, link, ask.language)
     return link if not sent and get_settings().environment == "development" else None
 
 
@@ -83,7 +86,7 @@ def find(session: Session, token: str) -> PendingSignup:
     ).first()
     if pending is None or pending.used_at is not None or pending.expires_at <= clock.now():
         raise NotFound(
-            "This link has expired or was already used. You can sign up again to get a new one."
+            N_("This link has expired or was already used. You can sign up again to get a new one.")
         )
     return pending
 
@@ -95,7 +98,7 @@ def confirm(session: Session, *, pending: PendingSignup, language: str = "en") -
     session.add(pending)
     if service.email_taken(session, pending.email):
         session.commit()
-        raise Conflict("This email already has an account. Log in, or reset the password.")
+        raise Conflict(N_("This email already has an account. Log in, or reset the password."))
     if pending.kind == Role.therapist.value:
         return service.signup_therapist(
             session,
@@ -127,24 +130,44 @@ def prune(session: Session) -> int:
     return int(getattr(result, "rowcount", 0) or 0)
 
 
-def _send_confirmation(email: str, name: str, link: str) -> bool:
-    text = (
-        f"Hello {name},\n\nThanks for signing up to Groundwork. Open this link within "
-        f"{LINK_HOURS} hours to finish setting up your account:\n\n{link}\n\n"
-        "If you did not sign up, you can ignore this email: no account is made without it.\n"
-    )
-    return mailer.send(mailer.build(to=email, subject="Finish setting up Groundwork", text=text))
+def _send_confirmation(email: str, name: str, link: str, language: str = "en") -> bool:
+    with use_language(language):
+        text = ngettext(
+            "Hello %(name)s,\n\nThanks for signing up to Groundwork. Open this link within "
+            "%(num)s hour to finish setting up your account:\n\n%(link)s\n\n"
+            "If you did not sign up, you can ignore this email: no account is made without it.\n",
+            "Hello %(name)s,\n\nThanks for signing up to Groundwork. Open this link within "
+            "%(num)s hours to finish setting up your account:\n\n%(link)s\n\n"
+            "If you did not sign up, you can ignore this email: no account is made without it.\n",
+            LINK_HOURS,
+            name=name,
+            link=link,
+        )
+        message = mailer.build(
+            to=email,
+            subject=gettext("Finish setting up Groundwork"),
+            text=text,
+            language=language,
+        )
+    return mailer.send(message)
 
 
 def _send_notice(user: User) -> bool:
     base = get_settings().base_url
     assert user.email is not None
-    text = (
-        f"Hello {user.preferred_name},\n\nSomeone (perhaps you) tried to sign up to Groundwork "
-        "with this email address. You already have an account, so nothing was changed.\n\n"
-        f"To log in: {base}/login\nForgotten your password? {base}/forgot\n\n"
-        "If it was not you, you do not need to do anything: your account is safe.\n"
-    )
-    return mailer.send(
-        mailer.build(to=user.email, subject="Someone tried to sign up with your email", text=text)
-    )
+    with use_language(user.language):  # the account holder's own language
+        text = gettext(
+            "Hello %(name)s,\n\nSomeone (perhaps you) tried to sign up to Groundwork "
+            "with this email address. You already have an account, so nothing was changed.\n\n"
+            "To log in: %(base)s/login\nForgotten your password? %(base)s/forgot\n\n"
+            "If it was not you, you do not need to do anything: your account is safe.\n",
+            name=user.preferred_name,
+            base=base,
+        )
+        message = mailer.build(
+            to=user.email,
+            subject=gettext("Someone tried to sign up with your email"),
+            text=text,
+            language=user.language,
+        )
+    return mailer.send(message)

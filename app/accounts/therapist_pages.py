@@ -13,18 +13,19 @@ from app.accounts.schemas import ClientCreate
 from app.accounts.service import IssuedInvite
 from app.accounts.web import see_other
 from app.config import get_settings
-from app.countries import country_choices
+from app.countries import country_choices, country_name, is_country
 from app.db import SessionDep
 from app.forms import FormResult, submit_form
+from app.i18n import request_language
 from app.sections import client_overview_sections
 from app.templates import render
 
 router = APIRouter()
 
 
-def _new_client_context(therapist: CurrentTherapist) -> dict[str, object]:
+def _new_client_context(request: Request, therapist: CurrentTherapist) -> dict[str, object]:
     return {
-        "countries": country_choices(),
+        "countries": country_choices(request_language(request)),
         "zones": clock.sorted_zones(),
         "default_zone": therapist.user.time_zone,
         "default_country": therapist.user.country,
@@ -61,7 +62,9 @@ def new_client_page(request: Request, therapist: CurrentTherapist) -> Response:
         values={"time_zone": therapist.user.time_zone, "country": therapist.user.country}
     )
     return render(
-        request, "accounts/client_new.html", {"form": form, **_new_client_context(therapist)}
+        request,
+        "accounts/client_new.html",
+        {"form": form, **_new_client_context(request, therapist)},
     )
 
 
@@ -69,7 +72,7 @@ def new_client_page(request: Request, therapist: CurrentTherapist) -> Response:
 async def new_client_submit(
     request: Request, session: SessionDep, therapist: CurrentTherapist
 ) -> Response:
-    context = _new_client_context(therapist)
+    context = _new_client_context(request, therapist)
 
     def save(data: ClientCreate) -> Response:
         client, issued = service.create_client(
@@ -112,7 +115,13 @@ def client_page(
     client: AccessibleClient, request: Request, session: SessionDep, _therapist: CurrentTherapist
 ) -> Response:
     sections = client_overview_sections(session=session, client=client, now=clock.now())
-    return render(request, "accounts/client.html", {"client": client, "sections": sections})
+    country = client.country or ""
+    label = country_name(country, request_language(request)) if is_country(country) else country
+    return render(
+        request,
+        "accounts/client.html",
+        {"client": client, "sections": sections, "country_label": label},
+    )
 
 
 @router.post("/caseload/{client_id}/end", response_class=HTMLResponse)

@@ -23,6 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from babel.support import LazyProxy
 from sqlalchemy import delete, func
 from sqlmodel import Session, col, select
 
@@ -30,7 +31,8 @@ from app import clock
 from app.accounts.models import LoginFailure
 from app.accounts.security import token_hash
 from app.config import get_settings
-from app.errors import TooManyRequests
+from app.errors import Message, TooManyRequests
+from app.i18n import N_, ngettext
 
 MAX_WAIT = timedelta(minutes=15)
 # Rows older than this are pruned: longer than every window below.
@@ -123,18 +125,26 @@ def wait_needed(session: Session, checks: Iterable[Check]) -> timedelta:
     return max([timedelta(0), *waits])
 
 
-def refusal(wait: timedelta, message: str) -> TooManyRequests:
+def _minutes(minutes: int) -> str:
+    return ngettext("%(num)s minute", "%(num)s minutes", minutes)
+
+
+def wait_words(wait: timedelta) -> LazyProxy:
+    """ "3 minutes", worded in the language of whoever reads it (evaluated when shown)."""
     minutes = max(1, math.ceil(wait.total_seconds() / 60))
-    unit = "minute" if minutes == 1 else "minutes"
+    return LazyProxy(_minutes, minutes, enable_cache=False)
+
+
+def refusal(wait: timedelta, message: str) -> TooManyRequests:
     return TooManyRequests(
-        message.format(wait=f"{minutes} {unit}"),
+        Message(message, wait=wait_words(wait)),
         headers={"Retry-After": str(math.ceil(wait.total_seconds()))},
     )
 
 
 def require(session: Session, checks: Iterable[Check], message: str) -> None:
-    """Raise TooManyRequests (with Retry-After) when any check says wait. `{wait}` in the message
-    becomes "3 minutes"."""
+    """Raise TooManyRequests (with Retry-After) when any check says wait. `message` is a catalog
+    message (`N_`) whose `%(wait)s` becomes "3 minutes" in the reader's language."""
     wait = wait_needed(session, checks)
     if wait > timedelta(0):
         raise refusal(wait, message)
@@ -147,7 +157,9 @@ def record(session: Session, checks: Iterable[Check]) -> None:
 
 
 # Logins keep their own small vocabulary: auth.py reads best with it.
-LOGIN_MESSAGE = "Too many tries. Please wait {wait} and try again, or reset your password by email."
+LOGIN_MESSAGE = N_(
+    "Too many tries. Please wait %(wait)s and try again, or reset your password by email."
+)
 
 
 def check(session: Session, *, email: str, ip: str) -> None:
@@ -229,7 +241,7 @@ def reset_write_buckets() -> None:
     _writes = None
 
 
-WRITE_MESSAGE = (
+WRITE_MESSAGE = N_(
     "That is a lot of changes in a short time, so this one was not saved. "
     "Please wait a moment and try again."
 )

@@ -20,6 +20,7 @@ from app.accounts.web import see_other
 from app.db import SessionDep
 from app.errors import Unprocessable
 from app.forms import FormResult, finish_form_awaiting, read_form, submit_form, validate
+from app.i18n import N_
 from app.my_data import closure, handover, notify, service
 from app.my_data.dependencies import ClinicClient, ClinicExport, Colleague
 from app.my_data.models import ClosureStatus
@@ -225,7 +226,7 @@ async def handover_save(
             None,
         )
         if target is None or target.id == leaving.id or target.role != Role.therapist:
-            raise Unprocessable("Choose a colleague from the list.", field="colleague_id")
+            raise Unprocessable(N_("Choose a colleague from the list."), field="colleague_id")
         done = handover.hand_over(session, manager=manager.user, leaving=leaving, colleague=target)
         clinic = session.get(Organisation, org)
         done = await run_in_threadpool(handover.tell_clients, done, clinic.name if clinic else "")
