@@ -55,8 +55,6 @@ PENDING_TEMPLATES = {
     "digest/settings.html",
     "digest/unsubscribe.html",
     # home
-    "home/library.html",
-    "home/today.html",
     # homework
     "homework/_assign_form.html",
     "homework/_hw.html",
@@ -112,21 +110,6 @@ PENDING_TEMPLATES = {
     "reminders/today.html",
     "reminders/unsubscribe.html",
     # routines
-    "routines/_fields.html",
-    "routines/_heatmap.html",
-    "routines/_overview.html",
-    "routines/_today.html",
-    "routines/builder.html",
-    "routines/calendar.html",
-    "routines/caseload.html",
-    "routines/history.html",
-    "routines/library.html",
-    "routines/list.html",
-    "routines/new.html",
-    "routines/player.html",
-    "routines/step.html",
-    "routines/templates.html",
-    "routines/today_page.html",
     # self_care
     "self_care/_macros.html",
     "self_care/_overview.html",
