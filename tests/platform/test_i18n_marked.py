@@ -138,8 +138,6 @@ PENDING_TEMPLATES = {
 }
 PENDING_SCRIPTS = {
     # js
-    "static/js/app.js",
-    "static/js/http.js",
     # my_data
     "static/my_data/progress.js",
     # occupation
@@ -148,9 +146,6 @@ PENDING_SCRIPTS = {
     # reminders
     "static/reminders/settings.js",
     # routines
-    "static/routines/player.js",
-    "static/routines/routines.js",
-    "static/routines/timer.js",
     # self_care
     "static/self_care/checkin.js",
     "static/self_care/mood.js",
