@@ -38,7 +38,8 @@ def _spanish(session: Session, user: User) -> User:
 
 def test_spanish_templates_have_the_same_keys_steps_and_details_as_the_english() -> None:
     words = load_words("es")
-    assert words is not None and words.language == "es"
+    assert words is not None
+    assert words.language == "es"
     english = {t.key: t for t in builtin_templates()}
     assert set(words.templates) == set(english)
     for key, template in english.items():
@@ -48,7 +49,8 @@ def test_spanish_templates_have_the_same_keys_steps_and_details_as_the_english()
             # A detail exactly where the English has one, so nothing is added or dropped.
             assert bool(word.detail) == bool(step.detail), (key, step.title)
             assert word.title != step.title, (key, step.title)
-        assert entry.title != template.title and entry.summary != template.summary
+        assert entry.title != template.title
+        assert entry.summary != template.summary
 
 
 def test_spanish_templates_file_has_only_words() -> None:
@@ -82,11 +84,13 @@ def test_a_spanish_client_gets_a_spanish_routine_from_a_template(
 ) -> None:
     http.as_(_spanish(session, client_user))
     page = http.get("/routines/templates")
-    assert "Levantarme" in page.text and "Plantillas de rutinas" in page.text
+    assert "Levantarme" in page.text
+    assert "Plantillas de rutinas" in page.text
     used = http.post("/routines/templates/use", data={"template": "getting-up"})
     assert used.status_code == 303
     routine = session.get(Routine, uuid.UUID(used.headers["location"].split("/")[2]))
-    assert routine is not None and routine.title == "Levantarme"
+    assert routine is not None
+    assert routine.title == "Levantarme"
     steps = session.exec(select(RoutineStep).where(RoutineStep.routine_id == routine.id)).all()
     assert "Abre las cortinas" in {s.title for s in steps}
 
@@ -94,10 +98,13 @@ def test_a_spanish_client_gets_a_spanish_routine_from_a_template(
 # --- Python-made text ------------------------------------------------------------------------------
 
 
-def test_builder_form_errors_are_in_spanish(http: Http, session: Session, client_user: User) -> None:
+def test_builder_form_errors_are_in_spanish(
+    http: Http, session: Session, client_user: User
+) -> None:
     http.as_(_spanish(session, client_user))
     no_day = http.post(
-        "/routines/new", data={"title": "Caminar", "schedule_kind": "days", "part_of_day": "morning"}
+        "/routines/new",
+        data={"title": "Caminar", "schedule_kind": "days", "part_of_day": "morning"},
     )
     assert no_day.status_code == 422
     assert "Elige al menos un día de la semana." in no_day.text
@@ -134,7 +141,9 @@ def test_history_and_schedule_words_follow_the_language() -> None:
         assert recurrence.describe("FREQ=DAILY;INTERVAL=3") == "Cada 3 días"
         assert history.day_label(date(2026, 12, 7), 2, 4, True) == "lun 7 dic: 2 de 4 pasos"
     assert recurrence.describe("FREQ=WEEKLY;BYDAY=MO,TU,FR") == "Every Monday, Tuesday and Friday"
-    assert history.day_label(date(2026, 12, 7), 0, 1, True) == "Mon 7 Dec: not started, 1 step planned"
+    assert (
+        history.day_label(date(2026, 12, 7), 0, 1, True) == "Mon 7 Dec: not started, 1 step planned"
+    )
 
 
 def test_the_calendar_feed_speaks_the_clients_language(
@@ -170,7 +179,8 @@ def test_the_player_and_today_are_in_spanish(
     session.add(routine)
     session.flush()
     player = http.get(f"/routines/{rid}/play")
-    assert "Necesité ayuda" in player.text and "Me cuesta seguir" in player.text
+    assert "Necesité ayuda" in player.text
+    assert "Me cuesta seguir" in player.text
     today = http.get("/today")
     assert re.search(r"Buen(os días|as tardes|as noches)|Hola", today.text)
     assert "de 4 pasos" in today.text
