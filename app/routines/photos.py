@@ -42,9 +42,8 @@ def process_upload(
     """A clean, small copy of an uploaded photo, or PhotoError saying what to do instead."""
     if len(data) > MAX_UPLOAD_BYTES:
         size_mb = len(data) / (1024 * 1024)
-        raise PhotoError(
-            _("This photo is %(size)s MB. Please choose one under 10 MB.", size=f"{size_mb:.0f}")
-        )
+        size = f"{size_mb:.0f}"
+        raise PhotoError(_("This photo is %(size)s MB. Please choose one under 10 MB.", size=size))
     if not data:
         raise PhotoError(_("That file is empty. Please choose a photo."))
     image = _open_checked(data)
