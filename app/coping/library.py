@@ -166,11 +166,12 @@ def load_library() -> Library:
 
 def _link() -> object:
     """The therapist's Library page lists the Calm strategies (see app/sections.py)."""
+    from app.i18n import N_
     from app.sections import LibraryLink
 
     return LibraryLink(
-        title="Calm strategies",
-        description="The grounding and calming library, and your clinic's own strategies.",
+        title=N_("Calm strategies"),
+        description=N_("The grounding and calming library, and your clinic's own strategies."),
         href="/library/calm",
         order=40,
     )

@@ -10,6 +10,7 @@ from app.accounts import service as accounts
 from app.accounts.dependencies import CurrentClient
 from app.db import SessionDep
 from app.home import therapist_pages
+from app.i18n import N_
 from app.sections import today_sections
 from app.templates import render
 
@@ -18,13 +19,14 @@ router.include_router(therapist_pages.router)
 
 
 def greeting(hour: int) -> str:
+    """Marked here, translated where shown (home/today.html)."""
     if hour < 5:
-        return "Hello"
+        return N_("Hello")
     if hour < 12:
-        return "Good morning"
+        return N_("Good morning")
     if hour < 18:
-        return "Good afternoon"
-    return "Good evening"
+        return N_("Good afternoon")
+    return N_("Good evening")
 
 
 @router.get("/today", response_class=HTMLResponse)

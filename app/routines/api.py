@@ -11,6 +11,7 @@ from app.accounts.dependencies import AccessibleClient, CurrentClient
 from app.body_limit import upload_limit
 from app.db import SessionDep
 from app.errors import PayloadTooLarge, Unprocessable
+from app.i18n import N_
 from app.routines import feeds, photos, queries, runs, service, templates_service
 from app.routines.dependencies import AccessibleRoutine, OwnRoutine
 from app.routines.schemas import (
@@ -205,7 +206,7 @@ async def read_upload(file: UploadFile) -> bytes:
     """Read at most one byte past the limit, so a huge upload is refused without holding it all."""
     data = await file.read(photos.MAX_UPLOAD_BYTES + 1)
     if len(data) > photos.MAX_UPLOAD_BYTES:
-        raise PayloadTooLarge("This photo is over 10 MB. Please choose a smaller one.")
+        raise PayloadTooLarge(N_("This photo is over 10 MB. Please choose a smaller one."))
     return data
 
 

@@ -6,34 +6,35 @@ from __future__ import annotations
 from typing import Any, Final
 
 from app import versioning
+from app.i18n import N_
 from app.routines import forms, recurrence
 from app.routines.models import Routine, RoutineStep
 from app.routines.schemas import RoutineFields, StepIn
 
 PART_LABELS: Final = {
-    "morning": "Morning",
-    "afternoon": "Afternoon",
-    "evening": "Evening",
-    "anytime": "Any time",
+    "morning": N_("Morning"),
+    "afternoon": N_("Afternoon"),
+    "evening": N_("Evening"),
+    "anytime": N_("Any time"),
 }
 ROUTINE_FIELDS: Final = (
-    versioning.Field("title", "Name"),
-    versioning.Field("icon", "Icon"),
-    versioning.Field("part_of_day", "Part of the day", editable=False),
-    versioning.Field("at_time", "Time", editable=False),
+    versioning.Field("title", N_("Name")),
+    versioning.Field("icon", N_("Icon")),
+    versioning.Field("part_of_day", N_("Part of the day"), editable=False),
+    versioning.Field("at_time", N_("Time"), editable=False),
     versioning.Field(
         "schedule",
-        "When it repeats",
+        N_("When it repeats"),
         editable=False,
         form_names=("schedule_kind", "days", "interval", "rrule"),
     ),
-    versioning.Field("starts_on", "Starts on", editable=False),
+    versioning.Field("starts_on", N_("Starts on"), editable=False),
 )
 STEP_FIELDS: Final = (
-    versioning.Field("title", "What to do"),
-    versioning.Field("detail", "More detail"),
-    versioning.Field("duration_minutes", "Minutes", editable=False),
-    versioning.Field("bad_day", "Part of the bad-day version", editable=False),
+    versioning.Field("title", N_("What to do")),
+    versioning.Field("detail", N_("More detail")),
+    versioning.Field("duration_minutes", N_("Minutes"), editable=False),
+    versioning.Field("bad_day", N_("Part of the bad-day version"), editable=False),
 )
 
 

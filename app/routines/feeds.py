@@ -10,6 +10,7 @@ from sqlmodel import Session, col, select
 
 from app import clock
 from app.accounts.models import User
+from app.i18n import use_language
 from app.routines import ical, recurrence
 from app.routines.models import CalendarFeed, Routine, RoutinePause
 
@@ -89,4 +90,6 @@ def build(session: Session, client: User, *, base_url: str) -> bytes:
         )
         for r in routines
     ]
-    return ical.build_feed(routines=items, tz=client.time_zone, now=clock.now())
+    # Read by a calendar app, not in a page: the words follow the client's own language.
+    with use_language(client.language):
+        return ical.build_feed(routines=items, tz=client.time_zone, now=clock.now())

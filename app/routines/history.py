@@ -13,6 +13,8 @@ from datetime import date, timedelta
 from typing import Literal
 from uuid import UUID
 
+from app.i18n import format_date, gettext, ngettext
+
 Status = Literal["done", "skipped", "helped"]
 DONE_STATUSES: frozenset[str] = frozenset({"done", "helped"})  # needed help still got it done
 
@@ -33,7 +35,11 @@ class HeatCell:
     done: int
     total: int
     level: int  # 0 (nothing yet) .. 4 (every step)
-    label: str
+
+    @property
+    def label(self) -> str:
+        """The cell's words, in the language of the page being rendered."""
+        return day_label(self.day, self.done, self.total, self.planned)
 
     @property
     def share(self) -> float | None:
@@ -50,13 +56,31 @@ def level_for(done: int, total: int) -> int:
 
 
 def day_label(day: date, done: int, total: int, planned: bool) -> str:
-    text = f"{day:%a} {day.day} {day:%b}"
+    text = format_date(day, "EEE d MMM")
     if total == 0:
-        return f"{text}: not planned"
+        return gettext("%(day)s: not planned", day=text)
     if done == 0:
-        return f"{text}: not started, {total} steps planned"
-    suffix = "" if planned else " (an extra day)"
-    return f"{text}: {done} of {total} steps{suffix}"
+        return ngettext(
+            "%(day)s: not started, %(num)s step planned",
+            "%(day)s: not started, %(num)s steps planned",
+            total,
+            day=text,
+        )
+    if planned:
+        return ngettext(
+            "%(day)s: %(done)s of %(num)s step",
+            "%(day)s: %(done)s of %(num)s steps",
+            total,
+            day=text,
+            done=done,
+        )
+    return ngettext(
+        "%(day)s: %(done)s of %(num)s step (an extra day)",
+        "%(day)s: %(done)s of %(num)s steps (an extra day)",
+        total,
+        day=text,
+        done=done,
+    )
 
 
 def steps_by_day(
@@ -94,7 +118,6 @@ def heat_map(
                 done,
                 total,
                 level_for(done, total),
-                day_label(day, done, total, planned),
             )
         )
         day += timedelta(days=1)
@@ -177,13 +200,27 @@ class WeekSummary:
     @property
     def text(self) -> str:
         if self.days_planned == 0 and self.steps_done == 0:
-            return "Nothing was planned."
+            return gettext("Nothing was planned.")
         if self.steps_done == 0:
-            return f"{self.days_planned} days were planned. Each new day is a fresh start."
-        return (
-            f"Steps done on {self.days_started} of {self.days_planned} planned days, "
-            f"{self.days_complete} of them in full. {self.steps_done} of {self.steps_planned} steps in all."
+            return ngettext(
+                "%(num)s day was planned. Each new day is a fresh start.",
+                "%(num)s days were planned. Each new day is a fresh start.",
+                self.days_planned,
+            )
+        days = ngettext(
+            "Steps done on %(started)s of %(num)s planned day, %(complete)s of them in full.",
+            "Steps done on %(started)s of %(num)s planned days, %(complete)s of them in full.",
+            self.days_planned,
+            started=self.days_started,
+            complete=self.days_complete,
         )
+        steps = ngettext(
+            "%(done)s of %(num)s step in all.",
+            "%(done)s of %(num)s steps in all.",
+            self.steps_planned,
+            done=self.steps_done,
+        )
+        return f"{days} {steps}"
 
 
 def week_start(day: date) -> date:

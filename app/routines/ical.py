@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, vRecur
 
+from app.i18n import gettext as _
 from app.routines import recurrence
 
 # Where a routine has a part of the day but no set time, the calendar still needs a time.
@@ -50,16 +51,17 @@ def event_time(routine: FeedRoutine) -> time | None:
 
 
 def build_feed(
-    *, routines: Sequence[FeedRoutine], tz: str, now: datetime, name: str = "My routines"
+    *, routines: Sequence[FeedRoutine], tz: str, now: datetime, name: str | None = None
 ) -> bytes:
-    """The whole VCALENDAR as bytes (text/calendar)."""
+    """The whole VCALENDAR as bytes (text/calendar), its words in the current language (the
+    caller sets the client's: `feeds.build`)."""
     tzinfo = recurrence.zone(tz)
     cal = Calendar()
     cal.add("prodid", "-//Groundwork//Routines//EN")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", name)
+    cal.add("x-wr-calname", name or _("My routines"))
     cal.add("x-wr-timezone", tz)
     cal.add("refresh-interval", timedelta(hours=12), parameters={"VALUE": "DURATION"})
     cal.add("x-published-ttl", "PT12H")
@@ -80,7 +82,7 @@ def _event(routine: FeedRoutine, *, first: date, tzinfo: ZoneInfo, now: datetime
     event.add("dtstamp", now)
     event.add("summary", f"{routine.icon} {routine.title}".strip())
     if routine.url:
-        event.add("description", f"Open in Groundwork: {routine.url}")
+        event.add("description", _("Open in Groundwork: %(url)s", url=routine.url))
         event.add("url", routine.url)
     at = event_time(routine)
     minutes = max(5, routine.minutes or DEFAULT_MINUTES)

@@ -25,6 +25,7 @@ from sqlalchemy import BindParameter, Select, and_, bindparam, case, func, not_,
 from sqlmodel import Session, col
 
 from app.accounts.models import User
+from app.i18n import N_
 from app.routines import history, recurrence
 from app.routines.models import Routine, RoutinePause, RoutineRun, RoutineStep, StepOutcome
 from app.sections import OverviewSection, Section
@@ -230,7 +231,7 @@ def client_overview(*, session: Session, client: User, now: datetime) -> Overvie
             )
     return Section(
         key="routines",
-        title="Routines",
+        title=N_("Routines"),
         template="routines/_overview.html",
         context={"entries": items, "client": client, "base": f"/caseload/{client.id}/routines"},
         order=10,

@@ -14,6 +14,7 @@ from app.config import get_settings
 from app.db import SessionDep
 from app.errors import NotFound, Unprocessable
 from app.forms import read_form
+from app.i18n import N_, request_language
 from app.routines import (
     feeds,
     photos,
@@ -30,7 +31,8 @@ from app.routines.routers import pages_router as router
 from app.templates import render
 
 BUILDER = "/routines"
-STATUS_WORDS = {"done": "Done", "skipped": "Skipped", "helped": "Done with help"}
+# Translated where they are shown (the player's template; its script gets them translated).
+STATUS_WORDS = {"done": N_("Done"), "skipped": N_("Skipped"), "helped": N_("Done with help")}
 
 
 def _see_other(url: str) -> RedirectResponse:
@@ -46,6 +48,7 @@ def my_routines(request: Request, session: SessionDep, scope: ClientScope) -> Re
         "base": scope.base,
         "routines": routines,
         "showing_archived": archived,
+        "part_labels": views.PART_LABELS,
         "just_archived": request.query_params.get("archived") == "1",
     }
     return render(request, "routines/list.html", ctx)
@@ -53,7 +56,9 @@ def my_routines(request: Request, session: SessionDep, scope: ClientScope) -> Re
 
 @router.get("/routines/templates", response_class=HTMLResponse)
 def templates_page(request: Request, session: SessionDep, scope: ClientScope) -> Response:
-    builtin, clinic = templates_service.library(session, scope.client.organisation_id)
+    builtin, clinic = templates_service.library(
+        session, scope.client.organisation_id, request_language(request)
+    )
     ctx = {"scope": scope, "base": scope.base, "builtin": builtin, "clinic": clinic}
     return render(request, "routines/templates.html", ctx)
 
@@ -62,7 +67,7 @@ def templates_page(request: Request, session: SessionDep, scope: ClientScope) ->
 async def use_template(request: Request, session: SessionDep, scope: ClientScope) -> Response:
     key = str((await read_form(request)).get("template", ""))[:60]
     if not key:
-        raise Unprocessable("Choose a template.")
+        raise Unprocessable(N_("Choose a template."))
     routine = templates_service.apply_template(
         session=session, client=scope.client, key=key, created_by=scope.principal.user
     )
@@ -158,9 +163,11 @@ async def answer(request: Request, session: SessionDep, access: OwnRoutine) -> R
         outcome_id = uuid.UUID(str(values.get("outcome_id", "")))
         step_id = uuid.UUID(str(values.get("step_id", "")))
     except ValueError:
-        raise Unprocessable("This step could not be saved. Please reload and try again.") from None
+        raise Unprocessable(
+            N_("This step could not be saved. Please reload and try again.")
+        ) from None
     if status not in STATUS_WORDS:
-        raise Unprocessable("Choose Done, Skip or Needed help.")
+        raise Unprocessable(N_("Choose Done, Skip or Needed help."))
     runs.record_outcome(
         session=session,
         routine=access.routine,
@@ -179,7 +186,7 @@ async def undo_answer(request: Request, session: SessionDep, access: OwnRoutine)
         outcome_id = uuid.UUID(str(values.get("outcome_id", "")))
     except ValueError:
         raise Unprocessable(
-            "This answer could not be undone. Please reload and try again."
+            N_("This answer could not be undone. Please reload and try again.")
         ) from None
     runs.undo_outcome(
         session=session, routine=access.routine, tz=access.client.time_zone, outcome_id=outcome_id

@@ -13,6 +13,8 @@ from typing import Literal
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from app.i18n import gettext as _
+
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_SIDE = 1280
 # Refuse absurd dimensions before decoding: a tiny file can claim a huge canvas (decompression bomb).
@@ -40,9 +42,10 @@ def process_upload(
     """A clean, small copy of an uploaded photo, or PhotoError saying what to do instead."""
     if len(data) > MAX_UPLOAD_BYTES:
         size_mb = len(data) / (1024 * 1024)
-        raise PhotoError(f"This photo is {size_mb:.0f} MB. Please choose one under 10 MB.")
+        size = f"{size_mb:.0f}"
+        raise PhotoError(_("This photo is %(size)s MB. Please choose one under 10 MB.", size=size))
     if not data:
-        raise PhotoError("That file is empty. Please choose a photo.")
+        raise PhotoError(_("That file is empty. Please choose a photo."))
     image = _open_checked(data)
     try:
         image = ImageOps.exif_transpose(image) or image
@@ -54,7 +57,7 @@ def process_upload(
         else:
             image.save(out, format="JPEG", quality=82, optimize=True, progressive=True)
     except (OSError, ValueError, SyntaxError) as exc:
-        raise PhotoError("This photo could not be read. Please try another one.") from exc
+        raise PhotoError(_("This photo could not be read. Please try another one.")) from exc
     return ProcessedPhoto(out.getvalue(), CONTENT_TYPES[output], image.width, image.height)
 
 
@@ -65,18 +68,22 @@ def _open_checked(data: bytes) -> Image.Image:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             probe = Image.open(io.BytesIO(data))
             if probe.format not in ACCEPTED_FORMATS:
-                raise PhotoError("Please choose a photo (JPEG, PNG, WebP or HEIC).")
+                raise PhotoError(_("Please choose a photo (JPEG, PNG, WebP or HEIC)."))
             if probe.width * probe.height > MAX_PIXELS:
-                raise PhotoError("This photo is too large to use. Please choose a smaller one.")
+                raise PhotoError(_("This photo is too large to use. Please choose a smaller one."))
             probe.verify()
             image = Image.open(io.BytesIO(data))
             image.load()
     except PhotoError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise PhotoError("This photo is too large to use. Please choose a smaller one.") from None
+        raise PhotoError(
+            _("This photo is too large to use. Please choose a smaller one.")
+        ) from None
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError):
-        raise PhotoError("This file is not a photo we can use. Please choose an image.") from None
+        raise PhotoError(
+            _("This file is not a photo we can use. Please choose an image.")
+        ) from None
     if getattr(image, "n_frames", 1) > 1:
         image.seek(0)
     return image

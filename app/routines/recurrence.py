@@ -14,18 +14,22 @@ from functools import lru_cache
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from babel.lists import format_list
 from dateutil.rrule import rrule, rrulestr
+
+from app.i18n import FORMAT_LOCALES, N_, current_language
+from app.i18n import gettext as _
 
 Weekday = Literal["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
 WEEKDAYS: tuple[Weekday, ...] = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 WEEKDAY_NAMES: dict[str, str] = {
-    "MO": "Monday",
-    "TU": "Tuesday",
-    "WE": "Wednesday",
-    "TH": "Thursday",
-    "FR": "Friday",
-    "SA": "Saturday",
-    "SU": "Sunday",
+    "MO": N_("Monday"),
+    "TU": N_("Tuesday"),
+    "WE": N_("Wednesday"),
+    "TH": N_("Thursday"),
+    "FR": N_("Friday"),
+    "SA": N_("Saturday"),
+    "SU": N_("Sunday"),
 }
 ScheduleKind = Literal["daily", "weekdays", "days", "every_n", "rrule"]
 SCHEDULE_KINDS: tuple[ScheduleKind, ...] = ("daily", "weekdays", "days", "every_n", "rrule")
@@ -61,17 +65,19 @@ def to_rrule(schedule: Schedule) -> str:
         chosen = [d for d in WEEKDAYS if d in set(schedule.days)]
         unknown = [d for d in schedule.days if d not in WEEKDAYS]
         if unknown or not chosen:
-            raise ScheduleError("Choose at least one day of the week.")
+            raise ScheduleError(_("Choose at least one day of the week."))
         return "FREQ=WEEKLY;BYDAY=" + ",".join(chosen)
     if schedule.kind == "every_n":
         if not 1 <= schedule.interval <= MAX_INTERVAL:
-            raise ScheduleError(f"Choose a number of days between 1 and {MAX_INTERVAL}.")
+            raise ScheduleError(
+                _("Choose a number of days between 1 and %(max)s.", max=MAX_INTERVAL)
+            )
         return (
             "FREQ=DAILY" if schedule.interval == 1 else f"FREQ=DAILY;INTERVAL={schedule.interval}"
         )
     if schedule.kind == "rrule":
         return normalise_rrule(schedule.rrule)
-    raise ScheduleError("Choose how often this routine happens.")
+    raise ScheduleError(_("Choose how often this routine happens."))
 
 
 def from_rrule(rule: str) -> Schedule:
@@ -97,27 +103,29 @@ def normalise_rrule(text: str) -> str:
     if rule.startswith("RRULE:"):
         rule = rule[len("RRULE:") :]
     if not rule:
-        raise ScheduleError("Write a repeat rule, for example FREQ=WEEKLY;BYDAY=MO,TH.")
+        raise ScheduleError(_("Write a repeat rule, for example FREQ=WEEKLY;BYDAY=MO,TH."))
     if len(rule) > MAX_RULE_LENGTH or "\n" in rule or "\x00" in rule:
-        raise ScheduleError("That repeat rule is too long or has more than one line.")
+        raise ScheduleError(_("That repeat rule is too long or has more than one line."))
     try:
         parts = _parts(rule)
     except ValueError:
         raise ScheduleError(
-            "That repeat rule could not be read. Parts look like FREQ=DAILY."
+            _("That repeat rule could not be read. Parts look like FREQ=DAILY.")
         ) from None
     if parts.get("FREQ") not in _ALLOWED_FREQS:
-        raise ScheduleError("The repeat rule needs FREQ=DAILY, WEEKLY, MONTHLY or YEARLY.")
+        raise ScheduleError(_("The repeat rule needs FREQ=DAILY, WEEKLY, MONTHLY or YEARLY."))
     if _TIME_PARTS & parts.keys():
-        raise ScheduleError("Set the time with the time field, not inside the repeat rule.")
+        raise ScheduleError(_("Set the time with the time field, not inside the repeat rule."))
     try:
         parsed = rrulestr("RRULE:" + rule, dtstart=datetime(2000, 1, 1))
     except (ValueError, TypeError, IndexError, KeyError) as exc:
-        raise ScheduleError(f"That repeat rule could not be read: {exc}.") from None
+        raise ScheduleError(
+            _("That repeat rule could not be read: %(problem)s.", problem=exc)
+        ) from None
     if not isinstance(parsed, rrule):
-        raise ScheduleError("Write a single repeat rule.")
+        raise ScheduleError(_("Write a single repeat rule."))
     if parsed.after(datetime(2000, 1, 1), inc=True) is None:
-        raise ScheduleError("That repeat rule never happens.")
+        raise ScheduleError(_("That repeat rule never happens."))
     return rule
 
 
@@ -230,7 +238,7 @@ class Pause:
 def validate_pause(starts_on: date, ends_on: date | None) -> Pause:
     """A pause whose end is not before its start."""
     if ends_on is not None and ends_on < starts_on:
-        raise ScheduleError("The last day of the pause cannot be before the first day.")
+        raise ScheduleError(_("The last day of the pause cannot be before the first day."))
     return Pause(starts_on, ends_on)
 
 
@@ -255,7 +263,7 @@ def zone(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ScheduleError(f"Unknown time zone: {name[:60]}.") from None
+        raise ScheduleError(_("Unknown time zone: %(zone)s.", zone=name[:60])) from None
 
 
 def local_day(now: datetime, tz: str) -> date:
@@ -278,19 +286,20 @@ def local_start(day: date, at: time, tz: str) -> datetime:
 
 
 def describe(rule: str) -> str:
-    """A short plain-language description of a stored rule for lists and the calendar."""
+    """A short plain-language description of a stored rule for lists and the calendar, in the
+    current language ("Every Monday, Tuesday and Friday"; the list joined by Babel's own rules)."""
     schedule = from_rrule(rule)
     if schedule.kind == "daily":
-        return "Every day"
+        return _("Every day")
     if schedule.kind == "weekdays":
-        return "Weekdays"
+        return _("Weekdays")
     if schedule.kind == "every_n":
-        return f"Every {schedule.interval} days"
+        return _("Every %(num)s days", num=schedule.interval)
     if schedule.kind == "days":
-        names = [WEEKDAY_NAMES[d] for d in schedule.days]
+        names = [_(WEEKDAY_NAMES[d]) for d in schedule.days]
         if len(names) == 7:
-            return "Every day"
-        return "Every " + (
-            ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0]
-        )
-    return "Custom repeat"
+            return _("Every day")
+        language = current_language()
+        joined = format_list(names, locale=FORMAT_LOCALES.get(language, language))
+        return _("Every %(days)s", days=joined)
+    return _("Custom repeat")

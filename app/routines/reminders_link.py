@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, col, select
 
+from app.i18n import N_
 from app.reminders import service as reminders_service
 from app.routines.models import Routine, RoutineReminderTime
 
@@ -33,7 +34,8 @@ def sync(*, session: Session, routine: Routine) -> None:
         kind=KIND,
         source_id=routine.id,
         title=f"{routine.icon} {routine.title}",
-        body="Ready when you are. One step at a time.",
+        # Marked for the catalog; the reminders domain sends it in the client's language.
+        body=N_("Ready when you are. One step at a time."),
         url=f"/routines/{routine.id}/play",
         local_times=[t for t, _ in rows],
         rrule=routine.rrule,

@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 
 from app import clock, taps
 from app.errors import Conflict, NotFound, Unprocessable
+from app.i18n import N_
 from app.routines import recurrence
 from app.routines.history import DONE_STATUSES
 from app.routines.models import Routine, RoutineRun, RoutineStep, StepOutcome
@@ -86,7 +87,7 @@ def outcome_day(*, at: datetime | None, tz: str) -> tuple[datetime, date]:
     if at is None:
         return now, recurrence.local_day(now, tz)
     if at.tzinfo is None:
-        raise Unprocessable("The time of the step needs a time zone.")
+        raise Unprocessable(N_("The time of the step needs a time zone."))
     when = taps.checked(at, now=now)
     return when, recurrence.local_day(when, tz)
 
@@ -111,7 +112,7 @@ def record_outcome(
         return existing, run
     steps = steps_of(session, routine.id)
     if step_id not in {s.id for s in steps}:
-        raise NotFound("That step is not part of this routine any more. Please reload.")
+        raise NotFound(N_("That step is not part of this routine any more. Please reload."))
     when, day = outcome_day(at=at, tz=tz)
     run = _ensure_run(session, routine, day)
     outcome = session.exec(
@@ -148,7 +149,7 @@ def undo_outcome(
         raise NotFound()
     today = recurrence.local_day(clock.now(), tz)
     if run.local_day < today - timedelta(days=UNDO_DAYS):
-        raise Conflict("Answers from earlier days stay as they are.")
+        raise Conflict(N_("Answers from earlier days stay as they are."))
     session.delete(outcome)
     session.flush()
     _recount(session, run, steps_of(session, routine.id))

@@ -18,6 +18,7 @@ from pydantic import (
     model_validator,
 )
 
+from app.i18n import gettext as _
 from app.routines import history, recurrence
 from app.routines.templates_library import MAX_STEP_MINUTES, MAX_STEPS, PartOfDay
 from app.schema_types import ApiModel, Bool, Int, ShortText, Title
@@ -46,7 +47,7 @@ HourMinute = Annotated[time, PlainSerializer(_hhmm, return_type=str)]
 
 def _no_nul(value: str) -> str:
     if "\x00" in value:
-        raise ValueError("Contains a character that is not allowed.")
+        raise ValueError(_("Contains a character that is not allowed."))
     return value
 
 

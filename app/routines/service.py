@@ -15,6 +15,8 @@ from sqlmodel import Session, col, select
 
 from app import clock, versioning
 from app.errors import Conflict, NotFound, Unprocessable
+from app.i18n import N_
+from app.i18n import gettext as _
 from app.routines import edits, photos, recurrence, reminders_link
 from app.routines.models import (
     Routine,
@@ -90,7 +92,7 @@ def create_routine(
         existing = session.get(Routine, data.id)
         if existing is not None:
             if existing.client_id != client_id:
-                raise Conflict("That id is already used.")
+                raise Conflict(N_("That id is already used."))
             return existing
     routine = Routine(
         client_id=client_id,
@@ -174,7 +176,9 @@ def archive_routine(*, session: Session, routine: Routine, archived: bool = True
 def add_step(*, session: Session, routine: Routine, data: StepIn) -> RoutineStep:
     steps = steps_of(session, routine.id)
     if len(steps) >= MAX_STEPS:
-        raise Unprocessable(f"A routine can have up to {MAX_STEPS} steps. Try splitting it in two.")
+        raise Unprocessable(
+            _("A routine can have up to %(max)s steps. Try splitting it in two.", max=MAX_STEPS)
+        )
     position = (steps[-1].position + 1) if steps else 0
     step = _new_step(routine.id, position, data)
     session.add(step)
@@ -261,7 +265,9 @@ def reorder_steps(
     steps = steps_of(session, routine.id)
     by_id = {s.id: s for s in steps}
     if len(step_ids) != len(by_id) or set(step_ids) != set(by_id):
-        raise Unprocessable("The new order must list every step once. Please reload and try again.")
+        raise Unprocessable(
+            N_("The new order must list every step once. Please reload and try again.")
+        )
     ordered = [by_id[i] for i in step_ids]
     _renumber(session, ordered)
     routine.updated_at = clock.now()

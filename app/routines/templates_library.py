@@ -103,3 +103,66 @@ def builtin_templates() -> tuple[RoutineTemplate, ...]:
 
 def builtin_template(key: str) -> RoutineTemplate | None:
     return next((t for t in builtin_templates() if t.key == key), None)
+
+
+# --- the templates' words in other languages (templates.<lang>.yaml, beside the English) ---------
+# Only titles, summaries, step titles and details are translated; icons, times, schedules and the
+# bad-day marks stay in the one English file, so a translation can never change what a routine does.
+
+
+class StepWords(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    title: Title
+    detail: Annotated[str, Field(max_length=500)] = ""
+
+
+class TemplateWords(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    title: Title
+    summary: Annotated[str, Field(min_length=1, max_length=200)]
+    steps: Annotated[tuple[StepWords, ...], Field(min_length=1, max_length=MAX_STEPS)]
+
+
+class TemplatesWords(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    language: str
+    templates: dict[str, TemplateWords]
+
+
+def words_path(language: str) -> Path:
+    return TEMPLATES_PATH.with_name(f"templates.{language}.yaml")
+
+
+@lru_cache(maxsize=8)
+def load_words(language: str) -> TemplatesWords | None:
+    """A language's words, or None for English and for a language not translated yet."""
+    path = words_path(language)
+    if not path.is_file():
+        return None
+    return TemplatesWords.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+
+
+def localized(template: RoutineTemplate, language: str) -> RoutineTemplate:
+    """The template in `language`; English (as written) where that language has no entry or its
+    steps do not line up (tests/routines/test_templates_words.py fails on either, so none ships)."""
+    words = load_words(language)
+    entry = words.templates.get(template.key) if words else None
+    if entry is None or len(entry.steps) != len(template.steps):
+        return template
+    steps = tuple(
+        step.model_copy(update={"title": w.title, "detail": w.detail})
+        for step, w in zip(template.steps, entry.steps, strict=True)
+    )
+    return template.model_copy(
+        update={"title": entry.title, "summary": entry.summary, "steps": steps}
+    )
+
+
+@lru_cache(maxsize=8)
+def templates_in(language: str) -> tuple[RoutineTemplate, ...]:
+    """All built-in templates in `language`, made once per language and process."""
+    return tuple(localized(t, language) for t in builtin_templates())
+
+
+def template_in(key: str, language: str) -> RoutineTemplate | None:
+    return next((t for t in templates_in(language) if t.key == key), None)

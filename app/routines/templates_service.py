@@ -15,7 +15,7 @@ from app.routines import service
 from app.routines.models import Routine, RoutineTemplateRow
 from app.routines.recurrence import from_rrule
 from app.routines.schemas import RoutineCreate, ScheduleIn, StepIn
-from app.routines.templates_library import RoutineTemplate, builtin_template, builtin_templates
+from app.routines.templates_library import RoutineTemplate, template_in, templates_in
 
 CLINIC_PREFIX = "clinic-"
 
@@ -38,9 +38,10 @@ def clinic_templates(
 
 
 def library(
-    session: Session, organisation_id: uuid.UUID | None
+    session: Session, organisation_id: uuid.UUID | None, language: str = "en"
 ) -> tuple[tuple[RoutineTemplate, ...], list[RoutineTemplateRow]]:
-    return builtin_templates(), clinic_templates(session, organisation_id)
+    """The built-in templates in the reader's language, and the clinic's own (as written)."""
+    return templates_in(language), clinic_templates(session, organisation_id)
 
 
 def _schedule(rule: str) -> ScheduleIn:
@@ -95,7 +96,8 @@ def apply_template(*, session: Session, client: User, key: str, created_by: User
             raise NotFound()
         data = _create_from_row(row)
     else:
-        template = builtin_template(key)
+        # Built in: copied in the client's own language, since the client is the one who uses it.
+        template = template_in(key, client.language)
         if template is None:
             raise NotFound()
         data = _create_from_builtin(template)

@@ -15,6 +15,7 @@ from app.body_limit import upload_limit
 from app.db import SessionDep
 from app.errors import Unprocessable
 from app.forms import read_form
+from app.i18n import N_, request_language
 from app.routines import photos, queries, service, templates_service, views
 from app.routines.dependencies import TherapistScope, routine_in_scope
 from app.routines.routers import pages_router as router
@@ -46,7 +47,9 @@ def client_routines(request: Request, session: SessionDep, scope: TherapistScope
 
 @router.get(PREFIX + "/templates", response_class=HTMLResponse)
 def templates_page(request: Request, session: SessionDep, scope: TherapistScope) -> Response:
-    builtin, clinic = templates_service.library(session, scope.principal.organisation_id)
+    builtin, clinic = templates_service.library(
+        session, scope.principal.organisation_id, request_language(request)
+    )
     ctx = {"scope": scope, "base": scope.base, "builtin": builtin, "clinic": clinic}
     return render(request, "routines/templates.html", ctx)
 
@@ -55,7 +58,7 @@ def templates_page(request: Request, session: SessionDep, scope: TherapistScope)
 async def use_template(request: Request, session: SessionDep, scope: TherapistScope) -> Response:
     key = str((await read_form(request)).get("template", ""))[:60]
     if not key:
-        raise Unprocessable("Choose a template.")
+        raise Unprocessable(N_("Choose a template."))
     routine = templates_service.apply_template(
         session=session, client=scope.client, key=key, created_by=scope.principal.user
     )
@@ -73,7 +76,9 @@ def save_template(routine_id: uuid.UUID, session: SessionDep, scope: TherapistSc
 
 @router.get("/library/routines", response_class=HTMLResponse)
 def clinic_library(request: Request, session: SessionDep, therapist: CurrentTherapist) -> Response:
-    builtin, clinic = templates_service.library(session, therapist.organisation_id)
+    builtin, clinic = templates_service.library(
+        session, therapist.organisation_id, request_language(request)
+    )
     ctx = {"builtin": builtin, "clinic": clinic, "removed": request.query_params.get("removed")}
     return render(request, "routines/library.html", ctx)
 

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from sqlmodel import Session
 
 from app.accounts.models import User
+from app.i18n import N_
 from app.routines import queries
 from app.sections import Section, TodaySection
 
@@ -17,7 +18,7 @@ def today_section(
     rows = queries.today_rows(session, client.id, day)
     return Section(
         key="routines",
-        title="Routines",
+        title=N_("Routines"),  # translated where shown (home/today.html)
         template="routines/_today.html",
         context={"rows": rows, "day": day, "now": now},
         order=10,

@@ -5,6 +5,7 @@ No routes here: each audience's module declares its own and hands over its `Scop
 from __future__ import annotations
 
 import uuid
+from contextlib import AbstractContextManager
 from datetime import date, time
 from typing import Any
 
@@ -15,6 +16,8 @@ from sqlmodel import Session
 from app import clock, versioning
 from app.errors import Unprocessable
 from app.forms import FormResult, read_form
+from app.i18n import N_, lazy_gettext, request_language, use_language
+from app.i18n import gettext as _
 from app.routines import edits, forms, photos, queries, recurrence, service
 from app.routines.dependencies import Scope, routine_in_scope
 from app.routines.models import Routine
@@ -22,18 +25,19 @@ from app.routines.schemas import MAX_REMINDER_TIMES, RoutineCreate
 from app.routines.templates_library import PARTS_OF_DAY
 from app.templates import render
 
+# Labels are marked here and translated where they are shown (`_(label)` in the templates).
 PART_LABELS = {
-    "morning": "Morning",
-    "afternoon": "Afternoon",
-    "evening": "Evening",
-    "anytime": "Any time",
+    "morning": N_("Morning"),
+    "afternoon": N_("Afternoon"),
+    "evening": N_("Evening"),
+    "anytime": N_("Any time"),
 }
 KIND_LABELS = {
-    "daily": "Every day",
-    "weekdays": "Weekdays (Monday to Friday)",
-    "days": "Chosen days",
-    "every_n": "Every few days",
-    "rrule": "Custom repeat rule (RRULE)",
+    "daily": N_("Every day"),
+    "weekdays": N_("Weekdays (Monday to Friday)"),
+    "days": N_("Chosen days"),
+    "every_n": N_("Every few days"),
+    "rrule": N_("Custom repeat rule (RRULE)"),
 }
 
 
@@ -41,12 +45,18 @@ def _see_other(url: str) -> RedirectResponse:
     return RedirectResponse(url, status_code=303)
 
 
+def speaking(request: Request) -> AbstractContextManager[None]:
+    """The person's language while a handler checks a form, so its error messages (made before
+    the page is rendered) come out in that language too."""
+    return use_language(request_language(request))
+
+
 def _common(scope: Scope) -> dict[str, Any]:
     return {
         "scope": scope,
         "base": scope.base,
         "part_labels": PART_LABELS,
-        "part_options": [(p, PART_LABELS[p]) for p in PARTS_OF_DAY],
+        "part_options": [(p, lazy_gettext(PART_LABELS[p])) for p in PARTS_OF_DAY],
         "kind_labels": KIND_LABELS,
         "weekdays": recurrence.WEEKDAY_NAMES,
         "describe": recurrence.describe,
@@ -97,7 +107,9 @@ def new_routine(request: Request, scope: Scope) -> Response:
 
 
 async def create_routine(request: Request, session: Session, scope: Scope) -> Response:
-    result = forms.routine_form(await read_form(request))
+    values = await read_form(request)
+    with speaking(request):
+        result = forms.routine_form(values)
     if not result.ok or result.data is None:
         return render(
             request, "routines/new.html", _common(scope) | {"form": result}, status_code=422
@@ -127,7 +139,8 @@ async def save_routine(
         fields=edits.ROUTINE_FIELDS,
         current=edits.routine_form_values(routine),
     )
-    result = forms.routine_form(values)
+    with speaking(request):
+        result = forms.routine_form(values)
     if not result.ok or result.data is None:
         return _edit_page(request, session, scope, routine, form=result, status=422)
     url = f"{scope.base}/{routine.id}/edit"
@@ -149,11 +162,14 @@ async def add_step(
     request: Request, session: Session, scope: Scope, *, routine_id: uuid.UUID
 ) -> Response:
     routine = routine_in_scope(session, scope, routine_id)
-    result = forms.step_form(await read_form(request))
+    values = await read_form(request)
+    with speaking(request):
+        result = forms.step_form(values)
     if not result.ok or result.data is None:
         return _edit_page(request, session, scope, routine, step_form=result, status=422)
     try:
-        service.add_step(session=session, routine=routine, data=result.data)
+        with speaking(request):
+            service.add_step(session=session, routine=routine, data=result.data)
     except Unprocessable as exc:
         result.add_error("title", exc.detail)
         return _edit_page(request, session, scope, routine, step_form=result, status=422)
@@ -182,18 +198,22 @@ async def save_step(
         fields=edits.STEP_FIELDS,
         current=edits.step_form_values(step),
     )
-    result = forms.step_form(values)
+    with speaking(request):
+        result = forms.step_form(values)
     photo_data = b""
     if upload is not None and not isinstance(upload, str) and upload.filename:
         photo_data = await upload.read(photos.MAX_UPLOAD_BYTES + 1)
         await upload.close()
-        if len(photo_data) > photos.MAX_UPLOAD_BYTES:
-            result.add_error("photo", "This photo is over 10 MB. Please choose one under 10 MB.")
-        else:
-            try:
-                photos.process_upload(photo_data)
-            except photos.PhotoError as exc:
-                result.add_error("photo", str(exc))
+        with speaking(request):
+            if len(photo_data) > photos.MAX_UPLOAD_BYTES:
+                result.add_error(
+                    "photo", _("This photo is over 10 MB. Please choose one under 10 MB.")
+                )
+            else:
+                try:
+                    photos.process_upload(photo_data)
+                except photos.PhotoError as exc:
+                    result.add_error("photo", str(exc))
     if not result.ok or result.data is None:
         ctx = _common(scope) | {"routine": routine, "step": step, "form": result}
         return render(request, "routines/step.html", ctx, status_code=422)
@@ -206,11 +226,13 @@ async def save_step(
             expected=versioning.form_version(values),
         )
     except versioning.EditConflict as conflict:
-        note = "The photo you chose was not kept: please add it again." if photo_data else ""
+        with speaking(request):
+            note = _("The photo you chose was not kept: please add it again.") if photo_data else ""
+            title = _("Step: %(title)s", title=step.title)
         return versioning.render_conflict(
             request,
             conflict,
-            title=f"Step: {step.title}",
+            title=title,
             action=f"{scope.base}/{routine.id}/steps/{step.id}",
             values=result.values,
             cancel=f"{scope.base}/{routine.id}/edit#step-{step.id}",
@@ -259,7 +281,7 @@ async def order_steps(
         ids = [uuid.UUID(part) for part in raw.split(",") if part]
     except ValueError:
         raise Unprocessable(
-            "The new order could not be read. Please reload and try again."
+            N_("The new order could not be read. Please reload and try again.")
         ) from None
     service.reorder_steps(session=session, routine=routine, step_ids=ids)
     return _see_other(f"{scope.base}/{routine.id}/edit#steps")
@@ -271,22 +293,23 @@ async def add_pause(
     routine = routine_in_scope(session, scope, routine_id)
     values = await read_form(request)
     errors: dict[str, str] = {}
-    try:
-        starts = date.fromisoformat(str(values.get("pause_starts_on", "")))
-    except ValueError:
-        starts, errors["pause_starts_on"] = None, "Choose the first day of the pause."
-    ends = None
-    if values.get("pause_ends_on"):
+    with speaking(request):
         try:
-            ends = date.fromisoformat(str(values["pause_ends_on"]))
+            starts = date.fromisoformat(str(values.get("pause_starts_on", "")))
         except ValueError:
-            errors["pause_ends_on"] = "Choose the last day, or leave it empty."
-    if starts is not None and not errors:
-        try:
-            service.add_pause(session=session, routine=routine, starts_on=starts, ends_on=ends)
-            return _see_other(f"{scope.base}/{routine.id}/edit?saved=pause#pause")
-        except Unprocessable as exc:
-            errors["pause_ends_on"] = exc.detail
+            starts, errors["pause_starts_on"] = None, _("Choose the first day of the pause.")
+        ends = None
+        if values.get("pause_ends_on"):
+            try:
+                ends = date.fromisoformat(str(values["pause_ends_on"]))
+            except ValueError:
+                errors["pause_ends_on"] = _("Choose the last day, or leave it empty.")
+        if starts is not None and not errors:
+            try:
+                service.add_pause(session=session, routine=routine, starts_on=starts, ends_on=ends)
+                return _see_other(f"{scope.base}/{routine.id}/edit?saved=pause#pause")
+            except Unprocessable as exc:
+                errors["pause_ends_on"] = exc.detail
     return _edit_page(
         request,
         session,
@@ -324,11 +347,12 @@ async def save_reminders(
                 session,
                 scope,
                 routine,
-                errors={"times": "Use a time like 08:30."},
+                errors={"times": N_("Use a time like 08:30.")},
                 status=422,
             )
     if len(set(times)) > MAX_REMINDER_TIMES:
-        errors = {"times": f"Up to {MAX_REMINDER_TIMES} reminder times."}
+        with speaking(request):
+            errors = {"times": _("Up to %(max)s reminder times.", max=MAX_REMINDER_TIMES)}
         return _edit_page(request, session, scope, routine, errors=errors, status=422)
     service.set_reminder_times(
         session=session,

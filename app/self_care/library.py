@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, select
 
 from app.accounts.models import CareLink, User
+from app.i18n import N_
 from app.sections import LibraryLink
 from app.self_care.ladders import LadderSpec, LevelSpec, builtin_ladders
 from app.self_care.models import ClinicLadder
@@ -101,8 +102,10 @@ def clinic_of(*, session: Session, user: User) -> uuid.UUID | None:
 
 
 LINK = LibraryLink(
-    title="Self-care ladders",
-    description="Graded habit ladders: the built-in library, and ladders you write for your clinic.",
+    title=N_("Self-care ladders"),
+    description=N_(
+        "Graded habit ladders: the built-in library, and ladders you write for your clinic."
+    ),
     href="/self-care/clinic-ladders/new",
     order=20,
 )

@@ -31,8 +31,6 @@ PENDING_TEMPLATES = {
     "digest/settings.html",
     "digest/unsubscribe.html",
     # home
-    "home/library.html",
-    "home/today.html",
     # homework
     "homework/_assign_form.html",
     "homework/_hw.html",
@@ -87,21 +85,6 @@ PENDING_TEMPLATES = {
     "reminders/today.html",
     "reminders/unsubscribe.html",
     # routines
-    "routines/_fields.html",
-    "routines/_heatmap.html",
-    "routines/_overview.html",
-    "routines/_today.html",
-    "routines/builder.html",
-    "routines/calendar.html",
-    "routines/caseload.html",
-    "routines/history.html",
-    "routines/library.html",
-    "routines/list.html",
-    "routines/new.html",
-    "routines/player.html",
-    "routines/step.html",
-    "routines/templates.html",
-    "routines/today_page.html",
     # self_care
     "self_care/_macros.html",
     "self_care/_overview.html",
@@ -130,8 +113,6 @@ PENDING_TEMPLATES = {
 }
 PENDING_SCRIPTS = {
     # js
-    "static/js/app.js",
-    "static/js/http.js",
     # my_data
     "static/my_data/progress.js",
     # occupation
@@ -140,9 +121,6 @@ PENDING_SCRIPTS = {
     # reminders
     "static/reminders/settings.js",
     # routines
-    "static/routines/player.js",
-    "static/routines/routines.js",
-    "static/routines/timer.js",
     # self_care
     "static/self_care/checkin.js",
     "static/self_care/mood.js",

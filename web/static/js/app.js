@@ -1,4 +1,5 @@
 // Progressive enhancement for every page. The pages work without it.
+import { t } from "./i18n.js";
 
 if ("serviceWorker" in navigator) {
   navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(() => {});
@@ -56,9 +57,9 @@ for (const button of document.querySelectorAll("[data-copy]")) {
   button.addEventListener("click", async () => {
     try {
       await navigator.clipboard.writeText(button.dataset.copy);
-      button.textContent = "Copied";
+      button.textContent = t("Copied");
     } catch {
-      button.textContent = "Select the link to copy it";
+      button.textContent = t("Select the link to copy it");
     }
   });
 }

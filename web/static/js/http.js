@@ -1,9 +1,11 @@
 // JSON calls to our API with the session's CSRF token. Other modules import { api } from here.
+import { t } from "./i18n.js";
+
 const token = () => document.querySelector('meta[name="csrf-token"]')?.content ?? "";
 
 export class ApiError extends Error {
   constructor(status, problem) {
-    super(problem?.detail || `That did not go through (${status}). Please try again.`);
+    super(problem?.detail || t("That did not go through (%(status)s). Please try again.", { status }));
     this.status = status;
     this.problem = problem;
   }

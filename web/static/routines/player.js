@@ -6,6 +6,7 @@
 // sent is taken back on the server (queued too when offline). Without this script the page's
 // own forms post each answer and undo as before.
 import { newId } from "/static/js/http.js";
+import { t, tn } from "/static/js/i18n.js";
 import { localDay, sendJson, tapStamp } from "/static/js/outbox.js";
 import * as queue from "/static/routines/queue.js";
 import { timer } from "/static/routines/timer.js";
@@ -13,7 +14,10 @@ import { timer } from "/static/routines/timer.js";
 const root = document.querySelector("[data-player]");
 const dataNode = document.getElementById("rt-player-data");
 const DONE = new Set(["done", "helped"]);
-const BUTTONS = { done: "Done", helped: "Needed help", skipped: "Skip" };
+const N_ = (m) => m;
+const BUTTONS = { done: N_("Done"), helped: N_("Needed help"), skipped: N_("Skip") };
+// What an answer was, in words (as STATUS_WORDS in app/routines/pages.py).
+const WORDS = { done: N_("Done"), skipped: N_("Skipped"), helped: N_("Done with help") };
 
 function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
@@ -78,47 +82,48 @@ async function start() {
     const timerBox = step.minutes ? el("div", { class: "rt-timer", "data-timer": true, "data-seconds": step.minutes * 60 },
       el("p", { class: "rt-timer__time", "aria-live": "off", "data-timer-display": true }, `${step.minutes}:00`),
       el("p", { class: "visually-hidden", "aria-live": "polite", "data-timer-status": true }),
-      el("button", { type: "button", class: "rt-btn", "data-timer-toggle": true, hidden: true }, `Start ${step.minutes}-minute timer`)) : null;
-    const answer = (status, cls) => el("button", { class: cls, type: "submit", name: "status", value: status }, BUTTONS[status]);
+      el("button", { type: "button", class: "rt-btn", "data-timer-toggle": true, hidden: true }, t("Start %(minutes)s-minute timer", { minutes: step.minutes }))) : null;
+    const answer = (status, cls) => el("button", { class: cls, type: "submit", name: "status", value: status }, t(BUTTONS[status]));
     const form = el("form", { class: "rt-answer", "data-player-answer": true, "data-step": step.id },
       answer("done", "rt-big rt-big--done"), answer("helped", "rt-big"), answer("skipped", "rt-big rt-big--quiet"));
     return [
-      el("p", { class: "rt-progress-text", id: "progress" }, `Step ${position} of ${total} · ${doneCount()} done`),
+      el("p", { class: "rt-progress-text", id: "progress" }, t("Step %(position)s of %(total)s · %(done)s done", { position, total, done: doneCount() })),
       el("progress", { class: "rt-bar", "aria-hidden": "true", max: total, value: position - 1 }),
       el("section", { class: "rt-stepcard", "aria-labelledby": "step-title" },
-        el("h2", { id: "step-title", class: "rt-stepcard__title", tabindex: "-1" }, step.title),
-        step.detail ? el("p", { class: "rt-stepcard__detail" }, step.detail) : null,
-        step.photo ? el("figure", { class: "rt-photo" }, el("img", { src: `/routines/photos/${step.photo}`, alt: `Photo for this step: ${step.title}` })) : null,
+        el("h2", { id: "step-title", class: "rt-stepcard__title", tabindex: "-1", "data-authored": true }, step.title),
+        step.detail ? el("p", { class: "rt-stepcard__detail", "data-authored": true }, step.detail) : null,
+        step.photo ? el("figure", { class: "rt-photo" }, el("img", { src: `/routines/photos/${step.photo}`, alt: t("Photo for this step: %(title)s", { title: step.title }) })) : null,
         timerBox,
-        earlier ? el("p", { class: "rt-meta" }, `Earlier you chose: ${data.words[earlier]}. You can change it.`) : null,
+        earlier ? el("p", { class: "rt-meta" }, t("Earlier you chose: %(answer)s. You can change it.", { answer: t(WORDS[earlier]) })) : null,
         form),
       el("div", { class: "rt-player__footer" },
-        previous ? el("a", { class: "rt-link", href: `/routines/${rid}/play?step=${previous.id}` }, `Back to step ${position - 1}`) : null,
-        el("a", { class: "rt-btn rt-stuck", href: "/calm" }, "I'm stuck")),
+        previous ? el("a", { class: "rt-link", href: `/routines/${rid}/play?step=${previous.id}` }, t("Back to step %(number)s", { number: position - 1 })) : null,
+        el("a", { class: "rt-btn rt-stuck", href: "/calm" }, t("I'm stuck"))),
     ];
   }
 
   function finishedView() {
     const done = doneCount();
     const total = data.steps.length;
-    const words = done === total ? "Every step is done. Well done for showing up for yourself."
-      : done > 0 ? "Some steps done is still progress. Partial days count."
-        : "You went through the routine today. That counts too.";
+    const words = done === total ? t("Every step is done. Well done for showing up for yourself.")
+      : done > 0 ? t("Some steps done is still progress. Partial days count.")
+        : t("You went through the routine today. That counts too.");
     return [el("section", { class: "rt-stepcard rt-finished", "aria-labelledby": "finished-title" },
-      el("h2", { id: "finished-title", tabindex: "-1" }, "That's all the steps for today"),
-      el("p", { class: "rt-big-number" }, `${done} of ${total} steps`),
+      el("h2", { id: "finished-title", tabindex: "-1" }, t("That's all the steps for today")),
+      el("p", { class: "rt-big-number" }, tn("%(done)s of %(num)s step", "%(done)s of %(num)s steps", total, { done })),
       el("p", {}, words),
       el("div", { class: "rt-actions" },
-        el("a", { class: "rt-btn rt-btn--primary", href: "/today" }, "Back to Today"),
-        el("a", { class: "rt-btn", href: `/routines/${rid}/history` }, "See history")))];
+        el("a", { class: "rt-btn rt-btn--primary", href: "/today" }, t("Back to Today")),
+        el("a", { class: "rt-btn", href: `/routines/${rid}/history` }, t("See history"))))];
   }
 
   function undoView() {
     const step = last && stepById(last.step);
     if (!step) return [];
-    const button = el("button", { type: "button", class: "rt-btn rt-undo__button", "aria-label": `Undo your answer to ${step.title}` }, "Undo");
+    const button = el("button", { type: "button", class: "rt-btn rt-undo__button", "aria-label": t("Undo your answer to %(title)s", { title: step.title }) }, t("Undo"));
     button.addEventListener("click", () => { undo().catch(() => {}); });
-    return [el("p", { class: "rt-meta" }, `Your last answer: ${step.title}, ${data.words[last.status].toLowerCase()}. `, button)];
+    return [el("p", { class: "rt-meta" },
+      el("span", { "data-authored": true }, t("Your last answer: %(title)s, %(answer)s.", { title: step.title, answer: t(WORDS[last.status]).toLowerCase() })), " ", button)];
   }
 
   function render(focus = true) {
@@ -132,8 +137,8 @@ async function start() {
   async function showWaiting() {
     const count = (await queue.waiting(rid)).length;
     waitingNote.hidden = count === 0;
-    waitingNote.textContent = count === 1 ? "1 change saved on this phone, waiting to be sent."
-      : `${count} changes saved on this phone, waiting to be sent.`;
+    waitingNote.textContent = tn("%(num)s change saved on this phone, waiting to be sent.",
+      "%(num)s changes saved on this phone, waiting to be sent.", count);
   }
 
   async function send() {
@@ -160,10 +165,10 @@ async function start() {
   async function undo() {
     const taken = last;
     if (!taken) return;
-    let text = "Undone. That step is waiting for you again.";
+    let text = t("Undone. That step is waiting for you again.");
     if (taken.waiting) {
       await queue.drop(taken.waiting);
-      text = "Undone. Nothing was sent.";
+      text = t("Undone. Nothing was sent.");
     } else {
       const path = `/api/v1/routines/${rid}/outcomes/${taken.stored}`;
       let done = false;
@@ -186,7 +191,7 @@ async function start() {
   }
 
   handle = (action) => (action.undo ? undo() : answer(action.step, action.status)).catch(() => {
-    waitingNote.textContent = "This phone could not keep that. Please try again.";
+    waitingNote.textContent = t("This phone could not keep that. Please try again.");
     waitingNote.hidden = false;
   });
   render();

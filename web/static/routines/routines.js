@@ -1,5 +1,6 @@
 // Routines: schedule fields, step reordering by drag, the player's timer with a screen wake lock,
 // one-submit answer forms and copy buttons. Everything works without this script; it only helps.
+import { t } from "/static/js/i18n.js";
 import { timer } from "/static/routines/timer.js";
 
 function scheduleFields(root = document) {
@@ -45,7 +46,7 @@ function dragReorder(list) {
       dragging = null;
       const now = order();
       if (now !== startOrder) {
-        if (status) status.textContent = "Saving the new order…";
+        if (status) status.textContent = t("Saving the new order…");
         form.querySelector("[name=order]").value = now;
         form.submit();
       }
@@ -73,9 +74,9 @@ function copyButtons() {
       input.select();
       try {
         await navigator.clipboard.writeText(input.value);
-        button.textContent = "Copied";
+        button.textContent = t("Copied");
       } catch {
-        button.textContent = "Select the link and copy it";
+        button.textContent = t("Select the link and copy it");
       }
     });
   });

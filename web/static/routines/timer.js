@@ -1,6 +1,8 @@
 // The player's step timer, with a screen wake lock while it runs. Used for the step the page came
 // with (routines.js) and for each step the offline player shows next (player.js).
 
+import { t } from "/static/js/i18n.js";
+
 export function timer(box) {
   const display = box.querySelector("[data-timer-display]");
   const toggle = box.querySelector("[data-timer-toggle]");
@@ -38,20 +40,20 @@ export function timer(box) {
   toggle.hidden = false;
   toggle.addEventListener("click", () => {
     if (handle) {
-      stop("Carry on with the timer");
-      status.textContent = "Timer paused.";
+      stop(t("Carry on with the timer"));
+      status.textContent = t("Timer paused.");
       return;
     }
     if (left <= 0) left = total;
     keepAwake();
-    status.textContent = "Timer started.";
-    toggle.textContent = "Pause timer";
+    status.textContent = t("Timer started.");
+    toggle.textContent = t("Pause timer");
     handle = setInterval(() => {
       left -= 1;
       show();
       if (left <= 0) {
         stop(label);
-        status.textContent = "Time is up. Take your time to finish.";
+        status.textContent = t("Time is up. Take your time to finish.");
         box.classList.add("rt-timer--done");
         navigator.vibrate?.(200);
       }

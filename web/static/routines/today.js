@@ -1,6 +1,7 @@
 // Routines on Today with no signal: each routine says how many of its step answers wait on the
 // phone, and they are sent when the connection is back (also after the app is reopened), then
 // Today shows what the server holds.
+import { tn } from "/static/js/i18n.js";
 import { reloadWhenSent } from "/static/js/outbox.js";
 import { drain, waiting } from "/static/routines/queue.js";
 
@@ -17,7 +18,8 @@ async function showWaiting() {
       note.dataset.routineWaiting = "";
       card.querySelector(".rt-card__body")?.append(note);
     }
-    note.textContent = `${count} ${count === 1 ? "step answer" : "step answers"} saved on this phone, waiting to be sent.`;
+    note.textContent = tn("%(num)s step answer saved on this phone, waiting to be sent.",
+      "%(num)s step answers saved on this phone, waiting to be sent.", count);
     note.hidden = false;
   }
 }
