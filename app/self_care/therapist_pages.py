@@ -14,13 +14,13 @@ from app.accounts.models import RecordKind, User
 from app.db import SessionDep
 from app.errors import AppError, NotFound
 from app.forms import WHOLE_FORM, FormResult, finish_form, read_form, submit_form, validate
+from app.i18n import N_
 from app.self_care import levels, library, mood, progress, service
 from app.self_care.dependencies import ClientsHabit, ClientsSuggestion, TherapistClient
 from app.self_care.grading import GradingSettings
 from app.self_care.models import Habit
 from app.self_care.schemas import ClinicLadderCreate, GradingUpdate
-from app.self_care.targets import LifeArea, TargetKind
-from app.self_care.views import CHANGE_REASONS, chart
+from app.self_care.views import CHANGE_REASONS, area_choices, chart
 from app.templates import render
 
 router = APIRouter()
@@ -58,9 +58,9 @@ def _client_page(
             "habits": habits,
             "change_reasons": CHANGE_REASONS,
             "charts": [
-                chart("Mood", mood.series(logs, today, 28, "mood"), 5, "out of 5"),
-                chart("Energy", mood.series(logs, today, 28, "energy"), 5, "out of 5"),
-                chart("Sleep", mood.series(logs, today, 28, "hours_slept"), 12, "hours"),
+                chart(N_("Mood"), mood.series(logs, today, 28, "mood"), 5, N_("out of 5")),
+                chart(N_("Energy"), mood.series(logs, today, 28, "energy"), 5, N_("out of 5")),
+                chart(N_("Sleep"), mood.series(logs, today, 28, "hours_slept"), 12, N_("hours")),
             ],
             "error": error,
         },
@@ -211,8 +211,7 @@ def _ladder_form(
         {
             "values": values,
             "errors": errors,
-            "areas": [(a.value, a.label) for a in LifeArea],
-            "kinds": [(k.value, k.value) for k in TargetKind],
+            "areas": area_choices(),
             "slots": range(1, MAX_LEVELS + 1),
         },
         status_code=status_code,
