@@ -5,14 +5,16 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import cast
 
+from babel.support import LazyProxy
 from sqlmodel import Session, col, select
 
 from app import clock, taps
 from app.accounts.models import User
 from app.errors import Conflict, Unprocessable
 from app.i18n import N_
-from app.self_care import history
+from app.self_care import history, words
 from app.self_care.models import Habit, HabitCheckIn, HabitPause, MoodLog
 from app.self_care.patterns import Observation, observe, strongest
 from app.self_care.schemas import MoodCreate
@@ -118,5 +120,9 @@ def observation(session: Session, client_id: uuid.UUID, today: date) -> Observat
         paused = history.paused_days(own, start, today)
         eligible = {d for d in ratings if d >= habit.started_on and d not in paused}
         did = {day for habit_id, day in check_ins if habit_id == habit.id}
-        found.append(observe(activity=habit.title, ratings=ratings, did=did, eligible=eligible))
+        # The habit's name as the reader reads it, taken while the page renders.
+        activity = cast(
+            str, LazyProxy(words.habit_title, habit.source, habit.title, enable_cache=False)
+        )
+        found.append(observe(activity=activity, ratings=ratings, did=did, eligible=eligible))
     return strongest(found)
