@@ -127,7 +127,6 @@ PENDING_TEMPLATES = {
     "routines/step.html",
     "routines/templates.html",
     "routines/today_page.html",
-    # self_care
     # sensory
     "sensory/_diet_form.html",
     "sensory/_diet_item.html",
@@ -156,9 +155,6 @@ PENDING_SCRIPTS = {
     "static/routines/player.js",
     "static/routines/routines.js",
     "static/routines/timer.js",
-    # self_care
-    "static/self_care/checkin.js",
-    "static/self_care/mood.js",
     # sensory
     "static/sensory/checkoff.js",
     # sw
