@@ -14,6 +14,7 @@ from app import clock, taps
 from app.accounts.models import User
 from app.errors import Conflict, Unprocessable
 from app.i18n import N_
+from app.i18n import gettext as _
 from app.self_care import history, words
 from app.self_care.models import Habit, HabitCheckIn, HabitPause, MoodLog
 from app.self_care.patterns import Observation, observe, strongest
@@ -38,12 +39,12 @@ def log(*, session: Session, client: User, data: MoodCreate) -> MoodLog:
     existing = session.get(MoodLog, data.id)
     if existing is not None:
         if existing.client_id != client.id:
-            raise Conflict("This id is already used for something else.")
+            raise Conflict(_("This id is already used for something else."))
         return existing
     today = taps.local_day(data.tapped_at, tz=client.time_zone)  # today, unless queued
     on = data.on or today
     if not today - timedelta(days=1) <= on <= today:
-        raise Unprocessable("You can log today or yesterday.", field="on")
+        raise Unprocessable(_("You can log today or yesterday."), field="on")
     row = session.exec(
         select(MoodLog).where(MoodLog.client_id == client.id, MoodLog.logged_on == on)
     ).first()

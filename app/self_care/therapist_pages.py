@@ -14,17 +14,26 @@ from app.accounts.models import RecordKind, User
 from app.db import SessionDep
 from app.errors import AppError, NotFound
 from app.forms import WHOLE_FORM, FormResult, finish_form, read_form, submit_form, validate
-from app.i18n import N_
+from app.i18n import N_, gettext
 from app.self_care import levels, library, mood, progress, service
 from app.self_care.dependencies import ClientsHabit, ClientsSuggestion, TherapistClient
 from app.self_care.grading import GradingSettings
 from app.self_care.models import Habit
 from app.self_care.schemas import ClinicLadderCreate, GradingUpdate
-from app.self_care.views import CHANGE_REASONS, area_choices, chart
+from app.self_care.views import CHANGE_REASONS, area_choices, chart, speaking
 from app.templates import render
 
 router = APIRouter()
 MAX_LEVELS = 5
+# The grading rules' fields, named as the form labels them (a refusal names the rule).
+RULE_LABELS = {
+    "window_weeks": N_("Recent weeks looked at"),
+    "weeks_met_to_step_up": N_("Weeks met to suggest a step up"),
+    "min_confidence": N_("Average confidence needed (0 to 10)"),
+    "weeks_missed_to_step_down": N_("Hard weeks in a row to suggest a step down"),
+    "hard_week_below": N_("A week is hard under this share done (0 to 1)"),
+    "quiet_days_after_decline": N_("Days of quiet after a suggestion is declined"),
+}
 
 
 def _see(path: str) -> RedirectResponse:
@@ -79,7 +88,8 @@ def _act_on_habit(
     """A one-button change to a habit's grading: back to its card, or the page again with the
     service's refusal named by habit (a card has no field of its own to show it beside)."""
     try:
-        change()
+        with speaking(request):
+            change()
     except AppError as exc:
         return _client_page(request, session, client, f"{habit.title}: {exc.detail}", exc.status)
     return _see(f"/caseload/{client.id}/self-care#habit-{habit.id}")
@@ -127,11 +137,13 @@ async def set_grading(
     def show(form: FormResult[GradingUpdate], status: int) -> Response:
         # One habit's card among many: the problems go in the page's notice, named by setting.
         problems = "; ".join(
-            v if k == WHOLE_FORM else f"{k.replace('_', ' ')}: {v}" for k, v in form.errors.items()
+            v if k == WHOLE_FORM else f"{gettext(RULE_LABELS.get(k, k))}: {v}"
+            for k, v in form.errors.items()
         )
         return _client_page(request, session, client, f"{habit.title}: {problems}", status)
 
-    return await submit_form(request, GradingUpdate, save=save, show=show, refusal_status=None)
+    with speaking(request):
+        return await submit_form(request, GradingUpdate, save=save, show=show, refusal_status=None)
 
 
 @router.post("/caseload/{client_id}/self-care/habits/{habit_id}/bounds")
@@ -270,6 +282,7 @@ async def create_clinic_ladder(
             errors.setdefault(name.split(".")[0], shown)
         return _ladder_form(request, values, errors, status)
 
-    return finish_form(
-        validate(ClinicLadderCreate, payload), save=save, show=show, refusal_status=None
-    )
+    with speaking(request):
+        return finish_form(
+            validate(ClinicLadderCreate, payload), save=save, show=show, refusal_status=None
+        )
