@@ -152,3 +152,23 @@ def test_the_library_link_and_clinic_ladder_labels_are_catalog_messages() -> Non
         from app.i18n import gettext
 
         assert gettext(library.LINK.title) == "Escaleras de autocuidado"
+
+
+def test_a_spanish_clients_habit_reminder_is_written_in_spanish(
+    session: Session, client_user: User
+) -> None:
+    from datetime import time
+
+    from sqlmodel import select
+
+    from app.reminders.models import ReminderSchedule
+    from app.self_care import service
+
+    _spanish(session, client_user)
+    habit = start(session, client_user, "water", level=1)
+    service.set_reminder(session=session, habit=habit, at=time(9, 30))
+    schedule = session.exec(
+        select(ReminderSchedule).where(ReminderSchedule.source_id == habit.id)
+    ).one()
+    assert schedule.title == "Tomar agua"
+    assert schedule.body == "Tomar un vaso de agua"
