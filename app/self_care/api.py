@@ -19,6 +19,7 @@ from app.accounts.dependencies import (
 from app.accounts.models import User
 from app.db import SessionDep
 from app.errors import NotFound, Unprocessable
+from app.i18n import gettext as _
 from app.self_care import levels, library, mood, pauses, service
 from app.self_care.dependencies import (
     ManagedHabit,
@@ -90,7 +91,7 @@ def start_habit(
     clinic = library.clinic_of(session=session, user=principal.user)
     ladder = library.find(session=session, organisation_id=clinic, key=body.ladder)
     if ladder is None:
-        raise Unprocessable("There is no ladder with that name in your library.")
+        raise Unprocessable(_("There is no ladder with that name in your library."))
     habit = service.start_from_ladder(
         session=session,
         actor=principal.user,

@@ -8,6 +8,7 @@ The client (or the therapist) decides: these are suggestions, never automatic mo
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -17,6 +18,7 @@ from typing import Annotated, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from app.i18n import N_, gettext
 from app.self_care.strength import WeekResult, evaluate_week, week_start
 from app.self_care.targets import CheckIn, Target, day_values
 
@@ -168,11 +170,11 @@ def _step_up(
         return None
     if confidence < s.min_confidence:
         return None
-    message = (
-        f"You met your target in {met} of the last {len(weeks)} weeks, and your confidence "
-        f"averaged {confidence:.1f} out of 10. Would you like to try the next step? "
-        "You can always come back to this one."
-    )
+    message = UP_MESSAGE % {
+        "met": met,
+        "weeks": len(weeks),
+        "confidence": f"{confidence:.1f}",
+    }
     return Suggestion(
         Direction.UP, bounds.level, bounds.level + 1, len(weeks), met, confidence, message
     )
@@ -190,11 +192,37 @@ def _step_down(
         return None
     if any(w.ratio >= s.hard_week_below for w in recent):
         return None
-    message = (
-        "This step has been hard going lately, and that is completely okay: energy and mood "
-        "go up and down. A lighter step for a while keeps the habit going, and you can move "
-        "back up whenever you feel ready."
-    )
+    message = DOWN_MESSAGE
     return Suggestion(
         Direction.DOWN, bounds.level, bounds.level - 1, len(weeks), met, confidence, message
     )
+
+
+# A suggestion's message is stored in English when it is made (one row, read by the client and by
+# their therapist, each in their own language): `shown_message` reads it back in the reader's.
+UP_MESSAGE = N_(
+    "You met your target in %(met)s of the last %(weeks)s weeks, and your confidence "
+    "averaged %(confidence)s out of 10. Would you like to try the next step? "
+    "You can always come back to this one."
+)
+DOWN_MESSAGE = N_(
+    "This step has been hard going lately, and that is completely okay: energy and mood "
+    "go up and down. A lighter step for a while keeps the habit going, and you can move "
+    "back up whenever you feel ready."
+)
+_UP_STORED = re.compile(
+    re.escape(UP_MESSAGE)
+    .replace(re.escape("%(met)s"), r"(?P<met>\d+)")
+    .replace(re.escape("%(weeks)s"), r"(?P<weeks>\d+)")
+    .replace(re.escape("%(confidence)s"), r"(?P<confidence>\d+\.\d)")
+)
+
+
+def shown_message(stored: str) -> str:
+    """A stored suggestion message in the current language (another text as it was stored)."""
+    if stored == DOWN_MESSAGE:
+        return gettext(DOWN_MESSAGE)
+    found = _UP_STORED.fullmatch(stored)
+    if found is None:
+        return stored
+    return gettext(UP_MESSAGE, **found.groupdict())

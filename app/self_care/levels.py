@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 from app import clock, prebuilt
 from app.accounts.models import User
 from app.errors import Conflict, Unprocessable
+from app.i18n import gettext as _
 from app.self_care import reminders_link, suggestions, summary
 from app.self_care.grading import GradingSettings
 from app.self_care.models import Habit, HabitLevel, HabitLevelChange, HabitSuggestion
@@ -25,8 +26,12 @@ def change_level(
     """Move within the therapist's bounds; a level outside them is refused with a clear message."""
     if not habit.lowest_level <= to_level <= habit.highest_level:
         raise Unprocessable(
-            f"Level {to_level} is outside this habit's range "
-            f"({habit.lowest_level} to {habit.highest_level})."
+            _(
+                "Step %(level)s is outside this habit's range (%(lowest)s to %(highest)s).",
+                level=to_level,
+                lowest=habit.lowest_level,
+                highest=habit.highest_level,
+            )
         )
     if to_level == habit.level:
         return habit
@@ -62,7 +67,7 @@ def set_bounds(*, session: Session, actor: User, habit: Habit, lowest: int, high
     """The therapist's range; a level now outside it moves to the nearest bound."""
     count = len(levels_of(session, habit.id))
     if not 1 <= lowest <= highest <= count:
-        raise Unprocessable(f"Choose levels between 1 and {count}, lowest first.")
+        raise Unprocessable(_("Choose steps between 1 and %(count)s, lowest first.", count=count))
     habit.lowest_level, habit.highest_level = lowest, highest
     session.add(habit)
     clamped = min(max(habit.level, lowest), highest)
@@ -91,9 +96,9 @@ def decide(
 ) -> HabitSuggestion:
     """accepted / declined (client), approved / overridden (therapist)."""
     if suggestion.state != "pending":
-        raise Conflict("This suggestion has already been answered.")
+        raise Conflict(_("This suggestion has already been answered."))
     if suggestion.from_level != habit.level:
-        raise Conflict("The level has changed since this suggestion was made.")
+        raise Conflict(_("The step has changed since this suggestion was made."))
     client = session.get(User, habit.client_id)
     assert client is not None
     suggestion.state = state

@@ -10,7 +10,8 @@ from sqlmodel import Session, col, select
 from app.accounts.models import CareLink, User
 from app.i18n import N_
 from app.sections import LibraryLink
-from app.self_care.ladders import LadderSpec, LevelSpec, builtin_ladders
+from app.self_care import words
+from app.self_care.ladders import LadderSpec, LevelSpec, builtin_ladder, builtin_ladders
 from app.self_care.models import ClinicLadder
 from app.self_care.schemas import ClinicLadderCreate
 from app.self_care.targets import LifeArea
@@ -26,6 +27,25 @@ class LibraryLadder:
     summary: str
     levels: tuple[LevelSpec, ...]
     clinic: bool
+
+    # What the pages show: a built-in ladder in the reader's language, a clinic's as written.
+    @property
+    def shown_title(self) -> str:
+        spec = None if self.clinic else builtin_ladder(self.key)
+        return words.title(spec) if spec else self.title
+
+    @property
+    def shown_summary(self) -> str:
+        spec = None if self.clinic else builtin_ladder(self.key)
+        return words.summary(spec) if spec else self.summary
+
+    @property
+    def shown_levels(self) -> list[str]:
+        """Each level's description (what to do), first (easiest) first."""
+        spec = None if self.clinic else builtin_ladder(self.key)
+        if spec is None:
+            return [level.description for level in self.levels]
+        return [words.level(spec, n) for n in range(1, len(self.levels) + 1)]
 
 
 def _from_builtin(spec: LadderSpec) -> LibraryLadder:

@@ -5,27 +5,32 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import cast
 
+from babel.support import LazyProxy
 from sqlmodel import Session, col, select
 
 from app import clock, taps
 from app.accounts.models import User
 from app.errors import Conflict, Unprocessable
-from app.self_care import history
+from app.i18n import N_
+from app.i18n import gettext as _
+from app.self_care import history, words
 from app.self_care.models import Habit, HabitCheckIn, HabitPause, MoodLog
 from app.self_care.patterns import Observation, observe, strongest
 from app.self_care.schemas import MoodCreate
 
+# Labels are catalog messages, translated where they are shown.
 # Five faces (drawn as SVG: emoji fonts are missing on many phones), each with a text label so the
 # scale never rests on the picture alone. The path is the mouth, from a deep frown to a wide smile.
 MOOD_FACES: dict[int, tuple[str, str]] = {
-    1: ("M7 17 Q12 11.5 17 17", "Very low"),
-    2: ("M7.5 16 Q12 13.5 16.5 16", "Low"),
-    3: ("M7.5 15 L16.5 15", "Okay"),
-    4: ("M7.5 14 Q12 17 16.5 14", "Good"),
-    5: ("M7 13.5 Q12 19.5 17 13.5", "Very good"),
+    1: ("M7 17 Q12 11.5 17 17", N_("Very low")),
+    2: ("M7.5 16 Q12 13.5 16.5 16", N_("Low")),
+    3: ("M7.5 15 L16.5 15", N_("Okay")),
+    4: ("M7.5 14 Q12 17 16.5 14", N_("Good")),
+    5: ("M7 13.5 Q12 19.5 17 13.5", N_("Very good")),
 }
-ENERGY_LABELS = {1: "Very low", 2: "Low", 3: "Some", 4: "Good", 5: "Lots"}
+ENERGY_LABELS = {1: N_("Very low"), 2: N_("Low"), 3: N_("Some"), 4: N_("Good"), 5: N_("Lots")}
 PATTERN_DAYS = 56
 
 
@@ -34,12 +39,12 @@ def log(*, session: Session, client: User, data: MoodCreate) -> MoodLog:
     existing = session.get(MoodLog, data.id)
     if existing is not None:
         if existing.client_id != client.id:
-            raise Conflict("This id is already used for something else.")
+            raise Conflict(_("This id is already used for something else."))
         return existing
     today = taps.local_day(data.tapped_at, tz=client.time_zone)  # today, unless queued
     on = data.on or today
     if not today - timedelta(days=1) <= on <= today:
-        raise Unprocessable("You can log today or yesterday.", field="on")
+        raise Unprocessable(_("You can log today or yesterday."), field="on")
     row = session.exec(
         select(MoodLog).where(MoodLog.client_id == client.id, MoodLog.logged_on == on)
     ).first()
@@ -91,7 +96,7 @@ def series(logs: list[MoodLog], today: date, days: int, field: str) -> list[Char
         day = today - timedelta(days=i)
         row = by_day.get(day)
         value = getattr(row, field) if row is not None else None
-        points.append(ChartPoint(day, value, "not logged" if value is None else f"{value:g}"))
+        points.append(ChartPoint(day, value, N_("not logged") if value is None else f"{value:g}"))
     return points
 
 
@@ -116,5 +121,9 @@ def observation(session: Session, client_id: uuid.UUID, today: date) -> Observat
         paused = history.paused_days(own, start, today)
         eligible = {d for d in ratings if d >= habit.started_on and d not in paused}
         did = {day for habit_id, day in check_ins if habit_id == habit.id}
-        found.append(observe(activity=habit.title, ratings=ratings, did=did, eligible=eligible))
+        # The habit's name as the reader reads it, taken while the page renders.
+        activity = cast(
+            str, LazyProxy(words.habit_title, habit.source, habit.title, enable_cache=False)
+        )
+        found.append(observe(activity=activity, ratings=ratings, did=did, eligible=eligible))
     return strongest(found)

@@ -11,12 +11,15 @@ import uuid
 from datetime import datetime
 from typing import Any
 
+from babel.support import LazyProxy
 from sqlalchemy import BindParameter, bindparam, func, select, true
 from sqlmodel import Session, and_, col
 
 from app.accounts import policy
 from app.accounts.models import RecordKind, User
+from app.i18n import N_
 from app.sections import OverviewSection
+from app.self_care import words
 from app.self_care.models import Habit, HabitLevel, HabitSuggestion, MoodLog
 
 _CLIENT: BindParameter[uuid.UUID] = bindparam("client_id")
@@ -24,6 +27,7 @@ _CLIENT: BindParameter[uuid.UUID] = bindparam("client_id")
 _HABITS = (
     select(
         col(Habit.title),
+        col(Habit.source),
         col(Habit.level),
         col(Habit.highest_level),
         col(HabitLevel.description),
@@ -62,6 +66,7 @@ _PAGE = (
     select(
         _WAITING_AND_MOOD,
         _HABITS.c.title,
+        _HABITS.c.source,
         _HABITS.c.level,
         _HABITS.c.highest_level,
         _HABITS.c.description,
@@ -76,12 +81,22 @@ def client_overview(*, session: Session, client: User, now: datetime) -> Overvie
     del now
     rows = session.connection().execute(_PAGE, {"client_id": client.id}).all()
     waiting, mood_on, mood = rows[0][:3]
-    habits = [row[3:] for row in rows if row[3] is not None]
+    # (title, level, highest, description), each read in the reader's language when shown.
+    habits = [
+        (
+            LazyProxy(words.habit_title, source, title, enable_cache=False),
+            level,
+            highest,
+            LazyProxy(words.habit_level, source, level, description, enable_cache=False),
+        )
+        for title, source, level, highest, description in (row[3:] for row in rows)
+        if title is not None
+    ]
     if RecordKind.mood in policy.private_kinds(session, client.id):
         mood_on = None  # kept private: as if nothing were logged
     return OverviewSection(
         key="self_care",
-        title="Self-care",
+        title=N_("Self-care"),
         template="self_care/_overview.html",
         context={
             "client": client,

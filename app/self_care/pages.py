@@ -6,6 +6,7 @@ import uuid
 from datetime import timedelta
 from typing import Any
 
+from babel.support import LazyProxy
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
@@ -13,6 +14,7 @@ from app.accounts.dependencies import CurrentClient
 from app.db import SessionDep
 from app.errors import AppError, NotFound
 from app.forms import FormResult, read_form, submit_form, validate
+from app.i18n import N_, lazy_gettext
 from app.self_care import (
     levels,
     library,
@@ -22,6 +24,7 @@ from app.self_care import (
     progress,
     service,
     therapist_pages,
+    words,
 )
 from app.self_care.dependencies import OwnHabit, OwnSuggestion
 from app.self_care.schemas import (
@@ -31,8 +34,17 @@ from app.self_care.schemas import (
     PersonalHabitCreate,
     Reason,
 )
-from app.self_care.targets import LifeArea, TargetKind
-from app.self_care.views import REASON_LABELS, area_groups, chart, next_page, wall_clock
+from app.self_care.targets import TargetKind, unit_words
+from app.self_care.views import (
+    REASON_LABELS,
+    area_choices,
+    area_groups,
+    chart,
+    next_page,
+    speaking,
+    wall_clock,
+    week_days,
+)
 from app.templates import render
 
 router = APIRouter()
@@ -98,9 +110,14 @@ async def start_ladder(
     except ValueError:
         level = 0
     try:
-        habit = service.start_from_ladder(
-            session=session, actor=principal.user, client=principal.user, ladder=ladder, level=level
-        )
+        with speaking(request):
+            habit = service.start_from_ladder(
+                session=session,
+                actor=principal.user,
+                client=principal.user,
+                ladder=ladder,
+                level=level,
+            )
     except AppError as exc:
         return render(
             request,
@@ -128,12 +145,13 @@ def _personal(
         "self_care/personal.html",
         {
             "form": form,
-            "areas": [(a.value, a.label) for a in LifeArea],
+            "areas": area_choices(),
             "kinds": [
-                (TargetKind.DAYS.value, "Yes or no, on the days I choose"),
-                (TargetKind.WEEKLY.value, "A number of times a week"),
-                (TargetKind.AMOUNT.value, "An amount each day (glasses, minutes…)"),
+                (TargetKind.DAYS.value, lazy_gettext("Yes or no, on the days I choose")),
+                (TargetKind.WEEKLY.value, lazy_gettext("A number of times a week")),
+                (TargetKind.AMOUNT.value, lazy_gettext("An amount each day (glasses, minutes…)")),
             ],
+            "week_days": week_days(),
         },
         status_code=status_code,
     )
@@ -151,14 +169,15 @@ async def personal_create(
         habit = service.create_personal(session=session, client=principal.user, data=data)
         return _see(f"/self-care/habits/{habit.id}?started=1")
 
-    return await submit_form(
-        request,
-        PersonalHabitCreate,
-        values=values,
-        save=save,
-        show=lambda form, status: _personal(request, form, status),
-        otherwise="target_kind",
-    )
+    with speaking(request):
+        return await submit_form(
+            request,
+            PersonalHabitCreate,
+            values=values,
+            save=save,
+            show=lambda form, status: _personal(request, form, status),
+            otherwise="target_kind",
+        )
 
 
 @router.get("/self-care/habits/{habit_id}", response_class=HTMLResponse)
@@ -199,12 +218,19 @@ def _check_in(
     today: Any,
     status_code: int = 200,
 ) -> Response:
+    target = service.current_target(session, habit)
     return render(
         request,
         "self_care/check_in.html",
         {
             "habit": habit,
-            "target": service.current_target(session, habit),
+            # Read while the page renders, so in the reader's language.
+            "habit_title": LazyProxy(
+                words.habit_title, habit.source, habit.title, enable_cache=False
+            ),
+            "habit_authored": not words.is_builtin(habit.source, habit.title),
+            "unit": LazyProxy(unit_words, target.unit, enable_cache=False),
+            "target": target,
             "form": form,
             "today": today,
             "yesterday": today - timedelta(days=1),
@@ -226,14 +252,15 @@ async def check_in(
         service.check_in(session=session, client=principal.user, habit=habit, data=data)
         return _see(back + (f"#habit-{habit.id}" if back == "/today" else ""))
 
-    return await submit_form(
-        request,
-        CheckInCreate,
-        values=values,
-        save=save,
-        show=lambda form, status: _check_in(request, session, habit, form, today, status),
-        refusal_status=None,
-    )
+    with speaking(request):
+        return await submit_form(
+            request,
+            CheckInCreate,
+            values=values,
+            save=save,
+            show=lambda form, status: _check_in(request, session, habit, form, today, status),
+            refusal_status=None,
+        )
 
 
 @router.post("/self-care/habits/{habit_id}/check-ins/{check_in_id}/undo")
@@ -352,9 +379,9 @@ def _mood(
             "energy_labels": mood.ENERGY_LABELS,
             "today_log": mood.logged_today(session, user.id, today),
             "charts": [
-                chart("Mood", mood.series(logs, today, 28, "mood"), 5, "out of 5"),
-                chart("Energy", mood.series(logs, today, 28, "energy"), 5, "out of 5"),
-                chart("Sleep", mood.series(logs, today, 28, "hours_slept"), 12, "hours"),
+                chart(N_("Mood"), mood.series(logs, today, 28, "mood"), 5, N_("out of 5")),
+                chart(N_("Energy"), mood.series(logs, today, 28, "energy"), 5, N_("out of 5")),
+                chart(N_("Sleep"), mood.series(logs, today, 28, "hours_slept"), 12, N_("hours")),
             ],
             "observation": mood.observation(session, user.id, today),
             "saved": request.query_params.get("saved") == "1",
@@ -372,11 +399,12 @@ async def mood_log(request: Request, session: SessionDep, principal: CurrentClie
         mood.log(session=session, client=principal.user, data=data)
         return _see(back)
 
-    return await submit_form(
-        request,
-        MoodCreate,
-        values=values,
-        save=save,
-        show=lambda form, status: _mood(request, session, principal.user, form, status),
-        refusal_status=None,
-    )
+    with speaking(request):
+        return await submit_form(
+            request,
+            MoodCreate,
+            values=values,
+            save=save,
+            show=lambda form, status: _mood(request, session, principal.user, form, status),
+            refusal_status=None,
+        )

@@ -15,6 +15,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.i18n import N_, gettext
+
 
 class PatternSettings(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -35,14 +37,52 @@ class Observation:
 
     @property
     def text(self) -> str:
-        higher = "higher" if self.mean_with > self.mean_without else "lower"
-        return (
-            f"On days you did “{self.activity}”, your {self.metric} averaged "
-            f"{self.mean_with:.1f} out of 5, compared with {self.mean_without:.1f} on other days "
-            f"({self.days_with} and {self.days_without} days). It was {higher} on those days. "
+        """In the current language (read while the page renders)."""
+        values = {
+            "activity": self.activity,
+            "mean_with": _one_decimal(self.mean_with),
+            "mean_without": _one_decimal(self.mean_without),
+            "days_with": self.days_with,
+            "days_without": self.days_without,
+        }
+        higher = self.mean_with > self.mean_without
+        if self.metric == "energy":
+            found = gettext(_ENERGY_HIGHER if higher else _ENERGY_LOWER, **values)
+        else:
+            found = gettext(_MOOD_HIGHER if higher else _MOOD_LOWER, **values)
+        caution = gettext(
             "This is a pattern in your own log, not proof that one causes the other: "
             "many things can shape a day."
         )
+        return f"{found} {caution}"
+
+
+# Whole sentences per metric and direction (word order differs between languages).
+_MOOD_HIGHER = N_(
+    "On days you did “%(activity)s”, your mood averaged %(mean_with)s out of 5, compared with "
+    "%(mean_without)s on other days (%(days_with)s and %(days_without)s days). "
+    "It was higher on those days."
+)
+_MOOD_LOWER = N_(
+    "On days you did “%(activity)s”, your mood averaged %(mean_with)s out of 5, compared with "
+    "%(mean_without)s on other days (%(days_with)s and %(days_without)s days). "
+    "It was lower on those days."
+)
+_ENERGY_HIGHER = N_(
+    "On days you did “%(activity)s”, your energy averaged %(mean_with)s out of 5, compared "
+    "with %(mean_without)s on other days (%(days_with)s and %(days_without)s days). "
+    "It was higher on those days."
+)
+_ENERGY_LOWER = N_(
+    "On days you did “%(activity)s”, your energy averaged %(mean_with)s out of 5, compared "
+    "with %(mean_without)s on other days (%(days_with)s and %(days_without)s days). "
+    "It was lower on those days."
+)
+
+
+def _one_decimal(value: float) -> str:
+    """ "3.5": Latin American Spanish writes decimals with a point too (es_419)."""
+    return f"{value:.1f}"
 
 
 def observe(

@@ -10,6 +10,7 @@ from sqlmodel import Session, col, or_, select
 
 from app.accounts.models import User
 from app.errors import Unprocessable
+from app.i18n import gettext as _
 from app.self_care import service, summary
 from app.self_care.models import Habit, HabitPause
 from app.self_care.schemas import PauseCreate
@@ -23,9 +24,11 @@ def pause(*, session: Session, client: User, habit: Habit | None, data: PauseCre
     today = today_for(client)
     starts = data.starts_on or today
     if starts < today - timedelta(days=PAUSE_BACKDATE_DAYS):
-        raise Unprocessable(f"A pause can start up to {PAUSE_BACKDATE_DAYS} days back.")
+        raise Unprocessable(
+            _("A pause can start up to %(days)s days back.", days=PAUSE_BACKDATE_DAYS)
+        )
     if data.ends_on is not None and data.ends_on < starts:
-        raise Unprocessable("The pause cannot end before it starts.")
+        raise Unprocessable(_("The pause cannot end before it starts."))
     row = HabitPause(
         client_id=client.id,
         habit_id=habit.id if habit else None,

@@ -9,7 +9,7 @@ from sqlalchemy import bindparam, select
 from sqlmodel import Session, col
 
 from app import prebuilt
-from app.self_care import history, suggestions, summary
+from app.self_care import grading, history, suggestions, summary, words
 from app.self_care.models import Habit, HabitCheckIn, HabitSuggestion, HabitSummary
 from app.self_care.strength import (
     HeatDay,
@@ -20,7 +20,7 @@ from app.self_care.strength import (
     strength_series,
     week_start,
 )
-from app.self_care.targets import Target, amount_total
+from app.self_care.targets import Target, amount_total, unit_words
 
 
 @dataclass(frozen=True)
@@ -59,6 +59,28 @@ class HabitProgress:
     def steps(self) -> list[tuple[history.LevelColumns, str]]:
         """Each level with its target in words, for the ladder list."""
         return [(lv, history.to_target(lv).describe()) for lv in self.levels]
+
+    @property
+    def title(self) -> str:
+        """The habit's title in the reader's language (a built-in ladder's; else as written)."""
+        return words.habit_title(self.habit.source, self.habit.title)
+
+    @property
+    def authored(self) -> bool:
+        """Whether the title is a person's own words (shown as written, never translated)."""
+        return not words.is_builtin(self.habit.source, self.habit.title)
+
+    def step_text(self, level: history.LevelColumns) -> str:
+        """A level's description in the reader's language while it is the ladder's own."""
+        return words.habit_level(self.habit.source, level.number, level.description)
+
+    @property
+    def unit_words(self) -> str:
+        return unit_words(self.target.unit)
+
+    @property
+    def suggestion_message(self) -> str:
+        return grading.shown_message(self.suggestion.message) if self.suggestion else ""
 
     @property
     def strength_change(self) -> int:

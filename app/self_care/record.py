@@ -18,6 +18,7 @@ from sqlmodel import Session, col, select
 
 from app import clock, prebuilt
 from app.accounts.models import RecordKind, User
+from app.i18n import N_
 from app.records import DayRow, HeatFigure, LineFigure, ObservationData, RecordPart
 from app.self_care import history
 from app.self_care.models import Habit, HabitCheckIn, MoodLog
@@ -90,31 +91,31 @@ def record_part(
         [
             HeatFigure(
                 key="habits-heat",
-                title="Self-care habits by day (days done of days planned)",
-                unit="planned days",
+                title=N_("Self-care habits by day (days done of days planned)"),
+                unit=N_("planned days"),
                 rows=[row for row, _ in habits],
             ),
             LineFigure(
                 key="mood-energy",
-                title="Mood and energy (1 to 5)",
+                title=N_("Mood and energy (1 to 5)"),
                 y_min=1,
                 y_max=5,
                 series=[
-                    ("Mood", [(m.logged_on, float(m.mood)) for m in moods]),
+                    (N_("Mood"), [(m.logged_on, float(m.mood)) for m in moods]),
                     (
-                        "Energy",
+                        N_("Energy"),
                         [(m.logged_on, float(m.energy)) for m in moods if m.energy is not None],
                     ),
                 ],
-                empty="No mood logged in this period.",
+                empty=N_("No mood logged in this period."),
             ),
             LineFigure(
                 key="habit-levels",
-                title="Habit levels over time",
+                title=N_("Habit levels over time"),
                 y_min=1,
                 y_max=max(top, 2),
                 series=[(row.label, levels) for row, levels in habits if levels],
-                empty="No habits in this period.",
+                empty=N_("No habits in this period."),
                 step=True,
             ),
         ],

@@ -8,7 +8,10 @@ from types import ModuleType
 
 from sqlmodel import Session
 
+from app.accounts.models import User
+from app.i18n import DEFAULT_LANGUAGE, use_language
 from app.reminders import service as reminders_service
+from app.self_care import words
 from app.self_care.models import Habit
 
 KIND = "habit"
@@ -20,14 +23,20 @@ def service() -> ModuleType:
 
 
 def sync_habit(*, session: Session, habit: Habit, level_text: str) -> None:
+    """The reminder's words are the client's: a built-in ladder's title and step in their language
+    (the push is written now, by a job later, outside any request)."""
     session.flush()
+    client = session.get(User, habit.client_id)
+    with use_language(client.language if client is not None else DEFAULT_LANGUAGE):
+        title = words.habit_title(habit.source, habit.title)
+        body = words.habit_level(habit.source, habit.level, level_text)
     reminders_service.sync_schedule(
         session=session,
         client_id=habit.client_id,
         kind=KIND,
         source_id=habit.id,
-        title=habit.title,
-        body=level_text,
+        title=title,
+        body=body,
         url=f"/self-care/habits/{habit.id}",
         local_times=[habit.reminder_time] if habit.reminder_time else [],
         rrule=None,

@@ -9,6 +9,7 @@ from typing import Annotated, Self
 
 from pydantic import AwareDatetime, Field, StrictFloat, StrictInt, model_validator
 
+from app.i18n import gettext as _
 from app.schema_types import ApiModel, LocalTime, PublicModel, Rating5, Rating10, ShortText, Title
 from app.self_care.ladders import LevelSpec
 from app.self_care.targets import LifeArea, Outcome, TargetKind, Unit
@@ -44,7 +45,7 @@ class CheckInCreate(ApiModel):
     @model_validator(mode="after")
     def _reason_fits(self) -> Self:
         if self.reason is not None and self.outcome is Outcome.DONE:
-            raise ValueError("A reason only goes with 'partly' or 'not today'.")
+            raise ValueError(_("A reason only goes with 'partly' or 'not today'."))
         return self
 
 
@@ -89,7 +90,7 @@ class BoundsSet(ApiModel):
     @model_validator(mode="after")
     def _ordered(self) -> Self:
         if self.lowest > self.highest:
-            raise ValueError("The lowest level cannot be above the highest.")
+            raise ValueError(_("The lowest step cannot be above the highest."))
         return self
 
 
@@ -112,7 +113,7 @@ class GradingUpdate(ApiModel):
     @model_validator(mode="after")
     def _fits_window(self) -> Self:
         if max(self.weeks_met_to_step_up, self.weeks_missed_to_step_down) > self.window_weeks:
-            raise ValueError("The weeks needed cannot be more than the weeks looked at.")
+            raise ValueError(_("The weeks needed cannot be more than the weeks looked at."))
         return self
 
 

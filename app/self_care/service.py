@@ -15,6 +15,7 @@ from app import clock, taps
 from app.accounts.models import User
 from app.audit import service as audit
 from app.errors import Conflict, NotFound, Unprocessable
+from app.i18n import gettext as _
 from app.self_care import history, reminders_link, suggestions, summary
 from app.self_care.library import LibraryLadder
 from app.self_care.models import (
@@ -58,7 +59,7 @@ def start_from_ladder(
 ) -> Habit:
     """Copy the ladder's levels to the client's new habit, starting at `level`."""
     if not 1 <= level <= len(ladder.levels):
-        raise Unprocessable(f"This ladder has levels 1 to {len(ladder.levels)}.")
+        raise Unprocessable(_("This ladder has levels 1 to %(count)s.", count=len(ladder.levels)))
     today = today_for(client)
     habit = Habit(
         client_id=client.id,
@@ -130,10 +131,10 @@ def create_personal(*, session: Session, client: User, data: PersonalHabitCreate
 
 def _plain_target_error(kind: TargetKind) -> str:
     if kind is TargetKind.WEEKLY:
-        return "Say how many times a week (1 to 7)."
+        return _("Say how many times a week (1 to 7).")
     if kind is TargetKind.AMOUNT:
-        return "Say how much each day, and the unit (for example 6 glasses)."
-    return "Choose at least one day."
+        return _("Say how much each day, and the unit (for example 6 glasses).")
+    return _("Choose at least one day.")
 
 
 def level_change(
@@ -175,11 +176,11 @@ def check_in(*, session: Session, client: User, habit: Habit, data: CheckInCreat
     tapped_on = taps.local_day(data.tapped_at, tz=client.time_zone)  # today, unless queued
     on = data.on or tapped_on
     if not tapped_on - timedelta(days=BACKFILL_DAYS) <= on <= tapped_on:
-        raise Unprocessable("You can check in for today or yesterday.", field="on")
+        raise Unprocessable(_("You can check in for today or yesterday."), field="on")
     target = current_target(session, habit)
     if data.amount is not None and target.kind is not TargetKind.AMOUNT:
         raise Unprocessable(
-            "This habit is not counted in amounts: leave the amount empty.", field="amount"
+            _("This habit is not counted in amounts: leave the amount empty."), field="amount"
         )
     row = HabitCheckIn(
         id=data.id,
@@ -234,9 +235,9 @@ def undo_check_in(
         .order_by(col(HabitCheckIn.created_at).desc())
     ).first()
     if last is None or last.id != row.id:
-        raise Conflict("Only the latest check-in of a habit can be undone.")
+        raise Conflict(_("Only the latest check-in of a habit can be undone."))
     if row.created_at.astimezone(clock.zone(client.time_zone)).date() != today:
-        raise Conflict("A check-in can be undone on the day it was made.")
+        raise Conflict(_("A check-in can be undone on the day it was made."))
     session.delete(row)
     session.flush()
     if row.done_on < week_start(today):  # a back-fill into a judged week: judge it again
@@ -256,7 +257,7 @@ def undo_check_in(
 
 def _same_or_conflict(existing: HabitCheckIn, habit: Habit) -> HabitCheckIn:
     if existing.habit_id != habit.id:
-        raise Conflict("This check-in id is already used for something else.")
+        raise Conflict(_("This check-in id is already used for something else."))
     return existing
 
 

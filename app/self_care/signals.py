@@ -17,6 +17,7 @@ from app import clock
 from app.accounts import policy
 from app.accounts.models import RecordKind
 from app.accounts.zones import client_zones
+from app.i18n import N_
 from app.self_care import history
 from app.self_care.models import (
     Habit,
@@ -173,12 +174,14 @@ def _key(column: Any) -> Any:
 def _flags(signals: ClientSignals, mood_days: int, mood_total: int, waiting: int) -> None:
     if mood_days >= LOW_MOOD_DAYS and mood_total / mood_days <= 2:
         signals.flags.append(
-            Flag("self_care.low_mood", "Mood logged as low on most days this week", "attention")
+            Flag("self_care.low_mood", N_("Mood logged as low on most days this week"), "attention")
         )
     if waiting:
+        # Catalog messages, translated where the dashboard shows them; the count is on the client's
+        # own page, so the flag needs no number (and so no sentence built around one).
         reason = (
-            "A level suggestion is waiting"
+            N_("A level suggestion is waiting")
             if waiting == 1
-            else f"{waiting} level suggestions are waiting"
+            else N_("Level suggestions are waiting")
         )
         signals.flags.append(Flag("self_care.suggestion", reason, "info"))

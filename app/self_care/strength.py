@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
+from app.i18n import N_, format_date, gettext
 from app.self_care.targets import Target, TargetKind
 
 # Loop's constant: a daily habit's score halves in weight every 13 days.
@@ -172,14 +173,14 @@ class DayState(StrEnum):
 
 
 STATE_TEXT = {
-    DayState.DONE: "done",
-    DayState.PARTLY: "partly done",
-    DayState.MISSED: "not done",
-    DayState.OPEN: "nothing logged",
-    DayState.NOT_PLANNED: "rest day",
-    DayState.PAUSED: "paused",
-    DayState.FUTURE: "still to come",
-    DayState.BEFORE_START: "before this habit started",
+    DayState.DONE: N_("done"),
+    DayState.PARTLY: N_("partly done"),
+    DayState.MISSED: N_("not done"),
+    DayState.OPEN: N_("nothing logged"),
+    DayState.NOT_PLANNED: N_("rest day"),
+    DayState.PAUSED: N_("paused"),
+    DayState.FUTURE: N_("still to come"),
+    DayState.BEFORE_START: N_("before this habit started"),
 }
 
 
@@ -192,7 +193,11 @@ class HeatDay:
     @property
     def text(self) -> str:
         """The text equivalent a screen reader hears for the coloured cell."""
-        return f"{self.on:%a} {self.on.day} {self.on:%b}: {STATE_TEXT[self.state]}"
+        return gettext(
+            "%(day)s: %(state)s",
+            day=format_date(self.on, "EEE d MMM"),
+            state=gettext(STATE_TEXT[self.state]),
+        )
 
 
 def heat_map(

@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 from typing import Annotated, Self
 
@@ -21,8 +21,10 @@ from pydantic import (
     model_validator,
 )
 
+from app.i18n import N_, format_date, format_number, gettext, ngettext
+
 ALL_DAYS: frozenset[int] = frozenset(range(7))
-WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+A_MONDAY = date(2024, 1, 1)
 
 
 class LifeArea(StrEnum):
@@ -43,11 +45,31 @@ class LifeArea(StrEnum):
     MONEY = "money"
 
     @property
+    def english(self) -> str:
+        """The label's catalog message (translate it where it is shown)."""
+        return _AREA_LABELS[self]
+
+    @property
     def label(self) -> str:
-        return _AREA_LABELS.get(self, self.value.replace("_", " ").capitalize())
+        """The label in the current language."""
+        return gettext(_AREA_LABELS[self])
 
 
-_AREA_LABELS = {LifeArea.HOUSEHOLD: "Household tasks", LifeArea.SOCIAL_CONTACT: "Social contact"}
+_AREA_LABELS = {
+    LifeArea.WASHING: N_("Washing"),
+    LifeArea.GROOMING: N_("Grooming"),
+    LifeArea.DRESSING: N_("Dressing"),
+    LifeArea.EATING: N_("Eating"),
+    LifeArea.SLEEP: N_("Sleep"),
+    LifeArea.MEDICATION: N_("Medication"),
+    LifeArea.DRINKING_WATER: N_("Drinking water"),
+    LifeArea.MOVING: N_("Moving"),
+    LifeArea.GETTING_OUTSIDE: N_("Getting outside"),
+    LifeArea.SOCIAL_CONTACT: N_("Social contact"),
+    LifeArea.LEISURE: N_("Leisure"),
+    LifeArea.HOUSEHOLD: N_("Household tasks"),
+    LifeArea.MONEY: N_("Money"),
+}
 
 
 class TargetKind(StrEnum):
@@ -126,27 +148,48 @@ class Target(BaseModel):
         return self.kind is not TargetKind.WEEKLY and day.weekday() in self.days
 
     def describe(self) -> str:
-        """Plain wording, e.g. "6 glasses a day" or "3 times a week"."""
+        """Plain wording in the current language, e.g. "6 glasses a day" or "3 times a week"."""
         if self.kind is TargetKind.WEEKLY:
             n = self.times_per_week or 0
-            return "once a week" if n == 1 else f"{n} times a week"
-        when = describe_days(self.days)
+            if n == 1:
+                return gettext("once a week")
+            return ngettext("%(num)s time a week", "%(num)s times a week", n)
+        every = self.days == ALL_DAYS
         if self.kind is TargetKind.AMOUNT:
-            every = self.days == ALL_DAYS
             if self.unit == "times" and self.amount in (1, 2):
-                how_many = "once" if self.amount == 1 else "twice"
+                if every:
+                    return gettext("once a day") if self.amount == 1 else gettext("twice a day")
+                how_many = gettext("once") if self.amount == 1 else gettext("twice")
             else:
-                how_many = f"{self.amount:g} {self.unit}"
-            return f"{how_many} a day" if every else f"{how_many} {when}"
-        return when
+                how_many = gettext(
+                    "%(amount)s %(unit)s",
+                    amount=format_number(self.amount or 0),
+                    unit=unit_words(self.unit),
+                )
+                if every:
+                    return gettext("%(amount)s a day", amount=how_many)
+            return gettext("%(amount)s %(days)s", amount=how_many, days=describe_days(self.days))
+        return describe_days(self.days)
+
+
+def unit_words(unit: str | None) -> str:
+    """A built-in unit in the current language ("glasses" -> "vasos"); another unit as written."""
+    from app.self_care.words import unit as translated  # late: words reads the ladders
+
+    return translated(unit)
+
+
+def weekday_short(day: int) -> str:
+    """0=Monday … 6=Sunday, abbreviated in the current language ("Mon", "lun")."""
+    return format_date(A_MONDAY + timedelta(days=day), "EEE")
 
 
 def describe_days(days: frozenset[int]) -> str:
     if days == ALL_DAYS:
-        return "every day"
+        return gettext("every day")
     if days == frozenset(range(5)):
-        return "on weekdays"
-    return "on " + ", ".join(WEEKDAY_NAMES[d] for d in sorted(days))
+        return gettext("on weekdays")
+    return gettext("on %(days)s", days=", ".join(weekday_short(d) for d in sorted(days)))
 
 
 @dataclass(frozen=True, slots=True)

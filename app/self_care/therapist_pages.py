@@ -14,17 +14,26 @@ from app.accounts.models import RecordKind, User
 from app.db import SessionDep
 from app.errors import AppError, NotFound
 from app.forms import WHOLE_FORM, FormResult, finish_form, read_form, submit_form, validate
+from app.i18n import N_, gettext
 from app.self_care import levels, library, mood, progress, service
 from app.self_care.dependencies import ClientsHabit, ClientsSuggestion, TherapistClient
 from app.self_care.grading import GradingSettings
 from app.self_care.models import Habit
 from app.self_care.schemas import ClinicLadderCreate, GradingUpdate
-from app.self_care.targets import LifeArea, TargetKind
-from app.self_care.views import CHANGE_REASONS, chart
+from app.self_care.views import CHANGE_REASONS, area_choices, chart, speaking
 from app.templates import render
 
 router = APIRouter()
 MAX_LEVELS = 5
+# The grading rules' fields, named as the form labels them (a refusal names the rule).
+RULE_LABELS = {
+    "window_weeks": N_("Recent weeks looked at"),
+    "weeks_met_to_step_up": N_("Weeks met to suggest a step up"),
+    "min_confidence": N_("Average confidence needed (0 to 10)"),
+    "weeks_missed_to_step_down": N_("Hard weeks in a row to suggest a step down"),
+    "hard_week_below": N_("A week is hard under this share done (0 to 1)"),
+    "quiet_days_after_decline": N_("Days of quiet after a suggestion is declined"),
+}
 
 
 def _see(path: str) -> RedirectResponse:
@@ -58,9 +67,9 @@ def _client_page(
             "habits": habits,
             "change_reasons": CHANGE_REASONS,
             "charts": [
-                chart("Mood", mood.series(logs, today, 28, "mood"), 5, "out of 5"),
-                chart("Energy", mood.series(logs, today, 28, "energy"), 5, "out of 5"),
-                chart("Sleep", mood.series(logs, today, 28, "hours_slept"), 12, "hours"),
+                chart(N_("Mood"), mood.series(logs, today, 28, "mood"), 5, N_("out of 5")),
+                chart(N_("Energy"), mood.series(logs, today, 28, "energy"), 5, N_("out of 5")),
+                chart(N_("Sleep"), mood.series(logs, today, 28, "hours_slept"), 12, N_("hours")),
             ],
             "error": error,
         },
@@ -79,7 +88,8 @@ def _act_on_habit(
     """A one-button change to a habit's grading: back to its card, or the page again with the
     service's refusal named by habit (a card has no field of its own to show it beside)."""
     try:
-        change()
+        with speaking(request):
+            change()
     except AppError as exc:
         return _client_page(request, session, client, f"{habit.title}: {exc.detail}", exc.status)
     return _see(f"/caseload/{client.id}/self-care#habit-{habit.id}")
@@ -127,11 +137,13 @@ async def set_grading(
     def show(form: FormResult[GradingUpdate], status: int) -> Response:
         # One habit's card among many: the problems go in the page's notice, named by setting.
         problems = "; ".join(
-            v if k == WHOLE_FORM else f"{k.replace('_', ' ')}: {v}" for k, v in form.errors.items()
+            v if k == WHOLE_FORM else f"{gettext(RULE_LABELS.get(k, k))}: {v}"
+            for k, v in form.errors.items()
         )
         return _client_page(request, session, client, f"{habit.title}: {problems}", status)
 
-    return await submit_form(request, GradingUpdate, save=save, show=show, refusal_status=None)
+    with speaking(request):
+        return await submit_form(request, GradingUpdate, save=save, show=show, refusal_status=None)
 
 
 @router.post("/caseload/{client_id}/self-care/habits/{habit_id}/bounds")
@@ -211,8 +223,7 @@ def _ladder_form(
         {
             "values": values,
             "errors": errors,
-            "areas": [(a.value, a.label) for a in LifeArea],
-            "kinds": [(k.value, k.value) for k in TargetKind],
+            "areas": area_choices(),
             "slots": range(1, MAX_LEVELS + 1),
         },
         status_code=status_code,
@@ -271,6 +282,7 @@ async def create_clinic_ladder(
             errors.setdefault(name.split(".")[0], shown)
         return _ladder_form(request, values, errors, status)
 
-    return finish_form(
-        validate(ClinicLadderCreate, payload), save=save, show=show, refusal_status=None
-    )
+    with speaking(request):
+        return finish_form(
+            validate(ClinicLadderCreate, payload), save=save, show=show, refusal_status=None
+        )

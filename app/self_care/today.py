@@ -12,8 +12,9 @@ from sqlmodel import Session, and_, col, func, or_
 
 from app import clock, prebuilt
 from app.accounts.models import User
+from app.i18n import N_, format_number, gettext
 from app.sections import TodaySection
-from app.self_care import history
+from app.self_care import history, words
 from app.self_care.models import Habit, HabitCheckIn, HabitLevel, HabitPause, MoodLog
 from app.self_care.targets import (
     CheckIn,
@@ -22,6 +23,7 @@ from app.self_care.targets import (
     TargetKind,
     amount_total,
     day_values,
+    unit_words,
 )
 
 
@@ -37,6 +39,29 @@ class TodayHabit:
     needs_yesterday: bool
     form_ids: tuple[str, ...]  # fresh ids, one per button: a replayed tap stays one check-in
     last_today: tuple[str, str] | None = None  # (id, what was tapped) of a check-in made today
+    source: str | None = None
+    number: int = 1
+
+    # Read while the page renders, so in the reader's language.
+    @property
+    def shown_title(self) -> str:
+        return words.habit_title(self.source, self.title)
+
+    @property
+    def authored(self) -> bool:
+        return not words.is_builtin(self.source, self.title)
+
+    @property
+    def shown_step(self) -> str:
+        return words.habit_level(self.source, self.number, self.step)
+
+    @property
+    def unit_words(self) -> str:
+        return unit_words(self.target.unit)
+
+    @property
+    def undo_words(self) -> str:
+        return gettext(self.last_today[1]) if self.last_today else ""
 
     @property
     def counted(self) -> bool:
@@ -45,14 +70,17 @@ class TodayHabit:
     @property
     def state(self) -> str:
         if self.paused:
-            return "Paused"
+            return gettext("Paused")
         if self.value >= 1:
-            return "Done today"
+            return gettext("Done today")
         if self.value > 0:
-            return (
-                f"{self.amount:g} of {self.target.amount:g} {self.target.unit}"
-                if self.counted
-                else "Partly done"
+            if not self.counted:
+                return gettext("Partly done")
+            return gettext(
+                "%(done)s of %(total)s %(unit)s",
+                done=format_number(self.amount),
+                total=format_number(self.target.amount or 0),
+                unit=unit_words(self.target.unit),
             )
         return ""
 
@@ -93,6 +121,8 @@ _HABITS = (
     select(
         col(Habit.id),
         col(Habit.title),
+        col(Habit.source),
+        col(Habit.level),
         col(Habit.started_on),
         col(HabitLevel.description),
         *history.TARGET_COLUMNS,
@@ -120,7 +150,7 @@ _CHECK_INS = (
     )
     .group_by(col(HabitCheckIn.habit_id), *history.CHECK_IN_FOLD)
 )
-UNDO_WORDS = {"done": "Done", "partly": "Partly done", "not_today": "Not today"}
+UNDO_WORDS = {"done": N_("Done"), "partly": N_("Partly done"), "not_today": N_("Not today")}
 # One row whatever the client has: today's mood (or NULL) and whether all habits are paused today.
 _CLIENT_DAY = select(
     select(col(MoodLog.mood))
@@ -183,16 +213,18 @@ def today_section(
                     and not any(c.on == yesterday for c in mine)
                     and (target.kind is TargetKind.WEEKLY or target.is_planned(yesterday))
                 ),
+                source=r.source,
+                number=r.level,
                 form_ids=tuple(str(uuid.uuid4()) for _ in range(4)),  # the four buttons
                 # Offered beside today's buttons only when it is about today (not a back-fill).
-                last_today=(str(r.undo_id), UNDO_WORDS.get(r.undo_outcome, "Check-in"))
+                last_today=(str(r.undo_id), UNDO_WORDS.get(r.undo_outcome, N_("Check-in")))
                 if r.undo_id is not None and r.undo_on == day
                 else None,
             )
         )
     return TodaySection(
         key="self_care",
-        title="Self-care",
+        title=N_("Self-care"),
         template="self_care/_today.html",
         context={
             "habits": habits,

@@ -3,30 +3,40 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from datetime import time
+from datetime import date, time, timedelta
 from typing import Any
 
+from fastapi import Request
+
+from app.i18n import N_, lazy_gettext, request_language, use_language
 from app.self_care.library import LibraryLadder
 from app.self_care.mood import ChartPoint
 from app.self_care.schemas import Reason
-from app.self_care.targets import LifeArea
+from app.self_care.targets import A_MONDAY, LifeArea
 
+# Catalog messages: translated where they are shown (`{{ _(label) }}`).
 REASON_LABELS = {
-    Reason.energy: "Low energy",
-    Reason.mood: "Low mood",
-    Reason.time: "No time",
-    Reason.pain: "Pain",
-    Reason.other: "Something else",
+    Reason.energy: N_("Low energy"),
+    Reason.mood: N_("Low mood"),
+    Reason.time: N_("No time"),
+    Reason.pain: N_("Pain"),
+    Reason.other: N_("Something else"),
 }
 CHANGE_REASONS = {
-    "started": "Started",
-    "accepted": "Accepted a suggestion",
-    "approved": "Therapist approved a suggestion",
-    "set_by_therapist": "Set by therapist",
-    "bounds": "Moved into the therapist's range",
-    "chosen": "Chosen",
+    "started": N_("Started"),
+    "accepted": N_("Accepted a suggestion"),
+    "approved": N_("Therapist approved a suggestion"),
+    "set_by_therapist": N_("Set by therapist"),
+    "bounds": N_("Moved into the therapist's range"),
+    "chosen": N_("Chosen"),
 }
+
+
+def speaking(request: Request) -> AbstractContextManager[None]:
+    """The request's language for what the service says (a refusal shown on the page)."""
+    return use_language(request_language(request))
 
 
 def next_page(values: dict[str, Any], default: str) -> str:
@@ -47,13 +57,15 @@ def wall_clock(values: dict[str, Any]) -> time | None:
     return at if at is None or at.tzinfo is None else None
 
 
-def area_groups(ladders: Sequence[LibraryLadder]) -> list[tuple[str, list[LibraryLadder]]]:
-    """Library sections in life-area order."""
-    groups: list[tuple[str, list[LibraryLadder]]] = []
+def area_groups(
+    ladders: Sequence[LibraryLadder],
+) -> list[tuple[LifeArea, list[LibraryLadder]]]:
+    """Library sections in life-area order (the page shows `area.label`, in its language)."""
+    groups: list[tuple[LifeArea, list[LibraryLadder]]] = []
     for area in LifeArea:
         found = [ladder for ladder in ladders if ladder.life_area is area]
         if found:
-            groups.append((area.label, found))
+            groups.append((area, found))
     return groups
 
 
@@ -88,4 +100,15 @@ class Chart:
 
 
 def chart(title: str, points: list[ChartPoint], top: float, unit: str) -> Chart:
+    """`title` and `unit` are catalog messages, translated where the chart is shown."""
     return Chart(title, points, top, unit)
+
+
+def area_choices() -> list[tuple[str, Any]]:
+    """(value, label) for a life-area picker; each label translates itself when it is shown."""
+    return [(a.value, lazy_gettext(a.english)) for a in LifeArea]
+
+
+def week_days() -> list[date]:
+    """Monday to Sunday (any week): a page names them in its language (`weekday_name`)."""
+    return [A_MONDAY + timedelta(days=i) for i in range(7)]

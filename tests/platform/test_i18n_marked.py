@@ -86,18 +86,6 @@ PENDING_TEMPLATES = {
     "reminders/unsubscribe.html",
     # routines
     # self_care
-    "self_care/_macros.html",
-    "self_care/_overview.html",
-    "self_care/_today.html",
-    "self_care/check_in.html",
-    "self_care/clinic_ladder.html",
-    "self_care/habit.html",
-    "self_care/index.html",
-    "self_care/ladder.html",
-    "self_care/library.html",
-    "self_care/mood.html",
-    "self_care/personal.html",
-    "self_care/therapist_client.html",
     # sensory
     "sensory/_diet_form.html",
     "sensory/_diet_item.html",
@@ -122,8 +110,6 @@ PENDING_SCRIPTS = {
     "static/reminders/settings.js",
     # routines
     # self_care
-    "static/self_care/checkin.js",
-    "static/self_care/mood.js",
     # sensory
     "static/sensory/checkoff.js",
     # sw

@@ -4,6 +4,7 @@
 // Replaying the same id is harmless (the server returns the stored row), so a retry can never
 // double a check-in. A mood log saved offline waits in the same queue and is sent from here too.
 import { newId } from "/static/js/http.js";
+import { t } from "/static/js/i18n.js";
 import { reloadWhenSent, tapStamp } from "/static/js/outbox.js";
 import { MOOD_PATH, drain, drop, keep, waiting } from "/static/self_care/queue.js";
 
@@ -29,7 +30,8 @@ async function send() {
   if ((await drain()) && location.pathname === "/today") await reloadWhenSent();
 }
 
-const WAITING = { done: "Done", partly: "Partly done", not_today: "Not today" };
+const N_ = (m) => m;
+const WAITING = { done: N_("Done"), partly: N_("Partly done"), not_today: N_("Not today") };
 
 // The page shows a waiting tap at once, as if it had been sent: the buttons give way to what was
 // tapped (a "+1" keeps them: more may follow), with an undo while it is still on the phone.
@@ -37,16 +39,16 @@ function showWaiting(item, record) {
   const status = item.querySelector("[data-offline-status]");
   if (!status) return;
   const counted = record.body.amount !== undefined;
-  const what = counted ? `+${record.body.amount}` : WAITING[record.body.outcome] || "Saved";
-  status.textContent = `${what}. Saved on this phone, waiting to be sent. `;
+  const what = counted ? `+${record.body.amount}` : t(WAITING[record.body.outcome] || N_("Saved"));
+  status.textContent = t("%(what)s. Saved on this phone, waiting to be sent.", { what }) + " ";
   const undo = document.createElement("button");
   undo.type = "button";
   undo.className = "button button--small button--quiet";
-  undo.textContent = "Undo";
-  undo.setAttribute("aria-label", `Undo ${what}`);
+  undo.textContent = t("Undo");
+  undo.setAttribute("aria-label", t("Undo %(what)s", { what }));
   undo.addEventListener("click", async () => {
     await drop(record.id);
-    status.textContent = "Undone. Nothing was sent.";
+    status.textContent = t("Undone. Nothing was sent.");
     const tap = item.querySelector(".sc-tap");
     if (tap) tap.hidden = false;
     tap?.querySelector("button")?.focus();
@@ -64,7 +66,7 @@ function showUndoWaiting(item) {
   item.querySelector("form[data-offline-undo]")?.setAttribute("hidden", "");
   const status = item.querySelector("[data-offline-status]");
   if (status) {
-    status.textContent = "Undone on this phone, waiting to be sent.";
+    status.textContent = t("Undone on this phone, waiting to be sent.");
     status.hidden = false;
   }
   for (const state of item.querySelectorAll(".sc-today__state:not([data-offline-status])")) state.hidden = true;
@@ -82,7 +84,7 @@ async function showAllWaiting() {
     }
     if (record.path === MOOD_PATH) {
       const prompt = document.querySelector(".sc-mood-prompt");
-      if (prompt) prompt.textContent = "Mood saved on this phone, waiting to be sent.";
+      if (prompt) prompt.textContent = t("Mood saved on this phone, waiting to be sent.");
       continue;
     }
     const habit = record.path.split("/")[4];
@@ -96,7 +98,7 @@ function showUndone() {
   const params = new URLSearchParams(location.search);
   const habit = params.get("undone");
   if (!habit) return;
-  say(document.querySelector(`[data-habit="${CSS.escape(habit)}"]`), "Undone.");
+  say(document.querySelector(`[data-habit="${CSS.escape(habit)}"]`), t("Undone."));
   params.delete("undone");
   history.replaceState(null, "", location.pathname + (params.size ? `?${params}` : "") + location.hash);
 }
@@ -114,7 +116,7 @@ document.addEventListener("submit", (event) => {
   const item = form.closest("[data-habit]");
   keep(record)
     .then(() => showWaiting(item, record))
-    .catch(() => say(item, "This phone could not keep it. Please try again when you're online."));
+    .catch(() => say(item, t("This phone could not keep it. Please try again when you're online.")));
 });
 
 document.addEventListener("submit", (event) => {
@@ -129,7 +131,7 @@ document.addEventListener("submit", (event) => {
       showUndoWaiting(item);
       item.querySelector(".sc-tap button")?.focus();
     })
-    .catch(() => say(item, "This phone could not keep it. Please try again when you're online."));
+    .catch(() => say(item, t("This phone could not keep it. Please try again when you're online.")));
 });
 
 addEventListener("online", () => { send().catch(() => {}); });

@@ -3,6 +3,7 @@
 // sent when the phone is back online, from this page or from Today (web/static/self_care/queue.js).
 // Online, the form posts as usual: nothing here is needed for it to work.
 import { newId } from "/static/js/http.js";
+import { t } from "/static/js/i18n.js";
 import { tapStamp } from "/static/js/outbox.js";
 import { MOOD_PATH, drain, drop, keep, waiting } from "/static/self_care/queue.js";
 
@@ -20,15 +21,15 @@ function bodyOf() {
 }
 
 function showWaiting(record) {
-  status.textContent = "Saved on this phone, waiting to be sent. ";
+  status.textContent = t("Saved on this phone, waiting to be sent.") + " ";
   const undo = document.createElement("button");
   undo.type = "button";
   undo.className = "button button--small button--quiet";
-  undo.textContent = "Undo";
-  undo.setAttribute("aria-label", "Undo saving your mood");
+  undo.textContent = t("Undo");
+  undo.setAttribute("aria-label", t("Undo saving your mood"));
   undo.addEventListener("click", async () => {
     await drop(record.id);
-    status.textContent = "Undone. Nothing was sent.";
+    status.textContent = t("Undone. Nothing was sent.");
     form.querySelector("input")?.focus();
   });
   status.append(undo);
@@ -48,7 +49,7 @@ if (form && status) {
     const record = { id: body.id, path: MOOD_PATH, body };
     keep(record)
       .then(() => showWaiting(record))
-      .catch(() => { status.textContent = "This phone could not keep it. Please try again when you're online."; status.hidden = false; });
+      .catch(() => { status.textContent = t("This phone could not keep it. Please try again when you're online."); status.hidden = false; });
   });
   waiting().then((records) => {
     const mine = records.filter((r) => r.path === MOOD_PATH).pop();
