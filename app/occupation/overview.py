@@ -10,6 +10,7 @@ from sqlmodel import Session, col
 
 from app import prebuilt
 from app.accounts.models import User
+from app.i18n import N_
 from app.occupation.models import OccupationProfile, PlanGoal, RatingRound
 from app.sections import Section
 
@@ -38,7 +39,7 @@ def client_overview(*, session: Session, client: User, now: datetime) -> Section
     assert row is not None
     return Section(
         key="occupation",
-        title="Assessment and care plan",
+        title=N_("Assessment and care plan"),
         template="occupation/_overview.html",
         context={
             "profile_version": row.profile_version,

@@ -21,6 +21,7 @@ from app.coping import catalog as coping_catalog
 from app.coping import toolbox as coping_toolbox
 from app.errors import NotFound, Unprocessable
 from app.homework import queries as homework_queries
+from app.i18n import N_
 from app.occupation import service
 from app.occupation.models import PlanGoal, PlanReview, PlanSupport
 from app.occupation.schemas import PlanGoalIn, ReviewIn, SupportIn
@@ -33,11 +34,11 @@ from app.sensory import diet_service
 from app.web_security import Principal
 
 SUPPORT_LABELS: dict[str, str] = {
-    "routine": "Routine",
-    "habit": "Habit",
-    "homework": "Homework",
-    "sensory": "Sensory diet",
-    "calm": "Calm strategy",
+    "routine": N_("Routine"),
+    "habit": N_("Habit"),
+    "homework": N_("Homework"),
+    "sensory": N_("Sensory diet"),
+    "calm": N_("Calm strategy"),
 }
 
 
@@ -87,9 +88,9 @@ def supports(session: Session, client_id: uuid.UUID) -> dict[uuid.UUID, list[Pla
 def add_goal(session: Session, *, therapist: Principal, client: User, data: PlanGoalIn) -> PlanGoal:
     """Put one of the client's active goals in the plan (again: moves its review date)."""
     if data.goal_id not in {g.id for g in progress_goals.active_goals(session, client.id)}:
-        raise NotFound("That goal is not an active goal of this client.", field="goal_id")
+        raise NotFound(N_("That goal is not an active goal of this client."), field="goal_id")
     if data.review_on < clock.local_today(client.time_zone):
-        raise Unprocessable("The review date should be today or later.", field="review_on")
+        raise Unprocessable(N_("The review date should be today or later."), field="review_on")
     row = session.exec(select(PlanGoal).where(PlanGoal.goal_id == data.goal_id)).first()
     if row is None:
         row = PlanGoal(
@@ -118,7 +119,7 @@ def link_support(
     """Link a support that the client has now (a second link to the same thing returns it)."""
     title = dict(support_options(session, client)[data.kind]).get(data.ref)
     if title is None:
-        raise NotFound(f"That {SUPPORT_LABELS[data.kind].lower()} is not in this client's plan.")
+        raise NotFound(N_("That is not one of this client's current supports."))
     row = session.exec(
         select(PlanSupport).where(
             PlanSupport.plan_goal_id == plan_goal.id,
@@ -250,7 +251,7 @@ def record_review(
     """The outcome of today's review; a next review date moves every plan goal's date to it."""
     today = clock.local_today(client.time_zone)
     if data.next_review_on is not None and data.next_review_on <= today:
-        raise Unprocessable("The next review should be after today.", field="next_review_on")
+        raise Unprocessable(N_("The next review should be after today."), field="next_review_on")
     row = PlanReview(
         client_id=client.id,
         reviewed_on=today,

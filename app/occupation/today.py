@@ -16,6 +16,7 @@ from sqlmodel import Session, col
 
 from app import prebuilt
 from app.accounts.models import User
+from app.i18n import N_
 from app.occupation import diary
 from app.occupation.models import DiaryEntry, DiaryWeek
 from app.sections import Section
@@ -72,7 +73,7 @@ def today_section(*, session: Session, client: User, day: date, now: datetime) -
     blocks = [Block(key, label, *filled.get(key, (None, "")), uuid.uuid4()) for key, label in shown]
     return Section(
         key="occupation",
-        title="Activity diary",
+        title=N_("Activity diary"),
         template="occupation/_today.html",
         context={
             "blocks": blocks,
