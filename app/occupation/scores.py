@@ -54,8 +54,8 @@ class Change:
         if self.delta == 0:
             return _("no change")
         if self.delta > 0:
-            return _("up %(points)s", points="%g" % self.delta)
-        return _("down %(points)s", points="%g" % -self.delta)
+            return _("up %(points)s", points=format(self.delta, "g"))
+        return _("down %(points)s", points=format(-self.delta, "g"))
 
 
 def is_meaningful(before: float, after: float) -> bool:
