@@ -21,7 +21,7 @@ from app.coping import catalog as coping_catalog
 from app.coping import toolbox as coping_toolbox
 from app.errors import NotFound, Unprocessable
 from app.homework import queries as homework_queries
-from app.i18n import N_
+from app.i18n import N_, current_language, use_language
 from app.occupation import service
 from app.occupation.models import PlanGoal, PlanReview, PlanSupport
 from app.occupation.schemas import PlanGoalIn, ReviewIn, SupportIn
@@ -45,11 +45,15 @@ SUPPORT_LABELS: dict[str, str] = {
 def support_options(session: Session, client: User) -> dict[str, list[tuple[str, str]]]:
     """What could support a goal now, by kind: (ref, title), each from its own domain."""
     calm: list[tuple[str, str]] = []
+    # A built-in strategy's title in the language being written; one's own as written.
+    builtin = {v["id"]: v for v in coping_catalog.builtin_views(current_language())}
     for entry in coping_toolbox.toolbox_entries(session, client.id):
         if (entry.favourite or entry.recommended) and not entry.hidden:
             view = coping_catalog.find(session, client, entry.strategy_key)
             if view is not None:
-                calm.append((entry.strategy_key, str(view["title"])))
+                calm.append(
+                    (entry.strategy_key, str(builtin.get(entry.strategy_key, view)["title"]))
+                )
     return {
         "routine": [
             (str(r.id), r.title)
@@ -117,7 +121,9 @@ def link_support(
     session: Session, *, therapist: Principal, client: User, plan_goal: PlanGoal, data: SupportIn
 ) -> PlanSupport:
     """Link a support that the client has now (a second link to the same thing returns it)."""
-    title = dict(support_options(session, client)[data.kind]).get(data.ref)
+    # The title is kept with the link and read by the client too (discharge summary): theirs.
+    with use_language(client.language):
+        title = dict(support_options(session, client)[data.kind]).get(data.ref)
     if title is None:
         raise NotFound(N_("That is not one of this client's current supports."))
     row = session.exec(

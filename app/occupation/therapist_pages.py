@@ -83,7 +83,7 @@ def _hub(
             "interests": interests.interests(session, client.id),
             "interest_name": interests.shown_name,
             "data": data,
-            "options": plan.support_options(session, client),
+            "options": _support_options(request, session, client),
             "support_labels": plan.SUPPORT_LABELS,
             "plan_form": views.shown(request, plan_form)
             or FormResult(values={"goal_id": "", "review_on": ""}),
@@ -97,6 +97,13 @@ def _hub(
         },
         status_code=status_code,
     )
+
+
+def _support_options(
+    request: Request, session: SessionDep, client: User
+) -> dict[str, list[tuple[str, str]]]:
+    with views.in_language(request):  # the built-in titles in the therapist's language
+        return plan.support_options(session, client)
 
 
 @router.get(f"{CASE}/profile", response_class=HTMLResponse)
