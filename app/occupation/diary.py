@@ -12,27 +12,29 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal, Protocol
 
+from app.i18n import N_
+
 Block = Literal["morning", "afternoon", "evening", "night"]
 Category = Literal["self_care", "productive", "leisure", "rest"]
 
 BLOCKS: tuple[tuple[Block, str], ...] = (
-    ("morning", "Morning"),
-    ("afternoon", "Afternoon"),
-    ("evening", "Evening"),
-    ("night", "Night"),
+    ("morning", N_("Morning")),
+    ("afternoon", N_("Afternoon")),
+    ("evening", N_("Evening")),
+    ("night", N_("Night")),
 )
 CATEGORIES: tuple[tuple[Category, str, str], ...] = (
-    ("self_care", "Looking after myself", "washing, eating, getting ready"),
-    ("productive", "Getting things done", "work, study, chores, caring for others"),
-    ("leisure", "Fun and interests", "hobbies, seeing people, going out"),
-    ("rest", "Rest", "resting, sleeping, winding down"),
+    ("self_care", N_("Looking after myself"), N_("washing, eating, getting ready")),
+    ("productive", N_("Getting things done"), N_("work, study, chores, caring for others")),
+    ("leisure", N_("Fun and interests"), N_("hobbies, seeing people, going out")),
+    ("rest", N_("Rest"), N_("resting, sleeping, winding down")),
 )
-# One word for the week grid on a phone.
+# One word for the week grid on a phone. Labels are catalog messages, translated where shown.
 SHORT_LABELS: dict[str, str] = {
-    "self_care": "Self-care",
-    "productive": "Doing",
-    "leisure": "Fun",
-    "rest": "Rest",
+    "self_care": N_("Self-care"),
+    "productive": N_("Doing"),
+    "leisure": N_("Fun"),
+    "rest": N_("Rest"),
 }
 BLOCK_LABELS: dict[str, str] = dict(BLOCKS)
 CATEGORY_LABELS: dict[str, str] = {key: label for key, label, _ in CATEGORIES}

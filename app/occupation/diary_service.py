@@ -18,6 +18,7 @@ from app import clock
 from app.accounts.models import User
 from app.audit import service as audit
 from app.errors import Conflict, Unprocessable
+from app.i18n import N_
 from app.occupation import diary
 from app.occupation.models import DiaryEntry, DiaryWeek
 from app.occupation.schemas import DiaryEntryIn
@@ -60,7 +61,7 @@ def start_week(
         return running
     start = starts_on or today
     if abs((start - today).days) > BACKFILL_DAYS:
-        raise Unprocessable("Start the diary week within two weeks of today.")
+        raise Unprocessable(N_("Start the diary week within two weeks of today."))
     week = DiaryWeek(client_id=client.id, starts_on=start, created_by_id=principal.id)
     session.add(week)
     audit.add(session, actor=principal.user, client_id=client.id, action="occupation.diary.start")
@@ -88,13 +89,13 @@ def record(session: Session, *, client: User, data: DiaryEntryIn) -> DiaryEntry:
         replay = session.get(DiaryEntry, data.id)
         if replay is not None:
             if replay.client_id != client.id:
-                raise Conflict("That id is already in use.")
+                raise Conflict(N_("That id is already in use."))
             return replay
     today = clock.local_today(client.time_zone)
     if data.done_on > today:
-        raise Unprocessable("That day hasn't happened yet.", field="done_on")
+        raise Unprocessable(N_("That day hasn't happened yet."), field="done_on")
     if data.done_on < today - timedelta(days=BACKFILL_DAYS):
-        raise Unprocessable("Only the last two weeks can be filled in.", field="done_on")
+        raise Unprocessable(N_("Only the last two weeks can be filled in."), field="done_on")
     row = session.exec(
         select(DiaryEntry).where(
             DiaryEntry.client_id == client.id,

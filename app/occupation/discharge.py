@@ -23,6 +23,7 @@ from app import clock
 from app.accounts.models import User
 from app.audit import service as audit
 from app.errors import Unprocessable
+from app.i18n import N_
 from app.occupation import plan, scores, service
 from app.occupation.models import Discharge
 from app.occupation.schemas import DischargeIn
@@ -48,7 +49,9 @@ def save(session: Session, *, therapist: Principal, client: User, data: Discharg
     today = clock.local_today(client.time_zone)
     on = data.discharged_on or today
     if on > today:
-        raise Unprocessable("The discharge date cannot be in the future.", field="discharged_on")
+        raise Unprocessable(
+            N_("The discharge date cannot be in the future."), field="discharged_on"
+        )
     row = Discharge(
         client_id=client.id,
         discharged_on=on,
@@ -144,7 +147,7 @@ def summary(session: Session, client: User, *, prepared_by: str, now: datetime) 
             GoalOutcome(
                 g.title,
                 g.ratings[-1][1] if g.ratings else None,
-                g.ratings[-1][2] if g.ratings else "Not rated yet",
+                g.ratings[-1][2] if g.ratings else N_("Not rated yet"),
             )
             for g in data.goals
         ],

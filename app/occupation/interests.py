@@ -15,87 +15,95 @@ from app.audit import service as audit
 from app.errors import Conflict, NotFound
 from app.homework import service as homework_service
 from app.homework.schemas import AssignmentCreate
+from app.i18n import N_, use_language
+from app.i18n import gettext as _
 from app.occupation.models import Interest
 from app.occupation.schemas import InterestIn
 from app.routines import service as routines_service
 from app.routines.schemas import RoutineCreate, StepIn
 from app.web_security import Principal
 
-# Our own everyday list, grouped for scanning on a phone; anyone can add their own.
+# Our own everyday list, grouped for scanning on a phone; anyone can add their own. The English
+# names are what is stored (and the checkbox keys); each is translated where it is shown.
 CHECKLIST: tuple[tuple[str, tuple[str, ...]], ...] = (
     (
-        "At home",
+        N_("At home"),
         (
-            "Cooking",
-            "Baking",
-            "Gardening",
-            "Looking after plants",
-            "DIY and fixing things",
-            "Tidying and organising",
-            "Looking after a pet",
+            N_("Cooking"),
+            N_("Baking"),
+            N_("Gardening"),
+            N_("Looking after plants"),
+            N_("DIY and fixing things"),
+            N_("Tidying and organising"),
+            N_("Looking after a pet"),
         ),
     ),
     (
-        "Making and creating",
+        N_("Making and creating"),
         (
-            "Drawing or painting",
-            "Writing",
-            "Knitting or sewing",
-            "Crafts",
-            "Photography",
-            "Playing music",
-            "Singing",
+            N_("Drawing or painting"),
+            N_("Writing"),
+            N_("Knitting or sewing"),
+            N_("Crafts"),
+            N_("Photography"),
+            N_("Playing music"),
+            N_("Singing"),
         ),
     ),
     (
-        "Moving",
+        N_("Moving"),
         (
-            "Walking",
-            "Swimming",
-            "Cycling",
-            "Dancing",
-            "Yoga or stretching",
-            "Team sports",
-            "Going to the gym",
+            N_("Walking"),
+            N_("Swimming"),
+            N_("Cycling"),
+            N_("Dancing"),
+            N_("Yoga or stretching"),
+            N_("Team sports"),
+            N_("Going to the gym"),
         ),
     ),
     (
-        "With other people",
+        N_("With other people"),
         (
-            "Meeting friends",
-            "Family time",
-            "Volunteering",
-            "Groups or clubs",
-            "Faith or community events",
-            "Online communities",
+            N_("Meeting friends"),
+            N_("Family time"),
+            N_("Volunteering"),
+            N_("Groups or clubs"),
+            N_("Faith or community events"),
+            N_("Online communities"),
         ),
     ),
     (
-        "Out and about",
+        N_("Out and about"),
         (
-            "Going to the library",
-            "Museums and galleries",
-            "Cinema or theatre",
-            "Cafés",
-            "Nature and parks",
-            "Markets and shops",
+            N_("Going to the library"),
+            N_("Museums and galleries"),
+            N_("Cinema or theatre"),
+            N_("Cafés"),
+            N_("Nature and parks"),
+            N_("Markets and shops"),
         ),
     ),
     (
-        "Quiet time",
+        N_("Quiet time"),
         (
-            "Reading",
-            "Puzzles",
-            "Board or card games",
-            "Video games",
-            "Listening to music",
-            "Films and TV",
-            "Learning something new",
+            N_("Reading"),
+            N_("Puzzles"),
+            N_("Board or card games"),
+            N_("Video games"),
+            N_("Listening to music"),
+            N_("Films and TV"),
+            N_("Learning something new"),
         ),
     ),
 )
 CHECKLIST_NAMES: frozenset[str] = frozenset(n for _, names in CHECKLIST for n in names)
 MAX_INTERESTS = 80
+
+
+def shown_name(name: str) -> str:
+    """A checklist interest in the language being rendered; one's own is shown as written."""
+    return _(name) if name in CHECKLIST_NAMES else name
 
 
 def interests(session: Session, client_id: uuid.UUID) -> Sequence[Interest]:
@@ -110,7 +118,7 @@ def save_checklist(
     """The ticked interests as a whole: unticked ones go, unless already turned into something
     (that link is part of the record)."""
     if len(items) > MAX_INTERESTS:
-        raise Conflict(f"Up to {MAX_INTERESTS} interests.")
+        raise Conflict(_("Up to %(num)s interests.", num=MAX_INTERESTS))
     wanted = {i.name.casefold(): i for i in items if i.past or i.present or i.want_to_try}
     existing = {row.name.casefold(): row for row in interests(session, client.id)}
     for key, row in existing.items():
@@ -147,6 +155,9 @@ def to_routine(
         return interest.routine_id
     routine_id = uuid.uuid4()
     interest.routine_id = routine_id
+    # Written for the client: in their language (a checklist interest's name is translated).
+    with use_language(client.language):
+        title = shown_name(interest.name)
     session.add(interest)
     audit.add(
         session, actor=therapist.user, client_id=client.id, action="occupation.interest.routine"
@@ -156,7 +167,7 @@ def to_routine(
         client_id=client.id,
         tz=client.time_zone,
         created_by_id=therapist.id,
-        data=RoutineCreate(id=routine_id, title=interest.name, steps=[StepIn(title=interest.name)]),
+        data=RoutineCreate(id=routine_id, title=title, steps=[StepIn(title=title)]),
     )
     return routine_id
 
@@ -174,6 +185,11 @@ def to_homework(
         session, actor=therapist.user, client_id=client.id, action="occupation.interest.homework"
     )
     due = clock.local_today(client.time_zone) + timedelta(days=7)
+    # Written for the client: in their language (a checklist interest's name is translated).
+    with use_language(client.language):
+        name = shown_name(interest.name)
+        title = _("Try: %(interest)s", interest=name)
+        instructions = _("Give it a go once this week, for as long as feels right.")
     homework_service.assign(
         session,
         therapist=therapist,
@@ -181,10 +197,10 @@ def to_homework(
         data=AssignmentCreate(
             id=homework_id,
             kind="activation",
-            title=f"Try: {interest.name}",
-            target=interest.name,
+            title=title,
+            target=name,
             due_on=due,
-            instructions="Give it a go once this week, for as long as feels right.",
+            instructions=instructions,
         ),
     )
     return homework_id

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import cast
 
 from sqlalchemy import BindParameter, bindparam, func, select
 from sqlmodel import Session, col
 
 from app import prebuilt
 from app.accounts.models import User
+from app.i18n import lazy_gettext
 from app.occupation.models import OccupationProfile, PlanGoal, RatingRound
 from app.sections import Section
 
@@ -38,7 +40,8 @@ def client_overview(*, session: Session, client: User, now: datetime) -> Section
     assert row is not None
     return Section(
         key="occupation",
-        title="Assessment and care plan",
+        # Shown by the page that gathers the sections: translated when it is rendered.
+        title=cast(str, lazy_gettext("Assessment and care plan")),
         template="occupation/_overview.html",
         context={
             "profile_version": row.profile_version,

@@ -15,6 +15,7 @@ from app.accounts.policy import therapist_ids_for
 from app.accounts.web import safe_next, see_other
 from app.db import SessionDep
 from app.forms import read_form, validate
+from app.i18n import gettext as _
 from app.occupation import diary_service, discharge, service, therapist_pages, views
 from app.occupation.schemas import DiaryEntryIn
 from app.templates import render
@@ -135,9 +136,9 @@ def my_discharge(request: Request, session: SessionDep, me: CurrentClient) -> Re
         for u in (session.get(User, i) for i in therapist_ids_for(session, me.id))
         if u is not None
     ]
-    doc = discharge.summary(
-        session, me.user, prepared_by=", ".join(names) or "your therapist", now=clock.now()
-    )
+    with views.in_language(request):
+        prepared_by = ", ".join(names) or _("your therapist")
+    doc = discharge.summary(session, me.user, prepared_by=prepared_by, now=clock.now())
     return render(request, "occupation/my_discharge.html", {"base": BASE, "doc": doc})
 
 

@@ -21,6 +21,7 @@ from app.coping import catalog as coping_catalog
 from app.coping import toolbox as coping_toolbox
 from app.errors import NotFound, Unprocessable
 from app.homework import queries as homework_queries
+from app.i18n import N_, current_language, use_language
 from app.occupation import service
 from app.occupation.models import PlanGoal, PlanReview, PlanSupport
 from app.occupation.schemas import PlanGoalIn, ReviewIn, SupportIn
@@ -33,22 +34,26 @@ from app.sensory import diet_service
 from app.web_security import Principal
 
 SUPPORT_LABELS: dict[str, str] = {
-    "routine": "Routine",
-    "habit": "Habit",
-    "homework": "Homework",
-    "sensory": "Sensory diet",
-    "calm": "Calm strategy",
+    "routine": N_("Routine"),
+    "habit": N_("Habit"),
+    "homework": N_("Homework"),
+    "sensory": N_("Sensory diet"),
+    "calm": N_("Calm strategy"),
 }
 
 
 def support_options(session: Session, client: User) -> dict[str, list[tuple[str, str]]]:
     """What could support a goal now, by kind: (ref, title), each from its own domain."""
     calm: list[tuple[str, str]] = []
+    # A built-in strategy's title in the language being written; one's own as written.
+    builtin = {v["id"]: v for v in coping_catalog.builtin_views(current_language())}
     for entry in coping_toolbox.toolbox_entries(session, client.id):
         if (entry.favourite or entry.recommended) and not entry.hidden:
             view = coping_catalog.find(session, client, entry.strategy_key)
             if view is not None:
-                calm.append((entry.strategy_key, str(view["title"])))
+                calm.append(
+                    (entry.strategy_key, str(builtin.get(entry.strategy_key, view)["title"]))
+                )
     return {
         "routine": [
             (str(r.id), r.title)
@@ -87,9 +92,9 @@ def supports(session: Session, client_id: uuid.UUID) -> dict[uuid.UUID, list[Pla
 def add_goal(session: Session, *, therapist: Principal, client: User, data: PlanGoalIn) -> PlanGoal:
     """Put one of the client's active goals in the plan (again: moves its review date)."""
     if data.goal_id not in {g.id for g in progress_goals.active_goals(session, client.id)}:
-        raise NotFound("That goal is not an active goal of this client.", field="goal_id")
+        raise NotFound(N_("That goal is not an active goal of this client."), field="goal_id")
     if data.review_on < clock.local_today(client.time_zone):
-        raise Unprocessable("The review date should be today or later.", field="review_on")
+        raise Unprocessable(N_("The review date should be today or later."), field="review_on")
     row = session.exec(select(PlanGoal).where(PlanGoal.goal_id == data.goal_id)).first()
     if row is None:
         row = PlanGoal(
@@ -116,9 +121,11 @@ def link_support(
     session: Session, *, therapist: Principal, client: User, plan_goal: PlanGoal, data: SupportIn
 ) -> PlanSupport:
     """Link a support that the client has now (a second link to the same thing returns it)."""
-    title = dict(support_options(session, client)[data.kind]).get(data.ref)
+    # The title is kept with the link and read by the client too (discharge summary): theirs.
+    with use_language(client.language):
+        title = dict(support_options(session, client)[data.kind]).get(data.ref)
     if title is None:
-        raise NotFound(f"That {SUPPORT_LABELS[data.kind].lower()} is not in this client's plan.")
+        raise NotFound(N_("That is not one of this client's current supports."))
     row = session.exec(
         select(PlanSupport).where(
             PlanSupport.plan_goal_id == plan_goal.id,
@@ -250,7 +257,7 @@ def record_review(
     """The outcome of today's review; a next review date moves every plan goal's date to it."""
     today = clock.local_today(client.time_zone)
     if data.next_review_on is not None and data.next_review_on <= today:
-        raise Unprocessable("The next review should be after today.", field="next_review_on")
+        raise Unprocessable(N_("The next review should be after today."), field="next_review_on")
     row = PlanReview(
         client_id=client.id,
         reviewed_on=today,

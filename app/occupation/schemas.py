@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, StringConstraints
 
+from app.i18n import N_
 from app.occupation.diary import Block, Category
 from app.schema_types import ApiModel, Bool, Int, Name, PublicModel, Rating10, _no_nul
 
@@ -23,10 +24,10 @@ Outcome = Literal["achieved", "partly", "not_yet", "changed"]
 SupportKind = Literal["routine", "habit", "homework", "sensory", "calm"]
 
 OUTCOME_LABELS: dict[str, str] = {
-    "achieved": "Goal reached",
-    "partly": "Part of the way",
-    "not_yet": "Not yet: keep going",
-    "changed": "Goal changed",
+    "achieved": N_("Goal reached"),
+    "partly": N_("Part of the way"),
+    "not_yet": N_("Not yet: keep going"),
+    "changed": N_("Goal changed"),
 }
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from app.i18n import gettext as _
+
 MAX_ACTIVITIES = 5
 LOW, HIGH = 1, 10
 # The smallest change, on the 1-10 scales, that we show as meaningful to the person.
@@ -48,10 +50,12 @@ class Change:
     @property
     def words(self) -> str:
         """Plain words, never a judgement: a drop is said as plainly as a rise. Whether it is
-        meaningful is shown beside it, not folded into the words."""
+        meaningful is shown beside it, not folded into the words. In the language being rendered."""
         if self.delta == 0:
-            return "no change"
-        return f"up {self.delta:g}" if self.delta > 0 else f"down {-self.delta:g}"
+            return _("no change")
+        if self.delta > 0:
+            return _("up %(points)s", points=format(self.delta, "g"))
+        return _("down %(points)s", points=format(-self.delta, "g"))
 
 
 def is_meaningful(before: float, after: float) -> bool:

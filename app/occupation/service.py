@@ -15,19 +15,36 @@ from app import clock, versioning
 from app.accounts.models import User
 from app.audit import service as audit
 from app.errors import Conflict, NotFound, Unprocessable
+from app.i18n import N_, gettext
 from app.occupation import scores
 from app.occupation.models import ActivityRating, OccupationProfile, RatedActivity, RatingRound
 from app.occupation.schemas import ActivityIn, ProfileIn, RatingIn, RoundIn, RoundUpdate
 from app.web_security import Principal
 
 PROFILE_FIELDS: tuple[tuple[str, str, str], ...] = (
-    ("roles", "My roles", "For example parent, friend, worker, student, neighbour, volunteer."),
-    ("typical_day", "A typical day", "What a usual day looks like now, from getting up to bed."),
-    ("what_matters", "What matters to me", "The people, places and things that matter most."),
-    ("strengths", "My strengths", "What I'm good at, and what has got me through before."),
-    ("supports", "Who and what helps", "People, services, pets, places, habits."),
-    ("environment", "Where I live and spend time", "Home, travel, work or study, money, noise."),
-    ("hopes", "What I want to be able to do", "In my own words, big or small."),
+    (
+        "roles",
+        N_("My roles"),
+        N_("For example parent, friend, worker, student, neighbour, volunteer."),
+    ),
+    (
+        "typical_day",
+        N_("A typical day"),
+        N_("What a usual day looks like now, from getting up to bed."),
+    ),
+    (
+        "what_matters",
+        N_("What matters to me"),
+        N_("The people, places and things that matter most."),
+    ),
+    ("strengths", N_("My strengths"), N_("What I'm good at, and what has got me through before.")),
+    ("supports", N_("Who and what helps"), N_("People, services, pets, places, habits.")),
+    (
+        "environment",
+        N_("Where I live and spend time"),
+        N_("Home, travel, work or study, money, noise."),
+    ),
+    ("hopes", N_("What I want to be able to do"), N_("In my own words, big or small.")),
 )
 
 
@@ -101,8 +118,10 @@ def save_profile(
     except IntegrityError:
         session.rollback()
         raise Conflict(
-            "The profile was saved by someone else at the same moment. Nothing was saved: "
-            "open it again to see the newer version."
+            N_(
+                "The profile was saved by someone else at the same moment. Nothing was saved: "
+                "open it again to see the newer version."
+            )
         ) from None
     return row
 
@@ -128,7 +147,10 @@ def add_activity(
     ).one()
     if count >= scores.MAX_ACTIVITIES:
         raise Conflict(
-            f"Up to {scores.MAX_ACTIVITIES} activities at a time: take one off to add another."
+            gettext(
+                "Up to %(num)s activities at a time: take one off to add another.",
+                num=scores.MAX_ACTIVITIES,
+            )
         )
     row = RatedActivity(client_id=client.id, title=data.title)
     session.add(row)
@@ -175,10 +197,10 @@ def ratings_of(session: Session, client_id: uuid.UUID) -> dict[uuid.UUID, list[A
 def _check_ratings(session: Session, client_id: uuid.UUID, ratings: Sequence[RatingIn]) -> None:
     ids = [r.activity_id for r in ratings]
     if len(set(ids)) != len(ids):
-        raise Unprocessable("Rate each activity once.")
+        raise Unprocessable(N_("Rate each activity once."))
     known = {a.id for a in active_activities(session, client_id)}
     if not set(ids) <= known:
-        raise NotFound("One of those activities is not on the list.")
+        raise NotFound(N_("One of those activities is not on the list."))
 
 
 def _rows(round_: RatingRound, ratings: Sequence[RatingIn]) -> list[ActivityRating]:
@@ -201,12 +223,12 @@ def rate(session: Session, *, principal: Principal, client: User, data: RoundIn)
         existing = session.get(RatingRound, data.id)
         if existing is not None:
             if existing.client_id != client.id:
-                raise Conflict("That id is already in use.")
+                raise Conflict(N_("That id is already in use."))
             return existing
     today = clock.local_today(client.time_zone)
     rated_on = data.rated_on or today
     if rated_on > today:
-        raise Unprocessable("Ratings cannot be for a day in the future.")
+        raise Unprocessable(N_("Ratings cannot be for a day in the future."))
     _check_ratings(session, client.id, data.ratings)
     round_ = RatingRound(client_id=client.id, rated_on=rated_on, updated_by_id=principal.id)
     if data.id is not None:

@@ -20,6 +20,7 @@ from app.audit import service as audit
 from app.db import SessionDep
 from app.errors import AppError
 from app.forms import FormResult, read_form, submit_form, validate
+from app.i18n import N_, request_language, use_language
 from app.occupation import diary_service, discharge, interests, plan, service, views
 from app.occupation.dependencies import ClientsInterest, ClientsPlanGoal, TherapistClient
 from app.occupation.schemas import (
@@ -80,16 +81,29 @@ def _hub(
             "week": week,
             "running": diary_service.current_week(session, client_id=client.id, today=today),
             "interests": interests.interests(session, client.id),
+            "interest_name": interests.shown_name,
             "data": data,
-            "options": plan.support_options(session, client),
+            "options": _support_options(request, session, client),
             "support_labels": plan.SUPPORT_LABELS,
-            "plan_form": plan_form or FormResult(values={"goal_id": "", "review_on": ""}),
-            "support_error": support_error,
+            "plan_form": views.shown(request, plan_form)
+            or FormResult(values={"goal_id": "", "review_on": ""}),
+            "support_error": (
+                (support_error[0], views.translated(request, {"e": support_error[1]})["e"])
+                if support_error
+                else None
+            ),
             "today": today,
             "saved": request.query_params.get("saved", ""),
         },
         status_code=status_code,
     )
+
+
+def _support_options(
+    request: Request, session: SessionDep, client: User
+) -> dict[str, list[tuple[str, str]]]:
+    with views.in_language(request):  # the built-in titles in the therapist's language
+        return plan.support_options(session, client)
 
 
 @router.get(f"{CASE}/profile", response_class=HTMLResponse)
@@ -234,7 +248,7 @@ async def plan_support(
         session,
         client,
         status_code=422,
-        support_error=(plan_goal.id, "Choose what supports this goal."),
+        support_error=(plan_goal.id, N_("Choose what supports this goal.")),
     )
 
 
@@ -253,7 +267,8 @@ def _review(
             "client": client,
             "base": _base(client),
             "data": plan.review_data(session, client, now=clock.now(), since=_recent(client)),
-            "form": form or FormResult(values={"outcome": "", "notes": "", "next_review_on": ""}),
+            "form": views.shown(request, form)
+            or FormResult(values={"outcome": "", "notes": "", "next_review_on": ""}),
             "outcomes": OUTCOME_LABELS,
             "gas_labels": gas.LEVEL_LABELS,
             "support_labels": plan.SUPPORT_LABELS,
@@ -312,7 +327,7 @@ def _discharge_form(
             "base": _base(client),
             "doc": doc,
             "row": row,
-            "form": form or FormResult(values=values),
+            "form": views.shown(request, form) or FormResult(values=values),
             "saved": request.query_params.get("saved", ""),
         },
         status_code=status_code,
@@ -362,17 +377,23 @@ def _stem(client: User) -> str:
 
 
 @router.get(f"{CASE}/discharge/print", response_class=HTMLResponse)
-def discharge_print(session: SessionDep, client: TherapistClient, ot: CurrentTherapist) -> Response:
+def discharge_print(
+    request: Request, session: SessionDep, client: TherapistClient, ot: CurrentTherapist
+) -> Response:
     doc = discharge.summary(session, client, prepared_by=ot.user.preferred_name, now=clock.now())
-    return HTMLResponse(
-        discharge.render_html(env, doc, embed_css=False), headers={"Cache-Control": "no-store"}
-    )
+    language = request_language(request)  # the therapist's: they print it
+    with use_language(language):
+        body = discharge.render_html(env, doc, embed_css=False)
+    return HTMLResponse(body, headers={"Cache-Control": "no-store", "Content-Language": language})
 
 
 @router.get(f"{CASE}/discharge.pdf")
-def discharge_pdf(session: SessionDep, client: TherapistClient, ot: CurrentTherapist) -> Response:
+def discharge_pdf(
+    request: Request, session: SessionDep, client: TherapistClient, ot: CurrentTherapist
+) -> Response:
     doc = discharge.summary(session, client, prepared_by=ot.user.preferred_name, now=clock.now())
-    body = discharge.pdf(env, doc)
+    with use_language(request_language(request)):  # the therapist's: they hand it over
+        body = discharge.pdf(env, doc)
     audit.record_now(session, actor=ot.user, client_id=client.id, action="export.discharge_pdf")
     return _download(body, "application/pdf", f"discharge-{_stem(client)}.pdf")
 

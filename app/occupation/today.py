@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import cast
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import BindParameter, bindparam, select
@@ -16,6 +17,7 @@ from sqlmodel import Session, col
 
 from app import prebuilt
 from app.accounts.models import User
+from app.i18n import lazy_gettext
 from app.occupation import diary
 from app.occupation.models import DiaryEntry, DiaryWeek
 from app.sections import Section
@@ -72,7 +74,8 @@ def today_section(*, session: Session, client: User, day: date, now: datetime) -
     blocks = [Block(key, label, *filled.get(key, (None, "")), uuid.uuid4()) for key, label in shown]
     return Section(
         key="occupation",
-        title="Activity diary",
+        # Shown by the page that gathers the sections: translated when it is rendered.
+        title=cast(str, lazy_gettext("Activity diary")),
         template="occupation/_today.html",
         context={
             "blocks": blocks,

@@ -4,18 +4,22 @@ the same form and the same words for both, so what one fills in is what the othe
 from __future__ import annotations
 
 import uuid
-from datetime import date, timedelta
-from typing import Any
+from contextlib import AbstractContextManager
+from datetime import date, datetime, timedelta
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from fastapi import Request
 from fastapi.responses import Response
+from pydantic import BaseModel
 
 from app import clock, versioning
 from app.accounts.models import User
 from app.accounts.web import see_other
 from app.db import SessionDep
 from app.forms import WHOLE_FORM, FormResult, finish_form, validate
+from app.i18n import N_, request_language, use_language
+from app.i18n import gettext as _
 from app.occupation import diary, diary_service, interests, scores, service
 from app.occupation.schemas import (
     ActivityIn,
@@ -26,14 +30,43 @@ from app.occupation.schemas import (
     RoundIn,
 )
 from app.schema_types import ApiModel
-from app.templates import render
+from app.templates import env, render
 from app.web_security import Principal
 
+M = TypeVar("M", bound=BaseModel)
+
 SCALES: tuple[tuple[str, str, str], ...] = (
-    ("importance", "How much it matters to me", "1 = not much, 10 = a great deal"),
-    ("performance", "How well I do it now", "1 = not at all well, 10 = very well"),
-    ("satisfaction", "How happy I am with how it goes", "1 = not at all, 10 = very"),
+    ("importance", N_("How much it matters to me"), N_("1 = not much, 10 = a great deal")),
+    ("performance", N_("How well I do it now"), N_("1 = not at all well, 10 = very well")),
+    ("satisfaction", N_("How happy I am with how it goes"), N_("1 = not at all, 10 = very")),
 )
+
+
+def _in_zone(value: datetime, tz: str) -> datetime:
+    """A stored moment in the client's time zone, for the date filters (which follow the language)."""
+    return value.astimezone(ZoneInfo(tz))
+
+
+env.filters["in_zone"] = _in_zone
+
+
+def in_language(request: Request) -> AbstractContextManager[None]:
+    """Text built here (an error naming a scale, a service's refusal with a number in it) is
+    written in the language the page will be shown in."""
+    return use_language(request_language(request))
+
+
+def translated(request: Request, errors: dict[str, str]) -> dict[str, str]:
+    """Form errors in the page's language: each is a catalog message (or already translated)."""
+    with in_language(request):
+        return {name: _(problem) for name, problem in errors.items()}
+
+
+def shown(request: Request, form: FormResult[M] | None) -> FormResult[M] | None:
+    """The form as shown again: its errors in the page's language."""
+    if form is not None and form.errors:
+        form.errors = translated(request, form.errors)
+    return form
 
 
 def _common(principal: Principal, client: User, base: str) -> dict[str, Any]:
@@ -61,7 +94,7 @@ def profile_form(
         "occupation/profile.html",
         {
             **_common(principal, client, base),
-            "form": form or FormResult(values=_profile_values(session, client)),
+            "form": shown(request, form) or FormResult(values=_profile_values(session, client)),
             "fields": service.PROFILE_FIELDS,
             "latest": history[0] if history else None,
             "history": history[:10],
@@ -95,12 +128,16 @@ def profile_submit(
                 expected=versioning.form_version(values),
             )
         except versioning.EditConflict as conflict:  # its own page, not an error beside a field
+            with in_language(request):
+                title = (
+                    _("About me")
+                    if principal.id == client.id
+                    else _("%(name)s's profile", name=client.preferred_name)
+                )
             return versioning.render_conflict(
                 request,
                 conflict,
-                title="About me"
-                if principal.id == client.id
-                else f"{client.preferred_name}'s profile",
+                title=title,
                 action=f"{base}/profile",
                 values=values,
                 cancel=base,
@@ -155,7 +192,7 @@ def ratings_page(
             "change": perf.change(),
             "scales": SCALES,
             "values": values or defaults,
-            "errors": errors or {},
+            "errors": translated(request, errors or {}),
             "max_activities": scores.MAX_ACTIVITIES,
             "meaningful": scores.MEANINGFUL_CHANGE,
             "today": clock.local_today(client.time_zone),
@@ -175,11 +212,12 @@ def add_activity(
     values: dict[str, Any],
 ) -> Response:
     def save(data: ActivityIn) -> Response:
-        service.add_activity(session, principal=principal, client=client, data=data)
+        with in_language(request):  # a refusal names the most activities in the page's language
+            service.add_activity(session, principal=principal, client=client, data=data)
         return see_other(f"{base}/activities#h-rate")
 
     def show(form: FormResult[ActivityIn], status: int) -> Response:
-        errors = {"title": form.errors.get("title", "Name the activity.")}
+        errors = {"title": form.errors.get("title", N_("Name the activity."))}
         return ratings_page(
             request, session, principal, client, base, errors=errors, status_code=status
         )
@@ -210,13 +248,16 @@ def rate(
         for key, label, _hint in SCALES:
             raw = str(values.get(f"{key}-{a.id}", "") or "")
             if not raw.isdigit() or not scores.LOW <= int(raw) <= scores.HIGH:
-                errors[f"{key}-{a.id}"] = f"Choose a number from 1 to 10 for “{label.lower()}”."
+                with in_language(request):
+                    errors[f"{key}-{a.id}"] = _(
+                        "Choose a number from 1 to 10 for “%(scale)s”.", scale=_(label).lower()
+                    )
             else:
                 row[key] = int(raw)
         if len(row) == 1 + len(SCALES):
             ratings.append(RatingIn.model_validate(row))
     if not errors and not ratings:
-        errors["title"] = "Add an activity first."
+        errors["title"] = N_("Add an activity first.")
     form = FormResult[RoundIn](
         values=values,
         data=None if errors else RoundIn(id=_uuid(values.get("id")), ratings=ratings),
@@ -283,7 +324,7 @@ def diary_page(
             "categories": diary.CATEGORIES,
             "category_labels": diary.CATEGORY_LABELS,
             "short_labels": diary.SHORT_LABELS,
-            "form": form
+            "form": shown(request, form)
             or FormResult(values={"done_on": today.isoformat(), "block": block, "category": ""}),
             "prev_start": week.starts_on - timedelta(days=7),
             "next_start": week.starts_on + timedelta(days=7),
@@ -341,11 +382,12 @@ def interests_page(
         "occupation/interests.html",
         {
             **_common(principal, client, base),
-            "checklist": [*interests.CHECKLIST, ("My own", tuple(own))]
+            "checklist": [*interests.CHECKLIST, (N_("My own"), tuple(own))]
             if own
             else interests.CHECKLIST,
             "rows": rows,
-            "error": error,
+            "error": translated(request, {"error": error})["error"] if error else "",
+            "checklist_names": interests.CHECKLIST_NAMES,
         },
         status_code=status_code,
     )
@@ -389,7 +431,7 @@ def interests_submit(
             items.append(row.data)
     form = FormResult[Checklist](values=values, data=Checklist(items=items))
     if len(items) < len(ticked):
-        form.add_error(WHOLE_FORM, "Keep each interest under 80 characters.")
+        form.add_error(WHOLE_FORM, N_("Keep each interest under 80 characters."))
 
     def save(data: Checklist) -> Response:
         interests.save_checklist(session, principal=principal, client=client, items=data.items)

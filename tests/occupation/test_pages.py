@@ -233,7 +233,7 @@ def test_care_plan_review_shows_everything_side_by_side_and_records_the_outcome(
         )
         assert saved.status_code == 303
         after = http.get(f"{base}/review").text
-    assert "Part of the way · Cooks twice a week" in after
+    assert "Part of the way · <span data-authored>Cooks twice a week</span>" in after
     plan_goal = session.exec(select(PlanGoal).where(PlanGoal.goal_id == g.id)).one()
     assert plan_goal.review_on == date(2027, 1, 13)
     actions = session.exec(

@@ -49,22 +49,6 @@ PENDING_TEMPLATES = {
     "my_data/restore.html",
     "my_data/summary.html",
     # occupation
-    "occupation/_discharge_body.html",
-    "occupation/_macros.html",
-    "occupation/_overview.html",
-    "occupation/_today.html",
-    "occupation/diary.html",
-    "occupation/discharge.html",
-    "occupation/discharge_doc.html",
-    "occupation/interests.html",
-    "occupation/my_discharge.html",
-    "occupation/no_discharge.html",
-    "occupation/overview.html",
-    "occupation/profile.html",
-    "occupation/profile_print.html",
-    "occupation/ratings.html",
-    "occupation/review.html",
-    "occupation/therapist.html",
     # progress
     "progress/_chart.html",
     "progress/_overview.html",
@@ -104,7 +88,6 @@ PENDING_SCRIPTS = {
     # my_data
     "static/my_data/progress.js",
     # occupation
-    "static/occupation/diary.js",
     # progress
     # reminders
     "static/reminders/settings.js",

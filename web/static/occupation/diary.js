@@ -3,6 +3,7 @@
 // the API when the network is back, through the shared replay (web/static/js/outbox.js: oldest
 // first, Retry-After honoured, one round across tabs). Replaying the same id is harmless (the
 // server returns the stored row), so a retry never doubles a block.
+import { t } from "/static/js/i18n.js";
 import { postJson, queueStore, replay } from "/static/js/outbox.js";
 
 // Kept under the same database and store names as before, so taps already waiting are still sent.
@@ -44,10 +45,10 @@ document.addEventListener("submit", (event) => {
   if (!form || navigator.onLine) return;
   event.preventDefault();
   const body = bodyOf(form);
-  const label = event.submitter?.textContent?.trim() || "Saved";
+  const label = event.submitter?.textContent?.trim() || t("Saved");
   withStore("readwrite", (store) => store.put({ id: body.id, body, queued_at: Date.now() }))
-    .then(() => show(form, `✓ ${label}. Saved on this phone; it will be sent when you're back online.`))
-    .catch(() => show(form, "This phone could not keep it. Please try again when you're online."));
+    .then(() => show(form, t("✓ %(label)s. Saved on this phone; it will be sent when you're back online.", { label })))
+    .catch(() => show(form, t("This phone could not keep it. Please try again when you're online.")));
 });
 
 addEventListener("online", () => { drain().catch(() => {}); });
