@@ -7,6 +7,7 @@ from typing import Annotated, TypeVar
 
 from fastapi import Depends, Request
 
+from app.i18n import N_
 from app.accounts.dependencies import AccessibleClient, CurrentPrincipal, action_name
 from app.accounts.models import Role, User
 from app.accounts.policy import authorize_client
@@ -18,7 +19,7 @@ from app.progress.models import Goal, MeasureResponse, MeasureSchedule, SessionN
 def therapist_client(client: AccessibleClient, principal: CurrentPrincipal) -> User:
     """A client's progress records are the therapist's working notes: clients get 403."""
     if principal.role != Role.therapist:
-        raise Forbidden("This page is for the client's therapist.")
+        raise Forbidden(N_("This page is for the client's therapist."))
     return client
 
 

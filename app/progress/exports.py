@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 from app import records
 from app.accounts.models import Organisation, User
 from app.homework import record as homework_record
+from app.i18n import gettext as _
 from app.progress import csv_export, fhir, measure_service, measures
 from app.progress.record import Record, homework_summary
 from app.progress.report_pdf import GoalRow, HomeworkRow, MeasureRow, NoteRow, ReportData
@@ -75,7 +76,7 @@ def report_data(session: Session, r: Record, *, prepared_by: User, now: datetime
             for x in r.responses
         ],
         notes=[
-            NoteRow(n.note.session_on, authors.get(n.author_id, "A therapist"), n.body, n.version)
+            NoteRow(n.note.session_on, authors.get(n.author_id, _("A therapist")), n.body, n.version)
             for n in sorted(r.notes, key=lambda n: n.note.session_on)
         ],
     )

@@ -11,6 +11,7 @@ from typing import Final
 from sqlmodel import Session, col, func, select
 
 from app import clock, versioning
+from app.i18n import N_
 from app.accounts.models import User
 from app.audit import service as audit
 from app.errors import Conflict, NotFound, Unprocessable
@@ -137,7 +138,7 @@ def rate(
     goals = {g.id: g for g in active_goals(session, client.id)}
     unknown = set(data.levels) - set(goals)
     if unknown:
-        raise NotFound("One of those goals is not an active goal of this client.")
+        raise NotFound(N_("One of those goals is not an active goal of this client."))
     if data.rated_on > clock.local_today(client.time_zone):
         raise Unprocessable("A rating cannot be in the future.", field="rated_on")
     rows = [
