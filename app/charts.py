@@ -222,9 +222,9 @@ def line_chart(
             _(
                 "%(series)s: %(first)s on %(first_day)s to %(last)s on %(last_day)s (%(count)s)",
                 series=s.name,
-                first=f"{_fmt(pts[0][1])}{unit}",
+                first=_fmt(pts[0][1]) + unit,
                 first_day=_day(pts[0][0]),
-                last=f"{_fmt(pts[-1][1])}{unit}",
+                last=_fmt(pts[-1][1]) + unit,
                 last_day=_day(pts[-1][0]),
                 count=count,
             )

@@ -15,7 +15,7 @@ from typing import Literal, Protocol
 from uuid import UUID
 
 from app.i18n import N_
-from app.progress.lazy import later
+from app.progress.lazy import lazy_gettext
 
 Severity = Literal["info", "attention", "urgent"]
 SEVERITY_RANK: dict[str, int] = {"urgent": 3, "attention": 2, "info": 1}
@@ -152,11 +152,11 @@ def derive_flags(m: Merged, *, now: datetime) -> list[CaseFlag]:
     """Every flag for one client, most severe first, each with its reason."""
     flags: list[CaseFlag] = []
     if m.last_activity_at is None:
-        flags.append(CaseFlag("no_activity", later("No activity recorded yet"), "attention"))
+        flags.append(CaseFlag("no_activity", lazy_gettext("No activity recorded yet"), "attention"))
     else:
         idle_days = (now - m.last_activity_at).days
         if idle_days >= NO_ACTIVITY_DAYS:
-            reason = later("No activity for %(days)s days", days=idle_days)
+            reason = lazy_gettext("No activity for %(days)s days", days=idle_days)
             flags.append(CaseFlag("no_activity", reason, "attention"))
     done, planned, done_prev, planned_prev = adherence_totals(m)
     rate, rate_prev = _rate(done, planned), _rate(done_prev, planned_prev)
@@ -170,10 +170,10 @@ def derive_flags(m: Merged, *, now: datetime) -> list[CaseFlag]:
         flags.append(
             CaseFlag(
                 "falling_adherence",
-                later(
+                lazy_gettext(
                     "Adherence %(now)s this week, down from %(before)s last week",
-                    now=f"{rate:.0%}",
-                    before=f"{rate_prev:.0%}",
+                    now=format(rate, ".0%"),
+                    before=format(rate_prev, ".0%"),
                 ),
                 "attention",
             )
@@ -189,7 +189,7 @@ def derive_flags(m: Merged, *, now: datetime) -> list[CaseFlag]:
             flags.append(
                 CaseFlag(
                     "rising_distress",
-                    later(
+                    lazy_gettext(
                         "%(count)s distress episodes this week, %(previous)s last week",
                         count=d.episodes,
                         previous=d.episodes_prev,
@@ -201,10 +201,10 @@ def derive_flags(m: Merged, *, now: datetime) -> list[CaseFlag]:
             flags.append(
                 CaseFlag(
                     "rising_distress",
-                    later(
+                    lazy_gettext(
                         "Average distress before a strategy %(now)s, up from %(before)s",
-                        now=f"{d.mean_before:.1f}",
-                        before=f"{d.mean_before_prev:.1f}",
+                        now=format(d.mean_before, ".1f"),
+                        before=format(d.mean_before_prev, ".1f"),
                     ),
                     "attention",
                 )
@@ -213,7 +213,7 @@ def derive_flags(m: Merged, *, now: datetime) -> list[CaseFlag]:
             flags.append(
                 CaseFlag(
                     "high_distress",
-                    later("Distress reached %(level)s of 10 this week", level=d.max_before),
+                    lazy_gettext("Distress reached %(level)s of 10 this week", level=d.max_before),
                     "attention",
                 )
             )

@@ -17,8 +17,9 @@ from babel.support import LazyProxy
 from app import i18n
 
 
-def later(message: str, **params: Any) -> str:
-    """`gettext(message, **params)` when shown; typed as the str it becomes."""
+def lazy_gettext(message: str, **params: Any) -> str:
+    """`gettext(message, **params)` when shown; typed as the str it becomes. Named as
+    `app.i18n.lazy_gettext` so `make messages` extracts its messages."""
     return cast(str, LazyProxy(i18n.gettext, message, enable_cache=False, **params))
 
 

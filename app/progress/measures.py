@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from app.i18n import N_
-from app.progress.lazy import later
+from app.progress.lazy import lazy_gettext
 
 MeasureCode = Literal["phq9", "gad7"]
 
@@ -212,7 +212,7 @@ def score_flags(code: str, total: int, previous: int | None) -> list[ScoreFlag]:
     flags = []
     severe = SEVERE_FROM.get(measure.code)
     if severe is not None and total >= severe:
-        text = later(
+        text = lazy_gettext(
             "%(name)s total %(total)s of %(max)s, in the highest range",
             name=measure.name,
             total=total,
@@ -221,7 +221,7 @@ def score_flags(code: str, total: int, previous: int | None) -> list[ScoreFlag]:
         flags.append(ScoreFlag(kind="severe", text=text))
     if previous is not None and total - previous >= RISE_POINTS:
         rise = total - previous
-        text = later(
+        text = lazy_gettext(
             "%(name)s up %(rise)s points since the previous answer (%(previous)s to %(total)s)",
             name=measure.name,
             rise=rise,

@@ -17,7 +17,7 @@ from sqlmodel import Session, col, func, select
 
 from app.progress import measures
 from app.progress.measures import URGENT_ITEM
-from app.progress.lazy import built, day, later
+from app.progress.lazy import built, day, lazy_gettext
 from app.progress.models import MeasureResponse
 from app.signals import ClientSignals, Flag
 
@@ -80,11 +80,11 @@ def score_flags(rows: Sequence[RankedAnswer]) -> dict[uuid.UUID, list[Flag]]:
         if answer.acknowledged_at is not None:
             continue
         for flag in measures.score_flags(answer.code, answer.total, previous.get(key)):
-            text = later("%(day)s: %(flag)s", day=day(answer.answered_at), flag=flag.text)
+            text = lazy_gettext("%(day)s: %(flag)s", day=day(answer.answered_at), flag=flag.text)
             parts.setdefault((answer.client_id, flag.kind), []).append(text)
     out: dict[uuid.UUID, list[Flag]] = {}
     for (client_id, kind), texts in parts.items():
-        reason = later(
+        reason = lazy_gettext(
             "%(findings)s. Please review this with them.", findings=_joined(tuple(texts))
         )
         out.setdefault(client_id, []).append(Flag(SCORE_FLAG_CODES[kind], reason, "attention"))
@@ -114,7 +114,7 @@ def caseload_signals(
     out = {cid: ClientSignals(last_activity_at=last.get(cid)) for cid in client_ids}
     for cid, answers, at in urgent:
         value = answers[URGENT_ITEM - 1] if len(answers) >= URGENT_ITEM else 0
-        reason = later(
+        reason = lazy_gettext(
             "PHQ-9 item 9 answered %(answer)s of 3 on %(day)s: please contact them",
             answer=value,
             day=day(at),
