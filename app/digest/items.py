@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING
 from sqlmodel import Session, col, select
 
 from app.accounts.models import User
-from app.i18n import N_, gettext
 from app.homework import queries as homework_queries
+from app.i18n import N_, gettext
 
 if TYPE_CHECKING:  # names only: the digest reads homework through its queries
     from app.homework.models import HomeworkCompletion, HomeworkNotice

@@ -7,12 +7,12 @@ from typing import Annotated, TypeVar
 
 from fastapi import Depends, Request
 
-from app.i18n import N_
 from app.accounts.dependencies import AccessibleClient, CurrentPrincipal, action_name
 from app.accounts.models import Role, User
 from app.accounts.policy import authorize_client
 from app.db import SessionDep
 from app.errors import Forbidden, NotFound
+from app.i18n import N_
 from app.progress.models import Goal, MeasureResponse, MeasureSchedule, SessionNote
 
 

@@ -76,7 +76,9 @@ def report_data(session: Session, r: Record, *, prepared_by: User, now: datetime
             for x in r.responses
         ],
         notes=[
-            NoteRow(n.note.session_on, authors.get(n.author_id, _("A therapist")), n.body, n.version)
+            NoteRow(
+                n.note.session_on, authors.get(n.author_id, _("A therapist")), n.body, n.version
+            )
             for n in sorted(r.notes, key=lambda n: n.note.session_on)
         ],
     )

@@ -11,10 +11,10 @@ from typing import Final
 from sqlmodel import Session, col, func, select
 
 from app import clock, versioning
-from app.i18n import N_
 from app.accounts.models import User
 from app.audit import service as audit
 from app.errors import Conflict, NotFound, Unprocessable
+from app.i18n import N_
 from app.progress import gas
 from app.progress.models import Goal, GoalRating
 from app.progress.schemas import GoalCreate, RatingsCreate

@@ -9,8 +9,8 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Request
 from babel import dates
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from app import clock, i18n
@@ -115,7 +115,9 @@ async def answer_submit(
     if missing:
         form.errors.clear()
         with i18n.use_language(i18n.request_language(request)):
-            problem = _("Please answer question %(number)s (and any others left).", number=missing[0])
+            problem = _(
+                "Please answer question %(number)s (and any others left).", number=missing[0]
+            )
         form.add_error(f"item-{missing[0]}", problem)
 
     def save(data: ResponseCreate) -> Response:

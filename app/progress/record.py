@@ -22,9 +22,9 @@ from sqlmodel import Session, col, func, select
 from app import charts, clock
 from app.accounts.models import RecordKind, User
 from app.domains import plugins
+from app.homework import record as homework_record
 from app.i18n import N_
 from app.i18n import gettext as _
-from app.homework import record as homework_record
 from app.progress import gas, measures, notes
 from app.progress.goals import TPoint
 from app.progress.models import (

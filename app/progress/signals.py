@@ -16,8 +16,8 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, func, select
 
 from app.progress import measures
-from app.progress.measures import URGENT_ITEM
 from app.progress.lazy import built, day, lazy_gettext
+from app.progress.measures import URGENT_ITEM
 from app.progress.models import MeasureResponse
 from app.signals import ClientSignals, Flag
 
