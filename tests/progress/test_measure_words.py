@@ -130,3 +130,14 @@ def test_a_spanish_therapist_reads_the_dashboard_and_report_in_spanish(
     bad = http.get(f"/caseload/{client_user.id}/progress/report?start=2026-12-05&end=2026-12-01")
     assert bad.status_code == 422
     assert "La fecha final debe ser igual o posterior a la fecha de inicio." in bad.text
+
+
+def test_the_csv_header_row_is_in_the_therapists_language(
+    http: Any, session: Session, therapist: User, client_user: User
+) -> None:
+    """Only the header row a person reads: the section keys under it stay machine keys."""
+    http.as_(therapist)
+    base = f"/caseload/{client_user.id}/progress/export.csv"
+    assert http.get(base).text.splitlines()[0] == "section,date,item,value,detail"
+    _spanish(session, therapist)
+    assert http.get(base).text.splitlines()[0] == "sección,fecha,elemento,valor,detalle"

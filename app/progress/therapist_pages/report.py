@@ -21,7 +21,16 @@ from app.errors import NotFound
 from app.forms import validate
 from app.homework import service as homework_service
 from app.i18n import N_, request_language, use_language
-from app.progress import dashboard, exports, flags, observations, record, report_jobs, report_pdf
+from app.progress import (
+    csv_export,
+    dashboard,
+    exports,
+    flags,
+    observations,
+    record,
+    report_jobs,
+    report_pdf,
+)
 from app.progress.csv_export import to_csv
 from app.progress.dependencies import TherapistClient
 from app.progress.schemas import ReportRange
@@ -260,7 +269,8 @@ def export_csv(
             {"client": client, "values": values, "errors": errors},
             status_code=422,
         )
-    body = to_csv(exports.csv_rows(_record(session, client, rng)))
+    with use_language(request_language(request)):  # the header row in the therapist's language
+        body = to_csv(exports.csv_rows(_record(session, client, rng)), csv_export.headers())
     audit.record_now(session, actor=therapist.user, client_id=client.id, action="export.csv")
     return _download(body, "text/csv; charset=utf-8", f"groundwork-{_file_stem(client, rng)}.csv")
 
