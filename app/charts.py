@@ -47,10 +47,28 @@ class Chart:
     summary: str
     headers: tuple[str, ...]
     rows: list[tuple[str, ...]] = field(default_factory=list)
+    # The summary for a page: the same text, with the names in it (a routine's, a habit's, a
+    # strategy's: shown as written, never translated) marked `data-authored` (docs/i18n.md).
+    summary_html: Markup | None = None
 
     @property
     def empty(self) -> bool:
         return not self.rows
+
+
+# Names inside a summary sentence are wrapped in these private-use characters while it is built,
+# then become plain text (`summary`, the SVG's description) or a `data-authored` span (the page).
+_NAME_START, _NAME_END = "\ue000", "\ue001"
+
+
+def _named(name: str) -> str:
+    return f"{_NAME_START}{name}{_NAME_END}"
+
+
+def _summaries(marked: str) -> tuple[str, Markup]:
+    plain = marked.replace(_NAME_START, "").replace(_NAME_END, "")
+    html = str(escape(marked)).replace(_NAME_START, "<span data-authored>")
+    return plain, Markup(html.replace(_NAME_END, "</span>"))
 
 
 def _day(value: date) -> str:
@@ -211,7 +229,8 @@ def line_chart(
             parts.append(
                 f'<line class="{cls}" x1="{lx:.1f}" y1="{ly:.1f}" x2="{lx + 16:.1f}" y2="{ly:.1f}"'
                 f"{dash} />{_marker(index, cls, lx + 8, ly)}"
-                f'<text class="tick" x="{lx + 20:.1f}" y="{ly + 3:.1f}">{escape(s.name[:22])}</text>'
+                f'<text data-authored class="tick" x="{lx + 20:.1f}" y="{ly + 3:.1f}">'
+                f"{escape(s.name[:22])}</text>"
             )
         count = (
             ngettext("%(num)s rating", "%(num)s ratings", len(pts))
@@ -221,7 +240,7 @@ def line_chart(
         summaries.append(
             _(
                 "%(series)s: %(first)s on %(first_day)s to %(last)s on %(last_day)s (%(count)s)",
-                series=s.name,
+                series=_named(s.name),
                 first=_fmt(pts[0][1]) + unit,
                 first_day=_day(pts[0][0]),
                 last=_fmt(pts[-1][1]) + unit,
@@ -229,9 +248,15 @@ def line_chart(
                 count=count,
             )
         )
-    summary = "; ".join(summaries) + "."
+    summary, summary_html = _summaries("; ".join(summaries) + ".")
     return Chart(
-        key, title, _svg(key, title, "".join(parts), height, summary), summary, headers, rows
+        key,
+        title,
+        _svg(key, title, "".join(parts), height, summary),
+        summary,
+        headers,
+        rows,
+        summary_html,
     )
 
 
@@ -268,7 +293,9 @@ def heat_map(
     extra = 0
     for r_index, row in enumerate(rows):
         y = PAD_TOP + 20 * r_index
-        parts.append(f'<text class="tick" x="0" y="{y + 12}">{escape(row.label[:14])}</text>')
+        parts.append(
+            f'<text data-authored class="tick" x="0" y="{y + 12}">{escape(row.label[:14])}</text>'
+        )
         planned = done = 0.0
         for day, (p, d) in sorted(row.cells.items()):
             if day not in index_of:
@@ -320,11 +347,11 @@ def heat_map(
             )
         parts.append(f'<text class="tick" x="{lx + 13}" y="{legend_y}">{escape(_(word))}</text>')
     if extra:
+        not_planned = _("done on a day not planned")
         height += 14
         parts.append(
             f'<circle class="heat-extra" cx="9" cy="{legend_y + 10}" r="3" />'
-            f'<text class="tick" x="17" y="{legend_y + 13}">'
-            f"{escape(_('done on a day not planned'))}</text>"
+            f'<text class="tick" x="17" y="{legend_y + 13}">{escape(not_planned)}</text>'
         )
     # A parenthesis of its own (its own plural), inside the sentence's placeholder.
     also = (
@@ -364,7 +391,9 @@ def paired_bars(*, key: str, title: str, items: Sequence[tuple[str, float, float
     table: list[tuple[str, ...]] = []
     for index, (name, before, after, count) in enumerate(items):
         y = PAD_TOP + 30 * index
-        parts.append(f'<text class="tick" x="0" y="{y + 14}">{escape(name[:16])}</text>')
+        parts.append(
+            f'<text data-authored class="tick" x="0" y="{y + 14}">{escape(name[:16])}</text>'
+        )
         for offset, value, cls, word in (
             (0, before, "bar-before", _("before")),
             (12, after, "bar-after", _("after")),
@@ -377,11 +406,12 @@ def paired_bars(*, key: str, title: str, items: Sequence[tuple[str, float, float
             )
         table.append((name, str(count), _fmt(before), _fmt(after)))
     legend_y = height - 6
+    solid, outlined = _("before (solid)"), _("after (outlined)")
     parts.append(
         f'<rect class="bar-before" x="{label_w}" y="{legend_y - 8}" width="10" height="8" />'
-        f'<text class="tick" x="{label_w + 13}" y="{legend_y}">{escape(_("before (solid)"))}</text>'
+        f'<text class="tick" x="{label_w + 13}" y="{legend_y}">{escape(solid)}</text>'
         f'<rect class="bar-after" x="{label_w + 90}" y="{legend_y - 8}" width="10" height="8" />'
-        f'<text class="tick" x="{label_w + 103}" y="{legend_y}">{escape(_("after (outlined)"))}</text>'
+        f'<text class="tick" x="{label_w + 103}" y="{legend_y}">{escape(outlined)}</text>'
     )
     summary = (
         "; ".join(
@@ -389,7 +419,7 @@ def paired_bars(*, key: str, title: str, items: Sequence[tuple[str, float, float
                 "%(name)s: %(before)s before, %(after)s after on average (%(num)s time)",
                 "%(name)s: %(before)s before, %(after)s after on average (%(num)s times)",
                 count,
-                name=name,
+                name=_named(name),
                 before=_fmt(before),
                 after=_fmt(after),
             )
@@ -397,6 +427,13 @@ def paired_bars(*, key: str, title: str, items: Sequence[tuple[str, float, float
         )
         + "."
     )
+    summary, summary_html = _summaries(summary)
     return Chart(
-        key, title, _svg(key, title, "".join(parts), height, summary), summary, headers, table
+        key,
+        title,
+        _svg(key, title, "".join(parts), height, summary),
+        summary,
+        headers,
+        table,
+        summary_html,
     )

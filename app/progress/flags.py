@@ -47,6 +47,18 @@ FLAG_LABELS: dict[str, str] = {
 # The adherence labels each domain's signals use (`LABEL` in their signals.py), shown on the
 # dashboard as `{{ _(label) }}`: marked here so the catalog has them.
 ADHERENCE_LABELS = (N_("Routines"), N_("Self-care habits"), N_("Sensory diet"), N_("homework"))
+# Other domains' fixed reasons (their signals.py), shown as `{{ _(f.reason|string) }}`: marked here
+# so the catalog has them. A reason with numbers in it is translated only if its domain makes it
+# with `lazy_gettext` (as this module does).
+OTHER_REASONS = (
+    N_(
+        "Phone notifications stopped reaching this client this week: their device no longer "
+        "accepts them. They can turn them on again in Reminders."
+    ),
+    N_("No routine steps recorded last week."),
+    N_("Mood logged as low on most days this week"),
+    N_("A level suggestion is waiting"),
+)
 # Domain flags that say what a flag derived here already says: they are folded into it (one
 # card per concern, filterable under one name), keeping the domain's reason only when the
 # derived flag is absent.
