@@ -3,6 +3,8 @@
 Inline SVG works in the page, in print and in WeasyPrint's PDF without JavaScript or a CDN. Every
 chart carries the same facts as a table so screen-reader users and the PDF's reader miss nothing.
 Colours come from CSS classes (.chart-a, .chart-b, .heat-0..3) so dark mode can restyle them.
+Words (summaries, headers, legends, dates) are in the language of the caller's `use_language`:
+titles, series names and units arrive already translated.
 """
 
 from __future__ import annotations
@@ -13,6 +15,9 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from markupsafe import Markup, escape
+
+from app.i18n import N_, format_date, ngettext
+from app.i18n import gettext as _
 
 WIDTH = 320
 HEIGHT = 160
@@ -42,10 +47,33 @@ class Chart:
     summary: str
     headers: tuple[str, ...]
     rows: list[tuple[str, ...]] = field(default_factory=list)
+    # The summary for a page: the same text, with the names in it (a routine's, a habit's, a
+    # strategy's: shown as written, never translated) marked `data-authored` (docs/i18n.md).
+    summary_html: Markup | None = None
 
     @property
     def empty(self) -> bool:
         return not self.rows
+
+
+# Names inside a summary sentence are wrapped in these private-use characters while it is built,
+# then become plain text (`summary`, the SVG's description) or a `data-authored` span (the page).
+_NAME_START, _NAME_END = "\ue000", "\ue001"
+
+
+def _named(name: str) -> str:
+    return f"{_NAME_START}{name}{_NAME_END}"
+
+
+def _summaries(marked: str) -> tuple[str, Markup]:
+    plain = marked.replace(_NAME_START, "").replace(_NAME_END, "")
+    html = str(escape(marked)).replace(_NAME_START, "<span data-authored>")
+    return plain, Markup(html.replace(_NAME_END, "</span>"))
+
+
+def _day(value: date) -> str:
+    """A short axis or summary date: "01 Dec" / "01 dic"."""
+    return format_date(value, "dd MMM")
 
 
 def _fmt(value: float) -> str:
@@ -147,7 +175,7 @@ def line_chart(
     y_min: float,
     y_max: float,
     unit: str = "",
-    empty: str = "No ratings in this period.",
+    empty: str = N_("No ratings in this period."),
     step: bool = False,
     noun: str = "rating",
 ) -> Chart:
@@ -156,9 +184,9 @@ def line_chart(
     series = [s for s in series if s.points] or list(series[:1])
     days = sorted({d for s in series for d, _ in s.points})
     rows = [(d.isoformat(), *(_value_on(s, d) for s in series)) for d in days]
-    headers = ("Date", *(s.name for s in series))
+    headers = (_("Date"), *(s.name for s in series))
     if not days:
-        return Chart(key, title, Markup(""), empty, headers, [])
+        return Chart(key, title, Markup(""), _(empty), headers, [])
     first, last = days[0], days[-1]
     span = max((last - first).days, 1)
     plot_w = WIDTH - PAD_LEFT - PAD_RIGHT
@@ -177,9 +205,9 @@ def line_chart(
         f'y2="{PAD_TOP + plot_h}" />',
         f'<text class="tick" x="2" y="{PAD_TOP + 8}">{_fmt(y_max)}</text>',
         f'<text class="tick" x="2" y="{PAD_TOP + plot_h}">{_fmt(y_min)}</text>',
-        f'<text class="tick" x="{PAD_LEFT}" y="{HEIGHT - 6}">{first:%d %b}</text>',
+        f'<text class="tick" x="{PAD_LEFT}" y="{HEIGHT - 6}">{escape(_day(first))}</text>',
         f'<text class="tick" x="{WIDTH - PAD_RIGHT}" y="{HEIGHT - 6}" text-anchor="end">'
-        f"{last:%d %b}</text>",
+        f"{escape(_day(last))}</text>",
     ]
     summaries = []
     for index, s in enumerate(series):
@@ -201,15 +229,34 @@ def line_chart(
             parts.append(
                 f'<line class="{cls}" x1="{lx:.1f}" y1="{ly:.1f}" x2="{lx + 16:.1f}" y2="{ly:.1f}"'
                 f"{dash} />{_marker(index, cls, lx + 8, ly)}"
-                f'<text class="tick" x="{lx + 20:.1f}" y="{ly + 3:.1f}">{escape(s.name[:22])}</text>'
+                f'<text data-authored class="tick" x="{lx + 20:.1f}" y="{ly + 3:.1f}">'
+                f"{escape(s.name[:22])}</text>"
             )
-        summaries.append(
-            f"{s.name}: {_fmt(pts[0][1])}{unit} on {pts[0][0]:%d %b} to "
-            f"{_fmt(pts[-1][1])}{unit} on {pts[-1][0]:%d %b} ({len(pts)} {noun}{'' if len(pts) == 1 else 's'})"
+        count = (
+            ngettext("%(num)s rating", "%(num)s ratings", len(pts))
+            if noun == "rating"
+            else f"{len(pts)} {noun}"
         )
-    summary = "; ".join(summaries) + "."
+        summaries.append(
+            _(
+                "%(series)s: %(first)s on %(first_day)s to %(last)s on %(last_day)s (%(count)s)",
+                series=_named(s.name),
+                first=_fmt(pts[0][1]) + unit,
+                first_day=_day(pts[0][0]),
+                last=_fmt(pts[-1][1]) + unit,
+                last_day=_day(pts[-1][0]),
+                count=count,
+            )
+        )
+    summary, summary_html = _summaries("; ".join(summaries) + ".")
     return Chart(
-        key, title, _svg(key, title, "".join(parts), height, summary), summary, headers, rows
+        key,
+        title,
+        _svg(key, title, "".join(parts), height, summary),
+        summary,
+        headers,
+        rows,
+        summary_html,
     )
 
 
@@ -218,7 +265,7 @@ def _value_on(series: Series, day: date) -> str:
     return _fmt(values[-1]) if values else "-"
 
 
-HEAT_WORDS = ("none done", "some done", "most done", "all done")
+HEAT_WORDS = (N_("none done"), N_("some done"), N_("most done"), N_("all done"))
 
 
 def heat_map(
@@ -227,14 +274,14 @@ def heat_map(
     title: str,
     days: Sequence[date],
     rows: Sequence[HeatRow],
-    unit: str = "planned times",
+    unit: str = N_("planned times"),
 ) -> Chart:
     """One row per routine or habit, one cell per day. The share of planned done shows twice, as
     a shade and as the height of the filled part of the cell, so it never relies on colour alone."""
-    headers = ("Item", "Done", "Planned")
+    headers = (_("Item"), _("Done"), _("Planned"))
     table: list[tuple[str, ...]] = []
     if not rows or not days:
-        return Chart(key, title, Markup(""), "Nothing was planned in this period.", headers, [])
+        return Chart(key, title, Markup(""), _("Nothing was planned in this period."), headers, [])
     label_w = 90
     cell = max(1.5, min(18.0, (WIDTH - label_w - 4) / len(days)))
     gap = 1.0 if cell >= 4 else 0.0
@@ -246,7 +293,9 @@ def heat_map(
     extra = 0
     for r_index, row in enumerate(rows):
         y = PAD_TOP + 20 * r_index
-        parts.append(f'<text class="tick" x="0" y="{y + 12}">{escape(row.label[:14])}</text>')
+        parts.append(
+            f'<text data-authored class="tick" x="0" y="{y + 12}">{escape(row.label[:14])}</text>'
+        )
         planned = done = 0.0
         for day, (p, d) in sorted(row.cells.items()):
             if day not in index_of:
@@ -282,9 +331,10 @@ def heat_map(
         total_done += done
         table.append((row.label, _fmt(done), _fmt(planned)))
     base = PAD_TOP + 20 * len(rows)
-    parts.append(f'<text class="tick" x="{label_w}" y="{base + 8}">{days[0]:%d %b}</text>')
+    parts.append(f'<text class="tick" x="{label_w}" y="{base + 8}">{escape(_day(days[0]))}</text>')
     parts.append(
-        f'<text class="tick" x="{WIDTH - 2}" y="{base + 8}" text-anchor="end">{days[-1]:%d %b}</text>'
+        f'<text class="tick" x="{WIDTH - 2}" y="{base + 8}" text-anchor="end">'
+        f"{escape(_day(days[-1]))}</text>"
     )
     for level, word in enumerate(HEAT_WORDS):
         lx = 4 + level * 78
@@ -295,18 +345,34 @@ def heat_map(
                 f'<rect class="heat-{level}" x="{lx}" y="{legend_y + 1 - h:.1f}" '
                 f'width="10" height="{h:.1f}" />'
             )
-        parts.append(f'<text class="tick" x="{lx + 13}" y="{legend_y}">{word}</text>')
+        parts.append(f'<text class="tick" x="{lx + 13}" y="{legend_y}">{escape(_(word))}</text>')
     if extra:
+        not_planned = _("done on a day not planned")
         height += 14
         parts.append(
             f'<circle class="heat-extra" cx="9" cy="{legend_y + 10}" r="3" />'
-            f'<text class="tick" x="17" y="{legend_y + 13}">done on a day not planned'
-            "</text>"
+            f'<text class="tick" x="17" y="{legend_y + 13}">{escape(not_planned)}</text>'
         )
-    also = f" (and {extra} time{'' if extra == 1 else 's'} on days not planned)" if extra else ""
-    summary = (
-        f"{_fmt(total_done - extra_done)} of {_fmt(total_planned)} {unit} done{also} across {len(rows)} "
-        f"item{'' if len(rows) == 1 else 's'} from {days[0]:%d %b} to {days[-1]:%d %b}."
+    # A parenthesis of its own (its own plural), inside the sentence's placeholder.
+    also = (
+        ngettext(
+            " (and %(num)s time on days not planned)",
+            " (and %(num)s times on days not planned)",
+            extra,
+        )
+        if extra
+        else ""
+    )
+    summary = ngettext(
+        "%(done)s of %(planned)s %(unit)s done%(also)s across %(num)s item from %(start)s to %(end)s.",
+        "%(done)s of %(planned)s %(unit)s done%(also)s across %(num)s items from %(start)s to %(end)s.",
+        len(rows),
+        done=_fmt(total_done - extra_done),
+        planned=_fmt(total_planned),
+        unit=_(unit),
+        also=also,
+        start=_day(days[0]),
+        end=_day(days[-1]),
     )
     return Chart(
         key, title, _svg(key, title, "".join(parts), height, summary), summary, headers, table
@@ -315,9 +381,9 @@ def heat_map(
 
 def paired_bars(*, key: str, title: str, items: Sequence[tuple[str, float, float, int]]) -> Chart:
     """Mean distress before and after, per strategy: (name, before, after, times used)."""
-    headers = ("Strategy", "Times used", "Average before", "Average after")
+    headers = (_("Strategy"), _("Times used"), _("Average before"), _("Average after"))
     if not items:
-        return Chart(key, title, Markup(""), "No distress ratings in this period.", headers, [])
+        return Chart(key, title, Markup(""), _("No distress ratings in this period."), headers, [])
     label_w = 100
     bar_w = WIDTH - label_w - 58
     height = PAD_TOP + 30 * len(items) + 20
@@ -325,33 +391,49 @@ def paired_bars(*, key: str, title: str, items: Sequence[tuple[str, float, float
     table: list[tuple[str, ...]] = []
     for index, (name, before, after, count) in enumerate(items):
         y = PAD_TOP + 30 * index
-        parts.append(f'<text class="tick" x="0" y="{y + 14}">{escape(name[:16])}</text>')
+        parts.append(
+            f'<text data-authored class="tick" x="0" y="{y + 14}">{escape(name[:16])}</text>'
+        )
         for offset, value, cls, word in (
-            (0, before, "bar-before", "before"),
-            (12, after, "bar-after", "after"),
+            (0, before, "bar-before", _("before")),
+            (12, after, "bar-after", _("after")),
         ):
             w = bar_w * value / 10
             parts.append(
                 f'<rect class="{cls}" x="{label_w}" y="{y + offset}" width="{w:.1f}" height="10" />'
                 f'<text class="tick" x="{label_w + w + 3:.1f}" y="{y + offset + 9}">'
-                f"{_fmt(value)} {word}</text>"
+                f"{_fmt(value)} {escape(word)}</text>"
             )
         table.append((name, str(count), _fmt(before), _fmt(after)))
     legend_y = height - 6
+    solid, outlined = _("before (solid)"), _("after (outlined)")
     parts.append(
         f'<rect class="bar-before" x="{label_w}" y="{legend_y - 8}" width="10" height="8" />'
-        f'<text class="tick" x="{label_w + 13}" y="{legend_y}">before (solid)</text>'
+        f'<text class="tick" x="{label_w + 13}" y="{legend_y}">{escape(solid)}</text>'
         f'<rect class="bar-after" x="{label_w + 90}" y="{legend_y - 8}" width="10" height="8" />'
-        f'<text class="tick" x="{label_w + 103}" y="{legend_y}">after (outlined)</text>'
+        f'<text class="tick" x="{label_w + 103}" y="{legend_y}">{escape(outlined)}</text>'
     )
     summary = (
         "; ".join(
-            f"{name}: {_fmt(before)} before, {_fmt(after)} after on average "
-            f"({count} time{'' if count == 1 else 's'})"
+            ngettext(
+                "%(name)s: %(before)s before, %(after)s after on average (%(num)s time)",
+                "%(name)s: %(before)s before, %(after)s after on average (%(num)s times)",
+                count,
+                name=_named(name),
+                before=_fmt(before),
+                after=_fmt(after),
+            )
             for name, before, after, count in items
         )
         + "."
     )
+    summary, summary_html = _summaries(summary)
     return Chart(
-        key, title, _svg(key, title, "".join(parts), height, summary), summary, headers, table
+        key,
+        title,
+        _svg(key, title, "".join(parts), height, summary),
+        summary,
+        headers,
+        table,
+        summary_html,
     )

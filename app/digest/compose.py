@@ -12,7 +12,7 @@ from email.utils import formatdate, make_msgid
 
 from jinja2 import Environment, select_autoescape
 
-from app import mailer
+from app import i18n, mailer
 from app.config import get_settings
 from app.digest.items import Item, grouped
 from app.templates import env as app_env
@@ -23,6 +23,24 @@ _env = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
     keep_trailing_newline=True,
+    extensions=["jinja2.ext.i18n"],
+)
+_env.policies["ext.i18n.trimmed"] = True
+# The recipient's language: the sender renders inside `i18n.use_language(their language)`.
+_env.install_gettext_callables(  # type: ignore[attr-defined]  # added by jinja2.ext.i18n
+    gettext=lambda message: i18n.translations(i18n.current_language()).ugettext(message),
+    ngettext=lambda singular, plural, n: i18n.translations(i18n.current_language()).ungettext(
+        singular, plural, n
+    ),
+    newstyle=True,
+)
+_env.globals["current_language"] = i18n.current_language
+# babel.cfg extracts *.html only: the plain-text part's own lines are marked here for the catalog.
+TEXT_PART_WORDS = (
+    i18n.N_("Hello %(name)s,"),
+    i18n.N_("Log in to read the details and reply: %(url)s"),
+    i18n.N_("Digest settings: %(url)s"),
+    i18n.N_("Stop these emails: %(url)s"),
 )
 
 
@@ -35,7 +53,9 @@ class Recipient:
 
 def subject(count: int) -> str:
     # No names or details in the subject: it shows on lock screens and in notification previews.
-    return f"Groundwork: {count} homework update{'' if count == 1 else 's'}"
+    return i18n.ngettext(
+        "Groundwork: %(num)s homework update", "Groundwork: %(num)s homework updates", count
+    )
 
 
 def build_message(

@@ -18,23 +18,27 @@ from sqlmodel import Session, col, select
 
 from app.accounts.models import User
 from app.homework import queries as homework_queries
+from app.i18n import N_, gettext
 
 if TYPE_CHECKING:  # names only: the digest reads homework through its queries
     from app.homework.models import HomeworkCompletion, HomeworkNotice
 
 EXCERPT = 80
-# In what order the email shows things: what a therapist may want to act on first.
+# In what order the email shows things: what a therapist may want to act on first. Headings and
+# sentences are catalog messages: items are built inside the recipient's `use_language`.
 SECTIONS = (
-    ("stuck", "Stuck and bringing a question to the session"),
-    ("change", "Asked to change their homework"),
-    ("declined", "Said no to their homework"),
-    ("done", "Did their homework"),
-    ("message", "Wrote to you about their homework"),
+    ("stuck", N_("Stuck and bringing a question to the session")),
+    ("change", N_("Asked to change their homework")),
+    ("declined", N_("Said no to their homework")),
+    ("done", N_("Did their homework")),
+    ("message", N_("Wrote to you about their homework")),
 )
 
 
 @dataclass(frozen=True)
 class Item:
+    """`what`: the whole sentence, with the client's first name ("Sam finished their homework")."""
+
     section: str
     name: str
     what: str
@@ -44,7 +48,7 @@ class Item:
 
 
 def first_name(preferred: str) -> str:
-    return (preferred.strip().split() or ["Your client"])[0]
+    return (preferred.strip().split() or [gettext("Your client")])[0]
 
 
 def excerpt(text: str) -> str | None:
@@ -63,12 +67,46 @@ def unread_since(
 
 
 def _ratings(c: HomeworkCompletion) -> str:
-    parts = []
+    """The ratings' parenthesis, one whole message per combination (never pieces)."""
+    if c.helpfulness is not None and c.difficulty is not None:
+        return gettext(
+            " (helpful %(helpful)s/5, difficulty %(difficulty)s/5)",
+            helpful=c.helpfulness,
+            difficulty=c.difficulty,
+        )
     if c.helpfulness is not None:
-        parts.append(f"helpful {c.helpfulness}/5")
+        return gettext(" (helpful %(helpful)s/5)", helpful=c.helpfulness)
     if c.difficulty is not None:
-        parts.append(f"difficulty {c.difficulty}/5")
-    return f" ({', '.join(parts)})" if parts else ""
+        return gettext(" (difficulty %(difficulty)s/5)", difficulty=c.difficulty)
+    return ""
+
+
+def _done_sentence(name: str, *, final: bool, ratings: str, reflection: bool) -> str:
+    if final and reflection:
+        return gettext(
+            "%(name)s finished their homework%(ratings)s and wrote a reflection",
+            name=name,
+            ratings=ratings,
+        )
+    if final:
+        return gettext("%(name)s finished their homework%(ratings)s", name=name, ratings=ratings)
+    if reflection:
+        return gettext(
+            "%(name)s practised their homework%(ratings)s and wrote a reflection",
+            name=name,
+            ratings=ratings,
+        )
+    return gettext("%(name)s practised their homework%(ratings)s", name=name, ratings=ratings)
+
+
+def _asked_sentence(name: str, *, change: bool, reason: bool) -> str:
+    if change and reason:
+        return gettext("%(name)s asked to change their homework and gave a reason", name=name)
+    if change:
+        return gettext("%(name)s asked to change their homework", name=name)
+    if reason:
+        return gettext("%(name)s said no to their homework and gave a reason", name=name)
+    return gettext("%(name)s said no to their homework", name=name)
 
 
 def build_items(
@@ -104,37 +142,35 @@ def build_items(
                     seconds=5
                 ):
                     match = c
-            verb = "finished" if match is None or match.final else "practised"
-            what = f"{verb} their homework{_ratings(match) if match else ''}"
+            what = _done_sentence(
+                name,
+                final=match is None or match.final,
+                ratings=_ratings(match) if match else "",
+                reflection=bool(match and match.reflection and not excerpts),
+            )
             quote = excerpt(match.reflection) if (match and excerpts) else None
-            if match and match.reflection and not excerpts:
-                what += " and wrote a reflection"
             items.append(Item("done", name, what, url, title, quote))
             if match and match.stuck:
                 stuck = excerpt(match.stuck) if excerpts else None
-                items.append(
-                    Item("stuck", name, "said “I'm stuck” on their homework", url, title, stuck)
-                )
+                said = gettext("%(name)s said “I'm stuck” on their homework", name=name)
+                items.append(Item("stuck", name, said, url, title, stuck))
         elif n.kind in ("change", "declined"):
-            what = (
-                "asked to change their homework"
-                if n.kind == "change"
-                else "said no to their homework"
-            )
             reason = reasons.get(n.assignment_id, "")
-            if reason and not excerpts:
-                what += " and gave a reason"
+            what = _asked_sentence(
+                name, change=n.kind == "change", reason=bool(reason and not excerpts)
+            )
             items.append(
                 Item(n.kind, name, what, url, title, excerpt(reason) if excerpts else None)
             )
         else:
-            items.append(Item("message", name, "sent a message about their homework", url, title))
+            what = gettext("%(name)s sent a message about their homework", name=name)
+            items.append(Item("message", name, what, url, title))
     return items
 
 
 def grouped(items: list[Item]) -> list[tuple[str, list[Item]]]:
     return [
-        (label, [i for i in items if i.section == key])
+        (gettext(label), [i for i in items if i.section == key])
         for key, label in SECTIONS
         if any(i.section == key for i in items)
     ]

@@ -12,6 +12,7 @@ from app.config import get_settings
 from app.db import SessionDep
 from app.digest import service, therapist_pages, tokens
 from app.errors import NotFound
+from app.i18n import N_
 from app.templates import render
 from app.web_security import CSRF_EXEMPT
 
@@ -22,7 +23,7 @@ router.include_router(therapist_pages.router)
 def _therapist_for(token: str) -> uuid.UUID:
     therapist_id = tokens.read_unsubscribe_token(get_settings().secret_key.encode(), token)
     if therapist_id is None:
-        raise NotFound("This unsubscribe link is not valid.")
+        raise NotFound(N_("This unsubscribe link is not valid."))
     return therapist_id
 
 
@@ -41,5 +42,5 @@ def unsubscribe(request: Request, unsubscribe_token: str, session: SessionDep) -
     """RFC 8058 one-click: mail providers POST here without cookies; the signed token is the proof."""
     therapist_id = _therapist_for(unsubscribe_token)
     if not service.unsubscribe(session, therapist_id=therapist_id):
-        raise NotFound("This unsubscribe link is not valid.")
+        raise NotFound(N_("This unsubscribe link is not valid."))
     return render(request, "digest/unsubscribe.html", {"token": unsubscribe_token, "done": True})

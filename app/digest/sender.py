@@ -29,6 +29,7 @@ from app.config import get_settings
 from app.db import open_session
 from app.digest import compose, items, timing, tokens
 from app.digest.models import DigestPreference, DigestRun
+from app.i18n import DEFAULT_LANGUAGE, use_language
 
 log = logging.getLogger("groundwork.digest")
 
@@ -48,6 +49,7 @@ class Due:
     time_zone: str
     day: date
     excerpts: bool
+    language: str = DEFAULT_LANGUAGE  # the therapist's own (`User.language`): the email's language
 
 
 def worker_id() -> str:
@@ -64,6 +66,7 @@ def _due(engine: Engine | None, now: datetime) -> list[Due]:
                 col(User.time_zone),
                 col(DigestPreference.send_hour),
                 col(DigestPreference.excerpts),
+                col(User.language),
             )
             .join(DigestPreference, col(DigestPreference.therapist_id) == col(User.id))
             .where(
@@ -74,10 +77,11 @@ def _due(engine: Engine | None, now: datetime) -> list[Due]:
             )
         ).all()
     out = []
-    for tid, email, name, tz, hour, excerpts in rows:
+    for tid, email, name, tz, hour, excerpts, language in rows:
         day = timing.due_day(now, hour, tz)
         if day is not None and email:
-            out.append(Due(tid, email, items.first_name(name), tz, day, excerpts))
+            first = items.first_name(name)
+            out.append(Due(tid, email, first, tz, day, excerpts, language or DEFAULT_LANGUAGE))
     return out
 
 
@@ -178,7 +182,7 @@ def run_tick(
     for due in pending:
         if status.get((due.therapist_id, due.day), "failed") != "failed":
             continue
-        with open_session(engine=engine) as session:
+        with open_session(engine=engine) as session, use_language(due.language):
             notices = items.unread_since(
                 session,
                 therapist_id=due.therapist_id,
@@ -194,13 +198,14 @@ def run_tick(
             report.lost_claims += 1
             continue
         token = tokens.unsubscribe_token(secret, due.therapist_id)
-        message = compose.build_message(
-            compose.Recipient(email=due.email, name=due.name, excerpts=due.excerpts),
-            found,
-            count=len(notices),
-            base_url=base_url,
-            unsubscribe_url=f"{base_url}/digest/unsubscribe/{token}",
-        )
+        with use_language(due.language):
+            message = compose.build_message(
+                compose.Recipient(email=due.email, name=due.name, excerpts=due.excerpts),
+                found,
+                count=len(notices),
+                base_url=base_url,
+                unsubscribe_url=f"{base_url}/digest/unsubscribe/{token}",
+            )
         ok = mailer.send(message)
         _finish(engine, due, ok=ok, now=now)
         (report.sent if ok else report.failed).append(due.therapist_id)

@@ -54,7 +54,7 @@ def dashboard_rows(
             episodes_prev=r.episodes_prev,
             distress_trend=r.distress_trend,
             flags=[
-                FlagPublic(code=f.code, label=f.label, reason=f.reason, severity=f.severity)
+                FlagPublic(code=f.code, label=f.label, reason=str(f.reason), severity=f.severity)
                 for f in r.flags
             ],
         )

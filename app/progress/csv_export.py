@@ -13,10 +13,18 @@ from datetime import date, datetime
 
 from app import csv_safe
 from app.csv_safe import neutralise
+from app.i18n import N_, gettext
 
-__all__ = ["HEADERS", "CsvRow", "neutralise", "to_csv"]
+__all__ = ["HEADERS", "CsvRow", "headers", "neutralise", "to_csv"]
 
-HEADERS = ("section", "date", "item", "value", "detail")
+# The header row a person reads in their spreadsheet: English by default, the therapist's language
+# for the download (`headers()`). The cells under "section" stay machine keys ("goal_rating").
+HEADERS = (N_("section"), N_("date"), N_("item"), N_("value"), N_("detail"))
+
+
+def headers() -> tuple[str, ...]:
+    """The header row in the current language (`use_language`)."""
+    return tuple(gettext(h) for h in HEADERS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,5 +36,5 @@ class CsvRow:
     detail: str | None = None
 
 
-def to_csv(rows: Iterable[CsvRow]) -> str:
-    return csv_safe.write(HEADERS, ((r.section, r.on, r.item, r.value, r.detail) for r in rows))
+def to_csv(rows: Iterable[CsvRow], header: tuple[str, ...] = HEADERS) -> str:
+    return csv_safe.write(header, ((r.section, r.on, r.item, r.value, r.detail) for r in rows))

@@ -12,13 +12,14 @@ from app.accounts.models import Role, User
 from app.accounts.policy import authorize_client
 from app.db import SessionDep
 from app.errors import Forbidden, NotFound
+from app.i18n import N_
 from app.progress.models import Goal, MeasureResponse, MeasureSchedule, SessionNote
 
 
 def therapist_client(client: AccessibleClient, principal: CurrentPrincipal) -> User:
     """A client's progress records are the therapist's working notes: clients get 403."""
     if principal.role != Role.therapist:
-        raise Forbidden("This page is for the client's therapist.")
+        raise Forbidden(N_("This page is for the client's therapist."))
     return client
 
 

@@ -11,6 +11,8 @@ from sqlmodel import Session, col, select
 from app import records
 from app.accounts.models import Organisation, User
 from app.homework import record as homework_record
+from app.i18n import gettext as _
+from app.i18n import ngettext
 from app.progress import csv_export, fhir, measure_service, measures
 from app.progress.record import Record, homework_summary
 from app.progress.report_pdf import GoalRow, HomeworkRow, MeasureRow, NoteRow, ReportData
@@ -75,7 +77,9 @@ def report_data(session: Session, r: Record, *, prepared_by: User, now: datetime
             for x in r.responses
         ],
         notes=[
-            NoteRow(n.note.session_on, authors.get(n.author_id, "A therapist"), n.body, n.version)
+            NoteRow(
+                n.note.session_on, authors.get(n.author_id, _("A therapist")), n.body, n.version
+            )
             for n in sorted(r.notes, key=lambda n: n.note.session_on)
         ],
     )
@@ -93,7 +97,12 @@ def csv_rows(r: Record) -> list[csv_export.CsvRow]:
         Row("goal_rating", x.rated_on, titles.get(x.goal_id, ""), x.level, x.note or None)
         for x in r.ratings
     ]
-    out += [Row("gas_t_score", p.on, f"{p.goals_rated} goals", p.t_score) for p in r.t_points]
+    out += [
+        Row(
+            "gas_t_score", p.on, ngettext("%(num)s goal", "%(num)s goals", p.goals_rated), p.t_score
+        )
+        for p in r.t_points
+    ]
     homework = homework_record.facts(r.homework, r.completions)
     # then each domain's own facts (a routine's steps per day, …)
     for fact in [*homework, *(f for part in r.parts for f in part.facts)]:
@@ -104,12 +113,20 @@ def csv_rows(r: Record) -> list[csv_export.CsvRow]:
             x.answered_at,
             measures.get(x.code).name,
             x.total,
-            measure_service.band_label(x) + ("; item 9 above 0" if x.urgent else ""),
+            _("%(band)s; item 9 above 0", band=_(measure_service.band_label(x)))
+            if x.urgent
+            else _(measure_service.band_label(x)),
         )
         for x in r.responses
     ]
     out += [
-        Row("session_note", n.note.session_on, f"version {n.version}", None, n.body)
+        Row(
+            "session_note",
+            n.note.session_on,
+            _("version %(number)s", number=n.version),
+            None,
+            n.body,
+        )
         for n in r.notes
     ]
     return out

@@ -14,6 +14,9 @@ from datetime import datetime
 from typing import Literal, Protocol
 from uuid import UUID
 
+from app.i18n import N_
+from app.progress.lazy import lazy_gettext
+
 Severity = Literal["info", "attention", "urgent"]
 SEVERITY_RANK: dict[str, int] = {"urgent": 3, "attention": 2, "info": 1}
 
@@ -24,22 +27,38 @@ MIN_PLANNED = 3
 HIGH_DISTRESS = 8
 DISTRESS_RISE_POINTS = 1.0
 
+# Labels are catalog messages, translated where they are shown (`{{ _(f.label) }}`).
 FLAG_LABELS: dict[str, str] = {
-    "phq9_item9": "PHQ-9 item 9",
-    "measure_severe": "Score in highest range",
-    "measure_rise": "Score up 5+",
-    "no_activity": "No activity",
-    "falling_adherence": "Falling adherence",
-    "rising_distress": "Rising distress",
-    "high_distress": "Distress 8+",
-    "homework_overdue": "Homework overdue",
-    "reminders_failing": "Reminders failing",
-    "reminders_device_gone": "Notifications stopped",
-    "calm_still_high": "Still distressed after calming",
-    "routines_quiet": "Routines quiet",
-    "self_care.low_mood": "Low mood",
-    "self_care.suggestion": "Habit step-up waiting",
+    "phq9_item9": N_("PHQ-9 item 9"),
+    "measure_severe": N_("Score in highest range"),
+    "measure_rise": N_("Score up 5+"),
+    "no_activity": N_("No activity"),
+    "falling_adherence": N_("Falling adherence"),
+    "rising_distress": N_("Rising distress"),
+    "high_distress": N_("Distress 8+"),
+    "homework_overdue": N_("Homework overdue"),
+    "reminders_failing": N_("Reminders failing"),
+    "reminders_device_gone": N_("Notifications stopped"),
+    "calm_still_high": N_("Still distressed after calming"),
+    "routines_quiet": N_("Routines quiet"),
+    "self_care.low_mood": N_("Low mood"),
+    "self_care.suggestion": N_("Habit step-up waiting"),
 }
+# The adherence labels each domain's signals use (`LABEL` in their signals.py), shown on the
+# dashboard as `{{ _(label) }}`: marked here so the catalog has them.
+ADHERENCE_LABELS = (N_("Routines"), N_("Self-care habits"), N_("Sensory diet"), N_("homework"))
+# Other domains' fixed reasons (their signals.py), shown as `{{ _(f.reason|string) }}`: marked here
+# so the catalog has them. A reason with numbers in it is translated only if its domain makes it
+# with `lazy_gettext` (as this module does).
+OTHER_REASONS = (
+    N_(
+        "Phone notifications stopped reaching this client this week: their device no longer "
+        "accepts them. They can turn them on again in Reminders."
+    ),
+    N_("No routine steps recorded last week."),
+    N_("Mood logged as low on most days this week"),
+    N_("A level suggestion is waiting"),
+)
 # Domain flags that say what a flag derived here already says: they are folded into it (one
 # card per concern, filterable under one name), keeping the domain's reason only when the
 # derived flag is absent.
@@ -145,11 +164,12 @@ def derive_flags(m: Merged, *, now: datetime) -> list[CaseFlag]:
     """Every flag for one client, most severe first, each with its reason."""
     flags: list[CaseFlag] = []
     if m.last_activity_at is None:
-        flags.append(CaseFlag("no_activity", "No activity recorded yet", "attention"))
+        flags.append(CaseFlag("no_activity", lazy_gettext("No activity recorded yet"), "attention"))
     else:
         idle_days = (now - m.last_activity_at).days
         if idle_days >= NO_ACTIVITY_DAYS:
-            flags.append(CaseFlag("no_activity", f"No activity for {idle_days} days", "attention"))
+            reason = lazy_gettext("No activity for %(days)s days", days=idle_days)
+            flags.append(CaseFlag("no_activity", reason, "attention"))
     done, planned, done_prev, planned_prev = adherence_totals(m)
     rate, rate_prev = _rate(done, planned), _rate(done_prev, planned_prev)
     if (
@@ -162,7 +182,11 @@ def derive_flags(m: Merged, *, now: datetime) -> list[CaseFlag]:
         flags.append(
             CaseFlag(
                 "falling_adherence",
-                f"Adherence {rate:.0%} this week, down from {rate_prev:.0%} last week",
+                lazy_gettext(
+                    "Adherence %(now)s this week, down from %(before)s last week",
+                    now=format(rate, ".0%"),
+                    before=format(rate_prev, ".0%"),
+                ),
                 "attention",
             )
         )
@@ -177,7 +201,11 @@ def derive_flags(m: Merged, *, now: datetime) -> list[CaseFlag]:
             flags.append(
                 CaseFlag(
                     "rising_distress",
-                    f"{d.episodes} distress episodes this week, {d.episodes_prev} last week",
+                    lazy_gettext(
+                        "%(count)s distress episodes this week, %(previous)s last week",
+                        count=d.episodes,
+                        previous=d.episodes_prev,
+                    ),
                     "attention",
                 )
             )
@@ -185,15 +213,20 @@ def derive_flags(m: Merged, *, now: datetime) -> list[CaseFlag]:
             flags.append(
                 CaseFlag(
                     "rising_distress",
-                    f"Average distress before a strategy {d.mean_before:.1f}, "
-                    f"up from {d.mean_before_prev:.1f}",
+                    lazy_gettext(
+                        "Average distress before a strategy %(now)s, up from %(before)s",
+                        now=format(d.mean_before, ".1f"),
+                        before=format(d.mean_before_prev, ".1f"),
+                    ),
                     "attention",
                 )
             )
         if d.max_before is not None and d.max_before >= HIGH_DISTRESS:
             flags.append(
                 CaseFlag(
-                    "high_distress", f"Distress reached {d.max_before} of 10 this week", "attention"
+                    "high_distress",
+                    lazy_gettext("Distress reached %(level)s of 10 this week", level=d.max_before),
+                    "attention",
                 )
             )
     seen = {f.code for f in flags}

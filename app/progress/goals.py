@@ -14,6 +14,7 @@ from app import clock, versioning
 from app.accounts.models import User
 from app.audit import service as audit
 from app.errors import Conflict, NotFound, Unprocessable
+from app.i18n import N_
 from app.progress import gas
 from app.progress.models import Goal, GoalRating
 from app.progress.schemas import GoalCreate, RatingsCreate
@@ -137,7 +138,7 @@ def rate(
     goals = {g.id: g for g in active_goals(session, client.id)}
     unknown = set(data.levels) - set(goals)
     if unknown:
-        raise NotFound("One of those goals is not an active goal of this client.")
+        raise NotFound(N_("One of those goals is not an active goal of this client."))
     if data.rated_on > clock.local_today(client.time_zone):
         raise Unprocessable("A rating cannot be in the future.", field="rated_on")
     rows = [

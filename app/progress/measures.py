@@ -11,9 +11,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from app.i18n import N_
+from app.progress.lazy import lazy_gettext
+
 MeasureCode = Literal["phq9", "gad7"]
 
-# The standard four answers, scored 0-3, shared by both questionnaires.
+# The standard four answers, scored 0-3, shared by both questionnaires. Other languages: the
+# published translations in content/measures.<lang>.yaml (measure_words.py), not the catalog.
 ANSWER_OPTIONS: tuple[tuple[int, str], ...] = (
     (0, "Not at all"),
     (1, "Several days"),
@@ -21,7 +25,7 @@ ANSWER_OPTIONS: tuple[tuple[int, str], ...] = (
     (3, "Nearly every day"),
 )
 
-NOT_A_DIAGNOSIS = (
+NOT_A_DIAGNOSIS = N_(
     "This score is information to talk through with your therapist. It is not a diagnosis."
 )
 
@@ -114,11 +118,11 @@ PHQ9 = Measure(
         ),
     ),
     bands=(
-        Band(0, 4, "minimal", "Score in the minimal range"),
-        Band(5, 9, "mild", "Score in the mild range"),
-        Band(10, 14, "moderate", "Score in the moderate range"),
-        Band(15, 19, "moderately_severe", "Score in the moderately severe range"),
-        Band(20, 27, "severe", "Score in the severe range"),
+        Band(0, 4, "minimal", N_("Score in the minimal range")),
+        Band(5, 9, "mild", N_("Score in the mild range")),
+        Band(10, 14, "moderate", N_("Score in the moderate range")),
+        Band(15, 19, "moderately_severe", N_("Score in the moderately severe range")),
+        Band(20, 27, "severe", N_("Score in the severe range")),
     ),
 )
 
@@ -138,10 +142,10 @@ GAD7 = Measure(
         Item(7, "Feeling afraid, as if something awful might happen", "69736-7"),
     ),
     bands=(
-        Band(0, 4, "minimal", "Score in the minimal range"),
-        Band(5, 9, "mild", "Score in the mild range"),
-        Band(10, 14, "moderate", "Score in the moderate range"),
-        Band(15, 21, "severe", "Score in the severe range"),
+        Band(0, 4, "minimal", N_("Score in the minimal range")),
+        Band(5, 9, "mild", N_("Score in the mild range")),
+        Band(10, 14, "moderate", N_("Score in the moderate range")),
+        Band(15, 21, "severe", N_("Score in the severe range")),
     ),
 )
 
@@ -208,11 +212,22 @@ def score_flags(code: str, total: int, previous: int | None) -> list[ScoreFlag]:
     flags = []
     severe = SEVERE_FROM.get(measure.code)
     if severe is not None and total >= severe:
-        text = f"{measure.name} total {total} of {measure.max_total}, in the highest range"
+        text = lazy_gettext(
+            "%(name)s total %(total)s of %(max)s, in the highest range",
+            name=measure.name,
+            total=total,
+            max=measure.max_total,
+        )
         flags.append(ScoreFlag(kind="severe", text=text))
     if previous is not None and total - previous >= RISE_POINTS:
         rise = total - previous
-        text = f"{measure.name} up {rise} points since the previous answer ({previous} to {total})"
+        text = lazy_gettext(
+            "%(name)s up %(rise)s points since the previous answer (%(previous)s to %(total)s)",
+            name=measure.name,
+            rise=rise,
+            previous=previous,
+            total=total,
+        )
         flags.append(ScoreFlag(kind="rise", text=text))
     return flags
 

@@ -13,6 +13,7 @@ from sqlmodel import Session, col, func, select
 from app.accounts.models import User
 from app.audit import service as audit
 from app.errors import Conflict
+from app.i18n import N_
 from app.progress.models import SessionNote, SessionNoteVersion
 from app.progress.schemas import NoteCreate, NoteUpdate
 from app.web_security import Principal
@@ -46,7 +47,7 @@ def update(
 ) -> SessionNote:
     if data.expected_version != note.current_version:
         raise Conflict(
-            "This note was changed since you opened it. Reload to see the latest version."
+            N_("This note was changed since you opened it. Reload to see the latest version.")
         )
     note.current_version += 1
     session.add(note)

@@ -5,27 +5,43 @@ The therapist's progress pages are in therapist_pages/, included here."""
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from babel import dates
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from app import clock
+from app import clock, i18n
 from app.accounts.dependencies import CurrentClient
 from app.accounts.web import see_other
 from app.crisis.service import for_country
 from app.db import SessionDep
 from app.errors import NotFound
 from app.forms import FormResult, finish_form, read_form, validate
-from app.progress import measure_service, measures, therapist_pages
+from app.i18n import gettext as _
+from app.progress import measure_service, measure_words, measures, therapist_pages
 from app.progress.models import MeasureResponse
 from app.progress.schemas import ResponseCreate
 from app.routes import page_paths
-from app.templates import render
+from app.templates import env, render
 
 router = APIRouter()
 router.include_router(therapist_pages.router)
 SAFETY_PLAN_PATHS = ("/calm/safety-plan", "/safety-plan")
+
+
+def local_datetime(value: datetime | None, tz: str, pattern: str = "d MMM HH:mm") -> str:
+    """A moment in the reader's time zone and language (CLDR pattern): "Sun 6 Dec 14:05" /
+    "dom 6 dic 14:05". `local_time` (app/templates.py) formats with strftime, in English only."""
+    if value is None:
+        return ""
+    locale = i18n.FORMAT_LOCALES.get(i18n.current_language(), i18n.current_language())
+    return dates.format_datetime(value, pattern, tzinfo=ZoneInfo(tz), locale=locale)
+
+
+env.filters["local_datetime"] = local_datetime
 
 
 def _measure(code: str) -> measures.Measure:
@@ -55,6 +71,7 @@ def _page(
             row = None
         if row is not None and row.client_id == client.id:
             done = row
+    words = measure_words.shown(m, i18n.request_language(request))
     return render(
         request,
         "progress/answer.html",
@@ -62,7 +79,8 @@ def _page(
             "m": m,
             "due": due,
             "done": done,
-            "options": measures.ANSWER_OPTIONS,
+            "words": words,
+            "options": words.options,
             "band": measure_service.band_label(done) if done else None,
             "not_a_diagnosis": measures.NOT_A_DIAGNOSIS,
             "lines": for_country(client.user.country),
@@ -96,9 +114,11 @@ async def answer_submit(
     missing = [item.number for item, a in zip(m.items, answers, strict=True) if a == ""]
     if missing:
         form.errors.clear()
-        form.add_error(
-            f"item-{missing[0]}", f"Please answer question {missing[0]} (and any others left)."
-        )
+        with i18n.use_language(i18n.request_language(request)):
+            problem = _(
+                "Please answer question %(number)s (and any others left).", number=missing[0]
+            )
+        form.add_error(f"item-{missing[0]}", problem)
 
     def save(data: ResponseCreate) -> Response:
         row = measure_service.submit(session, client=client, code=code, data=data)

@@ -23,6 +23,8 @@ from app import charts, clock
 from app.accounts.models import RecordKind, User
 from app.domains import plugins
 from app.homework import record as homework_record
+from app.i18n import N_
+from app.i18n import gettext as _
 from app.progress import gas, measures, notes
 from app.progress.goals import TPoint
 from app.progress.models import (
@@ -170,26 +172,52 @@ def domain_parts(
     return [part for part in found if part is not None]
 
 
+# The domains' figure words (their record.py), marked here so the catalog has them: a figure's
+# title, unit, empty text and built-in series names are translated when drawn, in the language of
+# the page or report being made. Names people wrote (a routine's, a habit's) are never in the
+# catalog and come out as written.
+FIGURE_WORDS = (
+    N_("Distress before and after, per strategy (0 to 10)"),
+    N_("Homework practice by day"),
+    N_("Mood after planned activities"),
+    N_("Routines by day (steps done of steps planned)"),
+    N_("Self-care habits by day (days done of days planned)"),
+    N_("Mood and energy (1 to 5)"),
+    N_("Habit levels over time"),
+    N_("Sensory diet by day (times done of times planned)"),
+    N_("planned times"),
+    N_("planned steps"),
+    N_("planned days"),
+    N_("No mood logged in this period."),
+    N_("No habits in this period."),
+)
+SERIES_WORDS = frozenset({N_("Mood"), N_("Energy"), N_("T-score")})
+
+
+def _series(name: str) -> str:
+    return _(name) if name in SERIES_WORDS else name
+
+
 def draw(figure: Figure, days: list[date]) -> charts.Chart:
     """A domain's figure as a chart with its text equivalent."""
     if isinstance(figure, HeatFigure):
         rows = [charts.HeatRow(r.label, r.cells) for r in figure.rows]
         return charts.heat_map(
-            key=figure.key, title=figure.title, days=days, rows=rows, unit=figure.unit
+            key=figure.key, title=_(figure.title), days=days, rows=rows, unit=figure.unit
         )
     if isinstance(figure, LineFigure):
         return charts.line_chart(
             key=figure.key,
-            title=figure.title,
+            title=_(figure.title),
             y_min=figure.y_min,
             y_max=figure.y_max,
-            series=[charts.Series(name, points) for name, points in figure.series],
+            series=[charts.Series(_series(name), points) for name, points in figure.series],
             empty=figure.empty,
             step=figure.step,
             noun=figure.noun,
         )
     assert isinstance(figure, BarFigure)
-    return charts.paired_bars(key=figure.key, title=figure.title, items=figure.items)
+    return charts.paired_bars(key=figure.key, title=_(figure.title), items=figure.items)
 
 
 def _notes(session: Session, client_id: uuid.UUID, start: date, end: date) -> list[notes.NoteView]:
@@ -245,14 +273,14 @@ def build_charts(r: Record) -> list[charts.Chart]:
     out += [
         charts.line_chart(
             key="gas",
-            title="Goal attainment (GAS T-score)",
+            title=_("Goal attainment (GAS T-score)"),
             y_min=20,
             y_max=80,
-            series=[charts.Series("T-score", [(p.on, p.t_score) for p in r.t_points])],
+            series=[charts.Series(_("T-score"), [(p.on, p.t_score) for p in r.t_points])],
         ),
         charts.line_chart(
             key="measures",
-            title="PHQ-9 and GAD-7 totals",
+            title=_("PHQ-9 and GAD-7 totals"),
             y_min=0,
             y_max=27,
             series=[s for s in measure_series if s.points] or measure_series[:1],

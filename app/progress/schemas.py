@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, StringConstraints, model_validator
 
+from app.i18n import N_
 from app.schema_types import ApiModel, PublicModel, Title
 from app.schema_types import _no_nul as no_nul
 
@@ -125,9 +126,9 @@ class ReportRange(ApiModel):
     @model_validator(mode="after")
     def _order(self) -> ReportRange:
         if self.end < self.start:
-            raise ValueError("The end date must be on or after the start date.")
+            raise ValueError(N_("The end date must be on or after the start date."))
         if (self.end - self.start).days > 366:
-            raise ValueError("Choose a range of at most a year.")
+            raise ValueError(N_("Choose a range of at most a year."))
         return self
 
 

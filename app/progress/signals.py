@@ -16,12 +16,18 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, func, select
 
 from app.progress import measures
+from app.progress.lazy import built, day, lazy_gettext
 from app.progress.measures import URGENT_ITEM
 from app.progress.models import MeasureResponse
 from app.signals import ClientSignals, Flag
 
 # Flag codes, one card each on the dashboard (several questionnaires join in one reason).
 SCORE_FLAG_CODES = {"severe": "measure_severe", "rise": "measure_rise"}
+
+
+def _joined(texts: tuple[str, ...]) -> str:
+    """Several findings in one reason, each in the language of the render."""
+    return built(lambda: "; ".join(str(t) for t in texts))
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,11 +80,13 @@ def score_flags(rows: Sequence[RankedAnswer]) -> dict[uuid.UUID, list[Flag]]:
         if answer.acknowledged_at is not None:
             continue
         for flag in measures.score_flags(answer.code, answer.total, previous.get(key)):
-            text = f"{answer.answered_at:%d %b}: {flag.text}"
+            text = lazy_gettext("%(day)s: %(flag)s", day=day(answer.answered_at), flag=flag.text)
             parts.setdefault((answer.client_id, flag.kind), []).append(text)
     out: dict[uuid.UUID, list[Flag]] = {}
     for (client_id, kind), texts in parts.items():
-        reason = "; ".join(texts) + ". Please review this with them."
+        reason = lazy_gettext(
+            "%(findings)s. Please review this with them.", findings=_joined(tuple(texts))
+        )
         out.setdefault(client_id, []).append(Flag(SCORE_FLAG_CODES[kind], reason, "attention"))
     return out
 
@@ -106,7 +114,11 @@ def caseload_signals(
     out = {cid: ClientSignals(last_activity_at=last.get(cid)) for cid in client_ids}
     for cid, answers, at in urgent:
         value = answers[URGENT_ITEM - 1] if len(answers) >= URGENT_ITEM else 0
-        reason = f"PHQ-9 item 9 answered {value} of 3 on {at:%d %b}: please contact them"
+        reason = lazy_gettext(
+            "PHQ-9 item 9 answered %(answer)s of 3 on %(day)s: please contact them",
+            answer=value,
+            day=day(at),
+        )
         out[cid].flags[:] = [f for f in out[cid].flags if f.code != "phq9_item9"]
         out[cid].flags.append(Flag("phq9_item9", reason, "urgent"))
     for cid, flags in score_flags(rows).items():

@@ -26,10 +26,6 @@ PENDING_TEMPLATES = {
     "coping/mine.html",
     "coping/therapist.html",
     "coping/toolbox.html",
-    # digest
-    "digest/email.html",
-    "digest/settings.html",
-    "digest/unsubscribe.html",
     # home
     # homework
     "homework/_assign_form.html",
@@ -50,19 +46,6 @@ PENDING_TEMPLATES = {
     "my_data/summary.html",
     # occupation
     # progress
-    "progress/_chart.html",
-    "progress/_overview.html",
-    "progress/_today.html",
-    "progress/answer.html",
-    "progress/dashboard.html",
-    "progress/goal_edit.html",
-    "progress/goals.html",
-    "progress/measures.html",
-    "progress/notes.html",
-    "progress/progress.html",
-    "progress/report.html",
-    "progress/report_form.html",
-    "progress/report_job.html",
     # reminders
     "reminders/inbox.html",
     "reminders/settings.html",

@@ -14,6 +14,8 @@ from app.accounts.web import see_other
 from app.body_limit import LONG_TEXT
 from app.db import SessionDep
 from app.forms import FormResult, finish_form, read_form, submit_form, validate
+from app.i18n import gettext as _
+from app.i18n import request_language, use_language
 from app.progress import gas, goals, measure_service, measures, notes
 from app.progress.dependencies import (
     ClientGoal,
@@ -38,16 +40,23 @@ def _goals_page(
     rate_form: Any = None,
     status: int = 200,
 ) -> Response:
+    with use_language(request_language(request)):
+        return _goals_render(request, session, client, form, rate_form, status)
+
+
+def _goals_render(
+    request: Request, session: SessionDep, client: Any, form: Any, rate_form: Any, status: int
+) -> Response:
     active = goals.active_goals(session, client.id)
     everything = goals.all_goals(session, client.id)
     rows = goals.ratings(session, client.id)
     points = goals.t_series(everything, rows)
     chart = charts.line_chart(
         key="gas-t",
-        title="GAS T-score over time",
+        title=_("GAS T-score over time"),
         y_min=20,
         y_max=80,
-        series=[charts.Series("T-score", [(p.on, p.t_score) for p in points])],
+        series=[charts.Series(_("T-score"), [(p.on, p.t_score) for p in points])],
     )
     return render(
         request,
@@ -113,7 +122,8 @@ async def goal_rate(
 
     def show(form: FormResult[RatingsCreate], status: int) -> Response:
         if "levels" in form.errors:  # the levels are one radio group per goal, named by date
-            form.errors["rated_on"] = "Choose a level for at least one goal."
+            with use_language(request_language(request)):
+                form.errors["rated_on"] = _("Choose a level for at least one goal.")
         return _goals_page(request, session, client, rate_form=form, status=status)
 
     return finish_form(form, save=save, show=show, otherwise="rated_on")

@@ -20,7 +20,17 @@ from app.db import SessionDep
 from app.errors import NotFound
 from app.forms import validate
 from app.homework import service as homework_service
-from app.progress import dashboard, exports, flags, observations, record, report_jobs, report_pdf
+from app.i18n import N_, request_language, use_language
+from app.progress import (
+    csv_export,
+    dashboard,
+    exports,
+    flags,
+    observations,
+    record,
+    report_jobs,
+    report_pdf,
+)
 from app.progress.csv_export import to_csv
 from app.progress.dependencies import TherapistClient
 from app.progress.schemas import ReportRange
@@ -30,11 +40,11 @@ router = APIRouter()
 
 
 SORT_LABELS = {
-    "flags": "Most urgent first",
-    "name": "Name",
-    "last_activity": "Last activity",
-    "adherence": "Adherence",
-    "distress": "Distress episodes",
+    "flags": N_("Most urgent first"),
+    "name": N_("Name"),
+    "last_activity": N_("Last activity"),
+    "adherence": N_("Adherence"),
+    "distress": N_("Distress episodes"),
 }
 # Rows per dashboard page: a therapist with 200 clients reads the most urgent first, not all
 # 200 at once; every client's flags are still computed, so the order is over the whole caseload.
@@ -100,7 +110,8 @@ def notices_read(session: SessionDep, therapist: CurrentTherapist) -> Response:
 def progress_page(
     request: Request, session: SessionDep, client: TherapistClient, _t: CurrentTherapist
 ) -> Response:
-    start, rec = record.since_last_session(session, client, clock.now())
+    with use_language(request_language(request)):  # the charts' words
+        start, rec = record.since_last_session(session, client, clock.now())
     row = dashboard.client_row(session, client, now=clock.now())
     return render(
         request,
@@ -157,12 +168,12 @@ def report_page(
         return render(
             request, "progress/report_form.html", {"client": client, "values": values, "errors": {}}
         )
-    data = exports.report_data(
-        session, _record(session, client, rng), prepared_by=therapist.user, now=clock.now()
-    )
-    return HTMLResponse(
-        report_pdf.render_html(env, data, embed_css=False), headers={"Cache-Control": "no-store"}
-    )
+    with use_language(request_language(request)):  # the therapist's language, charts too
+        data = exports.report_data(
+            session, _record(session, client, rng), prepared_by=therapist.user, now=clock.now()
+        )
+        html = report_pdf.render_html(env, data, embed_css=False)
+    return HTMLResponse(html, headers={"Cache-Control": "no-store"})
 
 
 def _download(body: bytes | str, media_type: str, name: str) -> Response:
@@ -196,15 +207,17 @@ def report_download(
             {"client": client, "values": values, "errors": errors},
             status_code=422,
         )
-    data = exports.report_data(
-        session, _record(session, client, rng), prepared_by=therapist.user, now=clock.now()
-    )
+    with use_language(request_language(request)):  # the PDF is in the therapist's language
+        data = exports.report_data(
+            session, _record(session, client, rng), prepared_by=therapist.user, now=clock.now()
+        )
+        html = report_pdf.render_html(env, data)
     job = report_jobs.jobs.start(
         therapist_id=therapist.id,
         client_id=client.id,
         start=rng.start,
         end=rng.end,
-        html=report_pdf.render_html(env, data),
+        html=html,
         filename=f"progress-{_file_stem(client, rng)}.pdf",
     )
     audit.record_now(session, actor=therapist.user, client_id=client.id, action="export.report_pdf")
@@ -214,7 +227,7 @@ def report_download(
 def _job(job_id: str, client: Any, therapist: Any) -> report_jobs.Job:
     job = report_jobs.jobs.get(job_id, therapist_id=therapist.id, client_id=client.id)
     if job is None:
-        raise NotFound("This report is no longer here. Reports are kept for 30 minutes.")
+        raise NotFound(N_("This report is no longer here. Reports are kept for 30 minutes."))
     return job
 
 
@@ -256,7 +269,8 @@ def export_csv(
             {"client": client, "values": values, "errors": errors},
             status_code=422,
         )
-    body = to_csv(exports.csv_rows(_record(session, client, rng)))
+    with use_language(request_language(request)):  # the header row in the therapist's language
+        body = to_csv(exports.csv_rows(_record(session, client, rng)), csv_export.headers())
     audit.record_now(session, actor=therapist.user, client_id=client.id, action="export.csv")
     return _download(body, "text/csv; charset=utf-8", f"groundwork-{_file_stem(client, rng)}.csv")
 
