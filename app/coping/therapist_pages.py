@@ -32,6 +32,8 @@ from app.crisis import service as crisis_service
 from app.db import SessionDep
 from app.errors import NotFound, Unprocessable
 from app.forms import FormResult, submit_form
+from app.i18n import gettext as _
+from app.i18n import request_language, use_language
 from app.templates import render
 
 router = APIRouter()
@@ -52,7 +54,7 @@ def _overview(
     since = clock.now() - timedelta(days=30)
     recent = insights.recent_for_therapist(session, client.id, since=since, page=page)
     entries = toolbox.toolbox_entries(session, client.id)
-    views = catalog.catalog(session, client)
+    views = catalog.catalog(session, client, request_language(request))
     titles = {v["id"]: v["title"] for v in views}
     stamps = plans.plan_stamps(session, client.id)
     return render(
@@ -116,7 +118,9 @@ async def recommend(
     def save(data: RecommendForm) -> Response:
         # The service refuses an unknown key as a 404 (the API's wording); a page asks for a choice.
         if catalog.find(session, client, data.strategy_key) is None:
-            raise Unprocessable("Choose a strategy from the list.", field="strategy_key")
+            with use_language(request_language(request)):
+                message = _("Choose a strategy from the list.")
+            raise Unprocessable(message, field="strategy_key")
         toolbox.recommend(
             session=session,
             therapist=therapist.user,
@@ -295,7 +299,7 @@ def _clinic_page(
         "coping/clinic_library.html",
         {
             "clinic": _clinic_rows(session, staff.user.organisation_id),
-            "builtin": catalog.builtin_views(),
+            "builtin": catalog.builtin_views(request_language(request)),
             "version": load_library().version,
             "form": form,
         },

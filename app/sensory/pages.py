@@ -20,10 +20,10 @@ from app.accounts.web import safe_next, see_other
 from app.db import SessionDep
 from app.forms import read_form, validate
 from app.sensory import diet_service, views
-from app.sensory.catalog import activities
 from app.sensory.dependencies import ClientDietItem, OwnedDietItem
 from app.sensory.schemas import CheckoffForm
 from app.sensory.vocabulary import KIT_ITEMS, SENSORY_SYSTEMS
+from app.sensory.words import current_activities
 from app.templates import render
 
 router = APIRouter()
@@ -219,5 +219,9 @@ def activity_library(request: Request, _ot: CurrentTherapist) -> Response:
     return render(
         request,
         "sensory/library.html",
-        {"activities": activities(), "kit_items": KIT_ITEMS, "systems": SENSORY_SYSTEMS},
+        {
+            "activities": current_activities(),
+            "kit_items": KIT_ITEMS,
+            "systems": SENSORY_SYSTEMS,
+        },
     )

@@ -41,15 +41,6 @@ PENDING_TEMPLATES = {
     # (top level)
     "conflict.html",
     "unavailable.html",
-    # coping
-    "coping/_overview.html",
-    "coping/_today.html",
-    "coping/admin_lines.html",
-    "coping/clinic_library.html",
-    "coping/history.html",
-    "coping/mine.html",
-    "coping/therapist.html",
-    "coping/toolbox.html",
     # digest
     "digest/email.html",
     "digest/settings.html",
@@ -140,18 +131,6 @@ PENDING_TEMPLATES = {
     "self_care/mood.html",
     "self_care/personal.html",
     "self_care/therapist_client.html",
-    # sensory
-    "sensory/_diet_form.html",
-    "sensory/_diet_item.html",
-    "sensory/diet.html",
-    "sensory/diet_edit.html",
-    "sensory/kit_form.html",
-    "sensory/library.html",
-    "sensory/overview_section.html",
-    "sensory/profile_form.html",
-    "sensory/summary.html",
-    "sensory/therapist.html",
-    "sensory/today_section.html",
 }
 PENDING_SCRIPTS = {
     # js
@@ -171,8 +150,6 @@ PENDING_SCRIPTS = {
     # self_care
     "static/self_care/checkin.js",
     "static/self_care/mood.js",
-    # sensory
-    "static/sensory/checkoff.js",
     # sw
     "sw/reminders.js",
 }
