@@ -54,8 +54,17 @@ def _overview(
     since = clock.now() - timedelta(days=30)
     recent = insights.recent_for_therapist(session, client.id, since=since, page=page)
     entries = toolbox.toolbox_entries(session, client.id)
-    views = catalog.catalog(session, client, request_language(request))
+    language = request_language(request)
+    views = catalog.catalog(session, client, language)
     titles = {v["id"]: v["title"] for v in views}
+    # Episodes keep the title they were recorded with: a built-in one is shown in the reader's
+    # language, a custom one as its author wrote it.
+    builtin_titles = {
+        english["title"]: shown["title"]
+        for english, shown in zip(
+            catalog.builtin_views(), catalog.builtin_views(language), strict=True
+        )
+    }
     stamps = plans.plan_stamps(session, client.id)
     return render(
         request,
@@ -82,6 +91,8 @@ def _overview(
             "wellness": stamps.get("wellness"),
             "tz": client.time_zone,
             "form": form,
+            "builtin_titles": builtin_titles,
+            "custom_keys": {v["id"] for v in views if v["custom"]},
         },
         status_code=status_code,
     )
