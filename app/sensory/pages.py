@@ -23,7 +23,8 @@ from app.sensory import diet_service, views
 from app.sensory.dependencies import ClientDietItem, OwnedDietItem
 from app.sensory.schemas import CheckoffForm
 from app.sensory.vocabulary import KIT_ITEMS, SENSORY_SYSTEMS
-from app.sensory.words import current_activities
+from app.i18n import request_language
+from app.sensory.words import activities_in
 from app.templates import render
 
 router = APIRouter()
@@ -220,7 +221,7 @@ def activity_library(request: Request, _ot: CurrentTherapist) -> Response:
         request,
         "sensory/library.html",
         {
-            "activities": current_activities(),
+            "activities": activities_in(request_language(request)),
             "kit_items": KIT_ITEMS,
             "systems": SENSORY_SYSTEMS,
         },
