@@ -150,6 +150,14 @@ async def recommend(
     )
 
 
+def _client_plan_title(request: Request, name: str, kind: PlanKind) -> str:
+    """The page title ("Sam: safety plan") in the therapist's language (the page shows it as it is)."""
+    with use_language(request_language(request)):
+        if kind == "safety":
+            return _("%(name)s: safety plan", name=name)
+        return _("%(name)s: wellness and recovery plan", name=name)
+
+
 @router.get("/caseload/{client_id}/calm/plans/{kind}", response_class=HTMLResponse)
 def client_plan(
     request: Request,
@@ -164,7 +172,7 @@ def client_plan(
         "coping/plan.html",
         {
             "kind": kind,
-            "title": f"{client.preferred_name}: {plans.TITLES[kind][3:]}",
+            "title": _client_plan_title(request, client.preferred_name, kind),
             "plan": plan,
             "sections": plans.sections_of(
                 plan,
@@ -195,7 +203,7 @@ async def save_client_plan(
     plan = plans.get_plan(session, client.id, kind)
     form = await read_plan_form(request, kind, plan)
     action = f"/caseload/{client.id}/calm/plans/{kind}"
-    title = f"{client.preferred_name}: {plans.TITLES[kind][3:]}"
+    title = _client_plan_title(request, client.preferred_name, kind)
     if form.errors:
         return render(
             request,

@@ -17,9 +17,9 @@ from app import clock, taps, versioning
 from app.accounts.models import User
 from app.audit import service as audit
 from app.errors import Conflict, Unprocessable
-from app.sensory import diet, diet_edits, reminders_link
 from app.i18n import N_, current_language
 from app.i18n import gettext as _
+from app.sensory import diet, diet_edits, reminders_link
 from app.sensory.catalog import activities
 from app.sensory.models import SensoryDietCheckoff, SensoryDietItem
 from app.sensory.words import activities_in, shared_caution
@@ -103,7 +103,8 @@ def _resolve(data: DietInput) -> dict[str, object]:
     effect = data.effect or (activity.effect if activity else None)
     course = data.course or (activity.course if activity else None)
     if effect not in ("calming", "alerting") or course not in ("main_course", "snack"):
-        raise DietError("effect", _("Say whether it is calming or alerting, and a main course or a snack.")
+        raise DietError(
+            "effect", _("Say whether it is calming or alerting, and a main course or a snack.")
         )
     return {
         "activity_id": data.activity_id,

@@ -19,11 +19,11 @@ from app.accounts.dependencies import (
 from app.accounts.web import safe_next, see_other
 from app.db import SessionDep
 from app.forms import read_form, validate
+from app.i18n import request_language
 from app.sensory import diet_service, views
 from app.sensory.dependencies import ClientDietItem, OwnedDietItem
 from app.sensory.schemas import CheckoffForm
 from app.sensory.vocabulary import KIT_ITEMS, SENSORY_SYSTEMS
-from app.i18n import request_language
 from app.sensory.words import activities_in
 from app.templates import render
 

@@ -140,7 +140,7 @@ def fit_from_profile(answers: ProfileAnswers | None, kit: Iterable[str]) -> Sens
 
 
 def _join(words: list[str], sep: str = ", ") -> str:
-    """"a, b and c" in the current language's way; `sep` joins longer phrases ("; ")."""
+    """The words joined as "a, b and c" in the current language's way; `sep` joins longer phrases ("; ")."""
     if sep != ", ":
         return sep.join(words)
     language = current_language()

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from functools import wraps
 from typing import Any, Concatenate, ParamSpec
 from zoneinfo import ZoneInfo
 
@@ -33,7 +32,6 @@ from app.sensory.words import activity_title, current_activities, current_checkl
 from app.templates import render
 from app.web_security import Principal
 
-
 P = ParamSpec("P")
 
 
@@ -43,8 +41,7 @@ def _speaking(
     """Build the page in the reader's language: summaries, labels and form errors are worded
     before `render()` (which sets the language only for the template)."""
 
-    @wraps(view)
-    def in_language(request: Request, *args: P.args, **kwargs: P.kwargs) -> Response:
+    def in_language(request: Request, /, *args: P.args, **kwargs: P.kwargs) -> Response:
         with use_language(request_language(request)):
             return view(request, *args, **kwargs)
 

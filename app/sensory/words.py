@@ -103,7 +103,7 @@ def checklist_in(language: str) -> Checklist:
     if words is None:
         return english
     responses = tuple(
-        replace(r, label=w.label, hint=w.hint) if (w := words.responses.get(r.id)) else r
+        replace(r, label=rw.label, hint=rw.hint) if (rw := words.responses.get(r.id)) else r
         for r in english.responses
     )
     systems = tuple(

@@ -11,7 +11,6 @@ import yaml
 from sqlmodel import Session
 
 from app.accounts.models import User
-
 from app.i18n import use_language
 from app.sensory import diet, words
 from app.sensory.catalog import CONTENT_DIR, activities, checklist
@@ -46,7 +45,9 @@ def test_the_spanish_diet_library_has_every_activity_and_caution() -> None:
 
 def test_the_spanish_words_replace_only_words() -> None:
     """Ids, senses, timings and the therapist-taught rule come from the English file only."""
-    for english, spanish in zip(activities().values(), words.activities_in("es").values(), strict=True):
+    for english, spanish in zip(
+        activities().values(), words.activities_in("es").values(), strict=True
+    ):
         assert (spanish.id, spanish.systems, spanish.effect, spanish.course, spanish.minutes) == (
             english.id,
             english.systems,
