@@ -18,6 +18,7 @@ from app.sensory import diet
 from app.sensory.catalog import activities
 from app.sensory.diet_service import cautions_for, planned
 from app.sensory.models import SensoryDietCheckoff, SensoryDietItem
+from app.sensory.words import activity_title
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,7 @@ def today_section(*, session: Session, client: User, day: date, now: datetime) -
     # Today is the client's own page: its words are in the client's language.
     with use_language(client.language):
         cautions = [cautions_for(cast(SensoryDietItem, item)) for item in due]
+        titles = [activity_title(item.activity_id, item.title) for item in due]
     return Section(
         key="sensory",
         title=N_("Sensory diet"),
@@ -100,6 +102,8 @@ def today_section(*, session: Session, client: User, day: date, now: datetime) -
                 for item, item_cautions in zip(due, cautions, strict=True)
             ],
             "day": day,
+            # A library activity's name in the client's language; their own titles as written.
+            "titles": dict(zip([item.id for item in due], titles, strict=True)),
             "felt_labels": diet.FELT_LABELS,
         },
         order=30,
