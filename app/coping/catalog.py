@@ -91,8 +91,9 @@ def custom_rows(session: Session, client: User) -> list[CustomStrategy]:
     return list(session.exec(stmt))
 
 
-def catalog(session: Session, client: User | None) -> list[StrategyView]:
-    views = list(builtin_views())
+def catalog(session: Session, client: User | None, language: str = "en") -> list[StrategyView]:
+    """Every strategy the client may use; built-in words in `language` (what people wrote as is)."""
+    views = list(builtin_views(language))
     if client is not None:
         views += [custom_view(r) for r in custom_rows(session, client)]
     return views

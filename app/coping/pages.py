@@ -30,7 +30,7 @@ from app.coping.schemas import MyStrategyForm, StrategyKey
 from app.db import SessionDep
 from app.errors import NotFound
 from app.forms import submit_form
-from app.i18n import request_language
+from app.i18n import N_, request_language
 from app.templates import render
 
 router = APIRouter()
@@ -88,7 +88,7 @@ def calm_now(request: Request, principal: OptionalPrincipal) -> HTMLResponse:
 def toolbox_page(request: Request, session: SessionDep, principal: CurrentClient) -> HTMLResponse:
     client = principal.user
     entries = {e.strategy_key: e for e in toolbox_service.toolbox_entries(session, client.id)}
-    views = catalog.catalog(session, client)
+    views = catalog.catalog(session, client, request_language(request))
     recommended = [
         (v, entries[v["id"]])
         for v in views
@@ -125,14 +125,15 @@ def toolbox_page(request: Request, session: SessionDep, principal: CurrentClient
     )
 
 
+# Message ids, translated where shown (coping/toolbox.html).
 KIND_LABELS = {
-    "breathing": "Breathing",
-    "grounding": "Grounding",
-    "body_sensory": "Body and senses",
-    "movement": "Movement",
-    "activity": "Activities",
-    "connecting": "Connecting with someone",
-    "thinking": "Thinking skills",
+    "breathing": N_("Breathing"),
+    "grounding": N_("Grounding"),
+    "body_sensory": N_("Body and senses"),
+    "movement": N_("Movement"),
+    "activity": N_("Activities"),
+    "connecting": N_("Connecting with someone"),
+    "thinking": N_("Thinking skills"),
 }
 
 
@@ -158,8 +159,12 @@ def toolbox_change(
 @router.get("/calm/history", response_class=HTMLResponse)
 def history(request: Request, session: SessionDep, principal: CurrentClient) -> HTMLResponse:
     episodes = service.recent_episodes(session, client_id=principal.user.id, limit=50)
+    # Built-in strategies by their name in the reader's language; the client's own as written.
+    titles = {v["id"]: v["title"] for v in catalog.builtin_views(request_language(request))}
     return render(
-        request, "coping/history.html", {"episodes": episodes, "tz": principal.user.time_zone}
+        request,
+        "coping/history.html",
+        {"episodes": episodes, "tz": principal.user.time_zone, "titles": titles},
     )
 
 

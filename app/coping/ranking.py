@@ -30,6 +30,8 @@ from typing import Protocol
 
 from app.coping.library import Strategy
 from app.coping.vocabulary import HIGH_DISTRESS
+from app.i18n import DEFAULT_LANGUAGE, N_, ngettext, use_language
+from app.i18n import gettext as _
 
 SHRINK_K = 3.0  # pseudo-uses given to the prior
 DEFAULT_PRIOR_DROP = 2.0  # library-wide mean drop when no better figure is known
@@ -46,15 +48,16 @@ VARIETY = 0.6
 SAME_KIND = 0.75
 ENOUGH_USES = 2  # own history is quoted in the reason from this many uses
 
+# Message ids, the same as web/static/coping/ranking.js says them (translated where worded).
 SENSE_WORDS = {
-    "visual": "sight",
-    "auditory": "sound",
-    "tactile": "touch",
-    "proprioceptive": "pressure and muscle work",
-    "vestibular": "movement",
-    "olfactory": "smell",
-    "gustatory": "taste",
-    "interoceptive": "breathing",
+    "visual": N_("sight"),
+    "auditory": N_("sound"),
+    "tactile": N_("touch"),
+    "proprioceptive": N_("pressure and muscle work"),
+    "vestibular": N_("movement"),
+    "olfactory": N_("smell"),
+    "gustatory": N_("taste"),
+    "interoceptive": N_("breathing"),
 }
 
 
@@ -136,12 +139,24 @@ class Situation:
 
 
 @dataclass(frozen=True, slots=True)
+class Reason:
+    """Why a strategy is on the list, as data: `say()` words it in the reader's language with the
+    messages web/static/coping/ranking.js uses, so a memoised ranking serves every language."""
+
+    key: str
+    n: int = 0
+    drop: float = 0.0
+    sense: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Ranked:
     id: str
     score: float
     expected_drop: float
     reason: str
     reasons: tuple[str, ...] = field(default=())
+    why: tuple[Reason, ...] = field(default=())
 
 
 def fnv1a(text: str) -> int:
@@ -177,11 +192,15 @@ def eligible(c: Candidate, s: Situation, toolbox: Toolbox, fit: FitLike | None) 
 def _points(drop: float) -> str:
     # floor(x + 0.5), not round(): JavaScript's Math.round does the same, Python's round() does not.
     n = max(1, math.floor(drop + 0.5))
-    return f"about {n} point{'s' if n != 1 else ''}"
+    return ngettext("about %(num)s point", "about %(num)s points", n)
 
 
 def _times(n: int) -> str:
-    return {1: "once", 2: "twice"}.get(n, f"{n} times")
+    if n == 1:
+        return _("once")
+    if n == 2:
+        return _("twice")
+    return ngettext("%(num)s time", "%(num)s times", n)
 
 
 def _score(
@@ -226,34 +245,60 @@ def _kit_points(c: Candidate, usage: Usage | None, fit: FitLike) -> float:
 
 def _reasons(
     c: Candidate, s: Situation, usage: Usage | None, toolbox: Toolbox, fit: FitLike | None
-) -> tuple[str, ...]:
+) -> tuple[Reason, ...]:
     """Why this strategy is on the list, most personal first."""
-    reasons: list[str] = []
+    reasons: list[Reason] = []
     if c.id in toolbox.recommended:
-        reasons.append("Your therapist suggested this")
+        reasons.append(Reason("recommended"))
     helped = bool(
         usage and usage.uses >= ENOUGH_USES and usage.helped > 0 and usage.mean_drop >= 0.5
     )
     if usage and helped:
-        reasons.append(f"Helped you {_times(usage.helped)}, {_points(usage.mean_drop)} on average")
+        reasons.append(Reason("helped", n=usage.helped, drop=usage.mean_drop))
     if c.id in toolbox.favourites:
-        reasons.append("One of your favourites")
+        reasons.append(Reason("favourite"))
     if fit is not None:
         sought = [x for x in (c.channels or sorted(c.systems)) if x in fit.seeks]
         if sought:
-            reasons.append(f"Uses {SENSE_WORDS[sought[0]]}, which suits you")
+            reasons.append(Reason("sense", sense=sought[0]))
         if c.needs and c.needs <= fit.kit:
-            reasons.append("Uses something from your kit")
+            reasons.append(Reason("kit"))
     if s.level >= HIGH_DISTRESS and c.level_min >= STRONG_MIN:
-        reasons.append("Good for strong distress")
+        reasons.append(Reason("strong"))
     if usage and usage.uses > 0 and not helped:
-        reasons.append(f"You have tried this {_times(usage.uses)}")
-    reasons.append(_duration(c.minutes))
+        reasons.append(Reason("tried", n=usage.uses))
+    reasons.append(Reason("duration", n=c.minutes))
     return tuple(reasons)
 
 
-def _duration(minutes: int) -> str:
-    return f"Takes about {minutes} minute{'s' if minutes != 1 else ''}"
+def say(reason: Reason) -> str:
+    """A reason in the current language (app.i18n.use_language)."""
+    match reason.key:
+        case "recommended":
+            return _("Your therapist suggested this")
+        case "helped":
+            return _(
+                "Helped you %(times)s, %(points)s on average",
+                times=_times(reason.n),
+                points=_points(reason.drop),
+            )
+        case "favourite":
+            return _("One of your favourites")
+        case "sense":
+            return _("Uses %(sense)s, which suits you", sense=_(SENSE_WORDS[reason.sense]))
+        case "kit":
+            return _("Uses something from your kit")
+        case "strong":
+            return _("Good for strong distress")
+        case "tried":
+            return _("You have tried this %(times)s", times=_times(reason.n))
+        case _:
+            return ngettext("Takes about %(num)s minute", "Takes about %(num)s minutes", reason.n)
+
+
+def _in_english(why: tuple[Reason, ...]) -> tuple[str, ...]:
+    with use_language(DEFAULT_LANGUAGE):
+        return tuple(say(r) for r in why)
 
 
 def rank(
@@ -280,9 +325,10 @@ def rank(
         score, expected = _score(c, situation, usage.get(c.id), box, fit, prior)
         pool.append((score + jitter(seed, c.id), c, expected))
     return [
-        Ranked(c.id, score, expected, reasons[0], reasons)
+        Ranked(c.id, score, expected, reasons[0], reasons, why)
         for c, score, expected in _pick(pool, limit)
-        for reasons in [_reasons(c, situation, usage.get(c.id), box, fit)]
+        for why in [_reasons(c, situation, usage.get(c.id), box, fit)]
+        for reasons in [_in_english(why)]
     ]
 
 
@@ -296,7 +342,7 @@ def _pick(
     while remaining and len(chosen) < limit:
         best_i = 0
         best_key: tuple[float, str] | None = None
-        for i, (score, c, _) in enumerate(remaining):
+        for i, (score, c, _expected) in enumerate(remaining):
             key = (score - SAME_KIND * kinds.get(c.kind, 0), c.id)
             if (
                 best_key is None

@@ -32,6 +32,8 @@ from app.crisis import service as crisis_service
 from app.db import SessionDep
 from app.errors import NotFound, Unprocessable
 from app.forms import FormResult, submit_form
+from app.i18n import gettext as _
+from app.i18n import request_language, use_language
 from app.templates import render
 
 router = APIRouter()
@@ -52,8 +54,17 @@ def _overview(
     since = clock.now() - timedelta(days=30)
     recent = insights.recent_for_therapist(session, client.id, since=since, page=page)
     entries = toolbox.toolbox_entries(session, client.id)
-    views = catalog.catalog(session, client)
+    language = request_language(request)
+    views = catalog.catalog(session, client, language)
     titles = {v["id"]: v["title"] for v in views}
+    # Episodes keep the title they were recorded with: a built-in one is shown in the reader's
+    # language, a custom one as its author wrote it.
+    builtin_titles = {
+        english["title"]: shown["title"]
+        for english, shown in zip(
+            catalog.builtin_views(), catalog.builtin_views(language), strict=True
+        )
+    }
     stamps = plans.plan_stamps(session, client.id)
     return render(
         request,
@@ -80,6 +91,8 @@ def _overview(
             "wellness": stamps.get("wellness"),
             "tz": client.time_zone,
             "form": form,
+            "builtin_titles": builtin_titles,
+            "custom_keys": {v["id"] for v in views if v["custom"]},
         },
         status_code=status_code,
     )
@@ -116,7 +129,9 @@ async def recommend(
     def save(data: RecommendForm) -> Response:
         # The service refuses an unknown key as a 404 (the API's wording); a page asks for a choice.
         if catalog.find(session, client, data.strategy_key) is None:
-            raise Unprocessable("Choose a strategy from the list.", field="strategy_key")
+            with use_language(request_language(request)):
+                message = _("Choose a strategy from the list.")
+            raise Unprocessable(message, field="strategy_key")
         toolbox.recommend(
             session=session,
             therapist=therapist.user,
@@ -135,6 +150,14 @@ async def recommend(
     )
 
 
+def _client_plan_title(request: Request, name: str, kind: PlanKind) -> str:
+    """The page title ("Sam: safety plan") in the therapist's language (the page shows it as it is)."""
+    with use_language(request_language(request)):
+        if kind == "safety":
+            return _("%(name)s: safety plan", name=name)
+        return _("%(name)s: wellness and recovery plan", name=name)
+
+
 @router.get("/caseload/{client_id}/calm/plans/{kind}", response_class=HTMLResponse)
 def client_plan(
     request: Request,
@@ -149,7 +172,7 @@ def client_plan(
         "coping/plan.html",
         {
             "kind": kind,
-            "title": f"{client.preferred_name}: {plans.TITLES[kind][3:]}",
+            "title": _client_plan_title(request, client.preferred_name, kind),
             "plan": plan,
             "sections": plans.sections_of(
                 plan,
@@ -180,7 +203,7 @@ async def save_client_plan(
     plan = plans.get_plan(session, client.id, kind)
     form = await read_plan_form(request, kind, plan)
     action = f"/caseload/{client.id}/calm/plans/{kind}"
-    title = f"{client.preferred_name}: {plans.TITLES[kind][3:]}"
+    title = _client_plan_title(request, client.preferred_name, kind)
     if form.errors:
         return render(
             request,
@@ -295,7 +318,7 @@ def _clinic_page(
         "coping/clinic_library.html",
         {
             "clinic": _clinic_rows(session, staff.user.organisation_id),
-            "builtin": catalog.builtin_views(),
+            "builtin": catalog.builtin_views(request_language(request)),
             "version": load_library().version,
             "form": form,
         },

@@ -13,20 +13,37 @@ from typing import Literal
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
+from babel.dates import get_day_names
+
+from app.i18n import FORMAT_LOCALES, N_, current_language, ngettext
+from app.i18n import gettext as _
 from app.sensory.catalog import Course, Effect
 
 Felt = Literal["too_low", "just_right", "too_high"]
 FELT: tuple[Felt, ...] = ("too_low", "just_right", "too_high")
+# Message ids, translated where shown (`felt_labels()` gives them in the current language).
 FELT_LABELS: dict[str, str] = {
-    "too_low": "Too low",
-    "just_right": "Just right",
-    "too_high": "Too high",
+    "too_low": N_("Too low"),
+    "just_right": N_("Just right"),
+    "too_high": N_("Too high"),
 }
 # Distance from "just right": the aim of a sensory diet is to bring arousal back to the middle.
 _LEVEL: dict[str, int] = {"too_low": -1, "just_right": 0, "too_high": 1}
 WEEKDAY_CODES: tuple[str, ...] = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 WEEKDAY_NAMES: tuple[str, ...] = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 EVERY_DAY: frozenset[int] = frozenset(range(7))
+
+
+def felt_labels() -> dict[str, str]:
+    """The "how do I feel" answers in the current language, in order."""
+    return {key: _(label) for key, label in FELT_LABELS.items()}
+
+
+def weekday_names() -> tuple[str, ...]:
+    """Short weekday names, Monday first, in the current language ("Mon" / "lun")."""
+    language = current_language()
+    names = get_day_names("abbreviated", locale=FORMAT_LOCALES.get(language, language))
+    return tuple(str(names[d]) for d in range(7))
 
 
 @dataclass(frozen=True)
@@ -112,12 +129,13 @@ def describe_days(days: Iterable[int]) -> str:
     """'Every day', 'Weekdays', 'Weekends' or 'Mon, Wed, Fri'."""
     chosen = frozenset(days)
     if chosen == EVERY_DAY:
-        return "Every day"
+        return _("Every day")
     if chosen == frozenset(range(5)):
-        return "Weekdays"
+        return _("Weekdays")
     if chosen == frozenset({5, 6}):
-        return "Weekends"
-    return ", ".join(WEEKDAY_NAMES[d] for d in sorted(chosen))
+        return _("Weekends")
+    names = weekday_names()
+    return ", ".join(names[d] for d in sorted(chosen))
 
 
 @dataclass(frozen=True)
@@ -199,12 +217,19 @@ def arousal_pattern(checkoffs: Iterable[CheckOff]) -> dict[UUID, ArousalPattern]
 def describe_pattern(p: ArousalPattern) -> str:
     """One plain sentence for the therapist view."""
     if p.count == 0:
-        return "No check-offs yet."
-    spread = ", ".join(f"{FELT_LABELS[f].lower()} {p.after[f]}" for f in FELT if p.after[f])
-    text = f"Afterwards: {spread}."
+        return _("No check-offs yet.")
+    labels = felt_labels()
+    spread = ", ".join(f"{labels[f].lower()} {p.after[f]}" for f in FELT if p.after[f])
+    text = _("Afterwards: %(spread)s.", spread=spread)
     if p.with_before:
-        text += (
-            f" Of {p.with_before} with a before: {p.toward} moved toward just right,"
-            f" {p.steady} stayed the same, {p.away} moved away."
+        text += " " + ngettext(
+            "Of %(num)s with a before: %(toward)s moved toward just right,"
+            " %(steady)s stayed the same, %(away)s moved away.",
+            "Of %(num)s with a before: %(toward)s moved toward just right,"
+            " %(steady)s stayed the same, %(away)s moved away.",
+            p.with_before,
+            toward=p.toward,
+            steady=p.steady,
+            away=p.away,
         )
     return text

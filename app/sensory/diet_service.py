@@ -17,9 +17,12 @@ from app import clock, taps, versioning
 from app.accounts.models import User
 from app.audit import service as audit
 from app.errors import Conflict, Unprocessable
+from app.i18n import N_, current_language
+from app.i18n import gettext as _
 from app.sensory import diet, diet_edits, reminders_link
-from app.sensory.catalog import activities, therapist_taught_caution, weighted_caution
+from app.sensory.catalog import activities
 from app.sensory.models import SensoryDietCheckoff, SensoryDietItem
+from app.sensory.words import activities_in, shared_caution
 from app.web_security import Principal
 
 BACKDATE_DAYS = 7
@@ -57,15 +60,16 @@ def planned(row: SensoryDietItem) -> diet.PlannedItem:
 def cautions_for(row: SensoryDietItem) -> list[str]:
     """The library activity's cautions; for a custom item, the weighted-item and therapist-taught
     cautions when its words show it is one (people write their own titles)."""
-    activity = activities().get(row.activity_id or "")
+    language = current_language()
+    activity = activities_in(language).get(row.activity_id or "")
     if activity is not None:
         return list(activity.cautions)
     text = f"{row.title} {row.notes}".lower()
     found = []
     if "weight" in text:
-        found.append(weighted_caution())
+        found.append(shared_caution("weighted", language))
     if "brush" in text or "compression" in text:
-        found.append(therapist_taught_caution())
+        found.append(shared_caution("therapist_taught", language))
     return found
 
 
@@ -87,20 +91,20 @@ class DietInput:
 def _resolve(data: DietInput) -> dict[str, object]:
     activity = activities().get(data.activity_id) if data.activity_id else None
     if data.activity_id and activity is None:
-        raise DietError("activity_id", "That activity is not in the library.")
+        raise DietError("activity_id", _("That activity is not in the library."))
     title = data.title or (activity.title if activity else None)
     if not title:
-        raise DietError("title", "Give the activity a name, or pick one from the library.")
+        raise DietError("title", _("Give the activity a name, or pick one from the library."))
     if not data.days or min(data.days) < 0 or max(data.days) > 6:
-        raise DietError("days", "Choose at least one day.")
+        raise DietError("days", _("Choose at least one day."))
     minutes = data.minutes or (activity.minutes if activity else 5)
     if not 1 <= minutes <= 120:
-        raise DietError("minutes", "Minutes must be between 1 and 120.")
+        raise DietError("minutes", _("Minutes must be between 1 and 120."))
     effect = data.effect or (activity.effect if activity else None)
     course = data.course or (activity.course if activity else None)
     if effect not in ("calming", "alerting") or course not in ("main_course", "snack"):
         raise DietError(
-            "effect", "Say whether it is calming or alerting, and a main course or a snack."
+            "effect", _("Say whether it is calming or alerting, and a main course or a snack.")
         )
     return {
         "activity_id": data.activity_id,
@@ -251,7 +255,9 @@ def check_off(
     today = clock.local_today(client.time_zone)
     day = on or taps.local_day(tapped_at, tz=client.time_zone)
     if day > today or day < today - timedelta(days=BACKDATE_DAYS):
-        raise Unprocessable(f"You can check off today or up to {BACKDATE_DAYS} days back.")
+        raise Unprocessable(
+            _("You can check off today or up to %(days)s days back.", days=BACKDATE_DAYS)
+        )
     row = session.exec(
         select(SensoryDietCheckoff).where(
             SensoryDietCheckoff.item_id == item.id, SensoryDietCheckoff.done_on == day
@@ -276,7 +282,7 @@ def check_off(
     except IntegrityError:
         # Two taps raced on the same item and day: the first one stands.
         session.rollback()
-        raise Conflict("This was just checked off.") from None
+        raise Conflict(N_("This was just checked off.")) from None
     return row
 
 

@@ -16,6 +16,7 @@ from sqlmodel import Session, col
 
 from app.accounts import policy
 from app.accounts.models import RecordKind, User
+from app.i18n import N_
 from app.sections import Section
 from app.sensory import diet, diet_queries, service
 from app.sensory.diet_service import days_of
@@ -91,14 +92,18 @@ def client_overview(*, session: Session, client: User, now: datetime) -> Section
     private = RecordKind.sensory in policy.private_kinds(session, client.id)
     row = None if private else db.execute(_LATEST_PROFILE, params).first()
     items = [_planned(r) for r in db.execute(_ITEMS, params)]
-    if row is None and not items:
-        lines: list[str] = []
-    else:
-        lines = list(summarize(service.answers_of(row), name=client.preferred_name).lines)[:4]  # type: ignore[arg-type]  # a Row of the profile's columns, read by name like the model
+    answers = None if row is None else service.answers_of(row)  # type: ignore[arg-type]  # a Row of the profile's columns, read by name like the model
+
+    def lines() -> list[str]:
+        """Worded when the therapist's page renders, so in the therapist's language."""
+        if row is None and not items:
+            return []
+        return list(summarize(answers, name=client.preferred_name).lines)[:4]
+
     today = diet.local_day_of(now, diet_queries.zone(client))
     return Section(
         key="sensory",
-        title="Senses",
+        title=N_("Senses"),
         template="sensory/overview_section.html",
         context={
             "lines": lines,

@@ -19,11 +19,12 @@ from app.accounts.dependencies import (
 from app.accounts.web import safe_next, see_other
 from app.db import SessionDep
 from app.forms import read_form, validate
+from app.i18n import request_language
 from app.sensory import diet_service, views
-from app.sensory.catalog import activities
 from app.sensory.dependencies import ClientDietItem, OwnedDietItem
 from app.sensory.schemas import CheckoffForm
 from app.sensory.vocabulary import KIT_ITEMS, SENSORY_SYSTEMS
+from app.sensory.words import activities_in
 from app.templates import render
 
 router = APIRouter()
@@ -219,5 +220,9 @@ def activity_library(request: Request, _ot: CurrentTherapist) -> Response:
     return render(
         request,
         "sensory/library.html",
-        {"activities": activities(), "kit_items": KIT_ITEMS, "systems": SENSORY_SYSTEMS},
+        {
+            "activities": activities_in(request_language(request)),
+            "kit_items": KIT_ITEMS,
+            "systems": SENSORY_SYSTEMS,
+        },
     )

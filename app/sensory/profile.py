@@ -9,8 +9,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from babel.lists import format_list
+
+from app.i18n import FORMAT_LOCALES, current_language
+from app.i18n import gettext as _
 from app.sensory.catalog import checklist
 from app.sensory.vocabulary import KIT_ITEMS, RESPONSES, SYSTEMS, SensoryFit
+from app.sensory.words import current_checklist
 
 NOTES_MAX = 2000
 
@@ -135,11 +140,11 @@ def fit_from_profile(answers: ProfileAnswers | None, kit: Iterable[str]) -> Sens
 
 
 def _join(words: list[str], sep: str = ", ") -> str:
-    if len(words) <= 1:
-        return "".join(words)
-    if sep == ", ":
-        return ", ".join(words[:-1]) + " and " + words[-1]
-    return sep.join(words)
+    """The words joined as "a, b and c" in the current language's way; `sep` joins longer phrases ("; ")."""
+    if sep != ", ":
+        return sep.join(words)
+    language = current_language()
+    return format_list(words, locale=FORMAT_LOCALES.get(language, language)) if words else ""
 
 
 def _lower_first(text: str) -> str:
@@ -163,39 +168,67 @@ class ProfileSummary:
 
 
 def summarize(answers: ProfileAnswers | None, *, name: str | None = None) -> ProfileSummary:
-    """A readable summary both client and therapist understand ("You tend to seek movement…")."""
-    cl = checklist()
-    empty = ProfileSummary(("Nothing filled in yet.",), (), (), (), (), SYSTEMS)
+    """A readable summary both client and therapist understand ("You tend to seek movement…"),
+    in the current language (whole sentences from the catalog; the checklist's words beside it)."""
+    cl = current_checklist()
+    empty = ProfileSummary((_("Nothing filled in yet."),), (), (), (), (), SYSTEMS)
     if answers is None:
         return empty
     score = score_profile(answers)
-    subject, obj = (name, name) if name else ("You", "you")
-    s = "s" if name else ""
 
     def phrases(system_ids: tuple[str, ...]) -> list[str]:
         return [cl.system(x).summary for x in system_ids]
 
     lines: list[str] = []
     if seek := phrases(score.by_response["seek"]):
-        lines.append(f"{subject} tend{s} to seek {_join(seek)}.")
+        things = _join(seek)
+        lines.append(
+            _("%(name)s tends to seek %(things)s.", name=name, things=things)
+            if name
+            else _("You tend to seek %(things)s.", things=things)
+        )
     if avoid := phrases(score.by_response["avoid"]):
-        lines.append(f"{subject} tend{s} to avoid {_join(avoid)}.")
+        things = _join(avoid)
+        lines.append(
+            _("%(name)s tends to avoid %(things)s.", name=name, things=things)
+            if name
+            else _("You tend to avoid %(things)s.", things=things)
+        )
     if over := phrases(score.by_response["overwhelmed"]):
-        lines.append(f"{_upper_first(_join(over))} can get too much for {obj}.")
+        things = _join(over)
+        sentence = (
+            _("%(things)s can get too much for %(name)s.", name=name, things=things)
+            if name
+            else _("%(things)s can get too much for you.", things=things)
+        )
+        lines.append(_upper_first(sentence))
     if neutral := phrases(score.by_response["neutral"]):
-        lines.append(f"{subject} feel{s} fine either way about {_join(neutral)}.")
-    for kind, lead in (
-        ("triggers", "Known triggers"),
-        ("calming", f"What helps {obj} calm down"),
-        ("alerting", f"What wakes {obj} up"),
-    ):
+        things = _join(neutral)
+        lines.append(
+            _("%(name)s feels fine either way about %(things)s.", name=name, things=things)
+            if name
+            else _("You feel fine either way about %(things)s.", things=things)
+        )
+    leads = {
+        "triggers": (_("Known triggers: %(things)s."), _("Known triggers: %(things)s.")),
+        "calming": (
+            _("What helps you calm down: %(things)s."),
+            _("What helps %(name)s calm down: %(things)s."),
+        ),
+        "alerting": (
+            _("What wakes you up: %(things)s."),
+            _("What wakes %(name)s up: %(things)s."),
+        ),
+    }
+    for kind, (yours, theirs) in leads.items():
         chosen = getattr(answers, kind)
         labels = [_lower_first(c.label) for i, c in cl.choices(kind).items() if i in chosen]
         if labels:
-            lines.append(f"{lead}: {_join(labels, '; ')}.")
+            template = theirs if name else yours
+            lines.append(template % {"name": name, "things": _join(labels, "; ")})
     if score.unanswered and score.answered:
         names = [_lower_first(cl.system(x).name) for x in score.unanswered]
-        lines.append(f"Not answered yet: {_join(names, '; ')}.")
+        lines.append(_("Not answered yet: %(things)s.", things=_join(names, "; ")))
     if not lines:
         return empty
     return ProfileSummary(

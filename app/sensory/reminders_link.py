@@ -5,9 +5,12 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from app.accounts.models import User
+from app.i18n import gettext as _
+from app.i18n import ngettext, use_language
 from app.reminders import service as reminders_service
 from app.sensory import diet
 from app.sensory.models import SensoryDietItem
+from app.sensory.words import activity_title
 
 KIND = "sensory_diet"
 
@@ -20,13 +23,21 @@ def available() -> bool:
 def sync(session: Session, *, client: User, item: SensoryDietItem) -> None:
     """Tell reminders the item's local time and days; inactive when reminders are off or it ended."""
     days = [d for d in range(7) if item.days_mask & (1 << d)]
+    # The reminder is for the client: worded in their language when it is scheduled.
+    with use_language(client.language):
+        title = _("Time for: %(title)s", title=activity_title(item.activity_id, item.title))
+        body = ngettext(
+            "About %(num)s minute. Check it off on Today when you're done.",
+            "About %(num)s minutes. Check it off on Today when you're done.",
+            item.minutes,
+        )
     reminders_service.sync_schedule(
         session=session,
         client_id=client.id,
         kind=KIND,
         source_id=item.id,
-        title=f"Time for: {item.title}",
-        body=f"About {item.minutes} minutes. Check it off on Today when you're done.",
+        title=title,
+        body=body,
         url="/today#h-sensory",
         local_times=[item.local_time],
         rrule=diet.weekly_rrule(days),

@@ -12,11 +12,13 @@ from sqlmodel import Session, col
 
 from app import prebuilt
 from app.accounts.models import User
+from app.i18n import N_, use_language
 from app.sections import Section
 from app.sensory import diet
 from app.sensory.catalog import activities
 from app.sensory.diet_service import cautions_for, planned
 from app.sensory.models import SensoryDietCheckoff, SensoryDietItem
+from app.sensory.words import activity_title
 
 
 @dataclass(frozen=True)
@@ -79,9 +81,13 @@ def today_section(*, session: Session, client: User, day: date, now: datetime) -
     if not due:
         return None
     lib = activities()
+    # Today is the client's own page: its words are in the client's language.
+    with use_language(client.language):
+        cautions = [cautions_for(cast(SensoryDietItem, item)) for item in due]
+        titles = [activity_title(item.activity_id, item.title) for item in due]
     return Section(
         key="sensory",
-        title="Sensory diet",
+        title=N_("Sensory diet"),
         template="sensory/today_section.html",
         context={
             "rows": [
@@ -89,13 +95,15 @@ def today_section(*, session: Session, client: User, day: date, now: datetime) -
                 TodayRow(
                     item,
                     _Checkoff(item.felt_after) if item.checkoff_id is not None else None,
-                    cautions_for(cast(SensoryDietItem, item)),
+                    item_cautions,
                     bool(item.activity_id in lib and lib[item.activity_id].therapist_taught_only),
                     uuid.uuid4(),
                 )
-                for item in due
+                for item, item_cautions in zip(due, cautions, strict=True)
             ],
             "day": day,
+            # A library activity's name in the client's language; their own titles as written.
+            "titles": dict(zip([item.id for item in due], titles, strict=True)),
             "felt_labels": diet.FELT_LABELS,
         },
         order=30,

@@ -7,7 +7,9 @@ sees exactly what the client sees.
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Concatenate, ParamSpec
+from zoneinfo import ZoneInfo
 
 from fastapi import Request
 from fastapi.responses import Response
@@ -18,15 +20,32 @@ from app.accounts import policy
 from app.accounts.models import RecordKind, User
 from app.accounts.web import see_other
 from app.forms import FormResult, read_form, validate
+from app.i18n import gettext as _
+from app.i18n import request_language, use_language
 from app.sensory import diet, diet_edits, diet_queries, diet_service, reminders_link, service
-from app.sensory.catalog import activities, checklist
 from app.sensory.diet_service import DietError, DietInput
 from app.sensory.models import SensoryDietItem
 from app.sensory.profile import ProfileError, summarize, validate_answers
 from app.sensory.schemas import DietItemForm
 from app.sensory.vocabulary import KIT_ITEMS, SYSTEMS
+from app.sensory.words import activity_title, current_activities, current_checklist
 from app.templates import render
 from app.web_security import Principal
+
+P = ParamSpec("P")
+
+
+def _speaking(
+    view: Callable[Concatenate[Request, P], Response],
+) -> Callable[Concatenate[Request, P], Response]:
+    """Build the page in the reader's language: summaries, labels and form errors are worded
+    before `render()` (which sets the language only for the template)."""
+
+    def in_language(request: Request, /, *args: P.args, **kwargs: P.kwargs) -> Response:
+        with use_language(request_language(request)):
+            return view(request, *args, **kwargs)
+
+    return in_language
 
 
 def as_list(value: Any) -> list[str]:
@@ -41,16 +60,20 @@ def _shared(client: User, base: str, principal: Principal) -> dict[str, Any]:
         "client": client,
         "base": base,
         "as_therapist": str(principal.role) == "therapist",
-        "checklist": checklist(),
+        "checklist": current_checklist(),
         "kit_items": KIT_ITEMS,
-        "activities": activities(),
-        "felt_labels": diet.FELT_LABELS,
-        "weekday_names": diet.WEEKDAY_NAMES,
+        "activities": current_activities(),
+        "felt_labels": diet.felt_labels(),
+        "weekday_names": diet.weekday_names(),
+        "item_title": lambda item: activity_title(item.activity_id, item.title),
+        # The reader's wall clock, for dates worded by the Babel filters (friendly_date, format_time).
+        "in_zone": lambda moment: moment.astimezone(ZoneInfo(principal.user.time_zone)),
         "describe_days": lambda mask: diet.describe_days(diet_service.days_of(mask)),
         "cautions_for": diet_service.cautions_for,
     }
 
 
+@_speaking
 def summary_page(
     request: Request, session: Session, principal: Principal, client: User, base: str
 ) -> Response:
@@ -74,6 +97,7 @@ def summary_page(
     return render(request, template, context)
 
 
+@_speaking
 def profile_form(
     request: Request,
     session: Session,
@@ -99,6 +123,7 @@ def profile_form(
     return render(request, "sensory/profile_form.html", context, status_code=status_code)
 
 
+@_speaking
 def profile_submit(
     request: Request,
     session: Session,
@@ -119,12 +144,13 @@ def profile_submit(
             notes=str(values.get("notes") or ""),
         )
     except ProfileError as err:
-        form.add_error(err.field.replace("responses.", "r_"), err.message)
+        form.add_error(err.field.replace("responses.", "r_"), _(err.message))
         return profile_form(request, session, principal, client, base, form, 422)
     service.save_profile(session, principal=principal, client_id=client.id, answers=answers)
     return see_other(f"{base}?saved=profile")
 
 
+@_speaking
 def kit_form(
     request: Request,
     session: Session,
@@ -148,6 +174,7 @@ def kit_form(
     return render(request, "sensory/kit_form.html", context, status_code=status_code)
 
 
+@_speaking
 def kit_submit(
     request: Request,
     session: Session,
@@ -166,11 +193,11 @@ def kit_submit(
         str(values.get("corner_notes") or ""),
     )
     if len(location) > 200 or "\x00" in location:
-        form.add_error("corner_location", "Keep this under 200 characters.")
+        form.add_error("corner_location", _("Keep this under 200 characters."))
     if len(notes) > 1000 or "\x00" in notes:
-        form.add_error("corner_notes", "Keep this under 1000 characters.")
+        form.add_error("corner_notes", _("Keep this under 1000 characters."))
     if set(values["items"]) - KIT_ITEMS.keys() or set(values["corner_items"]) - KIT_ITEMS.keys():
-        form.add_error("items", "Choose items from the list.")
+        form.add_error("items", _("Choose items from the list."))
     if form.errors:
         return kit_form(request, session, principal, client, base, form, 422)
     service.save_kit(
@@ -189,6 +216,7 @@ def _item_values(item: SensoryDietItem) -> dict[str, Any]:
     return diet_edits.form_values(item) | {versioning.VERSION_FIELD: str(item.version)}
 
 
+@_speaking
 def diet_page(
     request: Request,
     session: Session,
@@ -219,6 +247,7 @@ def diet_page(
     return render(request, template, context, status_code=status_code)
 
 
+@_speaking
 def diet_submit(
     request: Request,
     session: Session,

@@ -47,3 +47,25 @@ def test_a_diet_item_with_a_reminder_is_scheduled_and_stopped(
         diet_service.end_item(session, principal=me, client=client_user, item=item)
         session.refresh(schedule)
         assert not schedule.active
+
+
+def test_a_reminder_is_worded_in_the_clients_language(session: Session, client_user: User) -> None:
+    client_user.language = "es"
+    session.add(client_user)
+    session.commit()
+    schedule_model = reminder_models.ReminderSchedule
+    token, _ = factories.login_token(session, client_user)
+    found = lookup(session, token)
+    assert found is not None
+    me = Principal(user=client_user, session=found[0])
+    item = diet_service.create_item(
+        session,
+        principal=me,
+        client=client_user,
+        data=DietInput(
+            local_time=time(8), days=frozenset({0}), activity_id="carry_laundry", remind=True
+        ),
+    )
+    schedule = session.exec(select(schedule_model).where(schedule_model.source_id == item.id)).one()
+    assert schedule.title == "Es hora de: Cargar el cesto de la ropa"
+    assert schedule.body.startswith("Unos 5 minutos.")

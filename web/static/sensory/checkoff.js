@@ -3,6 +3,7 @@
 // phone is back online, with the moment of the tap (so it counts for that day, even after
 // midnight) and honouring Retry-After (web/static/js/outbox.js); the server stores a replayed id
 // once, so a double send is harmless.
+import { t } from "/static/js/i18n.js";
 import { postJson, queueStore, replay, tapStamp } from "/static/js/outbox.js";
 
 // Kept under the same database and store names as before, so taps already waiting are still sent.
@@ -41,7 +42,7 @@ for (const form of document.querySelectorAll("form[data-sensory-checkoff]")) {
     const note = document.createElement("p");
     note.className = "done-line";
     note.setAttribute("role", "status");
-    note.textContent = "Saved on this phone. It will be sent when you're back online.";
+    note.textContent = t("Saved on this phone. It will be sent when you're back online.");
     form.replaceWith(note);
   });
 }
