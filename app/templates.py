@@ -100,6 +100,11 @@ def local_time(value: datetime | None, tz: str, fmt: str = "%H:%M") -> str:
     return value.astimezone(ZoneInfo(tz)).strftime(fmt) if value else ""
 
 
+def in_zone(value: datetime | None, tz: str) -> datetime | None:
+    """The moment in a person's time zone, for the Babel filters: `x|in_zone(tz)|format_time`."""
+    return value.astimezone(ZoneInfo(tz)) if value else None
+
+
 # Imported macros do not see a template's context, but they do see globals: the CSRF token of the
 # page being rendered is handed to them through this context variable.
 _csrf_for_render: ContextVar[str] = ContextVar("csrf_for_render", default="")
@@ -115,6 +120,7 @@ env.globals["csrf_input"] = csrf_input
 env.globals["static_url"] = static_url
 env.globals["has_page"] = lambda request, path: path in _registered_paths(request)
 env.filters["local_time"] = local_time
+env.filters["in_zone"] = in_zone
 env.filters["friendly_date"] = friendly_date
 env.filters["format_date"] = i18n.format_date
 env.filters["format_time"] = i18n.format_time
