@@ -57,24 +57,6 @@ PENDING_TEMPLATES = {
     # home
     "home/library.html",
     "home/today.html",
-    # homework
-    "homework/_assign_form.html",
-    "homework/_hw.html",
-    "homework/_overview.html",
-    "homework/_today.html",
-    "homework/item.html",
-    "homework/list.html",
-    "homework/therapist_item.html",
-    "homework/therapist_list.html",
-    # my_data
-    "my_data/admin_client.html",
-    "my_data/admin_clients.html",
-    "my_data/admin_handover.html",
-    "my_data/close.html",
-    "my_data/closed.html",
-    "my_data/index.html",
-    "my_data/restore.html",
-    "my_data/summary.html",
     # occupation
     "occupation/_discharge_body.html",
     "occupation/_macros.html",
@@ -106,11 +88,6 @@ PENDING_TEMPLATES = {
     "progress/report.html",
     "progress/report_form.html",
     "progress/report_job.html",
-    # reminders
-    "reminders/inbox.html",
-    "reminders/settings.html",
-    "reminders/today.html",
-    "reminders/unsubscribe.html",
     # routines
     "routines/_fields.html",
     "routines/_heatmap.html",
@@ -157,13 +134,9 @@ PENDING_SCRIPTS = {
     # js
     "static/js/app.js",
     "static/js/http.js",
-    # my_data
-    "static/my_data/progress.js",
     # occupation
     "static/occupation/diary.js",
     # progress
-    # reminders
-    "static/reminders/settings.js",
     # routines
     "static/routines/player.js",
     "static/routines/routines.js",
