@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 from PIL import Image, UnidentifiedImageError
 
+from app.i18n import N_
+
 MAX_BYTES = 5 * 1024 * 1024
 MAX_PIXELS = 24_000_000
 IMAGE_FORMATS = {
@@ -26,7 +28,12 @@ PDF_DANGEROUS = re.compile(rb"/(JavaScript|JS|Launch|EmbeddedFile|OpenAction|AA|
 
 
 class AttachmentError(ValueError):
-    """Why an upload was refused, in words for the person uploading."""
+    """Why an upload was refused, in words for the person uploading: `message` is a catalog
+    message (English), `params` its placeholders; `str()` is the English sentence."""
+
+    def __init__(self, message: str, **params: object) -> None:
+        super().__init__(message % params if params else message)
+        self.message, self.params = message, params
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,9 +53,11 @@ def safe_filename(name: str, extension: str) -> str:
 def check(data: bytes) -> CheckedAttachment:
     """Accept a PNG, JPEG or WebP image, or a PDF, up to MAX_BYTES; re-encode images."""
     if not data:
-        raise AttachmentError("The file is empty.")
+        raise AttachmentError(N_("The file is empty."))
     if len(data) > MAX_BYTES:
-        raise AttachmentError(f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB.")
+        raise AttachmentError(
+            N_("The file is larger than %(mb)s MB."), mb=MAX_BYTES // (1024 * 1024)
+        )
     if data.startswith(b"%PDF-"):
         return _check_pdf(data)
     return _check_image(data)
@@ -56,9 +65,11 @@ def check(data: bytes) -> CheckedAttachment:
 
 def _check_pdf(data: bytes) -> CheckedAttachment:
     if b"%%EOF" not in data[-1024:]:
-        raise AttachmentError("The PDF looks incomplete.")
+        raise AttachmentError(N_("The PDF looks incomplete."))
     if PDF_DANGEROUS.search(data):
-        raise AttachmentError("The PDF contains scripts or embedded files, which are not allowed.")
+        raise AttachmentError(
+            N_("The PDF contains scripts or embedded files, which are not allowed.")
+        )
     return CheckedAttachment("application/pdf", "pdf", data)
 
 
@@ -69,9 +80,9 @@ def _check_image(data: bytes) -> CheckedAttachment:
             with Image.open(io.BytesIO(data)) as probe:
                 fmt = probe.format or ""
                 if fmt not in IMAGE_FORMATS:
-                    raise AttachmentError("Please attach a PNG, JPEG or WebP image, or a PDF.")
+                    raise AttachmentError(N_("Please attach a PNG, JPEG or WebP image, or a PDF."))
                 if probe.width * probe.height > MAX_PIXELS:
-                    raise AttachmentError("The image is too large.")
+                    raise AttachmentError(N_("The image is too large."))
                 probe.verify()
             with Image.open(io.BytesIO(data)) as image:
                 image.load()
@@ -90,6 +101,6 @@ def _check_image(data: bytes) -> CheckedAttachment:
         Image.DecompressionBombError,
         Image.DecompressionBombWarning,
     ):
-        raise AttachmentError("Please attach a PNG, JPEG or WebP image, or a PDF.") from None
+        raise AttachmentError(N_("Please attach a PNG, JPEG or WebP image, or a PDF.")) from None
     media_type, extension = IMAGE_FORMATS[fmt]
     return CheckedAttachment(media_type, extension, out.getvalue())

@@ -16,6 +16,7 @@ from app.accounts.models import User
 from app.homework import queries
 from app.homework.models import HomeworkAssignment, HomeworkCompletion, HomeworkNotice
 from app.homework.states import LABELS
+from app.i18n import N_
 from app.sections import Section
 
 _CLIENT: BindParameter[uuid.UUID] = bindparam("client_id")
@@ -52,7 +53,7 @@ def client_overview(*, session: Session, client: User, now: datetime) -> Section
     open_ = [a for a in rows if a.state in queries.ACTIVE]
     return Section(
         key="homework",
-        title="Homework",
+        title=N_("Homework"),
         template="homework/_overview.html",
         order=20,
         context={

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from babel.support import LazyProxy
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
@@ -60,7 +61,7 @@ def _client_item(
             "ended": ended,
             "ended_text": service.CLOSED_WITH_CARE,
             "a": a,
-            "schedule": service.schedule_text(a),
+            "schedule": LazyProxy(service.schedule_text, a, enable_cache=False),
             "kind": kinds.BY_KEY.get(a.kind),
             "attachment": queries.attachment(session, a.id),
             "completions": queries.completions(session, [a.id]),

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
+from app.i18n import N_, format_date, gettext, weekday_name
+
 Frequency = Literal["once", "daily", "weekly"]
 WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 MAX_SPAN_DAYS = 120  # homework runs until the next session: months, never years
@@ -29,12 +31,12 @@ class Recurrence:
 
     def validate(self) -> None:
         if self.due_on < self.start_on:
-            raise ScheduleError("the due date must be on or after the start date")
+            raise ScheduleError(N_("the due date must be on or after the start date"))
         if (self.due_on - self.start_on).days > MAX_SPAN_DAYS:
             raise ScheduleError(f"homework can run for at most {MAX_SPAN_DAYS} days")
         if self.frequency == "weekly":
             if not self.weekdays:
-                raise ScheduleError("choose at least one day of the week")
+                raise ScheduleError(N_("choose at least one day of the week"))
             if any(d not in range(7) for d in self.weekdays):
                 raise ScheduleError("weekdays are 0 (Monday) to 6 (Sunday)")
 
@@ -85,12 +87,15 @@ def is_overdue(rec: Recurrence, *, open_: bool, today: date) -> bool:
 
 def describe(rec: Recurrence) -> str:
     """Plain words for the schedule, shown to the client and therapist."""
+    day = format_date(rec.due_on, "EEE dd MMM")
     if rec.frequency == "once":
-        return f"By {rec.due_on:%a %d %b}"
+        return gettext("By %(day)s", day=day)
     if rec.frequency == "daily":
-        return f"Every day until {rec.due_on:%a %d %b}"
-    names = ", ".join(f"{date(2024, 1, 1 + d):%a}" for d in sorted(set(rec.weekdays)))
-    return f"Every {names} until {rec.due_on:%a %d %b}"
+        return gettext("Every day until %(day)s", day=day)
+    names = ", ".join(
+        weekday_name(date(2024, 1, 1 + d), "abbreviated") for d in sorted(set(rec.weekdays))
+    )
+    return gettext("Every %(days)s until %(day)s", days=names, day=day)
 
 
 def week_bounds(day: date) -> tuple[date, date]:

@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, StringConstraints, model_validator
 
+from app.i18n import N_
 from app.schema_types import (
     ApiModel,
     Bool,
@@ -59,9 +60,9 @@ class AssignmentCreate(ApiModel):
     @model_validator(mode="after")
     def _kind_needs(self) -> AssignmentCreate:
         if self.kind == "reflection" and not self.questions:
-            raise ValueError("Add at least one question.")
+            raise ValueError(N_("Add at least one question."))
         if self.kind == "habit" and self.level is None:
-            raise ValueError("Say which level to keep the habit at.")
+            raise ValueError(N_("Say which level to keep the habit at."))
         return self
 
 

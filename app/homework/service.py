@@ -26,11 +26,12 @@ from app.homework.models import (
 from app.homework.schedule import Recurrence, ScheduleError, describe, to_rrule
 from app.homework.schemas import AssignmentCreate, ClientAction, CompletionCreate
 from app.homework.states import Action, Role, State, TransitionError, next_state
+from app.i18n import N_, gettext, use_language
 from app.reminders import service as reminders
 from app.web_security import Principal
 
 OPEN_STATES = (State.REQUESTED, State.ACCEPTED, State.CHANGE_REQUESTED, State.IN_PROGRESS)
-CLOSED_WITH_CARE = (
+CLOSED_WITH_CARE = N_(
     "This homework closed when your care with this therapist ended. "
     "It stays here for you to look back on."
 )
@@ -55,6 +56,7 @@ def recurrence(a: HomeworkAssignment) -> Recurrence:
 
 
 def schedule_text(a: HomeworkAssignment) -> str:
+    """The schedule in words, in the current language (call it while rendering)."""
     return describe(recurrence(a))
 
 
@@ -94,7 +96,8 @@ def _sync_reminder(session: Session, a: HomeworkAssignment, *, active: bool) -> 
         client_id=a.client_id,
         kind="homework",
         source_id=a.id,
-        title="Homework",
+        # Reminder titles are kept in English and translated for the client when shown or sent.
+        title=N_("Homework"),
         body=a.title,
         url=f"/homework/{a.id}",
         local_times=[time(hour, minute)],
@@ -141,7 +144,7 @@ def assign(
         client_id=client.id,
         kind="homework",
         source_id=a.id,
-        title="New homework from your therapist",
+        title=N_("New homework from your therapist"),
         body=a.title,
         url=f"/homework/{a.id}",
     )
@@ -214,7 +217,7 @@ def revise(
         client_id=assignment.client_id,
         kind="homework",
         source_id=assignment.id,
-        title="Your homework was updated",
+        title=N_("Your homework was updated"),
         body=assignment.title,
         url=f"/homework/{assignment.id}",
     )
@@ -238,7 +241,13 @@ def cancel(
     return assignment
 
 
+def _therapist_language(session: Session, a: HomeworkAssignment) -> str:
+    therapist = session.get(User, a.therapist_id)
+    return therapist.language if therapist is not None else "en"
+
+
 def _notify(session: Session, a: HomeworkAssignment, kind: str, text: str) -> None:
+    """A notice for the therapist, kept as text: build `text` in `_therapist_language`."""
     session.add(
         HomeworkNotice(
             therapist_id=a.therapist_id,
@@ -256,18 +265,22 @@ def client_action(
     _require_reachable(session, client, assignment)
     action = Action(data.action)
     _transition(assignment, action, "client", data.reason)
-    name = client.user.preferred_name
+    name, title = client.user.preferred_name, assignment.title
     if action is Action.ASK_CHANGE:
-        assignment.client_reason = data.reason or ""
-        _notify(
-            session,
-            assignment,
-            "change",
-            f"{name} asked to change “{assignment.title}”: {assignment.client_reason}",
-        )
+        assignment.client_reason = reason = data.reason or ""
+        with use_language(_therapist_language(session, assignment)):
+            text = gettext(
+                "%(name)s asked to change “%(title)s”: %(reason)s",
+                name=name,
+                title=title,
+                reason=reason,
+            )
+        _notify(session, assignment, "change", text)
     elif action is Action.DECLINE:
         assignment.client_reason = data.reason or ""
-        _notify(session, assignment, "declined", f"{name} declined “{assignment.title}”")
+        with use_language(_therapist_language(session, assignment)):
+            text = gettext("%(name)s declined “%(title)s”", name=name, title=title)
+        _notify(session, assignment, "declined", text)
         _sync_reminder(session, assignment, active=False)
     elif action is Action.START and data.predicted_mood is not None:
         assignment.predicted_mood = data.predicted_mood
@@ -319,10 +332,21 @@ def complete(
         _sync_reminder(session, assignment, active=False)
     session.add(assignment)
     session.add(row)
-    verb = "finished" if finish else "practised"
-    text = f"{client.user.preferred_name} {verb} “{assignment.title}”"
-    if data.stuck:
-        text += " and has something to bring to the session"
+    words = {"name": client.user.preferred_name, "title": assignment.title}
+    with use_language(_therapist_language(session, assignment)):
+        if finish and data.stuck:
+            text = gettext(
+                "%(name)s finished “%(title)s” and has something to bring to the session", **words
+            )
+        elif finish:
+            text = gettext("%(name)s finished “%(title)s”", **words)
+        elif data.stuck:
+            text = gettext(
+                "%(name)s practised “%(title)s” and has something to bring to the session",
+                **words,
+            )
+        else:
+            text = gettext("%(name)s practised “%(title)s”", **words)
     _notify(session, assignment, "done", text)
     session.commit()
     return row
@@ -339,12 +363,13 @@ def post_message(
     )
     session.add(msg)
     if role == "client":
-        _notify(
-            session,
-            assignment,
-            "message",
-            f"{principal.user.preferred_name} wrote about “{assignment.title}”",
-        )
+        with use_language(_therapist_language(session, assignment)):
+            text = gettext(
+                "%(name)s wrote about “%(title)s”",
+                name=principal.user.preferred_name,
+                title=assignment.title,
+            )
+        _notify(session, assignment, "message", text)
     else:
         audit.add(
             session,

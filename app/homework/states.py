@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Literal
 
+from app.i18n import N_
+
 Role = Literal["client", "therapist"]
 
 
@@ -93,14 +95,15 @@ FHIR_STATUS: dict[State, str] = {
     State.CANCELLED: "cancelled",
 }
 
+# Shown translated: `_(labels[state])` in templates.
 LABELS: dict[State, str] = {
-    State.REQUESTED: "New",
-    State.ACCEPTED: "Accepted",
-    State.CHANGE_REQUESTED: "Change asked",
-    State.DECLINED: "Declined",
-    State.IN_PROGRESS: "In progress",
-    State.COMPLETED: "Done",
-    State.CANCELLED: "Cancelled",
+    State.REQUESTED: N_("New"),
+    State.ACCEPTED: N_("Accepted"),
+    State.CHANGE_REQUESTED: N_("Change asked"),
+    State.DECLINED: N_("Declined"),
+    State.IN_PROGRESS: N_("In progress"),
+    State.COMPLETED: N_("Done"),
+    State.CANCELLED: N_("Cancelled"),
 }
 
 
@@ -119,5 +122,5 @@ def next_state(state: State, action: Action, role: Role, *, reason: str | None =
     if target is None:
         raise TransitionError(f"a {role} cannot {action.value} homework that is {state.value}")
     if action in REASON_REQUIRED and not (reason and reason.strip()):
-        raise TransitionError("please say what you would like to change")
+        raise TransitionError(N_("please say what you would like to change"))
     return target

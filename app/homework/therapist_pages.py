@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from babel.support import LazyProxy
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import UploadFile
@@ -21,6 +22,7 @@ from app.homework.dependencies import ClientsAssignment
 from app.homework.models import HomeworkAssignment
 from app.homework.schemas import AssignmentCreate
 from app.homework.views import common_context
+from app.i18n import N_, gettext, request_language, use_language
 from app.templates import render
 
 router = APIRouter()
@@ -71,7 +73,8 @@ async def _assignment_form(
         try:
             checked, name = check(raw), upload.filename
         except AttachmentError as exc:
-            form.add_error("attachment", str(exc))
+            with use_language(request_language(request)):
+                form.add_error("attachment", gettext(exc.message, **exc.params))
     return form, checked, name
 
 
@@ -155,7 +158,7 @@ def therapist_item_page(
         {
             "client": client,
             "a": a,
-            "schedule": service.schedule_text(a),
+            "schedule": LazyProxy(service.schedule_text, a, enable_cache=False),
             "attachment": queries.attachment(session, a.id),
             "completions": queries.completions(session, [a.id]),
             "messages": queries.messages(session, a.id),
@@ -203,7 +206,9 @@ async def therapist_revise(
                 expected=versioning.form_version(form.values),
             )
         except versioning.EditConflict as conflict:
-            note = "The attachment you chose was not kept: please add it again." if checked else ""
+            note = (
+                N_("The attachment you chose was not kept: please add it again.") if checked else ""
+            )
             return versioning.render_conflict(
                 request,
                 conflict,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from babel.support import LazyProxy
 from sqlalchemy import and_, bindparam, exists, or_, select
 from sqlmodel import Session, col
 
@@ -14,6 +15,7 @@ from app.homework.models import HomeworkAssignment, HomeworkCompletion
 from app.homework.queries import ACTIVE
 from app.homework.schedule import Recurrence, describe, is_due_on
 from app.homework.states import LABELS, State
+from app.i18n import N_
 from app.sections import Section
 
 A = HomeworkAssignment
@@ -72,13 +74,13 @@ def today_section(*, session: Session, client: User, day: date, now: datetime) -
                     "title": r.title,
                     "state": r.state,
                     "label": LABELS[State(r.state)],
-                    "when": describe(rec),
+                    "when": LazyProxy(describe, rec, enable_cache=False),  # words at render
                     "new": r.state == "requested",
                 }
             )
     return Section(
         key="homework",
-        title="Homework",
+        title=N_("Homework"),
         template="homework/_today.html",
         context={"items": items},
         order=40,

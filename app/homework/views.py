@@ -3,12 +3,15 @@ weekdays every homework template reads. No routes."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from app.homework import kinds
 from app.homework.states import LABELS
+from app.i18n import lazy_gettext
 
-WEEKDAYS = [(0, "Mon"), (1, "Tue"), (2, "Wed"), (3, "Thu"), (4, "Fri"), (5, "Sat"), (6, "Sun")]
+# Monday (0) to Sunday (6), each with a date on that weekday: its name comes from the language.
+WEEKDAYS = [(n, date(2024, 1, 1 + n)) for n in range(7)]
 
 
 def common_context() -> dict[str, Any]:
@@ -17,5 +20,5 @@ def common_context() -> dict[str, Any]:
         "labels": LABELS,
         "weekdays": WEEKDAYS,
         "kind_label": kinds.label,
-        "kind_options": [(k.key, k.label) for k in kinds.KINDS],
+        "kind_options": [(k.key, lazy_gettext(k.label)) for k in kinds.KINDS],
     }

@@ -21,7 +21,7 @@ from app.db import SessionDep
 from app.errors import Unprocessable
 from app.forms import FormResult, finish_form_awaiting, read_form, submit_form, validate
 from app.i18n import N_
-from app.my_data import closure, handover, notify, service
+from app.my_data import build, closure, handover, notify, service
 from app.my_data.dependencies import ClinicClient, ClinicExport, Colleague
 from app.my_data.models import ClosureStatus
 from app.my_data.schemas import ExportPublic
@@ -109,6 +109,7 @@ def _client_page(
             "last": closure.latest(session, client.id),
             "form": form or FormResult(values={}),
             "grace_days": closure.GRACE.days,
+            "step_words": build.step_words,
         },
         status_code=status_code,
     )

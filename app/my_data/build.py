@@ -23,13 +23,14 @@ from app import clock, csv_safe
 from app.accounts.models import User
 from app.accounts.service import my_therapists
 from app.audit import service as audit
+from app.i18n import N_, gettext, use_language
 from app.my_data import inventory
 from app.progress import exports, observations, record, report_pdf
 from app.templates import env
 
 Report = Callable[[int, str], None]
 
-README = """Your Groundwork data
+README = N_("""Your Groundwork data
 ====================
 
 summary.pdf          a readable summary: what is here, your therapists, who opened your record
@@ -39,7 +40,17 @@ files/               photos and attachments, named by the id in the matching spr
 groundwork.fhir.json the same record as an HL7 FHIR R4B Bundle, for other health apps
 
 Times are in UTC. Ids link rows across spreadsheets (for example habit_id).
-"""
+""")
+COPIED = "Copied "  # a step "Copied <label in lower case>" (kept in English; see step_words)
+
+
+def step_words(step: str) -> str:
+    """A progress step (kept in English) in the current language."""
+    if step.startswith(COPIED):
+        for kind in inventory.KINDS:
+            if step == COPIED + kind.label.lower():
+                return gettext("Copied %(what)s", what=gettext(kind.label).lower())
+    return gettext(step) if step else step
 
 
 @dataclass
@@ -107,7 +118,7 @@ def write_tables(
                 contents.earliest = _earliest(contents.earliest, list(row.values()))
         zf.writestr(kind.file, csv_safe.write(names, out))
         contents.kinds.append(KindCount(kind.label, kind.file, len(out)))
-        report(5 + 70 * (i + 1) // total, f"Copied {kind.label.lower()}")
+        report(5 + 70 * (i + 1) // total, COPIED + kind.label.lower())
     return contents
 
 
@@ -136,18 +147,26 @@ def _viewings(session: Session, client_id: uuid.UUID) -> list[Viewing]:
 def build(
     session: Session, client: User, *, now: datetime, report: Report, requested_by: User
 ) -> bytes:
-    """The whole ZIP, in memory (a client's history is megabytes, not gigabytes)."""
+    """The whole ZIP, in memory (a client's history is megabytes, not gigabytes), in the
+    client's language (the README and summary; spreadsheets keep their column names)."""
+    with use_language(client.language):
+        return _build(session, client, now=now, report=report, requested_by=requested_by)
+
+
+def _build(
+    session: Session, client: User, *, now: datetime, report: Report, requested_by: User
+) -> bytes:
     buffer = io.BytesIO()
     today = now.astimezone(clock.zone(client.time_zone)).date()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
-        zf.writestr("README.txt", README)
-        report(5, "Copying your records")
+        zf.writestr("README.txt", gettext(README))
+        report(5, N_("Copying your records"))
         contents = write_tables(session, zf, client.id, report)
         start = min(contents.earliest or today, today)
         therapists = my_therapists(session, client.id)
         therapist_name = therapists[0].preferred_name if therapists else ""
 
-        report(78, "Writing the FHIR file")
+        report(78, N_("Writing the FHIR file"))
         rec = record.load(session, client, start=start, end=today)
         logged = observations.for_client(
             session, client.id, start=start, end=today, time_zone=client.time_zone
@@ -155,7 +174,7 @@ def build(
         bundle = exports.fhir_bundle(rec, now=now, therapist_name=therapist_name, logged=logged)
         zf.writestr("groundwork.fhir.json", json.dumps(bundle, indent=1, ensure_ascii=False))
 
-        report(85, "Writing the PDF summary")
+        report(85, N_("Writing the PDF summary"))
         data = exports.report_data(session, rec, prepared_by=client, now=now)
         zf.writestr("progress-report.pdf", report_pdf.render_pdf(report_pdf.render_html(env, data)))
         html = env.get_template("my_data/summary.html").render(
@@ -169,5 +188,5 @@ def build(
             css=report_pdf.CSS_FILE.read_text(),
         )
         zf.writestr("summary.pdf", report_pdf.render_pdf(html))
-        report(98, "Packing the file")
+        report(98, N_("Packing the file"))
     return buffer.getvalue()

@@ -18,7 +18,7 @@ from app.accounts.web import see_other
 from app.db import SessionDep
 from app.errors import NotFound, Unprocessable
 from app.forms import FormResult, finish_form_awaiting, read_form, validate
-from app.my_data import admin_pages, closure, inventory, notify, service
+from app.my_data import admin_pages, build, closure, inventory, notify, service
 from app.my_data.dependencies import OwnExport
 from app.my_data.models import AccountClosure, ClosureStatus
 from app.my_data.schemas import ExportPublic
@@ -40,6 +40,7 @@ def my_data_page(request: Request, session: SessionDep, client: CurrentClient) -
             "export": ExportPublic.of(row) if row else None,
             "now": clock.now(),
             "grace_days": closure.GRACE.days,
+            "step_words": build.step_words,
         },
         headers={"Cache-Control": "no-store"},
     )

@@ -18,6 +18,7 @@ from sqlmodel import Session
 
 from app.accounts.models import User
 from app.db import open_session
+from app.i18n import N_
 from app.my_data import build
 from app.my_data.models import DataExport, ExportStatus
 
@@ -120,7 +121,7 @@ def run_once(
             export_id,
             worker,
             status=ExportStatus.queued if retry else ExportStatus.failed,
-            step="" if retry else "Something went wrong",
+            step="" if retry else N_("Something went wrong"),
             lease_until=None,
         )
         return export_id
@@ -131,7 +132,7 @@ def run_once(
         worker,
         status=ExportStatus.ready,
         percent=100,
-        step="Ready",
+        step=N_("Ready"),
         content=zipped,
         size=len(zipped),
         finished_at=done,

@@ -8,6 +8,7 @@ from app import clock
 from app.accounts.dependencies import CurrentClient
 from app.db import SessionDep
 from app.errors import Conflict, NotFound, Unprocessable
+from app.i18n import N_
 from app.reminders import devices, inbox, preferences, runtime, tokens
 from app.reminders.dependencies import OwnDevice, OwnItem
 from app.reminders.models import ReminderItem
@@ -93,7 +94,7 @@ def remove_device(device: OwnDevice, session: SessionDep) -> Response:
 def test_device(device: OwnDevice, session: SessionDep) -> TestResult:
     sender = runtime.channels().push
     if sender is None:
-        raise Conflict("Phone notifications are not set up on this server.")
+        raise Conflict(N_("Phone notifications are not set up on this server."))
     result = devices.send_test(session=session, device=device, sender=sender)
     return TestResult(
         delivered=result.outcome == "delivered", outcome=result.outcome, status_code=result.status
@@ -155,7 +156,7 @@ def notification_action(body: Action, session: SessionDep) -> ActionResult:
     item_id = tokens.read_action_token(runtime.secret(), body.token)
     item = session.get(ReminderItem, item_id) if item_id else None
     if item is None:
-        raise NotFound("This reminder no longer exists.")
+        raise NotFound(N_("This reminder no longer exists."))
     if body.action == "done":
         completed = inbox.done(session=session, item=item)
         return ActionResult(open=None if completed else item.url)

@@ -6,16 +6,23 @@ from datetime import time, timedelta
 from zoneinfo import ZoneInfo
 
 from app.demo import DemoContext
+from app.i18n import N_
 from app.reminders.models import ItemStatus, ReminderItem, ReminderPreference
 from app.reminders.planner import local_to_utc
 
 DAILY = [
-    ("routine", time(8), "Morning routine", "Your morning steps are ready when you are.", "/today"),
+    (
+        "routine",
+        time(8),
+        N_("Morning routine"),
+        N_("Your morning steps are ready when you are."),
+        "/today",
+    ),
     (
         "mood_log",
         time(20),
-        "How was today?",
-        "A quick check-in on mood, energy and sleep.",
+        N_("How was today?"),
+        N_("A quick check-in on mood, energy and sleep."),
         "/today",
     ),
 ]
@@ -38,11 +45,11 @@ def seed(ctx: DemoContext) -> None:
             for kind, wall, title, body, url in DAILY:
                 due = local_to_utc(day, wall, zone)
                 roll = ctx.rng.random()
-                status, note = ItemStatus.sent, "In the app (no device or email set up)"
+                status, note = ItemStatus.sent, N_("In the app (no device or email set up)")
                 if roll < 0.07:
                     status, note = (
                         ItemStatus.missed,
-                        "Not sent: the app was not running at the time",
+                        N_("Not sent: the app was not running at the time"),
                     )
                 ctx.session.add(
                     ReminderItem(

@@ -10,6 +10,7 @@ from fastapi import Depends
 from app.accounts.dependencies import CurrentClient
 from app.db import SessionDep
 from app.errors import NotFound
+from app.i18n import N_
 from app.reminders import devices, inbox
 from app.reminders.models import PushSubscription, ReminderItem
 
@@ -19,14 +20,14 @@ def own_device(
 ) -> PushSubscription:
     device = devices.owned(session, client.user.id, device_id)
     if device is None:
-        raise NotFound("No such device.")
+        raise NotFound(N_("No such device."))
     return device
 
 
 def own_item(item_id: uuid.UUID, session: SessionDep, client: CurrentClient) -> ReminderItem:
     item = inbox.owned(session, client.user.id, item_id)
     if item is None:
-        raise NotFound("No such reminder.")
+        raise NotFound(N_("No such reminder."))
     return item
 
 

@@ -10,6 +10,8 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, col, select
 
 from app import clock
+from app.accounts.models import User
+from app.i18n import gettext, use_language
 from app.reminders.models import PushSubscription
 from app.reminders.webpush import (
     PushMessage,
@@ -94,13 +96,17 @@ def remove(*, session: Session, device: PushSubscription) -> None:
 def send_test(*, session: Session, device: PushSubscription, sender: WebPushSender) -> PushResult:
     """Push a test notification now and record what the push service answered. Commits."""
     now = clock.now()
+    owner = session.get(User, device.client_id)
+    with use_language(owner.language if owner is not None else "en"):
+        title = gettext("Test reminder")
+        body = gettext("Notifications reach “%(name)s”.", name=device.device_name)
     payload = json.dumps(
         {
             "id": None,
             "kind": "test",
-            "title": "Test reminder",
+            "title": title,
             "url": "/reminders/settings",
-            "body": f"Notifications reach “{device.device_name}”.",
+            "body": body,
             "tag": "test",
         }
     ).encode()

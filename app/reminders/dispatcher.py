@@ -33,6 +33,7 @@ from sqlmodel import Session, col, select
 
 from app.accounts.models import User
 from app.db import WriteLockTimeout, open_session
+from app.i18n import N_, gettext, use_language
 from app.reminders import claim, planner, preferences, sources, tokens
 from app.reminders import email as email_channel
 from app.reminders.models import ItemStatus, PushSubscription
@@ -123,6 +124,7 @@ class _Device:
 class _Context:
     zones: dict[uuid.UUID, ZoneInfo]
     emails: dict[uuid.UUID, str | None]
+    languages: dict[uuid.UUID, str]
     prefs: dict[uuid.UUID, preferences.Prefs]
     subs: dict[uuid.UUID, list[_Device]]
 
@@ -131,7 +133,9 @@ def _load_context(session: Session, items: list[claim.Claimed]) -> _Context:
     """Three queries for the whole batch: clients, preferences, live devices."""
     client_ids = {i.client_id for i in items}
     users = session.exec(
-        select(User.id, User.time_zone, User.email).where(col(User.id).in_(client_ids))
+        select(User.id, User.time_zone, User.email, User.language).where(
+            col(User.id).in_(client_ids)
+        )
     ).all()
     subs: dict[uuid.UUID, list[_Device]] = {cid: [] for cid in client_ids}
     for row in session.connection().execute(
@@ -141,8 +145,9 @@ def _load_context(session: Session, items: list[claim.Claimed]) -> _Context:
     ):
         subs[row[1]].append(_Device(row[0], Subscription(row[2], row[3], row[4])))
     return _Context(
-        zones={uid: ZoneInfo(tz) for uid, tz, _ in users},
-        emails={uid: mail for uid, _, mail in users},
+        zones={uid: ZoneInfo(tz) for uid, tz, _, _ in users},
+        emails={uid: mail for uid, _, mail, _ in users},
+        languages={uid: language for uid, _, _, language in users},
         prefs=preferences.load_many(session, client_ids),
         subs=subs,
     )
@@ -161,11 +166,11 @@ def _decide(
         return finished
     if planner.is_missed(item.due_at, now, grace):
         return Outcome(
-            item, ItemStatus.missed, note="Not sent: the app was not running at the time"
+            item, ItemStatus.missed, note=N_("Not sent: the app was not running at the time")
         )
     prefs = ctx.prefs[item.client_id]
     if item.kind in prefs.muted or prefs.paused_on(item.local_day):
-        return Outcome(item, ItemStatus.off, note="Reminders of this kind were off or paused")
+        return Outcome(item, ItemStatus.off, note=N_("Reminders of this kind were off or paused"))
     zone = ctx.zones[item.client_id]
     decision = planner.quiet_decision(item.due_at, zone, prefs.quiet)
     if decision is planner.QuietDecision.DEFER and prefs.quiet is not None:
@@ -175,19 +180,25 @@ def _decide(
     if item.only_if_not_done and not sources.still_due(
         session=session, kind=item.kind, source_id=item.source_id, local_day=item.local_day
     ):
-        return Outcome(item, ItemStatus.done_already, note="Already done: no reminder needed")
+        return Outcome(item, ItemStatus.done_already, note=N_("Already done: no reminder needed"))
     if decision is planner.QuietDecision.HOLD:
-        return Outcome(item, ItemStatus.held, note="Kept here quietly: it fell in your quiet hours")
+        return Outcome(
+            item, ItemStatus.held, note=N_("Kept here quietly: it fell in your quiet hours")
+        )
     return None
 
 
-def _payload(item: claim.Claimed, channels: Channels) -> bytes:
+def _payload(item: claim.Claimed, channels: Channels, language: str) -> bytes:
+    """The notification in the client's language: built-in titles and bodies are English catalog
+    messages kept on the item; what people wrote (a routine's name) passes through unchanged."""
+    with use_language(language):
+        title, body = gettext(item.title), gettext(item.body) if item.body else item.body
     return json.dumps(
         {
             "id": str(item.id),
             "kind": item.kind,
-            "title": item.title,
-            "body": item.body,
+            "title": title,
+            "body": body,
             "url": item.url,
             "token": tokens.action_token(channels.secret, item.id),
             "tag": topic_for(str(item.id)),
@@ -197,18 +208,23 @@ def _payload(item: claim.Claimed, channels: Channels) -> bytes:
 
 
 def _email_for(
-    item: claim.Claimed, to_addr: str, channels: Channels
+    item: claim.Claimed, to_addr: str, channels: Channels, language: str = "en"
 ) -> email_channel.EmailReminder:
+    """The email in the client's language (as `_payload`)."""
     unsubscribe = email_channel.unsubscribe_token(channels.secret, item.client_id, item.kind)
-    label = KINDS.get(item.kind, item.kind)
+    with use_language(language):
+        label = gettext(KINDS.get(item.kind, item.kind))
+        title, body = gettext(item.title), gettext(item.body) if item.body else item.body
+        subject = gettext("Reminder: %(title)s", title=title)
     return email_channel.EmailReminder(
         to_addr=to_addr,
-        subject=f"Reminder: {item.title}",
-        title=item.title,
-        body=item.body,
+        subject=subject,
+        title=title,
+        body=body,
         open_url=channels.base_url + item.url,
         unsubscribe_url=f"{channels.base_url}/reminders/unsubscribe/{unsubscribe}",
         kind_label=label,
+        language=language,
     )
 
 
@@ -289,6 +305,7 @@ class _Plan:
     item: claim.Claimed
     devices: list[_Device]
     email: email_channel.EmailReminder | None
+    language: str = "en"
 
 
 def _plan(item: claim.Claimed, ctx: _Context, channels: Channels) -> _Plan:
@@ -300,8 +317,9 @@ def _plan(item: claim.Claimed, ctx: _Context, channels: Channels) -> _Plan:
     wants_email = (
         channels.smtp is not None and to_addr and ctx.prefs[item.client_id].email_for(item.kind)
     )
-    reminder = _email_for(item, to_addr, channels) if wants_email and to_addr else None
-    return _Plan(item, devices, reminder)
+    language = ctx.languages.get(item.client_id, "en")
+    reminder = _email_for(item, to_addr, channels, language) if wants_email and to_addr else None
+    return _Plan(item, devices, reminder, language)
 
 
 def _push(plans: list[_Plan], channels: Channels) -> list[Outcome]:
@@ -312,7 +330,7 @@ def _push(plans: list[_Plan], channels: Channels) -> list[Outcome]:
         for sub in plan.devices:
             message = PushMessage(
                 sub.subscription,
-                _payload(plan.item, channels),
+                _payload(plan.item, channels, plan.language),
                 topic=topic_for(str(plan.item.id)),
                 ttl=int(planner.DEFAULT_GRACE.total_seconds()),
                 urgency="high" if plan.item.kind == "homework" else "normal",

@@ -24,6 +24,8 @@ from email.utils import formatdate, make_msgid
 from html import escape
 from uuid import UUID
 
+from app.i18n import current_language, gettext, use_language
+
 _KIND_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz_")
 log = logging.getLogger("groundwork.reminders")
 # A connection idle longer than this is checked with NOOP before use: relays drop idle sessions.
@@ -51,6 +53,7 @@ class EmailReminder:
     open_url: str
     unsubscribe_url: str
     kind_label: str
+    language: str = "en"  # the client's: the words around the reminder are in it
 
 
 class EmailError(Exception):
@@ -99,19 +102,25 @@ def build_message(reminder: EmailReminder, from_addr: str) -> EmailMessage:
     msg["List-Unsubscribe"] = f"<{reminder.unsubscribe_url}>"
     msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     msg["Auto-Submitted"] = "auto-generated"
+    with use_language(reminder.language):
+        lang = current_language()
+        open_it = gettext("Open it")
+        why = gettext(
+            "You get this because email reminders for %(kind)s are on.", kind=reminder.kind_label
+        )
+        stop = gettext("Stop emails for %(kind)s", kind=reminder.kind_label)
     text = (
-        f"{reminder.title}\n\n{reminder.body}\n\nOpen it: {reminder.open_url}\n\n"
-        f"You get this because email reminders for {reminder.kind_label} are on.\n"
-        f"Stop emails for {reminder.kind_label}: {reminder.unsubscribe_url}\n"
+        f"{reminder.title}\n\n{reminder.body}\n\n{open_it}: {reminder.open_url}\n\n"
+        f"{why}\n{stop}: {reminder.unsubscribe_url}\n"
     )
     msg.set_content(text)
     html = f"""<!doctype html>
-<html lang="en"><body style="font-family:system-ui,sans-serif;line-height:1.5;color:#1f2933">
+<html lang="{lang}"><body style="font-family:system-ui,sans-serif;line-height:1.5;color:#1f2933">
 <h1 style="font-size:1.25rem">{escape(reminder.title)}</h1>
 <p>{escape(reminder.body)}</p>
-<p><a href="{escape(reminder.open_url)}" style="display:inline-block;padding:12px 18px;background:#2f5d50;color:#fff;border-radius:8px;text-decoration:none">Open it</a></p>
-<p style="font-size:.875rem;color:#52606d">You get this because email reminders for {escape(reminder.kind_label)} are on.
-<a href="{escape(reminder.unsubscribe_url)}">Stop emails for {escape(reminder.kind_label)}</a>.</p>
+<p><a href="{escape(reminder.open_url)}" style="display:inline-block;padding:12px 18px;background:#2f5d50;color:#fff;border-radius:8px;text-decoration:none">{escape(open_it)}</a></p>
+<p style="font-size:.875rem;color:#52606d">{escape(why)}
+<a href="{escape(reminder.unsubscribe_url)}">{escape(stop)}</a>.</p>
 </body></html>"""
     msg.add_alternative(html, subtype="html")
     return msg

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 
 from sqlalchemy import BindParameter, ColumnElement, or_, update
 from sqlmodel import Session, col, select
 
 from app import clock
+from app.i18n import N_, gettext, ngettext
 from app.reminders import planner, sources
 from app.reminders.models import INBOX_STATUSES, ItemStatus, ReminderItem
 
@@ -17,11 +19,11 @@ SNOOZABLE = (*INBOX_STATUSES, ItemStatus.pending)
 # (downtime, every channel refused) is "Not done yet" — still open for them, never "missed" or
 # "failed"; the delivery note beside it says plainly what happened on our side.
 STATE_LABELS: dict[str, str] = {
-    ItemStatus.sent: "Delivered",
-    ItemStatus.missed: "Not done yet",
-    ItemStatus.held: "Quiet hours",
-    ItemStatus.failed: "Not done yet",
-    ItemStatus.pending: "Snoozed",
+    ItemStatus.sent: N_("Delivered"),
+    ItemStatus.missed: N_("Not done yet"),
+    ItemStatus.held: N_("Quiet hours"),
+    ItemStatus.failed: N_("Not done yet"),
+    ItemStatus.pending: N_("Snoozed"),
 }
 
 
@@ -68,12 +70,12 @@ def snooze(*, session: Session, item: ReminderItem, choice: str) -> ReminderItem
     now = clock.now()
     until = planner.snooze_until(choice, now)
     if item.status not in SNOOZABLE or item.acknowledged_at is not None:
-        raise ValueError("This reminder can no longer be snoozed.")
+        raise ValueError(N_("This reminder can no longer be snoozed."))
     if item.status == ItemStatus.pending and not item.snoozed:
-        raise ValueError("This reminder is not due yet.")
+        raise ValueError(N_("This reminder is not due yet."))
     item.status, item.due_at, item.snoozed = ItemStatus.pending, until, True
     item.attempts, item.finished_at, item.read_at = 0, None, now
-    item.delivery_note = "Snoozed"
+    item.delivery_note = N_("Snoozed")
     session.add(item)
     session.commit()
     return item
@@ -91,13 +93,29 @@ def done(*, session: Session, item: ReminderItem) -> bool:
     item.read_at = item.read_at or now
     if item.status == ItemStatus.pending and item.snoozed:
         item.status, item.finished_at = ItemStatus.sent, now
-        item.delivery_note = "Marked done"
+        item.delivery_note = N_("Marked done")
     session.add(item)
     session.commit()
     return completed
 
 
 def state_label(item: ReminderItem) -> str:
+    """The entry's state in words, in the current language (call it while rendering)."""
     if item.acknowledged_at is not None:
-        return "Done"
-    return STATE_LABELS.get(item.status, item.status)
+        return gettext("Done")
+    return gettext(STATE_LABELS.get(item.status, item.status))
+
+
+# Delivery notes are kept in English (app/reminders/record.py); these are the counted ones.
+_SENT_TO_DEVICES = re.compile(r"^Sent to (\d+) devices?( and email)?$")
+
+
+def note_words(note: str) -> str:
+    """A delivery note in the current language (call it while rendering)."""
+    counted = _SENT_TO_DEVICES.match(note)
+    if counted is None:
+        return gettext(note) if note else note
+    n = int(counted.group(1))
+    if counted.group(2):
+        return ngettext("Sent to %(num)s device and email", "Sent to %(num)s devices and email", n)
+    return ngettext("Sent to %(num)s device", "Sent to %(num)s devices", n)

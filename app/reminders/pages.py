@@ -18,6 +18,7 @@ from app.accounts.web import see_other
 from app.db import SessionDep
 from app.errors import NotFound
 from app.forms import FormResult, read_form, submit_form
+from app.i18n import N_, gettext, request_language, use_language
 from app.reminders import devices, email, inbox, preferences, runtime
 from app.reminders.dependencies import OwnDevice, OwnItem
 from app.reminders.service import KINDS
@@ -26,12 +27,13 @@ from app.templates import render
 from app.web_security import CSRF_EXEMPT
 
 router = APIRouter()
+# Notices are English catalog messages, translated on the page (`_(notice)`).
 SAVED = {
-    "settings": "Your reminder settings are saved.",
-    "renamed": "The device name is saved.",
-    "removed": "That device won't get notifications any more.",
-    "snoozed": "Snoozed. It will come back.",
-    "done": "Marked as done.",
+    "settings": N_("Your reminder settings are saved."),
+    "renamed": N_("The device name is saved."),
+    "removed": N_("That device won't get notifications any more."),
+    "snoozed": N_("Snoozed. It will come back."),
+    "done": N_("Marked as done."),
 }
 
 
@@ -55,7 +57,7 @@ class PreferencesForm(ApiModel):
     @classmethod
     def _known(cls, value: list[str]) -> list[str]:
         if any(k not in KINDS for k in value):
-            raise ValueError("Choose from the kinds listed.")
+            raise ValueError(N_("Choose from the kinds listed."))
         return value
 
 
@@ -155,7 +157,7 @@ async def rename_device(
 
     def show(_form: FormResult[RenameForm], status: int) -> Response:
         # The device list has no field beside which to show it: one notice at the top.
-        notice = "Give the device a name (up to 80 characters)."
+        notice = N_("Give the device a name (up to 80 characters).")
         return _settings(request, session, client, notice=notice, status_code=status)
 
     return await submit_form(request, RenameForm, save=save, show=show)
@@ -175,16 +177,24 @@ def test_device(
     name = device.device_name
     if sender is None:
         return _settings(
-            request, session, client, notice="Phone notifications are not set up on this server."
+            request,
+            session,
+            client,
+            notice=N_("Phone notifications are not set up on this server."),
         )
     result = devices.send_test(session=session, device=device, sender=sender)
-    notice = {
-        "delivered": f"A test notification is on its way to “{name}”. If it doesn't appear, check that "
-        "notifications are allowed for Groundwork in the phone's settings.",
-        "gone": f"“{name}” no longer accepts notifications. Turn them on again on that device.",
-    }.get(
-        result.outcome, f"The test could not be sent to “{name}” just now. Please try again later."
-    )
+    notices = {
+        "delivered": N_(
+            "A test notification is on its way to “%(name)s”. If it doesn't appear, check that "
+            "notifications are allowed for Groundwork in the phone's settings."
+        ),
+        "gone": N_(
+            "“%(name)s” no longer accepts notifications. Turn them on again on that device."
+        ),
+    }
+    failed = N_("The test could not be sent to “%(name)s” just now. Please try again later.")
+    with use_language(request_language(request)):
+        notice = gettext(notices.get(result.outcome, failed), name=name)
     return _settings(request, session, client, notice=notice)
 
 
@@ -203,6 +213,7 @@ def inbox_page(
             "entries": entries,
             "unread": unread,
             "label": inbox.state_label,
+            "note_words": inbox.note_words,
             "notice": SAVED.get(saved or ""),
             "tz": client.user.time_zone,
             "kinds": KINDS,
@@ -230,7 +241,7 @@ def done_item(item: OwnItem, session: SessionDep) -> Response:
 def _unsubscribe_target(token: str) -> tuple[Any, str]:
     found = email.read_unsubscribe_token(runtime.secret(), token)
     if found is None or found[1] not in KINDS:
-        raise NotFound("This unsubscribe link is not valid.")
+        raise NotFound(N_("This unsubscribe link is not valid."))
     return found
 
 
@@ -253,7 +264,7 @@ def unsubscribe(request: Request, unsubscribe_token: str, session: SessionDep) -
     """RFC 8058 one-click: mail providers POST here without cookies; the signed token is the proof."""
     client_id, kind = _unsubscribe_target(unsubscribe_token)
     if session.get(User, client_id) is None:
-        raise NotFound("This unsubscribe link is not valid.")
+        raise NotFound(N_("This unsubscribe link is not valid."))
     preferences.unsubscribe_email(session=session, client_id=client_id, kind=kind)
     return render(
         request,

@@ -10,6 +10,7 @@ from sqlmodel import Session, col, select
 
 from app import clock
 from app.errors import Unprocessable
+from app.i18n import N_
 from app.reminders.models import ReminderPreference
 from app.reminders.planner import QuietHours
 
@@ -82,13 +83,13 @@ def save(
     half-given or backwards. Commits."""
     if (quiet_start is None) != (quiet_end is None):
         raise Unprocessable(
-            "Give both a start and an end for quiet hours, or neither.", field="quiet_end"
+            N_("Give both a start and an end for quiet hours, or neither."), field="quiet_end"
         )
     if paused_until and not paused_from:
-        raise Unprocessable("Give the first day of the pause.", field="paused_until")
+        raise Unprocessable(N_("Give the first day of the pause."), field="paused_until")
     if paused_from and paused_until and paused_until < paused_from:
         raise Unprocessable(
-            "The pause must end on or after the day it starts.", field="paused_until"
+            N_("The pause must end on or after the day it starts."), field="paused_until"
         )
     row = get_row(session, client_id)
     row.quiet_start = quiet_start.strftime("%H:%M") if quiet_start else None

@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlalchemy import insert, update
 from sqlmodel import Session
 
+from app.i18n import N_
 from app.reminders import planner
 from app.reminders.claim import Claimed
 from app.reminders.models import ItemStatus, PushSubscription, ReminderDelivery, ReminderItem
@@ -62,9 +63,10 @@ class Outcome:
         devices = delivered or 0
         by_email = self.email is not None and self.email[0] is PushOutcome.DELIVERED
         if not answers:
-            self.status, self.note = ItemStatus.sent, "In the app (no device or email set up)"
+            self.status, self.note = ItemStatus.sent, N_("In the app (no device or email set up)")
             return
         if devices or by_email:
+            # Kept in English; inbox.note_words says it in the client's language.
             parts = [f"{devices} device{'s' if devices != 1 else ''}"] if devices else []
             parts += ["email"] if by_email else []
             self.status, self.note = ItemStatus.sent, "Sent to " + " and ".join(parts)
@@ -73,14 +75,18 @@ class Outcome:
         self.attempts = attempts
         retry = planner.retry_at(attempts, now) if PushOutcome.RETRY in answers else None
         if retry is not None and may_retry:
-            self.status, self.due_at, self.note = ItemStatus.pending, retry, "Trying again shortly"
+            self.status, self.due_at, self.note = (
+                ItemStatus.pending,
+                retry,
+                N_("Trying again shortly"),
+            )
         elif PushOutcome.GONE in answers and len(set(answers)) == 1:
             self.status, self.note = (
                 ItemStatus.failed,
-                "This device no longer accepts notifications",
+                N_("This device no longer accepts notifications"),
             )
         else:
-            self.status, self.note = ItemStatus.failed, "Could not be delivered"
+            self.status, self.note = ItemStatus.failed, N_("Could not be delivered")
 
 
 def record(

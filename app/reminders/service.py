@@ -17,16 +17,18 @@ from sqlmodel import Session, col, select
 
 from app import clock
 from app.accounts.models import User
+from app.i18n import N_
 from app.reminders import planner
 from app.reminders.models import ItemStatus, ReminderItem, ReminderSchedule
 from app.reminders.outbox import materialise
 
+# Kind -> its name in words, in English; translated where shown (`_(label)`).
 KINDS: dict[str, str] = {
-    "routine": "routines",
-    "habit": "habits",
-    "homework": "homework",
-    "sensory_diet": "sensory diet",
-    "mood_log": "mood check-ins",
+    "routine": N_("routines"),
+    "habit": N_("habits"),
+    "homework": N_("homework"),
+    "sensory_diet": N_("sensory diet"),
+    "mood_log": N_("mood check-ins"),
 }
 
 

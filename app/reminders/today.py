@@ -10,6 +10,7 @@ from sqlmodel import Session, col
 
 from app import prebuilt
 from app.accounts.models import User
+from app.i18n import N_
 from app.reminders import inbox
 from app.reminders.models import PushSubscription, ReminderItem
 from app.sections import Section
@@ -65,7 +66,7 @@ def today_section(*, session: Session, client: User, day: date, now: datetime) -
     ]
     return Section(
         key="reminders",
-        title="Reminders",
+        title=N_("Reminders"),
         template="reminders/today.html",
         context={
             "unread": unread,

@@ -1,6 +1,7 @@
 // Reminder settings: register this browser for Web Push (PushManager + the server's VAPID key),
 // mark "this device" in the list, and unsubscribe locally when this device is removed.
 import { api } from "/static/js/http.js";
+import { t } from "/static/js/i18n.js";
 
 const setup = document.getElementById("push-setup");
 const button = document.getElementById("push-enable");
@@ -18,10 +19,10 @@ function guessName() {
   const ua = navigator.userAgent;
   if (/iPhone/.test(ua)) return "iPhone";
   if (/iPad/.test(ua)) return "iPad";
-  if (/Android/.test(ua)) return /Mobile/.test(ua) ? "Android phone" : "Android tablet";
-  const browser = /Edg\//.test(ua) ? "Edge" : /Firefox\//.test(ua) ? "Firefox" : /Chrome\//.test(ua) ? "Chrome" : /Safari\//.test(ua) ? "Safari" : "Browser";
-  const system = /Windows/.test(ua) ? "Windows" : /Mac OS X/.test(ua) ? "Mac" : /Linux/.test(ua) ? "Linux" : "computer";
-  return `${browser} on ${system}`;
+  if (/Android/.test(ua)) return /Mobile/.test(ua) ? t("Android phone") : t("Android tablet");
+  const browser = /Edg\//.test(ua) ? "Edge" : /Firefox\//.test(ua) ? "Firefox" : /Chrome\//.test(ua) ? "Chrome" : /Safari\//.test(ua) ? "Safari" : t("Browser");
+  const system = /Windows/.test(ua) ? "Windows" : /Mac OS X/.test(ua) ? "Mac" : /Linux/.test(ua) ? "Linux" : t("computer");
+  return t("%(browser)s on %(system)s", { browser, system });
 }
 
 async function currentSubscription() {
@@ -39,11 +40,11 @@ function markThisDevice(endpoint) {
 
 async function enable() {
   button.disabled = true;
-  say("Asking for permission…");
+  say(t("Asking for permission…"));
   try {
     const permission = await Notification.requestPermission();
     if (permission !== "granted") {
-      say("Notifications are blocked for Groundwork. You can allow them in this browser's site settings, then try again.");
+      say(t("Notifications are blocked for Groundwork. You can allow them in this browser's site settings, then try again."));
       return;
     }
     const registration = await navigator.serviceWorker.ready;
@@ -56,7 +57,7 @@ async function enable() {
     });
     location.assign("/reminders/settings?saved=settings");
   } catch (error) {
-    say(`Notifications could not be turned on here (${error.message || error}). On iPhone, add Groundwork to the Home Screen first.`);
+    say(t("Notifications could not be turned on here (%(error)s). On iPhone, add Groundwork to the Home Screen first.", { error: error.message || error }));
   } finally {
     button.disabled = false;
   }
@@ -66,15 +67,15 @@ async function init() {
   if (!setup) return;
   nameInput.value = guessName();
   if (!("serviceWorker" in navigator) || !("PushManager" in window) || !("Notification" in window)) {
-    say("This browser can't show notifications from Groundwork. On iPhone or iPad, add Groundwork to your Home Screen and open it from there.");
+    say(t("This browser can't show notifications from Groundwork. On iPhone or iPad, add Groundwork to your Home Screen and open it from there."));
     return;
   }
   const subscription = await currentSubscription().catch(() => null);
   if (subscription) markThisDevice(subscription.endpoint);
   const registered = subscription && document.querySelector(`.device[data-this-device="1"]`);
-  say(registered ? "This device gets notifications." : "This device doesn't get notifications yet.");
+  say(registered ? t("This device gets notifications.") : t("This device doesn't get notifications yet."));
   button.disabled = false;
-  button.textContent = registered ? "Renew notifications on this device" : "Turn on notifications on this device";
+  button.textContent = registered ? t("Renew notifications on this device") : t("Turn on notifications on this device");
   button.addEventListener("click", enable);
 }
 
