@@ -31,8 +31,18 @@ env.lstrip_blocks = True
 # by `render`), so the one shared environment holds no per-person state.
 env.add_extension("jinja2.ext.i18n")
 env.policies["ext.i18n.trimmed"] = True
+
+
+def _template_gettext(message: object) -> str:
+    """`_(x)` in a template: a catalog message, or a text already translated where it was made (a
+    lazy text from Python, a person's own words): that one is shown as it is."""
+    if not isinstance(message, str):
+        return str(message)
+    return i18n.translations(i18n.current_language()).ugettext(message)
+
+
 env.install_gettext_callables(  # type: ignore[attr-defined]  # added by jinja2.ext.i18n
-    gettext=lambda message: i18n.translations(i18n.current_language()).ugettext(message),
+    gettext=_template_gettext,
     ngettext=lambda singular, plural, n: i18n.translations(i18n.current_language()).ungettext(
         singular, plural, n
     ),
