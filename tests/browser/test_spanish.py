@@ -26,21 +26,21 @@ def test_the_english_detector_finds_english_and_ignores_names() -> None:
 
 
 def _sign_up_in_spanish(page: Any, live_server: LiveServer) -> None:
-    """A new client whose browser asks for Spanish gets a Spanish account (the sign-up pages
-    themselves are not translated yet: docs/i18n.md)."""
+    """A new client whose browser asks for Spanish signs up in Spanish and gets a Spanish account."""
     email = f"lucia-{uuid.uuid4().hex[:6]}@example.test"
     page.goto("/signup?kind=client")
-    page.get_by_label("What should we call you?").fill("Lucía")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password", exact=True).fill("steady steps daily")
-    page.get_by_label("Password again").fill("steady steps daily")
-    page.get_by_role("button", name="Create account").click()
-    expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
+    check_spanish(page, "signup")
+    page.get_by_label("¿Cómo quieres que te llamemos?").fill("Lucía")
+    page.get_by_label("Correo electrónico").fill(email)
+    page.get_by_label("Contraseña", exact=True).fill("steady steps daily")
+    page.get_by_label("Repite la contraseña").fill("steady steps daily")
+    page.get_by_role("button", name="Crear cuenta").click()
+    expect(page.get_by_role("heading", name="Revisa tu correo")).to_be_visible()
     body = live_server.mailbox.body_of(live_server.mailbox.last_to(email))
     found = re.search(r"http://127\.0\.0\.1:\d+(/signup/confirm/\S+)", body)
     assert found is not None
     page.goto(found.group(1))
-    page.get_by_role("button", name="Start using Groundwork").click()
+    page.get_by_role("button", name="Empezar a usar Groundwork").click()
     page.wait_for_url("**/today")
 
 
