@@ -194,3 +194,26 @@ def test_a_password_reset_email_is_in_the_persons_language(
     [email] = _to(inbox, client.email)
     assert email["Subject"] == "Cambia tu contraseña de Groundwork"
     assert "Alguien (ojalá tú) pidió cambiar tu contraseña" in email.get_content()
+
+
+# --- the outage page ---------------------------------------------------------------------------------
+
+
+def _request(path: str, language: str) -> Any:
+    from starlette.requests import Request
+
+    headers = [(b"accept-language", language.encode())]
+    scope = {"type": "http", "method": "GET", "path": path, "headers": headers, "query_string": b""}
+    return Request(scope)
+
+
+def test_the_outage_answer_speaks_the_visitors_language() -> None:
+    from app.unavailable import response_for
+
+    api = response_for(_request("/api/v1/me", "es"), "busy")
+    assert api.status_code == 503
+    assert b"Groundwork est\\u00e1 muy ocupado ahora" in api.body or (
+        "Groundwork está muy ocupado ahora".encode() in api.body
+    )
+    english = response_for(_request("/api/v1/me", "en"), "database")
+    assert b"We'll be back shortly" in english.body
