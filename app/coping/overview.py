@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 from app.accounts import policy
 from app.accounts.models import RecordKind, User
 from app.coping.models import DistressEpisode
+from app.i18n import N_
 from app.sections import OverviewSection
 
 LIMIT = 500  # as before: the latest 500 episodes in the window at most
@@ -47,7 +48,7 @@ def client_overview(*, session: Session, client: User, now: datetime) -> Overvie
         count, mean_before, mean_drop, high = 0, None, None, 0  # kept private: as if none
     return OverviewSection(
         key="calm",
-        title="Calm",
+        title=N_("Calm"),
         template="coping/_overview.html",
         context={
             "client_id": client.id,

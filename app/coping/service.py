@@ -28,6 +28,7 @@ from app.coping.models import (
 )
 from app.coping.ranking import FitLike, Ranked, Situation, Toolbox, Usage, rank
 from app.errors import NotFound, Unprocessable
+from app.i18n import N_
 from app.sensory import fit_cache
 from app.sensory import service as sensory_service
 from app.sensory.models import SensoryFitCache, SensoryKit, SensoryProfileVersion
@@ -59,11 +60,11 @@ def record_episode(*, session: Session, client: User, data: EpisodeInput) -> Dis
         return existing
     view = catalog.find(session, client, data.strategy_key)
     if view is None:
-        raise Unprocessable("That strategy is not available.")
+        raise Unprocessable(N_("That strategy is not available."))
     now = clock.now()
     started = min(data.started_at, now)
     if started < now - timedelta(days=60):
-        raise Unprocessable("That episode is too old to record.")
+        raise Unprocessable(N_("That episode is too old to record."))
     episode = DistressEpisode(
         id=data.id,
         client_id=client.id,

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from sqlmodel import Session
 
 from app.accounts.models import User
+from app.i18n import N_
 from app.sections import TodaySection
 
 
@@ -14,4 +15,4 @@ def today_section(
     *, session: Session, client: User, day: date, now: datetime
 ) -> TodaySection | None:
     del session, client, day, now  # the same for everyone, every day: nothing to load
-    return TodaySection(key="calm", title="Calm", template="coping/_today.html", order=60)
+    return TodaySection(key="calm", title=N_("Calm"), template="coping/_today.html", order=60)

@@ -13,6 +13,7 @@ from app.audit import service as audit
 from app.coping import catalog
 from app.coping.models import ToolboxEntry
 from app.errors import NotFound
+from app.i18n import N_
 
 
 def toolbox_entries(session: Session, client_id: uuid.UUID) -> list[ToolboxEntry]:
@@ -30,7 +31,7 @@ def set_preference(
 ) -> ToolboxEntry:
     """Favourite, hide ("doesn't help me") or restore a strategy for oneself."""
     if catalog.find(session, client, strategy_key) is None:
-        raise NotFound("That strategy is not available.")
+        raise NotFound(N_("That strategy is not available."))
     entry = _entry(session, client.id, strategy_key)
     if favourite is not None:
         entry.favourite = favourite
@@ -48,7 +49,7 @@ def recommend(
 ) -> ToolboxEntry:
     """A therapist pins (or unpins) a strategy in the client's toolbox, with a note."""
     if catalog.find(session, client, strategy_key) is None:
-        raise NotFound("That strategy is not available.")
+        raise NotFound(N_("That strategy is not available."))
     entry = _entry(session, client.id, strategy_key)
     entry.recommended = on
     entry.note = note if on else ""

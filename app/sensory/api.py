@@ -18,8 +18,8 @@ from app.accounts.dependencies import (
 from app.accounts.models import User
 from app.db import SessionDep
 from app.errors import Unprocessable
+from app.i18n import use_language
 from app.sensory import diet_queries, diet_service, service
-from app.sensory.catalog import activities
 from app.sensory.dependencies import OwnedDietItem
 from app.sensory.diet_service import DietInput
 from app.sensory.models import SensoryDietItem
@@ -38,6 +38,7 @@ from app.sensory.schemas import (
     ProfileView,
     ReportPublic,
 )
+from app.sensory.words import activities_in
 from app.web_security import Principal
 
 router = APIRouter(tags=["sensory"])
@@ -66,9 +67,11 @@ def _profile_view(session: Session, client: User, viewer: Principal) -> ProfileV
     """Clients read "You tend to…"; their therapist reads the client's name."""
     row = service.latest_profile(session, client.id)
     name = client.preferred_name if viewer.id != client.id else None
+    with use_language(viewer.user.language):  # the summary is worded for the one reading it
+        summary = list(summarize(service.answers_of(row), name=name).lines)
     return ProfileView(
         profile=ProfilePublic.model_validate(row) if row else None,
-        summary=list(summarize(service.answers_of(row), name=name).lines),
+        summary=summary,
     )
 
 
@@ -127,8 +130,10 @@ def diet_input(body: DietItemIn) -> DietInput:
 
 
 @router.get("/sensory/activities", response_model=list[ActivityPublic])
-def list_activities(_principal: CurrentPrincipal) -> list[ActivityPublic]:
-    return [ActivityPublic.model_validate(a) for a in activities().values()]
+def list_activities(principal: CurrentPrincipal) -> list[ActivityPublic]:
+    """The library with its words in the reader's language (ids and rules are the same)."""
+    library = activities_in(principal.user.language)
+    return [ActivityPublic.model_validate(a) for a in library.values()]
 
 
 @router.get("/sensory/profile", response_model=ProfileView)

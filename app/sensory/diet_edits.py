@@ -7,17 +7,18 @@ from collections.abc import Mapping
 from typing import Any, Final
 
 from app import versioning
+from app.i18n import N_
 from app.sensory.models import SensoryDietItem
 
 FIELDS: Final = (
-    versioning.Field("title", "Activity"),
-    versioning.Field("local_time", "Time", editable=False),
-    versioning.Field("days", "Days", editable=False),
-    versioning.Field("minutes", "Minutes", editable=False),
-    versioning.Field("effect", "Calming or alerting", editable=False),
-    versioning.Field("course", "Main course or snack", editable=False),
-    versioning.Field("notes", "Notes", lines=True),
-    versioning.Field("remind", "Reminder", editable=False),
+    versioning.Field("title", N_("Activity")),
+    versioning.Field("local_time", N_("Time"), editable=False),
+    versioning.Field("days", N_("Days"), editable=False),
+    versioning.Field("minutes", N_("Minutes"), editable=False),
+    versioning.Field("effect", N_("Calming or alerting"), editable=False),
+    versioning.Field("course", N_("Main course or snack"), editable=False),
+    versioning.Field("notes", N_("Notes"), lines=True),
+    versioning.Field("remind", N_("Reminder"), editable=False),
 )
 _DAYS: Final = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 

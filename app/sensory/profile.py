@@ -72,20 +72,20 @@ def validate_answers(
     clean: dict[str, str] = {}
     for system, response in responses.items():
         if system not in SYSTEMS:
-            raise ProfileError("responses", "unknown sensory system")
+            raise ProfileError("responses", _("unknown sensory system"))
         if response == "":
             continue
         if response not in RESPONSES:
-            raise ProfileError(f"responses.{system}", "choose one of the four answers")
+            raise ProfileError(f"responses.{system}", _("choose one of the four answers"))
         clean[system] = response
     lists: dict[str, frozenset[str]] = {}
     for kind, chosen in (("triggers", triggers), ("calming", calming), ("alerting", alerting)):
         ids = frozenset(chosen)
         if ids - cl.choices(kind).keys():
-            raise ProfileError(kind, "unknown choice")
+            raise ProfileError(kind, _("unknown choice"))
         lists[kind] = ids
     if len(notes) > NOTES_MAX or "\x00" in notes:
-        raise ProfileError("notes", f"keep notes under {NOTES_MAX} characters")
+        raise ProfileError("notes", _("keep notes under %(max)s characters", max=NOTES_MAX))
     return ProfileAnswers(
         responses={s: clean[s] for s in SYSTEMS if s in clean},
         triggers=lists["triggers"],

@@ -9,6 +9,7 @@ from datetime import date
 from sqlmodel import Session, col, select
 
 from app.accounts.models import RecordKind, User
+from app.i18n import N_
 from app.records import DayRow, HeatFigure, RecordPart
 from app.sensory import diet
 from app.sensory.diet_service import list_items, planned
@@ -58,7 +59,7 @@ def record_part(
         return None  # no sensory diet: no empty chart in the report
     figure = HeatFigure(
         key="sensory-diet-heat",
-        title="Sensory diet by day (times done of times planned)",
+        title=N_("Sensory diet by day (times done of times planned)"),
         unit="planned times",
         rows=rows,
     )

@@ -12,12 +12,13 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from app.accounts.zones import client_zones
+from app.i18n import N_
 from app.sensory import diet
 from app.sensory.diet_service import planned
 from app.sensory.models import SensoryDietCheckoff, SensoryDietItem
 from app.signals import Adherence, ClientSignals
 
-LABEL = "Sensory diet"
+LABEL = N_("Sensory diet")
 
 
 def caseload_signals(

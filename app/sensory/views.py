@@ -302,7 +302,12 @@ def diet_submit(
             assert editing is not None  # only an update can meet a newer version
             url = f"{base}/diet/{editing.id}"
             return versioning.render_conflict(
-                request, conflict, title=editing.title, action=url, values=form.values, cancel=url
+                request,
+                conflict,
+                title=activity_title(editing.activity_id, editing.title),
+                action=url,
+                values=form.values,
+                cancel=url,
             )
         except DietError as err:
             form.add_refusal(err)

@@ -73,7 +73,7 @@ def test_a_summary_reads_in_spanish_and_still_in_english() -> None:
         named = summarize(answers, name="Sam").lines
     assert lines[0] == "Sueles buscar la presión profunda y el movimiento."
     assert lines[1] == "Te puede resultar demasiado: los sonidos."
-    assert "Lo que te ayuda a calmarte: mecerme o balancearme despacio." in lines
+    assert "Lo que te ayuda a calmarte: mecerse o balancearse despacio." in lines
     assert named[0] == "Sam suele buscar la presión profunda y el movimiento."
     assert summarize(answers).lines[1] == "Sound can get too much for you."
 
@@ -124,3 +124,19 @@ def test_the_library_and_a_library_item_keep_their_spanish_name(
     )
     assert added.status_code == 303
     assert "Masticar chicle" in http.get("/sensory/diet").text
+
+
+def test_the_client_page_glance_is_worded_in_the_therapists_language(
+    http: Any, session: Session, client_user: User, therapist: User
+) -> None:
+    http.as_(client_user).post("/sensory/profile", data={"r_vestibular": "seek"})
+    therapist.language = "es"
+    session.add(therapist)
+    session.commit()
+    page = http.as_(therapist).get(f"/caseload/{client_user.id}").text
+    name = client_user.preferred_name
+    assert f"{name} suele buscar el movimiento." in page
+    assert "Plan sensorial, seguimiento y patrón de activación" in page
+    own = http.as_(therapist).get(f"/caseload/{client_user.id}/sensory").text
+    assert "Perfil sensorial" in own
+    assert f"{name} suele buscar el movimiento." in own
