@@ -19,6 +19,7 @@ from app.i18n import _catalog, gettext, use_language
 from app.occupation import diary, interests, plan, scores, service, views
 from app.occupation.models import Interest
 from app.occupation.schemas import OUTCOME_LABELS, InterestIn
+from app.progress import gas
 from app.routines.models import Routine
 from tests.occupation.helpers import principal
 
@@ -43,6 +44,7 @@ def _built_in_words() -> list[str]:
     words += [text for _key, label, hint in service.PROFILE_FIELDS for text in (label, hint)]
     words += [text for _key, label, hint in views.SCALES for text in (label, hint)]
     words += list(OUTCOME_LABELS.values()) + list(plan.SUPPORT_LABELS.values())
+    words += list(plan.GAS_WORDS.values())
     return words
 
 
@@ -65,6 +67,10 @@ def test_every_built_in_word_has_a_spanish_one_of_the_same_shape() -> None:
 
 def _translate(word: str) -> str:
     return gettext(word)
+
+
+def test_the_gas_words_are_progress_own() -> None:
+    assert plan.GAS_WORDS == gas.LEVEL_LABELS
 
 
 def test_interest_names_show_in_spanish_and_ones_own_as_written() -> None:
