@@ -5,6 +5,7 @@ discharge summary, the change words) comes out in that person's language."""
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import UTC, date, datetime
 from typing import Any
@@ -174,6 +175,7 @@ def test_a_spanish_therapist_prints_the_discharge_summary_in_spanish(
         )
         printed = http.get(f"{base}/discharge/print")
         pdf = http.get(f"{base}/discharge.pdf")
+        fhir = json.loads(http.get(f"{base}/discharge.fhir.json").content)
         http.as_(client_user)
         mine = http.get("/occupation/discharge").text
     assert "La fecha de alta no puede ser en el futuro." in future.text
@@ -182,4 +184,11 @@ def test_a_spanish_therapist_prints_the_discharge_summary_in_spanish(
     assert "Resumen de alta" in printed.text
     assert "18 de noviembre de 2026" in printed.text
     assert pdf.content.startswith(b"%PDF")
+    composition, _patient, care_plan = (e["resource"] for e in fhir["entry"])
+    assert composition["type"]["coding"][0]["display"] == "Discharge summary"  # the code's own
+    assert [x["title"] for x in composition["section"]][-2:] == [
+        "Con mis propias palabras",
+        "El plan para seguir adelante",
+    ]
+    assert care_plan["title"] == "Plan de terapia ocupacional"
     assert "Discharge summary" in mine  # the client reads English: their own copy is English
