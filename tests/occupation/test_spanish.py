@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 from app import clock
 from app.accounts.models import User
 from app.homework.models import HomeworkAssignment
-from app.i18n import _catalog, gettext, use_language
+from app.i18n import _catalog, use_language
 from app.occupation import diary, interests, plan, scores, service, views
 from app.occupation.models import Interest
 from app.occupation.schemas import OUTCOME_LABELS, InterestIn
@@ -36,10 +36,8 @@ def _spanish(session: Session, *people: User) -> None:
 
 
 def _built_in_words() -> list[str]:
-    """Every built-in English word of the area that is data rather than template text."""
-    words = [group for group, _names in interests.CHECKLIST]
-    words += [name for _group, names in interests.CHECKLIST for name in names]
-    words += [label for _key, label in diary.BLOCKS]
+    """Every built-in English word of the area kept in the catalog (labels, scales, outcomes)."""
+    words = [label for _key, label in diary.BLOCKS]
     words += [text for _key, label, hint in diary.CATEGORIES for text in (label, hint)]
     words += list(diary.SHORT_LABELS.values())
     words += [text for _key, label, hint in service.PROFILE_FIELDS for text in (label, hint)]
@@ -49,25 +47,25 @@ def _built_in_words() -> list[str]:
     return words
 
 
-def test_every_built_in_word_has_a_spanish_one_of_the_same_shape() -> None:
-    """Same items, same order, same structure: the Spanish is a word-for-word companion of the
-    English data (a checklist group of seven names has seven Spanish names)."""
+def test_every_built_in_label_has_a_spanish_one() -> None:
     catalog = _catalog("es")
     assert catalog is not None
     missing = [w for w in _built_in_words() if not (catalog.get(w) and catalog.get(w).string)]
     assert missing == []
-    with use_language("es"):
-        spanish = [
-            (_translate(group), [_translate(n) for n in names])
-            for group, names in interests.CHECKLIST
-        ]
-    assert [len(names) for _g, names in spanish] == [len(n) for _g, n in interests.CHECKLIST]
-    every_name = [n for _g, names in spanish for n in names]
-    assert len(set(every_name)) == len(every_name), "two interests share one Spanish name"
 
 
-def _translate(word: str) -> str:
-    return gettext(word)
+def test_the_spanish_checklist_has_exactly_the_english_groups_and_interests() -> None:
+    """interests.es.yaml beside interests.yaml: same groups, same interests, same order, every one
+    translated, and no two interests sharing one Spanish name."""
+    words = interests.load_words("es")
+    assert words is not None
+    assert words.language == "es"
+    assert list(words.groups) == [group for group, _names in interests.CHECKLIST]
+    for group, names in interests.CHECKLIST:
+        assert list(words.groups[group].interests) == list(names), group
+    spanish = [n for g in words.groups.values() for n in g.interests.values()]
+    assert len(set(spanish)) == len(spanish)
+    assert interests.load_words("en") is None
 
 
 def test_the_gas_words_are_progress_own() -> None:
@@ -78,6 +76,8 @@ def test_interest_names_show_in_spanish_and_ones_own_as_written() -> None:
     with use_language("es"):
         assert interests.shown_name("Gardening") == "Jardinería"
         assert interests.shown_name("Bird watching") == "Bird watching"
+        assert interests.group_title("Out and about") == "Salir"
+        assert interests.group_title("My own") == "Mis propios intereses"
     assert interests.shown_name("Gardening") == "Gardening"
 
 
