@@ -24,6 +24,7 @@ from app.accounts.models import User
 from app.audit import service as audit
 from app.errors import Unprocessable
 from app.i18n import N_
+from app.i18n import gettext as _
 from app.occupation import plan, scores, service
 from app.occupation.models import Discharge
 from app.occupation.schemas import DischargeIn
@@ -176,7 +177,9 @@ def pdf(env: Environment, data: Summary) -> bytes:
 
 
 def _div(paragraphs: Sequence[str]) -> str:
-    body = "".join(f"<p>{escape(p)}</p>" for p in paragraphs if p) or "<p>Nothing recorded.</p>"
+    body = "".join(f"<p>{escape(p)}</p>" for p in paragraphs if p) or "<p>{}</p>".format(
+        escape(_("Nothing recorded."))
+    )
     return f'<div xmlns="http://www.w3.org/1999/xhtml">{body}</div>'
 
 
@@ -188,45 +191,59 @@ def _start_end_lines(s: Summary) -> list[str]:
     out = []
     if s.change:
         perf, sat = s.change
-        out.append(
-            f"How well things go: {perf.before:g} at the start, {perf.after:g} now ({perf.words})."
-        )
-        out.append(f"Satisfaction: {sat.before:g} at the start, {sat.after:g} now ({sat.words}).")
+        for question, c in ((_("How well things go:"), perf), (_("Satisfaction:"), sat)):
+            figures = _(
+                "%(before)s at the start, %(after)s now (%(change)s).",
+                before=format(c.before, "g"),
+                after=format(c.after, "g"),
+                change=c.words,
+            )
+            out.append(f"{question} {figures}")
     for name, first, last in s.measures:
         out.append(
-            f"{name}: {first.total} of {first.max_total} on {first.on.isoformat()}, "
-            f"{last.total} of {last.max_total} on {last.on.isoformat()}."
+            _(
+                "%(measure)s: %(first)s of %(first_max)s on %(first_on)s, "
+                "%(last)s of %(last_max)s on %(last_on)s.",
+                measure=name,
+                first=first.total,
+                first_max=first.max_total,
+                first_on=first.on.isoformat(),
+                last=last.total,
+                last_max=last.max_total,
+                last_on=last.on.isoformat(),
+            )
         )
     return out
 
 
 def fhir_bundle(s: Summary) -> dict[str, Any]:
-    """A FHIR R4B document Bundle: the Composition first, then the Patient and the CarePlan."""
+    """A FHIR R4B document Bundle: the Composition first, then the Patient and the CarePlan.
+    Codes stay as they are; the narrative (titles, text) is in the language being rendered."""
     assert s.client_id is not None
     pid = str(s.client_id)
     key = s.discharge_id or uuid5(NAMESPACE_URL, f"groundwork:discharge:{pid}:{s.discharged_on}")
     comp_id = str(uuid5(NAMESPACE_URL, f"groundwork:composition:{key}"))
     plan_id = str(uuid5(NAMESPACE_URL, f"groundwork:occupation-careplan:{pid}"))
     patient_ref = {"reference": f"urn:uuid:{pid}", "display": s.client_name}
-    goals_text = [f"{g.title}: {g.label}" for g in s.goals]
+    goals_text = [f"{g.title}: {_(g.label)}" for g in s.goals]
     composition = {
         "resourceType": "Composition",
         "id": comp_id,
         "status": "final",
         "type": {
             "coding": [{"system": LOINC, "code": DISCHARGE_LOINC, "display": "Discharge summary"}],
-            "text": "Discharge summary",
+            "text": _("Discharge summary"),
         },
         "subject": patient_ref,
         "date": s.generated_at.isoformat(),
         "author": [{"display": s.prepared_by}],
-        "title": f"Discharge summary: {s.client_name}",
+        "title": _("Discharge summary: %(name)s", name=s.client_name),
         "section": [
-            _section("Where we started and where things are now", _start_end_lines(s)),
-            _section("Goals", goals_text),
-            _section("What helped", [s.what_helped, *s.supports]),
-            _section("In my own words", [s.client_words]),
-            _section("The plan to keep going", [s.keep_going]),
+            _section(_("Where we started and where things are now"), _start_end_lines(s)),
+            _section(_("Goals"), goals_text),
+            _section(_("What helped"), [s.what_helped, *s.supports]),
+            _section(_("In my own words"), [s.client_words]),
+            _section(_("The plan to keep going"), [s.keep_going]),
         ],
     }
     care_plan: dict[str, Any] = {
@@ -234,10 +251,10 @@ def fhir_bundle(s: Summary) -> dict[str, Any]:
         "id": plan_id,
         "status": "completed",
         "intent": "plan",
-        "title": "Occupational therapy plan",
+        "title": _("Occupational therapy plan"),
         "subject": patient_ref,
         "period": {"end": s.discharged_on.isoformat()},
-        "description": s.keep_going or "Keep going with what helped.",
+        "description": s.keep_going or _("Keep going with what helped."),
         "activity": [
             {"detail": {"status": "completed", "description": title}} for title in s.supports
         ],

@@ -6,7 +6,12 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import timedelta
+from functools import cache
+from pathlib import Path
+from typing import Annotated
 
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from sqlmodel import Session, col, select
 
 from app import clock
@@ -15,7 +20,7 @@ from app.audit import service as audit
 from app.errors import Conflict, NotFound
 from app.homework import service as homework_service
 from app.homework.schemas import AssignmentCreate
-from app.i18n import N_, use_language
+from app.i18n import DEFAULT_LANGUAGE, current_language, use_language
 from app.i18n import gettext as _
 from app.occupation.models import Interest
 from app.occupation.schemas import InterestIn
@@ -23,87 +28,73 @@ from app.routines import service as routines_service
 from app.routines.schemas import RoutineCreate, StepIn
 from app.web_security import Principal
 
-# Our own everyday list, grouped for scanning on a phone; anyone can add their own. The English
-# names are what is stored (and the checkbox keys); each is translated where it is shown.
-CHECKLIST: tuple[tuple[str, tuple[str, ...]], ...] = (
-    (
-        N_("At home"),
-        (
-            N_("Cooking"),
-            N_("Baking"),
-            N_("Gardening"),
-            N_("Looking after plants"),
-            N_("DIY and fixing things"),
-            N_("Tidying and organising"),
-            N_("Looking after a pet"),
-        ),
-    ),
-    (
-        N_("Making and creating"),
-        (
-            N_("Drawing or painting"),
-            N_("Writing"),
-            N_("Knitting or sewing"),
-            N_("Crafts"),
-            N_("Photography"),
-            N_("Playing music"),
-            N_("Singing"),
-        ),
-    ),
-    (
-        N_("Moving"),
-        (
-            N_("Walking"),
-            N_("Swimming"),
-            N_("Cycling"),
-            N_("Dancing"),
-            N_("Yoga or stretching"),
-            N_("Team sports"),
-            N_("Going to the gym"),
-        ),
-    ),
-    (
-        N_("With other people"),
-        (
-            N_("Meeting friends"),
-            N_("Family time"),
-            N_("Volunteering"),
-            N_("Groups or clubs"),
-            N_("Faith or community events"),
-            N_("Online communities"),
-        ),
-    ),
-    (
-        N_("Out and about"),
-        (
-            N_("Going to the library"),
-            N_("Museums and galleries"),
-            N_("Cinema or theatre"),
-            N_("Cafés"),
-            N_("Nature and parks"),
-            N_("Markets and shops"),
-        ),
-    ),
-    (
-        N_("Quiet time"),
-        (
-            N_("Reading"),
-            N_("Puzzles"),
-            N_("Board or card games"),
-            N_("Video games"),
-            N_("Listening to music"),
-            N_("Films and TV"),
-            N_("Learning something new"),
-        ),
-    ),
+CONTENT_DIR = Path(__file__).resolve().parent / "content"
+Words = Annotated[str, StringConstraints(min_length=2, max_length=80, strip_whitespace=True)]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Group(_Frozen):
+    title: Words
+    interests: Annotated[tuple[Words, ...], Field(min_length=1, max_length=20)]
+
+
+class Checklist(_Frozen):
+    groups: Annotated[tuple[Group, ...], Field(min_length=1, max_length=20)]
+
+
+class GroupWords(_Frozen):
+    title: Words
+    interests: dict[str, Words]
+
+
+class ChecklistWords(_Frozen):
+    """A language's words for the checklist, keyed by the English (content/interests.<lang>.yaml)."""
+
+    language: str
+    groups: dict[str, GroupWords]
+
+
+def _load_checklist() -> Checklist:
+    text = (CONTENT_DIR / "interests.yaml").read_text(encoding="utf-8")
+    return Checklist.model_validate(yaml.safe_load(text))
+
+
+@cache
+def load_words(language: str) -> ChecklistWords | None:
+    """A language's checklist words, or None for English and a language not translated yet."""
+    path = CONTENT_DIR / f"interests.{language}.yaml"
+    if language == DEFAULT_LANGUAGE or not path.is_file():
+        return None
+    return ChecklistWords.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+
+
+# The English names are what is stored (and the checkbox keys); each is shown in the reader's
+# language through `shown_name` / `group_title`. Anyone can add their own, shown as written.
+CHECKLIST: tuple[tuple[str, tuple[str, ...]], ...] = tuple(
+    (g.title, g.interests) for g in _load_checklist().groups
 )
 CHECKLIST_NAMES: frozenset[str] = frozenset(n for _, names in CHECKLIST for n in names)
-MAX_INTERESTS = 80
+_GROUP_OF: dict[str, str] = {n: group for group, names in CHECKLIST for n in names}
+
+
+def group_title(group: str) -> str:
+    """A checklist group's title in the language being rendered (English where not translated)."""
+    words = load_words(current_language())
+    entry = words.groups.get(group) if words else None
+    return entry.title if entry else _(group)
 
 
 def shown_name(name: str) -> str:
     """A checklist interest in the language being rendered; one's own is shown as written."""
-    return _(name) if name in CHECKLIST_NAMES else name
+    words = load_words(current_language())
+    entry = words.groups.get(_GROUP_OF.get(name, "")) if words else None
+    return entry.interests.get(name, name) if entry else name
+
+
+MAX_INTERESTS = 80
 
 
 def interests(session: Session, client_id: uuid.UUID) -> Sequence[Interest]:

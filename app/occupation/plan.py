@@ -26,8 +26,8 @@ from app.occupation import service
 from app.occupation.models import PlanGoal, PlanReview, PlanSupport
 from app.occupation.schemas import PlanGoalIn, ReviewIn, SupportIn
 from app.progress import dashboard as progress_dashboard
-from app.progress import gas, measure_service, measures
 from app.progress import goals as progress_goals
+from app.progress import measure_service, measures
 from app.routines import service as routines_service
 from app.self_care import service as self_care_service
 from app.sensory import diet_service
@@ -39,6 +39,16 @@ SUPPORT_LABELS: dict[str, str] = {
     "homework": N_("Homework"),
     "sensory": N_("Sensory diet"),
     "calm": N_("Calm strategy"),
+}
+
+# The five GAS levels' plain words (progress's `gas.LEVEL_LABELS`, which a test keeps equal),
+# marked here for the catalog: the review and the discharge summary show them as `_(label)`.
+GAS_WORDS: dict[int, str] = {
+    -2: N_("Much less than expected"),
+    -1: N_("Less than expected"),
+    0: N_("Expected level"),
+    1: N_("More than expected"),
+    2: N_("Much more than expected"),
 }
 
 
@@ -224,9 +234,7 @@ def review_data(
             goal_id=g.id,
             title=g.title,
             ratings=[
-                (r.rated_on, r.level, gas.LEVEL_LABELS[r.level])
-                for r in rating_rows
-                if r.goal_id == g.id
+                (r.rated_on, r.level, GAS_WORDS[r.level]) for r in rating_rows if r.goal_id == g.id
             ],
             supports=links.get(plan[g.id].id, []) if g.id in plan else [],
         )

@@ -399,11 +399,15 @@ def discharge_pdf(
 
 
 @router.get(f"{CASE}/discharge.fhir.json")
-def discharge_fhir(session: SessionDep, client: TherapistClient, ot: CurrentTherapist) -> Response:
+def discharge_fhir(
+    request: Request, session: SessionDep, client: TherapistClient, ot: CurrentTherapist
+) -> Response:
     doc = discharge.summary(session, client, prepared_by=ot.user.preferred_name, now=clock.now())
+    with use_language(request_language(request)):  # the narrative in the therapist's language
+        bundle = discharge.fhir_bundle(doc)
     audit.record_now(session, actor=ot.user, client_id=client.id, action="export.discharge_fhir")
     return _download(
-        json.dumps(discharge.fhir_bundle(doc), indent=1),
+        json.dumps(bundle, indent=1),
         "application/fhir+json",
         f"discharge-{_stem(client)}.fhir.json",
     )

@@ -388,6 +388,8 @@ def interests_page(
             "rows": rows,
             "error": translated(request, {"error": error})["error"] if error else "",
             "checklist_names": interests.CHECKLIST_NAMES,
+            "group_title": interests.group_title,
+            "interest_name": interests.shown_name,
         },
         status_code=status_code,
     )

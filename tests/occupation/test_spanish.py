@@ -5,6 +5,7 @@ discharge summary, the change words) comes out in that person's language."""
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import UTC, date, datetime
 from typing import Any
@@ -15,10 +16,11 @@ from sqlmodel import Session, select
 from app import clock
 from app.accounts.models import User
 from app.homework.models import HomeworkAssignment
-from app.i18n import _catalog, gettext, use_language
+from app.i18n import _catalog, use_language
 from app.occupation import diary, interests, plan, scores, service, views
 from app.occupation.models import Interest
 from app.occupation.schemas import OUTCOME_LABELS, InterestIn
+from app.progress import gas
 from app.routines.models import Routine
 from tests.occupation.helpers import principal
 
@@ -34,43 +36,48 @@ def _spanish(session: Session, *people: User) -> None:
 
 
 def _built_in_words() -> list[str]:
-    """Every built-in English word of the area that is data rather than template text."""
-    words = [group for group, _names in interests.CHECKLIST]
-    words += [name for _group, names in interests.CHECKLIST for name in names]
-    words += [label for _key, label in diary.BLOCKS]
+    """Every built-in English word of the area kept in the catalog (labels, scales, outcomes)."""
+    words = [label for _key, label in diary.BLOCKS]
     words += [text for _key, label, hint in diary.CATEGORIES for text in (label, hint)]
     words += list(diary.SHORT_LABELS.values())
     words += [text for _key, label, hint in service.PROFILE_FIELDS for text in (label, hint)]
     words += [text for _key, label, hint in views.SCALES for text in (label, hint)]
     words += list(OUTCOME_LABELS.values()) + list(plan.SUPPORT_LABELS.values())
+    words += list(plan.GAS_WORDS.values())
     return words
 
 
-def test_every_built_in_word_has_a_spanish_one_of_the_same_shape() -> None:
-    """Same items, same order, same structure: the Spanish is a word-for-word companion of the
-    English data (a checklist group of seven names has seven Spanish names)."""
+def test_every_built_in_label_has_a_spanish_one() -> None:
     catalog = _catalog("es")
     assert catalog is not None
     missing = [w for w in _built_in_words() if not (catalog.get(w) and catalog.get(w).string)]
     assert missing == []
-    with use_language("es"):
-        spanish = [
-            (_translate(group), [_translate(n) for n in names])
-            for group, names in interests.CHECKLIST
-        ]
-    assert [len(names) for _g, names in spanish] == [len(n) for _g, n in interests.CHECKLIST]
-    every_name = [n for _g, names in spanish for n in names]
-    assert len(set(every_name)) == len(every_name), "two interests share one Spanish name"
 
 
-def _translate(word: str) -> str:
-    return gettext(word)
+def test_the_spanish_checklist_has_exactly_the_english_groups_and_interests() -> None:
+    """interests.es.yaml beside interests.yaml: same groups, same interests, same order, every one
+    translated, and no two interests sharing one Spanish name."""
+    words = interests.load_words("es")
+    assert words is not None
+    assert words.language == "es"
+    assert list(words.groups) == [group for group, _names in interests.CHECKLIST]
+    for group, names in interests.CHECKLIST:
+        assert list(words.groups[group].interests) == list(names), group
+    spanish = [n for g in words.groups.values() for n in g.interests.values()]
+    assert len(set(spanish)) == len(spanish)
+    assert interests.load_words("en") is None
+
+
+def test_the_gas_words_are_progress_own() -> None:
+    assert plan.GAS_WORDS == gas.LEVEL_LABELS
 
 
 def test_interest_names_show_in_spanish_and_ones_own_as_written() -> None:
     with use_language("es"):
         assert interests.shown_name("Gardening") == "Jardinería"
         assert interests.shown_name("Bird watching") == "Bird watching"
+        assert interests.group_title("Out and about") == "Salir"
+        assert interests.group_title("My own") == "Mis propios intereses"
     assert interests.shown_name("Gardening") == "Gardening"
 
 
@@ -168,6 +175,7 @@ def test_a_spanish_therapist_prints_the_discharge_summary_in_spanish(
         )
         printed = http.get(f"{base}/discharge/print")
         pdf = http.get(f"{base}/discharge.pdf")
+        fhir = json.loads(http.get(f"{base}/discharge.fhir.json").content)
         http.as_(client_user)
         mine = http.get("/occupation/discharge").text
     assert "La fecha de alta no puede ser en el futuro." in future.text
@@ -176,4 +184,11 @@ def test_a_spanish_therapist_prints_the_discharge_summary_in_spanish(
     assert "Resumen de alta" in printed.text
     assert "18 de noviembre de 2026" in printed.text
     assert pdf.content.startswith(b"%PDF")
+    composition, _patient, care_plan = (e["resource"] for e in fhir["entry"])
+    assert composition["type"]["coding"][0]["display"] == "Discharge summary"  # the code's own
+    assert [x["title"] for x in composition["section"]][-2:] == [
+        "Con mis propias palabras",
+        "El plan para seguir adelante",
+    ]
+    assert care_plan["title"] == "Plan de terapia ocupacional"
     assert "Discharge summary" in mine  # the client reads English: their own copy is English
