@@ -144,6 +144,14 @@ def request_language(request: Request) -> str:
     return negotiate(request.headers.get("accept-language"))
 
 
+def adopt_request_language(request: Request) -> None:
+    """From here to the end of this request, its handler and everything it calls speak the
+    request's language: a form error, a refusal or a label built before the page is rendered comes
+    out in the reader's language. Called once the principal is known (each request is its own
+    task, so the setting ends with it)."""
+    _language.set(request_language(request))
+
+
 # --- locale formatting (Jinja filters) -----------------------------------------------------------
 
 

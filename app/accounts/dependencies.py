@@ -16,6 +16,7 @@ from fastapi import Depends, Request
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
+from app import i18n
 from app.accounts import sessions, throttle
 from app.accounts.models import RecordKind, Role, User
 from app.accounts.policy import (
@@ -52,9 +53,11 @@ async def load_principal(request: Request, session: SessionDep) -> Principal | N
     `async` so that a request without a session cookie (liveness, login, the crisis lines) costs
     no threadpool hop; the lookup itself runs in one thread, as a sync dependency would."""
     token = request.cookies.get(SESSION_COOKIE)
-    if not token or route_flag(request, NO_PRINCIPAL):
-        return None
-    return await run_in_threadpool(_principal_for, request, session, token)
+    principal = None
+    if token and not route_flag(request, NO_PRINCIPAL):
+        principal = await run_in_threadpool(_principal_for, request, session, token)
+    i18n.adopt_request_language(request)  # here, not in the thread: the handler must see it
+    return principal
 
 
 def _principal_for(request: Request, session: Session, token: str) -> Principal | None:

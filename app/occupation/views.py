@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from contextlib import AbstractContextManager
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
@@ -30,7 +30,7 @@ from app.occupation.schemas import (
     RoundIn,
 )
 from app.schema_types import ApiModel
-from app.templates import env, render
+from app.templates import render
 from app.web_security import Principal
 
 M = TypeVar("M", bound=BaseModel)
@@ -40,14 +40,6 @@ SCALES: tuple[tuple[str, str, str], ...] = (
     ("performance", N_("How well I do it now"), N_("1 = not at all well, 10 = very well")),
     ("satisfaction", N_("How happy I am with how it goes"), N_("1 = not at all, 10 = very")),
 )
-
-
-def _in_zone(value: datetime, tz: str) -> datetime:
-    """A stored moment in the client's time zone, for the date filters (which follow the language)."""
-    return value.astimezone(ZoneInfo(tz))
-
-
-env.filters["in_zone"] = _in_zone
 
 
 def in_language(request: Request) -> AbstractContextManager[None]:
