@@ -81,13 +81,14 @@ def client_overview(*, session: Session, client: User, now: datetime) -> Overvie
     del now
     rows = session.connection().execute(_PAGE, {"client_id": client.id}).all()
     waiting, mood_on, mood = rows[0][:3]
-    # (title, level, highest, description), each read in the reader's language when shown.
+    # (title, level, highest, description, authored): built-in words in the reader's language.
     habits = [
         (
             LazyProxy(words.habit_title, source, title, enable_cache=False),
             level,
             highest,
             LazyProxy(words.habit_level, source, level, description, enable_cache=False),
+            not words.is_builtin(source, title),  # the client's own words: shown as written
         )
         for title, source, level, highest, description in (row[3:] for row in rows)
         if title is not None

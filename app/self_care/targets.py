@@ -96,7 +96,7 @@ OUTCOME_VALUE: dict[Outcome, float] = {
 def no_nul(value: str) -> str:
     """PostgreSQL refuses NUL in text: refuse it at the edge instead of failing at the database."""
     if "\x00" in value:
-        raise ValueError("Contains a character that is not allowed.")
+        raise ValueError(gettext("Contains a character that is not allowed."))
     return value
 
 
@@ -121,19 +121,21 @@ class Target(BaseModel):
     @model_validator(mode="after")
     def _consistent(self) -> Self:
         if not self.days:
-            raise ValueError("choose at least one day")
+            raise ValueError(gettext("Choose at least one day."))
         if self.kind is TargetKind.WEEKLY:
             if self.times_per_week is None:
-                raise ValueError("a weekly target needs times_per_week")
+                raise ValueError(gettext("Say how many times a week (1 to 7)."))
             if self.amount is not None:
-                raise ValueError("a weekly target has no amount")
+                raise ValueError(gettext("A target of times a week has no amount."))
         elif self.times_per_week is not None:
-            raise ValueError("times_per_week only belongs to a weekly target")
+            raise ValueError(gettext("Only a target of times a week has a number of times."))
         if self.kind is TargetKind.AMOUNT:
             if self.amount is None or self.unit is None:
-                raise ValueError("an amount target needs an amount and a unit")
+                raise ValueError(
+                    gettext("Say how much each day, and the unit (for example 6 glasses).")
+                )
         elif self.amount is not None or self.unit is not None:
-            raise ValueError("only an amount target has an amount and unit")
+            raise ValueError(gettext("Only an amount target has an amount and a unit."))
         return self
 
     @property

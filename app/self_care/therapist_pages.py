@@ -214,6 +214,22 @@ async def override(
     return await _answer("overridden", suggestion, client, request, session, therapist.user)
 
 
+# The clinic ladder's fields, named as the form labels them ("levels.1.target" is step 2's target).
+LADDER_FIELDS = {
+    "title": N_("Title"),
+    "life_area": N_("Life area"),
+    "summary": N_("Summary"),
+    "levels": N_("Steps"),
+}
+
+
+def _field_name(name: str) -> str:
+    parts = name.split(".")
+    if parts[0] == "levels" and len(parts) > 1 and parts[1].isdigit():
+        return gettext("Step %(number)s", number=int(parts[1]) + 1)
+    return gettext(LADDER_FIELDS[parts[0]]) if parts[0] in LADDER_FIELDS else name
+
+
 def _ladder_form(
     request: Request, values: dict[str, Any], errors: dict[str, str], status_code: int = 200
 ) -> Response:
@@ -278,7 +294,7 @@ async def create_clinic_ladder(
         # Beside the form's own input: a level's problem goes beside its row, naming the level.
         errors: dict[str, str] = {}
         for name, problem in form.errors.items():
-            shown = problem if name == WHOLE_FORM else f"{name}: {problem}"
+            shown = problem if name == WHOLE_FORM else f"{_field_name(name)}: {problem}"
             errors.setdefault(name.split(".")[0], shown)
         return _ladder_form(request, values, errors, status)
 

@@ -5,7 +5,7 @@ and targets stay in the one English file, so a translation can never change what
 A habit keeps the English words it was started with (what the ladder said); they are shown in the
 reader's language as long as they are still the ladder's own words, so a client and their
 therapist each read the same habit in their own language. Words a person wrote (a personal habit,
-a clinic's ladder) are shown as written. tests/self_care/test_ladder_words.py checks every file.
+a clinic's ladder) are shown as written. tests/self_care/test_spanish.py checks every file.
 """
 
 from __future__ import annotations

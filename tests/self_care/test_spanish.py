@@ -172,3 +172,23 @@ def test_a_spanish_clients_habit_reminder_is_written_in_spanish(
     ).one()
     assert schedule.title == "Tomar agua"
     assert schedule.body == "Tomar un vaso de agua"
+
+
+def test_a_spanish_therapist_reads_a_clinic_ladders_problems_in_spanish(
+    http: Any, session: Session, therapist: User
+) -> None:
+    _spanish(session, therapist)
+    http.as_(therapist)
+    bad = http.post(
+        "/self-care/clinic-ladders/new",
+        data={
+            "title": "Cocinar",
+            "life_area": "eating",
+            "level_1_description": "Hacer pan tostado",
+            "level_1_kind": "weekly",
+            "level_2_description": "Cocinar pasta",
+        },
+    )
+    assert bad.status_code == 422
+    assert "Paso 1: " in bad.text
+    assert "Di cuántas veces por semana (de 1 a 7)." in bad.text
