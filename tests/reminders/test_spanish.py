@@ -88,7 +88,8 @@ def test_a_spanish_clients_push_and_email_are_in_spanish(
     [mail] = smtp[0].messages
     assert mail["Subject"] == "Recordatorio: Tareas"
     plain, rich = mail.get_body(("plain",)), mail.get_body(("html",))
-    assert plain is not None and rich is not None
+    assert plain is not None
+    assert rich is not None
     text, html = plain.get_content(), rich.get_content()
     assert "Abrir: https://app.example/homework/1" in text
     assert "Recibes esto porque tienes activados los recordatorios por correo de tareas." in text
