@@ -24,9 +24,19 @@ from app.homework.models import HomeworkAssignment
 from app.homework.schemas import ClientAction, CompletionCreate, MessageCreate
 from app.homework.states import State, allowed_actions
 from app.homework.views import common_context
+from app.i18n import gettext, request_language, use_language
 from app.templates import render
 
 router = APIRouter()
+
+
+def _said(request: Request, form: Any) -> Any:
+    """The form with its errors in the reader's language (errors are English catalog messages;
+    the shared field macros show them as they are)."""
+    if form is not None and form.errors:
+        with use_language(request_language(request)):
+            form.errors = {name: gettext(problem) for name, problem in form.errors.items()}
+    return form
 
 
 # ---- client -------------------------------------------------------------------------------------
@@ -69,9 +79,9 @@ def _client_item(
             "allowed": []
             if ended
             else [x.value for x in allowed_actions(State(a.state), "client")],
-            "form": extra.pop("form", None),
-            "action_form": extra.pop("action_form", None),
-            "message_form": extra.pop("message_form", None),
+            "form": _said(request, extra.pop("form", None)),
+            "action_form": _said(request, extra.pop("action_form", None)),
+            "message_form": _said(request, extra.pop("message_form", None)),
             **common_context(),
             **extra,
         },

@@ -27,6 +27,16 @@ from app.templates import render
 
 router = APIRouter()
 
+
+def _said(request: Request, form: Any) -> Any:
+    """The form with its errors in the reader's language (errors are English catalog messages;
+    the shared field macros show them as they are)."""
+    if form is not None and form.errors:
+        with use_language(request_language(request)):
+            form.errors = {name: gettext(problem) for name, problem in form.errors.items()}
+    return form
+
+
 _SCALARS = (
     "kind",
     "title",
@@ -103,7 +113,7 @@ def _therapist_list(
             "client": client,
             "rows": rows,
             "counts": counts,
-            "form": form,
+            "form": _said(request, form),
             "today": today,
             "schedule": service.schedule_text,
             "max_mb": MAX_BYTES // (1024 * 1024),
@@ -162,8 +172,8 @@ def therapist_item_page(
             "attachment": queries.attachment(session, a.id),
             "completions": queries.completions(session, [a.id]),
             "messages": queries.messages(session, a.id),
-            "form": form,
-            "message_form": extra.pop("message_form", None),
+            "form": _said(request, form),
+            "message_form": _said(request, extra.pop("message_form", None)),
             "open": a.state in queries.ACTIVE or a.state == "declined",
             "saved": request.query_params.get("saved"),
             "max_mb": MAX_BYTES // (1024 * 1024),

@@ -4,7 +4,7 @@ retention period, and a leaving therapist's caseload handed to a colleague."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
@@ -20,7 +20,7 @@ from app.accounts.web import see_other
 from app.db import SessionDep
 from app.errors import Unprocessable
 from app.forms import FormResult, finish_form_awaiting, read_form, submit_form, validate
-from app.i18n import N_
+from app.i18n import N_, gettext, request_language, use_language
 from app.my_data import build, closure, handover, notify, service
 from app.my_data.dependencies import ClinicClient, ClinicExport, Colleague
 from app.my_data.models import ClosureStatus
@@ -29,6 +29,15 @@ from app.schema_types import ApiModel
 from app.templates import render
 
 router = APIRouter()
+
+
+def _said(request: Request, form: Any) -> Any:
+    """The form with its errors in the reader's language (errors are English catalog messages;
+    the shared field macros show them as they are)."""
+    if form is not None and form.errors:
+        with use_language(request_language(request)):
+            form.errors = {name: gettext(problem) for name, problem in form.errors.items()}
+    return form
 
 
 class RetentionForm(ApiModel):
@@ -63,7 +72,7 @@ def _clients_page(
             "therapists": [
                 u for u in accounts.clinic_users(session, org) if u.role == Role.therapist
             ],
-            "form": form or FormResult(values={"years": years}),
+            "form": _said(request, form or FormResult(values={"years": years})),
         },
         status_code=status_code,
     )
@@ -85,7 +94,7 @@ async def retention_save(request: Request, session: SessionDep, manager: ClinicM
 
     def show(form: FormResult[RetentionForm], status: int) -> Response:
         # One plain sentence for any wrong number, rather than pydantic's bound-by-bound wording.
-        form.errors = {"years": "Enter a whole number of years, from 1 to 50."}
+        form.errors = {"years": N_("Enter a whole number of years, from 1 to 50.")}
         return _clients_page(request, session, manager, form, status_code=status)
 
     return await submit_form(request, RetentionForm, save=save, show=show)
@@ -107,7 +116,7 @@ def _client_page(
             "export": ExportPublic.of(row) if row else None,
             "closing": closure.current(session, client.id),
             "last": closure.latest(session, client.id),
-            "form": form or FormResult(values={}),
+            "form": _said(request, form or FormResult(values={})),
             "grace_days": closure.GRACE.days,
             "step_words": build.step_words,
         },
@@ -147,10 +156,12 @@ async def postal_erasure(
 ) -> Response:
     async def save(data: PostalErasureForm) -> Response:
         if data.received_on > clock.local_today(manager.user.time_zone):
-            raise Unprocessable("The letter can't have arrived after today.", field="received_on")
+            raise Unprocessable(
+                N_("The letter can't have arrived after today."), field="received_on"
+            )
         if not data.confirm:
             raise Unprocessable(
-                "Tick to confirm the clinic has checked who sent the letter.", field="confirm"
+                N_("Tick to confirm the clinic has checked who sent the letter."), field="confirm"
             )
         closed = closure.close(  # refuses an account already closing (shown on the form)
             session,
@@ -173,7 +184,7 @@ async def postal_erasure(
 def clinic_restore(session: SessionDep, client: ClinicClient, manager: ClinicManager) -> Response:
     row = closure.current(session, client.id)
     if row is None or row.status != ClosureStatus.closing:
-        raise Unprocessable("This account is not closing, so there is nothing to restore.")
+        raise Unprocessable(N_("This account is not closing, so there is nothing to restore."))
     closure.restore(session, closure=row, actor=manager.user)
     return see_other(f"/admin/clients/{client.id}#h-erasure")
 
@@ -200,7 +211,7 @@ def _handover_page(
             "leaving": leaving,
             "colleagues": [(str(u.id), u.preferred_name) for u in colleagues],
             "caseload": len(caseload_client_ids(session, leaving.id)),
-            "form": form or FormResult(values={}),
+            "form": _said(request, form or FormResult(values={})),
             "done": done,
         },
         status_code=status_code,

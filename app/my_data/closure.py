@@ -24,6 +24,7 @@ from app.accounts.models import User
 from app.audit import service as audit
 from app.db import open_session
 from app.errors import Conflict
+from app.i18n import N_
 from app.my_data import inventory
 from app.my_data.models import (
     AccountClosure,
@@ -101,7 +102,7 @@ def close(
 ) -> Closed:
     """Stop everything now; erase after the grace period. Commits once."""
     if current(session, client.id) is not None:
-        raise Conflict("This account is already closing.")
+        raise Conflict(N_("This account is already closing."))
     now = clock.now()
     therapist_ids = accounts.end_all_care(session, client_id=client.id)
     therapists = [t for t in (session.get(User, i) for i in therapist_ids) if t is not None]
@@ -137,7 +138,7 @@ def restore(session: Session, *, closure: AccountClosure, actor: User) -> User:
     """Everything back as it was: login, therapists, reminders. Devices subscribe again."""
     client = session.get(User, closure.client_id)
     if client is None or closure.status != ClosureStatus.closing:
-        raise Conflict("This account can no longer be restored.")
+        raise Conflict(N_("This account can no longer be restored."))
     now = clock.now()
     client.is_active = True
     session.add(client)
@@ -181,7 +182,7 @@ def erase(session: Session, *, closure: AccountClosure) -> None:
     Commits once."""
     client = session.get(User, closure.client_id)
     if client is None or closure.status != ClosureStatus.closing:
-        raise Conflict("This account is not waiting to be erased.")
+        raise Conflict(N_("This account is not waiting to be erased."))
     now = clock.now()
     for kind in _erasable():
         session.exec(delete(inventory.table(kind)).where(inventory.owner_clause(kind, client.id)))
@@ -232,7 +233,7 @@ KEPT_FOR_EVER = frozenset({"user_account", "audit_event", "account_closure"})
 def delete_retained(session: Session, *, closure: AccountClosure) -> None:
     """The retention period has passed: delete the records the clinic kept. Commits once."""
     if closure.status != ClosureStatus.erased or closure.retained_deleted_at is not None:
-        raise Conflict("These records are not waiting to be deleted.")
+        raise Conflict(N_("These records are not waiting to be deleted."))
     names = set(inventory.RETAINED) - KEPT_FOR_EVER
     kinds = {k.table: k for k in inventory.KINDS if k.table in names}
     for t in reversed(SQLModel.metadata.sorted_tables):

@@ -16,6 +16,7 @@ from app.accounts import service as accounts
 from app.accounts.models import Role, User
 from app.audit import service as audit
 from app.errors import Unprocessable
+from app.i18n import N_, gettext, use_language
 from app.my_data.notify import first_name
 
 
@@ -31,11 +32,11 @@ class Handover:
 def hand_over(session: Session, *, manager: User, leaving: User, colleague: User) -> Handover:
     """Move every active care link from `leaving` to `colleague`. Commits once."""
     if colleague.id == leaving.id:
-        raise Unprocessable("Choose a different colleague.")
+        raise Unprocessable(N_("Choose a different colleague."))
     if colleague.role != Role.therapist or not colleague.is_active:
-        raise Unprocessable("Choose a therapist whose account is switched on.")
+        raise Unprocessable(N_("Choose a therapist whose account is switched on."))
     if colleague.organisation_id != leaving.organisation_id:
-        raise Unprocessable("Choose a colleague from the same clinic.")
+        raise Unprocessable(N_("Choose a colleague from the same clinic."))
     client_ids = accounts.end_caseload(session, therapist_id=leaving.id)
     clients = []
     for client_id in client_ids:
@@ -56,21 +57,40 @@ def hand_over(session: Session, *, manager: User, leaving: User, colleague: User
 
 def tell_clients(done: Handover, clinic_name: str) -> Handover:
     """After the commit (SMTP can be slow): a short, kind note to each client with an email."""
-    where = f" at {clinic_name}" if clinic_name else ""
     for client in done.clients:
         if not client.email:
             done.not_emailed.append(client)
             continue
-        text = (
-            f"Hello {first_name(client)},\n\n"
-            f"{first_name(done.leaving)} is no longer working with you{where}. From today "
-            f"{done.colleague.preferred_name} is your therapist in Groundwork and can see your "
-            f"record, as {first_name(done.leaving)} could.\n\n"
-            "Your routines, habits, plans and everything you've written stay as they are. "
-            "If you have questions, or would rather talk about this, contact your clinic.\n"
-        )
-        message = mailer.build(
-            to=client.email, subject="Your Groundwork therapist has changed", text=text
-        )
+        words = {
+            "leaving": first_name(done.leaving),
+            "colleague": done.colleague.preferred_name,
+            "clinic": clinic_name,
+        }
+        with use_language(client.language):  # the client's language, not the operator's
+            change = (
+                gettext(
+                    "%(leaving)s is no longer working with you at %(clinic)s. From today "
+                    "%(colleague)s is your therapist in Groundwork and can see your record, as "
+                    "%(leaving)s could.",
+                    **words,
+                )
+                if clinic_name
+                else gettext(
+                    "%(leaving)s is no longer working with you. From today %(colleague)s is your "
+                    "therapist in Groundwork and can see your record, as %(leaving)s could.",
+                    **words,
+                )
+            )
+            paragraphs = [
+                gettext("Hello %(name)s,", name=first_name(client)),
+                change,
+                gettext(
+                    "Your routines, habits, plans and everything you've written stay as they are. "
+                    "If you have questions, or would rather talk about this, contact your clinic."
+                ),
+            ]
+            subject = gettext("Your Groundwork therapist has changed")
+        text = "\n\n".join(paragraphs) + "\n"
+        message = mailer.build(to=client.email, subject=subject, text=text)
         (done.emailed if mailer.send(message) else done.not_emailed).append(client)
     return done

@@ -14,6 +14,7 @@ from datetime import datetime
 from app import mailer
 from app.accounts.models import User
 from app.config import get_settings
+from app.i18n import format_date, gettext, use_language
 from app.my_data.closure import Closed
 from app.my_data.models import AccountClosure
 
@@ -43,7 +44,9 @@ def read_restore_token(token: str) -> uuid.UUID | None:
 
 
 def _day(at: datetime) -> str:
-    return f"{at:%A} {at.day} {at:%B %Y}"
+    """ "Wednesday 2 December 2026" in the current language (the pattern is translated: Spanish
+    says "miércoles 2 de diciembre de 2026")."""
+    return format_date(at, gettext("EEEE d MMMM y"))
 
 
 def first_name(user: User) -> str:
@@ -53,41 +56,67 @@ def first_name(user: User) -> str:
 def tell_therapist(therapist: User, client: User, closure: AccountClosure) -> bool:
     if not therapist.email:
         return False
-    how = "asked your clinic, by letter, to close" if closure.source == "post" else "closed"
-    text = (
-        f"Hello {first_name(therapist)},\n\n"
-        f"{first_name(client)} has {how} their Groundwork account. You can no longer open their "
-        f"record, and they won't get reminders.\n\n"
-        f"Nothing is deleted until {_day(closure.erase_after)}, in case they change their mind. "
-        "After that their personal information is deleted, except the records your clinic must "
-        "keep (session notes, questionnaire answers, goals), which stay locked.\n\n"
-        "You don't need to do anything. If you had planned a session, you may want to contact "
-        "them in the usual way.\n"
-    )
-    return mailer.send(
-        mailer.build(
-            to=therapist.email, subject="A client closed their Groundwork account", text=text
+    with use_language(therapist.language):
+        name = first_name(client)
+        what = (
+            gettext(
+                "%(name)s has asked your clinic, by letter, to close their Groundwork account. "
+                "You can no longer open their record, and they won't get reminders.",
+                name=name,
+            )
+            if closure.source == "post"
+            else gettext(
+                "%(name)s has closed their Groundwork account. You can no longer open their "
+                "record, and they won't get reminders.",
+                name=name,
+            )
         )
-    )
+        paragraphs = [
+            gettext("Hello %(name)s,", name=first_name(therapist)),
+            what,
+            gettext(
+                "Nothing is deleted until %(day)s, in case they change their mind. After that "
+                "their personal information is deleted, except the records your clinic must keep "
+                "(session notes, questionnaire answers, goals), which stay locked.",
+                day=_day(closure.erase_after),
+            ),
+            gettext(
+                "You don't need to do anything. If you had planned a session, you may want to "
+                "contact them in the usual way."
+            ),
+        ]
+        subject = gettext("A client closed their Groundwork account")
+    text = "\n\n".join(paragraphs) + "\n"
+    return mailer.send(mailer.build(to=therapist.email, subject=subject, text=text))
 
 
 def tell_client(client: User, closure: AccountClosure) -> bool:
     if not client.email:
         return False
     link = f"{get_settings().base_url}/account/restore/{restore_token(closure.id)}"
-    text = (
-        f"Hello {first_name(client)},\n\n"
-        "Your Groundwork account is closed. You've been logged out everywhere, and reminders "
-        "have stopped.\n\n"
-        f"If you change your mind, you can bring everything back until {_day(closure.erase_after)}:"
-        f"\n\n{link}\n\n"
-        "After that date your information is deleted, except the records your clinic must keep by "
-        "law, which stay locked.\n\n"
-        "If you didn't ask for this, open the link above and then change your password.\n"
-    )
-    return mailer.send(
-        mailer.build(to=client.email, subject="Your Groundwork account is closed", text=text)
-    )
+    with use_language(client.language):
+        paragraphs = [
+            gettext("Hello %(name)s,", name=first_name(client)),
+            gettext(
+                "Your Groundwork account is closed. You've been logged out everywhere, and "
+                "reminders have stopped."
+            ),
+            gettext(
+                "If you change your mind, you can bring everything back until %(day)s:",
+                day=_day(closure.erase_after),
+            ),
+            link,
+            gettext(
+                "After that date your information is deleted, except the records your clinic must "
+                "keep by law, which stay locked."
+            ),
+            gettext(
+                "If you didn't ask for this, open the link above and then change your password."
+            ),
+        ]
+        subject = gettext("Your Groundwork account is closed")
+    text = "\n\n".join(paragraphs) + "\n"
+    return mailer.send(mailer.build(to=client.email, subject=subject, text=text))
 
 
 def tell_everyone(closed: Closed, client: User) -> bool:

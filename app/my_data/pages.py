@@ -3,7 +3,7 @@ account, and restore it from the emailed link during the grace period. Includes 
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
@@ -18,6 +18,7 @@ from app.accounts.web import see_other
 from app.db import SessionDep
 from app.errors import NotFound, Unprocessable
 from app.forms import FormResult, finish_form_awaiting, read_form, validate
+from app.i18n import N_, gettext, request_language, use_language
 from app.my_data import admin_pages, build, closure, inventory, notify, service
 from app.my_data.dependencies import OwnExport
 from app.my_data.models import AccountClosure, ClosureStatus
@@ -27,6 +28,17 @@ from app.templates import render
 from app.web_security import SESSION_COOKIE
 
 router = APIRouter()
+
+
+def _said(request: Request, form: Any) -> Any:
+    """The form with its errors in the reader's language (errors are English catalog messages;
+    the shared field macros show them as they are)."""
+    if form is not None and form.errors:
+        with use_language(request_language(request)):
+            form.errors = {name: gettext(problem) for name, problem in form.errors.items()}
+    return form
+
+
 router.include_router(admin_pages.router)
 
 
@@ -89,7 +101,7 @@ def _page(
         request,
         "my_data/close.html",
         {
-            "form": form,
+            "form": _said(request, form),
             "erase_on": now + closure.GRACE,
             "grace_days": closure.GRACE.days,
             "years": closure.retention_years(session, client.organisation_id),
@@ -110,7 +122,7 @@ async def close_account(request: Request, session: SessionDep, client: CurrentCl
     async def save(data: CloseForm) -> Response:
         if not verify_password(client.user.password_hash, data.current_password):
             raise Unprocessable(
-                "That password isn't right. Please try again.", field="current_password"
+                N_("That password isn't right. Please try again."), field="current_password"
             )
         closed = closure.close(session, client=client.user, requested_by=client.user)
         # After the commit, and off the event loop: SMTP can take seconds.
@@ -141,7 +153,9 @@ def _restorable(session: SessionDep, token: str) -> tuple[AccountClosure, User]:
     client = session.get(User, row.client_id) if row else None
     if row is None or client is None or row.status != ClosureStatus.closing:
         raise NotFound(
-            "This link no longer works: the account was already restored, or it has been erased."
+            N_(
+                "This link no longer works: the account was already restored, or it has been erased."
+            )
         )
     return row, client
 

@@ -10,6 +10,7 @@ from sqlmodel import Session, col, select
 from app.accounts.models import User
 from app.audit import service as audit
 from app.errors import NotFound
+from app.i18n import N_
 from app.my_data.models import DataExport, ExportStatus
 
 ACTIVE = (ExportStatus.queued, ExportStatus.building)
@@ -74,7 +75,7 @@ def downloadable(export: DataExport, *, now: datetime) -> bytes:
         or export.expires_at is None
         or export.expires_at <= now
     ):
-        raise NotFound("This download link has expired. You can ask for a new one.")
+        raise NotFound(N_("This download link has expired. You can ask for a new one."))
     return export.content
 
 

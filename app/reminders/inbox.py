@@ -106,7 +106,9 @@ def state_label(item: ReminderItem) -> str:
     return gettext(STATE_LABELS.get(item.status, item.status))
 
 
-# Delivery notes are kept in English (app/reminders/record.py); these are the counted ones.
+# Delivery notes are kept in English (app/reminders/record.py) and said in the reader's language
+# here: the fixed ones are catalog messages, the counted ones are matched.
+SENT_BY_EMAIL = N_("Sent to email")
 _SENT_TO_DEVICES = re.compile(r"^Sent to (\d+) devices?( and email)?$")
 
 

@@ -27,6 +27,17 @@ from app.templates import render
 from app.web_security import CSRF_EXEMPT
 
 router = APIRouter()
+
+
+def _said(request: Request, form: Any) -> Any:
+    """The form with its errors in the reader's language (errors are English catalog messages;
+    the shared field macros show them as they are)."""
+    if form is not None and form.errors:
+        with use_language(request_language(request)):
+            form.errors = {name: gettext(problem) for name, problem in form.errors.items()}
+    return form
+
+
 # Notices are English catalog messages, translated on the page (`_(notice)`).
 SAVED = {
     "settings": N_("Your reminder settings are saved."),
@@ -94,7 +105,7 @@ def _settings(
         request,
         "reminders/settings.html",
         {
-            "form": form,
+            "form": _said(request, form),
             "devices": listed,
             "kinds": KINDS,
             "notice": notice,
