@@ -229,7 +229,7 @@ def line_chart(
             parts.append(
                 f'<line class="{cls}" x1="{lx:.1f}" y1="{ly:.1f}" x2="{lx + 16:.1f}" y2="{ly:.1f}"'
                 f"{dash} />{_marker(index, cls, lx + 8, ly)}"
-                f'<text data-authored class="tick" x="{lx + 20:.1f}" y="{ly + 3:.1f}">'
+                f'<text data-authored="" class="tick" x="{lx + 20:.1f}" y="{ly + 3:.1f}">'
                 f"{escape(s.name[:22])}</text>"
             )
         count = (
@@ -294,7 +294,7 @@ def heat_map(
     for r_index, row in enumerate(rows):
         y = PAD_TOP + 20 * r_index
         parts.append(
-            f'<text data-authored class="tick" x="0" y="{y + 12}">{escape(row.label[:14])}</text>'
+            f'<text data-authored="" class="tick" x="0" y="{y + 12}">{escape(row.label[:14])}</text>'
         )
         planned = done = 0.0
         for day, (p, d) in sorted(row.cells.items()):
@@ -392,7 +392,7 @@ def paired_bars(*, key: str, title: str, items: Sequence[tuple[str, float, float
     for index, (name, before, after, count) in enumerate(items):
         y = PAD_TOP + 30 * index
         parts.append(
-            f'<text data-authored class="tick" x="0" y="{y + 14}">{escape(name[:16])}</text>'
+            f'<text data-authored="" class="tick" x="0" y="{y + 14}">{escape(name[:16])}</text>'
         )
         for offset, value, cls, word in (
             (0, before, "bar-before", _("before")),

@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Literal, Protocol
 from uuid import UUID
 
-from app.i18n import N_
+from app.i18n import N_, gettext
 from app.progress.lazy import lazy_gettext
 
 Severity = Literal["info", "attention", "urgent"]
@@ -47,7 +47,7 @@ FLAG_LABELS: dict[str, str] = {
 # The adherence labels each domain's signals use (`LABEL` in their signals.py), shown on the
 # dashboard as `{{ _(label) }}`: marked here so the catalog has them.
 ADHERENCE_LABELS = (N_("Routines"), N_("Self-care habits"), N_("Sensory diet"), N_("homework"))
-# Other domains' fixed reasons (their signals.py), shown as `{{ _(f.reason|string) }}`: marked here
+# Other domains' fixed reasons (their signals.py), shown as `CaseFlag.text`: marked here
 # so the catalog has them. A reason with numbers in it is translated only if its domain makes it
 # with `lazy_gettext` (as this module does).
 OTHER_REASONS = (
@@ -118,6 +118,13 @@ class CaseFlag:
     @property
     def label(self) -> str:
         return FLAG_LABELS.get(self.code, self.code.replace("_", " ").capitalize())
+
+    @property
+    def text(self) -> str:
+        """The reason in the language of the render: a lazy reason translates itself, a domain's
+        fixed reason is looked up (`OTHER_REASONS`); anything else is shown as it came. Not
+        Jinja's `_()`: that formats with `%` even without values, and a reason may hold "40%"."""
+        return gettext(str(self.reason))
 
 
 @dataclass(slots=True)

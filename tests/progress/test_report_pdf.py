@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment
 
 from app import charts
 from app.progress.report_pdf import (
@@ -18,14 +18,14 @@ from app.progress.report_pdf import (
     render_html,
     render_pdf,
 )
+from app.templates import env as app_env
 from tests.progress import pdf_facts
-
-TEMPLATES = Path(__file__).resolve().parents[2] / "web" / "templates"
 
 
 @pytest.fixture(scope="module")
 def env() -> Environment:
-    return Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape())
+    """The app's environment: the report's words go through the catalog (`_()`, `{% trans %}`)."""
+    return app_env
 
 
 def _report(name: str = "Zoë Rivera", note: str = "Good session.") -> ReportData:
