@@ -188,11 +188,21 @@ def _decide(
     return None
 
 
+# A notification's buttons (web/sw/reminders.js answers them): done, snooze 10 minutes, an hour.
+NOTIFICATION_ACTIONS = {
+    "done": N_("Done"),
+    "snooze": N_("Snooze 10 min"),
+    "snooze_1h": N_("Snooze 1 hour"),
+}
+
+
 def _payload(item: claim.Claimed, channels: Channels, language: str) -> bytes:
     """The notification in the client's language: built-in titles and bodies are English catalog
     messages kept on the item; what people wrote (a routine's name) passes through unchanged."""
     with use_language(language):
         title, body = gettext(item.title), gettext(item.body) if item.body else item.body
+        # The service worker has no catalog: the notification's buttons come worded with it.
+        actions = {action: gettext(label) for action, label in NOTIFICATION_ACTIONS.items()}
     return json.dumps(
         {
             "id": str(item.id),
@@ -202,6 +212,7 @@ def _payload(item: claim.Claimed, channels: Channels, language: str) -> bytes:
             "url": item.url,
             "token": tokens.action_token(channels.secret, item.id),
             "tag": topic_for(str(item.id)),
+            "actions": actions,
         },
         separators=(",", ":"),
     ).encode()

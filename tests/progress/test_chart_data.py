@@ -265,7 +265,9 @@ def test_progress_page_report_and_pdf_show_each_chart(
         view = http.get(base + "&view=print")
         for title in TITLES:
             assert title in view.text
-        assert "<td data-authored>Walk</td><td>4.5</td><td>4</td>" in view.text  # partly counts half
+        assert (
+            "<td data-authored>Walk</td><td>4.5</td><td>4</td>" in view.text
+        )  # partly counts half
         pdf = follow_report(
             http, f"/caseload/{client.id}/progress/report.pdf?start={MON}&end={SUN}"
         )

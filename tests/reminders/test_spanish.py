@@ -84,6 +84,11 @@ def test_a_spanish_clients_push_and_email_are_in_spanish(
     [push] = push_service.messages
     assert push.json["title"] == "Tareas"
     assert push.json["body"] == "Walk round the block"  # as the therapist wrote it
+    assert push.json["actions"] == {  # the phone's buttons: the service worker has no catalog
+        "done": "Listo",
+        "snooze": "Posponer 10 min",
+        "snooze_1h": "Posponer 1 hora",
+    }
 
     [mail] = smtp[0].messages
     assert mail["Subject"] == "Recordatorio: Tareas"

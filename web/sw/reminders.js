@@ -1,5 +1,6 @@
 /* Reminders: show pushed reminders and answer their actions (concatenated into /sw.js).
- * The payload is JSON from app/reminders/dispatcher.py: {id, kind, title, body, url, token, tag}.
+ * The payload is JSON from app/reminders/dispatcher.py: {id, kind, title, body, url, token, tag,
+ * actions}; `actions` holds the buttons' words in the client's language (no catalog here).
  * Actions post a per-reminder token (not the CSRF token: no page may be open when a
  * notification is tapped); a plain tap opens the exact item. */
 (() => {
@@ -11,7 +12,7 @@
     try {
       return event.data.json();
     } catch (_err) {
-      return { title: "Reminder", body: event.data.text() };
+      return { title: "Groundwork", body: event.data.text() };
     }
   }
 
@@ -24,15 +25,15 @@
       // The same tag replaces an earlier notification for this reminder (retries, snoozes).
       tag: data.tag || undefined,
       renotify: Boolean(data.tag),
-      actions: data.token
-        ? [
-            { action: "done", title: "Done" },
-            { action: "snooze", title: "Snooze 10 min" },
-            { action: "snooze_1h", title: "Snooze 1 hour" }, // shown where the platform allows three
-          ]
-        : [],
+      // Buttons only with a token and their words; the third shows where the platform allows three.
+      actions:
+        data.token && data.actions
+          ? ["done", "snooze", "snooze_1h"]
+              .filter((action) => data.actions[action])
+              .map((action) => ({ action, title: data.actions[action] }))
+          : [],
     };
-    return self.registration.showNotification(data.title || "Reminder", options);
+    return self.registration.showNotification(data.title || "Groundwork", options);
   }
 
   // Focus is only allowed while handling a real tap; elsewhere (tests) keep what we have.
