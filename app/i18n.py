@@ -174,6 +174,11 @@ def friendly_date(value: date | datetime | None) -> str:
     return format_date(value, "EEE d MMM y")
 
 
+def format_datetime(value: datetime | None, pattern: str = "medium") -> str:
+    """A moment (already on the reader's clock) in the current language's way."""
+    return "" if value is None else dates.format_datetime(value, pattern, locale=_locale())
+
+
 def format_time(value: datetime | None, pattern: str = "short") -> str:
     return "" if value is None else dates.format_time(value, pattern, locale=_locale())
 

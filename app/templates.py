@@ -116,6 +116,14 @@ def in_zone(value: datetime | None, tz: str) -> datetime | None:
     return value.astimezone(ZoneInfo(tz)) if value else None
 
 
+def local_datetime(value: datetime | None, tz: str, pattern: str = "d MMM HH:mm") -> str:
+    """A moment in the reader's time zone and language (a CLDR pattern): "Sun 6 Dec 14:05" /
+    "dom 6 dic 14:05"."""
+    if value is None:
+        return ""
+    return i18n.format_datetime(value.astimezone(ZoneInfo(tz)), pattern)
+
+
 # Imported macros do not see a template's context, but they do see globals: the CSRF token of the
 # page being rendered is handed to them through this context variable.
 _csrf_for_render: ContextVar[str] = ContextVar("csrf_for_render", default="")
@@ -132,6 +140,7 @@ env.globals["static_url"] = static_url
 env.globals["has_page"] = lambda request, path: path in _registered_paths(request)
 env.filters["local_time"] = local_time
 env.filters["in_zone"] = in_zone
+env.filters["local_datetime"] = local_datetime
 env.filters["friendly_date"] = friendly_date
 env.filters["format_date"] = i18n.format_date
 env.filters["format_time"] = i18n.format_time

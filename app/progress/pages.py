@@ -5,11 +5,8 @@ The therapist's progress pages are in therapist_pages/, included here."""
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from babel import dates
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
@@ -25,23 +22,11 @@ from app.progress import measure_service, measure_words, measures, therapist_pag
 from app.progress.models import MeasureResponse
 from app.progress.schemas import ResponseCreate
 from app.routes import page_paths
-from app.templates import env, render
+from app.templates import render
 
 router = APIRouter()
 router.include_router(therapist_pages.router)
 SAFETY_PLAN_PATHS = ("/calm/safety-plan", "/safety-plan")
-
-
-def local_datetime(value: datetime | None, tz: str, pattern: str = "d MMM HH:mm") -> str:
-    """A moment in the reader's time zone and language (CLDR pattern): "Sun 6 Dec 14:05" /
-    "dom 6 dic 14:05". `local_time` (app/templates.py) formats with strftime, in English only."""
-    if value is None:
-        return ""
-    locale = i18n.FORMAT_LOCALES.get(i18n.current_language(), i18n.current_language())
-    return dates.format_datetime(value, pattern, tzinfo=ZoneInfo(tz), locale=locale)
-
-
-env.filters["local_datetime"] = local_datetime
 
 
 def _measure(code: str) -> measures.Measure:
