@@ -79,7 +79,7 @@ bench: $(STAMP)
 # each language's catalog up to date (new strings appear untranslated, marked "fuzzy" when guessed).
 # The app reads the .po files at start-up, so there is no .mo to keep in step.
 LOCALE := app/locale
-BABEL_KEYWORDS := -k lazy_gettext -k N_ -k t -k tn:1,2
+BABEL_KEYWORDS := -k lazy_gettext -k lazy_text -k lazy_ntext:1,2 -k N_ -k t -k tn:1,2
 messages: $(STAMP)
 	$(VENV)/bin/pybabel extract -F babel.cfg $(BABEL_KEYWORDS) --no-wrap --sort-by-file \
 	  --project Groundwork --copyright-holder Groundwork -o $(LOCALE)/messages.pot .

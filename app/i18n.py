@@ -18,7 +18,7 @@ from datetime import date, datetime
 from functools import cache
 from io import BytesIO
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from babel import Locale, dates, numbers
 from babel.messages.catalog import Catalog
@@ -92,6 +92,18 @@ def ngettext(singular: str, plural: str, n: int, **params: Any) -> str:
 def lazy_gettext(message: str, **params: Any) -> LazyProxy:
     """For text defined at import time (labels, problem titles): translated when it is shown."""
     return LazyProxy(gettext, message, enable_cache=False, **params)
+
+
+def lazy_text(message: str, **params: Any) -> str:
+    """`gettext(message, **params)` each time it is shown, typed as the text it becomes: for text
+    computed (and perhaps cached) before the reader's language is known, e.g. a dashboard flag's
+    reason read by two therapists in two languages."""
+    return cast(str, LazyProxy(gettext, message, enable_cache=False, **params))
+
+
+def lazy_ntext(singular: str, plural: str, n: int, **params: Any) -> str:
+    """`ngettext(...)` each time it is shown (as `lazy_text`)."""
+    return cast(str, LazyProxy(ngettext, singular, plural, n, enable_cache=False, **params))
 
 
 _ = gettext

@@ -19,6 +19,7 @@ from sqlmodel import Session, col, select
 from app.accounts import policy
 from app.accounts.models import RecordKind
 from app.coping.models import DistressEpisode
+from app.i18n import lazy_text
 from app.signals import ClientSignals, DistressSummary, Flag
 
 HIGH = 8
@@ -166,14 +167,22 @@ def caseload_signals(
             flags.append(
                 Flag(
                     "calm_still_high",
-                    f"Distress stayed at {HIGH} or more after a calming "
-                    f"strategy ({len(still_high)}× this week)",
+                    lazy_text(
+                        "Distress stayed at %(high)s or more after a calming strategy "
+                        "(%(times)s× this week)",
+                        high=HIGH,
+                        times=len(still_high),
+                    ),
                     "urgent",
                 )
             )
         elif any(b >= HIGH for b in befores):
             flags.append(
-                Flag("calm_high", f"Distress reached {max(befores)} this week", "attention")
+                Flag(
+                    "calm_high",
+                    lazy_text("Distress reached %(level)s this week", level=max(befores)),
+                    "attention",
+                )
             )
         if (
             mean is not None
@@ -184,7 +193,11 @@ def caseload_signals(
             flags.append(
                 Flag(
                     "calm_rising",
-                    f"Distress is rising: {mean_prev:.1f} → {mean:.1f} on average before calming",
+                    lazy_text(
+                        "Distress is rising: %(before)s → %(now)s on average before calming",
+                        before=round(mean_prev, 1),
+                        now=round(mean, 1),
+                    ),
                     "attention",
                 )
             )

@@ -17,6 +17,7 @@ from app import clock
 from app.accounts.zones import client_zones
 from app.homework.models import HomeworkAssignment, HomeworkCompletion
 from app.homework.schedule import Recurrence, is_overdue, occurrences, week_bounds
+from app.i18n import lazy_ntext
 from app.signals import Adherence, ClientSignals, Flag
 
 COUNTED = frozenset({"requested", "accepted", "change_requested", "in_progress", "completed"})
@@ -83,7 +84,13 @@ def caseload_signals(
             )
         if cid in overdue:
             titles = overdue[cid]
-            reason = f"{len(titles)} homework overdue: " + ", ".join(f"“{t}”" for t in titles[:2])
+            first_two = ", ".join(f"“{t}”" for t in titles[:2])
+            reason = lazy_ntext(
+                "%(num)s homework task overdue: %(titles)s",
+                "%(num)s homework tasks overdue: %(titles)s",
+                len(titles),
+                titles=first_two,
+            )
             signals.flags.append(Flag("homework_overdue", reason, "attention"))
         out[cid] = signals
     return out

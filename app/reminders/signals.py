@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from app.i18n import lazy_ntext
 from app.reminders.models import ItemStatus, PushSubscription, ReminderItem
 from app.signals import ClientSignals, Flag
 
@@ -66,7 +67,11 @@ def caseload_signals(
             flags.append(
                 Flag(
                     code="reminders_failing",
-                    reason=f"{n} reminders could not be delivered in the last 7 days.",
+                    reason=lazy_ntext(
+                        "%(num)s reminder could not be delivered in the last 7 days.",
+                        "%(num)s reminders could not be delivered in the last 7 days.",
+                        n,
+                    ),
                 )
             )
         out[client_id] = ClientSignals(flags=flags)
