@@ -23,6 +23,7 @@ SECRET_FIELDS = frozenset(
 )
 # Where a refusal that names no field is kept: listed at the top of the form, beside no field.
 WHOLE_FORM = "form"
+F = TypeVar("F", bound="FormResult[Any] | None")
 
 
 @dataclass
@@ -52,6 +53,15 @@ class FormResult(Generic[M]):
         none goes beside `otherwise`, the field this form's refusals are about."""
         self.add_error(exc.field or otherwise, exc.detail)
         self.headers = exc.headers
+
+
+def worded(form: F) -> F:
+    """The form as shown again, each error in the reader's language (adopted by the request with
+    its principal): a `Message` words itself, and an error set straight into `errors` as catalog
+    text is looked up too."""
+    if form is not None and form.errors:
+        form.errors = {name: Message(problem).translated() for name, problem in form.errors.items()}
+    return form
 
 
 async def read_form(request: Request) -> dict[str, Any]:

@@ -17,26 +17,16 @@ from app.accounts.models import Role
 from app.accounts.web import see_other
 from app.db import SessionDep
 from app.errors import NotFound
-from app.forms import read_form, submit_form
+from app.forms import read_form, submit_form, worded
 from app.homework import kinds, queries, service, therapist_pages
 from app.homework.dependencies import ClientAssignment, OwnedAssignment
 from app.homework.models import HomeworkAssignment
 from app.homework.schemas import ClientAction, CompletionCreate, MessageCreate
 from app.homework.states import State, allowed_actions
 from app.homework.views import common_context
-from app.i18n import gettext, request_language, use_language
 from app.templates import render
 
 router = APIRouter()
-
-
-def _said(request: Request, form: Any) -> Any:
-    """The form with its errors in the reader's language (errors are English catalog messages;
-    the shared field macros show them as they are)."""
-    if form is not None and form.errors:
-        with use_language(request_language(request)):
-            form.errors = {name: gettext(problem) for name, problem in form.errors.items()}
-    return form
 
 
 # ---- client -------------------------------------------------------------------------------------
@@ -79,9 +69,9 @@ def _client_item(
             "allowed": []
             if ended
             else [x.value for x in allowed_actions(State(a.state), "client")],
-            "form": _said(request, extra.pop("form", None)),
-            "action_form": _said(request, extra.pop("action_form", None)),
-            "message_form": _said(request, extra.pop("message_form", None)),
+            "form": worded(extra.pop("form", None)),
+            "action_form": worded(extra.pop("action_form", None)),
+            "message_form": worded(extra.pop("message_form", None)),
             **common_context(),
             **extra,
         },

@@ -15,7 +15,7 @@ from app.accounts.dependencies import AccessibleClient, CurrentTherapist
 from app.accounts.web import see_other
 from app.body_limit import upload_limit
 from app.db import SessionDep
-from app.forms import FormResult, finish_form, validate
+from app.forms import FormResult, finish_form, validate, worded
 from app.homework import edits, queries, service
 from app.homework.attachments import MAX_BYTES, AttachmentError, CheckedAttachment, check
 from app.homework.dependencies import ClientsAssignment
@@ -26,15 +26,6 @@ from app.i18n import N_, gettext, request_language, use_language
 from app.templates import render
 
 router = APIRouter()
-
-
-def _said(request: Request, form: Any) -> Any:
-    """The form with its errors in the reader's language (errors are English catalog messages;
-    the shared field macros show them as they are)."""
-    if form is not None and form.errors:
-        with use_language(request_language(request)):
-            form.errors = {name: gettext(problem) for name, problem in form.errors.items()}
-    return form
 
 
 _SCALARS = (
@@ -113,7 +104,7 @@ def _therapist_list(
             "client": client,
             "rows": rows,
             "counts": counts,
-            "form": _said(request, form),
+            "form": worded(form),
             "today": today,
             "schedule": service.schedule_text,
             "max_mb": MAX_BYTES // (1024 * 1024),
@@ -172,8 +163,8 @@ def therapist_item_page(
             "attachment": queries.attachment(session, a.id),
             "completions": queries.completions(session, [a.id]),
             "messages": queries.messages(session, a.id),
-            "form": _said(request, form),
-            "message_form": _said(request, extra.pop("message_form", None)),
+            "form": worded(form),
+            "message_form": worded(extra.pop("message_form", None)),
             "open": a.state in queries.ACTIVE or a.state == "declined",
             "saved": request.query_params.get("saved"),
             "max_mb": MAX_BYTES // (1024 * 1024),

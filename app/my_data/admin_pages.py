@@ -4,7 +4,7 @@ retention period, and a leaving therapist's caseload handed to a colleague."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
@@ -19,8 +19,8 @@ from app.accounts.policy import caseload_client_ids
 from app.accounts.web import see_other
 from app.db import SessionDep
 from app.errors import Unprocessable
-from app.forms import FormResult, finish_form_awaiting, read_form, submit_form, validate
-from app.i18n import N_, gettext, request_language, use_language
+from app.forms import FormResult, finish_form_awaiting, read_form, submit_form, validate, worded
+from app.i18n import N_
 from app.my_data import build, closure, handover, notify, service
 from app.my_data.dependencies import ClinicClient, ClinicExport, Colleague
 from app.my_data.models import ClosureStatus
@@ -29,15 +29,6 @@ from app.schema_types import ApiModel
 from app.templates import render
 
 router = APIRouter()
-
-
-def _said(request: Request, form: Any) -> Any:
-    """The form with its errors in the reader's language (errors are English catalog messages;
-    the shared field macros show them as they are)."""
-    if form is not None and form.errors:
-        with use_language(request_language(request)):
-            form.errors = {name: gettext(problem) for name, problem in form.errors.items()}
-    return form
 
 
 class RetentionForm(ApiModel):
@@ -72,7 +63,7 @@ def _clients_page(
             "therapists": [
                 u for u in accounts.clinic_users(session, org) if u.role == Role.therapist
             ],
-            "form": _said(request, form or FormResult(values={"years": years})),
+            "form": worded(form or FormResult(values={"years": years})),
         },
         status_code=status_code,
     )
@@ -116,7 +107,7 @@ def _client_page(
             "export": ExportPublic.of(row) if row else None,
             "closing": closure.current(session, client.id),
             "last": closure.latest(session, client.id),
-            "form": _said(request, form or FormResult(values={})),
+            "form": worded(form or FormResult(values={})),
             "grace_days": closure.GRACE.days,
             "step_words": build.step_words,
         },
@@ -211,7 +202,7 @@ def _handover_page(
             "leaving": leaving,
             "colleagues": [(str(u.id), u.preferred_name) for u in colleagues],
             "caseload": len(caseload_client_ids(session, leaving.id)),
-            "form": _said(request, form or FormResult(values={})),
+            "form": worded(form or FormResult(values={})),
             "done": done,
         },
         status_code=status_code,

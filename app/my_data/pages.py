@@ -3,7 +3,7 @@ account, and restore it from the emailed link during the grace period. Includes 
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
@@ -17,8 +17,8 @@ from app.accounts.security import verify_password
 from app.accounts.web import see_other
 from app.db import SessionDep
 from app.errors import NotFound, Unprocessable
-from app.forms import FormResult, finish_form_awaiting, read_form, validate
-from app.i18n import N_, gettext, request_language, use_language
+from app.forms import FormResult, finish_form_awaiting, read_form, validate, worded
+from app.i18n import N_
 from app.my_data import admin_pages, build, closure, inventory, notify, service
 from app.my_data.dependencies import OwnExport
 from app.my_data.models import AccountClosure, ClosureStatus
@@ -28,15 +28,6 @@ from app.templates import render
 from app.web_security import SESSION_COOKIE
 
 router = APIRouter()
-
-
-def _said(request: Request, form: Any) -> Any:
-    """The form with its errors in the reader's language (errors are English catalog messages;
-    the shared field macros show them as they are)."""
-    if form is not None and form.errors:
-        with use_language(request_language(request)):
-            form.errors = {name: gettext(problem) for name, problem in form.errors.items()}
-    return form
 
 
 router.include_router(admin_pages.router)
@@ -101,7 +92,7 @@ def _page(
         request,
         "my_data/close.html",
         {
-            "form": _said(request, form),
+            "form": worded(form),
             "erase_on": now + closure.GRACE,
             "grace_days": closure.GRACE.days,
             "years": closure.retention_years(session, client.organisation_id),

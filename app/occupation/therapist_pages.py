@@ -19,7 +19,7 @@ from app.accounts.web import see_other
 from app.audit import service as audit
 from app.db import SessionDep
 from app.errors import AppError
-from app.forms import FormResult, read_form, submit_form, validate
+from app.forms import FormResult, read_form, submit_form, validate, worded
 from app.i18n import N_, request_language, use_language
 from app.occupation import diary_service, discharge, interests, plan, service, views
 from app.occupation.dependencies import ClientsInterest, ClientsPlanGoal, TherapistClient
@@ -85,10 +85,9 @@ def _hub(
             "data": data,
             "options": _support_options(request, session, client),
             "support_labels": plan.SUPPORT_LABELS,
-            "plan_form": views.shown(request, plan_form)
-            or FormResult(values={"goal_id": "", "review_on": ""}),
+            "plan_form": worded(plan_form) or FormResult(values={"goal_id": "", "review_on": ""}),
             "support_error": (
-                (support_error[0], views.translated(request, {"e": support_error[1]})["e"])
+                (support_error[0], views.translated({"e": support_error[1]})["e"])
                 if support_error
                 else None
             ),
@@ -267,7 +266,7 @@ def _review(
             "client": client,
             "base": _base(client),
             "data": plan.review_data(session, client, now=clock.now(), since=_recent(client)),
-            "form": views.shown(request, form)
+            "form": worded(form)
             or FormResult(values={"outcome": "", "notes": "", "next_review_on": ""}),
             "outcomes": OUTCOME_LABELS,
             "gas_labels": gas.LEVEL_LABELS,
@@ -327,7 +326,7 @@ def _discharge_form(
             "base": _base(client),
             "doc": doc,
             "row": row,
-            "form": views.shown(request, form) or FormResult(values=values),
+            "form": worded(form) or FormResult(values=values),
             "saved": request.query_params.get("saved", ""),
         },
         status_code=status_code,

@@ -17,7 +17,8 @@ from app import clock, versioning
 from app.accounts.models import User
 from app.accounts.web import see_other
 from app.db import SessionDep
-from app.forms import WHOLE_FORM, FormResult, finish_form, validate
+from app.errors import Message
+from app.forms import WHOLE_FORM, FormResult, finish_form, validate, worded
 from app.i18n import N_, request_language, use_language
 from app.i18n import gettext as _
 from app.occupation import diary, diary_service, interests, scores, service
@@ -48,17 +49,9 @@ def in_language(request: Request) -> AbstractContextManager[None]:
     return use_language(request_language(request))
 
 
-def translated(request: Request, errors: dict[str, str]) -> dict[str, str]:
-    """Form errors in the page's language: each is a catalog message (or already translated)."""
-    with in_language(request):
-        return {name: _(problem) for name, problem in errors.items()}
-
-
-def shown(request: Request, form: FormResult[M] | None) -> FormResult[M] | None:
-    """The form as shown again: its errors in the page's language."""
-    if form is not None and form.errors:
-        form.errors = translated(request, form.errors)
-    return form
+def translated(errors: dict[str, str]) -> dict[str, str]:
+    """Errors kept outside a form, in the reader's language (as `forms.worded`)."""
+    return {name: Message(problem).translated() for name, problem in errors.items()}
 
 
 def _common(principal: Principal, client: User, base: str) -> dict[str, Any]:
@@ -86,7 +79,7 @@ def profile_form(
         "occupation/profile.html",
         {
             **_common(principal, client, base),
-            "form": shown(request, form) or FormResult(values=_profile_values(session, client)),
+            "form": worded(form) or FormResult(values=_profile_values(session, client)),
             "fields": service.PROFILE_FIELDS,
             "latest": history[0] if history else None,
             "history": history[:10],
@@ -184,7 +177,7 @@ def ratings_page(
             "change": perf.change(),
             "scales": SCALES,
             "values": values or defaults,
-            "errors": translated(request, errors or {}),
+            "errors": translated(errors or {}),
             "max_activities": scores.MAX_ACTIVITIES,
             "meaningful": scores.MEANINGFUL_CHANGE,
             "today": clock.local_today(client.time_zone),
@@ -316,7 +309,7 @@ def diary_page(
             "categories": diary.CATEGORIES,
             "category_labels": diary.CATEGORY_LABELS,
             "short_labels": diary.SHORT_LABELS,
-            "form": shown(request, form)
+            "form": worded(form)
             or FormResult(values={"done_on": today.isoformat(), "block": block, "category": ""}),
             "prev_start": week.starts_on - timedelta(days=7),
             "next_start": week.starts_on + timedelta(days=7),
@@ -378,7 +371,7 @@ def interests_page(
             if own
             else interests.CHECKLIST,
             "rows": rows,
-            "error": translated(request, {"error": error})["error"] if error else "",
+            "error": translated({"error": error})["error"] if error else "",
             "checklist_names": interests.CHECKLIST_NAMES,
             "group_title": interests.group_title,
             "interest_name": interests.shown_name,

@@ -17,7 +17,7 @@ from app.accounts.models import User
 from app.accounts.web import see_other
 from app.db import SessionDep
 from app.errors import NotFound
-from app.forms import FormResult, read_form, submit_form
+from app.forms import FormResult, read_form, submit_form, worded
 from app.i18n import N_, gettext, request_language, use_language
 from app.reminders import devices, email, inbox, preferences, runtime
 from app.reminders.dependencies import OwnDevice, OwnItem
@@ -27,15 +27,6 @@ from app.templates import render
 from app.web_security import CSRF_EXEMPT
 
 router = APIRouter()
-
-
-def _said(request: Request, form: Any) -> Any:
-    """The form with its errors in the reader's language (errors are English catalog messages;
-    the shared field macros show them as they are)."""
-    if form is not None and form.errors:
-        with use_language(request_language(request)):
-            form.errors = {name: gettext(problem) for name, problem in form.errors.items()}
-    return form
 
 
 # Notices are English catalog messages, translated on the page (`_(notice)`).
@@ -105,7 +96,7 @@ def _settings(
         request,
         "reminders/settings.html",
         {
-            "form": _said(request, form),
+            "form": worded(form),
             "devices": listed,
             "kinds": KINDS,
             "notice": notice,
