@@ -281,7 +281,8 @@ def test_overviews_match_a_straightforward_reading(
     expected = _expected_self_care(session, client)
     assert expected["waiting"]
     assert {
-        "habits": [tuple(h) for h in ctx["habits"]],
+        # Built-in words are worded when shown (in the reader's language): read them as shown.
+        "habits": [(str(t), level, top, str(d)) for t, level, top, d, _own in ctx["habits"]],
         "waiting": ctx["waiting"],
         "last_mood": ctx["last_mood"],
     } == expected
@@ -395,8 +396,9 @@ def test_sensory_overview_matches_its_domain_readers(session: Session, therapist
     ctx = sensory_overview.client_overview(session=session, client=client, now=NOW).context  # type: ignore[union-attr]
     profile = service.answers_of(service.latest_profile(session, client.id))
     assert profile is not None
-    assert ctx["lines"] == list(summarize(profile, name=client.preferred_name).lines)[:4]
-    assert ctx["lines"]
+    lines = ctx["lines"]()  # worded when the page is drawn, in the reader's language
+    assert lines == list(summarize(profile, name=client.preferred_name).lines)[:4]
+    assert lines
     items = diet_service.list_items(session, client=client, include_ended=True)
     day = NOW.astimezone(diet_queries.zone(client)).date()
     assert ctx["week"] == diet_queries.week_adherence(session, client, items, day)
