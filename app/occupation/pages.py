@@ -136,8 +136,7 @@ def my_discharge(request: Request, session: SessionDep, me: CurrentClient) -> Re
         for u in (session.get(User, i) for i in therapist_ids_for(session, me.id))
         if u is not None
     ]
-    with views.in_language(request):
-        prepared_by = ", ".join(names) or _("your therapist")
+    prepared_by = ", ".join(names) or _("your therapist")
     doc = discharge.summary(session, me.user, prepared_by=prepared_by, now=clock.now())
     return render(request, "occupation/my_discharge.html", {"base": BASE, "doc": doc})
 

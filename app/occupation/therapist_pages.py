@@ -83,7 +83,7 @@ def _hub(
             "interests": interests.interests(session, client.id),
             "interest_name": interests.shown_name,
             "data": data,
-            "options": _support_options(request, session, client),
+            "options": plan.support_options(session, client),  # worded in the reader's language
             "support_labels": plan.SUPPORT_LABELS,
             "plan_form": worded(plan_form) or FormResult(values={"goal_id": "", "review_on": ""}),
             "support_error": (
@@ -96,13 +96,6 @@ def _hub(
         },
         status_code=status_code,
     )
-
-
-def _support_options(
-    request: Request, session: SessionDep, client: User
-) -> dict[str, list[tuple[str, str]]]:
-    with views.in_language(request):  # the built-in titles in the therapist's language
-        return plan.support_options(session, client)
 
 
 @router.get(f"{CASE}/profile", response_class=HTMLResponse)

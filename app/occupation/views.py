@@ -4,7 +4,6 @@ the same form and the same words for both, so what one fills in is what the othe
 from __future__ import annotations
 
 import uuid
-from contextlib import AbstractContextManager
 from datetime import date, timedelta
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
@@ -19,7 +18,7 @@ from app.accounts.web import see_other
 from app.db import SessionDep
 from app.errors import Message
 from app.forms import WHOLE_FORM, FormResult, finish_form, validate, worded
-from app.i18n import N_, request_language, use_language
+from app.i18n import N_
 from app.i18n import gettext as _
 from app.occupation import diary, diary_service, interests, scores, service
 from app.occupation.schemas import (
@@ -41,12 +40,6 @@ SCALES: tuple[tuple[str, str, str], ...] = (
     ("performance", N_("How well I do it now"), N_("1 = not at all well, 10 = very well")),
     ("satisfaction", N_("How happy I am with how it goes"), N_("1 = not at all, 10 = very")),
 )
-
-
-def in_language(request: Request) -> AbstractContextManager[None]:
-    """Text built here (an error naming a scale, a service's refusal with a number in it) is
-    written in the language the page will be shown in."""
-    return use_language(request_language(request))
 
 
 def translated(errors: dict[str, str]) -> dict[str, str]:
@@ -113,12 +106,11 @@ def profile_submit(
                 expected=versioning.form_version(values),
             )
         except versioning.EditConflict as conflict:  # its own page, not an error beside a field
-            with in_language(request):
-                title = (
-                    _("About me")
-                    if principal.id == client.id
-                    else _("%(name)s's profile", name=client.preferred_name)
-                )
+            title = (
+                _("About me")
+                if principal.id == client.id
+                else _("%(name)s's profile", name=client.preferred_name)
+            )
             return versioning.render_conflict(
                 request,
                 conflict,
@@ -197,8 +189,8 @@ def add_activity(
     values: dict[str, Any],
 ) -> Response:
     def save(data: ActivityIn) -> Response:
-        with in_language(request):  # a refusal names the most activities in the page's language
-            service.add_activity(session, principal=principal, client=client, data=data)
+        # a refusal names the most activities in the page's language
+        service.add_activity(session, principal=principal, client=client, data=data)
         return see_other(f"{base}/activities#h-rate")
 
     def show(form: FormResult[ActivityIn], status: int) -> Response:
@@ -233,10 +225,9 @@ def rate(
         for key, label, _hint in SCALES:
             raw = str(values.get(f"{key}-{a.id}", "") or "")
             if not raw.isdigit() or not scores.LOW <= int(raw) <= scores.HIGH:
-                with in_language(request):
-                    errors[f"{key}-{a.id}"] = _(
-                        "Choose a number from 1 to 10 for “%(scale)s”.", scale=_(label).lower()
-                    )
+                errors[f"{key}-{a.id}"] = _(
+                    "Choose a number from 1 to 10 for “%(scale)s”.", scale=_(label).lower()
+                )
             else:
                 row[key] = int(raw)
         if len(row) == 1 + len(SCALES):

@@ -5,7 +5,6 @@ No routes here: each audience's module declares its own and hands over its `Scop
 from __future__ import annotations
 
 import uuid
-from contextlib import AbstractContextManager
 from datetime import date, time
 from typing import Any
 
@@ -16,7 +15,7 @@ from sqlmodel import Session
 from app import clock, versioning
 from app.errors import Unprocessable
 from app.forms import FormResult, read_form
-from app.i18n import N_, lazy_gettext, request_language, use_language
+from app.i18n import N_, lazy_gettext
 from app.i18n import gettext as _
 from app.routines import edits, forms, photos, queries, recurrence, service
 from app.routines.dependencies import Scope, routine_in_scope
@@ -43,12 +42,6 @@ KIND_LABELS = {
 
 def _see_other(url: str) -> RedirectResponse:
     return RedirectResponse(url, status_code=303)
-
-
-def speaking(request: Request) -> AbstractContextManager[None]:
-    """The person's language while a handler checks a form, so its error messages (made before
-    the page is rendered) come out in that language too."""
-    return use_language(request_language(request))
 
 
 def _common(scope: Scope) -> dict[str, Any]:
@@ -108,8 +101,7 @@ def new_routine(request: Request, scope: Scope) -> Response:
 
 async def create_routine(request: Request, session: Session, scope: Scope) -> Response:
     values = await read_form(request)
-    with speaking(request):
-        result = forms.routine_form(values)
+    result = forms.routine_form(values)
     if not result.ok or result.data is None:
         return render(
             request, "routines/new.html", _common(scope) | {"form": result}, status_code=422
@@ -139,8 +131,7 @@ async def save_routine(
         fields=edits.ROUTINE_FIELDS,
         current=edits.routine_form_values(routine),
     )
-    with speaking(request):
-        result = forms.routine_form(values)
+    result = forms.routine_form(values)
     if not result.ok or result.data is None:
         return _edit_page(request, session, scope, routine, form=result, status=422)
     url = f"{scope.base}/{routine.id}/edit"
@@ -163,13 +154,11 @@ async def add_step(
 ) -> Response:
     routine = routine_in_scope(session, scope, routine_id)
     values = await read_form(request)
-    with speaking(request):
-        result = forms.step_form(values)
+    result = forms.step_form(values)
     if not result.ok or result.data is None:
         return _edit_page(request, session, scope, routine, step_form=result, status=422)
     try:
-        with speaking(request):
-            service.add_step(session=session, routine=routine, data=result.data)
+        service.add_step(session=session, routine=routine, data=result.data)
     except Unprocessable as exc:
         result.add_error("title", exc.detail)
         return _edit_page(request, session, scope, routine, step_form=result, status=422)
@@ -198,22 +187,18 @@ async def save_step(
         fields=edits.STEP_FIELDS,
         current=edits.step_form_values(step),
     )
-    with speaking(request):
-        result = forms.step_form(values)
+    result = forms.step_form(values)
     photo_data = b""
     if upload is not None and not isinstance(upload, str) and upload.filename:
         photo_data = await upload.read(photos.MAX_UPLOAD_BYTES + 1)
         await upload.close()
-        with speaking(request):
-            if len(photo_data) > photos.MAX_UPLOAD_BYTES:
-                result.add_error(
-                    "photo", _("This photo is over 10 MB. Please choose one under 10 MB.")
-                )
-            else:
-                try:
-                    photos.process_upload(photo_data)
-                except photos.PhotoError as exc:
-                    result.add_error("photo", str(exc))
+        if len(photo_data) > photos.MAX_UPLOAD_BYTES:
+            result.add_error("photo", _("This photo is over 10 MB. Please choose one under 10 MB."))
+        else:
+            try:
+                photos.process_upload(photo_data)
+            except photos.PhotoError as exc:
+                result.add_error("photo", str(exc))
     if not result.ok or result.data is None:
         ctx = _common(scope) | {"routine": routine, "step": step, "form": result}
         return render(request, "routines/step.html", ctx, status_code=422)
@@ -226,9 +211,8 @@ async def save_step(
             expected=versioning.form_version(values),
         )
     except versioning.EditConflict as conflict:
-        with speaking(request):
-            note = _("The photo you chose was not kept: please add it again.") if photo_data else ""
-            title = _("Step: %(title)s", title=step.title)
+        note = _("The photo you chose was not kept: please add it again.") if photo_data else ""
+        title = _("Step: %(title)s", title=step.title)
         return versioning.render_conflict(
             request,
             conflict,
@@ -293,23 +277,22 @@ async def add_pause(
     routine = routine_in_scope(session, scope, routine_id)
     values = await read_form(request)
     errors: dict[str, str] = {}
-    with speaking(request):
+    try:
+        starts = date.fromisoformat(str(values.get("pause_starts_on", "")))
+    except ValueError:
+        starts, errors["pause_starts_on"] = None, _("Choose the first day of the pause.")
+    ends = None
+    if values.get("pause_ends_on"):
         try:
-            starts = date.fromisoformat(str(values.get("pause_starts_on", "")))
+            ends = date.fromisoformat(str(values["pause_ends_on"]))
         except ValueError:
-            starts, errors["pause_starts_on"] = None, _("Choose the first day of the pause.")
-        ends = None
-        if values.get("pause_ends_on"):
-            try:
-                ends = date.fromisoformat(str(values["pause_ends_on"]))
-            except ValueError:
-                errors["pause_ends_on"] = _("Choose the last day, or leave it empty.")
-        if starts is not None and not errors:
-            try:
-                service.add_pause(session=session, routine=routine, starts_on=starts, ends_on=ends)
-                return _see_other(f"{scope.base}/{routine.id}/edit?saved=pause#pause")
-            except Unprocessable as exc:
-                errors["pause_ends_on"] = exc.detail
+            errors["pause_ends_on"] = _("Choose the last day, or leave it empty.")
+    if starts is not None and not errors:
+        try:
+            service.add_pause(session=session, routine=routine, starts_on=starts, ends_on=ends)
+            return _see_other(f"{scope.base}/{routine.id}/edit?saved=pause#pause")
+        except Unprocessable as exc:
+            errors["pause_ends_on"] = exc.detail
     return _edit_page(
         request,
         session,
@@ -351,8 +334,7 @@ async def save_reminders(
                 status=422,
             )
     if len(set(times)) > MAX_REMINDER_TIMES:
-        with speaking(request):
-            errors = {"times": _("Up to %(max)s reminder times.", max=MAX_REMINDER_TIMES)}
+        errors = {"times": _("Up to %(max)s reminder times.", max=MAX_REMINDER_TIMES)}
         return _edit_page(request, session, scope, routine, errors=errors, status=422)
     service.set_reminder_times(
         session=session,

@@ -41,7 +41,6 @@ from app.self_care.views import (
     area_groups,
     chart,
     next_page,
-    speaking,
     wall_clock,
     week_days,
 )
@@ -110,14 +109,13 @@ async def start_ladder(
     except ValueError:
         level = 0
     try:
-        with speaking(request):
-            habit = service.start_from_ladder(
-                session=session,
-                actor=principal.user,
-                client=principal.user,
-                ladder=ladder,
-                level=level,
-            )
+        habit = service.start_from_ladder(
+            session=session,
+            actor=principal.user,
+            client=principal.user,
+            ladder=ladder,
+            level=level,
+        )
     except AppError as exc:
         return render(
             request,
@@ -169,15 +167,14 @@ async def personal_create(
         habit = service.create_personal(session=session, client=principal.user, data=data)
         return _see(f"/self-care/habits/{habit.id}?started=1")
 
-    with speaking(request):
-        return await submit_form(
-            request,
-            PersonalHabitCreate,
-            values=values,
-            save=save,
-            show=lambda form, status: _personal(request, form, status),
-            otherwise="target_kind",
-        )
+    return await submit_form(
+        request,
+        PersonalHabitCreate,
+        values=values,
+        save=save,
+        show=lambda form, status: _personal(request, form, status),
+        otherwise="target_kind",
+    )
 
 
 @router.get("/self-care/habits/{habit_id}", response_class=HTMLResponse)
@@ -252,15 +249,14 @@ async def check_in(
         service.check_in(session=session, client=principal.user, habit=habit, data=data)
         return _see(back + (f"#habit-{habit.id}" if back == "/today" else ""))
 
-    with speaking(request):
-        return await submit_form(
-            request,
-            CheckInCreate,
-            values=values,
-            save=save,
-            show=lambda form, status: _check_in(request, session, habit, form, today, status),
-            refusal_status=None,
-        )
+    return await submit_form(
+        request,
+        CheckInCreate,
+        values=values,
+        save=save,
+        show=lambda form, status: _check_in(request, session, habit, form, today, status),
+        refusal_status=None,
+    )
 
 
 @router.post("/self-care/habits/{habit_id}/check-ins/{check_in_id}/undo")
@@ -399,12 +395,11 @@ async def mood_log(request: Request, session: SessionDep, principal: CurrentClie
         mood.log(session=session, client=principal.user, data=data)
         return _see(back)
 
-    with speaking(request):
-        return await submit_form(
-            request,
-            MoodCreate,
-            values=values,
-            save=save,
-            show=lambda form, status: _mood(request, session, principal.user, form, status),
-            refusal_status=None,
-        )
+    return await submit_form(
+        request,
+        MoodCreate,
+        values=values,
+        save=save,
+        show=lambda form, status: _mood(request, session, principal.user, form, status),
+        refusal_status=None,
+    )

@@ -20,7 +20,7 @@ from app.self_care.dependencies import ClientsHabit, ClientsSuggestion, Therapis
 from app.self_care.grading import GradingSettings
 from app.self_care.models import Habit
 from app.self_care.schemas import ClinicLadderCreate, GradingUpdate
-from app.self_care.views import CHANGE_REASONS, area_choices, chart, speaking
+from app.self_care.views import CHANGE_REASONS, area_choices, chart
 from app.templates import render
 
 router = APIRouter()
@@ -88,8 +88,7 @@ def _act_on_habit(
     """A one-button change to a habit's grading: back to its card, or the page again with the
     service's refusal named by habit (a card has no field of its own to show it beside)."""
     try:
-        with speaking(request):
-            change()
+        change()
     except AppError as exc:
         return _client_page(request, session, client, f"{habit.title}: {exc.detail}", exc.status)
     return _see(f"/caseload/{client.id}/self-care#habit-{habit.id}")
@@ -142,8 +141,7 @@ async def set_grading(
         )
         return _client_page(request, session, client, f"{habit.title}: {problems}", status)
 
-    with speaking(request):
-        return await submit_form(request, GradingUpdate, save=save, show=show, refusal_status=None)
+    return await submit_form(request, GradingUpdate, save=save, show=show, refusal_status=None)
 
 
 @router.post("/caseload/{client_id}/self-care/habits/{habit_id}/bounds")
@@ -298,7 +296,6 @@ async def create_clinic_ladder(
             errors.setdefault(name.split(".")[0], shown)
         return _ladder_form(request, values, errors, status)
 
-    with speaking(request):
-        return finish_form(
-            validate(ClinicLadderCreate, payload), save=save, show=show, refusal_status=None
-        )
+    return finish_form(
+        validate(ClinicLadderCreate, payload), save=save, show=show, refusal_status=None
+    )

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 from typing import Any
 
-from fastapi import Request
-
-from app.i18n import N_, lazy_gettext, request_language, use_language
+from app.i18n import N_, lazy_gettext
 from app.self_care.library import LibraryLadder
 from app.self_care.mood import ChartPoint
 from app.self_care.schemas import Reason
@@ -32,11 +29,6 @@ CHANGE_REASONS = {
     "bounds": N_("Moved into the therapist's range"),
     "chosen": N_("Chosen"),
 }
-
-
-def speaking(request: Request) -> AbstractContextManager[None]:
-    """The request's language for what the service says (a refusal shown on the page)."""
-    return use_language(request_language(request))
 
 
 def next_page(values: dict[str, Any], default: str) -> str:
