@@ -28,7 +28,7 @@ from app.countries import country_choices
 from app.db import SessionDep
 from app.errors import Conflict, NotFound, Unprocessable
 from app.forms import FormResult, read_form, submit_form
-from app.i18n import LANGUAGES, N_, gettext, request_language, use_language
+from app.i18n import LANGUAGES, N_, gettext, request_language
 from app.templates import render
 
 router = APIRouter()
@@ -242,8 +242,7 @@ def two_factor_start(
         form: FormResult[TwoFactorReauth] = FormResult(values={}, errors={"code": on.detail})
         return _manage(request, session, principal, form, status_code=409)
     link = two_factor.uri(secret, principal.user.email or str(principal.id))
-    with use_language(request_language(request)):
-        title = gettext("Scan with your authenticator app")
+    title = gettext("Scan with your authenticator app")
     svg = segno.make(link, error="m").svg_inline(
         scale=5, dark="#1b2b2a", light="#ffffff", title=title
     )
@@ -262,8 +261,7 @@ def two_factor_start(
 def _recovery_page(request: Request, codes: list[str]) -> Response:
     """Shown once. The download is built in the page (a data: link), so the codes are never
     stored in plain text nor served again."""
-    with use_language(request_language(request)):
-        text = gettext(RECOVERY_TXT, codes="\n".join(codes))
+    text = gettext(RECOVERY_TXT, codes="\n".join(codes))
     return render(
         request,
         "accounts/recovery_codes.html",

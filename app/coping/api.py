@@ -8,7 +8,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Query, Response
 from pydantic import TypeAdapter
 
 from app import versioning
@@ -35,7 +35,6 @@ from app.coping.schemas import (
     ToolboxPublic,
 )
 from app.db import SessionDep
-from app.i18n import request_language, use_language
 
 router = APIRouter(tags=["calm"])
 NO_STORE = {"Cache-Control": "no-store"}
@@ -52,7 +51,6 @@ def _no_store(response: Response) -> None:
 
 @router.get("/calm/suggestions", response_model=list[SuggestionPublic])
 def suggestions(
-    request: Request,
     session: SessionDep,
     principal: CurrentClient,
     level: Annotated[int, Query(ge=0, le=10)],
@@ -67,16 +65,15 @@ def suggestions(
         limit=limit,
     )
     # The reason in the person's language (the ranking itself is the same for every language).
-    with use_language(request_language(request)):
-        ranked = [
-            SuggestionPublic(
-                strategy=s.strategy,
-                reason=say(s.ranked.why[0]) if s.ranked.why else s.ranked.reason,
-                note=s.note,
-                expected_drop=s.ranked.expected_drop,
-            )
-            for s in found
-        ]
+    ranked = [
+        SuggestionPublic(
+            strategy=s.strategy,
+            reason=say(s.ranked.why[0]) if s.ranked.why else s.ranked.reason,
+            note=s.note,
+            expected_drop=s.ranked.expected_drop,
+        )
+        for s in found
+    ]
     return Response(SUGGESTIONS.dump_json(ranked), media_type="application/json", headers=NO_STORE)
 
 

@@ -33,7 +33,7 @@ from app.db import SessionDep
 from app.errors import NotFound, Unprocessable
 from app.forms import FormResult, submit_form
 from app.i18n import gettext as _
-from app.i18n import request_language, use_language
+from app.i18n import request_language
 from app.templates import render
 
 router = APIRouter()
@@ -129,8 +129,7 @@ async def recommend(
     def save(data: RecommendForm) -> Response:
         # The service refuses an unknown key as a 404 (the API's wording); a page asks for a choice.
         if catalog.find(session, client, data.strategy_key) is None:
-            with use_language(request_language(request)):
-                message = _("Choose a strategy from the list.")
+            message = _("Choose a strategy from the list.")
             raise Unprocessable(message, field="strategy_key")
         toolbox.recommend(
             session=session,
@@ -150,12 +149,11 @@ async def recommend(
     )
 
 
-def _client_plan_title(request: Request, name: str, kind: PlanKind) -> str:
+def _client_plan_title(name: str, kind: PlanKind) -> str:
     """The page title ("Sam: safety plan") in the therapist's language (the page shows it as it is)."""
-    with use_language(request_language(request)):
-        if kind == "safety":
-            return _("%(name)s: safety plan", name=name)
-        return _("%(name)s: wellness and recovery plan", name=name)
+    if kind == "safety":
+        return _("%(name)s: safety plan", name=name)
+    return _("%(name)s: wellness and recovery plan", name=name)
 
 
 @router.get("/caseload/{client_id}/calm/plans/{kind}", response_class=HTMLResponse)
@@ -172,7 +170,7 @@ def client_plan(
         "coping/plan.html",
         {
             "kind": kind,
-            "title": _client_plan_title(request, client.preferred_name, kind),
+            "title": _client_plan_title(client.preferred_name, kind),
             "plan": plan,
             "sections": plans.sections_of(
                 plan,
@@ -203,7 +201,7 @@ async def save_client_plan(
     plan = plans.get_plan(session, client.id, kind)
     form = await read_plan_form(request, kind, plan)
     action = f"/caseload/{client.id}/calm/plans/{kind}"
-    title = _client_plan_title(request, client.preferred_name, kind)
+    title = _client_plan_title(client.preferred_name, kind)
     if form.errors:
         return render(
             request,

@@ -22,7 +22,7 @@ from app.homework.dependencies import ClientsAssignment
 from app.homework.models import HomeworkAssignment
 from app.homework.schemas import AssignmentCreate
 from app.homework.views import common_context
-from app.i18n import N_, gettext, request_language, use_language
+from app.i18n import N_, gettext
 from app.templates import render
 
 router = APIRouter()
@@ -74,8 +74,7 @@ async def _assignment_form(
         try:
             checked, name = check(raw), upload.filename
         except AttachmentError as exc:
-            with use_language(request_language(request)):
-                form.add_error("attachment", gettext(exc.message, **exc.params))
+            form.add_error("attachment", gettext(exc.message, **exc.params))
     return form, checked, name
 
 

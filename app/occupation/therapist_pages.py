@@ -380,23 +380,17 @@ def discharge_print(
 
 
 @router.get(f"{CASE}/discharge.pdf")
-def discharge_pdf(
-    request: Request, session: SessionDep, client: TherapistClient, ot: CurrentTherapist
-) -> Response:
+def discharge_pdf(session: SessionDep, client: TherapistClient, ot: CurrentTherapist) -> Response:
     doc = discharge.summary(session, client, prepared_by=ot.user.preferred_name, now=clock.now())
-    with use_language(request_language(request)):  # the therapist's: they hand it over
-        body = discharge.pdf(env, doc)
+    body = discharge.pdf(env, doc)
     audit.record_now(session, actor=ot.user, client_id=client.id, action="export.discharge_pdf")
     return _download(body, "application/pdf", f"discharge-{_stem(client)}.pdf")
 
 
 @router.get(f"{CASE}/discharge.fhir.json")
-def discharge_fhir(
-    request: Request, session: SessionDep, client: TherapistClient, ot: CurrentTherapist
-) -> Response:
+def discharge_fhir(session: SessionDep, client: TherapistClient, ot: CurrentTherapist) -> Response:
     doc = discharge.summary(session, client, prepared_by=ot.user.preferred_name, now=clock.now())
-    with use_language(request_language(request)):  # the narrative in the therapist's language
-        bundle = discharge.fhir_bundle(doc)
+    bundle = discharge.fhir_bundle(doc)
     audit.record_now(session, actor=ot.user, client_id=client.id, action="export.discharge_fhir")
     return _download(
         json.dumps(bundle, indent=1),

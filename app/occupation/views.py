@@ -189,7 +189,6 @@ def add_activity(
     values: dict[str, Any],
 ) -> Response:
     def save(data: ActivityIn) -> Response:
-        # a refusal names the most activities in the page's language
         service.add_activity(session, principal=principal, client=client, data=data)
         return see_other(f"{base}/activities#h-rate")
 

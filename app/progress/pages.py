@@ -99,10 +99,7 @@ async def answer_submit(
     missing = [item.number for item, a in zip(m.items, answers, strict=True) if a == ""]
     if missing:
         form.errors.clear()
-        with i18n.use_language(i18n.request_language(request)):
-            problem = _(
-                "Please answer question %(number)s (and any others left).", number=missing[0]
-            )
+        problem = _("Please answer question %(number)s (and any others left).", number=missing[0])
         form.add_error(f"item-{missing[0]}", problem)
 
     def save(data: ResponseCreate) -> Response:

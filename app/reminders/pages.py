@@ -18,7 +18,7 @@ from app.accounts.web import see_other
 from app.db import SessionDep
 from app.errors import NotFound
 from app.forms import FormResult, read_form, submit_form, worded
-from app.i18n import N_, gettext, request_language, use_language
+from app.i18n import N_, gettext
 from app.reminders import devices, email, inbox, preferences, runtime
 from app.reminders.dependencies import OwnDevice, OwnItem
 from app.reminders.service import KINDS
@@ -195,8 +195,7 @@ def test_device(
         ),
     }
     failed = N_("The test could not be sent to “%(name)s” just now. Please try again later.")
-    with use_language(request_language(request)):
-        notice = gettext(notices.get(result.outcome, failed), name=name)
+    notice = gettext(notices.get(result.outcome, failed), name=name)
     return _settings(request, session, client, notice=notice)
 
 

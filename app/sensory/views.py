@@ -7,8 +7,7 @@ sees exactly what the client sees.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
-from typing import Any, Concatenate, ParamSpec
+from typing import Any, ParamSpec
 from zoneinfo import ZoneInfo
 
 from fastapi import Request
@@ -21,7 +20,6 @@ from app.accounts.models import RecordKind, User
 from app.accounts.web import see_other
 from app.forms import FormResult, read_form, validate
 from app.i18n import gettext as _
-from app.i18n import request_language, use_language
 from app.sensory import diet, diet_edits, diet_queries, diet_service, reminders_link, service
 from app.sensory.diet_service import DietError, DietInput
 from app.sensory.models import SensoryDietItem
@@ -33,19 +31,6 @@ from app.templates import render
 from app.web_security import Principal
 
 P = ParamSpec("P")
-
-
-def _speaking(
-    view: Callable[Concatenate[Request, P], Response],
-) -> Callable[Concatenate[Request, P], Response]:
-    """Build the page in the reader's language: summaries, labels and form errors are worded
-    before `render()` (which sets the language only for the template)."""
-
-    def in_language(request: Request, /, *args: P.args, **kwargs: P.kwargs) -> Response:
-        with use_language(request_language(request)):
-            return view(request, *args, **kwargs)
-
-    return in_language
 
 
 def as_list(value: Any) -> list[str]:
@@ -73,7 +58,6 @@ def _shared(client: User, base: str, principal: Principal) -> dict[str, Any]:
     }
 
 
-@_speaking
 def summary_page(
     request: Request, session: Session, principal: Principal, client: User, base: str
 ) -> Response:
@@ -97,7 +81,6 @@ def summary_page(
     return render(request, template, context)
 
 
-@_speaking
 def profile_form(
     request: Request,
     session: Session,
@@ -123,7 +106,6 @@ def profile_form(
     return render(request, "sensory/profile_form.html", context, status_code=status_code)
 
 
-@_speaking
 def profile_submit(
     request: Request,
     session: Session,
@@ -150,7 +132,6 @@ def profile_submit(
     return see_other(f"{base}?saved=profile")
 
 
-@_speaking
 def kit_form(
     request: Request,
     session: Session,
@@ -174,7 +155,6 @@ def kit_form(
     return render(request, "sensory/kit_form.html", context, status_code=status_code)
 
 
-@_speaking
 def kit_submit(
     request: Request,
     session: Session,
@@ -216,7 +196,6 @@ def _item_values(item: SensoryDietItem) -> dict[str, Any]:
     return diet_edits.form_values(item) | {versioning.VERSION_FIELD: str(item.version)}
 
 
-@_speaking
 def diet_page(
     request: Request,
     session: Session,
@@ -247,7 +226,6 @@ def diet_page(
     return render(request, template, context, status_code=status_code)
 
 
-@_speaking
 def diet_submit(
     request: Request,
     session: Session,

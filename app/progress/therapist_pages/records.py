@@ -15,7 +15,6 @@ from app.body_limit import LONG_TEXT
 from app.db import SessionDep
 from app.forms import FormResult, finish_form, read_form, submit_form, validate
 from app.i18n import gettext as _
-from app.i18n import request_language, use_language
 from app.progress import gas, goals, measure_service, measures, notes
 from app.progress.dependencies import (
     ClientGoal,
@@ -40,8 +39,7 @@ def _goals_page(
     rate_form: Any = None,
     status: int = 200,
 ) -> Response:
-    with use_language(request_language(request)):
-        return _goals_render(request, session, client, form, rate_form, status)
+    return _goals_render(request, session, client, form, rate_form, status)
 
 
 def _goals_render(
@@ -122,8 +120,7 @@ async def goal_rate(
 
     def show(form: FormResult[RatingsCreate], status: int) -> Response:
         if "levels" in form.errors:  # the levels are one radio group per goal, named by date
-            with use_language(request_language(request)):
-                form.errors["rated_on"] = _("Choose a level for at least one goal.")
+            form.errors["rated_on"] = _("Choose a level for at least one goal.")
         return _goals_page(request, session, client, rate_form=form, status=status)
 
     return finish_form(form, save=save, show=show, otherwise="rated_on")

@@ -20,7 +20,7 @@ from app.db import SessionDep
 from app.errors import NotFound
 from app.forms import validate
 from app.homework import service as homework_service
-from app.i18n import N_, request_language, use_language
+from app.i18n import N_
 from app.progress import (
     csv_export,
     dashboard,
@@ -110,8 +110,7 @@ def notices_read(session: SessionDep, therapist: CurrentTherapist) -> Response:
 def progress_page(
     request: Request, session: SessionDep, client: TherapistClient, _t: CurrentTherapist
 ) -> Response:
-    with use_language(request_language(request)):  # the charts' words
-        start, rec = record.since_last_session(session, client, clock.now())
+    start, rec = record.since_last_session(session, client, clock.now())
     row = dashboard.client_row(session, client, now=clock.now())
     return render(
         request,
@@ -168,11 +167,10 @@ def report_page(
         return render(
             request, "progress/report_form.html", {"client": client, "values": values, "errors": {}}
         )
-    with use_language(request_language(request)):  # the therapist's language, charts too
-        data = exports.report_data(
-            session, _record(session, client, rng), prepared_by=therapist.user, now=clock.now()
-        )
-        html = report_pdf.render_html(env, data, embed_css=False)
+    data = exports.report_data(
+        session, _record(session, client, rng), prepared_by=therapist.user, now=clock.now()
+    )
+    html = report_pdf.render_html(env, data, embed_css=False)
     return HTMLResponse(html, headers={"Cache-Control": "no-store"})
 
 
@@ -207,11 +205,10 @@ def report_download(
             {"client": client, "values": values, "errors": errors},
             status_code=422,
         )
-    with use_language(request_language(request)):  # the PDF is in the therapist's language
-        data = exports.report_data(
-            session, _record(session, client, rng), prepared_by=therapist.user, now=clock.now()
-        )
-        html = report_pdf.render_html(env, data)
+    data = exports.report_data(
+        session, _record(session, client, rng), prepared_by=therapist.user, now=clock.now()
+    )
+    html = report_pdf.render_html(env, data)
     job = report_jobs.jobs.start(
         therapist_id=therapist.id,
         client_id=client.id,
@@ -269,8 +266,7 @@ def export_csv(
             {"client": client, "values": values, "errors": errors},
             status_code=422,
         )
-    with use_language(request_language(request)):  # the header row in the therapist's language
-        body = to_csv(exports.csv_rows(_record(session, client, rng)), csv_export.headers())
+    body = to_csv(exports.csv_rows(_record(session, client, rng)), csv_export.headers())
     audit.record_now(session, actor=therapist.user, client_id=client.id, action="export.csv")
     return _download(body, "text/csv; charset=utf-8", f"groundwork-{_file_stem(client, rng)}.csv")
 
