@@ -18,8 +18,9 @@ from datetime import date, datetime
 from functools import cache
 from io import BytesIO
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
+import yaml
 from babel import Locale, dates, numbers
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
@@ -28,6 +29,7 @@ from babel.support import LazyProxy, NullTranslations, Translations
 from fastapi import Request
 from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
+from pydantic import BaseModel
 
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 DEFAULT_LANGUAGE = "en"
@@ -154,6 +156,25 @@ def request_language(request: Request) -> str:
     if chosen in LANGUAGES:
         return str(chosen)
     return negotiate(request.headers.get("accept-language"))
+
+
+_W = TypeVar("_W", bound=BaseModel)
+
+
+def words_path(english: Path, language: str) -> Path:
+    """Where built-in content's words in `language` are kept: beside the English file, as
+    `<name>.<language>.yaml` (docs/i18n.md: the Spanish holds only words; ids and rules stay in the
+    English)."""
+    return english.with_name(f"{english.stem}.{language}.yaml")
+
+
+def words_beside(english: Path, language: str, model: type[_W]) -> _W | None:
+    """Built-in content's words in `language`, validated by the domain's own model; None for English
+    and for a language without them (the English is shown). Callers cache it."""
+    path = words_path(english, language)
+    if language == DEFAULT_LANGUAGE or not path.is_file():
+        return None
+    return model.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
 
 
 def adopt_request_language(request: Request) -> None:

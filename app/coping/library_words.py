@@ -8,13 +8,12 @@ to English (tests/coping/test_library_words.py fails on any, so none ships).
 from __future__ import annotations
 
 from functools import cache
-from pathlib import Path
 from typing import Annotated
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from app.coping.library import LIBRARY_PATH, Strategy, load_library
+from app.i18n import words_beside
 
 Step = Annotated[str, StringConstraints(min_length=3, max_length=200, strip_whitespace=True)]
 
@@ -34,17 +33,10 @@ class LibraryWords(_Frozen):
     strategies: dict[str, StrategyWords]
 
 
-def words_path(language: str) -> Path:
-    return LIBRARY_PATH.with_name(f"strategies.{language}.yaml")
-
-
 @cache
 def load_words(language: str) -> LibraryWords | None:
     """A language's words, or None for English and for a language not translated yet."""
-    path = words_path(language)
-    if not path.is_file():
-        return None
-    return LibraryWords.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+    return words_beside(LIBRARY_PATH, language, LibraryWords)
 
 
 def title(strategy: Strategy, language: str) -> str:

@@ -20,7 +20,7 @@ from app.audit import service as audit
 from app.errors import Conflict, NotFound
 from app.homework import service as homework_service
 from app.homework.schemas import AssignmentCreate
-from app.i18n import DEFAULT_LANGUAGE, current_language, use_language
+from app.i18n import current_language, use_language, words_beside
 from app.i18n import gettext as _
 from app.occupation.models import Interest
 from app.occupation.schemas import InterestIn
@@ -65,10 +65,7 @@ def _load_checklist() -> Checklist:
 @cache
 def load_words(language: str) -> ChecklistWords | None:
     """A language's checklist words, or None for English and a language not translated yet."""
-    path = CONTENT_DIR / f"interests.{language}.yaml"
-    if language == DEFAULT_LANGUAGE or not path.is_file():
-        return None
-    return ChecklistWords.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+    return words_beside(CONTENT_DIR / "interests.yaml", language, ChecklistWords)
 
 
 # The English names are what is stored (and the checkbox keys); each is shown in the reader's

@@ -14,9 +14,9 @@ from functools import cache
 from pathlib import Path
 from typing import Annotated
 
-import yaml
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
+from app.i18n import words_beside
 from app.progress.measures import ANSWER_OPTIONS, Measure
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
@@ -39,17 +39,10 @@ class MeasureWords(_Frozen):
     measures: dict[str, MeasureText]
 
 
-def words_path(language: str) -> Path:
-    return CONTENT_DIR / f"measures.{language}.yaml"
-
-
 @cache
 def load_words(language: str) -> MeasureWords | None:
     """A language's published wording, or None for English and for a language without one."""
-    path = words_path(language)
-    if not path.is_file():
-        return None
-    return MeasureWords.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+    return words_beside(CONTENT_DIR / "measures.yaml", language, MeasureWords)
 
 
 @dataclass(frozen=True, slots=True)

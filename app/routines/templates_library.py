@@ -11,6 +11,7 @@ from typing import Annotated, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from app.i18n import words_beside
 from app.routines import recurrence
 
 TEMPLATES_PATH = Path(__file__).parent / "content" / "templates.yaml"
@@ -129,17 +130,10 @@ class TemplatesWords(BaseModel):
     templates: dict[str, TemplateWords]
 
 
-def words_path(language: str) -> Path:
-    return TEMPLATES_PATH.with_name(f"templates.{language}.yaml")
-
-
 @lru_cache(maxsize=8)
 def load_words(language: str) -> TemplatesWords | None:
     """A language's words, or None for English and for a language not translated yet."""
-    path = words_path(language)
-    if not path.is_file():
-        return None
-    return TemplatesWords.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+    return words_beside(TEMPLATES_PATH, language, TemplatesWords)
 
 
 def localized(template: RoutineTemplate, language: str) -> RoutineTemplate:

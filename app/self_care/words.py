@@ -11,13 +11,11 @@ a clinic's ladder) are shown as written. tests/self_care/test_spanish.py checks 
 from __future__ import annotations
 
 from functools import cache
-from pathlib import Path
 from typing import Annotated
 
-import yaml
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
-from app.i18n import current_language
+from app.i18n import current_language, words_beside
 from app.self_care.ladders import CONTENT, LadderSpec, builtin_ladder
 
 Words = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
@@ -39,17 +37,10 @@ class LibraryWords(_Frozen):
     ladders: dict[str, LadderWords]
 
 
-def words_path(language: str) -> Path:
-    return CONTENT.with_name(f"ladders.{language}.yaml")
-
-
 @cache
 def load_words(language: str) -> LibraryWords | None:
     """A language's words, or None for English and for a language not translated yet."""
-    path = words_path(language)
-    if not path.is_file():
-        return None
-    return LibraryWords.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+    return words_beside(CONTENT, language, LibraryWords)
 
 
 def _entry(ladder_id: str) -> LadderWords | None:

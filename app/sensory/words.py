@@ -10,13 +10,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 from functools import cache
-from pathlib import Path
 from typing import Annotated
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from app.i18n import current_language
+from app.i18n import current_language, words_beside
 from app.sensory.catalog import (
     CONTENT_DIR,
     Activity,
@@ -70,25 +68,15 @@ class DietWords(_Frozen):
     activities: dict[str, ActivityWords]
 
 
-def words_path(name: str, language: str) -> Path:
-    return CONTENT_DIR / f"{name}.{language}.yaml"
-
-
 @cache
 def checklist_words(language: str) -> ChecklistWords | None:
     """A language's checklist words, or None for English and a language not translated yet."""
-    path = words_path("checklist", language)
-    if not path.is_file():
-        return None
-    return ChecklistWords.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+    return words_beside(CONTENT_DIR / "checklist.yaml", language, ChecklistWords)
 
 
 @cache
 def diet_words(language: str) -> DietWords | None:
-    path = words_path("diet_activities", language)
-    if not path.is_file():
-        return None
-    return DietWords.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+    return words_beside(CONTENT_DIR / "diet_activities.yaml", language, DietWords)
 
 
 def _choices(english: tuple[Choice, ...], words: dict[str, str]) -> tuple[Choice, ...]:

@@ -13,13 +13,15 @@ from sqlmodel import Session
 
 from app import clock
 from app.accounts.models import User
-from app.i18n import use_language
+from app.i18n import use_language, words_path
 from app.progress import measure_words, measures
 from app.progress.flags import Merged, derive_flags
 
 
 def test_the_spanish_file_has_exactly_the_english_structure() -> None:
-    raw = yaml.safe_load(measure_words.words_path("es").read_text(encoding="utf-8"))
+    raw = yaml.safe_load(
+        words_path(measure_words.CONTENT_DIR / "measures.yaml", "es").read_text(encoding="utf-8")
+    )
     assert set(raw) == {"language", "answers", "measures"}
     words = measure_words.load_words("es")
     assert words is not None

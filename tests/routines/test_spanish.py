@@ -13,7 +13,7 @@ from icalendar import Calendar
 from sqlmodel import Session, select
 
 from app.accounts.models import User
-from app.i18n import use_language
+from app.i18n import use_language, words_path
 from app.routines import history, recurrence
 from app.routines.models import Routine, RoutineStep
 from app.routines.templates_library import (
@@ -21,7 +21,6 @@ from app.routines.templates_library import (
     builtin_templates,
     load_words,
     localized,
-    words_path,
 )
 from tests.conftest import Http
 
@@ -55,7 +54,7 @@ def test_spanish_templates_have_the_same_keys_steps_and_details_as_the_english()
 
 def test_spanish_templates_file_has_only_words() -> None:
     """Icons, times, schedules and bad-day marks live in the English file alone."""
-    raw = yaml.safe_load(words_path("es").read_text(encoding="utf-8"))
+    raw = yaml.safe_load(words_path(TEMPLATES_PATH, "es").read_text(encoding="utf-8"))
     assert set(raw) == {"language", "templates"}
     for entry in raw["templates"].values():
         assert set(entry) <= {"title", "summary", "steps"}
