@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -107,12 +108,15 @@ class LiveServer:
         return result.stdout
 
 
-@pytest.fixture(scope="session")
-def live_server(smtp_server: tuple[int, Mailbox]) -> Iterator[LiveServer]:
-    """The real app under uvicorn, migrated and seeded with the demo clinic."""
+@contextmanager
+def demo_clinic(
+    smtp_server: tuple[int, Mailbox], *, prefix: str, sql: str | None = None
+) -> Iterator[LiveServer]:
+    """The real app under uvicorn in its own data directory, migrated and seeded with the demo
+    clinic; `sql` (one statement) adjusts the seeded data before the server starts."""
     smtp_port, mailbox = smtp_server
     port = free_port()
-    data_dir = Path(tempfile.mkdtemp(prefix="gw-live-"))
+    data_dir = Path(tempfile.mkdtemp(prefix=prefix))
     env = {k: v for k, v in os.environ.items() if not k.startswith("GW_")}
     env.update(
         {
@@ -127,9 +131,19 @@ def live_server(smtp_server: tuple[int, Mailbox]) -> Iterator[LiveServer]:
     server = LiveServer(url=f"http://127.0.0.1:{port}", data_dir=data_dir, mailbox=mailbox, env=env)
     server.cli("migrate")
     server.cli("demo")
+    if sql:
+        with sqlite3.connect(data_dir / "groundwork.db") as db:
+            db.execute(sql)
     with _serving(
         [sys.executable, "-m", "app", "serve"], env=env, data_dir=data_dir, url=server.url
     ):
+        yield server
+
+
+@pytest.fixture(scope="session")
+def live_server(smtp_server: tuple[int, Mailbox]) -> Iterator[LiveServer]:
+    """The real app under uvicorn, migrated and seeded with the demo clinic."""
+    with demo_clinic(smtp_server, prefix="gw-live-") as server:
         yield server
 
 

@@ -15,19 +15,15 @@ from __future__ import annotations
 
 import os
 import re
-import sqlite3
-import sys
-import tempfile
 from collections import deque
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 
 from app.demo import DEMO_PASSWORD
-from tests.browser.fixtures import PHONE, LiveServer, _serving, free_port
+from tests.browser.fixtures import PHONE, LiveServer, demo_clinic
 from tests.browser.spanish import english_in, our_words
 
 pytestmark = pytest.mark.browser
@@ -54,28 +50,8 @@ AUDIENCES = {
 @pytest.fixture(scope="module")
 def spanish_clinic(smtp_server: Any) -> Iterator[LiveServer]:
     """The demo clinic with every person's language set to Spanish, served on its own."""
-    smtp_port, mailbox = smtp_server
-    port = free_port()
-    data_dir = Path(tempfile.mkdtemp(prefix="gw-es-"))
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GW_")}
-    env.update(
-        {
-            "GW_ENVIRONMENT": "test",
-            "GW_DATA_DIR": str(data_dir),
-            "GW_PORT": str(port),
-            "GW_BASE_URL": f"http://127.0.0.1:{port}",
-            "GW_SMTP_PORT": str(smtp_port),
-            "GW_SCHEDULER_ENABLED": "false",
-        }
-    )
-    server = LiveServer(url=f"http://127.0.0.1:{port}", data_dir=data_dir, mailbox=mailbox, env=env)
-    server.cli("migrate")
-    server.cli("demo")
-    with sqlite3.connect(data_dir / "groundwork.db") as db:
-        db.execute("UPDATE user_account SET language = 'es'")
-    with _serving(
-        [sys.executable, "-m", "app", "serve"], env=env, data_dir=data_dir, url=server.url
-    ):
+    sql = "UPDATE user_account SET language = 'es'"
+    with demo_clinic(smtp_server, prefix="gw-es-", sql=sql) as server:
         yield server
 
 
