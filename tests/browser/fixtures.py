@@ -140,9 +140,11 @@ def demo_clinic(
         yield server
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def live_server(smtp_server: tuple[int, Mailbox]) -> Iterator[LiveServer]:
-    """The real app under uvicorn, migrated and seeded with the demo clinic."""
+    """The real app under uvicorn, migrated and seeded with the demo clinic: a fresh one per test
+    file, so what one file's tests change (a closed account, a throttled login, a new suggestion)
+    never decides whether another file's pass, whichever files share a worker."""
     with demo_clinic(smtp_server, prefix="gw-live-") as server:
         yield server
 
@@ -221,10 +223,15 @@ def _serving(
             time.sleep(0.2)
         yield
     finally:
+        died = proc.poll()  # the server stopped before the tests were done with it
         proc.terminate()
         proc.wait(timeout=10)
         log.close()
-        shutil.rmtree(data_dir, ignore_errors=True)
+        if died is None:
+            shutil.rmtree(data_dir, ignore_errors=True)
+        else:  # keep its data and say why, for whoever reads the failures it caused
+            tail = (data_dir / "server.log").read_text(errors="replace")[-4000:]
+            sys.stderr.write(f"\n{command[-1]} exited early ({died}); kept {data_dir}:\n{tail}\n")
 
 
 def _chromium_or_skip() -> None:
