@@ -20,7 +20,7 @@ from app import i18n
 def lazy_gettext(message: str, **params: Any) -> str:
     """`gettext(message, **params)` when shown; typed as the str it becomes. Named as
     `app.i18n.lazy_gettext` so `make messages` extracts its messages."""
-    return cast(str, LazyProxy(i18n.gettext, message, enable_cache=False, **params))
+    return i18n.lazy_text(message, **params)
 
 
 def built(make: Callable[[], str]) -> str:
