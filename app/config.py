@@ -68,8 +68,10 @@ class Settings(BaseSettings):
 
     # Capacity (docs/architecture.md, "Capacity and overload"). Requests that use the database are
     # admitted this many at a time per process; the thread pool and the PostgreSQL pool are sized
-    # from it, so an admitted request always gets its next thread and its connection.
-    max_active_requests: int = Field(default=24, ge=1, le=200)
+    # from it, so an admitted request always gets its next thread and its connection. Eight keep
+    # one CPU-bound Python process busy (database waits are short); more only share the core and
+    # lengthen every answer (docs/benchmarks.md, "Concurrency curve": p99 at 512 connections).
+    max_active_requests: int = Field(default=8, ge=1, le=200)
     # Beyond that, a request queues (FIFO, among at most `admission_queue` others) only if it can
     # be answered within `admission_target_seconds` (queue + service, both measured online) and
     # waits at most `admission_wait_seconds`; otherwise it gets 503 with Retry-After at once.

@@ -23,6 +23,7 @@ from sqlmodel import Field, Session, create_engine
 
 from app import data_version  # noqa: F401  (registers the per-client data version bump)
 from app.config import get_settings
+from app.sqlite_writers import WriterTurns, database_file
 
 log = logging.getLogger("groundwork.db")
 
@@ -114,11 +115,10 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
 
-    # SQLite has one writer at a time. Left to itself, a waiting writer polls with growing sleeps
-    # (the busy handler), so 32 concurrent writers crawl and time out. Within a process, writers
-    # queue on this lock instead, held from BEGIN IMMEDIATE to COMMIT/ROLLBACK; the busy timeout
-    # still arbitrates between processes.
-    write_lock = threading.Lock()
+    # SQLite has one writer at a time: writers take turns on `WriterTurns` (app/sqlite_writers.py),
+    # held from BEGIN IMMEDIATE to COMMIT/ROLLBACK, in turn across threads and processes, instead
+    # of polling with the busy handler's growing sleeps.
+    write_lock = WriterTurns(database_file(engine.url.database))
     holders: set[int] = set()
 
     @event.listens_for(engine, "begin")
@@ -127,7 +127,7 @@ def _configure_sqlite(engine: Engine) -> None:
         if mode != "IMMEDIATE":
             conn.exec_driver_sql("BEGIN")
             return
-        if not write_lock.acquire(timeout=WRITE_LOCK_WAIT_SECONDS):
+        if not write_lock.acquire(WRITE_LOCK_WAIT_SECONDS):
             raise WriteLockTimeout(
                 f"waited {WRITE_LOCK_WAIT_SECONDS} s for the database's write lock"
             )

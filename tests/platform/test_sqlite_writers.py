@@ -3,12 +3,16 @@ with "database is locked", and readers are not blocked behind the writers' queue
 
 from __future__ import annotations
 
+import multiprocessing
 import threading
+import time
 import uuid
+from pathlib import Path
 
 from sqlalchemy import text
 
-from app.db import open_session
+from app.db import make_engine, open_session
+from app.sqlite_writers import WriterTurns
 from tests.databases import migrated_sqlite
 
 
@@ -54,3 +58,81 @@ def test_32_threads_of_read_then_write_transactions_all_succeed() -> None:
         assert errors == []
         with engine.connect() as conn:
             assert conn.execute(text("SELECT n FROM counter")).scalar_one() == 32 * 15
+
+
+def _increment(database: str, times: int, threads: int) -> None:
+    """One process's writers: read-then-write increments through the app's own engine."""
+    engine = make_engine(f"sqlite:///{database}")
+
+    def writer() -> None:
+        for _ in range(times):
+            with open_session(write=True, engine=engine) as session:
+                n = session.execute(text("SELECT n FROM counter WHERE id = 1")).scalar_one()
+                session.execute(text("UPDATE counter SET n = :n WHERE id = 1"), {"n": n + 1})
+                session.commit()
+
+    workers = [threading.Thread(target=writer) for _ in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    engine.dispose()
+
+
+def test_two_processes_of_writers_on_one_file_lose_no_increment(tmp_path: Path) -> None:
+    database = tmp_path / "shared.sqlite"
+    engine = make_engine(f"sqlite:///{database}")
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE counter (id INTEGER PRIMARY KEY, n INTEGER NOT NULL)"))
+        conn.execute(text("INSERT INTO counter (id, n) VALUES (1, 0)"))
+    spawn = multiprocessing.get_context("spawn")  # as uvicorn starts its workers
+    processes = [spawn.Process(target=_increment, args=(str(database), 25, 4)) for _ in range(2)]
+    for process in processes:
+        process.start()
+    for process in processes:
+        process.join(timeout=120)
+        assert process.exitcode == 0
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT n FROM counter")).scalar_one() == 2 * 4 * 25
+    engine.dispose()
+
+
+def test_a_process_that_just_wrote_waits_its_turn_behind_one_already_waiting(
+    tmp_path: Path,
+) -> None:
+    # Two WriterTurns on one file have their own descriptors, so their file locks exclude each
+    # other exactly as two processes' do.
+    database = tmp_path / "turns.sqlite"
+    first, second = WriterTurns(database), WriterTurns(database)
+    order: list[str] = []
+    assert first.acquire(1)
+
+    def other_process() -> None:
+        assert second.acquire(5)
+        order.append("waiting one")
+        time.sleep(0.05)
+        second.release()
+
+    waiting = threading.Thread(target=other_process)
+    waiting.start()
+    time.sleep(0.1)  # the other one is now waiting, holding the turnstile
+    first.release()
+    assert first.acquire(5)  # asks again at once, yet comes second
+    order.append("the one that just wrote")
+    first.release()
+    waiting.join()
+    assert order == ["waiting one", "the one that just wrote"]
+
+
+def test_a_turn_that_does_not_come_in_time_is_refused_and_leaves_nothing_held(
+    tmp_path: Path,
+) -> None:
+    database = tmp_path / "busy.sqlite"
+    holder, late = WriterTurns(database), WriterTurns(database)
+    assert holder.acquire(1)
+    started = time.monotonic()
+    assert not late.acquire(0.05)
+    assert time.monotonic() - started < 1
+    holder.release()
+    assert late.acquire(1)  # nothing of the refused attempt is still held
+    late.release()
