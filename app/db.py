@@ -7,7 +7,6 @@ transaction that reads and then writes fails at once with "database is locked" w
 from __future__ import annotations
 
 import logging
-import threading
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager

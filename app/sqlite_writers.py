@@ -83,7 +83,10 @@ class WriterTurns:
             return None
         if self._files is None or self._pid != os.getpid():
             flags = os.O_RDWR | os.O_CREAT | os.O_CLOEXEC
-            self._files = (os.open(self._paths[0], flags, 0o600), os.open(self._paths[1], flags, 0o600))
+            self._files = (
+                os.open(self._paths[0], flags, 0o600),
+                os.open(self._paths[1], flags, 0o600),
+            )
             self._pid = os.getpid()
         return self._files
 
