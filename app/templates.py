@@ -14,6 +14,8 @@ from zoneinfo import ZoneInfo
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
+from jinja2 import pass_context
+from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
 from app import i18n
@@ -33,21 +35,47 @@ env.add_extension("jinja2.ext.i18n")
 env.policies["ext.i18n.trimmed"] = True
 
 
-def _template_gettext(message: object) -> str:
-    """`_(x)` in a template: a catalog message, or a text already translated where it was made (a
-    lazy text from Python, a person's own words): that one is shown as it is."""
+@lru_cache(maxsize=8192)
+def _catalog_text(language: str, message: str, autoescape: bool) -> str:
+    """`_(message)` with no variables, as jinja2.ext.i18n renders it (its `%` formatting applied
+    even then, so `%%` shows as `%`), worked out once per language and message."""
+    text = i18n.translations(language).ugettext(message)
+    return (Markup(text) if autoescape else text) % {}
+
+
+@pass_context
+def _gettext(context: Context, message: object, **variables: Any) -> str:
+    """`_(x)` and `{% trans %}` in a template: a catalog message in the language of the render
+    under way, or a text already translated where it was made (a lazy text from Python, a
+    person's own words), shown as it is.
+
+    jinja2.ext.i18n's own newstyle `gettext` does the same through three `Context.call`s and a
+    Markup `%` per call: on Today (~140 messages a render) that was a fifth of the request's
+    CPU (issue #19, `python -m bench.profile`), so the result of a call without variables is
+    cached, and this function is installed directly as `_` and `gettext`."""
+    autoescape = context.eval_ctx.autoescape
     if not isinstance(message, str):
-        return str(message)
-    return i18n.translations(i18n.current_language()).ugettext(message)
+        text = str(message)
+    elif not variables:
+        return _catalog_text(i18n.current_language(), message, autoescape)
+    else:
+        text = i18n.translations(i18n.current_language()).ugettext(message)
+    return (Markup(text) if autoescape else text) % variables
+
+
+@pass_context
+def _ngettext(context: Context, singular: str, plural: str, num: int, **variables: Any) -> str:
+    """`ngettext(...)` and `{% trans count=n %}`: as jinja2.ext.i18n's newstyle one, called directly."""
+    variables.setdefault("num", num)
+    text = i18n.translations(i18n.current_language()).ungettext(singular, plural, num)
+    return (Markup(text) if context.eval_ctx.autoescape else text) % variables
 
 
 env.install_gettext_callables(  # type: ignore[attr-defined]  # added by jinja2.ext.i18n
-    gettext=_template_gettext,
-    ngettext=lambda singular, plural, n: i18n.translations(i18n.current_language()).ungettext(
-        singular, plural, n
-    ),
-    newstyle=True,
+    gettext=_gettext, ngettext=_ngettext, newstyle=True
 )
+# Installed as they are, not wrapped again by the extension (see `_gettext`).
+env.globals.update(_=_gettext, gettext=_gettext, ngettext=_ngettext)
 
 
 @dataclass(frozen=True)

@@ -89,36 +89,48 @@ def _principal_for(request: Request, session: Session, token: str) -> Principal 
 OptionalPrincipal = Annotated[Principal | None, Depends(load_principal)]
 
 
-async def require_principal(request: Request, principal: OptionalPrincipal) -> Principal:
-    """Guards are pure checks, so they are `async`: no threadpool hop for each one (a sync
-    dependency costs a thread handoff that grows under load)."""
+def signed_in(request: Request, principal: Principal | None) -> Principal:
+    """The principal, or 401 (503 if the database could not say who is asking)."""
     if principal is None:
         raise_if_database_unavailable(request)
         raise Unauthorized(N_("Please log in to continue."))
     return principal
 
 
+async def require_principal(request: Request, principal: OptionalPrincipal) -> Principal:
+    """Guards are pure checks, so they are `async`: no threadpool hop for each one (a sync
+    dependency costs a thread handoff that grows under load)."""
+    return signed_in(request, principal)
+
+
 CurrentPrincipal = Annotated[Principal, Depends(require_principal)]
 
+# The role guards below take the optional principal and check it themselves, not through
+# `CurrentPrincipal`: one dependency level fewer for FastAPI to walk on every request.
 
-async def require_client(principal: CurrentPrincipal) -> Principal:
+
+async def require_client(request: Request, principal: OptionalPrincipal) -> Principal:
+    principal = signed_in(request, principal)
     require_role(principal, Role.client)
     return principal
 
 
-async def require_therapist(principal: CurrentPrincipal) -> Principal:
+async def require_therapist(request: Request, principal: OptionalPrincipal) -> Principal:
+    principal = signed_in(request, principal)
     require_role(principal, Role.therapist)
     require_second_factor(principal)
     return principal
 
 
-async def require_staff(principal: CurrentPrincipal) -> Principal:
+async def require_staff(request: Request, principal: OptionalPrincipal) -> Principal:
+    principal = signed_in(request, principal)
     require_role(principal, Role.therapist, Role.admin)
     require_second_factor(principal)
     return principal
 
 
-async def require_clinic_manager(principal: CurrentPrincipal) -> Principal:
+async def require_clinic_manager(request: Request, principal: OptionalPrincipal) -> Principal:
+    principal = signed_in(request, principal)
     if not may_manage_clinic(principal):
         raise Forbidden(N_("Only the clinic's administrators can do this."))
     require_second_factor(principal)
@@ -168,20 +180,24 @@ ClientSharingCalm = Annotated[User, Depends(_client_sharing(RecordKind.calm))]
 ClientSharingSensory = Annotated[User, Depends(_client_sharing(RecordKind.sensory))]
 
 
-async def csrf_guard(request: Request, principal: OptionalPrincipal) -> None:
-    """The app-wide CSRF check (`app.web_security.check_csrf`) for the principal loaded here."""
-    await check_csrf(request, principal)
-
-
 # Logging out must always work, however fast someone (or something) has been writing.
 WRITE_LIMIT_EXEMPT = frozenset({"/logout"})
 
 
-async def write_limit(request: Request, principal: OptionalPrincipal) -> None:
+async def request_guard(request: Request, principal: OptionalPrincipal) -> None:
+    """The app-wide checks every route runs: CSRF (`app.web_security.check_csrf`), then the write
+    limit (`write_limit`). One dependency, not two: FastAPI walks each dependency's own
+    dependencies again on every request (cached values included), and the floor every request
+    pays fell by the nodes it no longer walks (docs/benchmarks.md, "The per-request floor")."""
+    await check_csrf(request, principal)
+    write_limit(request, principal)
+
+
+def write_limit(request: Request, principal: Principal | None) -> None:
     """Writes per signed-in person are rate-limited far above human pace (429 + Retry-After).
 
-    Runs after `csrf_guard`, so a forged cross-site request cannot spend someone's allowance.
-    In memory and `async`: no database round trip and no thread hop on the hottest writes."""
+    Runs after the CSRF check, so a forged cross-site request cannot spend someone's allowance.
+    In memory: no database round trip and no thread hop on the hottest writes."""
     if (
         principal is None
         or request.method not in UNSAFE_METHODS

@@ -1,7 +1,8 @@
-"""The app-wide dependencies accounts runs before every route, in this order (`app/main.py` finds
-them through `app.domains.plugins("guards")`, so the app factory imports no domain).
+"""The app-wide dependencies accounts runs before every route (`app/main.py` finds them through
+`app.domains.plugins("guards")`, so the app factory imports no domain).
 
-The CSRF check comes first, so a forged cross-site request cannot spend someone's write allowance.
+One guard, `request_guard`: the CSRF check first, so a forged cross-site request cannot spend
+someone's write allowance, then the write limit.
 """
 
 from __future__ import annotations
@@ -9,6 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from app.accounts.dependencies import csrf_guard, write_limit
+from app.accounts.dependencies import request_guard
 
-APP_GUARDS: Sequence[Callable[..., Any]] = (csrf_guard, write_limit)
+APP_GUARDS: Sequence[Callable[..., Any]] = (request_guard,)
