@@ -42,6 +42,8 @@ def _prepare(clients: int) -> dict[str, Any]:
     if not built.built:
         raise SystemExit("no bench data for today: run `python -m bench.run --only login` first")
     source = Path(built.build_url.removeprefix("sqlite:///"))
+    for stale in COPY.parent.glob(COPY.name + "*"):  # an earlier copy's WAL would corrupt this one
+        stale.unlink()
     shutil.copyfile(source, COPY)
     os.environ.update(app_env(f"sqlite:///{COPY}"))
     meta: dict[str, Any] = json.loads(built.meta_path.read_text())
@@ -194,7 +196,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("path", help="path, with {placeholders} from the bench data's values")
     parser.add_argument("--method", default="GET")
-    parser.add_argument("--as", dest="as_user", choices=["client", "therapist", "admin"])
+    parser.add_argument("--as", dest="as_user", choices=["client", "therapist", "therapist_200", "admin"])
     parser.add_argument("--accept", default="application/json")
     parser.add_argument("--language", help="Accept-Language to send")
     parser.add_argument("--requests", type=int, default=500)
