@@ -196,7 +196,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("path", help="path, with {placeholders} from the bench data's values")
     parser.add_argument("--method", default="GET")
-    parser.add_argument("--as", dest="as_user", choices=["client", "therapist", "therapist_200", "admin"])
+    parser.add_argument(
+        "--as", dest="as_user", choices=["client", "therapist", "therapist_200", "admin"]
+    )
     parser.add_argument("--accept", default="application/json")
     parser.add_argument("--language", help="Accept-Language to send")
     parser.add_argument("--requests", type=int, default=500)
