@@ -52,6 +52,8 @@ class Scenario:
     note: str = ""
     # The user's language while this scenario runs ("es"): set through the API before, restored after.
     language: str | None = None
+    # What else the server was doing while this ran ("PDF reports"), if anything.
+    beside: str | None = None
 
     @property
     def expected_status(self) -> int:

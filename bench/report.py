@@ -272,17 +272,20 @@ def render_floor(outcomes: list[Outcome], hello_runs: list[WrkResult], base: Bas
 
 
 def language_rows(outcomes: list[Outcome]) -> list[tuple[Outcome, Outcome]]:
-    """(English, other language) pairs: the same path, method and user, measured in one run."""
+    """(English, other language) pairs: the same path, method and user, measured in one run
+    under the same conditions (a run beside PDF reports pairs only with its like)."""
+
+    def key(s: Scenario) -> tuple[str, str, str | None, str | None]:
+        return (s.path, s.method, s.as_user, s.beside)
+
     english = {
-        (o.scenario.path, o.scenario.method, o.scenario.as_user): o
-        for o in outcomes
-        if not o.problem and o.scenario.language is None
+        key(o.scenario): o for o in outcomes if not o.problem and o.scenario.language is None
     }
     return [
         (twin, o)
         for o in outcomes
         if not o.problem and o.scenario.language
-        if (twin := english.get((o.scenario.path, o.scenario.method, o.scenario.as_user)))
+        if (twin := english.get(key(o.scenario)))
     ]
 
 

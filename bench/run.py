@@ -230,7 +230,9 @@ class Runner:
     def under_reports(self, domain: str, s: Scenario, slug: str) -> report.Outcome:
         """The scenario again while a therapist makes PDF reports in the background."""
         name = f"{s.name} while PDF reports are made"
-        loaded = replace(s, name=name, min_throughput_ratio=None, max_p50_multiple=None)
+        loaded = replace(
+            s, name=name, beside="PDF reports", min_throughput_ratio=None, max_p50_multiple=None
+        )
         try:
             if "therapist" not in self.logins:
                 self.logins["therapist"] = server.login(
