@@ -272,20 +272,20 @@ def render_floor(outcomes: list[Outcome], hello_runs: list[WrkResult], base: Bas
 
 
 def language_rows(outcomes: list[Outcome]) -> list[tuple[Outcome, Outcome]]:
-    """(English, other language) pairs: the same path, method and user, measured in one run
-    under the same conditions (a run beside PDF reports pairs only with its like)."""
+    """(English, other language) pairs: the same domain's scenario for the same path, method and
+    user, measured in one run under the same conditions (a run beside PDF reports pairs only with
+    its like; Today measured by two domains pairs within each)."""
 
-    def key(s: Scenario) -> tuple[str, str, str | None, str | None]:
-        return (s.path, s.method, s.as_user, s.beside)
+    def key(o: Outcome) -> tuple[str, str, str, str | None, str | None]:
+        s = o.scenario
+        return (o.domain, s.path, s.method, s.as_user, s.beside)
 
-    english = {
-        key(o.scenario): o for o in outcomes if not o.problem and o.scenario.language is None
-    }
+    english = {key(o): o for o in outcomes if not o.problem and o.scenario.language is None}
     return [
         (twin, o)
         for o in outcomes
         if not o.problem and o.scenario.language
-        if (twin := english.get(key(o.scenario)))
+        if (twin := english.get(key(o)))
     ]
 
 

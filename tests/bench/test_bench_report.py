@@ -212,17 +212,19 @@ def test_a_page_measured_in_spanish_is_set_beside_the_same_page_in_english() -> 
     assert "who chose language `es`" in page
 
 
-def test_a_page_measured_beside_pdf_reports_pairs_only_with_its_like() -> None:
+def test_a_spanish_page_pairs_only_with_its_own_domains_english_run_under_the_same_load() -> None:
     # The "while PDF reports are made" runs share path and user with the plain ones; measured
     # after them, the loaded English run must not stand in for the plain Spanish run's twin.
     english = Scenario(name="today", path="/today", as_user="client")
     spanish = replace(english, name="today, in Spanish", language="es")
     loaded_en = replace(english, name="today while PDF", beside="PDF reports")
     loaded_es = replace(spanish, name="today, in Spanish while PDF", beside="PDF reports")
+    # Another domain measuring the same page, after it, must not stand in either.
+    habits = replace(english, name="Today with habits")
     outcomes = [
         Outcome("home", s, c32=_r(950, 30, cpu_s=8.0), c1=_r(100, 5.0, conns=1))
         for s in (english, spanish, loaded_en, loaded_es)
-    ]
+    ] + [Outcome("self_care", habits, c32=_r(900, 30, cpu_s=8.0), c1=_r(90, 5.0, conns=1))]
     assert [(en.scenario.name, es.scenario.name) for en, es in language_rows(outcomes)] == [
         ("today", "today, in Spanish"),
         ("today while PDF", "today, in Spanish while PDF"),
