@@ -53,23 +53,27 @@ class WriterTurns:
         if not self._threads.acquire(timeout=timeout):
             return False
         try:
-            files = self._open()
-            if files is None:
-                return True
-            turnstile, writer = files
-            if not _lock(turnstile, deadline):
-                self._threads.release()
-                return False
-            try:
-                got = _lock(writer, deadline)
-            finally:
-                fcntl.flock(turnstile, fcntl.LOCK_UN)
-            if not got:
-                self._threads.release()
-            return got
+            taken = self._take_process_turn(deadline)
         except BaseException:
-            self._threads.release()
+            taken = False
             raise
+        finally:
+            if not taken:
+                self._threads.release()
+        return taken
+
+    def _take_process_turn(self, deadline: float) -> bool:
+        """The writer file lock, asked for while holding the turnstile (see the module's doc)."""
+        files = self._open()
+        if files is None:
+            return True
+        turnstile, writer = files
+        if not _lock(turnstile, deadline):
+            return False
+        try:
+            return _lock(writer, deadline)
+        finally:
+            fcntl.flock(turnstile, fcntl.LOCK_UN)
 
     def release(self) -> None:
         if self._files is not None and self._pid == os.getpid():

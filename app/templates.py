@@ -35,12 +35,16 @@ env.add_extension("jinja2.ext.i18n")
 env.policies["ext.i18n.trimmed"] = True
 
 
+def _filled(text: str, autoescape: bool, variables: dict[str, Any]) -> str:
+    """What jinja2.ext.i18n's newstyle gettext makes of a translated text: safe markup in an
+    autoescaped template (the variables escaped), always `%`-formatted (so `%%` shows as `%`)."""
+    return (Markup(text) if autoescape else text) % variables
+
+
 @lru_cache(maxsize=8192)
 def _catalog_text(language: str, message: str, autoescape: bool) -> str:
-    """`_(message)` with no variables, as jinja2.ext.i18n renders it (its `%` formatting applied
-    even then, so `%%` shows as `%`), worked out once per language and message."""
-    text = i18n.translations(language).ugettext(message)
-    return (Markup(text) if autoescape else text) % {}
+    """`_(message)` with no variables, worked out once per language and message."""
+    return _filled(i18n.translations(language).ugettext(message), autoescape, {})
 
 
 @pass_context
@@ -60,7 +64,7 @@ def _gettext(context: Context, message: object, **variables: Any) -> str:
         return _catalog_text(i18n.current_language(), message, autoescape)
     else:
         text = i18n.translations(i18n.current_language()).ugettext(message)
-    return (Markup(text) if autoescape else text) % variables
+    return _filled(text, autoescape, variables)
 
 
 @pass_context
@@ -68,7 +72,7 @@ def _ngettext(context: Context, singular: str, plural: str, num: int, **variable
     """`ngettext(...)` and `{% trans count=n %}`: as jinja2.ext.i18n's newstyle one, called directly."""
     variables.setdefault("num", num)
     text = i18n.translations(i18n.current_language()).ungettext(singular, plural, num)
-    return (Markup(text) if context.eval_ctx.autoescape else text) % variables
+    return _filled(text, context.eval_ctx.autoescape, variables)
 
 
 env.install_gettext_callables(  # type: ignore[attr-defined]  # added by jinja2.ext.i18n

@@ -32,6 +32,8 @@ from typing import Any
 from starlette.types import ASGIApp, Message
 
 from bench.database import OUT, app_env, target
+from bench.hello import PATH as HELLO_PATH
+from bench.hello import create_app as hello_app
 
 COPY = OUT / "profile.sqlite"
 
@@ -121,18 +123,6 @@ async def _cpu_per_request(call: Call, requests: int, rounds: int) -> float:
     return best
 
 
-def _hello() -> ASGIApp:
-    from fastapi import FastAPI
-
-    hello = FastAPI()
-
-    @hello.get("/hello")
-    def _say() -> dict[str, str]:
-        return {"hello": "world"}
-
-    return hello
-
-
 async def _run(args: argparse.Namespace) -> None:
     meta = _prepare(args.clients)
     from app.main import create_app
@@ -155,7 +145,7 @@ async def _run(args: argparse.Namespace) -> None:
         call = _caller(app, args.method, path, headers)
         status = await call()
         print(f"{args.method} {path} as {args.as_user or 'anonymous'}: {status}", file=sys.stderr)
-        hello = _caller(_hello(), "GET", "/hello", [(b"host", b"127.0.0.1")])
+        hello = _caller(hello_app(), "GET", HELLO_PATH, [(b"host", b"127.0.0.1")])
         await _cpu_per_request(call, args.requests // 5, 1)  # warm-up
         for _ in range(2):
             app_cpu = await _cpu_per_request(call, args.requests, args.rounds)
