@@ -115,10 +115,11 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.close()
 
     # SQLite has one writer at a time: writers take turns on `WriterTurns` (app/sqlite_writers.py),
-    # held from BEGIN IMMEDIATE to COMMIT/ROLLBACK, in turn across threads and processes, instead
-    # of polling with the busy handler's growing sleeps.
+    # held from BEGIN IMMEDIATE until the COMMIT or ROLLBACK has run, in turn across threads and
+    # processes, instead of polling with the busy handler's growing sleeps.
     write_lock = WriterTurns(database_file(engine.url.database))
-    holders: set[int] = set()
+    # The write transactions holding the turn: SQLAlchemy connection id → its DBAPI connection's id.
+    holders: dict[int, int] = {}
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
@@ -130,20 +131,38 @@ def _configure_sqlite(engine: Engine) -> None:
             raise WriteLockTimeout(
                 f"waited {WRITE_LOCK_WAIT_SECONDS} s for the database's write lock"
             )
-        holders.add(id(conn))
+        holders[id(conn)] = id(conn.connection)
         try:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
         except BaseException:
-            holders.discard(id(conn))
-            write_lock.release()
+            _give_up_turn(id(conn))
             raise
 
-    @event.listens_for(engine, "commit")
-    @event.listens_for(engine, "rollback")
-    def _on_end(conn: Any) -> None:
-        if id(conn) in holders:
-            holders.discard(id(conn))
+    def _give_up_turn(conn_id: int) -> None:
+        if holders.pop(conn_id, None) is not None:
             write_lock.release()
+
+    # The turn passes on only after the COMMIT itself: SQLAlchemy's "commit" event runs before it,
+    # and a writer let in then would find SQLite's own lock still held and fall back to the busy
+    # handler's sleeps (1 ms at least) while holding the turn. So the dialect's commit of this
+    # engine gives the turn up when it is done, whether it succeeded or not.
+    sqlite_commit = engine.dialect.do_commit
+
+    def _commit_then_pass_turn(dbapi_connection: Any) -> None:
+        try:
+            sqlite_commit(dbapi_connection)
+        finally:
+            for conn_id, connection_id in list(holders.items()):
+                if connection_id == id(dbapi_connection):
+                    _give_up_turn(conn_id)
+
+    setattr(engine.dialect, "do_commit", _commit_then_pass_turn)  # noqa: B010 (this engine only)
+
+    # A rollback (and a commit that never reached the dialect) gives the turn up at once: the
+    # connection may already be gone, and the next writer's BEGIN IMMEDIATE waits for SQLite anyway.
+    @event.listens_for(engine, "rollback")
+    def _on_rollback(conn: Any) -> None:
+        _give_up_turn(id(conn))
 
 
 def get_engine() -> Engine:

@@ -8,8 +8,9 @@ import threading
 import time
 import uuid
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from app.db import make_engine, open_session
 from app.sqlite_writers import WriterTurns
@@ -136,3 +137,47 @@ def test_a_turn_that_does_not_come_in_time_is_refused_and_leaves_nothing_held(
     holder.release()
     assert late.acquire(1)  # nothing of the refused attempt is still held
     late.release()
+
+
+def test_the_next_writer_gets_its_turn_only_after_the_commit_has_run(tmp_path: Path) -> None:
+    """SQLAlchemy's "commit" event runs before the COMMIT: a turn passed on there would let the
+    next writer's BEGIN IMMEDIATE find SQLite's lock still held (and, with the busy handler, sleep
+    while holding the turn). With the busy handler off, such a writer fails at once."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'order.sqlite'}")
+
+    @event.listens_for(engine, "connect")
+    def _no_busy_handler(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.execute("PRAGMA busy_timeout=0")
+
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE counter (id INTEGER PRIMARY KEY, n INTEGER NOT NULL)"))
+        conn.execute(text("INSERT INTO counter (id, n) VALUES (1, 0)"))
+    errors: list[BaseException] = []
+
+    def next_writer() -> None:
+        try:
+            with open_session(write=True, engine=engine) as session:
+                session.execute(text("UPDATE counter SET n = n + 1 WHERE id = 1"))
+                session.commit()
+        except BaseException as exc:  # asserted below
+            errors.append(exc)
+
+    others: list[threading.Thread] = []
+
+    @event.listens_for(engine, "commit")
+    def _start_the_next_writer_mid_commit(_conn: Any) -> None:
+        if others:
+            return
+        other = threading.Thread(target=next_writer)
+        others.append(other)
+        other.start()
+        other.join(timeout=0.3)  # it must still be waiting for its turn: this COMMIT has not run
+
+    with open_session(write=True, engine=engine) as session:
+        session.execute(text("UPDATE counter SET n = n + 1 WHERE id = 1"))
+        session.commit()
+    others[0].join(timeout=10)
+    assert errors == []
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT n FROM counter")).scalar_one() == 2
+    engine.dispose()
