@@ -21,6 +21,12 @@ A shed request is answered no sooner than `admission_shed_hold_seconds` after it
 nothing meanwhile: load generators and broken clients retry at once whatever Retry-After says, and
 an instant 503 let 2,000 such connections spend the core on refusals (throughput fell to 0–44/s).
 
+Its Retry-After grows while the gate keeps refusing more than half as many requests as it serves
+(×1.5 a second, up to `RETRY_AFTER_LONGEST`) and falls back a second a second once it does not:
+clients that honour it (the phone's queue does) spread out instead of returning into the same
+overload, so refusals stop eating the core that serves (docs/architecture.md, "Capacity and
+overload").
+
 Liveness and static files never touch the database and are never queued or shed.
 """
 
@@ -39,7 +45,7 @@ import anyio.to_thread
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.config import get_settings
-from app.unavailable import response_for_scope
+from app.unavailable import RETRY_AFTER, response_for_scope
 
 # Threads beyond the admitted requests: static files, liveness and readiness use the pool too.
 THREAD_HEADROOM = 16
@@ -58,6 +64,14 @@ MIN_WAIT_SHARE = 0.25
 
 # While shedding, one log line at most this often says how much and why (the gate's estimates).
 REPORT_EVERY = 5.0
+
+# Retry-After of a shed request, in seconds: from the base up to the longest, re-decided once a
+# window from what the window refused and served (see the module's doc).
+RETRY_AFTER_LONGEST = 10
+RETRY_WINDOW = 1.0
+# Refused per served request in a window above which clients are asked to wait longer.
+SHED_SHARE = 0.5
+RETRY_GROWTH = 1.5
 
 Clock = Callable[[], float]
 log = logging.getLogger("groundwork.admission")
@@ -132,6 +146,10 @@ class Gate:
         self.waiters: deque[Waiter] = deque()
         self.shed = 0  # since the last report
         self._reported_at = clock()
+        self.retry_after = RETRY_AFTER["busy"]
+        self._window_started = clock()
+        self._window_shed = 0
+        self._window_served = 0
 
     @property
     def waiting(self) -> int:
@@ -188,7 +206,9 @@ class Gate:
         Waiters whose deadline passed (their timer is late when the loop is busy) are shed."""
         if service_seconds is not None:
             self.service.add(service_seconds)
+            self._window_served += 1
         now = self.clock()
+        self._close_window(now)
         while self.waiters:
             waiter = self.waiters.popleft()
             if waiter.place.done():
@@ -207,16 +227,33 @@ class Gate:
             waiter.place.set_result(False)
             self._count_shed()
 
+    def _close_window(self, now: float) -> None:
+        """Once a window has passed, decide the Retry-After from what it refused and served:
+        longer while refusals outnumber half the served, a second shorter for each window that
+        did not (a quiet spell with no requests at all counts window by window)."""
+        elapsed = now - self._window_started
+        if elapsed < RETRY_WINDOW:
+            return
+        base = RETRY_AFTER["busy"]
+        if self._window_shed > SHED_SHARE * self._window_served:
+            grown = math.ceil(self.retry_after * RETRY_GROWTH)
+            self.retry_after = min(RETRY_AFTER_LONGEST, grown)
+        else:
+            self.retry_after = max(base, self.retry_after - int(elapsed // RETRY_WINDOW))
+        self._window_started, self._window_shed, self._window_served = now, 0, 0
+
     def _count_shed(self) -> None:
         """Count a shed request; every REPORT_EVERY seconds of shedding, say why in one line."""
         self.shed += 1
+        self._window_shed += 1
         now = self.clock()
+        self._close_window(now)
         if now - self._reported_at < REPORT_EVERY:
             return
         mean, slow = self.service.mean() or 0.0, self.service.slow() or 0.0
         log.warning(
             "shed %d requests in %.0f s: %d at once, service mean %.0f ms, p95 %.0f ms, "
-            "wait budget %.0f ms, %d queued",
+            "wait budget %.0f ms, %d queued, Retry-After %d s",
             self.shed,
             now - self._reported_at,
             self.active,
@@ -224,6 +261,7 @@ class Gate:
             slow * 1000,
             self.wait_budget() * 1000,
             len(self.waiters),
+            self.retry_after,
         )
         self.shed, self._reported_at = 0, now
 
@@ -259,7 +297,8 @@ class AdmissionMiddleware:
             held = self.shed_hold - (self.gate.clock() - arrived)
             if held > 0:
                 await asyncio.sleep(held)
-            await response_for_scope(scope, "busy")(scope, receive, send)
+            busy = response_for_scope(scope, "busy", retry_after=self.gate.retry_after)
+            await busy(scope, receive, send)
             return
         admitted_at = self.gate.clock()
         try:

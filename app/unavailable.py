@@ -27,6 +27,7 @@ log = logging.getLogger("groundwork.unavailable")
 Reason = Literal["busy", "database"]
 
 # Seconds: a shed request is worth retrying almost at once; an outage takes longer to clear.
+# (While the server keeps shedding, the admission gate asks for longer: app/admission.py.)
 RETRY_AFTER: dict[Reason, int] = {"busy": 2, "database": 5}
 
 DATABASE_UNAVAILABLE: tuple[type[Exception], ...] = (
@@ -58,10 +59,12 @@ _TEXT: dict[Reason, tuple[str, str, str]] = {
 }
 
 
-def response_for(request: Request, reason: Reason) -> Response:
-    """503 with Retry-After, for whoever asked (API client or person)."""
+def response_for(request: Request, reason: Reason, *, retry_after: int | None = None) -> Response:
+    """503 with Retry-After (the reason's own unless given), for whoever asked (API client or
+    person)."""
     type_slug, title, detail = _TEXT[reason]
-    headers = {"Retry-After": str(RETRY_AFTER[reason]), "Cache-Control": "no-store"}
+    wait = RETRY_AFTER[reason] if retry_after is None else retry_after
+    headers = {"Retry-After": str(wait), "Cache-Control": "no-store"}
     language = request_language(request)
     if wants_json(request):
         with use_language(language):
@@ -102,8 +105,8 @@ def response_for(request: Request, reason: Reason) -> Response:
         return HTMLResponse(page, 503, headers=headers)
 
 
-def response_for_scope(scope: Scope, reason: Reason) -> Response:
-    return response_for(Request(scope), reason)
+def response_for_scope(scope: Scope, reason: Reason, *, retry_after: int | None = None) -> Response:
+    return response_for(Request(scope), reason, retry_after=retry_after)
 
 
 _PLAIN_PAGE = (

@@ -32,7 +32,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from app.unavailable import RETRY_AFTER
 from tests.platform.load_support import (
     AppServer,
     Writer,
@@ -50,14 +49,13 @@ RESULTS = ROOT / "bench" / "RESULTS.md"
 PARTIAL = ROOT / "bench" / "out" / "curve.md"
 BEGIN, END = "<!-- curve -->", "<!-- /curve -->"
 SERVER_CPU, WRK_CPU = 0, 1
-RETRY_AFTER_MS = RETRY_AFTER["busy"] * 1000  # what the busy 503 asks a client to wait
 
 # One wrk thread; each request is sent as the next seeded person in turn (a check-in also gets a
 # fresh v4 id, so every POST creates a row). `done` prints the status counts as one JSON line.
 LUA = r"""
 local people = {%(people)s}
 local post = %(post)s
-local n, threads, owed, backoff_ms = 0, {}, 0, %(backoff_ms)d
+local n, threads, owed, honour = 0, {}, {}, %(honour)s
 counts = {}  -- global: `done` reads each thread's copy with thread:get
 setup = function(thread) threads[#threads + 1] = thread end
 math.randomseed(os.time())
@@ -79,12 +77,16 @@ request = function()
 end
 response = function(status, headers, body)
   counts[status] = (counts[status] or 0) + 1
-  if status == 503 and backoff_ms > 0 then owed = owed + 1 end
+  if status == 503 and honour then
+    local seconds = tonumber(headers["retry-after"] or headers["Retry-After"] or "") or 2
+    owed[#owed + 1] = seconds * 1000
+  end
 end
--- Phones honour Retry-After (2 s). wrk's Lua cannot tell which connection got the 503, so each 503
--- delays the next request sent on any connection by the Retry-After: the same offered load.
+-- Phones honour Retry-After (its value, which grows while the server keeps shedding). wrk's Lua
+-- cannot tell which connection got the 503, so each 503 delays the next request sent on any
+-- connection by its Retry-After: the same offered load.
 delay = function()
-  if owed > 0 then owed = owed - 1; return backoff_ms end
+  if #owed > 0 then return table.remove(owed) end
   return 0
 end
 done = function(summary, latency, requests)
@@ -100,14 +102,18 @@ end
 """
 
 
-def lua_script(writers: list[Writer], base: str, *, post: bool, backoff_ms: int) -> str:
+def lua_script(writers: list[Writer], base: str, *, post: bool, honour_retry_after: bool) -> str:
     """The wrk script for one endpoint, rotating through the seeded people."""
     fields = (
         (f"gw_session={w.cookie}", w.csrf, f"/api/v1/habits/{w.habit_id}/check-ins", base)
         for w in writers
     )
     people = ", ".join("{" + ", ".join(json.dumps(v) for v in row) + "}" for row in fields)
-    return LUA % {"people": people, "post": "true" if post else "false", "backoff_ms": backoff_ms}
+    return LUA % {
+        "people": people,
+        "post": "true" if post else "false",
+        "honour": "true" if honour_retry_after else "false",
+    }
 
 
 @dataclass
@@ -212,7 +218,7 @@ def measure(
     seconds: float,
     people: int,
     env: dict[str, str],
-    backoff_ms: int,
+    honour_retry_after: bool,
 ) -> list[Point]:
     """One server (database × workers): the check-in curve, then the Today curve."""
     points: list[Point] = []
@@ -238,7 +244,9 @@ def measure(
             ):
                 script = scripts / f"{endpoint}.lua"
                 script.write_text(
-                    lua_script(writers, server.base, post=post, backoff_ms=backoff_ms)
+                    lua_script(
+                        writers, server.base, post=post, honour_retry_after=honour_retry_after
+                    )
                 )
                 run_wrk(script, server.base, 8, 1)  # warm-up: caches, pools, templates
                 time.sleep(1)
@@ -281,7 +289,7 @@ def shed_cost(db: str, people: int) -> None:
         try:
             start_habits(server.base, writers)
             script = Path(tempfile.mkdtemp(prefix="gw-curve-")) / "check-in.lua"
-            script.write_text(lua_script(writers, server.base, post=True, backoff_ms=0))
+            script.write_text(lua_script(writers, server.base, post=True, honour_retry_after=False))
             run_wrk(script, server.base, 8, 1)
             for count in (1, 2000):
                 cpu = server.cpu_seconds()
@@ -421,9 +429,10 @@ def main() -> int:
     missing: list[str] = []
     for db in args.db:
         for workers in args.workers:
-            backoff = 0 if args.hammer else RETRY_AFTER_MS
             try:
-                points += measure(db, workers, connections, seconds, args.people, env, backoff)
+                points += measure(
+                    db, workers, connections, seconds, args.people, env, not args.hammer
+                )
             except RuntimeError as exc:  # the server never came up: say so, measure the rest
                 reason = str(exc).splitlines()[0].rstrip(":")
                 missing.append(f"{db} × {workers} workers ({reason} within 60 s, twice)")

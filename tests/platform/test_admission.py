@@ -17,11 +17,14 @@ from starlette.types import Receive, Scope, Send
 from app.admission import (
     MIN_WAIT_SHARE,
     REPORT_EVERY,
+    RETRY_AFTER_LONGEST,
+    RETRY_WINDOW,
     SAMPLES,
     AdmissionMiddleware,
     Gate,
     ServiceTimes,
 )
+from app.unavailable import RETRY_AFTER
 from tests import own_loop
 
 
@@ -228,6 +231,64 @@ def test_a_cancelled_waiter_gives_its_place_back() -> None:
     own_loop.run(scenario())
 
 
+def _shed_and_serve(gate: Gate, clock: FakeClock, *, shed: int, served: int) -> None:
+    """One window of the gate's life (no queue, every place taken while it refuses): `shed`
+    refused and `served` done, then a second passes."""
+
+    async def window() -> None:
+        while gate.active < gate.capacity:
+            assert await gate.enter()
+        for _ in range(shed):
+            assert await gate.enter() is False
+        for _ in range(served):
+            gate.leave(0.01)
+            assert await gate.enter()
+
+    own_loop.run(window())
+    clock.now += RETRY_WINDOW
+
+
+def test_retry_after_grows_while_refusals_outnumber_half_the_served_up_to_a_limit() -> None:
+    gate, clock = _gate(8, queue_limit=0)
+    assert gate.retry_after == RETRY_AFTER["busy"]
+    seen = []
+    for _ in range(8):
+        _shed_and_serve(gate, clock, shed=150, served=200)
+        seen.append(gate.retry_after)
+    _shed_and_serve(gate, clock, shed=0, served=0)  # the window is judged when it is next used
+    seen.append(gate.retry_after)
+    assert seen[0] == RETRY_AFTER["busy"]  # the first window has not closed yet
+    assert seen == sorted(seen)
+    assert seen[1] > RETRY_AFTER["busy"]
+    assert seen[-1] == RETRY_AFTER_LONGEST
+
+
+def test_retry_after_stays_at_its_base_while_the_gate_refuses_little() -> None:
+    gate, clock = _gate(8, queue_limit=0)
+    for _ in range(10):
+        _shed_and_serve(gate, clock, shed=40, served=200)
+    assert gate.retry_after == RETRY_AFTER["busy"]
+
+
+def test_retry_after_falls_back_a_second_a_second_once_the_overload_passes() -> None:
+    gate, clock = _gate(8, queue_limit=0)
+    for _ in range(10):
+        _shed_and_serve(gate, clock, shed=500, served=100)
+    _shed_and_serve(gate, clock, shed=0, served=1)
+    assert gate.retry_after == RETRY_AFTER_LONGEST
+    _shed_and_serve(gate, clock, shed=0, served=1)
+    assert gate.retry_after == RETRY_AFTER_LONGEST - 1
+    clock.now += 30  # a quiet spell with no requests at all
+    _shed_and_serve(gate, clock, shed=0, served=1)
+    assert gate.retry_after == RETRY_AFTER["busy"]
+
+
+def test_a_shed_request_is_told_the_gates_current_retry_after() -> None:
+    (answer,) = _with_full_gate([("/api/v1/habits", {})], retry_after=7)
+    assert answer.status_code == 503
+    assert answer.headers["retry-after"] == "7"
+
+
 class HeldApp:
     """An app whose first request waits until released (the database is busy); others answer."""
 
@@ -244,13 +305,15 @@ class HeldApp:
 
 
 def _with_full_gate(
-    requests: list[tuple[str, dict[str, str]]], hold: float = 0.0
+    requests: list[tuple[str, dict[str, str]]], hold: float = 0.0, retry_after: int | None = None
 ) -> list[httpx.Response]:
     """One request holds the only place (no queue); the others arrive meanwhile."""
 
     async def scenario() -> list[httpx.Response]:
         held = HeldApp()
         gate = Gate(capacity=1, queue_limit=0, max_wait=1, target=1)
+        if retry_after is not None:
+            gate.retry_after = retry_after
         app = AdmissionMiddleware(held, gate=gate, shed_hold=hold)
         async with httpx.AsyncClient(
             transport=httpx.ASGITransport(app=app), base_url="http://testserver"
