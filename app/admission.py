@@ -22,7 +22,8 @@ nothing meanwhile: load generators and broken clients retry at once whatever Ret
 an instant 503 let 2,000 such connections spend the core on refusals (throughput fell to 0–44/s).
 
 Its Retry-After grows while the gate keeps refusing more than half as many requests as it serves
-(×1.5 a second, up to `RETRY_AFTER_LONGEST`) and falls back a second a second once it does not:
+(×1.5 a second, up to `RETRY_AFTER_LONGEST`) and falls back a second a second once it does not
+and has room again:
 clients that honour it (the phone's queue does) spread out instead of returning into the same
 overload, so refusals stop eating the core that serves (docs/architecture.md, "Capacity and
 overload").
@@ -150,6 +151,7 @@ class Gate:
         self._window_started = clock()
         self._window_shed = 0
         self._window_served = 0
+        self._window_had_room = False  # a request was admitted without queueing
 
     @property
     def waiting(self) -> int:
@@ -180,6 +182,7 @@ class Gate:
         """True once admitted; False if it could not be served in time (at once, or at its deadline)."""
         if self.active < self.capacity and not self.waiters:
             self.active += 1
+            self._window_had_room = True
             return True
         budget = self.wait_budget()
         if not self.admits_to_queue(budget):
@@ -229,8 +232,11 @@ class Gate:
 
     def _close_window(self, now: float) -> None:
         """Once a window has passed, decide the Retry-After from what it refused and served:
-        longer while refusals outnumber half the served, a second shorter for each window that
-        did not (a quiet spell with no requests at all counts window by window)."""
+        longer while refusals outnumber half the served; a second shorter for each window that
+        refused less and found a place free at some moment (a quiet spell with no requests at
+        all counts window by window). A window that refused little only because the refused are
+        still waiting out their Retry-After, with every place and the queue still full, keeps it:
+        shortening it then would call them all back into the same overload."""
         elapsed = now - self._window_started
         if elapsed < RETRY_WINDOW:
             return
@@ -238,9 +244,10 @@ class Gate:
         if self._window_shed > SHED_SHARE * self._window_served:
             grown = math.ceil(self.retry_after * RETRY_GROWTH)
             self.retry_after = min(RETRY_AFTER_LONGEST, grown)
-        else:
+        elif self._window_had_room:
             self.retry_after = max(base, self.retry_after - int(elapsed // RETRY_WINDOW))
         self._window_started, self._window_shed, self._window_served = now, 0, 0
+        self._window_had_room = False
 
     def _count_shed(self) -> None:
         """Count a shed request; every REPORT_EVERY seconds of shedding, say why in one line."""

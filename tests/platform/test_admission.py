@@ -231,55 +231,77 @@ def test_a_cancelled_waiter_gives_its_place_back() -> None:
     own_loop.run(scenario())
 
 
-def _shed_and_serve(gate: Gate, clock: FakeClock, *, shed: int, served: int) -> None:
-    """One window of the gate's life (no queue, every place taken while it refuses): `shed`
-    refused and `served` done, then a second passes."""
+def _window(gate: Gate, clock: FakeClock, *, shed: int, served: int, room: bool = False) -> None:
+    """One second of a saturated gate: every place taken and `served` queued, `shed` refused
+    (the queue is full), the queued ones served in turn; with `room`, a place is also free for a
+    moment at the end. Then the clock moves on a window."""
 
-    async def window() -> None:
+    async def second() -> None:
         while gate.active < gate.capacity:
             assert await gate.enter()
+        gate.queue_limit = served
+        queued = await _queue(gate, served)
         for _ in range(shed):
             assert await gate.enter() is False
         for _ in range(served):
-            gate.leave(0.01)
+            gate.leave(0.001)
+        assert all([await waiter for waiter in queued])
+        if room:
+            gate.leave(0.001)
             assert await gate.enter()
 
-    own_loop.run(window())
+    own_loop.run(second())
     clock.now += RETRY_WINDOW
 
 
+def _saturated_gate() -> tuple[Gate, FakeClock]:
+    gate, clock = _gate(8)
+    _measured(gate, 0.001)
+    return gate, clock
+
+
 def test_retry_after_grows_while_refusals_outnumber_half_the_served_up_to_a_limit() -> None:
-    gate, clock = _gate(8, queue_limit=0)
+    gate, clock = _saturated_gate()
     assert gate.retry_after == RETRY_AFTER["busy"]
     seen = []
     for _ in range(8):
-        _shed_and_serve(gate, clock, shed=150, served=200)
+        _window(gate, clock, shed=150, served=200)
         seen.append(gate.retry_after)
-    _shed_and_serve(gate, clock, shed=0, served=0)  # the window is judged when it is next used
-    seen.append(gate.retry_after)
-    assert seen[0] == RETRY_AFTER["busy"]  # the first window has not closed yet
+    assert seen[0] == RETRY_AFTER["busy"]  # a window is judged when the next one starts
     assert seen == sorted(seen)
     assert seen[1] > RETRY_AFTER["busy"]
     assert seen[-1] == RETRY_AFTER_LONGEST
 
 
 def test_retry_after_stays_at_its_base_while_the_gate_refuses_little() -> None:
-    gate, clock = _gate(8, queue_limit=0)
+    gate, clock = _saturated_gate()
     for _ in range(10):
-        _shed_and_serve(gate, clock, shed=40, served=200)
+        _window(gate, clock, shed=40, served=200, room=True)
     assert gate.retry_after == RETRY_AFTER["busy"]
 
 
-def test_retry_after_falls_back_a_second_a_second_once_the_overload_passes() -> None:
-    gate, clock = _gate(8, queue_limit=0)
+def test_retry_after_is_kept_while_the_refused_wait_it_out_and_the_gate_stays_full() -> None:
+    gate, clock = _saturated_gate()
+    for _ in range(3):
+        _window(gate, clock, shed=300, served=200)
+    _window(gate, clock, shed=0, served=200)
+    grown = gate.retry_after
+    assert grown > RETRY_AFTER["busy"]
+    for _ in range(3):
+        _window(gate, clock, shed=0, served=200)
+    assert gate.retry_after == grown
+
+
+def test_retry_after_falls_back_a_second_a_second_once_there_is_room() -> None:
+    gate, clock = _saturated_gate()
     for _ in range(10):
-        _shed_and_serve(gate, clock, shed=500, served=100)
-    _shed_and_serve(gate, clock, shed=0, served=1)
+        _window(gate, clock, shed=500, served=100)
+    _window(gate, clock, shed=0, served=1, room=True)
     assert gate.retry_after == RETRY_AFTER_LONGEST
-    _shed_and_serve(gate, clock, shed=0, served=1)
+    _window(gate, clock, shed=0, served=1, room=True)
     assert gate.retry_after == RETRY_AFTER_LONGEST - 1
     clock.now += 30  # a quiet spell with no requests at all
-    _shed_and_serve(gate, clock, shed=0, served=1)
+    _window(gate, clock, shed=0, served=1, room=True)
     assert gate.retry_after == RETRY_AFTER["busy"]
 
 
