@@ -22,11 +22,10 @@ nothing meanwhile: load generators and broken clients retry at once whatever Ret
 an instant 503 let 2,000 such connections spend the core on refusals (throughput fell to 0–44/s).
 
 Its Retry-After grows while the gate keeps refusing more than half as many requests as it serves
-(×1.5 a second, up to `RETRY_AFTER_LONGEST`) and falls back a second a second once it does not
-and has room again:
-clients that honour it (the phone's queue does) spread out instead of returning into the same
-overload, so refusals stop eating the core that serves (docs/architecture.md, "Capacity and
-overload").
+(×1.5 a second, up to `RETRY_AFTER_LONGEST`), and falls back a second a second once it refuses
+less and has a place free again. Clients that honour it (the phone's queue does) then spread out
+instead of returning into the same overload, so refusals stop eating the core that serves
+(docs/architecture.md, "Capacity and overload").
 
 Liveness and static files never touch the database and are never queued or shed.
 """
