@@ -4,7 +4,8 @@ Query count is fixed: one for the caseload with each client's time zone and data
 each domain's signals (each a fixed number of set-based queries for all clients at once, seam 3),
 so 60 clients cost what 6 do. Signals that depend only on the client's data and local day come
 from `row_cache` when the client's data version and day still match, so a request recomputes
-only the clients whose data changed. Design and numbers: docs/progress.md.
+only the clients whose data changed, and a client's row is derived again only when their signals
+or days without activity changed (`row_memo`). Design and numbers: docs/progress.md.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from app.accounts.models import CareLink, User
 from app.accounts.zones import shared_zones
 from app.data_version import ClientDataVersion, versions
 from app.domains import plugins
-from app.progress import flags, row_cache
+from app.progress import flags, row_cache, row_memo
 from app.progress.row_cache import CaseClient
 from app.signals import ClientSignals
 
@@ -60,8 +61,8 @@ def collect(
 
 def rows(session: Session, *, therapist_id: uuid.UUID, now: datetime) -> list[flags.Row]:
     clients = caseload(session, therapist_id)
-    merged = flags.merge(row_cache.collect(session, clients, now))
-    return flags.build_rows([(c.id, c.name) for c in clients], merged, now=now)
+    parts = row_cache.collect(session, clients, now)
+    return row_memo.rows([(c.id, c.name) for c in clients], parts, now=now)
 
 
 def client_row(session: Session, client: User, *, now: datetime) -> flags.Row:

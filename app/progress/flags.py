@@ -140,16 +140,29 @@ def merge(parts: Iterable[Mapping[UUID, SignalsLike]]) -> dict[UUID, Merged]:
     merged: dict[UUID, Merged] = {}
     for part in parts:
         for client_id, signals in part.items():
-            m = merged.setdefault(client_id, Merged())
-            if signals.last_activity_at and (
-                m.last_activity_at is None or signals.last_activity_at > m.last_activity_at
-            ):
-                m.last_activity_at = signals.last_activity_at
-            m.adherence.update(signals.adherence)
-            if signals.distress is not None and m.distress is None:
-                m.distress = signals.distress
-            m.flags.extend(signals.flags)
+            _fold(merged.setdefault(client_id, Merged()), signals)
     return merged
+
+
+def merge_one(signals: Iterable[SignalsLike | None]) -> Merged:
+    """One client's signals, one per domain in domain order (None: that domain said nothing),
+    folded as `merge` folds them."""
+    m = Merged()
+    for one in signals:
+        if one is not None:
+            _fold(m, one)
+    return m
+
+
+def _fold(m: Merged, signals: SignalsLike) -> None:
+    if signals.last_activity_at and (
+        m.last_activity_at is None or signals.last_activity_at > m.last_activity_at
+    ):
+        m.last_activity_at = signals.last_activity_at
+    m.adherence.update(signals.adherence)
+    if signals.distress is not None and m.distress is None:
+        m.distress = signals.distress
+    m.flags.extend(signals.flags)
 
 
 def _rate(done: float, planned: float) -> float | None:
@@ -167,16 +180,22 @@ def adherence_totals(m: Merged) -> tuple[float, float, float, float]:
     )
 
 
+def time_key(last_activity_at: datetime | None, *, now: datetime) -> int | None:
+    """All that a client's row takes from the time: whole days since their last activity (None if
+    there was none). Two moments with the same key give the same row from the same signals, so
+    `row_memo` may reuse it; whatever else of `now` a rule here starts to read must join this key."""
+    return None if last_activity_at is None else (now - last_activity_at).days
+
+
 def derive_flags(m: Merged, *, now: datetime) -> list[CaseFlag]:
     """Every flag for one client, most severe first, each with its reason."""
     flags: list[CaseFlag] = []
-    if m.last_activity_at is None:
+    idle_days = time_key(m.last_activity_at, now=now)
+    if idle_days is None:
         flags.append(CaseFlag("no_activity", lazy_gettext("No activity recorded yet"), "attention"))
-    else:
-        idle_days = (now - m.last_activity_at).days
-        if idle_days >= NO_ACTIVITY_DAYS:
-            reason = lazy_gettext("No activity for %(days)s days", days=idle_days)
-            flags.append(CaseFlag("no_activity", reason, "attention"))
+    elif idle_days >= NO_ACTIVITY_DAYS:
+        reason = lazy_gettext("No activity for %(days)s days", days=idle_days)
+        flags.append(CaseFlag("no_activity", reason, "attention"))
     done, planned, done_prev, planned_prev = adherence_totals(m)
     rate, rate_prev = _rate(done, planned), _rate(done_prev, planned_prev)
     if (
@@ -267,35 +286,37 @@ class Row:
 def build_rows(
     clients: Sequence[tuple[UUID, str]], merged: Mapping[UUID, Merged], *, now: datetime
 ) -> list[Row]:
-    rows = []
-    for client_id, name in clients:
-        m = merged.get(client_id, Merged())
-        done, planned, done_prev, planned_prev = adherence_totals(m)
-        d = m.distress
-        trend: Literal["up", "down", "same"] | None = None
-        if d is not None:
-            trend = (
-                "up"
-                if d.episodes > d.episodes_prev
-                else "down"
-                if d.episodes < d.episodes_prev
-                else "same"
-            )
-        rows.append(
-            Row(
-                client_id=client_id,
-                name=name,
-                last_activity_at=m.last_activity_at,
-                adherence=_rate(done, planned),
-                adherence_prev=_rate(done_prev, planned_prev),
-                by_label={k: (v.done, v.planned) for k, v in sorted(m.adherence.items())},
-                episodes=d.episodes if d else None,
-                episodes_prev=d.episodes_prev if d else None,
-                distress_trend=trend,
-                flags=derive_flags(m, now=now),
-            )
+    return [
+        build_row(client_id, name, merged.get(client_id, Merged()), now=now)
+        for client_id, name in clients
+    ]
+
+
+def build_row(client_id: UUID, name: str, m: Merged, *, now: datetime) -> Row:
+    """One client's dashboard row from their merged signals."""
+    done, planned, done_prev, planned_prev = adherence_totals(m)
+    d = m.distress
+    trend: Literal["up", "down", "same"] | None = None
+    if d is not None:
+        trend = (
+            "up"
+            if d.episodes > d.episodes_prev
+            else "down"
+            if d.episodes < d.episodes_prev
+            else "same"
         )
-    return rows
+    return Row(
+        client_id=client_id,
+        name=name,
+        last_activity_at=m.last_activity_at,
+        adherence=_rate(done, planned),
+        adherence_prev=_rate(done_prev, planned_prev),
+        by_label={k: (v.done, v.planned) for k, v in sorted(m.adherence.items())},
+        episodes=d.episodes if d else None,
+        episodes_prev=d.episodes_prev if d else None,
+        distress_trend=trend,
+        flags=derive_flags(m, now=now),
+    )
 
 
 SortKey = Literal["flags", "name", "last_activity", "adherence", "distress"]

@@ -14,8 +14,8 @@ days. A domain whose answer also changes with time alone says until when it hold
 its answer expires when the oldest episode of either week crosses a window edge), read with the
 recomputation. Reminders (failures in the last 7 days to the
 second, devices gone) and any domain not listed are asked afresh for the whole caseload on every
-request (a few statements). The flags (`flags.build_rows`) are always derived afresh too: "no
-activity for N days" counts from now.
+request (a few statements). The rows and flags are derived from the signals by `flags`, and
+derived again only when a client's signals or days without activity change (`row_memo`).
 """
 
 from __future__ import annotations
