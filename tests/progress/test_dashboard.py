@@ -133,3 +133,52 @@ def test_a_large_caseload_is_paged_with_the_most_urgent_first(
     assert "Zoe Urgent" in one.text
     assert "Showing" not in one.text  # one page: no pager
     assert 'aria-label="Dashboard pages"' not in one.text
+
+
+def _table(page: str) -> str:
+    return page.split("<tbody>")[1].split("</tbody>")[0]
+
+
+def test_kept_rows_draw_as_fresh_ones_in_every_language_zone_and_after_a_write(
+    http: Any, session: Session, therapist: User
+) -> None:
+    """app/progress/row_html.py keeps each row's HTML while the row, the language and the zone
+    are the same: the page with kept rows equals the page drawn from nothing, and a change shows
+    on the very next request."""
+    from app.progress import row_html, row_memo
+
+    client = _busy_client(session, therapist)
+    factories.client(session, therapist=therapist, name="Zed Quiet")
+    http.as_(therapist)
+
+    def fresh() -> str:
+        row_html.ROWS.clear()
+        row_memo.MEMO.clear()
+        return _table(http.get("/dashboard").text)
+
+    def speaking(language: str) -> None:
+        therapist.language = language
+        session.add(therapist)
+        session.commit()
+
+    for language in ("en", "es", "en"):
+        speaking(language)
+        kept = _table(http.get("/dashboard").text)  # rows kept from the other language, if any
+        assert kept == fresh()
+        assert _table(http.get("/dashboard").text) == kept  # and from its own
+        assert ("Progreso" in kept) is (language == "es")
+    assert len(row_html.ROWS) >= 2
+
+    therapist.time_zone = "Pacific/Auckland"  # the reader's own clock for "last activity"
+    session.add(therapist)
+    session.commit()
+    assert _table(http.get("/dashboard").text) == fresh()
+
+    before = _table(http.get("/dashboard").text)
+    client.preferred_name = "Renamed Person"
+    session.add(client)
+    session.commit()
+    after = _table(http.get("/dashboard").text)
+    assert "Renamed Person" in after
+    assert after != before
+    assert after == fresh()

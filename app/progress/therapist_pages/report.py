@@ -30,6 +30,7 @@ from app.progress import (
     record,
     report_jobs,
     report_pdf,
+    row_html,
 )
 from app.progress.csv_export import to_csv
 from app.progress.dependencies import TherapistClient
@@ -79,6 +80,7 @@ def caseload_dashboard(
         "progress/dashboard.html",
         {
             "rows": shown[first : first + PAGE_SIZE],
+            "row_html": row_html.renderer(therapist.user.time_zone),
             "total": len(all_rows),
             "matching": len(shown),
             "first": first + 1,
