@@ -23,7 +23,7 @@ from app import clock
 from app.accounts import sessions
 from app.accounts.models import Role
 from app.db import open_session
-from app.progress import dashboard, row_cache
+from app.progress import dashboard, row_cache, row_memo
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +47,9 @@ def warm_with(session: Session, *, cache: row_cache.RowCache = row_cache.CACHE) 
         if warmed >= MAX_CLIENTS or len(cache) >= cache.size:
             break
         clients = dashboard.caseload(session, therapist_id)
-        row_cache.collect(session, clients, clock.now(), cache=cache)
+        now = clock.now()
+        parts = row_cache.collect(session, clients, now, cache=cache)
+        row_memo.rows([(c.id, c.name) for c in clients], parts, now=now)  # the rows, derived
         if not session.in_nested_transaction():
             session.rollback()  # end the read transaction: no snapshot held across therapists
         warmed += len(clients)
