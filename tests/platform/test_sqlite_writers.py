@@ -171,7 +171,12 @@ def test_the_next_writer_gets_its_turn_only_after_the_commit_has_run(tmp_path: P
         other = threading.Thread(target=next_writer)
         others.append(other)
         other.start()
-        other.join(timeout=0.3)  # it must still be waiting for its turn: this COMMIT has not run
+        # It must still be waiting for its turn (this COMMIT has not run). Slept, not joined with a
+        # timeout: under faketime (the shifted-clock run) a timed lock wait never times out.
+        for _ in range(30):
+            if not other.is_alive():
+                break
+            time.sleep(0.01)
 
     with open_session(write=True, engine=engine) as session:
         session.execute(text("UPDATE counter SET n = n + 1 WHERE id = 1"))
