@@ -12,8 +12,6 @@ row is only ever shown to someone who may see it, as it would have been drawn an
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from functools import cache
 
@@ -21,6 +19,7 @@ from jinja2 import Template
 from markupsafe import Markup
 
 from app import i18n
+from app.lru import Lru
 from app.progress.flags import Row
 from app.templates import env
 
@@ -30,33 +29,24 @@ _Key = tuple[int, str, str]  # id(row), language, time zone
 
 
 class RowHtml:
-    """A bounded, thread-safe LRU of (row, language, zone) → the row's HTML. The row object is
-    kept with its HTML, so an id reused by a later object can never match."""
+    """(row, language, zone) → the row's HTML, the least recently used forgotten first. The row
+    object is kept with its HTML, so an id reused by a later object can never match."""
 
     def __init__(self, size: int = MAX_ENTRIES) -> None:
-        self._size = size
-        self._items: OrderedDict[_Key, tuple[Row, Markup]] = OrderedDict()
-        self._lock = threading.Lock()
+        self._items: Lru[_Key, tuple[Row, Markup]] = Lru(size)
 
     def html(self, row: Row, zone: str) -> Markup:
         """The row drawn in the language of the render under way, times in `zone`."""
         key = (id(row), i18n.current_language(), zone)
-        with self._lock:
-            found = self._items.get(key)
-            if found is not None and found[0] is row:
-                self._items.move_to_end(key)
-                return found[1]
+        found = self._items.get(key)
+        if found is not None and found[0] is row:
+            return found[1]
         drawn = Markup(_template().render(r=row, zone=zone))
-        with self._lock:
-            self._items[key] = (row, drawn)
-            self._items.move_to_end(key)
-            while len(self._items) > self._size:
-                self._items.popitem(last=False)
+        self._items.put(key, (row, drawn))
         return drawn
 
     def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
+        self._items.clear()
 
     def __len__(self) -> int:
         return len(self._items)

@@ -12,12 +12,11 @@ which was about half of a 200-client dashboard's CPU (issue #19, docs/progress.m
 
 from __future__ import annotations
 
-import threading
 import uuid
-from collections import OrderedDict
 from collections.abc import Sequence
 from datetime import datetime
 
+from app.lru import Lru
 from app.progress import flags
 from app.signals import ClientSignals
 
@@ -27,12 +26,11 @@ Inputs = tuple[str, tuple[ClientSignals | None, ...], int | None]
 
 
 class RowMemo:
-    """A bounded, thread-safe LRU of client id → (the inputs, the row derived from them)."""
+    """Client id → (the inputs, the row derived from them), the least recently used forgotten
+    first."""
 
     def __init__(self, size: int = MAX_ENTRIES) -> None:
-        self._size = size
-        self._items: OrderedDict[uuid.UUID, tuple[Inputs, flags.Row]] = OrderedDict()
-        self._lock = threading.Lock()
+        self._items: Lru[uuid.UUID, tuple[Inputs, flags.Row]] = Lru(size)
 
     def row(
         self,
@@ -47,22 +45,15 @@ class RowMemo:
             default=None,
         )
         inputs: Inputs = (name, signals, flags.time_key(last_activity, now=now))
-        with self._lock:
-            found = self._items.get(client_id)
-            if found is not None and found[0] == inputs:
-                self._items.move_to_end(client_id)
-                return found[1]
+        found = self._items.get(client_id)
+        if found is not None and found[0] == inputs:
+            return found[1]
         row = flags.build_row(client_id, name, flags.merge_one(signals), now=now)
-        with self._lock:
-            self._items[client_id] = (inputs, row)
-            self._items.move_to_end(client_id)
-            while len(self._items) > self._size:
-                self._items.popitem(last=False)
+        self._items.put(client_id, (inputs, row))
         return row
 
     def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
+        self._items.clear()
 
     def __len__(self) -> int:
         return len(self._items)
