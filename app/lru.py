@@ -1,7 +1,8 @@
 """A bounded, thread-safe map that forgets the least recently used entry first.
 
-For in-process stores that only save work (the dashboard's row memo and row HTML): what they hold
-can always be made again, so forgetting is safe, and requests in many threads share them.
+For in-process stores that only save work (the dashboard's row cache, row memo and row HTML):
+what they hold can always be made again, so forgetting is safe, and requests in many threads
+share them.
 """
 
 from __future__ import annotations

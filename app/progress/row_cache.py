@@ -21,9 +21,7 @@ derived again only when a client's signals or days without activity change (`row
 from __future__ import annotations
 
 import logging
-import threading
 import uuid
-from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -36,6 +34,7 @@ from sqlmodel import Session
 from app import clock
 from app.accounts.zones import shared_zones
 from app.domains import plugins
+from app.lru import Lru
 from app.signals import ClientSignals
 
 log = logging.getLogger(__name__)
@@ -82,29 +81,21 @@ class RowCache:
 
     def __init__(self, size: int = MAX_ENTRIES) -> None:
         self._size = size
-        self._items: OrderedDict[uuid.UUID, _Stored] = OrderedDict()
-        self._lock = threading.Lock()
+        self._items: Lru[uuid.UUID, _Stored] = Lru(size)
 
     def get(self, client_id: uuid.UUID, key: _Key, now: datetime) -> Entry | None:
-        with self._lock:
-            found = self._items.get(client_id)
-            if found is None or found.key != key or now < found.computed_at:
-                return None
-            if found.valid_until is not None and now > found.valid_until:
-                return None
-            self._items.move_to_end(client_id)
-            return found.entry
+        found = self._items.get(client_id)
+        if found is None or found.key != key or now < found.computed_at:
+            return None
+        if found.valid_until is not None and now > found.valid_until:
+            return None
+        return found.entry
 
     def put(self, client_id: uuid.UUID, stored: _Stored) -> None:
-        with self._lock:
-            self._items[client_id] = stored
-            self._items.move_to_end(client_id)
-            while len(self._items) > self._size:
-                self._items.popitem(last=False)
+        self._items.put(client_id, stored)
 
     def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
+        self._items.clear()
 
     def __len__(self) -> int:
         return len(self._items)
