@@ -42,3 +42,8 @@ class Lru(Generic[K, V]):
 
     def __len__(self) -> int:
         return len(self._items)
+
+    @property
+    def size(self) -> int:
+        """How many entries it holds at most."""
+        return self._size

@@ -154,6 +154,14 @@ def merge_one(signals: Iterable[SignalsLike | None]) -> Merged:
     return m
 
 
+def latest_activity(signals: Iterable[SignalsLike | None]) -> datetime | None:
+    """The latest activity any domain reports: what `merge` keeps as `last_activity_at`."""
+    return max(
+        (s.last_activity_at for s in signals if s is not None and s.last_activity_at),
+        default=None,
+    )
+
+
 def _fold(m: Merged, signals: SignalsLike) -> None:
     if signals.last_activity_at and (
         m.last_activity_at is None or signals.last_activity_at > m.last_activity_at

@@ -80,7 +80,6 @@ class RowCache:
     """A bounded, thread-safe LRU of client id → the cached domains' signals and their key."""
 
     def __init__(self, size: int = MAX_ENTRIES) -> None:
-        self._size = size
         self._items: Lru[uuid.UUID, _Stored] = Lru(size)
 
     def get(self, client_id: uuid.UUID, key: _Key, now: datetime) -> Entry | None:
@@ -103,7 +102,7 @@ class RowCache:
     @property
     def size(self) -> int:
         """How many clients it holds at most."""
-        return self._size
+        return self._items.size
 
 
 CACHE = RowCache()

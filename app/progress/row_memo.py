@@ -40,11 +40,7 @@ class RowMemo:
         *,
         now: datetime,
     ) -> flags.Row:
-        last_activity = max(
-            (s.last_activity_at for s in signals if s is not None and s.last_activity_at),
-            default=None,
-        )
-        inputs: Inputs = (name, signals, flags.time_key(last_activity, now=now))
+        inputs: Inputs = (name, signals, flags.time_key(flags.latest_activity(signals), now=now))
         found = self._items.get(client_id)
         if found is not None and found[0] == inputs:
             return found[1]
