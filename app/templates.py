@@ -14,7 +14,8 @@ from zoneinfo import ZoneInfo
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
-from jinja2 import pass_context
+from jinja2 import pass_eval_context
+from jinja2.nodes import EvalContext
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
@@ -47,8 +48,8 @@ def _catalog_text(language: str, message: str, autoescape: bool) -> str:
     return _filled(i18n.translations(language).ugettext(message), autoescape, {})
 
 
-@pass_context
-def _gettext(context: Context, message: object, **variables: Any) -> str:
+@pass_eval_context
+def _gettext(eval_ctx: EvalContext, message: object, **variables: Any) -> str:
     """`_(x)` and `{% trans %}` in a template: a catalog message in the language of the render
     under way, or a text already translated where it was made (a lazy text from Python, a
     person's own words), shown as it is.
@@ -56,8 +57,10 @@ def _gettext(context: Context, message: object, **variables: Any) -> str:
     jinja2.ext.i18n's own newstyle `gettext` does the same through three `Context.call`s and a
     Markup `%` per call: on Today (~140 messages a render) that was a fifth of the request's
     CPU (issue #19, `python -m bench.profile`), so the result of a call without variables is
-    cached, and this function is installed directly as `_` and `gettext`."""
-    autoescape = context.eval_ctx.autoescape
+    cached, and this function is installed directly as `_` and `gettext`. It takes the evaluation
+    context, not the whole context: for a function that takes the context, Jinja copies the
+    context for each call inside a loop that sets a variable (`Context.derived`)."""
+    autoescape = eval_ctx.autoescape
     if not isinstance(message, str):
         text = str(message)
     elif not variables:
@@ -67,14 +70,29 @@ def _gettext(context: Context, message: object, **variables: Any) -> str:
     return _filled(text, autoescape, variables)
 
 
-@pass_context
-def _ngettext(context: Context, singular: str, plural: str, num: int, **variables: Any) -> str:
+@pass_eval_context
+def _ngettext(eval_ctx: EvalContext, singular: str, plural: str, num: int, **variables: Any) -> str:
     """`ngettext(...)` and `{% trans count=n %}`: as jinja2.ext.i18n's newstyle one, called directly."""
     variables.setdefault("num", num)
     text = i18n.translations(i18n.current_language()).ungettext(singular, plural, num)
-    return _filled(text, context.eval_ctx.autoescape, variables)
+    return _filled(text, eval_ctx.autoescape, variables)
 
 
+class _MessageCalls(Context):
+    """Every call in a template goes through `Context.call`, which asks each callable how it
+    wants to be called (four attribute lookups) before calling it. A page calls `_()` far more
+    than anything else (Today: ~160 of its ~210 calls), so those two are called at once, with
+    what their `pass_eval_context` asks for: the same call, without the questions."""
+
+    def call(__self, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # Jinja's own names
+        if __obj is _gettext or __obj is _ngettext:
+            kwargs.pop("_loop_vars", None)
+            kwargs.pop("_block_vars", None)
+            return __obj(__self.eval_ctx, *args, **kwargs)
+        return Context.call(__self, __obj, *args, **kwargs)
+
+
+env.context_class = _MessageCalls
 env.install_gettext_callables(  # type: ignore[attr-defined]  # added by jinja2.ext.i18n
     gettext=_gettext, ngettext=_ngettext, newstyle=True
 )

@@ -156,10 +156,10 @@ async def _run(args: argparse.Namespace) -> None:
                 file=sys.stderr,
             )
         if args.profile:
-            await _profile(call, args.requests, args.top)
+            await _profile(call, args.requests, args.top, args.dump)
 
 
-async def _profile(call: Call, requests: int, top: int) -> None:
+async def _profile(call: Call, requests: int, top: int, dump: Path | None = None) -> None:
     import anyio.to_thread
 
     async def inline(func: Callable[..., Any], *args: Any, **_: Any) -> Any:
@@ -177,6 +177,8 @@ async def _profile(call: Call, requests: int, top: int) -> None:
         profiler.disable()
     finally:
         anyio.to_thread.run_sync = original
+    if dump is not None:
+        profiler.dump_stats(dump)  # for pstats' callers and callees
     stats = pstats.Stats(profiler, stream=sys.stderr)  # stdout has the app's log lines
     stats.sort_stats("cumulative").print_stats(top)
     stats.sort_stats("tottime").print_stats(top)
@@ -196,6 +198,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=10_000)
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--top", type=int, default=40)
+    parser.add_argument("--dump", type=Path, help="also write the profile's stats to this file")
     asyncio.run(_run(parser.parse_args()))
 
 
