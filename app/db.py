@@ -195,6 +195,17 @@ def open_session(*, write: bool = False, engine: Engine | None = None) -> Sessio
     return Session(write_bind(bind) if write else bind, expire_on_commit=False)
 
 
+def reads_never_wait() -> bool:
+    """Whether a short read may run on the event loop instead of in a thread.
+
+    True on SQLite: in WAL mode a reader never waits for a writer, the file is local, and the
+    pool holds more connections (`make_engine`) than admission control lets requests, jobs and
+    probes use at once, so a checkout never waits either. A small indexed read then costs tens
+    of microseconds, less than the thread hop that would carry it. False on PostgreSQL: every
+    statement is a network round trip, and the server may be slow or gone."""
+    return get_engine().dialect.name == "sqlite"
+
+
 def begin_write(session: Session) -> None:
     """End the session's read transaction and start a short write one now, in this thread (a
     dependency that must write, e.g. recording a session's use; it commits before returning)."""

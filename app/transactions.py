@@ -13,6 +13,8 @@ waited for its next thread, and once every thread waited for the lock nobody cou
   the endpoint does (a read endpoint keeps one snapshot for its dependencies and itself);
 - when the endpoint returns, an open read-only transaction is committed, in the same thread;
   when it raises, the transaction is rolled back there. The lock never crosses a thread hop.
+- a read endpoint marked `brief_read` runs on the event loop where reads never wait
+  (`db.reads_never_wait`: SQLite), with no thread hop at all.
 
 Objects the dependencies loaded stay usable (`expire_on_commit=False`); what the endpoint writes
 is decided on what they read, as under PostgreSQL's READ COMMITTED. Services still commit once,
@@ -25,7 +27,7 @@ import functools
 import inspect
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi import APIRouter
 from fastapi.routing import APIRoute, iter_route_contexts
@@ -33,7 +35,21 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 
-from app.db import UNSAFE_METHODS, request_session, write_bind
+from app.db import UNSAFE_METHODS, reads_never_wait, request_session, write_bind
+
+Endpoint = TypeVar("Endpoint", bound=Callable[..., Any])
+BRIEF_READ = "__brief_read__"
+
+
+def brief_read(endpoint: Endpoint) -> Endpoint:
+    """Marks a sync read endpoint whose work is bounded: indexed reads of a bounded size and a
+    page or answer drawn from them; no file, no network, nothing that grows with a person's
+    history (Today, the ranked calm list). Where reads never wait
+    (`db.reads_never_wait`: SQLite), it runs on the event loop instead of in a thread, since the
+    hop would cost more CPU than the work (docs/architecture.md, "Transactions and threads").
+    Everything CPU-bound holds the GIL either way; only waiting is worth a thread."""
+    setattr(endpoint, BRIEF_READ, True)
+    return endpoint
 
 
 @contextmanager
@@ -91,7 +107,13 @@ def wrap_endpoint(call: Callable[..., Any], *, write: bool) -> Callable[..., Any
         async def run_sync(**kwargs: Any) -> Any:
             return await run_in_threadpool(in_thread, kwargs)
 
-        wrapped = run_sync
+        @functools.wraps(call)
+        async def run_brief(**kwargs: Any) -> Any:
+            if reads_never_wait():
+                return in_thread(kwargs)
+            return await run_in_threadpool(in_thread, kwargs)
+
+        wrapped = run_brief if getattr(call, BRIEF_READ, False) and not write else run_sync
     wrapped.__transaction_wrapped__ = True  # type: ignore[attr-defined]  # a marker attribute on the endpoint function
     return wrapped
 

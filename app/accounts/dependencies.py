@@ -26,7 +26,7 @@ from app.accounts.policy import (
     require_role,
     require_second_factor,
 )
-from app.db import UNSAFE_METHODS, SessionDep, begin_write
+from app.db import UNSAFE_METHODS, SessionDep, begin_write, reads_never_wait
 from app.errors import Forbidden, Unauthorized
 from app.i18n import N_
 from app.unavailable import DATABASE_UNAVAILABLE
@@ -51,11 +51,19 @@ async def load_principal(request: Request, session: SessionDep) -> Principal | N
     guard answer 503 for everything else.
 
     `async` so that a request without a session cookie (liveness, login, the crisis lines) costs
-    no threadpool hop; the lookup itself runs in one thread, as a sync dependency would."""
+    no threadpool hop. The lookup is one indexed read: where reads never wait (`db.reads_never_wait`:
+    SQLite) it runs here, on the event loop, since a thread hop costs more than the read itself;
+    elsewhere (a network round trip to PostgreSQL) it runs in a thread. Recording the session's
+    use, a write at most hourly, always runs in a thread: a writer may wait for its turn."""
     token = request.cookies.get(SESSION_COOKIE)
     principal = None
     if token and not route_flag(request, NO_PRINCIPAL):
-        principal = await run_in_threadpool(_principal_for, request, session, token)
+        if reads_never_wait():
+            principal = _principal_for(request, session, token)
+        else:
+            principal = await run_in_threadpool(_principal_for, request, session, token)
+        if principal is not None and sessions.needs_touch(principal.session):
+            await run_in_threadpool(_record_use, session, principal)
     i18n.adopt_request_language(request)  # here, not in the thread: the handler must see it
     return principal
 
@@ -71,19 +79,22 @@ def _principal_for(request: Request, session: Session, token: str) -> Principal 
     auth, user = found
     if auth.mfa_pending:
         return None
-    if sessions.needs_touch(auth):
-        try:
-            begin_write(session)  # a short write of its own, in this thread
-            sessions.touch(session, auth=auth, user=user)
-            session.commit()
-        except DATABASE_UNAVAILABLE as exc:
-            # Only `last_seen_at` is lost (it is written at most hourly); reads can still go on.
-            log.warning("could not record session use: %s", type(exc).__name__)
-            with suppress(*DATABASE_UNAVAILABLE):
-                session.rollback()
     principal = Principal(user=user, session=auth)
     request.state.principal = principal
     return principal
+
+
+def _record_use(session: Session, principal: Principal) -> None:
+    """Slide the session's `last_seen_at` (and a client's expiry) forward, in a short write of its
+    own. If the database fails here only `last_seen_at` is lost: reads can still go on."""
+    try:
+        begin_write(session)
+        sessions.touch(session, auth=principal.session, user=principal.user)
+        session.commit()
+    except DATABASE_UNAVAILABLE as exc:
+        log.warning("could not record session use: %s", type(exc).__name__)
+        with suppress(*DATABASE_UNAVAILABLE):
+            session.rollback()
 
 
 OptionalPrincipal = Annotated[Principal | None, Depends(load_principal)]

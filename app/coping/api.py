@@ -35,6 +35,7 @@ from app.coping.schemas import (
     ToolboxPublic,
 )
 from app.db import SessionDep
+from app.transactions import brief_read
 
 router = APIRouter(tags=["calm"])
 NO_STORE = {"Cache-Control": "no-store"}
@@ -50,6 +51,7 @@ def _no_store(response: Response) -> None:
 
 
 @router.get("/calm/suggestions", response_model=list[SuggestionPublic])
+@brief_read
 def suggestions(
     session: SessionDep,
     principal: CurrentClient,

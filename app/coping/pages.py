@@ -32,6 +32,7 @@ from app.errors import NotFound
 from app.forms import submit_form
 from app.i18n import N_, request_language
 from app.templates import render
+from app.transactions import brief_read
 
 router = APIRouter()
 PlanKind = Literal["safety", "wellness"]
@@ -72,6 +73,7 @@ def _flow(request: Request, principal: OptionalPrincipal, anon: bool) -> HTMLRes
 
 
 @router.get("/calm", response_class=HTMLResponse)
+@brief_read
 def calm(request: Request, principal: OptionalPrincipal) -> HTMLResponse:
     """The Calm tab. Works for anyone: a client gets their own ranking, others the library.
     No queries of its own: the page is static content the phone's script personalises."""
@@ -79,6 +81,7 @@ def calm(request: Request, principal: OptionalPrincipal) -> HTMLResponse:
 
 
 @router.get("/calm-now", response_class=HTMLResponse)
+@brief_read
 def calm_now(request: Request, principal: OptionalPrincipal) -> HTMLResponse:
     """'Calm now' from the login page: the built-in library, nothing stored."""
     return _flow(request, principal, anon=True)

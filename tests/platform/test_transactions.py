@@ -3,6 +3,7 @@ the SQLite write lock is never held while the request waits for another thread."
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import uuid
 from collections.abc import Iterator
@@ -15,8 +16,9 @@ from sqlalchemy import Engine, event
 
 from app import db
 from app.db import open_session, set_engine
+from app.transactions import brief_read, wrap_endpoint
 from tests import factories
-from tests.databases import migrated_sqlite
+from tests.databases import migrated_postgres, migrated_sqlite, skip_or_fail_without_postgres
 
 
 @pytest.fixture
@@ -97,3 +99,75 @@ def test_an_endpoint_that_fails_releases_the_write_lock_in_its_own_thread(
     with open_session(write=True, engine=real_sqlite) as session:
         factories.clinic(session)
         session.commit()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def real_database(request: pytest.FixtureRequest) -> Iterator[Engine]:
+    """The app on a database of its own, either kind, with its real per-request sessions."""
+    if request.param == "postgres":
+        skip_or_fail_without_postgres()
+    previous = db._engine
+    fresh = migrated_sqlite("brief") if request.param == "sqlite" else migrated_postgres()
+    with fresh as engine:
+        set_engine(engine)
+        try:
+            yield engine
+        finally:
+            set_engine(previous)
+
+
+def _on_the_event_loop() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
+def _where_statements_ran(engine: Engine, client: TestClient, path: str) -> list[bool]:
+    """For each statement a GET of `path` runs: whether it ran on the event loop's thread."""
+    ran: list[bool] = []
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _record(*_args: Any) -> None:
+        ran.append(_on_the_event_loop())
+
+    try:
+        answer = client.get(path)
+    finally:
+        event.remove(engine, "before_cursor_execute", _record)
+    assert answer.status_code == 200, answer.text
+    assert ran, f"{path} ran no statement"
+    return ran
+
+
+def test_brief_reads_run_on_the_event_loop_only_where_reads_never_wait(
+    real_database: Engine, app: FastAPI
+) -> None:
+    """SQLite: the ranked calm list and Today (`brief_read`) run their statements, and every
+    request its principal lookup, on the event loop, with no thread hop. PostgreSQL: every
+    statement is a network round trip and runs in a thread."""
+    client, _csrf, _habit = _client_with_habit(real_database, app)
+    sqlite = real_database.dialect.name == "sqlite"
+    for brief in ("/api/v1/calm/suggestions?level=7", "/today"):
+        ran = _where_statements_ran(real_database, client, brief)
+        assert ran == [sqlite] * len(ran), f"{brief}: {ran}"
+    # Not marked brief: the principal on the loop (SQLite), the endpoint's own reads in a thread.
+    ran = _where_statements_ran(real_database, client, "/api/v1/habits")
+    assert ran[0] is sqlite
+    assert not ran[-1], f"an endpoint not marked brief ran on the event loop: {ran}"
+
+
+def test_a_write_endpoint_marked_brief_still_runs_in_a_thread() -> None:
+    """A write may wait for the writer's turn: it never runs on the event loop."""
+    threads: list[bool] = []
+
+    @brief_read
+    def endpoint() -> None:
+        threads.append(_on_the_event_loop())
+
+    asyncio.run(wrap_endpoint(endpoint, write=True)())
+    asyncio.run(
+        wrap_endpoint(brief_read(lambda: threads.append(_on_the_event_loop())), write=False)()
+    )
+    assert threads == [False, db.reads_never_wait()]
