@@ -25,9 +25,9 @@ from __future__ import annotations
 
 import functools
 import inspect
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager, suppress
-from typing import Any, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 from fastapi import APIRouter
 from fastapi.routing import APIRoute, iter_route_contexts
@@ -39,6 +39,8 @@ from app.db import UNSAFE_METHODS, reads_never_wait, request_session, write_bind
 
 Endpoint = TypeVar("Endpoint", bound=Callable[..., Any])
 BRIEF_READ = "__brief_read__"
+Params = ParamSpec("Params")
+Loaded = TypeVar("Loaded")
 
 
 def brief_read(endpoint: Endpoint) -> Endpoint:
@@ -78,6 +80,21 @@ def endpoint_transaction(*, write: bool) -> Iterator[None]:
             session.commit()  # only reads since the service's commit: end them here
     finally:
         session.bind = deferred
+
+
+def brief_loader(loader: Callable[Params, Loaded]) -> Callable[Params, Awaitable[Loaded]]:
+    """A sync loader dependency (a row by its id, checked by the policy) as an `async` one: it runs
+    on the event loop where reads never wait, and in a thread elsewhere. Left sync, FastAPI gives
+    it a thread hop of its own before the endpoint's; its signature is the loader's, so FastAPI
+    resolves the same parameters."""
+
+    @functools.wraps(loader)
+    async def load(*args: Params.args, **kwargs: Params.kwargs) -> Loaded:
+        if reads_never_wait():
+            return loader(*args, **kwargs)
+        return await run_in_threadpool(loader, *args, **kwargs)
+
+    return load
 
 
 def wrap_endpoint(call: Callable[..., Any], *, write: bool) -> Callable[..., Any]:

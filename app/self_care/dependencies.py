@@ -20,6 +20,7 @@ from app.db import SessionDep
 from app.errors import NotFound
 from app.self_care import service
 from app.self_care.models import Habit, HabitSuggestion
+from app.transactions import brief_loader
 
 
 def _habit(session: SessionDep, habit_id: uuid.UUID) -> Habit:
@@ -29,6 +30,7 @@ def _habit(session: SessionDep, habit_id: uuid.UUID) -> Habit:
     return habit
 
 
+@brief_loader
 def own_habit(habit_id: uuid.UUID, session: SessionDep, principal: CurrentClient) -> Habit:
     """A client acting on one of their own habits."""
     return service.get_habit_for(session, client_id=principal.id, habit_id=habit_id)

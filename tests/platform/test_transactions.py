@@ -171,3 +171,31 @@ def test_a_write_endpoint_marked_brief_still_runs_in_a_thread() -> None:
         wrap_endpoint(brief_read(lambda: threads.append(_on_the_event_loop())), write=False)()
     )
     assert threads == [False, db.reads_never_wait()]
+
+
+def test_a_brief_loader_reads_on_the_event_loop_and_the_write_runs_in_a_thread(
+    real_database: Engine, app: FastAPI
+) -> None:
+    """A check-in: the principal and the habit (`brief_loader`) are read on the event loop on
+    SQLite, in threads on PostgreSQL; the write itself always runs in the endpoint's thread."""
+    client, csrf, habit_id = _client_with_habit(real_database, app)
+    ran: list[tuple[str, bool]] = []
+
+    @event.listens_for(real_database, "before_cursor_execute")
+    def _record(_conn: Any, _cursor: Any, statement: str, *_rest: Any) -> None:
+        ran.append((statement.split()[0].upper(), _on_the_event_loop()))
+
+    try:
+        answer = client.post(
+            f"/api/v1/habits/{habit_id}/check-ins",
+            json={"id": str(uuid.uuid4()), "outcome": "done"},
+            headers={"X-CSRF-Token": csrf},
+        )
+    finally:
+        event.remove(real_database, "before_cursor_execute", _record)
+    assert answer.status_code == 201, answer.text
+    sqlite = real_database.dialect.name == "sqlite"
+    first_write = next(i for i, (verb, _) in enumerate(ran) if verb in {"INSERT", "UPDATE"})
+    loaded = [on_loop for verb, on_loop in ran[:first_write] if verb == "SELECT"]
+    assert loaded[:2] == [sqlite, sqlite], ran  # the principal, then the habit
+    assert not any(on_loop for _, on_loop in ran[first_write:]), f"a write on the loop: {ran}"
