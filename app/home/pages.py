@@ -13,7 +13,6 @@ from app.home import therapist_pages
 from app.i18n import N_
 from app.sections import today_sections
 from app.templates import render
-from app.transactions import brief_read
 
 router = APIRouter()
 router.include_router(therapist_pages.router)
@@ -31,7 +30,6 @@ def greeting(hour: int) -> str:
 
 
 @router.get("/today", response_class=HTMLResponse)
-@brief_read
 def today(request: Request, session: SessionDep, client: CurrentClient) -> Response:
     tz = client.user.time_zone
     local = clock.local_now(tz)

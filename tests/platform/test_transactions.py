@@ -144,14 +144,13 @@ def _where_statements_ran(engine: Engine, client: TestClient, path: str) -> list
 def test_brief_reads_run_on_the_event_loop_only_where_reads_never_wait(
     real_database: Engine, app: FastAPI
 ) -> None:
-    """SQLite: the ranked calm list and Today (`brief_read`) run their statements, and every
+    """SQLite: the ranked calm list (`brief_read`) runs its statements, and every
     request its principal lookup, on the event loop, with no thread hop. PostgreSQL: every
     statement is a network round trip and runs in a thread."""
     client, _csrf, _habit = _client_with_habit(real_database, app)
     sqlite = real_database.dialect.name == "sqlite"
-    for brief in ("/api/v1/calm/suggestions?level=7", "/today"):
-        ran = _where_statements_ran(real_database, client, brief)
-        assert ran == [sqlite] * len(ran), f"{brief}: {ran}"
+    ran = _where_statements_ran(real_database, client, "/api/v1/calm/suggestions?level=7")
+    assert ran == [sqlite] * len(ran), ran
     # Not marked brief: the principal on the loop (SQLite), the endpoint's own reads in a thread.
     ran = _where_statements_ran(real_database, client, "/api/v1/habits")
     assert ran[0] is sqlite
