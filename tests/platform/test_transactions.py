@@ -47,6 +47,14 @@ def _client_with_habit(engine: Engine, app: FastAPI) -> tuple[TestClient, str, s
     return client, csrf, habit.json()["id"]
 
 
+def _check_in(client: TestClient, csrf: str, habit_id: str) -> Any:
+    return client.post(
+        f"/api/v1/habits/{habit_id}/check-ins",
+        json={"id": str(uuid.uuid4()), "outcome": "done"},
+        headers={"X-CSRF-Token": csrf},
+    )
+
+
 def test_a_write_requests_transaction_begins_and_ends_in_one_thread(
     real_sqlite: Engine, app: FastAPI
 ) -> None:
@@ -67,11 +75,7 @@ def test_a_write_requests_transaction_begins_and_ends_in_one_thread(
         spans.append(("end", threading.get_ident()))
 
     try:
-        answer = client.post(
-            f"/api/v1/habits/{habit_id}/check-ins",
-            json={"id": str(uuid.uuid4()), "outcome": "done"},
-            headers={"X-CSRF-Token": csrf},
-        )
+        answer = _check_in(client, csrf, habit_id)
     finally:
         event.remove(real_sqlite, "begin", _begin)
         event.remove(real_sqlite, "commit", _commit)
@@ -185,11 +189,7 @@ def test_a_brief_loader_reads_on_the_event_loop_and_the_write_runs_in_a_thread(
         ran.append((statement.split()[0].upper(), _on_the_event_loop()))
 
     try:
-        answer = client.post(
-            f"/api/v1/habits/{habit_id}/check-ins",
-            json={"id": str(uuid.uuid4()), "outcome": "done"},
-            headers={"X-CSRF-Token": csrf},
-        )
+        answer = _check_in(client, csrf, habit_id)
     finally:
         event.remove(real_database, "before_cursor_execute", _record)
     assert answer.status_code == 201, answer.text
