@@ -4,7 +4,7 @@ FastAPI runs each sync dependency and the sync endpoint in a threadpool thread o
 after another. If the write transaction began at a dependency's first read (the principal
 lookup), the SQLite write lock (or a pooled PostgreSQL connection) was held while the request
 waited for its next thread, and once every thread waited for the lock nobody could finish
-(issue #15: ~40 concurrent writers). So (docs/architecture.md, "Transactions and threads"):
+(issue #15: ~40 concurrent writers). So (docs/architecture.md, "Capacity, transactions and faults"):
 
 - the request's session starts every transaction deferred: dependencies only read (a loader,
   the policy) and run alongside writers; the few that write commit their own short transaction;
@@ -48,7 +48,7 @@ def brief_read(endpoint: Endpoint) -> Endpoint:
     about a millisecond of CPU; no file, no network, nothing that grows with a person's history
     (the ranked calm list, the calm flow page). Where reads never wait
     (`db.reads_never_wait`: SQLite), it runs on the event loop instead of in a thread, since the
-    hop would cost more CPU than the work (docs/architecture.md, "Transactions and threads").
+    hop would cost more CPU than the work (docs/architecture.md, "Capacity, transactions and faults").
     CPU-bound work holds the GIL either way, but a long step on the loop delays every other
     request's I/O: Today (~10 ms of rendering) measured no cheaper this way and its p99 at 32
     connections went from ~7× to ~30× the pure hello's (docs/benchmarks.md), so it stays in a thread."""
