@@ -84,17 +84,25 @@ def endpoint_transaction(*, write: bool) -> Iterator[None]:
         session.bind = deferred
 
 
+async def run_read(
+    read: Callable[Params, Loaded], *args: Params.args, **kwargs: Params.kwargs
+) -> Loaded:
+    """Run a short sync read here, on the event loop, where reads never wait
+    (`db.reads_never_wait`: SQLite), and in a threadpool thread elsewhere (PostgreSQL). The one
+    place that decides: the principal lookup, `brief_loader` and `brief_read` all ask it."""
+    if reads_never_wait():
+        return read(*args, **kwargs)
+    return await run_in_threadpool(read, *args, **kwargs)
+
+
 def brief_loader(loader: Callable[Params, Loaded]) -> Callable[Params, Awaitable[Loaded]]:
-    """A sync loader dependency (a row by its id, checked by the policy) as an `async` one: it runs
-    on the event loop where reads never wait, and in a thread elsewhere. Left sync, FastAPI gives
-    it a thread hop of its own before the endpoint's; its signature is the loader's, so FastAPI
-    resolves the same parameters."""
+    """A sync loader dependency (a row by its id, checked by the policy) as an `async` one that
+    reads through `run_read`. Left sync, FastAPI gives it a thread hop of its own before the
+    endpoint's; its signature is the loader's, so FastAPI resolves the same parameters."""
 
     @functools.wraps(loader)
     async def load(*args: Params.args, **kwargs: Params.kwargs) -> Loaded:
-        if reads_never_wait():
-            return loader(*args, **kwargs)
-        return await run_in_threadpool(loader, *args, **kwargs)
+        return await run_read(loader, *args, **kwargs)
 
     return load
 
@@ -128,9 +136,7 @@ def wrap_endpoint(call: Callable[..., Any], *, write: bool) -> Callable[..., Any
 
         @functools.wraps(call)
         async def run_brief(**kwargs: Any) -> Any:
-            if reads_never_wait():
-                return in_thread(kwargs)
-            return await run_in_threadpool(in_thread, kwargs)
+            return await run_read(in_thread, kwargs)
 
         wrapped = run_brief if getattr(call, BRIEF_READ, False) and not write else run_sync
     wrapped.__transaction_wrapped__ = True  # type: ignore[attr-defined]  # a marker attribute on the endpoint function

@@ -26,9 +26,10 @@ from app.accounts.policy import (
     require_role,
     require_second_factor,
 )
-from app.db import UNSAFE_METHODS, SessionDep, begin_write, reads_never_wait
+from app.db import UNSAFE_METHODS, SessionDep, begin_write
 from app.errors import Forbidden, Unauthorized
 from app.i18n import N_
+from app.transactions import run_read
 from app.unavailable import DATABASE_UNAVAILABLE
 from app.web_security import (
     NO_PRINCIPAL,
@@ -58,10 +59,7 @@ async def load_principal(request: Request, session: SessionDep) -> Principal | N
     token = request.cookies.get(SESSION_COOKIE)
     principal = None
     if token and not route_flag(request, NO_PRINCIPAL):
-        if reads_never_wait():
-            principal = _principal_for(request, session, token)
-        else:
-            principal = await run_in_threadpool(_principal_for, request, session, token)
+        principal = await run_read(_principal_for, request, session, token)
         if principal is not None and sessions.needs_touch(principal.session):
             await run_in_threadpool(_record_use, session, principal)
     i18n.adopt_request_language(request)  # here, not in the thread: the handler must see it
