@@ -78,9 +78,13 @@ def test_renewing_extends_the_lease_only_on_rows_still_held(rdb: Engine) -> None
 def test_a_batch_slower_than_its_lease_keeps_its_claim_and_emails_each_once(
     rdb: Engine,
 ) -> None:
-    """Ten emails on one connection to a relay taking 0.6 s each (~6 s) under a 3 s lease:
-    renewals keep the rows, so another process looking all the while finds nothing to take."""
-    lease = timedelta(seconds=3)
+    """Ten emails on one connection to a relay taking 0.9 s each (~9 s) under a 6 s lease:
+    renewals keep the rows, so another process looking all the while finds nothing to take.
+
+    The lease is renewed every 2 s and trusted for 4 s after each renewal: a busy CI machine may
+    delay one renewal by over a second (a 3 s lease left 1 s of slack, and the batch then rightly
+    stopped sending three emails it could no longer prove it held)."""
+    lease = timedelta(seconds=6)
     started = time.monotonic()
 
     def now() -> datetime:  # time moves (leases must be able to run out), from a fixed date
@@ -90,7 +94,7 @@ def test_a_batch_slower_than_its_lease_keeps_its_claim_and_emails_each_once(
     due_items(rdb, clients, START)
     reports: list[dispatcher.TickReport] = []
     looks: list[tuple[float, int]] = []  # (seconds after the claim, rows the other one took)
-    with slow_smtp_server(delay=0.6) as (relay, port):
+    with slow_smtp_server(delay=0.9) as (relay, port):
         smtp = SmtpSettings("127.0.0.1", port, "reminders@groundwork.example", connections=1)
         mine = Channels(secret=SECRET, base_url="https://app.example", smtp=smtp)
         theirs = Channels(secret=SECRET, base_url="https://app.example", smtp=smtp)
