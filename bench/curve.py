@@ -22,13 +22,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -44,6 +45,9 @@ CONNECTIONS = (1, 32, 128, 512, 2000)
 QUICK_CONNECTIONS = (1, 32, 512)
 GOAL_CONNECTIONS = 512  # throughput ≥ 90 % of the curve's best, p99 of accepted ≤ 1 s
 GOAL_SHARE, GOAL_P99_MS = 0.9, 1000.0
+# Rounds over each curve in a full run: one 5 s point swung 72–100 % of the best between two runs
+# of the same build (7 December), as the shared machine's speed drifted (docs/benchmarks.md).
+ROUNDS = 3
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "RESULTS.md"
 PARTIAL = ROOT / "bench" / "out" / "curve.md"
@@ -118,6 +122,8 @@ def lua_script(writers: list[Writer], base: str, *, post: bool, honour_retry_aft
 
 @dataclass
 class Point:
+    """One connection count on one curve, measured in one or more rounds (see `measure`)."""
+
     db: str
     workers: int
     endpoint: str
@@ -127,6 +133,8 @@ class Point:
     unanswered: int  # wrk timeouts and connect/read/write errors
     accepted_ms: list[float]  # server-side duration of each 2xx
     load: float
+    rounds: list[float] = field(default_factory=list)  # accepted/s of each round
+    log_offset: int = 0  # where the server log stood when its (first) round began
 
     @property
     def accepted(self) -> int:
@@ -138,18 +146,34 @@ class Point:
 
     @property
     def throughput(self) -> float:
-        return self.accepted / self.seconds
+        """The median round's accepted/s: the machine's speed drifts between rounds, and a
+        median is not pulled by one round on a slow (or fast) second as a mean is."""
+        return statistics.median(self.rounds) if self.rounds else self.accepted / self.seconds
+
+    def add(self, other: Point) -> None:
+        """Fold in another round of the same point."""
+        self.seconds += other.seconds
+        self.statuses += other.statuses
+        self.unanswered += other.unanswered
+        self.accepted_ms += other.accepted_ms
+        self.load = max(self.load, other.load)
+        self.rounds += other.rounds
 
     def pct(self, p: float) -> float:
         ms = sorted(self.accepted_ms)
         return ms[min(len(ms) - 1, int(p * len(ms)))] if ms else float("nan")
 
+    def spread(self) -> str:
+        if len(self.rounds) < 2:
+            return ""
+        return f" ({min(self.rounds):.0f}–{max(self.rounds):.0f})"
+
     def row(self) -> str:
         shed = self.statuses[503] / max(1, self.total)
         return (
             f"| {self.db} | {self.workers} | {self.endpoint} | {self.connections} | "
-            f"{self.throughput:.0f} | {self.pct(0.5):.0f} | {self.pct(0.99):.0f} | {shed:.0%} | "
-            f"{self.statuses[500]} | {self.unanswered} | {self.load:.1f} |"
+            f"{self.throughput:.0f}{self.spread()} | {self.pct(0.5):.0f} | {self.pct(0.99):.0f} | "
+            f"{shed:.0%} | {self.statuses[500]} | {self.unanswered} | {self.load:.1f} |"
         )
 
 
@@ -211,6 +235,30 @@ def run_wrk(script: Path, base: str, connections: int, seconds: float) -> WrkCou
     raise RuntimeError(f"wrk failed ({proc.returncode}): {proc.stdout}\n{proc.stderr}")
 
 
+def one_point(
+    server: AppServer,
+    script: Path,
+    db: str,
+    workers: int,
+    endpoint: str,
+    prefix: str,
+    count: int,
+    seconds: float,
+) -> Point:
+    """One round of one point: wrk at `count` connections, then the server's log of it."""
+    offset = server.log_path.stat().st_size
+    load = os.getloadavg()[0]
+    out = run_wrk(script, server.base, count, seconds)
+    time.sleep(1.5)  # the last answers and their log lines
+    durations, _ = server_durations(server.log_path, offset, prefix)
+    point = Point(
+        db, workers, endpoint, count, out.seconds, out.statuses, out.unanswered, durations, load
+    )
+    point.rounds.append(point.accepted / point.seconds)
+    point.log_offset = offset
+    return point
+
+
 def measure(
     db: str,
     workers: int,
@@ -219,8 +267,10 @@ def measure(
     people: int,
     env: dict[str, str],
     honour_retry_after: bool,
+    rounds: int = 1,
 ) -> list[Point]:
-    """One server (database × workers): the check-in curve, then the Today curve."""
+    """One server (database × workers): the check-in curve, then the Today curve, each measured
+    `rounds` times over; a point's throughput is its median round (see `Point.throughput`)."""
     points: list[Point] = []
     with migrated_database(db) as url:
         writers = seed_writers(url, people)
@@ -250,28 +300,24 @@ def measure(
                 )
                 run_wrk(script, server.base, 8, 1)  # warm-up: caches, pools, templates
                 time.sleep(1)
-                for count in connections:
-                    offset = server.log_path.stat().st_size
-                    load = os.getloadavg()[0]
-                    out = run_wrk(script, server.base, count, seconds)
-                    time.sleep(1.5)  # the last answers and their log lines
-                    durations, _ = server_durations(server.log_path, offset, prefix)
-                    point = Point(
-                        db,
-                        workers,
-                        endpoint,
-                        count,
-                        out.seconds,
-                        out.statuses,
-                        out.unanswered,
-                        durations,
-                        load,
-                    )
-                    points.append(point)
-                    sys.stdout.write(point.row() + "\n")
-                    for report in shedding_reports(server.log_path, offset)[-2:]:
-                        sys.stdout.write(f"    admission: {report}\n")
-                    sys.stdout.flush()
+                curve: dict[int, Point] = {}
+                # Round after round over the whole curve (in the same order each time, so each
+                # point follows the same history): a drift of the machine's speed then spreads
+                # over every point instead of landing on whichever ran during it.
+                for number in range(1, rounds + 1):
+                    for count in connections:
+                        point = one_point(
+                            server, script, db, workers, endpoint, prefix, count, seconds
+                        )
+                        sys.stdout.write(f"{point.row()} round {number}\n")
+                        for report in shedding_reports(server.log_path, point.log_offset)[-2:]:
+                            sys.stdout.write(f"    admission: {report}\n")
+                        sys.stdout.flush()
+                        if count in curve:
+                            curve[count].add(point)
+                        else:
+                            curve[count] = point
+                points += curve.values()
             if server.server_errors():
                 sys.stdout.write(f"server errors logged: {server.server_errors()[:5]}\n")
         finally:
@@ -344,8 +390,9 @@ def section(points: Sequence[Point], *, started: datetime, seconds: float, setup
         f"{started:%d %B %Y, %H:%M} UTC, commit {commit or '?'}, {seconds / 60:.0f} min; "
         f"load average {min(loads):.1f}–{max(loads):.1f} on 2 shared cores (the server on core 0, "
         f'wrk on core 1). {setup}. Method and reading: docs/benchmarks.md, "Concurrency curve".',
-        "accepted/s = 2xx per second; p50/p99 = server-side `duration_ms` of the 2xx only (queue + "
-        "service); 503 = share of all answers; unanswered = wrk timeouts + socket errors.",
+        "accepted/s = 2xx per second, the median round (the rounds' range in brackets); p50/p99 = "
+        "server-side `duration_ms` of the 2xx only (queue + service), all rounds pooled; 503 = "
+        "share of all answers; unanswered = wrk timeouts + socket errors; load = the highest.",
         "",
         HEADER,
         *(p.row() for p in points),
@@ -386,6 +433,11 @@ def main() -> int:
         action="store_true",
         help=f"{', '.join(map(str, QUICK_CONNECTIONS))} connections, 3 s a point (bench/out/curve.md)",
     )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        help=f"times over each curve, a point's median kept (default {ROUNDS}; --quick: 1)",
+    )
     parser.add_argument("--people", type=int, default=64, help="seeded clients, one habit each")
     parser.add_argument("--wait", type=float, help="GW_ADMISSION_WAIT_SECONDS for this run")
     parser.add_argument("--target", type=float, help="GW_ADMISSION_TARGET_SECONDS for this run")
@@ -407,6 +459,7 @@ def main() -> int:
         return 0
     connections = tuple(args.connections or (QUICK_CONNECTIONS if args.quick else CONNECTIONS))
     seconds = args.seconds or (3.0 if args.quick else 5.0)
+    rounds = args.rounds or (1 if args.quick else ROUNDS)
     env = dict(item.split("=", 1) for item in args.env)
     if args.wait is not None:
         env["GW_ADMISSION_WAIT_SECONDS"] = str(args.wait)
@@ -415,6 +468,7 @@ def main() -> int:
     full = (
         connections == CONNECTIONS
         and seconds == 5.0
+        and rounds == ROUNDS
         and not env
         and not args.hammer
         and set(args.db) == {"sqlite", "postgres"}
@@ -431,14 +485,15 @@ def main() -> int:
         for workers in args.workers:
             try:
                 points += measure(
-                    db, workers, connections, seconds, args.people, env, not args.hammer
+                    db, workers, connections, seconds, args.people, env, not args.hammer, rounds
                 )
             except RuntimeError as exc:  # the server never came up: say so, measure the rest
                 reason = str(exc).splitlines()[0].rstrip(":")
                 missing.append(f"{db} × {workers} workers ({reason} within 60 s, twice)")
                 sys.stdout.write(f"NOT MEASURED: {missing[-1]}\n")
     setup = (
-        f"{args.people} seeded clients, {seconds:g} s a point, {mode}, "
+        f"{args.people} seeded clients, {seconds:g} s a point, {rounds} round(s) over each curve "
+        f"(accepted/s: the median round, with the range), {mode}, "
         f"server settings {env or 'default'} plus GW_WRITE_RATE_PER_MINUTE=0"
     )
     text = section(points, started=started, seconds=time.monotonic() - clock, setup=setup)
