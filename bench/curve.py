@@ -134,7 +134,6 @@ class Point:
     accepted_ms: list[float]  # server-side duration of each 2xx
     load: float
     rounds: list[float] = field(default_factory=list)  # accepted/s of each round
-    log_offset: int = 0  # where the server log stood when its (first) round began
 
     @property
     def accepted(self) -> int:
@@ -244,8 +243,10 @@ def one_point(
     prefix: str,
     count: int,
     seconds: float,
+    number: int,
 ) -> Point:
-    """One round of one point: wrk at `count` connections, then the server's log of it."""
+    """Round `number` of one point: wrk at `count` connections, then the server's log of it,
+    printed with the admission gate's reports from that round."""
     offset = server.log_path.stat().st_size
     load = os.getloadavg()[0]
     out = run_wrk(script, server.base, count, seconds)
@@ -255,7 +256,10 @@ def one_point(
         db, workers, endpoint, count, out.seconds, out.statuses, out.unanswered, durations, load
     )
     point.rounds.append(point.accepted / point.seconds)
-    point.log_offset = offset
+    sys.stdout.write(f"{point.row()} round {number}\n")
+    for report in shedding_reports(server.log_path, offset)[-2:]:
+        sys.stdout.write(f"    admission: {report}\n")
+    sys.stdout.flush()
     return point
 
 
@@ -307,12 +311,8 @@ def measure(
                 for number in range(1, rounds + 1):
                     for count in connections:
                         point = one_point(
-                            server, script, db, workers, endpoint, prefix, count, seconds
+                            server, script, db, workers, endpoint, prefix, count, seconds, number
                         )
-                        sys.stdout.write(f"{point.row()} round {number}\n")
-                        for report in shedding_reports(server.log_path, point.log_offset)[-2:]:
-                            sys.stdout.write(f"    admission: {report}\n")
-                        sys.stdout.flush()
                         if count in curve:
                             curve[count].add(point)
                         else:
