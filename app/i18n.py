@@ -11,7 +11,7 @@ and its name to `LANGUAGES`.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date, datetime
@@ -91,21 +91,48 @@ def ngettext(singular: str, plural: str, n: int, **params: Any) -> str:
     return text % {"num": n, **params}
 
 
+class LazyText(LazyProxy):
+    """A `LazyProxy` (never cached: each showing is in the language of its render) that knows it
+    equals another made by the same function from the same values, in every language, without
+    translating either: the caseload dashboard compares every client's flag reasons on each
+    request to reuse unchanged rows (`app/progress/row_memo.py`). Otherwise equal by value."""
+
+    __slots__ = ()
+
+    def __init__(self, func: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+        super().__init__(func, *args, enable_cache=False, **kwargs)
+
+    def __eq__(self, other: object) -> bool:
+        if (
+            type(other) is LazyText
+            and other._func is self._func
+            and other._args == self._args
+            and other._kwargs == self._kwargs
+        ):
+            return True
+        return bool(self.value == other)
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
+    __hash__ = None  # type: ignore[assignment]  # as LazyProxy's: equal by value, so unhashable
+
+
 def lazy_gettext(message: str, **params: Any) -> LazyProxy:
     """For text defined at import time (labels, problem titles): translated when it is shown."""
-    return LazyProxy(gettext, message, enable_cache=False, **params)
+    return LazyText(gettext, message, **params)
 
 
 def lazy_text(message: str, **params: Any) -> str:
     """`gettext(message, **params)` each time it is shown, typed as the text it becomes: for text
     computed (and perhaps cached) before the reader's language is known, e.g. a dashboard flag's
     reason read by two therapists in two languages."""
-    return cast(str, LazyProxy(gettext, message, enable_cache=False, **params))
+    return cast(str, LazyText(gettext, message, **params))
 
 
 def lazy_ntext(singular: str, plural: str, n: int, **params: Any) -> str:
     """`ngettext(...)` each time it is shown (as `lazy_text`)."""
-    return cast(str, LazyProxy(ngettext, singular, plural, n, enable_cache=False, **params))
+    return cast(str, LazyText(ngettext, singular, plural, n, **params))
 
 
 _ = gettext

@@ -12,8 +12,6 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any, cast
 
-from babel.support import LazyProxy
-
 from app import i18n
 
 
@@ -25,9 +23,9 @@ def lazy_gettext(message: str, **params: Any) -> str:
 
 def built(make: Callable[[], str]) -> str:
     """Any text assembled when shown (e.g. lazy parts joined)."""
-    return cast(str, LazyProxy(make, enable_cache=False))
+    return cast(str, i18n.LazyText(make))
 
 
 def day(value: date | datetime) -> str:
     """A short date ("06 Dec" / "06 dic") in the language of the render."""
-    return cast(str, LazyProxy(i18n.format_date, value, "dd MMM", enable_cache=False))
+    return cast(str, i18n.LazyText(i18n.format_date, value, "dd MMM"))

@@ -114,15 +114,25 @@ def _scope(session: Session) -> str:
 
 
 def _key(scope: str, client: CaseClient, now: datetime, clock_now: datetime) -> _Key:
-    tz = ZoneInfo(client.time_zone)
-    return _Key(
-        scope,
-        client.version,
-        client.time_zone,
-        now.astimezone(tz).date(),
-        now.date(),
-        clock_now.astimezone(tz).date(),
-    )
+    return _keys(scope, [client], now, clock_now)[client.id]
+
+
+def _keys(
+    scope: str, clients: Sequence[CaseClient], now: datetime, clock_now: datetime
+) -> dict[uuid.UUID, _Key]:
+    """Each client's key; the local days are worked out once per time zone (a caseload of 200
+    usually lives in a handful)."""
+    utc_day = now.date()
+    days: dict[str, tuple[date, date]] = {}
+    keys: dict[uuid.UUID, _Key] = {}
+    for client in clients:
+        zone = client.time_zone
+        local = days.get(zone)
+        if local is None:
+            tz = ZoneInfo(zone)
+            local = days[zone] = (now.astimezone(tz).date(), clock_now.astimezone(tz).date())
+        keys[client.id] = _Key(scope, client.version, zone, local[0], utc_day, local[1])
+    return keys
 
 
 def collect(
@@ -135,7 +145,7 @@ def collect(
         return []
     ids = [c.id for c in clients]
     scope, clock_now = _scope(session), clock.now()
-    keys = {c.id: _key(scope, c, now, clock_now) for c in clients}
+    keys = _keys(scope, clients, now, clock_now)
     hits: dict[uuid.UUID, Entry] = {}
     for cid, key in keys.items():
         entry = cache.get(cid, key, now)

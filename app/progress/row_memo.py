@@ -23,6 +23,7 @@ from app.signals import ClientSignals
 MAX_ENTRIES = 4096  # clients, as row_cache
 
 Inputs = tuple[str, tuple[ClientSignals | None, ...], int | None]
+Wanted = tuple[uuid.UUID, str, tuple[ClientSignals | None, ...]]  # client, name, signals by domain
 
 
 class RowMemo:
@@ -40,13 +41,29 @@ class RowMemo:
         *,
         now: datetime,
     ) -> flags.Row:
-        inputs: Inputs = (name, signals, flags.time_key(flags.latest_activity(signals), now=now))
-        found = self._items.get(client_id)
-        if found is not None and found[0] == inputs:
-            return found[1]
-        row = flags.build_row(client_id, name, flags.merge_one(signals), now=now)
-        self._items.put(client_id, (inputs, row))
-        return row
+        return self.rows([(client_id, name, signals)], now=now)[0]
+
+    def rows(self, wanted: Sequence[Wanted], *, now: datetime) -> list[flags.Row]:
+        """Each client's row, in order: reused where the inputs are the same, derived otherwise
+        (the store is asked and told once for all of them)."""
+        found = self._items.get_many([client_id for client_id, _, _ in wanted])
+        out: list[flags.Row] = []
+        fresh: list[tuple[uuid.UUID, tuple[Inputs, flags.Row]]] = []
+        for (client_id, name, signals), prior in zip(wanted, found, strict=True):
+            inputs: Inputs = (
+                name,
+                signals,
+                flags.time_key(flags.latest_activity(signals), now=now),
+            )
+            if prior is not None and prior[0] == inputs:
+                out.append(prior[1])
+                continue
+            row = flags.build_row(client_id, name, flags.merge_one(signals), now=now)
+            fresh.append((client_id, (inputs, row)))
+            out.append(row)
+        if fresh:
+            self._items.put_many(fresh)
+        return out
 
     def clear(self) -> None:
         self._items.clear()
@@ -66,7 +83,10 @@ def rows(
     memo: RowMemo = MEMO,
 ) -> list[flags.Row]:
     """`flags.build_rows(clients, flags.merge(parts), now=now)`, reusing unchanged rows."""
-    return [
-        memo.row(client_id, name, tuple(part.get(client_id) for part in parts), now=now)
-        for client_id, name in clients
-    ]
+    return memo.rows(
+        [
+            (client_id, name, tuple([part.get(client_id) for part in parts]))
+            for client_id, name in clients
+        ],
+        now=now,
+    )

@@ -11,9 +11,10 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import func
-from sqlmodel import Session, col, select
+from sqlalchemy import BindParameter, bindparam, func, select
+from sqlmodel import Session, col
 
+from app import prebuilt
 from app.i18n import lazy_ntext
 from app.reminders.models import ItemStatus, PushSubscription, ReminderItem
 from app.signals import ClientSignals, Flag
@@ -21,35 +22,44 @@ from app.signals import ClientSignals, Flag
 WINDOW = timedelta(days=7)
 FAILED_THRESHOLD = 3
 
+# Built once (app/prebuilt.py): asked for the whole caseload on every dashboard view (these signals
+# change with time alone, so they are not in the row cache), and building a select with a
+# 200-element IN list (coercing each id) cost more than running it (issue #19).
+_CLIENTS: BindParameter[list[uuid.UUID]] = bindparam("client_ids", expanding=True)
+_SINCE: BindParameter[datetime] = bindparam("since")
+_FAILED = (
+    select(col(ReminderItem.client_id), func.count())
+    .where(
+        col(ReminderItem.client_id).in_(_CLIENTS),
+        col(ReminderItem.status) == ItemStatus.failed,
+        col(ReminderItem.planned_at) >= _SINCE,
+    )
+    .group_by(col(ReminderItem.client_id))
+)
+_DEVICES = (
+    select(
+        col(PushSubscription.client_id),
+        func.count().filter(col(PushSubscription.gone_at).is_(None)),
+        func.count().filter(col(PushSubscription.gone_at) >= _SINCE),
+    )
+    .where(col(PushSubscription.client_id).in_(_CLIENTS))
+    .group_by(col(PushSubscription.client_id))
+)
+
 
 def caseload_signals(
     *, session: Session, client_ids: Sequence[uuid.UUID], now: datetime
 ) -> dict[uuid.UUID, ClientSignals]:
     if not client_ids:
         return {}
-    since = now - WINDOW
-    failed = dict(
-        session.exec(
-            select(ReminderItem.client_id, func.count())
-            .where(
-                col(ReminderItem.client_id).in_(client_ids),
-                col(ReminderItem.status) == ItemStatus.failed,
-                col(ReminderItem.planned_at) >= since,
-            )
-            .group_by(col(ReminderItem.client_id))
-        ).all()
-    )
-    devices: dict[uuid.UUID, tuple[int, int]] = {}
-    for client_id, live, gone_recently in session.exec(
-        select(
-            PushSubscription.client_id,
-            func.count().filter(col(PushSubscription.gone_at).is_(None)),
-            func.count().filter(col(PushSubscription.gone_at) >= since),
-        )
-        .where(col(PushSubscription.client_id).in_(client_ids))
-        .group_by(col(PushSubscription.client_id))
-    ).all():
-        devices[client_id] = (int(live), int(gone_recently))
+    ids, since = list(client_ids), now - WINDOW
+    failed = {
+        cid: int(n) for cid, n in prebuilt.rows(session, _FAILED, client_ids=ids, since=since)
+    }
+    devices = {
+        cid: (int(live), int(gone))
+        for cid, live, gone in prebuilt.rows(session, _DEVICES, client_ids=ids, since=since)
+    }
     out: dict[uuid.UUID, ClientSignals] = {}
     for client_id in client_ids:
         flags: list[Flag] = []

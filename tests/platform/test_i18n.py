@@ -280,3 +280,30 @@ def test_lazy_text_is_translated_when_it_is_shown() -> None:
     with i18n.use_language("es"):
         assert str(label) == "Ayuda ahora"
     assert str(label) == "Need help now"
+
+
+def test_lazy_texts_of_the_same_message_are_equal_without_being_translated(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The dashboard's row memo compares flag reasons on every view: the same message with the
+    same values is equal in every language, so no translation is needed to say so."""
+    one = i18n.lazy_ntext("%(num)s reminder failed.", "%(num)s reminders failed.", 4)
+    same = i18n.lazy_ntext("%(num)s reminder failed.", "%(num)s reminders failed.", 4)
+    other = i18n.lazy_ntext("%(num)s reminder failed.", "%(num)s reminders failed.", 5)
+    translated: list[str] = []
+    real = i18n.NullTranslations.ungettext
+
+    def counting(self: i18n.NullTranslations, singular: str, plural: str, n: int) -> str:
+        translated.append(singular)
+        return real(self, singular, plural, n)
+
+    monkeypatch.setattr(i18n.NullTranslations, "ungettext", counting)
+    assert one == same and not one != same
+    assert translated == []
+    assert one != other  # different values: compared by what they say
+    assert one == "4 reminders failed." and one != "5 reminders failed."
+    with i18n.use_language("es"):
+        assert i18n.lazy_gettext("Need help now") == i18n.lazy_gettext("Need help now")
+        assert i18n.lazy_gettext("Need help now") == "Ayuda ahora"
+    # Different messages that read the same are still equal, as plain text would be.
+    assert i18n.lazy_gettext("Plan") == i18n.lazy_ntext("Plan", "Plans", 1)

@@ -26,3 +26,11 @@ def test_putting_again_replaces_and_clear_empties() -> None:
     lru.clear()
     assert lru.get("a") is None
     assert len(lru) == 0
+
+
+def test_many_at_once_is_each_in_turn() -> None:
+    lru: Lru[str, int] = Lru(3)
+    lru.put_many([("a", 1), ("b", 2), ("c", 3), ("d", 4)])  # "a" forgotten: 3 at most
+    assert lru.get_many(["a", "b", "d"]) == [None, 2, 4]  # "b" and "d" now the most recent
+    lru.put("e", 5)
+    assert lru.get_many(["c", "b", "d", "e"]) == [None, 2, 4, 5]
