@@ -298,10 +298,12 @@ def test_lazy_texts_of_the_same_message_are_equal_without_being_translated(
         return real(self, singular, plural, n)
 
     monkeypatch.setattr(i18n.NullTranslations, "ungettext", counting)
-    assert one == same and not one != same
+    assert one == same
+    assert (one != same) is False
     assert translated == []
     assert one != other  # different values: compared by what they say
-    assert one == "4 reminders failed." and one != "5 reminders failed."
+    assert one == "4 reminders failed."
+    assert one != "5 reminders failed."
     with i18n.use_language("es"):
         assert i18n.lazy_gettext("Need help now") == i18n.lazy_gettext("Need help now")
         assert i18n.lazy_gettext("Need help now") == "Ayuda ahora"
