@@ -57,6 +57,10 @@ class RowMemo:
             )
             if prior is not None and prior[0] == inputs:
                 out.append(prior[1])
+                if not _same_objects(prior[0][1], signals):
+                    # Equal by value only (the row cache recomputed an unchanged client): keep
+                    # these objects, so the next view compares by identity, not field by field.
+                    fresh.append((client_id, (inputs, prior[1])))
                 continue
             row = flags.build_row(client_id, name, flags.merge_one(signals), now=now)
             fresh.append((client_id, (inputs, row)))
@@ -70,6 +74,12 @@ class RowMemo:
 
     def __len__(self) -> int:
         return len(self._items)
+
+
+def _same_objects(
+    before: tuple[ClientSignals | None, ...], now: tuple[ClientSignals | None, ...]
+) -> bool:
+    return all(a is b for a, b in zip(before, now, strict=True))
 
 
 MEMO = RowMemo()

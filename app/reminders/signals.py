@@ -2,7 +2,9 @@
 
 Reminders that silently stop arriving are the most common complaint about apps like this one, and
 the client cannot see what never arrived: their therapist's dashboard says so instead.
-Two queries whatever the number of clients.
+Two queries whatever the number of clients. Only clients with a flag are in the answer: the
+dashboard's row memo compares each client's signals on every view, and a missing entry (None)
+compares by identity, where a fresh empty `ClientSignals` would be compared field by field.
 """
 
 from __future__ import annotations
@@ -84,5 +86,6 @@ def caseload_signals(
                     ),
                 )
             )
-        out[client_id] = ClientSignals(flags=flags)
+        if flags:  # a client with nothing to say is left out (as a domain with no rows)
+            out[client_id] = ClientSignals(flags=flags)
     return out

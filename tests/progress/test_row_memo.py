@@ -7,6 +7,8 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from app.progress import flags, row_memo
 from app.signals import Adherence, ClientSignals, DistressSummary, Flag
 
@@ -67,6 +69,38 @@ def test_equal_signals_in_new_objects_reuse_the_row() -> None:
     memo = row_memo.RowMemo()
     first = memo.row(CLIENT, "Alex", (_signals(NOW),), now=NOW)
     assert memo.row(CLIENT, "Alex", (_signals(NOW),), now=NOW) is first
+
+
+def test_after_an_equal_answer_in_new_objects_the_next_view_compares_by_identity(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The row cache recomputing an unchanged client (or a restart's warm-up racing the first
+    view) must not leave every later view comparing that client's signals field by field."""
+    memo = row_memo.RowMemo()
+    first = memo.row(CLIENT, "Alex", (_signals(NOW),), now=NOW)
+    current = (_signals(NOW),)
+    assert memo.row(CLIENT, "Alex", current, now=NOW) is first
+    compared: list[object] = []
+    real_eq = ClientSignals.__eq__
+
+    def counting_eq(self: ClientSignals, other: object) -> bool:
+        compared.append(self)
+        return real_eq(self, other)
+
+    monkeypatch.setattr(ClientSignals, "__eq__", counting_eq)
+    assert memo.row(CLIENT, "Alex", current, now=NOW) is first
+    assert compared == []
+
+
+def test_a_batch_asks_once_and_answers_in_order() -> None:
+    memo = row_memo.RowMemo()
+    others = [uuid.uuid4() for _ in range(3)]
+    wanted = [(cid, f"C{n}", (_signals(NOW - timedelta(days=n)),)) for n, cid in enumerate(others)]
+    rows = memo.rows(wanted, now=NOW)
+    assert [r.client_id for r in rows] == others
+    assert [r.name for r in rows] == ["C0", "C1", "C2"]
+    assert memo.rows(wanted, now=NOW) == rows
+    assert all(a is b for a, b in zip(memo.rows(wanted, now=NOW), rows, strict=True))
 
 
 def test_the_memo_holds_at_most_its_size() -> None:
