@@ -72,8 +72,8 @@ def collect(
 
 def rows(session: Session, *, therapist_id: uuid.UUID, now: datetime) -> list[flags.Row]:
     clients = caseload(session, therapist_id)
-    parts = row_cache.collect(session, clients, now)
-    return row_memo.rows([(c.id, c.name) for c in clients], parts, now=now)
+    signals = row_cache.signals_by_client(session, clients, now)
+    return row_memo.rows(clients, signals, now=now)
 
 
 def client_row(session: Session, client: User, *, now: datetime) -> flags.Row:

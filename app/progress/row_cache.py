@@ -58,6 +58,7 @@ class CaseClient:
 @dataclass(frozen=True, slots=True)
 class _Key:
     scope: str  # the database, so two databases in one process (tests) never share an entry
+    domains: tuple[str, ...]  # the cached domains an entry holds, in its order
     version: int | None
     zone: str
     local_day: date
@@ -65,7 +66,8 @@ class _Key:
     clock_day: date
 
 
-Entry = dict[str, ClientSignals | None]
+Signals = tuple[ClientSignals | None, ...]  # one client's signals, one per domain in domain order
+Entry = Signals  # the cached domains' part of it, in the same order
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,15 +85,28 @@ class RowCache:
         self._items: Lru[uuid.UUID, _Stored] = Lru(size)
 
     def get(self, client_id: uuid.UUID, key: _Key, now: datetime) -> Entry | None:
-        found = self._items.get(client_id)
-        if found is None or found.key != key or now < found.computed_at:
-            return None
-        if found.valid_until is not None and now > found.valid_until:
-            return None
-        return found.entry
+        return self.get_many([client_id], [key], now)[0]
+
+    def get_many(
+        self, client_ids: Sequence[uuid.UUID], keys: Sequence[_Key], now: datetime
+    ) -> list[Entry | None]:
+        """Each client's entry where its key still matches and its window has not moved, in
+        order (the store is asked once for a whole caseload)."""
+        return [
+            found.entry
+            if found is not None
+            and found.key == key
+            and found.computed_at <= now
+            and (found.valid_until is None or now <= found.valid_until)
+            else None
+            for found, key in zip(self._items.get_many(client_ids), keys, strict=True)
+        ]
 
     def put(self, client_id: uuid.UUID, stored: _Stored) -> None:
         self._items.put(client_id, stored)
+
+    def put_many(self, pairs: Sequence[tuple[uuid.UUID, _Stored]]) -> None:
+        self._items.put_many(pairs)
 
     def clear(self) -> None:
         self._items.clear()
@@ -114,48 +129,65 @@ def _scope(session: Session) -> str:
 
 
 def _key(scope: str, client: CaseClient, now: datetime, clock_now: datetime) -> _Key:
-    return _keys(scope, [client], now, clock_now)[client.id]
+    return _keys(scope, [client], now, clock_now)[0]
 
 
 def _keys(
     scope: str, clients: Sequence[CaseClient], now: datetime, clock_now: datetime
-) -> dict[uuid.UUID, _Key]:
+) -> list[_Key]:
     """Each client's key; the local days are worked out once per time zone (a caseload of 200
     usually lives in a handful)."""
-    utc_day = now.date()
+    utc_day, domains = now.date(), _cached_domains()
     days: dict[str, tuple[date, date]] = {}
-    keys: dict[uuid.UUID, _Key] = {}
+    keys: list[_Key] = []
     for client in clients:
         zone = client.time_zone
         local = days.get(zone)
         if local is None:
             tz = ZoneInfo(zone)
             local = days[zone] = (now.astimezone(tz).date(), clock_now.astimezone(tz).date())
-        keys[client.id] = _Key(scope, client.version, zone, local[0], utc_day, local[1])
+        keys.append(_Key(scope, domains, client.version, zone, local[0], utc_day, local[1]))
     return keys
 
 
 def collect(
     session: Session, clients: Sequence[CaseClient], now: datetime, *, cache: RowCache = CACHE
 ) -> list[dict[uuid.UUID, ClientSignals]]:
-    """Every domain's signals for these clients, in domain order (as `dashboard.collect`): cached
-    domains from the cache where the key matches, recomputed set-based for the stale clients only;
-    the other domains for everyone."""
+    """Every domain's signals for these clients, one map per domain in domain order (as
+    `dashboard.collect`, the uncached reference): `signals_by_client` turned around."""
+    by_client = signals_by_client(session, clients, now, cache=cache)
+    if not by_client:
+        return []
+    return [
+        {
+            c.id: one
+            for c, signals in zip(clients, by_client, strict=True)
+            if (one := signals[d]) is not None
+        }
+        for d in range(len(by_client[0]))
+    ]
+
+
+def signals_by_client(
+    session: Session, clients: Sequence[CaseClient], now: datetime, *, cache: RowCache = CACHE
+) -> list[Signals]:
+    """Each client's signals, one per domain in domain order (None: that domain said nothing or
+    failed), aligned with `clients`: cached domains from the cache where the key matches,
+    recomputed set-based for the stale clients only; the other domains for everyone.
+
+    Built column by column (a domain's answer for every client) and turned into rows once, so a
+    200-client caseload costs no per-client dictionaries (issue #19)."""
     if not clients:
         return []
     ids = [c.id for c in clients]
-    scope, clock_now = _scope(session), clock.now()
-    keys = _keys(scope, clients, now, clock_now)
-    hits: dict[uuid.UUID, Entry] = {}
-    for cid, key in keys.items():
-        entry = cache.get(cid, key, now)
-        if entry is not None:
-            hits[cid] = entry
-    stale = [cid for cid in ids if cid not in hits]
-    computed: dict[str, dict[uuid.UUID, ClientSignals]] = {}
+    keys = _keys(_scope(session), clients, now, clock.now())
+    entries = cache.get_many(ids, keys, now)
+    stale = [cid for cid, entry in zip(ids, entries, strict=True) if entry is None]
+    columns: list[list[ClientSignals | None]] = []
+    computed: list[dict[uuid.UUID, ClientSignals]] = []  # the cached domains', stale clients
     failed = False
-    parts: list[dict[uuid.UUID, ClientSignals]] = []
     expiry: dict[uuid.UUID, datetime] = {}
+    nothing: list[ClientSignals | None] = [None] * len(ids)
     with shared_zones(session, ids, zones={c.id: c.time_zone for c in clients}):
         for domain, module in _signal_modules():
             provider = getattr(module, "caseload_signals", None)
@@ -175,22 +207,52 @@ def collect(
                 log.exception("caseload signals failed", extra={"domain": domain})
                 session.rollback()
                 failed = failed or cached
+                columns.append(nothing)
+                if cached:
+                    computed.append({})  # keeps the later cached domains in their places
                 continue
             if not cached:
-                parts.append(answer)
+                columns.append([answer.get(cid) for cid in ids])
                 continue
-            computed[domain] = answer
-            part = dict(answer)
-            for cid, entry in hits.items():
-                signals = entry.get(domain)
-                if signals is not None:
-                    part[cid] = signals
-            parts.append(part)
-    if not failed:  # a failed domain's absence must not be remembered as "no signals"
-        for cid in stale:
-            entry = {d: answer.get(cid) for d, answer in computed.items()}
-            cache.put(cid, _Stored(keys[cid], entry, now, expiry.get(cid)))
-    return parts
+            at = len(computed)  # this domain's place in a cached entry
+            computed.append(answer)
+            columns.append(
+                [
+                    answer.get(cid) if entry is None else entry[at]
+                    for cid, entry in zip(ids, entries, strict=True)
+                ]
+            )
+    if not failed and stale:  # a failed domain's absence must not be remembered as "no signals"
+        by_id = dict(zip(ids, keys, strict=True))
+        cache.put_many(
+            [
+                (
+                    cid,
+                    _Stored(
+                        by_id[cid],
+                        tuple([answer.get(cid) for answer in computed]),
+                        now,
+                        expiry.get(cid),
+                    ),
+                )
+                for cid in stale
+            ]
+        )
+    return list(zip(*columns, strict=True))
+
+
+def _cached_domains() -> tuple[str, ...]:
+    """The cached domains with a provider, in domain order: the layout of a cached entry."""
+    return _layout(CACHED_DOMAINS)
+
+
+@cache_function
+def _layout(cached: frozenset[str]) -> tuple[str, ...]:
+    return tuple(
+        domain
+        for domain, module in _signal_modules()
+        if domain in cached and hasattr(module, "caseload_signals")
+    )
 
 
 @cache_function

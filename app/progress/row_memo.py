@@ -18,6 +18,7 @@ from datetime import datetime
 
 from app.lru import Lru
 from app.progress import flags
+from app.progress.row_cache import CaseClient
 from app.signals import ClientSignals
 
 MAX_ENTRIES = 4096  # clients, as row_cache
@@ -86,17 +87,14 @@ MEMO = RowMemo()
 
 
 def rows(
-    clients: Sequence[tuple[uuid.UUID, str]],
-    parts: Sequence[dict[uuid.UUID, ClientSignals]],
+    clients: Sequence[CaseClient],
+    signals: Sequence[tuple[ClientSignals | None, ...]],
     *,
     now: datetime,
     memo: RowMemo = MEMO,
 ) -> list[flags.Row]:
-    """`flags.build_rows(clients, flags.merge(parts), now=now)`, reusing unchanged rows."""
+    """`flags.build_rows` for these clients from their signals (`row_cache.signals_by_client`),
+    reusing unchanged rows."""
     return memo.rows(
-        [
-            (client_id, name, tuple([part.get(client_id) for part in parts]))
-            for client_id, name in clients
-        ],
-        now=now,
+        [(c.id, c.name, one) for c, one in zip(clients, signals, strict=True)], now=now
     )

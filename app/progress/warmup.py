@@ -48,8 +48,8 @@ def warm_with(session: Session, *, cache: row_cache.RowCache = row_cache.CACHE) 
             break
         clients = dashboard.caseload(session, therapist_id)
         now = clock.now()
-        parts = row_cache.collect(session, clients, now, cache=cache)
-        row_memo.rows([(c.id, c.name) for c in clients], parts, now=now)  # the rows, derived
+        signals = row_cache.signals_by_client(session, clients, now, cache=cache)
+        row_memo.rows(clients, signals, now=now)  # the rows, derived
         if not session.in_nested_transaction():
             session.rollback()  # end the read transaction: no snapshot held across therapists
         warmed += len(clients)

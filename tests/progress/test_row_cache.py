@@ -389,6 +389,32 @@ def test_a_failed_domain_is_not_cached_as_empty(
     assert "Self-care habits" in cached(session, therapist)[client.id].by_label
 
 
+@pytest.mark.parametrize("domain", ["self_care", "reminders"])
+def test_a_failing_domain_leaves_the_others_in_place_for_cached_and_stale_clients(
+    session: Session, therapist: User, domain: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cached domain (self-care) or an uncached one (reminders) failing while some clients are
+    served from the cache and others are recomputed: every other domain still lands in its own
+    place, exactly as the uncached reference without that domain."""
+    made = [_busy_client(session, therapist, n) for n in range(3)]
+    cached(session, therapist)  # warm
+    session.add(
+        MoodLog(
+            id=uuid.uuid4(), client_id=made[0].id, mood=2, logged_on=NOW.date() + timedelta(days=1)
+        )
+    )
+    session.commit()  # made[0] is stale, the others are hits
+    module = dict(plugins("signals"))[domain]
+
+    def broken(**_kw: Any) -> Any:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(module, "caseload_signals", broken)
+    assert cached(session, therapist) == uncached(session, therapist)
+    monkeypatch.undo()
+    assert cached(session, therapist) == uncached(session, therapist)
+
+
 def test_cached_rows_equal_uncached_rows_for_the_demo_seed(session: Session) -> None:
     """The demo clinic: every domain's history, clients in several time zones."""
     demo.seed(session)
