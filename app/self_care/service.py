@@ -8,10 +8,12 @@ from __future__ import annotations
 import uuid
 from datetime import date, time, timedelta
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import bindparam
+from sqlalchemy import select as sa_select
+from sqlalchemy.exc import IntegrityError, NoResultFound
 from sqlmodel import Session, col, select
 
-from app import clock, taps
+from app import clock, prebuilt, taps
 from app.accounts.models import User
 from app.audit import service as audit
 from app.errors import Conflict, NotFound, Unprocessable
@@ -160,18 +162,34 @@ def levels_of(session: Session, habit_id: uuid.UUID) -> list[HabitLevel]:
     )
 
 
+# Built once (app/prebuilt.py): every check-in asks, and building the ORM select and loading a
+# HabitLevel object cost more than the lookup itself (issue #19).
+_TARGET_COLUMNS = sa_select(
+    col(HabitLevel.target_kind),
+    col(HabitLevel.days),
+    col(HabitLevel.times_per_week),
+    col(HabitLevel.amount),
+    col(HabitLevel.unit),
+).where(
+    col(HabitLevel.habit_id) == bindparam("habit_id"), col(HabitLevel.number) == bindparam("number")
+)
+# Whether a check-in id is taken: a replay is rare, so the ORM object is loaded only then.
+_CHECK_IN_TAKEN = sa_select(col(HabitCheckIn.id)).where(col(HabitCheckIn.id) == bindparam("id"))
+
+
 def current_target(session: Session, habit: Habit) -> Target:
-    row = session.exec(
-        select(HabitLevel).where(HabitLevel.habit_id == habit.id, HabitLevel.number == habit.level)
-    ).one()
-    return history.to_target(row)
+    row = prebuilt.first(session, _TARGET_COLUMNS, habit_id=habit.id, number=habit.level)
+    if row is None:  # as the ORM's .one(): a habit always has its current level
+        raise NoResultFound(f"habit {habit.id} has no level {habit.level}")
+    return history.target_of(*row)
 
 
 def check_in(*, session: Session, client: User, habit: Habit, data: CheckInCreate) -> HabitCheckIn:
     """Store a check-in once. Replaying the same id returns the stored row unchanged."""
-    existing = session.get(HabitCheckIn, data.id)
-    if existing is not None:
-        return _same_or_conflict(existing, habit)
+    if prebuilt.first(session, _CHECK_IN_TAKEN, id=data.id) is not None:
+        existing = session.get(HabitCheckIn, data.id)
+        if existing is not None:
+            return _same_or_conflict(existing, habit)
     today = today_for(client)
     tapped_on = taps.local_day(data.tapped_at, tz=client.time_zone)  # today, unless queued
     on = data.on or tapped_on
