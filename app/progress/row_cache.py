@@ -238,6 +238,8 @@ def signals_by_client(
                 for cid in stale
             ]
         )
+    if not columns:  # no domain gives signals: every client has an empty tuple
+        return [() for _ in ids]
     return list(zip(*columns, strict=True))
 
 

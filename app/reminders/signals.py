@@ -18,6 +18,7 @@ from sqlmodel import Session, col
 
 from app import prebuilt
 from app.i18n import lazy_ntext
+from app.id_lists import in_ids
 from app.reminders.models import ItemStatus, PushSubscription, ReminderItem
 from app.signals import ClientSignals, Flag
 
@@ -26,13 +27,13 @@ FAILED_THRESHOLD = 3
 
 # Built once (app/prebuilt.py): asked for the whole caseload on every dashboard view (these signals
 # change with time alone, so they are not in the row cache), and building a select with a
-# 200-element IN list (coercing each id) cost more than running it (issue #19).
-_CLIENTS: BindParameter[list[uuid.UUID]] = bindparam("client_ids", expanding=True)
+# 200-element IN list (coercing each id) cost more than running it; the ids go in as one
+# parameter (app/id_lists.py) for the same reason (issue #19).
 _SINCE: BindParameter[datetime] = bindparam("since")
 _FAILED = (
     select(col(ReminderItem.client_id), func.count())
     .where(
-        col(ReminderItem.client_id).in_(_CLIENTS),
+        in_ids(col(ReminderItem.client_id), "client_ids"),
         col(ReminderItem.status) == ItemStatus.failed,
         col(ReminderItem.planned_at) >= _SINCE,
     )
@@ -44,7 +45,7 @@ _DEVICES = (
         func.count().filter(col(PushSubscription.gone_at).is_(None)),
         func.count().filter(col(PushSubscription.gone_at) >= _SINCE),
     )
-    .where(col(PushSubscription.client_id).in_(_CLIENTS))
+    .where(in_ids(col(PushSubscription.client_id), "client_ids"))
     .group_by(col(PushSubscription.client_id))
 )
 
