@@ -14,7 +14,7 @@ import logging
 import uuid
 from datetime import datetime
 
-from sqlalchemy import bindparam
+from sqlalchemy import BindParameter, bindparam
 from sqlmodel import Session, col, select
 
 from app import prebuilt
@@ -31,15 +31,14 @@ log = logging.getLogger(__name__)
 
 # Built once (app/prebuilt.py): every dashboard view runs it, and through the ORM it cost a
 # 200-client dashboard more than the database's work.
+_THERAPIST: BindParameter[uuid.UUID] = bindparam("therapist_id")
 _CASELOAD = (
     select(
         col(User.id), col(User.preferred_name), col(User.time_zone), col(ClientDataVersion.version)
     )
     .join(CareLink, col(CareLink.client_id) == col(User.id))
     .outerjoin(ClientDataVersion, col(ClientDataVersion.client_id) == col(User.id))
-    .where(
-        col(CareLink.therapist_id) == bindparam("therapist_id"), col(CareLink.ended_at).is_(None)
-    )
+    .where(col(CareLink.therapist_id) == _THERAPIST, col(CareLink.ended_at).is_(None))
     .order_by(col(User.preferred_name))
 )
 

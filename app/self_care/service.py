@@ -8,8 +8,8 @@ from __future__ import annotations
 import uuid
 from datetime import date, time, timedelta
 
-from sqlalchemy import bindparam
-from sqlalchemy import select as sa_select
+from sqlalchemy import BindParameter, bindparam
+from sqlalchemy import select as core_select
 from sqlalchemy.exc import IntegrityError, NoResultFound
 from sqlmodel import Session, col, select
 
@@ -164,17 +164,18 @@ def levels_of(session: Session, habit_id: uuid.UUID) -> list[HabitLevel]:
 
 # Built once (app/prebuilt.py): every check-in asks, and building the ORM select and loading a
 # HabitLevel object cost more than the lookup itself (issue #19).
-_TARGET_COLUMNS = sa_select(
+_HABIT: BindParameter[uuid.UUID] = bindparam("habit_id")
+_NUMBER: BindParameter[int] = bindparam("number")
+_CHECK_IN: BindParameter[uuid.UUID] = bindparam("id")
+_TARGET_COLUMNS = core_select(
     col(HabitLevel.target_kind),
     col(HabitLevel.days),
     col(HabitLevel.times_per_week),
     col(HabitLevel.amount),
     col(HabitLevel.unit),
-).where(
-    col(HabitLevel.habit_id) == bindparam("habit_id"), col(HabitLevel.number) == bindparam("number")
-)
+).where(col(HabitLevel.habit_id) == _HABIT, col(HabitLevel.number) == _NUMBER)
 # Whether a check-in id is taken: a replay is rare, so the ORM object is loaded only then.
-_CHECK_IN_TAKEN = sa_select(col(HabitCheckIn.id)).where(col(HabitCheckIn.id) == bindparam("id"))
+_CHECK_IN_TAKEN = core_select(col(HabitCheckIn.id)).where(col(HabitCheckIn.id) == _CHECK_IN)
 
 
 def current_target(session: Session, habit: Habit) -> Target:
