@@ -223,19 +223,14 @@ def signals_by_client(
                 ]
             )
     if not failed and stale:  # a failed domain's absence must not be remembered as "no signals"
-        by_id = dict(zip(ids, keys, strict=True))
         cache.put_many(
             [
                 (
                     cid,
-                    _Stored(
-                        by_id[cid],
-                        tuple([answer.get(cid) for answer in computed]),
-                        now,
-                        expiry.get(cid),
-                    ),
+                    _Stored(key, tuple([part.get(cid) for part in computed]), now, expiry.get(cid)),
                 )
-                for cid in stale
+                for cid, key, entry in zip(ids, keys, entries, strict=True)
+                if entry is None
             ]
         )
     if not columns:  # no domain gives signals: every client has an empty tuple

@@ -18,13 +18,12 @@ from datetime import datetime
 
 from app.lru import Lru
 from app.progress import flags
-from app.progress.row_cache import CaseClient
-from app.signals import ClientSignals
+from app.progress.row_cache import CaseClient, Signals
 
 MAX_ENTRIES = 4096  # clients, as row_cache
 
-Inputs = tuple[str, tuple[ClientSignals | None, ...], int | None]
-Wanted = tuple[uuid.UUID, str, tuple[ClientSignals | None, ...]]  # client, name, signals by domain
+Inputs = tuple[str, Signals, int | None]
+Wanted = tuple[uuid.UUID, str, Signals]  # client, name, signals by domain
 
 
 class RowMemo:
@@ -38,7 +37,7 @@ class RowMemo:
         self,
         client_id: uuid.UUID,
         name: str,
-        signals: tuple[ClientSignals | None, ...],
+        signals: Signals,
         *,
         now: datetime,
     ) -> flags.Row:
@@ -77,9 +76,7 @@ class RowMemo:
         return len(self._items)
 
 
-def _same_objects(
-    before: tuple[ClientSignals | None, ...], now: tuple[ClientSignals | None, ...]
-) -> bool:
+def _same_objects(before: Signals, now: Signals) -> bool:
     return all(a is b for a, b in zip(before, now, strict=True))
 
 
@@ -88,7 +85,7 @@ MEMO = RowMemo()
 
 def rows(
     clients: Sequence[CaseClient],
-    signals: Sequence[tuple[ClientSignals | None, ...]],
+    signals: Sequence[Signals],
     *,
     now: datetime,
     memo: RowMemo = MEMO,

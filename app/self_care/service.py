@@ -167,19 +167,15 @@ def levels_of(session: Session, habit_id: uuid.UUID) -> list[HabitLevel]:
 _HABIT: BindParameter[uuid.UUID] = bindparam("habit_id")
 _NUMBER: BindParameter[int] = bindparam("number")
 _CHECK_IN: BindParameter[uuid.UUID] = bindparam("id")
-_TARGET_COLUMNS = core_select(
-    col(HabitLevel.target_kind),
-    col(HabitLevel.days),
-    col(HabitLevel.times_per_week),
-    col(HabitLevel.amount),
-    col(HabitLevel.unit),
-).where(col(HabitLevel.habit_id) == _HABIT, col(HabitLevel.number) == _NUMBER)
+_TARGET = core_select(*history.TARGET_COLUMNS).where(
+    col(HabitLevel.habit_id) == _HABIT, col(HabitLevel.number) == _NUMBER
+)
 # Whether a check-in id is taken: a replay is rare, so the ORM object is loaded only then.
 _CHECK_IN_TAKEN = core_select(col(HabitCheckIn.id)).where(col(HabitCheckIn.id) == _CHECK_IN)
 
 
 def current_target(session: Session, habit: Habit) -> Target:
-    row = prebuilt.first(session, _TARGET_COLUMNS, habit_id=habit.id, number=habit.level)
+    row = prebuilt.first(session, _TARGET, habit_id=habit.id, number=habit.level)
     if row is None:  # as the ORM's .one(): a habit always has its current level
         raise NoResultFound(f"habit {habit.id} has no level {habit.level}")
     return history.target_of(*row)
