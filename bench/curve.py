@@ -20,6 +20,7 @@ Exits 1 if any request got a 500 or no answer: those are never acceptable, whate
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import statistics
@@ -28,11 +29,13 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bench.hello import PATH as HELLO_PATH
+from bench.server import HELLO_FACTORY, running_server
 from tests.platform.load_support import (
     AppServer,
     Writer,
@@ -54,14 +57,33 @@ PARTIAL = ROOT / "bench" / "out" / "curve.md"
 BEGIN, END = "<!-- curve -->", "<!-- /curve -->"
 SERVER_CPU, WRK_CPU = 0, 1
 
-# One wrk thread; each request is sent as the next seeded person in turn (a check-in also gets a
-# fresh v4 id, so every POST creates a row). `done` prints the status counts as one JSON line.
-LUA = r"""
+# What every wrk script shares: statuses counted by the Lua `response` hook, printed by `done`
+# as one JSON line (`run_wrk` reads it).
+LUA_COUNTS = r"""
+counts = {}  -- global: `done` reads each thread's copy with thread:get
+local threads = {}
+setup = function(thread) threads[#threads + 1] = thread end
+local function count(status) counts[status] = (counts[status] or 0) + 1 end
+done = function(summary, latency, requests)
+  local parts = {}
+  for _, t in ipairs(threads) do
+    for s, c in pairs(t:get("counts")) do parts[#parts + 1] = '"' .. s .. '": ' .. c end
+  end
+  io.write('CURVE_JSON {"statuses": {' .. table.concat(parts, ", ") .. '}, "timeouts": '
+    .. summary.errors.timeout .. ', "connect": ' .. summary.errors.connect
+    .. ', "read": ' .. summary.errors.read .. ', "write": ' .. summary.errors.write
+    .. ', "seconds": ' .. summary.duration / 1e6 .. '}\n')
+end
+"""
+
+# The app: one wrk thread; each request is sent as the next seeded person in turn (a check-in
+# also gets a fresh v4 id, so every POST creates a row).
+LUA = (
+    LUA_COUNTS.replace("%", "%%")
+    + r"""
 local people = {%(people)s}
 local post = %(post)s
-local n, threads, owed, honour = 0, {}, {}, %(honour)s
-counts = {}  -- global: `done` reads each thread's copy with thread:get
-setup = function(thread) threads[#threads + 1] = thread end
+local n, owed, honour = 0, {}, %(honour)s
 math.randomseed(os.time())
 local function uuid()
   return (string.gsub("xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx", "[xy]", function(c)
@@ -80,7 +102,7 @@ request = function()
   return wrk.format("GET", "/today", {["Cookie"] = p[1], ["Accept"] = "text/html"}, nil)
 end
 response = function(status, headers, body)
-  counts[status] = (counts[status] or 0) + 1
+  count(status)
   if status == 503 and honour then
     local seconds = tonumber(headers["retry-after"] or headers["Retry-After"] or "") or 2
     owed[#owed + 1] = seconds * 1000
@@ -93,17 +115,23 @@ delay = function()
   if #owed > 0 then return table.remove(owed) end
   return 0
 end
-done = function(summary, latency, requests)
-  local parts = {}
-  for _, t in ipairs(threads) do
-    for s, c in pairs(t:get("counts")) do parts[#parts + 1] = '"' .. s .. '": ' .. c end
-  end
-  io.write('CURVE_JSON {"statuses": {' .. table.concat(parts, ", ") .. '}, "timeouts": '
-    .. summary.errors.timeout .. ', "connect": ' .. summary.errors.connect
-    .. ', "read": ' .. summary.errors.read .. ', "write": ' .. summary.errors.write
-    .. ', "seconds": ' .. summary.duration / 1e6 .. '}\n')
-end
 """
+)
+
+# The control: the pure hello world (bench/hello.py), every answer counted, nothing delayed.
+CONTROL = "pure hello"
+CONTROL_NOTE = (
+    f"`{CONTROL}` rows are bench/hello.py's `GET {HELLO_PATH}` (one FastAPI route, no "
+    "middleware, no database) served by uvicorn with the same worker processes on the same core "
+    "and driven by the same wrk, first in the run"
+)
+CONTROL_LUA = (
+    LUA_COUNTS
+    + f"""
+request = function() return wrk.format("GET", "{HELLO_PATH}") end
+response = function(status, headers, body) count(status) end
+"""
+)
 
 
 def lua_script(writers: list[Writer], base: str, *, post: bool, honour_retry_after: bool) -> str:
@@ -169,9 +197,11 @@ class Point:
 
     def row(self) -> str:
         shed = self.statuses[503] / max(1, self.total)
+        # The control has no per-request log line to take latencies from.
+        p50, p99 = (f"{self.pct(p):.0f}" if self.accepted_ms else "—" for p in (0.5, 0.99))
         return (
             f"| {self.db} | {self.workers} | {self.endpoint} | {self.connections} | "
-            f"{self.throughput:.0f}{self.spread()} | {self.pct(0.5):.0f} | {self.pct(0.99):.0f} | "
+            f"{self.throughput:.0f}{self.spread()} | {p50} | {p99} | "
             f"{shed:.0%} | {self.statuses[500]} | {self.unanswered} | {self.load:.1f} |"
         )
 
@@ -241,8 +271,8 @@ def one_point(
     workers: int,
     endpoint: str,
     prefix: str,
-    count: int,
     seconds: float,
+    count: int,
     number: int,
 ) -> Point:
     """Round `number` of one point: wrk at `count` connections, then the server's log of it,
@@ -261,6 +291,55 @@ def one_point(
         sys.stdout.write(f"    admission: {report}\n")
     sys.stdout.flush()
     return point
+
+
+def in_rounds(
+    measure_point: Callable[[int, int], Point], connections: tuple[int, ...], rounds: int
+) -> list[Point]:
+    """Round after round over the whole curve (in the same order each time, so each point
+    follows the same history): a drift of the machine's speed then spreads over every point
+    instead of landing on whichever ran during it. `measure_point(count, round)`."""
+    curve: dict[int, Point] = {}
+    for number in range(1, rounds + 1):
+        for count in connections:
+            point = measure_point(count, number)
+            if count in curve:
+                curve[count].add(point)
+            else:
+                curve[count] = point
+    return list(curve.values())
+
+
+def control(workers: int, connections: tuple[int, ...], seconds: float, rounds: int) -> list[Point]:
+    """The same curve for the pure hello world (bench/hello.py), served by uvicorn with the same
+    worker processes on the same core: what the stack alone loses from 1 to 2,000 connections,
+    and what two busy processes sharing the one core cost, with no app and no database."""
+    script = Path(tempfile.mkdtemp(prefix="gw-curve-")) / "hello.lua"
+    script.write_text(CONTROL_LUA)
+    log = Path(tempfile.mkdtemp(prefix="gw-curve-")) / "hello.log"
+    with running_server(
+        env={},
+        log_path=log,
+        cpu=None,  # the affinity `main` set (the server's core) is inherited
+        cwd=ROOT,
+        factory=HELLO_FACTORY,
+        health_path=HELLO_PATH,
+        workers=workers,
+    ) as server:
+        run_wrk(script, server.base, 8, 1)
+
+        def one(count: int, number: int) -> Point:
+            load = os.getloadavg()[0]
+            out = run_wrk(script, server.base, count, seconds)
+            point = Point(
+                "—", workers, CONTROL, count, out.seconds, out.statuses, out.unanswered, [], load
+            )
+            point.rounds.append(point.accepted / point.seconds)
+            sys.stdout.write(f"{point.row()} round {number}\n")
+            sys.stdout.flush()
+            return point
+
+        return in_rounds(one, connections, rounds)
 
 
 def measure(
@@ -304,20 +383,13 @@ def measure(
                 )
                 run_wrk(script, server.base, 8, 1)  # warm-up: caches, pools, templates
                 time.sleep(1)
-                curve: dict[int, Point] = {}
-                # Round after round over the whole curve (in the same order each time, so each
-                # point follows the same history): a drift of the machine's speed then spreads
-                # over every point instead of landing on whichever ran during it.
-                for number in range(1, rounds + 1):
-                    for count in connections:
-                        point = one_point(
-                            server, script, db, workers, endpoint, prefix, count, seconds, number
-                        )
-                        if count in curve:
-                            curve[count].add(point)
-                        else:
-                            curve[count] = point
-                points += curve.values()
+                points += in_rounds(
+                    functools.partial(
+                        one_point, server, script, db, workers, endpoint, prefix, seconds
+                    ),
+                    connections,
+                    rounds,
+                )
             if server.server_errors():
                 sys.stdout.write(f"server errors logged: {server.server_errors()[:5]}\n")
         finally:
@@ -352,27 +424,44 @@ def shed_cost(db: str, people: int) -> None:
             server.stop()
 
 
+def at_goal(curve: Sequence[Point]) -> tuple[Point, float, float] | None:
+    """The curve's point at GOAL_CONNECTIONS, the curve's best throughput, and the point's share
+    of it."""
+    points = [p for p in curve if p.connections == GOAL_CONNECTIONS]
+    if not points:
+        return None
+    best = max(p.throughput for p in curve)
+    return points[0], best, (points[0].throughput / best if best else 0.0)
+
+
 def goals(points: Sequence[Point]) -> list[str]:
-    """One row per curve (database × workers × endpoint): the 512-connection point against the goals."""
+    """One row per curve of the app (database × workers × endpoint): the 512-connection point
+    against the goals, beside the same share for the pure hello world with as many workers."""
     rows = [
         f"| db, workers, endpoint | accepted/s at {GOAL_CONNECTIONS} ÷ best | p99 of accepted "
-        f"at {GOAL_CONNECTIONS} |",
-        "|---|---|---|",
+        f"at {GOAL_CONNECTIONS} | pure hello, same workers: at {GOAL_CONNECTIONS} ÷ best |",
+        "|---|---|---|---|",
     ]
     curves: dict[tuple[str, int, str], list[Point]] = {}
     for point in points:
         curves.setdefault((point.db, point.workers, point.endpoint), []).append(point)
+    controls = {
+        workers: at_goal(curve)
+        for (_, workers, endpoint), curve in curves.items()
+        if endpoint == CONTROL
+    }
     for (db, workers, endpoint), curve in curves.items():
-        at_goal = [p for p in curve if p.connections == GOAL_CONNECTIONS]
-        if not at_goal:
+        measured = at_goal(curve)
+        if endpoint == CONTROL or measured is None:
             continue
-        best = max(p.throughput for p in curve)
-        share = at_goal[0].throughput / best if best else 0.0
-        p99 = at_goal[0].pct(0.99)
+        point, best, share = measured
+        p99 = point.pct(0.99)
+        hello = controls.get(workers)
         rows.append(
-            f"| {db}, {workers}, {endpoint} | {at_goal[0].throughput:.0f}/{best:.0f} = "
+            f"| {db}, {workers}, {endpoint} | {point.throughput:.0f}/{best:.0f} = "
             f"{share:.0%} {'✓' if share >= GOAL_SHARE else '✗'} | {p99:.0f} ms "
-            f"{'✓' if p99 <= GOAL_P99_MS else '✗'} |"
+            f"{'✓' if p99 <= GOAL_P99_MS else '✗'} | "
+            f"{f'{hello[2]:.0%}' if hello else '—'} |"
         )
     return rows
 
@@ -451,6 +540,11 @@ def main() -> int:
     parser.add_argument(
         "--shed-cost", action="store_true", help="only measure the CPU a shed request costs"
     )
+    parser.add_argument(
+        "--no-control",
+        action="store_true",
+        help="skip the pure hello world's curve for each worker count (the control)",
+    )
     args = parser.parse_args()
     if args.shed_cost:
         os.sched_setaffinity(0, {SERVER_CPU})
@@ -473,6 +567,7 @@ def main() -> int:
         and not args.hammer
         and set(args.db) == {"sqlite", "postgres"}
         and set(args.workers) == {1, 2}
+        and not args.no_control
     )
     output = args.output or (RESULTS if full else PARTIAL)
     os.sched_setaffinity(0, {SERVER_CPU})  # inherited by the server and its workers
@@ -481,6 +576,9 @@ def main() -> int:
     sys.stdout.write(f"load average at start: {os.getloadavg()}; env {env}; {mode}\n{HEADER}\n")
     points: list[Point] = []
     missing: list[str] = []
+    if not args.no_control:
+        for workers in args.workers:
+            points += control(workers, connections, seconds, rounds)
     for db in args.db:
         for workers in args.workers:
             try:
@@ -495,6 +593,7 @@ def main() -> int:
         f"{args.people} seeded clients, {seconds:g} s a point, {rounds} round(s) over each curve "
         f"(accepted/s: the median round, with the range), {mode}, "
         f"server settings {env or 'default'} plus GW_WRITE_RATE_PER_MINUTE=0"
+        + ("" if args.no_control else f"; the control: {CONTROL_NOTE}")
     )
     text = section(points, started=started, seconds=time.monotonic() - clock, setup=setup)
     if missing:

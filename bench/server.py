@@ -79,7 +79,9 @@ APP_FACTORY = "app.main:create_app"
 HELLO_FACTORY = "bench.hello:create_app"
 
 
-def server_command(port: int, cpu: int | None, factory: str = APP_FACTORY) -> list[str]:
+def server_command(
+    port: int, cpu: int | None, factory: str = APP_FACTORY, workers: int = 1
+) -> list[str]:
     cmd = [
         sys.executable,
         "-m",
@@ -91,7 +93,7 @@ def server_command(port: int, cpu: int | None, factory: str = APP_FACTORY) -> li
         "--port",
         str(port),
         "--workers",
-        "1",
+        str(workers),
         "--no-access-log",
         "--log-level",
         "warning",
@@ -133,6 +135,7 @@ def running_server(
     cwd: Path,
     factory: str = APP_FACTORY,
     health_path: str = "/healthz",
+    workers: int = 1,
 ) -> Iterator[Server]:
     """Start the app (or the hello world), wait for `health_path` to answer 200, yield it, stop it."""
     port = free_port()
@@ -140,7 +143,7 @@ def running_server(
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with log_path.open("w") as log:
         proc = subprocess.Popen(
-            server_command(port, cpu, factory),
+            server_command(port, cpu, factory, workers),
             cwd=cwd,
             env={**os.environ, **env},
             stdout=log,
