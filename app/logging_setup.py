@@ -21,6 +21,8 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": record.getMessage(),
             "request_id": request_id.get(),
+            # With N processes behind one address (`serve --workers N`), which one said it.
+            "pid": record.process,
         }
         for key in ("method", "path", "status", "duration_ms"):
             if hasattr(record, key):

@@ -1,12 +1,13 @@
 """Load and fault acceptance (issue #15), against the real app under uvicorn in its own process,
 on SQLite and on PostgreSQL: every request is answered (201 or 503 + Retry-After, never a 500 or
-silence), acknowledged writes survive kill -9, huge bodies are refused before they are read, and a
-database outage is a calm 503 that heals by itself.
+silence), also with two processes behind one address, acknowledged writes survive kill -9, huge
+bodies are refused before they are read, and a database outage is a calm 503 that heals by itself.
 
 Marked `load`: each test takes seconds of real time (`-m "not load"` leaves them out)."""
 
 from __future__ import annotations
 
+import json
 import select
 import socket
 import time
@@ -92,6 +93,45 @@ def test_acknowledged_writes_survive_kill_9_mid_run_three_times(
         assert result.statuses[201] > 0, f"round {round_}: nothing acknowledged before the kill"
         acknowledged |= result.acknowledged()
     assert stored_check_ins(database, acknowledged) == acknowledged
+
+
+def test_two_processes_behind_one_address_keep_the_same_guarantees(database: str) -> None:
+    """The scale-out path (docs/operations.md, "Past one machine"): N stateless processes behind
+    one address. The sessions were written to the database by this test, not by either process,
+    and both processes accept them; 200 writers still get only 201 or 503, and every 201 is
+    stored."""
+    server = AppServer(database, workers=2, env_extra={"GW_LOG_LEVEL": "INFO"}).start()
+    try:
+        writers = seed_writers(database, WRITERS)
+        start_habits(server.base, writers)
+        offset = server.log_path.stat().st_size
+
+        result = run_writers(server.base, writers, seconds=10, timeout=10)
+
+        assert [o for o in result.outcomes if o.status is None] == []
+        assert set(result.statuses) <= {201, 503}, result.summary()
+        assert all(o.retry_after for o in result.outcomes if o.status == 503)
+        acknowledged = result.acknowledged()
+        assert stored_check_ins(database, acknowledged) == acknowledged
+        # One person's session, on a fresh connection each time (either process may accept it).
+        for _ in range(20):
+            answer = httpx.get(
+                f"{server.base}/api/v1/me", headers=writers[0].headers(server.base), timeout=10
+            )
+            assert answer.status_code == 200, answer.text
+        assert len(processes_that_answered(server.log_path, offset, 201)) == 2
+        assert server.server_errors() == []
+    finally:
+        server.stop()
+
+
+def processes_that_answered(log: Path, offset: int, status: int) -> set[int]:
+    """The pids of the processes whose request log lines since `offset` have this status."""
+    with log.open("rb") as f:
+        f.seek(offset)
+        lines = f.read().splitlines()
+    entries = (json.loads(line) for line in lines if line.startswith(b"{"))
+    return {e["pid"] for e in entries if e.get("message") == "request" and e["status"] == status}
 
 
 def _post_huge(base: str, path: str, size: int, *, chunked: bool) -> tuple[int, float]:
