@@ -33,6 +33,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from bench.hello import PATH as HELLO_PATH
 from bench.server import HELLO_FACTORY, running_server
@@ -212,32 +213,18 @@ HEADER = (
 )
 
 
-def shedding_reports(log: Path, offset: int) -> list[str]:
-    """The admission gate's "shed N requests …" lines logged since `offset` (its estimates)."""
-    with log.open("rb") as f:
-        f.seek(offset)
-        lines = f.read().splitlines()
+def shedding_reports(entries: Sequence[dict[str, Any]]) -> list[str]:
+    """The admission gate's "shed N requests …" lines among these log entries (its estimates)."""
+    return [str(e["message"]) for e in entries if e.get("logger") == "groundwork.admission"]
+
+
+def server_durations(entries: Sequence[dict[str, Any]], path_prefix: str) -> list[float]:
+    """2xx durations (ms) among these log entries for paths starting with `path_prefix`."""
     return [
-        str(json.loads(line)["message"])
-        for line in lines
-        if line.startswith(b"{") and b'"groundwork.admission"' in line
+        float(e["duration_ms"])
+        for e in entries
+        if str(e.get("path", "")).startswith(path_prefix) and 200 <= e.get("status", 0) < 300
     ]
-
-
-def server_durations(log: Path, offset: int, path_prefix: str) -> tuple[list[float], int]:
-    """2xx durations (ms) logged since `offset` for paths starting with `path_prefix`; new offset."""
-    with log.open("rb") as f:
-        f.seek(offset)
-        data = f.read()
-    durations = []
-    for line in data.splitlines():
-        if not line.startswith(b"{"):
-            continue
-        entry = json.loads(line)
-        status = entry.get("status", 0)
-        if entry.get("path", "").startswith(path_prefix) and 200 <= status < 300:
-            durations.append(float(entry["duration_ms"]))
-    return durations, offset + len(data)
 
 
 @dataclass
@@ -281,13 +268,14 @@ def one_point(
     load = os.getloadavg()[0]
     out = run_wrk(script, server.base, count, seconds)
     time.sleep(1.5)  # the last answers and their log lines
-    durations, _ = server_durations(server.log_path, offset, prefix)
+    entries = server.log_entries(offset)
+    durations = server_durations(entries, prefix)
     point = Point(
         db, workers, endpoint, count, out.seconds, out.statuses, out.unanswered, durations, load
     )
     point.rounds.append(point.accepted / point.seconds)
     sys.stdout.write(f"{point.row()} round {number}\n")
-    for report in shedding_reports(server.log_path, offset)[-2:]:
+    for report in shedding_reports(entries)[-2:]:
         sys.stdout.write(f"    admission: {report}\n")
     sys.stdout.flush()
     return point
@@ -314,12 +302,12 @@ def control(workers: int, connections: tuple[int, ...], seconds: float, rounds: 
     """The same curve for the pure hello world (bench/hello.py), served by uvicorn with the same
     worker processes on the same core: what the stack alone loses from 1 to 2,000 connections,
     and what two busy processes sharing the one core cost, with no app and no database."""
-    script = Path(tempfile.mkdtemp(prefix="gw-curve-")) / "hello.lua"
+    folder = Path(tempfile.mkdtemp(prefix="gw-curve-"))
+    script = folder / "hello.lua"
     script.write_text(CONTROL_LUA)
-    log = Path(tempfile.mkdtemp(prefix="gw-curve-")) / "hello.log"
     with running_server(
         env={},
-        log_path=log,
+        log_path=folder / "hello.log",
         cpu=None,  # the affinity `main` set (the server's core) is inherited
         cwd=ROOT,
         factory=HELLO_FACTORY,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import signal
 import subprocess
@@ -21,6 +22,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 from sqlalchemy import Engine, select
@@ -188,6 +190,14 @@ class AppServer:
             if line.startswith("VmRSS:"):
                 return int(line.split()[1])
         raise AssertionError("no VmRSS")
+
+    def log_entries(self, since: int = 0) -> list[dict[str, Any]]:
+        """The app's JSON log lines (app/logging_setup.py) written after byte `since` of the
+        server's log (`log_path.stat().st_size` taken earlier); uvicorn's own lines are left out."""
+        with self.log_path.open("rb") as f:
+            f.seek(since)
+            lines = f.read().splitlines()
+        return [json.loads(line) for line in lines if line.startswith(b"{")]
 
     def server_errors(self) -> list[str]:
         """Errors the server logged: the app's (level ERROR, e.g. a 500) or uvicorn's (an

@@ -7,7 +7,6 @@ Marked `load`: each test takes seconds of real time (`-m "not load"` leaves them
 
 from __future__ import annotations
 
-import json
 import select
 import socket
 import time
@@ -119,19 +118,11 @@ def test_two_processes_behind_one_address_keep_the_same_guarantees(database: str
                 f"{server.base}/api/v1/me", headers=writers[0].headers(server.base), timeout=10
             )
             assert answer.status_code == 200, answer.text
-        assert len(processes_that_answered(server.log_path, offset, 201)) == 2
+        answered = {e["pid"] for e in server.log_entries(offset) if e.get("status") == 201}
+        assert len(answered) == 2, "both processes served the seeded sessions"
         assert server.server_errors() == []
     finally:
         server.stop()
-
-
-def processes_that_answered(log: Path, offset: int, status: int) -> set[int]:
-    """The pids of the processes whose request log lines since `offset` have this status."""
-    with log.open("rb") as f:
-        f.seek(offset)
-        lines = f.read().splitlines()
-    entries = (json.loads(line) for line in lines if line.startswith(b"{"))
-    return {e["pid"] for e in entries if e.get("message") == "request" and e["status"] == status}
 
 
 def _post_huge(base: str, path: str, size: int, *, chunked: bool) -> tuple[int, float]:
