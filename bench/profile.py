@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import atexit
 import cProfile
 import json
 import os
@@ -35,7 +36,9 @@ from bench.database import OUT, app_env, target
 from bench.hello import PATH as HELLO_PATH
 from bench.hello import create_app as hello_app
 
-COPY = OUT / "profile.sqlite"
+# Each run profiles its own copy (named by its process id), removed when it ends: two profiles
+# run side by side must not share a database file.
+COPY = OUT / f"profile-{os.getpid()}.sqlite"
 
 
 def _prepare(clients: int) -> dict[str, Any]:
@@ -44,12 +47,17 @@ def _prepare(clients: int) -> dict[str, Any]:
     if not built.built:
         raise SystemExit("no bench data for today: run `python -m bench.run --only login` first")
     source = Path(built.build_url.removeprefix("sqlite:///"))
-    for stale in COPY.parent.glob(COPY.name + "*"):  # an earlier copy's WAL would corrupt this one
-        stale.unlink()
+    _remove_copy()  # an earlier copy's WAL would corrupt this one
     shutil.copyfile(source, COPY)
+    atexit.register(_remove_copy)
     os.environ.update(app_env(f"sqlite:///{COPY}"))
     meta: dict[str, Any] = json.loads(built.meta_path.read_text())
     return meta
+
+
+def _remove_copy() -> None:
+    for file in COPY.parent.glob(COPY.name + "*"):
+        file.unlink(missing_ok=True)
 
 
 def _session_cookie(email: str) -> tuple[str, str]:
