@@ -1,5 +1,6 @@
 """A per-client data version, changed in the same transaction as any change to the client's rows
-that the caseload dashboard caches (`app/progress/row_cache.py`, docs/progress.md).
+that a kept view reads: the caseload dashboard's rows (`app/progress/row_cache.py`,
+docs/progress.md) and the client's Today sections (`app/sections.py`).
 
 The version is a random 63-bit token, not a counter: a counter restarts after a rolled-back
 transaction or on a fresh database with the same client ids (tests, demo data) and could repeat a
@@ -21,22 +22,25 @@ import uuid
 from collections.abc import Collection, Iterable
 from typing import Any
 
-from sqlalchemy import BigInteger, Column, Executable, Table, event, inspect, select
+from sqlalchemy import BigInteger, Column, Executable, Table, bindparam, event, inspect, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import ORMExecuteState
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Field, Session, SQLModel, col
 
+from app import prebuilt
+
 # A table whose writes bump the version says so itself, in its model: `__table_args__ =
 # data_version.watched(...)` puts this key in the table's `info`. Every table a cached dashboard
-# signal reads is one (tests/progress/test_row_cache.py checks the statements). `user_account` is
-# not: names and time zones are read on every request, and the time zone is part of the cache key.
+# signal or a kept Today section reads is one (tests/progress/test_row_cache.py and
+# tests/home/test_today_memo.py check the statements). `user_account` is not: names and time zones
+# are read on every request, and the caches key on what they show of it.
 WATCHED_KEY = "client_data_version"
 
 
 def watched(*table_args: Any) -> tuple[Any, ...]:
-    """`__table_args__` for a table the caseload dashboard caches: its writes bump the client's
-    version. The domain that owns the table declares it beside the table, not in a shared list."""
+    """`__table_args__` for a table a kept view reads (the dashboard's rows, Today's sections):
+    its writes bump the client's version. The domain that owns the table declares it beside the table, not in a shared list."""
     return (*table_args, {"info": {WATCHED_KEY: True}})
 
 
@@ -102,6 +106,17 @@ def versions(session: Session, client_ids: Collection[uuid.UUID]) -> dict[uuid.U
         )
     ).all()
     return {cid: version for cid, version in rows}  # noqa: C416  (typed)
+
+
+_VERSION_OF = select(col(ClientDataVersion.version)).where(
+    col(ClientDataVersion.client_id) == bindparam("client_id")
+)
+
+
+def version_of(session: Session, client_id: uuid.UUID) -> int:
+    """One client's current version (0: never changed since the table was made), through a
+    statement built once: the client's Today asks on every view (`app/sections.py`)."""
+    return int(prebuilt.scalar(session, _VERSION_OF, client_id=client_id) or 0)
 
 
 def _parent(table: Table) -> tuple[str, Table] | None:

@@ -1,22 +1,32 @@
 """Pages composed from every domain: the client's Today and the therapist's client overview.
 
 A domain contributes by providing `today.py` (`today_section`) or `overview.py` (`client_overview`);
-each returns a `Section` rendered by including its template with its context. Shared (not in
+each returns a `Section`: its template rendered with its context. Today's sections are drawn here
+(and kept, see `today_sections`); the overview's are included by the page's template. Shared (not in
 `home`), like `app/records.py`: every domain builds sections, and the therapist's overview page
 lives in accounts, so a home-owned type made accounts and home import each other.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import hashlib
+import uuid
+from collections.abc import Hashable
+from contextvars import ContextVar
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from functools import cache
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
+from markupsafe import Markup
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.orm import Mapper
 from sqlmodel import Session
 
+from app import data_version, templates
 from app.domains import plugins
+from app.lru import Lru
 
 if TYPE_CHECKING:  # a name only: at run time this shared module imports no domain
     from app.accounts.models import User
@@ -43,13 +53,142 @@ def _today_modules() -> tuple[ModuleType, ...]:
     return tuple(module for _domain, module in plugins("today"))
 
 
-def today_sections(*, session: Session, client: User, day: date, now: datetime) -> list[Section]:
-    sections = []
+@dataclass(frozen=True)
+class Reader:
+    """Whom a Today page is drawn for, beyond the client's own rows: the page's language and the
+    session's CSRF token, which every form on it carries."""
+
+    language: str
+    csrf: str
+
+
+@dataclass(frozen=True)
+class DrawnSection:
+    """A Today section as the page shows it: the card's heading (translated when the page is
+    rendered) and the section's HTML."""
+
+    key: str
+    title: str
+    html: Markup
+    order: int
+
+
+# Sections drawn before, kept while nothing they show can have changed (`_memo_key`). A Today
+# view is ~6 such sections of 1–10 KB: this holds the last few hundred clients' pages.
+MEMO_SIZE = 2048
+
+
+@dataclass(frozen=True)
+class _Kept:
+    drawn: DrawnSection | None  # None: the domain had nothing to show today
+    ids: tuple[str, ...]  # the form ids (`render_id`) drawn into its HTML, in the order drawn
+
+
+_kept: Lru[Hashable, _Kept] = Lru(MEMO_SIZE)
+_drawn_ids: ContextVar[list[str] | None] = ContextVar("drawn_ids", default=None)
+
+
+def render_id() -> uuid.UUID:
+    """A fresh id for one form of one view of Today: the phone sends it with the form, so a resend
+    is stored once. A section kept by the memo is served with new ones each time, exactly as if
+    it had been drawn again."""
+    value = uuid.uuid4()
+    drawn = _drawn_ids.get()
+    if drawn is not None:
+        drawn.append(str(value))
+    return value
+
+
+def forget_drawn_sections() -> None:
+    """Drop every kept section (tests compare a kept view with one drawn from scratch)."""
+    _kept.clear()
+
+
+def today_sections(
+    *, session: Session, client: User, day: date, now: datetime, reader: Reader
+) -> list[DrawnSection]:
+    """Every domain's Today section, drawn. A domain whose `today` module declares
+    `today_inputs` (what its section shows besides the client's watched rows: the day, the part
+    of the day…) promises that the section reads nothing else; its HTML is then kept and reused
+    while the client's data version (`app/data_version.py`), their own account row, the reader
+    and those inputs are all unchanged (docs/architecture.md, "Today's kept sections")."""
+    shared: tuple[Hashable, ...] | None = None  # what every kept section's key holds
+    drawn: list[DrawnSection] = []
     for module in _today_modules():
-        section = module.today_section(session=session, client=client, day=day, now=now)
+        inputs = getattr(module, "today_inputs", None)
+        if inputs is None:
+            section = _draw(module, session=session, client=client, day=day, now=now, reader=reader)
+        else:
+            if shared is None:
+                version = data_version.version_of(session, client.id)
+                shared = (client.id, version, _row_digest(client), reader)
+            key = (module.__name__, *shared, inputs(client=client, day=day, now=now))
+            section = _kept_or_drawn(
+                key, module, session=session, client=client, day=day, now=now, reader=reader
+            )
         if section is not None:
-            sections.append(section)
-    return sorted(sections, key=lambda s: s.order)
+            drawn.append(section)
+    return sorted(drawn, key=lambda s: s.order)
+
+
+def _draw(
+    module: ModuleType, *, session: Session, client: User, day: date, now: datetime, reader: Reader
+) -> DrawnSection | None:
+    section: Section | None = module.today_section(session=session, client=client, day=day, now=now)
+    if section is None:
+        return None
+    html = templates.render_fragment(
+        section.template, {"ctx": section.context}, language=reader.language, csrf=reader.csrf
+    )
+    return DrawnSection(key=section.key, title=section.title, html=html, order=section.order)
+
+
+def _kept_or_drawn(
+    key: Hashable,
+    module: ModuleType,
+    *,
+    session: Session,
+    client: User,
+    day: date,
+    now: datetime,
+    reader: Reader,
+) -> DrawnSection | None:
+    kept = _kept.get(key)
+    if kept is not None:
+        return _with_fresh_ids(kept)
+    ids: list[str] = []
+    token = _drawn_ids.set(ids)
+    try:
+        section = _draw(module, session=session, client=client, day=day, now=now, reader=reader)
+    finally:
+        _drawn_ids.reset(token)
+    _kept.put(key, _Kept(section, tuple(ids)))
+    return section
+
+
+def _with_fresh_ids(kept: _Kept) -> DrawnSection | None:
+    """The kept section with each of its form ids replaced by a new one, drawn in the same order
+    as a new render would draw them (uuid4 text appears nowhere else by chance)."""
+    if kept.drawn is None or not kept.ids:
+        return kept.drawn
+    html = str(kept.drawn.html)
+    for old in kept.ids:
+        html = html.replace(old, str(render_id()))
+    return replace(kept.drawn, html=Markup(html))  # kept HTML; the ids are uuid text
+
+
+@cache
+def _column_keys(model: type) -> tuple[str, ...]:
+    mapper: Mapper[Any] = sa_inspect(model)
+    return tuple(attr.key for attr in mapper.column_attrs)
+
+
+def _row_digest(client: User) -> bytes:
+    """Every column of the client's account row, as a digest: a section may show any of them
+    (name, time zone, language), and the row is not versioned. A digest, so the memo's keys hold
+    no copy of what the row keeps (its password hash)."""
+    values = tuple(getattr(client, name) for name in _column_keys(type(client)))
+    return hashlib.blake2b(repr(values).encode(), digest_size=16).digest()
 
 
 @cache

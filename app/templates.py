@@ -200,6 +200,18 @@ env.globals["current_language"] = i18n.current_language
 env.globals["js_messages_json"] = lambda: i18n.js_messages_json(i18n.current_language())
 
 
+def render_fragment(name: str, context: dict[str, Any], *, language: str, csrf: str) -> Markup:
+    """Part of a page rendered on its own (a Today section, `app/sections.py`), exactly as the
+    page's own `{% include %}` would render it: in the page's language, with its CSRF token in
+    every form. The template may read only `context` and the environment's globals."""
+    token = _csrf_for_render.set(csrf)
+    try:
+        with i18n.use_language(language):
+            return Markup(env.get_template(name).render(context))  # autoescaped
+    finally:
+        _csrf_for_render.reset(token)
+
+
 def render(
     request: Request,
     name: str,

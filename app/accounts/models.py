@@ -107,7 +107,10 @@ class CareLink(SQLModel, table=True):
     """A therapist's access to a client. Ending it ends access on the next request."""
 
     __tablename__ = "care_link"
-    __table_args__ = (UniqueConstraint("therapist_id", "client_id", "started_at"),)
+    # Watched: the client's Today shows only homework from therapists caring for them now.
+    __table_args__ = data_version.watched(
+        UniqueConstraint("therapist_id", "client_id", "started_at")
+    )
 
     id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
     therapist_id: uuid.UUID = Field(foreign_key="user_account.id", index=True)

@@ -5,13 +5,13 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from app import clock
+from app import clock, i18n
 from app.accounts import service as accounts
 from app.accounts.dependencies import CurrentClient
 from app.db import SessionDep
 from app.home import therapist_pages
 from app.i18n import N_
-from app.sections import today_sections
+from app.sections import Reader, today_sections
 from app.templates import render
 
 router = APIRouter()
@@ -33,8 +33,9 @@ def greeting(hour: int) -> str:
 def today(request: Request, session: SessionDep, client: CurrentClient) -> Response:
     tz = client.user.time_zone
     local = clock.local_now(tz)
+    reader = Reader(language=i18n.request_language(request), csrf=client.csrf_token)
     sections = today_sections(
-        session=session, client=client.user, day=local.date(), now=clock.now()
+        session=session, client=client.user, day=local.date(), now=clock.now(), reader=reader
     )
     return render(
         request,

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from app import clock
+from app import clock, data_version
 from app.db import new_id, utc_field
 
 
@@ -83,6 +83,7 @@ class DiaryWeek(SQLModel, table=True):
     """A week of keeping the activity diary: Today shows the diary while one is running."""
 
     __tablename__ = "occupation_diary_week"
+    __table_args__ = data_version.watched()  # the client's Today shows the running week
 
     id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
     client_id: uuid.UUID = Field(foreign_key="user_account.id", index=True)
@@ -95,7 +96,7 @@ class DiaryEntry(SQLModel, table=True):
     """What the client did in one part of one day. One row per block: a new tap replaces it."""
 
     __tablename__ = "occupation_diary_entry"
-    __table_args__ = (UniqueConstraint("client_id", "done_on", "block"),)
+    __table_args__ = data_version.watched(UniqueConstraint("client_id", "done_on", "block"))
 
     id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
     client_id: uuid.UUID = Field(foreign_key="user_account.id", index=True)

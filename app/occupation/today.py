@@ -7,6 +7,7 @@ when there is one, so a client without a diary week pays one indexed read.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import cast
@@ -20,7 +21,7 @@ from app.accounts.models import User
 from app.i18n import lazy_gettext
 from app.occupation import diary
 from app.occupation.models import DiaryEntry, DiaryWeek
-from app.sections import Section
+from app.sections import Section, render_id
 
 _CLIENT: BindParameter[uuid.UUID] = bindparam("client_id")
 _RUNNING = (
@@ -51,6 +52,22 @@ class Block:
         return self.activity or diary.CATEGORY_LABELS.get(self.category or "", "")
 
 
+def _shown(client: User, now: datetime) -> Sequence[tuple[str, str]]:
+    """The parts of the day so far; in the small hours only the night (the rest is still ahead)."""
+    hour = now.astimezone(ZoneInfo(client.time_zone)).hour
+    current = diary.block_of_hour(hour)
+    if current == "night" and hour < 12:
+        return diary.BLOCKS[-1:]
+    keys = [key for key, _ in diary.BLOCKS]
+    return diary.BLOCKS[: keys.index(current) + 1]
+
+
+def today_inputs(*, client: User, day: date, now: datetime) -> tuple[date, tuple[str, ...]]:
+    """The client's watched rows as of their local day, and which parts of the day have begun
+    (app/sections.py keeps the section's HTML while these are unchanged)."""
+    return day, tuple(key for key, _label in _shown(client, now))
+
+
 def today_section(*, session: Session, client: User, day: date, now: datetime) -> Section | None:
     starts_on = prebuilt.scalar(
         session,
@@ -65,13 +82,10 @@ def today_section(*, session: Session, client: User, day: date, now: datetime) -
         r.block: (r.category, r.activity)
         for r in prebuilt.rows(session, _TODAY, client_id=client.id, day=day)
     }
-    current = diary.block_of_hour(now.astimezone(ZoneInfo(client.time_zone)).hour)
-    keys = [key for key, _ in diary.BLOCKS]
-    # The parts of the day so far; in the small hours only the night (the rest is still ahead).
-    shown = diary.BLOCKS[: keys.index(current) + 1]
-    if current == "night" and now.astimezone(ZoneInfo(client.time_zone)).hour < 12:
-        shown = diary.BLOCKS[-1:]
-    blocks = [Block(key, label, *filled.get(key, (None, "")), uuid.uuid4()) for key, label in shown]
+    blocks = [
+        Block(key, label, *filled.get(key, (None, "")), render_id())
+        for key, label in _shown(client, now)
+    ]
     return Section(
         key="occupation",
         # Shown by the page that gathers the sections: translated when it is rendered.

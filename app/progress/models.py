@@ -62,6 +62,7 @@ class MeasureSchedule(SQLModel, table=True):
     """The therapist asks for PHQ-9 or GAD-7 every N days; the client answers on the phone."""
 
     __tablename__ = "progress_measure_schedule"
+    __table_args__ = data_version.watched()  # the client's Today shows what is due
 
     id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
     client_id: uuid.UUID = Field(foreign_key="user_account.id", index=True)

@@ -13,7 +13,7 @@ from sqlmodel import Session, and_, col, func, or_
 from app import clock, prebuilt
 from app.accounts.models import User
 from app.i18n import N_, format_number, gettext
-from app.sections import TodaySection
+from app.sections import TodaySection, render_id
 from app.self_care import history, words
 from app.self_care.models import Habit, HabitCheckIn, HabitLevel, HabitPause, MoodLog
 from app.self_care.targets import (
@@ -172,6 +172,13 @@ def _recent_check_ins(
     return out
 
 
+def today_inputs(*, client: User, day: date, now: datetime) -> date:
+    """The section shows the client's watched rows as of their local day, nothing else
+    (app/sections.py keeps its HTML while they are unchanged)."""
+    del client, now
+    return day
+
+
 def today_section(
     *, session: Session, client: User, day: date, now: datetime
 ) -> TodaySection | None:
@@ -215,7 +222,7 @@ def today_section(
                 ),
                 source=r.source,
                 number=r.level,
-                form_ids=tuple(str(uuid.uuid4()) for _ in range(4)),  # the four buttons
+                form_ids=tuple(str(render_id()) for _ in range(4)),  # the four buttons
                 # Offered beside today's buttons only when it is about today (not a back-fill).
                 last_today=(str(r.undo_id), UNDO_WORDS.get(r.undo_outcome, N_("Check-in")))
                 if r.undo_id is not None and r.undo_on == day
@@ -230,7 +237,7 @@ def today_section(
             "habits": habits,
             "mood_logged": mood,
             "all_paused": all_paused,
-            "mood_id": str(uuid.uuid4()),
+            "mood_id": str(render_id()),
         },
         order=30,
     )

@@ -13,7 +13,7 @@ from sqlmodel import Session, col
 from app import prebuilt
 from app.accounts.models import User
 from app.i18n import N_, use_language
-from app.sections import Section
+from app.sections import Section, render_id
 from app.sensory import diet
 from app.sensory.catalog import activities
 from app.sensory.diet_service import cautions_for, planned
@@ -70,6 +70,13 @@ _ITEMS = (
 )
 
 
+def today_inputs(*, client: User, day: date, now: datetime) -> date:
+    """The section shows the client's watched rows as of their local day, nothing else
+    (app/sections.py keeps its HTML while they are unchanged)."""
+    del client, now
+    return day
+
+
 def today_section(*, session: Session, client: User, day: date, now: datetime) -> Section | None:  # noqa: ARG001
     # Rows stand in for the item: they carry every column the item template, `planned` and
     # `cautions_for` read.
@@ -97,7 +104,7 @@ def today_section(*, session: Session, client: User, day: date, now: datetime) -
                     _Checkoff(item.felt_after) if item.checkoff_id is not None else None,
                     item_cautions,
                     bool(item.activity_id in lib and lib[item.activity_id].therapist_taught_only),
-                    uuid.uuid4(),
+                    render_id(),
                 )
                 for item, item_cautions in zip(due, cautions, strict=True)
             ],
