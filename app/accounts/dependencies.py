@@ -43,19 +43,21 @@ from app.web_security import (
 log = logging.getLogger("groundwork.accounts")
 
 
-async def load_principal(request: Request, session: SessionDep) -> Principal | None:
-    """The session behind the cookie, if it is live. Half-open (second factor pending) sessions
-    are not principals; the TOTP page loads them itself.
+async def load_principal(request: Request, session: Session) -> Principal | None:
+    """The session behind the cookie, if it is live, looked up once per request by `request_guard`
+    in the request's own session. Half-open (second factor pending) sessions are not principals;
+    the TOTP page loads them itself.
 
     If the database cannot be reached, the visitor is treated as logged out for pages anyone may
     see (the crisis lines stay one tap away during an outage), and `require_principal` and the CSRF
     guard answer 503 for everything else.
 
-    `async` so that a request without a session cookie (liveness, login, the crisis lines) costs
-    no threadpool hop. The lookup is one indexed read: where reads never wait (`db.reads_never_wait`:
-    SQLite) it runs here, on the event loop, since a thread hop costs more than the read itself;
-    elsewhere (a network round trip to PostgreSQL) it runs in a thread. Recording the session's
-    use, a write at most hourly, always runs in a thread: a writer may wait for its turn."""
+    `async`, as the guard is, so that a request without a session cookie (liveness, login, the
+    crisis lines) costs no threadpool hop. The lookup is one indexed read: where reads never wait
+    (`db.reads_never_wait`: SQLite) it runs here, on the event loop, since a thread hop costs more
+    than the read itself; elsewhere (a network round trip to PostgreSQL) it runs in a thread.
+    Recording the session's use, a write at most hourly, always runs in a thread: a writer may
+    wait for its turn."""
     token = request.cookies.get(SESSION_COOKIE)
     principal = None
     if token and not route_flag(request, NO_PRINCIPAL):
@@ -95,7 +97,30 @@ def _record_use(session: Session, principal: Principal) -> None:
             session.rollback()
 
 
-OptionalPrincipal = Annotated[Principal | None, Depends(load_principal)]
+# Where `request_guard` leaves the principal it looked up (None: nobody is signed in). A key of
+# its own in the scope, so "looked up, nobody" and "never looked up" stay apart.
+LOOKED_UP = "groundwork.principal"
+
+
+def looked_up(request: Request) -> Principal | None:
+    """The principal `request_guard` looked up for this request.
+
+    Every route runs that guard first (app-wide dependencies precede a route's own), so the
+    guards below read its answer instead of declaring `load_principal` again: FastAPI walks a
+    dependency's own dependencies on every use, cached or not (docs/benchmarks.md, "The
+    signed-in floor"). A route served without the guard is a wiring fault: it fails closed."""
+    try:
+        principal: Principal | None = request.scope[LOOKED_UP]
+    except KeyError:
+        raise RuntimeError("request_guard did not run: the principal was never looked up") from None
+    return principal
+
+
+async def optional_principal(request: Request) -> Principal | None:
+    return looked_up(request)
+
+
+OptionalPrincipal = Annotated[Principal | None, Depends(optional_principal)]
 
 
 def signed_in(request: Request, principal: Principal | None) -> Principal:
@@ -106,40 +131,40 @@ def signed_in(request: Request, principal: Principal | None) -> Principal:
     return principal
 
 
-async def require_principal(request: Request, principal: OptionalPrincipal) -> Principal:
+async def require_principal(request: Request) -> Principal:
     """Guards are pure checks, so they are `async`: no threadpool hop for each one (a sync
     dependency costs a thread handoff that grows under load)."""
-    return signed_in(request, principal)
+    return signed_in(request, looked_up(request))
 
 
 CurrentPrincipal = Annotated[Principal, Depends(require_principal)]
 
-# The role guards below take the optional principal and check it themselves, not through
-# `CurrentPrincipal`: one dependency level fewer for FastAPI to walk on every request.
+# The role guards below check the looked-up principal themselves, not through `CurrentPrincipal`:
+# one dependency fewer for FastAPI to walk on every request.
 
 
-async def require_client(request: Request, principal: OptionalPrincipal) -> Principal:
-    principal = signed_in(request, principal)
+async def require_client(request: Request) -> Principal:
+    principal = signed_in(request, looked_up(request))
     require_role(principal, Role.client)
     return principal
 
 
-async def require_therapist(request: Request, principal: OptionalPrincipal) -> Principal:
-    principal = signed_in(request, principal)
+async def require_therapist(request: Request) -> Principal:
+    principal = signed_in(request, looked_up(request))
     require_role(principal, Role.therapist)
     require_second_factor(principal)
     return principal
 
 
-async def require_staff(request: Request, principal: OptionalPrincipal) -> Principal:
-    principal = signed_in(request, principal)
+async def require_staff(request: Request) -> Principal:
+    principal = signed_in(request, looked_up(request))
     require_role(principal, Role.therapist, Role.admin)
     require_second_factor(principal)
     return principal
 
 
-async def require_clinic_manager(request: Request, principal: OptionalPrincipal) -> Principal:
-    principal = signed_in(request, principal)
+async def require_clinic_manager(request: Request) -> Principal:
+    principal = signed_in(request, looked_up(request))
     if not may_manage_clinic(principal):
         raise Forbidden(N_("Only the clinic's administrators can do this."))
     require_second_factor(principal)
@@ -193,11 +218,14 @@ ClientSharingSensory = Annotated[User, Depends(_client_sharing(RecordKind.sensor
 WRITE_LIMIT_EXEMPT = frozenset({"/logout"})
 
 
-async def request_guard(request: Request, principal: OptionalPrincipal) -> None:
-    """The app-wide checks every route runs: CSRF (`app.web_security.check_csrf`), then the write
-    limit (`write_limit`). One dependency, not two: FastAPI walks each dependency's own
-    dependencies again on every request (cached values included), and the floor every request
-    pays fell by the nodes it no longer walks (docs/benchmarks.md, "The per-request floor")."""
+async def request_guard(request: Request, session: SessionDep) -> None:
+    """The app-wide checks every route runs, in one dependency: who is asking (`load_principal`,
+    left for the other guards in `looked_up`), then CSRF (`app.web_security.check_csrf`), then the
+    write limit (`write_limit`). One node, with one dependency of its own, because FastAPI walks
+    each dependency's own dependencies again on every request, cached values included (a calm
+    list walked 8 nodes before, 5 now: docs/benchmarks.md, "The signed-in floor")."""
+    principal = await load_principal(request, session)
+    request.scope[LOOKED_UP] = principal
     await check_csrf(request, principal)
     write_limit(request, principal)
 

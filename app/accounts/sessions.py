@@ -5,14 +5,19 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TypeVar
 
 from sqlalchemy import bindparam, func, update
-from sqlmodel import Session, col, select
+from sqlalchemy import select as sa_select
+from sqlalchemy.orm import attributes, class_mapper, make_transient_to_detached
+from sqlmodel import Session, SQLModel, col, select
 
-from app import clock
+from app import clock, prebuilt
 from app.accounts.models import AuthSession, Role, User
 from app.accounts.security import new_token, token_hash
 from app.config import get_settings
+
+Model = TypeVar("Model", bound=SQLModel)
 
 # Writing last_seen on every request would turn reads into writes; once an hour is plenty.
 TOUCH_EVERY = timedelta(hours=1)
@@ -52,22 +57,54 @@ def create(
     return IssuedSession(token=token, record=record)
 
 
-# Built once: every request looks its session up, and building the select cost more than running it.
+# Built once, run through Core: every signed-in request looks its session up. Every column of
+# both rows, so the two instances `_attach` builds are whole, as the ORM's loader would build them.
+# The ORM's own two-entity select (its execution context and loading path) cost more than the
+# statement and the two instances together (docs/benchmarks.md, "The signed-in floor").
+_SESSION_COLUMNS = tuple(AuthSession.__table__.columns)  # type: ignore[attr-defined]  # SQLModel table
+_USER_COLUMNS = tuple(User.__table__.columns)  # type: ignore[attr-defined]  # SQLModel table
+_SESSION_KEYS = tuple(c.key for c in _SESSION_COLUMNS)
+_USER_KEYS = tuple(c.key for c in _USER_COLUMNS)
 _LOOKUP = (
-    select(AuthSession, User)
-    .join(User, col(User.id) == col(AuthSession.user_id))
+    sa_select(*_SESSION_COLUMNS, *_USER_COLUMNS)
+    .join_from(AuthSession, User, col(User.id) == col(AuthSession.user_id))
     .where(col(AuthSession.token_hash) == bindparam("token_hash"))
 )
 
 
 def lookup(session: Session, token: str) -> tuple[AuthSession, User] | None:
-    row = session.exec(_LOOKUP, params={"token_hash": token_hash(token)}).first()
+    """The live session behind `token` and its user, both persistent in `session` (as an ORM
+    select would leave them: services write through `principal.user`). Revocation, expiry and a
+    closed account are decided on the row just read, never on an instance the session already held."""
+    row = prebuilt.first(session, _LOOKUP, token_hash=token_hash(token))
     if row is None:
         return None
-    auth, user = row
-    if auth.revoked_at is not None or auth.expires_at <= clock.now() or not user.is_active:
+    values = tuple(row)
+    auth_values = dict(zip(_SESSION_KEYS, values[: len(_SESSION_KEYS)], strict=True))
+    user_values = dict(zip(_USER_KEYS, values[len(_SESSION_KEYS) :], strict=True))
+    if (
+        auth_values["revoked_at"] is not None
+        or auth_values["expires_at"] <= clock.now()
+        or not user_values["is_active"]
+    ):
         return None
-    return auth, user
+    return _attach(session, AuthSession, auth_values), _attach(session, User, user_values)
+
+
+def _attach(session: Session, model: type[Model], values: dict[str, object]) -> Model:
+    """The instance for this row as the ORM's loader gives it: the one the session already holds
+    (a select never overwrites a loaded instance), else a new one built the way the loader builds
+    it (`new_instance`, then its state dict) and made persistent, unmodified, in `session`."""
+    mapper = class_mapper(model)  # configures the mappers first, as any ORM select would
+    identity = mapper.identity_key_from_primary_key((values["id"],))
+    held = session.identity_map.get(identity)
+    if held is not None:
+        return held
+    instance: Model = mapper.class_manager.new_instance()
+    attributes.instance_dict(instance).update(values)
+    make_transient_to_detached(instance)
+    session.add(instance)
+    return instance
 
 
 def needs_touch(auth: AuthSession) -> bool:
