@@ -7,7 +7,9 @@ CPU. Prints the CPU per request (process time ÷ requests, the best of `--rounds
 machine is shared) beside a pure FastAPI hello world called the same way. `--profile` then runs
 cProfile over more requests with threadpool work run inline on the event loop's thread (so one
 profiler sees the dependencies and the endpoint: the thread hops' own cost shows only in the CPU
-per request) and prints the functions with the most cumulative and own time.
+per request) and prints the functions with the most cumulative and own time. `--body` sends a
+JSON body with each request, a fresh id in each (`request_body`): the habit check-in is
+`--method POST '/api/v1/habits/{bench_habit_id}/check-ins' --body '{"id": "{uuid}", ...}'`.
 
 Used for issue #19's floor work: docs/benchmarks.md, "The per-request floor".
 """
@@ -77,10 +79,27 @@ def _session_cookie(email: str) -> tuple[str, str]:
 
 Call = Callable[[], Awaitable[int]]
 
+# A POST without --body: a new check-in each time (a fresh id), as the bench's scenario sends.
+DEFAULT_POST_BODY = '{"id": "{uuid}", "outcome": "done"}'
 
-def _caller(app: ASGIApp, method: str, path: str, headers: list[tuple[bytes, bytes]]) -> Call:
-    # A POST creates a new row each time (a fresh id), as the bench's check-in scenario does.
-    body = '{"id": "%s", "outcome": "done"}'
+
+def request_body(template: str | None) -> bytes:
+    """One request's body from `--body`: `{uuid}` becomes a fresh uuid4 (each request a new
+    client-made id, so a POST stores a row instead of replaying one) and `{today}` today's ISO
+    date. Plain replacement, not `str.format`: the template is JSON, full of braces."""
+    if template is None:
+        return b""
+    fresh = template.replace("{uuid}", str(uuid.uuid4()))
+    return fresh.replace("{today}", date.today().isoformat()).encode()
+
+
+def _caller(
+    app: ASGIApp,
+    method: str,
+    path: str,
+    headers: list[tuple[bytes, bytes]],
+    body: str | None = None,
+) -> Call:
     raw_path, _, query = path.partition("?")
 
     async def call() -> int:
@@ -92,8 +111,7 @@ def _caller(app: ASGIApp, method: str, path: str, headers: list[tuple[bytes, byt
             if sent:
                 await asyncio.sleep(3600)
             sent = True
-            content = (body % uuid.uuid4()).encode() if method == "POST" else b""
-            return {"type": "http.request", "body": content}
+            return {"type": "http.request", "body": request_body(body)}
 
         async def send(message: Message) -> None:
             nonlocal status
@@ -150,7 +168,8 @@ async def _run(args: argparse.Namespace) -> None:
         headers.append((b"accept-language", args.language.encode()))
     path = args.path.format(**meta.get("values", {}))
     async with app.router.lifespan_context(app):
-        call = _caller(app, args.method, path, headers)
+        body = args.body if args.body or args.method != "POST" else DEFAULT_POST_BODY
+        call = _caller(app, args.method, path, headers, body)
         status = await call()
         print(f"{args.method} {path} as {args.as_user or 'anonymous'}: {status}", file=sys.stderr)
         hello = _caller(hello_app(), "GET", HELLO_PATH, [(b"host", b"127.0.0.1")])
@@ -198,6 +217,11 @@ def main() -> None:
     parser.add_argument("--method", default="GET")
     parser.add_argument(
         "--as", dest="as_user", choices=["client", "therapist", "therapist_200", "admin"]
+    )
+    parser.add_argument(
+        "--body",
+        help="JSON body template sent with each request; {uuid}: a fresh uuid4 each time,"
+        f" {{today}}: today's date (default for POST: {DEFAULT_POST_BODY})",
     )
     parser.add_argument("--accept", default="application/json")
     parser.add_argument("--language", help="Accept-Language to send")

@@ -5,15 +5,17 @@ Every write commits once, before returning. Days are the client's local days.
 
 from __future__ import annotations
 
+import functools
 import uuid
 from datetime import date, time, timedelta
 
-from sqlalchemy import BindParameter, bindparam
+from sqlalchemy import BindParameter, Executable, Table, bindparam
 from sqlalchemy import select as core_select
-from sqlalchemy.exc import IntegrityError, NoResultFound
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import NoResultFound
 from sqlmodel import Session, col, select
 
-from app import clock, prebuilt, taps
+from app import clock, data_version, prebuilt, taps
 from app.accounts.models import User
 from app.audit import service as audit
 from app.errors import Conflict, NotFound, Unprocessable
@@ -166,12 +168,9 @@ def levels_of(session: Session, habit_id: uuid.UUID) -> list[HabitLevel]:
 # HabitLevel object cost more than the lookup itself (issue #19).
 _HABIT: BindParameter[uuid.UUID] = bindparam("habit_id")
 _NUMBER: BindParameter[int] = bindparam("number")
-_CHECK_IN: BindParameter[uuid.UUID] = bindparam("id")
 _TARGET = core_select(*history.TARGET_COLUMNS).where(
     col(HabitLevel.habit_id) == _HABIT, col(HabitLevel.number) == _NUMBER
 )
-# Whether a check-in id is taken: a replay is rare, so the ORM object is loaded only then.
-_CHECK_IN_TAKEN = core_select(col(HabitCheckIn.id)).where(col(HabitCheckIn.id) == _CHECK_IN)
 
 
 def current_target(session: Session, habit: Habit) -> Target:
@@ -182,21 +181,30 @@ def current_target(session: Session, habit: Habit) -> Target:
 
 
 def check_in(*, session: Session, client: User, habit: Habit, data: CheckInCreate) -> HabitCheckIn:
-    """Store a check-in once. Replaying the same id returns the stored row unchanged."""
-    if prebuilt.first(session, _CHECK_IN_TAKEN, id=data.id) is not None:
-        existing = session.get(HabitCheckIn, data.id)
-        if existing is not None:
-            return _same_or_conflict(existing, habit)
+    """Store a check-in once. Replaying the same id returns the stored row unchanged, even when
+    the check-in would be refused now (a queued tap replayed days later).
+
+    The row goes in through a Core insert that skips an id already taken (`_insert_new`), so a
+    replay is found by the insert itself: no SELECT before it, no SAVEPOINT around it, no ORM
+    flush (the object returned is only the answer). The data version is bumped here, as the
+    flush would have bumped it.
+    """
+    try:
+        tapped_on = taps.local_day(data.tapped_at, tz=client.time_zone)  # today, unless queued
+        on = data.on or tapped_on
+        if not tapped_on - timedelta(days=BACKFILL_DAYS) <= on <= tapped_on:
+            raise Unprocessable(_("You can check in for today or yesterday."), field="on")
+        target = current_target(session, habit)
+        if data.amount is not None and target.kind is not TargetKind.AMOUNT:
+            raise Unprocessable(
+                _("This habit is not counted in amounts: leave the amount empty."), field="amount"
+            )
+    except (Unprocessable, NoResultFound):
+        existing = session.get(HabitCheckIn, data.id)  # a replay is answered before any check
+        if existing is None:
+            raise
+        return _same_or_conflict(existing, habit)
     today = today_for(client)
-    tapped_on = taps.local_day(data.tapped_at, tz=client.time_zone)  # today, unless queued
-    on = data.on or tapped_on
-    if not tapped_on - timedelta(days=BACKFILL_DAYS) <= on <= tapped_on:
-        raise Unprocessable(_("You can check in for today or yesterday."), field="on")
-    target = current_target(session, habit)
-    if data.amount is not None and target.kind is not TargetKind.AMOUNT:
-        raise Unprocessable(
-            _("This habit is not counted in amounts: leave the amount empty."), field="amount"
-        )
     row = HabitCheckIn(
         id=data.id,
         habit_id=habit.id,
@@ -211,21 +219,38 @@ def check_in(*, session: Session, client: User, habit: Habit, data: CheckInCreat
         amount=float(data.amount) if data.amount is not None else None,
         note=data.note or None,
     )
-    try:
-        with session.begin_nested():
-            session.add(row)
-    except IntegrityError:
-        # The same id arrived twice at once (a retried offline write): keep the first.
+    connection = session.connection()
+    values = {key: getattr(row, key) for key in _CHECK_IN_COLUMNS}
+    if connection.execute(_insert_new(connection.dialect.name), values).first() is None:
+        # A replay, or the same id arriving twice at once (a retried offline write): keep the first.
         again = session.get(HabitCheckIn, data.id)
-        if again is None:
-            raise
+        if again is None:  # taken by the insert's check, gone now: the first one was undone
+            raise NoResultFound(f"check-in {data.id} was taken and is gone")
         return _same_or_conflict(again, habit)
+    data_version.bump(session, [client.id])
     suggestions.after_check_in(
         session=session, habit=habit, day=on, today=today, tz=client.time_zone
     )
     summary.refresh(session=session, habit=habit, today=today, changed_from=on)
     session.commit()
     return row
+
+
+_CHECK_IN_COLUMNS: tuple[str, ...] = tuple(HabitCheckIn.__table__.columns.keys())  # type: ignore[attr-defined]  # SQLModel sets it
+
+
+@functools.cache
+def _insert_new(dialect_name: str) -> Executable:
+    """INSERT … ON CONFLICT (id) DO NOTHING RETURNING id, built once per dialect: a taken id
+    inserts and returns no row and raises nothing, so the transaction stays usable on PostgreSQL,
+    where a failed insert would abort it. A concurrent insert of the same id is waited for, then
+    skipped. RETURNING says whether the row went in (rowcount came back -1 on PostgreSQL)."""
+    table: Table = HabitCheckIn.__table__  # type: ignore[attr-defined]  # SQLModel sets it
+    if dialect_name == "postgresql":
+        pg = postgresql.insert(table).on_conflict_do_nothing(index_elements=["id"])
+        return pg.returning(table.c.id)
+    lite = sqlite.insert(table).on_conflict_do_nothing(index_elements=["id"])
+    return lite.returning(table.c.id)
 
 
 def undo_check_in(
@@ -291,8 +316,13 @@ def get_habit(session: Session, habit_id: uuid.UUID) -> Habit:
     return habit
 
 
+# Built once: every route on a client's own habit loads it first (the check-in most often), and
+# this ORM select, run with a parameter, costs about half of `session.get`'s work (issue #19).
+_OWN_HABIT = select(Habit).where(col(Habit.id) == _HABIT)
+
+
 def get_habit_for(session: Session, *, client_id: uuid.UUID, habit_id: uuid.UUID) -> Habit:
-    habit = session.get(Habit, habit_id)
+    habit = session.exec(_OWN_HABIT, params={"habit_id": habit_id}).first()
     if habit is None or habit.client_id != client_id:
         raise NotFound()
     return habit

@@ -17,9 +17,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Protocol
 
-from sqlmodel import Session, select
+from sqlalchemy import bindparam
+from sqlalchemy import select as core_select
+from sqlmodel import Session, col, select
 
-from app import clock
+from app import clock, prebuilt
 from app.accounts.models import User
 from app.self_care import history
 from app.self_care.models import Habit, HabitSummary
@@ -27,6 +29,12 @@ from app.self_care.strength import StrengthPoint, StrengthState, strength_series
 
 SETTLE_DAYS = 2  # check-ins reach today and yesterday; the day before yesterday is settled
 TAIL_DAYS = 15  # daily scores kept before `settled_on`: enough for "a week ago" on any later day
+
+# Built once (app/prebuilt.py): every check-in asks whether its habit's summary is current, and it
+# almost always is, so the row is loaded as an ORM object only when there is something to fold.
+_SETTLED_ON = core_select(col(HabitSummary.settled_on)).where(
+    col(HabitSummary.habit_id) == bindparam("habit_id")
+)
 
 
 @dataclass(frozen=True)
@@ -77,14 +85,19 @@ def trim(points: list[StrengthPoint], settled: date) -> list[StrengthPoint]:
 
 def refresh(
     *, session: Session, habit: Habit, today: date, changed_from: date | None = None
-) -> HabitSummary:
+) -> None:
     """Bring the habit's summary up to the settled day; call before the write's commit.
 
     `changed_from` is the earliest day the write touched: a day already folded in means the
     stored state is no longer right, so the summary is rebuilt from the habit's start.
     """
-    row = session.get(HabitSummary, habit.id)
     settle = settle_day(today)
+    # Most writes find it up to date; that is decided without loading the row (and not asked
+    # when `changed_from` reaches a settled day: then it is rebuilt whatever is stored).
+    untouched = changed_from is None or changed_from > settle
+    if untouched and prebuilt.scalar(session, _SETTLED_ON, habit_id=habit.id) == settle:
+        return
+    row = session.get(HabitSummary, habit.id)
     if row is None:
         row = HabitSummary(habit_id=habit.id, client_id=habit.client_id)
     current = stored(row)
@@ -94,7 +107,7 @@ def refresh(
         current = None  # the client's today moved back (a new time zone): start again
     begin = first_day(habit, settle) if current is None else current.settled_on + timedelta(days=1)
     if current is not None and begin > settle:
-        return row  # already up to date
+        return  # already up to date
     hist = history.load(session, habit, settle, since=begin)
     points = strength_series(
         target_on=hist.target_on,
@@ -113,7 +126,6 @@ def refresh(
     row.tail = [[p.on.isoformat(), p.score] for p in tail]
     row.updated_at = clock.now()
     session.add(row)
-    return row
 
 
 def rebuild_all(session: Session) -> int:

@@ -8,12 +8,12 @@ from datetime import timedelta
 import pytest
 from sqlmodel import Session, select
 
-from app import clock
+from app import clock, data_version
 from app.accounts.models import User
 from app.errors import Conflict, Unprocessable
 from app.self_care import levels, pauses, progress, reminder_source, service, suggestions
 from app.self_care.models import HabitCheckIn, HabitLevel
-from app.self_care.schemas import CheckInCreate, PauseCreate, PersonalHabitCreate
+from app.self_care.schemas import CheckInCreate, PauseCreate, PersonalHabitCreate, Reason
 from app.self_care.targets import LifeArea, Outcome, TargetKind
 from tests.self_care.helpers import MONDAY, check, daily_check_ins, noon, start
 
@@ -41,6 +41,59 @@ def test_replaying_a_check_in_returns_the_stored_row_without_a_duplicate(
     assert first.id == again.id
     rows = session.exec(select(HabitCheckIn).where(HabitCheckIn.habit_id == habit.id)).all()
     assert len(rows) == 1
+
+
+def test_a_replay_the_checks_would_now_refuse_still_returns_the_stored_row(
+    session: Session, client_user: User
+) -> None:
+    """The replay is answered before the day and amount checks: a tap queued on Monday and
+    replayed on Wednesday (its day no longer open) is the stored row, not a refusal."""
+    with clock.frozen_at(noon(MONDAY)):
+        habit = start(session, client_user)
+        data = CheckInCreate(id=uuid.uuid4(), outcome=Outcome.DONE, on=MONDAY, confidence=6)
+        first = service.check_in(session=session, client=client_user, habit=habit, data=data)
+    with clock.frozen_at(noon(MONDAY + timedelta(days=2))):
+        again = service.check_in(session=session, client=client_user, habit=habit, data=data)
+        with pytest.raises(Unprocessable):  # the same request with a new id is refused
+            service.check_in(
+                session=session,
+                client=client_user,
+                habit=habit,
+                data=data.model_copy(update={"id": uuid.uuid4()}),
+            )
+    assert (again.id, again.done_on, again.confidence) == (first.id, MONDAY, 6)
+    rows = session.exec(select(HabitCheckIn).where(HabitCheckIn.habit_id == habit.id)).all()
+    assert len(rows) == 1
+
+
+def test_the_stored_check_in_is_the_row_returned_and_bumps_the_data_version_once(
+    session: Session, client_user: User
+) -> None:
+    """The row goes in through Core: every column as the returned object has it, the client's
+    data version changed by the check-in (the dashboard's cache) and not by its replay."""
+    water = start(session, client_user, "water")
+    data = CheckInCreate(
+        id=uuid.uuid4(),
+        outcome=Outcome.PARTLY,
+        reason=Reason.energy,
+        confidence=4,
+        pleasure=3,
+        mastery=5,
+        amount=1,
+        note="after lunch",
+    )
+    before = data_version.versions(session, [client_user.id]).get(client_user.id)
+    row = service.check_in(session=session, client=client_user, habit=water, data=data)
+    after = data_version.versions(session, [client_user.id]).get(client_user.id)
+    session.expunge_all()
+    stored = session.get(HabitCheckIn, data.id)
+    assert stored is not None
+    assert stored.model_dump() == row.model_dump()
+    assert (stored.reason, stored.amount, stored.note) == ("energy", 1.0, "after lunch")
+    assert after is not None
+    assert after != before
+    service.check_in(session=session, client=client_user, habit=water, data=data)
+    assert data_version.versions(session, [client_user.id])[client_user.id] == after
 
 
 def test_a_check_in_id_used_for_another_habit_conflicts(
