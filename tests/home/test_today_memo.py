@@ -133,25 +133,34 @@ def _sensory_item(session: Session, client: User) -> SensoryDietItem:
     ).first()  # type: ignore[return-value]
 
 
-# Every kind of write that changes what Today shows, as the client or their therapist makes it.
-def _routine_made(session: Session, client: User, _therapist: User) -> None:
-    routines.create_routine(
+def _new_routine(session: Session, client: User, title: str, *steps: str) -> Routine:
+    return routines.create_routine(
         session=session,
         client_id=client.id,
         tz=client.time_zone,
         created_by_id=client.id,
-        data=RoutineCreate(title="Tidy the desk", steps=[StepIn(title="clear it")]),
+        data=RoutineCreate(title=title, steps=[StepIn(title=step) for step in steps]),
     )
+
+
+def _new_settings(session: Session, client: User, *, time_zone: str, language: str) -> None:
+    accounts.update_profile(
+        session,
+        user=client,
+        name=client.preferred_name,
+        time_zone=time_zone,
+        country=client.country,
+        language=language,
+    )
+
+
+# Every kind of write that changes what Today shows, as the client or their therapist makes it.
+def _routine_made(session: Session, client: User, _therapist: User) -> None:
+    _new_routine(session, client, "Tidy the desk", "clear it")
 
 
 def _routine_step_done(session: Session, client: User, _therapist: User) -> None:
-    routine = routines.create_routine(
-        session=session,
-        client_id=client.id,
-        tz=client.time_zone,
-        created_by_id=client.id,
-        data=RoutineCreate(title="Wash", steps=[StepIn(title="wash"), StepIn(title="dry")]),
-    )
+    routine = _new_routine(session, client, "Wash", "wash", "dry")
     before = view(session, client)
     step = routines.steps_of(session, routine.id)[0]
     runs.record_outcome(
@@ -274,14 +283,7 @@ def _diary_block_tapped(session: Session, client: User, therapist: User) -> None
 
 def _moved_to_auckland(session: Session, client: User, _therapist: User) -> None:
     """Noon in London is already tomorrow in Auckland: the client's own day changes."""
-    accounts.update_profile(
-        session,
-        user=client,
-        name=client.preferred_name,
-        time_zone="Pacific/Auckland",
-        country=client.country,
-        language=client.language,
-    )
+    _new_settings(session, client, time_zone="Pacific/Auckland", language=client.language)
 
 
 def _bulk_core_update(session: Session, client: User, _therapist: User) -> None:
@@ -387,17 +389,11 @@ def test_a_change_to_the_clients_own_row_shows_at_once(
     )
     session.commit()
 
-    def in_spanish() -> None:
-        accounts.update_profile(
-            session,
-            user=client,
-            name=client.preferred_name,
-            time_zone=client.time_zone,
-            country=client.country,
-            language="es",
-        )
-
-    before, after = after_change(session, client, in_spanish)
+    before, after = after_change(
+        session,
+        client,
+        lambda: _new_settings(session, client, time_zone=client.time_zone, language="es"),
+    )
     assert after != before
 
 
