@@ -40,7 +40,8 @@ WATCHED_KEY = "client_data_version"
 
 def watched(*table_args: Any) -> tuple[Any, ...]:
     """`__table_args__` for a table a kept view reads (the dashboard's rows, Today's sections):
-    its writes bump the client's version. The domain that owns the table declares it beside the table, not in a shared list."""
+    its writes bump the client's version. The domain that owns the table declares it beside the
+    table, not in a shared list."""
     return (*table_args, {"info": {WATCHED_KEY: True}})
 
 

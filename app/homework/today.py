@@ -16,7 +16,7 @@ from app.homework.queries import ACTIVE
 from app.homework.schedule import Recurrence, describe, is_due_on
 from app.homework.states import LABELS, State
 from app.i18n import N_
-from app.sections import Section
+from app.sections import Section, local_day
 
 A = HomeworkAssignment
 _DONE_TODAY = exists().where(
@@ -50,11 +50,9 @@ _OPEN = (
 )
 
 
-def today_inputs(*, client: User, day: date, now: datetime) -> date:
-    """The section shows the client's watched rows as of their local day, nothing else
-    (app/sections.py keeps its HTML while they are unchanged)."""
-    del client, now
-    return day
+# The section shows the client's watched rows as of their local day, nothing else: its HTML is
+# kept while they are unchanged (app/sections.py).
+today_inputs = local_day
 
 
 def today_section(*, session: Session, client: User, day: date, now: datetime) -> Section | None:

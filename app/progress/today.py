@@ -11,7 +11,7 @@ from app import prebuilt
 from app.accounts.models import User
 from app.progress import measures
 from app.progress.models import MeasureSchedule
-from app.sections import Section
+from app.sections import Section, local_day
 
 # Built once (app/prebuilt.py); the same rows as `measure_service.due`, only the column shown.
 _DUE = select(col(MeasureSchedule.code)).where(
@@ -21,11 +21,9 @@ _DUE = select(col(MeasureSchedule.code)).where(
 )
 
 
-def today_inputs(*, client: User, day: date, now: datetime) -> date:
-    """The section shows the client's watched rows as of their local day, nothing else
-    (app/sections.py keeps its HTML while they are unchanged)."""
-    del client, now
-    return day
+# The section shows the client's watched rows as of their local day, nothing else: its HTML is
+# kept while they are unchanged (app/sections.py).
+today_inputs = local_day
 
 
 def today_section(*, session: Session, client: User, day: date, now: datetime) -> Section | None:

@@ -9,14 +9,11 @@ from sqlmodel import Session
 from app.accounts.models import User
 from app.i18n import N_
 from app.routines import queries
-from app.sections import Section, TodaySection
+from app.sections import Section, TodaySection, local_day
 
-
-def today_inputs(*, client: User, day: date, now: datetime) -> date:
-    """The section shows the client's watched rows as of their local day, nothing else
-    (app/sections.py keeps its HTML while they are unchanged)."""
-    del client, now
-    return day
+# The section shows the client's watched rows as of their local day, nothing else: its HTML is
+# kept while they are unchanged (app/sections.py).
+today_inputs = local_day
 
 
 def today_section(

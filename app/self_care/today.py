@@ -13,7 +13,7 @@ from sqlmodel import Session, and_, col, func, or_
 from app import clock, prebuilt
 from app.accounts.models import User
 from app.i18n import N_, format_number, gettext
-from app.sections import TodaySection, render_id
+from app.sections import TodaySection, local_day, render_id
 from app.self_care import history, words
 from app.self_care.models import Habit, HabitCheckIn, HabitLevel, HabitPause, MoodLog
 from app.self_care.targets import (
@@ -172,11 +172,9 @@ def _recent_check_ins(
     return out
 
 
-def today_inputs(*, client: User, day: date, now: datetime) -> date:
-    """The section shows the client's watched rows as of their local day, nothing else
-    (app/sections.py keeps its HTML while they are unchanged)."""
-    del client, now
-    return day
+# The section shows the client's watched rows as of their local day, nothing else: its HTML is
+# kept while they are unchanged (app/sections.py).
+today_inputs = local_day
 
 
 def today_section(

@@ -13,7 +13,7 @@ from sqlmodel import Session, col
 from app import prebuilt
 from app.accounts.models import User
 from app.i18n import N_, use_language
-from app.sections import Section, render_id
+from app.sections import Section, local_day, render_id
 from app.sensory import diet
 from app.sensory.catalog import activities
 from app.sensory.diet_service import cautions_for, planned
@@ -70,11 +70,9 @@ _ITEMS = (
 )
 
 
-def today_inputs(*, client: User, day: date, now: datetime) -> date:
-    """The section shows the client's watched rows as of their local day, nothing else
-    (app/sections.py keeps its HTML while they are unchanged)."""
-    del client, now
-    return day
+# The section shows the client's watched rows as of their local day, nothing else: its HTML is
+# kept while they are unchanged (app/sections.py).
+today_inputs = local_day
 
 
 def today_section(*, session: Session, client: User, day: date, now: datetime) -> Section | None:  # noqa: ARG001
