@@ -61,6 +61,21 @@ def utc_field(*, nullable: bool = False, index: bool = False, default: Any = Non
     return Field(**kwargs)
 
 
+# A column that holds a secret (a password hash, a sealed key) says so in its `info`: in-process
+# stores that keep rows or digests of rows leave it out (app/accounts/kept_sessions.py,
+# app/sections.py), and an instance built from a kept row loads it from the database if asked.
+SECRET = "secret"
+
+
+def secret_field(*, max_length: int) -> Any:
+    """A nullable text column holding a secret (see `SECRET`)."""
+    return Field(default=None, max_length=max_length, sa_column_kwargs={"info": {SECRET: True}})
+
+
+def is_secret(column: Any) -> bool:
+    return bool(column.info.get(SECRET))
+
+
 def new_id() -> uuid.UUID:
     return uuid.uuid4()
 

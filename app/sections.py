@@ -25,6 +25,7 @@ from sqlalchemy.orm import Mapper
 from sqlmodel import Session
 
 from app import data_version, templates
+from app.db import is_secret
 from app.domains import plugins
 from app.lru import Lru
 
@@ -186,14 +187,18 @@ def _with_fresh_ids(kept: _Kept) -> DrawnSection | None:
 
 @cache
 def _column_keys(model: type) -> tuple[str, ...]:
+    """Its columns but secrets (`db.is_secret`): no section shows them, and a row kept in
+    process (app/accounts/kept_sessions.py) leaves them unloaded."""
     mapper: Mapper[Any] = sa_inspect(model)
-    return tuple(attr.key for attr in mapper.column_attrs)
+    return tuple(
+        attr.key for attr in mapper.column_attrs if not any(is_secret(c) for c in attr.columns)
+    )
 
 
 def _row_digest(client: User) -> bytes:
-    """Every column of the client's account row, as a digest: a section may show any of them
-    (name, time zone, language), and the row is not versioned. A digest, so the memo's keys hold
-    no copy of what the row keeps (its password hash)."""
+    """Every column of the client's account row but its secrets, as a digest: a section may show
+    any of them (name, time zone, language), and the row is not versioned. A digest, so the
+    memo's keys hold no copy of the row."""
     values = tuple(getattr(client, name) for name in _column_keys(type(client)))
     return hashlib.blake2b(repr(values).encode(), digest_size=16).digest()
 

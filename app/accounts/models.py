@@ -10,7 +10,7 @@ from sqlalchemy import BigInteger, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from app import clock, data_version
-from app.db import new_id, utc_field
+from app.db import new_id, secret_field, utc_field
 
 
 class Role(StrEnum):
@@ -35,7 +35,7 @@ class User(SQLModel, table=True):
 
     id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
     email: str | None = Field(default=None, max_length=254, unique=True, index=True)
-    password_hash: str | None = Field(default=None, max_length=255)
+    password_hash: str | None = secret_field(max_length=255)
     role: Role = Field(max_length=16, index=True)
     organisation_id: uuid.UUID | None = Field(
         default=None, foreign_key="organisation.id", index=True
@@ -47,7 +47,7 @@ class User(SQLModel, table=True):
     # The therapist who founded a clinic manages its accounts (invites colleagues, reads the audit log).
     is_clinic_admin: bool = Field(default=False)
     # Sealed (encrypted) with a key derived from the secret key: app.accounts.two_factor.
-    totp_secret: str | None = Field(default=None, max_length=255)
+    totp_secret: str | None = secret_field(max_length=255)
     totp_enabled: bool = Field(default=False)
     # The last TOTP time step a code was accepted for: a code works once, however fast it is replayed.
     totp_last_step: int | None = Field(default=None, sa_type=BigInteger)
@@ -195,3 +195,8 @@ class PrivateRecordKind(SQLModel, table=True):
     client_id: uuid.UUID = Field(foreign_key="user_account.id", primary_key=True)
     kind: RecordKind = Field(primary_key=True, max_length=16)
     changed_at: datetime = utc_field(default=clock.now)
+
+
+# Every process that can write these tables changes the kept sessions' mark when it does: the
+# listeners register on import (app/accounts/kept_sessions.py).
+from app.accounts import kept_sessions  # noqa: E402, F401

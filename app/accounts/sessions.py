@@ -13,6 +13,7 @@ from sqlalchemy.orm import attributes, class_mapper, make_transient_to_detached
 from sqlmodel import Session, SQLModel, col, select
 
 from app import clock, prebuilt
+from app.accounts import kept_sessions
 from app.accounts.models import AuthSession, Role, User
 from app.accounts.security import new_token, token_hash
 from app.config import get_settings
@@ -75,13 +76,13 @@ _LOOKUP = (
 def lookup(session: Session, token: str) -> tuple[AuthSession, User] | None:
     """The live session behind `token` and its user, both persistent in `session` (as an ORM
     select would leave them: services write through `principal.user`). Revocation, expiry and a
-    closed account are decided on the row just read, never on an instance the session already held."""
-    row = prebuilt.first(session, _LOOKUP, token_hash=token_hash(token))
-    if row is None:
+    closed account are decided on the rows as they are in the database now (read, or kept while
+    no process has written either table since: app/accounts/kept_sessions.py), never on an
+    instance the session already held."""
+    found = kept_sessions.rows(session, token_hash(token), _read, (AuthSession, User))
+    if found is None:
         return None
-    values = tuple(row)
-    auth_values = dict(zip(_SESSION_KEYS, values[: len(_SESSION_KEYS)], strict=True))
-    user_values = dict(zip(_USER_KEYS, values[len(_SESSION_KEYS) :], strict=True))
+    auth_values, user_values = found
     if (
         auth_values["revoked_at"] is not None
         or auth_values["expires_at"] <= clock.now()
@@ -91,10 +92,21 @@ def lookup(session: Session, token: str) -> tuple[AuthSession, User] | None:
     return _attach(session, AuthSession, auth_values), _attach(session, User, user_values)
 
 
+def _read(session: Session, digest: str) -> kept_sessions.Rows | None:
+    row = prebuilt.first(session, _LOOKUP, token_hash=digest)
+    if row is None:
+        return None
+    values = tuple(row)
+    auth_values = dict(zip(_SESSION_KEYS, values[: len(_SESSION_KEYS)], strict=True))
+    user_values = dict(zip(_USER_KEYS, values[len(_SESSION_KEYS) :], strict=True))
+    return auth_values, user_values
+
+
 def _attach(session: Session, model: type[Model], values: dict[str, object]) -> Model:
     """The instance for this row as the ORM's loader gives it: the one the session already holds
     (a select never overwrites a loaded instance), else a new one built the way the loader builds
-    it (`new_instance`, then its state dict) and made persistent, unmodified, in `session`."""
+    it (`new_instance`, then its state dict) and made persistent, unmodified, in `session`. Secret
+    columns a kept row left out are expired, so they load from the database if asked for."""
     mapper = class_mapper(model)  # configures the mappers first, as any ORM select would
     identity = mapper.identity_key_from_primary_key((values["id"],))
     held = session.identity_map.get(identity)
@@ -104,6 +116,9 @@ def _attach(session: Session, model: type[Model], values: dict[str, object]) -> 
     attributes.instance_dict(instance).update(values)
     make_transient_to_detached(instance)
     session.add(instance)
+    left_out = kept_sessions.secrets_left_out(model, values)
+    if left_out:
+        session.expire(instance, left_out)
     return instance
 
 

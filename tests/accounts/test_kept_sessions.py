@@ -1,0 +1,363 @@
+"""Signed-in sessions kept in process (app/accounts/kept_sessions.py): a kept row is used only
+while no process has written `auth_session` or `user_account` since it was read, so every
+revocation, closed account and profile change is seen at the very next request, in every worker."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import Engine, event, inspect, text, update
+from sqlmodel import Session, col, select
+
+from app import clock
+from app.accounts import kept_sessions, sessions
+from app.accounts.models import AuthSession, User
+from app.accounts.security import hash_password
+from app.config import get_settings
+from app.db import make_engine
+from tests import factories
+from tests.browser.fixtures import ROOT, free_port
+from tests.databases import migrated_sqlite
+
+PASSWORD = "a long enough password"
+
+
+@contextmanager
+def _counting(engine: Engine) -> Iterator[list[str]]:
+    """The statements `engine` sends while the block runs (transaction control aside)."""
+    sent: list[str] = []
+
+    def note(*args: Any) -> None:
+        if not args[2].startswith(("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")):
+            sent.append(args[2])
+
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        yield sent
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+
+
+@pytest.fixture
+def file_db() -> Iterator[Engine]:
+    """A migrated SQLite file and its own engine: sessions as a request has them, committed for
+    real and never inside a test's outer transaction."""
+    with migrated_sqlite("kept-sessions") as eng:
+        yield eng
+
+
+def _signed_in(eng: Engine) -> tuple[str, User]:
+    token, _, person = _signed_in_with_csrf(eng)
+    return token, person
+
+
+def _signed_in_with_csrf(eng: Engine) -> tuple[str, str, User]:
+    with Session(eng, expire_on_commit=False) as db:
+        person = factories.client(db)
+        person.password_hash = hash_password(PASSWORD)
+        token, csrf = factories.login_token(db, person)
+        db.commit()
+    return token, csrf, person
+
+
+def _kept(eng: Engine) -> Any:
+    store = kept_sessions._store(eng)
+    assert store is not None
+    return store
+
+
+def _look_up(eng: Engine, token: str) -> tuple[AuthSession, User] | None:
+    with Session(eng, expire_on_commit=False) as db:
+        return sessions.lookup(db, token)
+
+
+def test_a_second_lookup_reads_nothing_and_gives_the_same_instances(file_db: Engine) -> None:
+    token, person = _signed_in(file_db)
+    with _counting(file_db) as first:
+        assert _look_up(file_db, token) is not None
+    with Session(file_db, expire_on_commit=False) as db, _counting(file_db) as second:
+        found = sessions.lookup(db, token)
+        assert found is not None
+        auth, user = found
+        assert second == []  # kept: not even a connection
+        assert user.id == person.id
+        assert auth.user_id == person.id
+        for obj in (auth, user):
+            state = inspect(obj)
+            assert state.persistent
+            assert state.session is db
+            assert not state.modified
+    assert len(first) == 1
+
+
+def test_kept_rows_hold_no_secret_and_an_instance_loads_it_when_asked(file_db: Engine) -> None:
+    token, person = _signed_in(file_db)
+    _look_up(file_db, token)  # now kept
+    store = _kept(file_db)
+    (kept,) = [store.rows.get(key) for key in list(store.rows._items)]
+    assert kept is not None
+    assert "password_hash" not in kept.rows[1]
+    assert "totp_secret" not in kept.rows[1]
+    assert "preferred_name" in kept.rows[1]
+    with Session(file_db, expire_on_commit=False) as db:
+        found = sessions.lookup(db, token)
+        assert found is not None
+        _, user = found
+        assert inspect(user).unloaded == {"password_hash", "totp_secret"}
+        with _counting(file_db) as sent:
+            assert user.password_hash == person.password_hash  # loaded on first access
+        assert len(sent) == 1
+        assert not inspect(user).modified
+
+
+@pytest.mark.parametrize(
+    "write",
+    [
+        "revoke",  # logout, "sign out my other devices"
+        "close account",
+        "raw SQL",
+        "through another engine",  # another worker process's own engine and pool
+    ],
+)
+def test_every_kind_of_write_is_seen_at_the_next_lookup(file_db: Engine, write: str) -> None:
+    token, person = _signed_in(file_db)
+    assert _look_up(file_db, token) is not None
+    assert _look_up(file_db, token) is not None  # kept
+    if write == "revoke":
+        with Session(file_db) as db:
+            (auth,) = db.exec(select(AuthSession).where(AuthSession.user_id == person.id)).all()
+            sessions.revoke(db, auth.id)
+            db.commit()
+    elif write == "close account":
+        with Session(file_db) as db:
+            stored = db.get(User, person.id)
+            assert stored is not None
+            stored.is_active = False
+            db.commit()
+    elif write == "raw SQL":
+        with file_db.begin() as conn:
+            conn.execute(text("UPDATE auth_session SET revoked_at = expires_at"))
+    else:
+        other = make_engine(str(file_db.url))
+        try:
+            with Session(other) as db:
+                db.execute(update(User).where(col(User.id) == person.id).values(is_active=False))
+                db.commit()
+        finally:
+            other.dispose()
+    assert _look_up(file_db, token) is None
+
+
+def test_a_changed_name_shows_at_the_next_lookup(file_db: Engine) -> None:
+    token, person = _signed_in(file_db)
+    _look_up(file_db, token)
+    with Session(file_db) as db:
+        db.execute(update(User).where(col(User.id) == person.id).values(preferred_name="Robin"))
+        db.commit()
+    found = _look_up(file_db, token)
+    assert found is not None
+    assert found[1].preferred_name == "Robin"
+
+
+def test_the_mark_changes_at_the_write_and_again_when_its_transaction_ends(
+    file_db: Engine,
+) -> None:
+    """Also after a rollback: a lookup in the writer's own transaction could have read the
+    row it then rolled back."""
+    token, person = _signed_in(file_db)
+    mark = _kept(file_db).mark
+    for ending in ("commit", "rollback"):
+        with Session(file_db) as db:
+            before = mark.read()
+            db.execute(update(User).where(col(User.id) == person.id).values(country="ES"))
+            at_write = mark.read()
+            assert at_write != before
+            db.commit() if ending == "commit" else db.rollback()
+            assert mark.read() != at_write
+    assert _look_up(file_db, token) is not None
+
+
+def test_reads_and_writes_to_other_tables_leave_the_mark(file_db: Engine) -> None:
+    token, person = _signed_in(file_db)
+    mark = _kept(file_db).mark
+    before = mark.read()
+    with Session(file_db) as db:
+        db.exec(select(User).where(User.id == person.id)).one()
+        db.execute(text("SELECT count(*) FROM auth_session"))
+        factories.clinic(db, name="Another clinic")
+        db.execute(text("UPDATE organisation SET name = name"))
+        db.commit()
+    assert mark.read() == before
+
+
+def test_an_expired_session_is_refused_from_its_kept_row(file_db: Engine) -> None:
+    token, _ = _signed_in(file_db)
+    _look_up(file_db, token)
+    with clock.frozen_at(clock.now() + timedelta(days=400)):
+        assert _look_up(file_db, token) is None
+
+
+def test_a_kept_row_is_read_again_after_its_longest_age(
+    file_db: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    token, _ = _signed_in(file_db)
+    _look_up(file_db, token)
+    monkeypatch.setattr(kept_sessions, "MAX_AGE", 0.0)
+    with _counting(file_db) as sent:
+        assert _look_up(file_db, token) is not None
+    assert len(sent) == 1
+
+
+def test_a_session_inside_a_transaction_or_with_changes_reads_the_database(
+    file_db: Engine,
+) -> None:
+    """Its snapshot may predate the mark, and its own unflushed changes must be flushed first."""
+    token, person = _signed_in(file_db)
+    _look_up(file_db, token)
+    with Session(file_db) as db, _counting(file_db) as sent:
+        db.execute(text("SELECT 1"))  # a transaction is open
+        assert sessions.lookup(db, token) is not None
+        assert len(sent) == 2
+    with Session(file_db) as db:
+        db.add(User(role=person.role, preferred_name="Pending", email=None))
+        with _counting(file_db) as sent:
+            sessions.lookup(db, token)
+        assert any("INSERT INTO user_account" in s for s in sent)
+        db.rollback()
+
+
+def test_postgresql_reads_every_session(session: Session, client_user: User) -> None:
+    """A PostgreSQL server may serve many hosts, which no file beside it can reach: nothing is
+    kept there. (On SQLite, this test's session is inside the test's outer transaction.)"""
+    token, _ = factories.login_token(session, client_user)
+    session.commit()
+    bind = session.get_bind()
+    for _ in range(2):
+        session.expunge_all()
+        with _counting(bind.engine) as sent:
+            assert sessions.lookup(session, token) is not None
+        if bind.dialect.name == "postgresql":
+            assert len(sent) == 1
+        session.commit()
+
+
+# Two real worker processes on one SQLite file, and this process as a third writer.
+
+
+@contextmanager
+def _server(env: dict[str, str], log_dir: Path) -> Iterator[str]:
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    log_path = log_dir / f"server-{port}.log"
+    with open(log_path, "w") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "app", "serve", "--port", str(port)],
+            env={**env, "GW_BASE_URL": url},
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    if httpx.get(url + "/healthz", timeout=1).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    pass
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(log_path.read_text())
+                time.sleep(0.2)
+            yield url
+        finally:
+            proc.terminate()
+            proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def two_workers() -> Iterator[tuple[str, str, Engine]]:
+    data_dir = Path(tempfile.mkdtemp(prefix="gw-kept-"))
+    db_url = f"sqlite:///{data_dir / 'groundwork.db'}"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GW_")}
+    env.update(
+        {
+            "GW_ENVIRONMENT": "test",
+            "GW_DATA_DIR": str(data_dir),
+            "GW_DATABASE_URL": db_url,
+            # This process's key: it signs in people by writing their sessions (keyed hashes).
+            "GW_SECRET_KEY": get_settings().secret_key,
+            "GW_SCHEDULER_ENABLED": "false",
+            "GW_SMTP_PORT": "1",
+        }
+    )
+    subprocess.run(
+        [sys.executable, "-m", "app", "migrate"], env=env, cwd=ROOT, check=True, timeout=120
+    )
+    eng = make_engine(db_url)
+    try:
+        with ExitStack() as stack:
+            first = stack.enter_context(_server(env, data_dir))
+            second = stack.enter_context(_server(env, data_dir))
+            yield first, second, eng
+    finally:
+        eng.dispose()
+
+
+def _browser(url: str, token: str) -> httpx.Client:
+    return httpx.Client(base_url=url, cookies={"gw_session": token}, timeout=10)
+
+
+def _me(client: httpx.Client) -> httpx.Response:
+    for _ in range(3):  # the first reads and keeps; the rest are served from what is kept
+        answer = client.get("/api/v1/me")
+    return answer
+
+
+def test_a_logout_in_one_worker_is_refused_by_the_other_at_once(
+    two_workers: tuple[str, str, Engine],
+) -> None:
+    first, second, eng = two_workers
+    token, csrf, _ = _signed_in_with_csrf(eng)
+    with _browser(first, token) as one, _browser(second, token) as two:
+        assert _me(one).status_code == 200
+        assert _me(two).status_code == 200
+        assert one.post("/logout", headers={"X-CSRF-Token": csrf}).status_code == 303
+        assert two.get("/api/v1/me").status_code == 401
+        assert one.get("/api/v1/me").status_code == 401
+
+
+def test_changes_written_by_a_worker_or_another_process_are_seen_by_both_at_once(
+    two_workers: tuple[str, str, Engine],
+) -> None:
+    first, second, eng = two_workers
+    token, csrf, person = _signed_in_with_csrf(eng)
+    with _browser(first, token) as one, _browser(second, token) as two:
+        assert _me(one).json()["language"] == "en"
+        assert _me(two).json()["language"] == "en"
+        profile = {"name": person.preferred_name, "time_zone": "Europe/Madrid", "country": "ES"}
+        changed = one.patch(
+            "/api/v1/me", json={**profile, "language": "es"}, headers={"X-CSRF-Token": csrf}
+        )
+        assert changed.status_code == 200, changed.text
+        assert two.get("/api/v1/me").json()["language"] == "es"
+        with Session(eng) as db:  # this process: a third writer, with its own engine
+            db.execute(update(User).where(col(User.id) == person.id).values(preferred_name="Ash"))
+            db.commit()
+        assert one.get("/api/v1/me").json()["preferred_name"] == "Ash"
+        assert two.get("/api/v1/me").json()["preferred_name"] == "Ash"
+        with Session(eng) as db:
+            sessions.revoke_all(db, user_id=person.id)
+            db.commit()
+        assert one.get("/api/v1/me").status_code == 401
+        assert two.get("/api/v1/me").status_code == 401
