@@ -14,13 +14,15 @@ Statements built once must not capture per-request values: every value goes in a
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any, TypeAlias
+from collections.abc import Mapping, Sequence
+from typing import Any, TypeAlias, TypeVar
 
 from sqlalchemy import CursorResult, Executable, Row
-from sqlmodel import Session
+from sqlalchemy.orm import attributes, class_mapper, make_transient_to_detached
+from sqlmodel import Session, SQLModel
 
 AnyRow: TypeAlias = Row[*tuple[Any, ...]]  # columns by name or position, any number
+Model = TypeVar("Model", bound=SQLModel)
 
 
 def _execute(
@@ -46,3 +48,31 @@ def first(session: Session, statement: Executable, **params: Any) -> AnyRow | No
 def scalar(session: Session, statement: Executable, **params: Any) -> Any:
     """The first column of the first row of a prebuilt statement, or None."""
     return _execute(session, statement, params).scalar()
+
+
+# ORM instances for rows read here, built as the ORM's loader builds them: a select's loading path,
+# or `Model(...)` with its per-attribute events, cost more than the statement (the principal, a
+# check-in's habit and its answer: docs/benchmarks.md, "Check-in write, session 16").
+
+
+def transient(model: type[Model], values: Mapping[str, object]) -> Model:
+    """An instance in no session holding `values`: `new_instance`, then its state dict, as the
+    loader does; the attributes `model(**values)` would have, without its per-attribute events."""
+    instance: Model = class_mapper(model).class_manager.new_instance()
+    attributes.instance_dict(instance).update(values)
+    return instance
+
+
+def persistent(session: Session, model: type[Model], values: Mapping[str, object]) -> Model:
+    """The instance for a row, as an ORM select leaves it: the one `session` already holds (a
+    select never overwrites a loaded instance), else a new one, persistent and unmodified, so
+    that what a service then changes on it is flushed as an UPDATE. Columns `values` lacks are
+    unloaded: expire them (`Session.expire`) before anyone reads them."""
+    mapper = class_mapper(model)  # configures the mappers first, as any ORM select would
+    held = session.identity_map.get(mapper.identity_key_from_primary_key((values["id"],)))
+    if held is not None:
+        return held
+    instance = transient(model, values)
+    make_transient_to_detached(instance)
+    session.add(instance)
+    return instance

@@ -9,7 +9,7 @@ from typing import TypeVar
 
 from sqlalchemy import bindparam, func, update
 from sqlalchemy import select as sa_select
-from sqlalchemy.orm import attributes, class_mapper, make_transient_to_detached
+from sqlalchemy.orm import attributes
 from sqlmodel import Session, SQLModel, col, select
 
 from app import clock, prebuilt
@@ -103,20 +103,11 @@ def _read(session: Session, digest: str) -> kept_sessions.Rows | None:
 
 
 def _attach(session: Session, model: type[Model], values: dict[str, object]) -> Model:
-    """The instance for this row as the ORM's loader gives it: the one the session already holds
-    (a select never overwrites a loaded instance), else a new one built the way the loader builds
-    it (`new_instance`, then its state dict) and made persistent, unmodified, in `session`. Secret
+    """The instance for this row as an ORM select leaves it (`prebuilt.persistent`). Secret
     columns a kept row left out are expired, so they load from the database if asked for."""
-    mapper = class_mapper(model)  # configures the mappers first, as any ORM select would
-    identity = mapper.identity_key_from_primary_key((values["id"],))
-    held = session.identity_map.get(identity)
-    if held is not None:
-        return held
-    instance: Model = mapper.class_manager.new_instance()
-    attributes.instance_dict(instance).update(values)
-    make_transient_to_detached(instance)
-    session.add(instance)
-    left_out = kept_sessions.secrets_left_out(model, values)
+    instance = prebuilt.persistent(session, model, values)
+    loaded = attributes.instance_dict(instance)
+    left_out = [key for key in kept_sessions.secrets_left_out(model, values) if key not in loaded]
     if left_out:
         session.expire(instance, left_out)
     return instance

@@ -25,6 +25,7 @@ from app.self_care.dependencies import (
     ManagedHabit,
     ManagedSuggestion,
     OwnHabit,
+    OwnHabitToCheckIn,
     OwnSuggestion,
     VisibleHabit,
 )
@@ -129,9 +130,11 @@ def stop_habit(habit: OwnHabit, session: SessionDep) -> Response:
     response_model=CheckInPublic,
 )
 def check_in(
-    body: CheckInCreate, habit: OwnHabit, session: SessionDep, principal: CurrentClient
+    body: CheckInCreate, own: OwnHabitToCheckIn, session: SessionDep, principal: CurrentClient
 ) -> CheckInPublic:
-    row = service.check_in(session=session, client=principal.user, habit=habit, data=body)
+    row = service.check_in(
+        session=session, client=principal.user, habit=own.habit, data=body, basis=own.basis
+    )
     return CheckInPublic.model_validate(row)
 
 

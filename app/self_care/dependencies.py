@@ -36,6 +36,15 @@ def own_habit(habit_id: uuid.UUID, session: SessionDep, principal: CurrentClient
     return service.get_habit_for(session, client_id=principal.id, habit_id=habit_id)
 
 
+@brief_loader
+def own_habit_to_check_in(
+    habit_id: uuid.UUID, session: SessionDep, principal: CurrentClient
+) -> service.HabitToCheckIn:
+    """`own_habit` for a check-in: the habit read with what the check-in reads of it (its level's
+    target, its summary's `settled_on`) in one statement, so the write runs one fewer."""
+    return service.habit_to_check_in(session, client_id=principal.id, habit_id=habit_id)
+
+
 def visible_habit(
     habit_id: uuid.UUID, request: Request, session: SessionDep, principal: CurrentPrincipal
 ) -> Habit:
@@ -100,6 +109,7 @@ def clients_suggestion(
 
 
 OwnHabit = Annotated[Habit, Depends(own_habit)]
+OwnHabitToCheckIn = Annotated[service.HabitToCheckIn, Depends(own_habit_to_check_in)]
 VisibleHabit = Annotated[Habit, Depends(visible_habit)]
 ManagedHabit = Annotated[Habit, Depends(managed_habit)]
 OwnSuggestion = Annotated[HabitSuggestion, Depends(own_suggestion)]

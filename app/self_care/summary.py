@@ -35,6 +35,9 @@ TAIL_DAYS = 15  # daily scores kept before `settled_on`: enough for "a week ago"
 _SETTLED_ON = core_select(col(HabitSummary.settled_on)).where(
     col(HabitSummary.habit_id) == bindparam("habit_id")
 )
+SETTLED_ON = _SETTLED_ON.scalar_subquery()
+"""The summary's `settled_on` as a column of another prebuilt statement on the same `habit_id`
+(the check-in reads it with the level's target: one statement fewer), then given to `up_to_date`."""
 
 
 @dataclass(frozen=True)
@@ -83,6 +86,18 @@ def trim(points: list[StrengthPoint], settled: date) -> list[StrengthPoint]:
     return before[-1:] + keep
 
 
+def _untouched(settle: date, changed_from: date | None) -> bool:
+    """Whether the write left every settled day as it was (else the summary is rebuilt)."""
+    return changed_from is None or changed_from > settle
+
+
+def up_to_date(settled_on: date | None, today: date, changed_from: date | None = None) -> bool:
+    """Whether a summary settled on `settled_on` needs nothing after a write from `changed_from`:
+    `refresh`'s first test, for a caller that has read `settled_on` already (`SETTLED_ON`)."""
+    settle = settle_day(today)
+    return _untouched(settle, changed_from) and settled_on == settle
+
+
 def refresh(
     *, session: Session, habit: Habit, today: date, changed_from: date | None = None
 ) -> None:
@@ -94,8 +109,9 @@ def refresh(
     settle = settle_day(today)
     # Most writes find it up to date; that is decided without loading the row (and not asked
     # when `changed_from` reaches a settled day: then it is rebuilt whatever is stored).
-    untouched = changed_from is None or changed_from > settle
-    if untouched and prebuilt.scalar(session, _SETTLED_ON, habit_id=habit.id) == settle:
+    if _untouched(settle, changed_from) and up_to_date(
+        prebuilt.scalar(session, _SETTLED_ON, habit_id=habit.id), today, changed_from
+    ):
         return
     row = session.get(HabitSummary, habit.id)
     if row is None:
