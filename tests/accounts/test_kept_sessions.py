@@ -8,7 +8,6 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from datetime import timedelta
@@ -27,7 +26,8 @@ from app.accounts.security import hash_password
 from app.config import get_settings
 from app.db import make_engine
 from tests import factories
-from tests.browser.fixtures import ROOT, free_port
+from tests.app_processes import app_process
+from tests.browser.fixtures import ROOT
 from tests.databases import migrated_sqlite
 
 PASSWORD = "a long enough password"
@@ -255,36 +255,6 @@ def test_postgresql_reads_every_session(session: Session, client_user: User) -> 
 # Two real worker processes on one SQLite file, and this process as a third writer.
 
 
-@contextmanager
-def _server(env: dict[str, str], log_dir: Path) -> Iterator[str]:
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    log_path = log_dir / f"server-{port}.log"
-    with open(log_path, "w") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "app", "serve", "--port", str(port)],
-            env={**env, "GW_BASE_URL": url},
-            cwd=ROOT,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    if httpx.get(url + "/healthz", timeout=1).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(log_path.read_text())
-                time.sleep(0.2)
-            yield url
-        finally:
-            proc.terminate()
-            proc.wait(timeout=10)
-
-
 @pytest.fixture(scope="module")
 def two_workers() -> Iterator[tuple[str, str, Engine]]:
     data_dir = Path(tempfile.mkdtemp(prefix="gw-kept-"))
@@ -307,8 +277,8 @@ def two_workers() -> Iterator[tuple[str, str, Engine]]:
     eng = make_engine(db_url)
     try:
         with ExitStack() as stack:
-            first = stack.enter_context(_server(env, data_dir))
-            second = stack.enter_context(_server(env, data_dir))
+            first = stack.enter_context(app_process(env, data_dir))
+            second = stack.enter_context(app_process(env, data_dir))
             yield first, second, eng
     finally:
         eng.dispose()

@@ -9,46 +9,18 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from pathlib import Path
 
 import httpx
 import pytest
 
 from app.accounts import throttle
-from tests.browser.fixtures import ROOT, free_port
+from tests.app_processes import app_process
+from tests.browser.fixtures import ROOT
 from tests.databases import throwaway_postgres
 
 pytestmark = pytest.mark.postgres
-
-
-@contextmanager
-def _server(env: dict[str, str], log_dir: Path) -> Iterator[str]:
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    with open(log_dir / f"server-{port}.log", "w") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "app", "serve", "--port", str(port)],
-            env={**env, "GW_BASE_URL": url},
-            cwd=ROOT,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    if httpx.get(url + "/healthz", timeout=1).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError((log_dir / f"server-{port}.log").read_text())
-                time.sleep(0.2)
-            yield url
-        finally:
-            proc.terminate()
-            proc.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")
@@ -70,8 +42,8 @@ def two_processes() -> Iterator[tuple[str, str]]:
             [sys.executable, "-m", "app", "migrate"], env=env, cwd=ROOT, check=True, timeout=120
         )
         with ExitStack() as stack:
-            first = stack.enter_context(_server(env, data_dir))
-            second = stack.enter_context(_server(env, data_dir))
+            first = stack.enter_context(app_process(env, data_dir))
+            second = stack.enter_context(app_process(env, data_dir))
             yield first, second
 
 
