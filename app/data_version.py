@@ -1,6 +1,7 @@
 """A per-client data version, changed in the same transaction as any change to the client's rows
 that a kept view reads: the caseload dashboard's rows (`app/progress/row_cache.py`,
-docs/progress.md) and the client's Today sections (`app/sections.py`).
+docs/progress.md), the client's Today sections (`app/sections.py`) and their ranked calm lists
+(`app/coping/kept_lists.py`).
 
 The version is a random 63-bit token, not a counter: a counter restarts after a rolled-back
 transaction or on a fresh database with the same client ids (tests, demo data) and could repeat a
@@ -12,6 +13,9 @@ objects of the watched tables (`watched()`, declared by each table's model) (a r
 a habit level through its habit). ORM-enabled bulk `update()`/`delete()` of a watched table run
 through `Session.execute` are caught too (`do_orm_execute`: the affected clients are read with the
 statement's own WHERE first). A raw write outside the session must call `bump` itself.
+
+A bump also changes the client's write mark (app/write_marks.py): a store in process memory (the
+kept calm lists, app/coping/kept_lists.py) judges its copy by that, with no read at all.
 """
 
 from __future__ import annotations
@@ -28,12 +32,12 @@ from sqlalchemy.orm import ORMExecuteState
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Field, Session, SQLModel, col
 
-from app import prebuilt
+from app import prebuilt, write_marks
 
 # A table whose writes bump the version says so itself, in its model: `__table_args__ =
 # data_version.watched(...)` puts this key in the table's `info`. Every table a cached dashboard
-# signal or a kept Today section reads is one (tests/progress/test_row_cache.py and
-# tests/home/test_today_memo.py check the statements). `user_account` is not: names and time zones
+# signal, a kept Today section or a kept calm list reads is one (tests/progress/test_row_cache.py,
+# tests/home/test_today_memo.py and tests/coping/test_kept_lists.py check the statements). `user_account` is not: names and time zones
 # are read on every request, and the caches key on what they show of it.
 WATCHED_KEY = "client_data_version"
 
@@ -78,6 +82,8 @@ def bump(session: Session | OrmSession, client_ids: Iterable[uuid.UUID]) -> None
     connection.execute(
         _upsert(connection.dialect.name), [{"client_id": cid, "version": token} for cid in ids]
     )
+    # And each client's write mark, so a store can see the change without reading the version.
+    write_marks.changed(connection, [write_marks.of_client(cid) for cid in ids])
 
 
 @functools.cache

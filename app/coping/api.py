@@ -18,7 +18,7 @@ from app.accounts.dependencies import (
     CurrentClient,
     CurrentTherapist,
 )
-from app.coping import plans, service, sync, toolbox
+from app.coping import kept_lists, plans, service, sync, toolbox
 from app.coping.ranking import Situation, say
 from app.coping.schemas import (
     EffectivenessPublic,
@@ -35,6 +35,7 @@ from app.coping.schemas import (
     ToolboxPublic,
 )
 from app.db import SessionDep
+from app.i18n import current_language
 from app.transactions import brief_read
 
 router = APIRouter(tags=["calm"])
@@ -60,23 +61,28 @@ def suggestions(
     minutes: Annotated[int | None, Query(ge=1, le=60)] = None,
     limit: Annotated[int, Query(ge=3, le=10)] = 5,
 ) -> Response:
-    found = service.suggestions(
-        session=session,
-        client=principal.user,
-        situation=Situation(level, place, minutes),
-        limit=limit,
-    )
-    # The reason in the person's language (the ranking itself is the same for every language).
-    ranked = [
-        SuggestionPublic(
-            strategy=s.strategy,
-            reason=say(s.ranked.why[0]) if s.ranked.why else s.ranked.reason,
-            note=s.note,
-            expected_drop=s.ranked.expected_drop,
+    situation = Situation(level, place, minutes)
+    client = principal.user
+
+    def make() -> bytes:
+        found = service.suggestions(
+            session=session, client=client, situation=situation, limit=limit
         )
-        for s in found
-    ]
-    return Response(SUGGESTIONS.dump_json(ranked), media_type="application/json", headers=NO_STORE)
+        # The reason in the person's language (the ranking is the same for every language).
+        ranked = [
+            SuggestionPublic(
+                strategy=s.strategy,
+                reason=say(s.ranked.why[0]) if s.ranked.why else s.ranked.reason,
+                note=s.note,
+                expected_drop=s.ranked.expected_drop,
+            )
+            for s in found
+        ]
+        return SUGGESTIONS.dump_json(ranked)
+
+    key = (service.seed_for(client), current_language(), situation, limit)
+    body = kept_lists.answer(session, client, key, make)
+    return Response(body, media_type="application/json", headers=NO_STORE)
 
 
 @router.get("/calm/sync", response_model=SyncPublic)

@@ -53,7 +53,8 @@ class ToolboxEntry(SQLModel, table=True):
     """A client's relation to one strategy: favourite, hidden ("doesn't help me"), recommended."""
 
     __tablename__ = "coping_toolbox_entry"
-    __table_args__ = (UniqueConstraint("client_id", "strategy_key"),)
+    # The kept calm lists rank by it (app/coping/kept_lists.py).
+    __table_args__ = data_version.watched(UniqueConstraint("client_id", "strategy_key"))
     id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
     client_id: uuid.UUID = Field(foreign_key="user_account.id", index=True)
     strategy_key: str = Field(max_length=64)
@@ -92,6 +93,7 @@ class StrategyStats(SQLModel, table=True):
     thousands of rows per request."""
 
     __tablename__ = "coping_strategy_stats"
+    __table_args__ = data_version.watched()  # the kept calm lists rank by it
     client_id: uuid.UUID = Field(foreign_key="user_account.id", primary_key=True)
     strategy_key: str = Field(max_length=64, primary_key=True)
     uses: int = Field(default=0)

@@ -18,7 +18,8 @@ class SensoryProfileVersion(SQLModel, table=True):
     version, so client and therapist can see how the picture has changed and who changed it."""
 
     __tablename__ = "sensory_profile_version"
-    __table_args__ = (UniqueConstraint("client_id", "version"),)
+    # The calm list ranks by the fit derived from it (kept: app/coping/kept_lists.py).
+    __table_args__ = data_version.watched(UniqueConstraint("client_id", "version"))
 
     id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
     client_id: uuid.UUID = Field(foreign_key="user_account.id", index=True)
@@ -37,6 +38,7 @@ class SensoryKit(SQLModel, table=True):
     """What the client has at home or carries, and their calm corner (one row per client)."""
 
     __tablename__ = "sensory_kit"
+    __table_args__ = data_version.watched()  # the calm list ranks by it (kept lists)
 
     client_id: uuid.UUID = Field(foreign_key="user_account.id", primary_key=True)
     items: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
@@ -109,6 +111,7 @@ class SensoryFitCache(SQLModel, table=True):
     checklist it was derived from, so a content change makes the row stale rather than wrong."""
 
     __tablename__ = "coping_sensory_fit"
+    __table_args__ = data_version.watched()  # the calm list ranks by it (kept lists)
     client_id: uuid.UUID = Field(foreign_key="user_account.id", primary_key=True)
     seeks: str = Field(default="", max_length=400)
     avoids: str = Field(default="", max_length=400)

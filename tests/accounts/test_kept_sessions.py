@@ -19,7 +19,7 @@ import pytest
 from sqlalchemy import Engine, event, inspect, text, update
 from sqlmodel import Session, col, select
 
-from app import clock
+from app import clock, write_marks
 from app.accounts import kept_sessions, sessions
 from app.accounts.models import AuthSession, User
 from app.accounts.security import hash_password
@@ -71,10 +71,16 @@ def _signed_in_with_csrf(eng: Engine) -> tuple[str, str, User]:
     return token, csrf, person
 
 
-def _kept(eng: Engine) -> Any:
-    store = kept_sessions._store(eng)
-    assert store is not None
-    return store
+class _Mark:
+    """The sessions' write mark of one database."""
+
+    def __init__(self, eng: Engine) -> None:
+        marks = write_marks.marks(eng)
+        assert marks is not None
+        self.marks = marks
+
+    def read(self) -> bytes:
+        return self.marks.read(kept_sessions.SESSIONS)
 
 
 def _look_up(eng: Engine, token: str) -> tuple[AuthSession, User] | None:
@@ -104,12 +110,10 @@ def test_a_second_lookup_reads_nothing_and_gives_the_same_instances(file_db: Eng
 def test_kept_rows_hold_no_secret_and_an_instance_loads_it_when_asked(file_db: Engine) -> None:
     token, person = _signed_in(file_db)
     _look_up(file_db, token)  # now kept
-    store = _kept(file_db)
-    (kept,) = [store.rows.get(key) for key in list(store.rows._items)]
-    assert kept is not None
-    assert "password_hash" not in kept.rows[1]
-    assert "totp_secret" not in kept.rows[1]
-    assert "preferred_name" in kept.rows[1]
+    (kept,) = kept_sessions.KEPT.values(_Mark(file_db).marks)
+    assert "password_hash" not in kept[1]
+    assert "totp_secret" not in kept[1]
+    assert "preferred_name" in kept[1]
     with Session(file_db, expire_on_commit=False) as db:
         found = sessions.lookup(db, token)
         assert found is not None
@@ -176,7 +180,7 @@ def test_the_mark_changes_at_the_write_and_again_when_its_transaction_ends(
     """Also after a rollback: a lookup in the writer's own transaction could have read the
     row it then rolled back."""
     token, person = _signed_in(file_db)
-    mark = _kept(file_db).mark
+    mark = _Mark(file_db)
     for ending in ("commit", "rollback"):
         with Session(file_db) as db:
             before = mark.read()
@@ -190,7 +194,7 @@ def test_the_mark_changes_at_the_write_and_again_when_its_transaction_ends(
 
 def test_reads_and_writes_to_other_tables_leave_the_mark(file_db: Engine) -> None:
     token, person = _signed_in(file_db)
-    mark = _kept(file_db).mark
+    mark = _Mark(file_db)
     before = mark.read()
     with Session(file_db) as db:
         db.exec(select(User).where(User.id == person.id)).one()
@@ -213,7 +217,7 @@ def test_a_kept_row_is_read_again_after_its_longest_age(
 ) -> None:
     token, _ = _signed_in(file_db)
     _look_up(file_db, token)
-    monkeypatch.setattr(kept_sessions, "MAX_AGE", 0.0)
+    monkeypatch.setattr(kept_sessions.KEPT, "max_age", 0.0)
     with _counting(file_db) as sent:
         assert _look_up(file_db, token) is not None
     assert len(sent) == 1
