@@ -34,7 +34,7 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message
 
-from bench.database import OUT, app_env, target
+from bench.database import OUT, app_env, fresh_copy, target
 from bench.hello import PATH as HELLO_PATH
 from bench.hello import create_app as hello_app
 
@@ -43,16 +43,21 @@ from bench.hello import create_app as hello_app
 COPY = OUT / f"profile-{os.getpid()}.sqlite"
 
 
-def _prepare(clients: int) -> dict[str, Any]:
-    """Copy the built SQLite data and point this process's settings at the copy."""
-    built = target(database_url=None, clients=clients, today=date.today())
+def _prepare(clients: int, database_url: str | None = None) -> dict[str, Any]:
+    """Copy the built data (a SQLite file, or a PostgreSQL database from its template) and point
+    this process's settings at the copy."""
+    built = target(database_url=database_url, clients=clients, today=date.today())
     if not built.built:
         raise SystemExit("no bench data for today: run `python -m bench.run --only login` first")
-    source = Path(built.build_url.removeprefix("sqlite:///"))
-    _remove_copy()  # an earlier copy's WAL would corrupt this one
-    shutil.copyfile(source, COPY)
-    atexit.register(_remove_copy)
-    os.environ.update(app_env(f"sqlite:///{COPY}"))
+    if built.kind == "sqlite":
+        source = Path(built.build_url.removeprefix("sqlite:///"))
+        _remove_copy()  # an earlier copy's WAL would corrupt this one
+        shutil.copyfile(source, COPY)
+        atexit.register(_remove_copy)
+        os.environ.update(app_env(f"sqlite:///{COPY}"))
+    else:
+        fresh_copy(built)  # the same run database `bench.run` uses: not beside a running bench
+        os.environ.update(app_env(built.run_url))
     meta: dict[str, Any] = json.loads(built.meta_path.read_text())
     return meta
 
@@ -150,7 +155,7 @@ async def _cpu_per_request(call: Call, requests: int, rounds: int) -> float:
 
 
 async def _run(args: argparse.Namespace) -> None:
-    meta = _prepare(args.clients)
+    meta = _prepare(args.clients, args.database_url)
     from app.main import create_app
 
     app = create_app()
@@ -228,6 +233,10 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=500)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--clients", type=int, default=10_000)
+    parser.add_argument(
+        "--database-url",
+        help="the PostgreSQL bench database `bench.run --database-url` built (default: SQLite)",
+    )
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--top", type=int, default=40)
     parser.add_argument("--dump", type=Path, help="also write the profile's stats to this file")

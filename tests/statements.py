@@ -45,3 +45,25 @@ def captured_executions(session: Session) -> Iterator[list[tuple[str, Any]]]:
     seen: list[tuple[str, Any]] = []
     with _listening(session, lambda statement, parameters: seen.append((statement, parameters))):
         yield seen
+
+
+TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")
+
+
+@contextmanager
+def sent_by(engine: Engine) -> Iterator[list[str]]:
+    """The statements `engine` sends while the block runs, from any session or thread (a request
+    served by the app on its own engine), transaction control aside."""
+    sent: list[str] = []
+
+    def note(
+        _conn: Any, _cursor: Any, statement: str, _parameters: Any, _context: Any, _many: bool
+    ) -> None:
+        if not statement.startswith(TRANSACTION_CONTROL):
+            sent.append(statement)
+
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        yield sent
+    finally:
+        event.remove(engine, "before_cursor_execute", note)

@@ -9,14 +9,13 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import Engine, event, inspect, text, update
+from sqlalchemy import Engine, inspect, text, update
 from sqlmodel import Session, col, select
 
 from app import clock, write_marks
@@ -29,24 +28,9 @@ from tests import factories
 from tests.app_processes import app_process
 from tests.browser.fixtures import ROOT
 from tests.databases import migrated_sqlite
+from tests.statements import sent_by
 
 PASSWORD = "a long enough password"
-
-
-@contextmanager
-def _counting(engine: Engine) -> Iterator[list[str]]:
-    """The statements `engine` sends while the block runs (transaction control aside)."""
-    sent: list[str] = []
-
-    def note(*args: Any) -> None:
-        if not args[2].startswith(("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")):
-            sent.append(args[2])
-
-    event.listen(engine, "before_cursor_execute", note)
-    try:
-        yield sent
-    finally:
-        event.remove(engine, "before_cursor_execute", note)
 
 
 @pytest.fixture
@@ -90,9 +74,9 @@ def _look_up(eng: Engine, token: str) -> tuple[AuthSession, User] | None:
 
 def test_a_second_lookup_reads_nothing_and_gives_the_same_instances(file_db: Engine) -> None:
     token, person = _signed_in(file_db)
-    with _counting(file_db) as first:
+    with sent_by(file_db) as first:
         assert _look_up(file_db, token) is not None
-    with Session(file_db, expire_on_commit=False) as db, _counting(file_db) as second:
+    with Session(file_db, expire_on_commit=False) as db, sent_by(file_db) as second:
         found = sessions.lookup(db, token)
         assert found is not None
         auth, user = found
@@ -119,7 +103,7 @@ def test_kept_rows_hold_no_secret_and_an_instance_loads_it_when_asked(file_db: E
         assert found is not None
         _, user = found
         assert inspect(user).unloaded == {"password_hash", "totp_secret"}
-        with _counting(file_db) as sent:
+        with sent_by(file_db) as sent:
             assert user.password_hash == person.password_hash  # loaded on first access
         assert len(sent) == 1
         assert not inspect(user).modified
@@ -218,7 +202,7 @@ def test_a_kept_row_is_read_again_after_its_longest_age(
     token, _ = _signed_in(file_db)
     _look_up(file_db, token)
     monkeypatch.setattr(kept_sessions.KEPT, "max_age", 0.0)
-    with _counting(file_db) as sent:
+    with sent_by(file_db) as sent:
         assert _look_up(file_db, token) is not None
     assert len(sent) == 1
 
@@ -229,13 +213,13 @@ def test_a_session_inside_a_transaction_or_with_changes_reads_the_database(
     """Its snapshot may predate the mark, and its own unflushed changes must be flushed first."""
     token, person = _signed_in(file_db)
     _look_up(file_db, token)
-    with Session(file_db) as db, _counting(file_db) as sent:
+    with Session(file_db) as db, sent_by(file_db) as sent:
         db.execute(text("SELECT 1"))  # a transaction is open
         assert sessions.lookup(db, token) is not None
         assert len(sent) == 2
     with Session(file_db) as db:
         db.add(User(role=person.role, preferred_name="Pending", email=None))
-        with _counting(file_db) as sent:
+        with sent_by(file_db) as sent:
             sessions.lookup(db, token)
         assert any("INSERT INTO user_account" in s for s in sent)
         db.rollback()
@@ -249,7 +233,7 @@ def test_postgresql_reads_every_session(session: Session, client_user: User) -> 
     bind = session.get_bind()
     for _ in range(2):
         session.expunge_all()
-        with _counting(bind.engine) as sent:
+        with sent_by(bind.engine) as sent:
             assert sessions.lookup(session, token) is not None
         if bind.dialect.name == "postgresql":
             assert len(sent) == 1

@@ -11,13 +11,12 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from typing import Any
+from datetime import UTC, datetime
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, event, text, update
+from sqlalchemy import Engine, text, update
 from sqlmodel import Session, col
 
 from app import clock, data_version, db, write_marks
@@ -34,7 +33,9 @@ from app.sensory.models import SensoryFitCache
 from app.sensory.profile import ProfileAnswers
 from app.web_security import Principal
 from tests import factories
+from tests.coping.test_service import _episode as episode_input
 from tests.databases import migrated_postgres, migrated_sqlite, skip_or_fail_without_postgres
+from tests.statements import sent_by
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)  # noon in London, already tomorrow in Auckland
 PATH = "/api/v1/calm/suggestions?level=6&limit=10"
@@ -88,25 +89,9 @@ def world(app: FastAPI) -> Iterator[World]:
             set_engine(previous)
 
 
-@contextmanager
-def _counting(engine: Engine) -> Iterator[list[str]]:
-    """The statements `engine` sends while the block runs (transaction control aside)."""
-    sent: list[str] = []
-
-    def note(*args: Any) -> None:
-        if not args[2].startswith(("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")):
-            sent.append(args[2])
-
-    event.listen(engine, "before_cursor_execute", note)
-    try:
-        yield sent
-    finally:
-        event.remove(engine, "before_cursor_execute", note)
-
-
 def _list(world: World) -> tuple[bytes, bool]:
     """The list as sent, and whether its inputs were read to make it."""
-    with _counting(world.engine) as sent:
+    with sent_by(world.engine) as sent:
         answer = world.api.get(PATH)
     assert answer.status_code == 200, answer.text
     return answer.content, any(INPUTS in statement for statement in sent)
@@ -134,14 +119,7 @@ def _episode(world: World) -> None:
         service.record_episode(
             session=session,
             client=person,
-            data=service.EpisodeInput(
-                id=uuid.uuid4(),
-                strategy_key="box-breathing",
-                before=8,
-                after=2,
-                seconds=90,
-                started_at=NOW - timedelta(minutes=5),
-            ),
+            data=episode_input(key="box-breathing", before=8, after=2),
         )
 
 
@@ -281,7 +259,7 @@ def test_a_kept_list_is_sent_without_a_statement(world: World) -> None:
     _list(world)  # this request read its session first, in a transaction: it keeps no list
     first, read = _list(world)
     assert read
-    with _counting(world.engine) as sent:
+    with sent_by(world.engine) as sent:
         again = world.api.get(PATH)
     assert again.content == first
     assert sent == []  # the session and the list both kept: not even a connection
@@ -332,7 +310,7 @@ def test_kept_lists_read_only_tables_whose_writes_change_a_mark(world: World) ->
     with world.engine.begin() as connection:
         connection.execute(text("DELETE FROM coping_sensory_fit"))
     kept_sessions.forget_all()
-    with _counting(world.engine) as sent:
+    with sent_by(world.engine) as sent:
         assert world.api.get(PATH).status_code == 200
     read = {t for s in sent for t in re.findall(r'(?:FROM|JOIN)\s+"?(\w+)', s)}
     marked = data_version.watched_tables() | {CustomStrategy.__tablename__}
