@@ -40,12 +40,12 @@ from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Connection, Engine, Table, TextClause, event
-from sqlalchemy.engine.interfaces import DBAPIConnection, ExecutionContext
+from sqlalchemy import Connection, Engine, Table, event
+from sqlalchemy.engine.default import DefaultExecutionContext
+from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import SessionTransaction
 from sqlalchemy.pool import ConnectionPoolEntry, Pool
-from sqlalchemy.sql.ddl import ExecutableDDLElement
 from sqlmodel import Session
 
 from app.lru import Lru
@@ -97,6 +97,7 @@ _marks: weakref.WeakKeyDictionary[Pool, Marks] = weakref.WeakKeyDictionary()
 _marks_lock = threading.Lock()
 # Table name → the named slots its writes change (`watch`).
 _watched: dict[str, frozenset[int]] = {}
+_NONE: frozenset[int] = frozenset()
 
 
 def named(name: str) -> int:
@@ -222,19 +223,19 @@ class Kept(Generic[K, V]):
                 store.clear()
 
 
-def _written_slots(statement: str, context: ExecutionContext | None) -> frozenset[int]:
-    """The named slots a statement may change. Compiled DML names its table; anything else (raw
-    SQL, DDL) is judged by its text, erring towards a change (which costs one read)."""
-    compiled = getattr(context, "compiled", None)
-    element = getattr(compiled, "statement", None)
-    target = getattr(element, "table", None)
-    if isinstance(target, Table):  # a compiled INSERT, UPDATE or DELETE
-        return _watched.get(target.name, frozenset())
-    if element is not None and not isinstance(element, TextClause | ExecutableDDLElement):
-        return frozenset()  # a compiled SELECT
+def _written_slots(statement: str, context: DefaultExecutionContext | None) -> frozenset[int]:
+    """The named slots a statement may change (every statement asks, so the common answer, a
+    compiled SELECT, comes first). Compiled DML names its table; anything else (raw SQL, DDL) is
+    judged by its text, erring towards a change (which costs one read)."""
+    if context is not None and not (context.is_text or context.isddl):
+        if not (context.isinsert or context.isupdate or context.isdelete):
+            return _NONE  # a compiled SELECT
+        target = getattr(getattr(context.compiled, "statement", None), "table", None)
+        if isinstance(target, Table):
+            return _watched.get(target.name, _NONE)
     if statement.lstrip()[:6].upper() == "SELECT":
-        return frozenset()
-    return frozenset().union(*(slots for name, slots in _watched.items() if name in statement))
+        return _NONE
+    return _NONE.union(*(slots for name, slots in _watched.items() if name in statement))
 
 
 @event.listens_for(Engine, "before_cursor_execute")
@@ -243,7 +244,7 @@ def _note_write(
     _cursor: Any,
     statement: str,
     _parameters: Any,
-    context: ExecutionContext | None,
+    context: DefaultExecutionContext | None,
     _executemany: bool,
 ) -> None:
     if conn.dialect.name == "sqlite":
