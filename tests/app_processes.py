@@ -5,14 +5,11 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import httpx
-
-from tests.browser.fixtures import ROOT, free_port
+from tests.browser.fixtures import ROOT, free_port, wait_until_ready
 
 
 @contextmanager
@@ -31,16 +28,7 @@ def app_process(env: dict[str, str], log_dir: Path) -> Iterator[str]:
             stderr=subprocess.STDOUT,
         )
         try:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    if httpx.get(url + "/healthz", timeout=1).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(log_path.read_text())
-                time.sleep(0.2)
+            wait_until_ready(proc, url, log_path, seconds=60, name=f"worker on port {port}")
             yield url
         finally:
             proc.terminate()

@@ -109,8 +109,8 @@ def refresh(
     settle = settle_day(today)
     # Most writes find it up to date; that is decided without loading the row (and not asked
     # when `changed_from` reaches a settled day: then it is rebuilt whatever is stored).
-    if _untouched(settle, changed_from) and up_to_date(
-        prebuilt.scalar(session, _SETTLED_ON, habit_id=habit.id), today, changed_from
+    if _untouched(settle, changed_from) and (
+        prebuilt.scalar(session, _SETTLED_ON, habit_id=habit.id) == settle
     ):
         return
     row = session.get(HabitSummary, habit.id)

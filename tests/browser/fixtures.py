@@ -200,6 +200,23 @@ def shifted_clock_server(prefix: str) -> Iterator[ShiftedServer]:
         yield server
 
 
+def wait_until_ready(
+    proc: subprocess.Popen[bytes], url: str, log_path: Path, *, seconds: float, name: str
+) -> None:
+    """Until the server's readiness answers 200; its log in the error if it exits first or takes
+    longer than `seconds` (be generous: CI machines are shared and noisy)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            if httpx.get(url + "/healthz", timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"{name} did not start:\n" + log_path.read_text())
+        time.sleep(0.2)
+
+
 @contextmanager
 def _serving(
     command: list[str], *, env: dict[str, str], data_dir: Path, url: str
@@ -209,18 +226,7 @@ def _serving(
     log = open(data_dir / "server.log", "w")  # noqa: SIM115
     proc = subprocess.Popen(command, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
     try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                if httpx.get(url + "/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(
-                    f"{command[-1]} did not start:\n" + (data_dir / "server.log").read_text()
-                )
-            time.sleep(0.2)
+        wait_until_ready(proc, url, data_dir / "server.log", seconds=90, name=command[-1])
         yield
     finally:
         died = proc.poll()  # the server stopped before the tests were done with it
