@@ -36,7 +36,7 @@ import threading
 import time
 import uuid
 import weakref
-from collections.abc import Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -210,6 +210,35 @@ class Kept(Generic[K, V]):
             with self._lock:
                 store = self._stores.setdefault(marks, Lru(self.size))
         store.put(key, _Entry(seen, time.monotonic(), value))
+
+    def through(
+        self,
+        session: Session,
+        key: K,
+        slots: tuple[int, ...],
+        read: Callable[[], V | None],
+        *,
+        shape: Callable[[V], V] | None = None,
+    ) -> V | None:
+        """The value kept for `key` while every one of `slots` still holds what it held before the
+        value was read, else `read()`'s, kept for next time unless None (as `shape` makes it, when
+        given).
+
+        The rule every store follows: the slots are read *before* the rows, and what a session
+        already holding a transaction reads is used but never kept (its snapshot may predate a
+        change the slots show). Without marks (PostgreSQL, unflushed changes) it only reads."""
+        marks = for_session(session)
+        if marks is None:
+            return read()
+        may_keep = not reading(session)
+        seen = tuple(marks.read(slot) for slot in slots)
+        kept = self.get(marks, key, seen)
+        if kept is not None:
+            return kept
+        found = read()
+        if may_keep and found is not None:
+            self.put(marks, key, seen, found if shape is None else shape(found))
+        return found
 
     def values(self, marks: Marks) -> list[V]:
         """Everything kept for one database (tests)."""

@@ -61,18 +61,15 @@ def rows(
     """The session's and account's columns for `token_hash` (`models`: their two classes): kept
     ones while the mark has not changed since they were read, else `read(session, token_hash)`'s,
     kept for next time without their secrets."""
-    marks = None if write_marks.reading(session) else write_marks.for_session(session)
-    if marks is None:
-        return read(session, token_hash)
-    seen = (marks.read(SESSIONS),)  # before the read below: see the module's docstring
-    kept = KEPT.get(marks, token_hash, seen)
-    if kept is not None:
-        return kept
-    found = read(session, token_hash)
-    if found is not None:
-        kept_rows = (_without_secrets(models[0], found[0]), _without_secrets(models[1], found[1]))
-        KEPT.put(marks, token_hash, seen, kept_rows)
-    return found
+    if write_marks.reading(session):
+        return read(session, token_hash)  # stricter than the shared rule: see the docstring
+
+    def without_secrets(found: Rows) -> Rows:
+        return (_without_secrets(models[0], found[0]), _without_secrets(models[1], found[1]))
+
+    return KEPT.through(
+        session, token_hash, (SESSIONS,), lambda: read(session, token_hash), shape=without_secrets
+    )
 
 
 def secrets_left_out(model: type, values: Values) -> list[str]:

@@ -49,19 +49,10 @@ def answer(
 ) -> bytes:
     """The answer to `key` (seed, language, situation, limit) for `client`: a kept one while no
     input can have changed since it was made, else `make()`'s, kept for next time."""
-    marks = write_marks.for_session(session)
-    if marks is None:
-        return make()
-    may_keep = not write_marks.reading(session)  # before the marks are read: see the docstring
-    seen = (marks.read(write_marks.of_client(client.id)), marks.read(CUSTOM))
     full: Key = (client.id, client.organisation_id, *key)
-    kept = KEPT.get(marks, full, seen)
-    if kept is not None:
-        return kept
-    made = make()
-    if may_keep:
-        KEPT.put(marks, full, seen, made)
-    return made
+    found = KEPT.through(session, full, (write_marks.of_client(client.id), CUSTOM), make)
+    assert found is not None  # make() always answers
+    return found
 
 
 def forget_all() -> None:

@@ -333,7 +333,8 @@ def test_a_request_in_a_transaction_uses_a_kept_list_but_keeps_none(world: World
         assert write_marks.reading(session)
         kept_lists.answer(session, person, key, make)
         assert kept_lists.kept_count(session) == 0
-    with Session(world.engine) as session:
+    # As a request's session: the principal stays loaded after its read transaction ends.
+    with Session(world.engine, expire_on_commit=False) as session:
         person = session.get(User, world.client_id)
         assert person is not None
         session.commit()
