@@ -14,11 +14,21 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
-from app import errors, health, logging_setup, routes, scheduler, templates, unavailable
+from app import (
+    errors,
+    health,
+    logging_setup,
+    routes,
+    scheduler,
+    templates,
+    unavailable,
+    write_marks,
+)
 from app.admission import AdmissionMiddleware, size_thread_pool
 from app.body_limit import BodyLimitMiddleware
 from app.compression import CompressionMiddleware
 from app.config import get_settings
+from app.db import get_engine
 from app.domains import plugins
 from app.middleware import RequestContextMiddleware
 from app.route_gates import RouteGate
@@ -59,6 +69,8 @@ async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
     ).start()
     for _domain, module in plugins("warmup"):
         module.start()
+    # The write marks (on PostgreSQL, this process's listener) open now, not at the first request.
+    write_marks.wait_until_usable(get_engine(), timeout=0.0)
     try:
         yield
     finally:

@@ -15,12 +15,19 @@ copy only while the slot still holds that value:
   event on every statement that writes one of its tables (`watch`: ORM flushes, Core and raw SQL
   alike); or one of 65,536 client slots (`of_client`), changed for the clients whose data
   version changes (app/data_version.py). Clients sharing a slot only cost each other a read.
-- **Where**: a file beside the database (`<database>-marks`, 512 KB), mapped shared into the
-  memory of every process, so reading a slot is a memory load and costs no system call. Only on
-  SQLite, whose writers are all on its host (as app/sqlite_writers.py's file locks assume): a
-  PostgreSQL server may serve many hosts, so there `marks` is None and stores read every time.
-  An in-memory database has one process; its marks are in anonymous memory. If the file cannot be
-  opened (the volume is missing), `marks` is None too: nothing is kept, as nothing can be read.
+- **Where**: on SQLite, a file beside the database (`<database>-marks`, 512 KB), mapped shared
+  into the memory of every process, so reading a slot is a memory load and costs no system call
+  (its writers are all on its host, as app/sqlite_writers.py's file locks assume). An in-memory
+  database has one process; its marks are in anonymous memory. If the file cannot be opened (the
+  volume is missing), `marks` is None: nothing is kept, as nothing can be read.
+- **On PostgreSQL**, whose clients may be on many hosts, each process keeps the slots in its own
+  memory and hears of other processes' commits through `LISTEN`/`NOTIFY`
+  (app/marks_listener.py). A notification arrives a little after its commit, so there a window
+  opens that the file does not have: that module measures and bounds it. While a process is not
+  listening, `marks` is None.
+- **After the commit**, not before: SQLAlchemy's "commit" event runs before the COMMIT itself,
+  and a reader between the two would keep the old rows under the new value. So the second change
+  runs when the dialect's commit has returned (`_commit_then_change`, this engine's dialect only).
 
 The one window no ordering closes is a process dying between its commit and its second change:
 stores therefore also forget what they keep after a minute or so.
@@ -40,15 +47,16 @@ from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Connection, Engine, Table, event
+from sqlalchemy import URL, Connection, Engine, Table, event, make_url
 from sqlalchemy.engine.default import DefaultExecutionContext
-from sqlalchemy.engine.interfaces import DBAPIConnection
+from sqlalchemy.engine.interfaces import DBAPIConnection, Dialect
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import SessionTransaction
 from sqlalchemy.pool import ConnectionPoolEntry, Pool
 from sqlmodel import Session
 
 from app.lru import Lru
+from app.marks_listener import Listener, publish
 from app.sqlite_writers import database_file
 
 K = TypeVar("K", bound=Hashable)
@@ -65,12 +73,16 @@ _CONNECTED = "groundwork.write_marks.connected"
 
 
 class Marks:
-    """The slots of one database: its mark file, mapped shared (or anonymous memory)."""
+    """The slots of one database: its mark file, mapped shared (SQLite), or this process's memory
+    kept current by a `Listener` (PostgreSQL, `listened`; an in-memory SQLite database)."""
 
-    def __init__(self, engine: Engine) -> None:
-        path = database_file(engine.url.database)
+    def __init__(self, engine: Engine, *, listened: bool = False) -> None:
+        self.listener: Listener | None = None
+        path = None if listened else database_file(engine.url.database)
         if path is None:
             self._memory = mmap.mmap(-1, SIZE)
+            if listened:
+                self.listener = Listener(engine, self.change_some)
         else:
             # As SQLite makes its own files: the umask decides who may open it.
             descriptor = os.open(f"{path}-marks", os.O_RDWR | os.O_CREAT, 0o666)
@@ -90,11 +102,26 @@ class Marks:
             start = slot * WIDTH
             self._memory[start : start + WIDTH] = secrets.token_bytes(WIDTH)
 
+    def change_some(self, slots: Iterable[int] | None) -> None:
+        """Change `slots`, or every slot (None)."""
+        if slots is None:
+            self._memory[:] = secrets.token_bytes(SIZE)
+        else:
+            self.change(slot for slot in slots if 0 <= slot < NAMED + CLIENTS)
+
+    @property
+    def usable(self) -> bool:
+        """Whether a store may judge by these marks now: always, but on PostgreSQL only while
+        this process hears every other's commits."""
+        return self.listener is None or self.listener.listening
+
 
 # By pool, not engine: the write sessions' engine (`db.write_bind`) is a copy of the engine with
 # other options and the same pool, and an in-memory database's marks must be one for both.
 _marks: weakref.WeakKeyDictionary[Pool, Marks] = weakref.WeakKeyDictionary()
 _marks_lock = threading.Lock()
+# PostgreSQL's, by database: one listener a process for each (its engines share the marks).
+_listened: dict[str, Marks] = {}
 # Table name → the named slots its writes change (`watch`).
 _watched: dict[str, frozenset[int]] = {}
 _NONE: frozenset[int] = frozenset()
@@ -111,7 +138,15 @@ def of_client(client_id: uuid.UUID) -> int:
 
 
 def marks(engine: Engine) -> Marks | None:
-    """The engine's marks: None on PostgreSQL, and while the mark file cannot be opened."""
+    """The engine's marks: None while the mark file cannot be opened (SQLite) or while this
+    process is not listening (PostgreSQL)."""
+    found = _marks_of(engine)
+    return found if found is not None and found.usable else None
+
+
+def _marks_of(engine: Engine) -> Marks | None:
+    if engine.dialect.name == "postgresql":
+        return _listened_marks(engine)
     if engine.dialect.name != "sqlite":
         return None
     found = _marks.get(engine.pool)
@@ -126,9 +161,50 @@ def marks(engine: Engine) -> Marks | None:
     return found
 
 
+def _listened_marks(engine: Engine) -> Marks:
+    key = _database(engine.url)
+    found = _listened.get(key)
+    if found is None:
+        with _marks_lock:
+            found = _listened.get(key)
+            if found is None:
+                found = _listened[key] = Marks(engine, listened=True)
+    return found
+
+
+def _database(url: URL) -> str:
+    return url.set(drivername=url.get_backend_name()).render_as_string(hide_password=False)
+
+
+def wait_until_usable(engine: Engine, timeout: float) -> bool:
+    """Open the engine's marks now, and wait until stores may judge by them (on PostgreSQL: until
+    this process listens). At start-up, so the first requests find them; and in tests."""
+    found = _marks_of(engine)
+    if found is None:
+        return False
+    return found.listener is None or found.listener.wait_until_listening(timeout)
+
+
+def stop_listening(url: str | URL) -> None:
+    """Stop this process's listener for the database at `url`, if it has one (before the
+    database is dropped: tests)."""
+    with _marks_lock:
+        found = _listened.pop(_database(make_url(url)), None)
+    if found is not None and found.listener is not None:
+        found.listener.stop()
+
+
+def _forget_listeners_in_child() -> None:
+    """A forked child has no listener threads: it starts its own when it first asks."""
+    _listened.clear()
+
+
+os.register_at_fork(after_in_child=_forget_listeners_in_child)
+
+
 def for_session(session: Session) -> Marks | None:
-    """The marks a store may judge this session's reads by: None on PostgreSQL, and while the
-    session holds unflushed changes (a read would flush them first)."""
+    """The marks a store may judge this session's reads by: None while the session holds
+    unflushed changes (a read would flush them first), and as `marks` says."""
     if session.new or session.dirty or session.deleted:
         return None
     return marks(session.get_bind().engine)
@@ -162,9 +238,7 @@ def watch(tables: Iterable[str], slot: int) -> None:
 def changed(conn: Connection, slots: Iterable[int]) -> None:
     """Rows behind `slots` changed in `conn`'s transaction: change the slots now, and again when
     the transaction ends."""
-    if conn.dialect.name != "sqlite":
-        return
-    found = marks(conn.engine)
+    found = _marks_of(conn.engine)
     if found is None:
         return
     slots = frozenset(slots)
@@ -172,6 +246,7 @@ def changed(conn: Connection, slots: Iterable[int]) -> None:
     pending: tuple[Marks, set[int]] | None = conn.info.get(_PENDING)
     if pending is None:
         conn.info[_PENDING] = (found, set(slots))
+        _change_after_commits(conn.dialect)
     else:
         pending[1].update(slots)
 
@@ -276,13 +351,44 @@ def _note_write(
     context: DefaultExecutionContext | None,
     _executemany: bool,
 ) -> None:
-    if conn.dialect.name == "sqlite":
-        slots = _written_slots(statement, context)
-        if slots:
-            changed(conn, slots)
+    slots = _written_slots(statement, context)
+    if slots:
+        changed(conn, slots)
 
 
-def _after_end(conn: Connection) -> None:
+def _before_commit(conn: Connection) -> None:
+    """On PostgreSQL, tell every other process, in the transaction (delivered after its commit)."""
+    pending: tuple[Marks, set[int]] | None = conn.info.get(_PENDING)
+    dbapi_connection = conn.connection.dbapi_connection
+    if pending is not None and pending[0].listener is not None and dbapi_connection is not None:
+        publish(dbapi_connection, pending[0].listener.token, pending[1])
+
+
+_CHANGES_AFTER_COMMITS = "groundwork_write_marks_after_commits"
+
+
+def _change_after_commits(dialect: Dialect) -> None:
+    """Make `dialect` change a connection's pending slots once its COMMIT has returned (there is
+    no engine event after it; this dialect instance only, once)."""
+    if getattr(dialect, _CHANGES_AFTER_COMMITS, False):
+        return
+    commit = dialect.do_commit
+
+    def _commit_then_change(dbapi_connection: Any) -> None:
+        try:
+            commit(dbapi_connection)
+        finally:
+            pending: tuple[Marks, set[int]] | None = dbapi_connection.info.pop(_PENDING, None)
+            if pending is not None:
+                pending[0].change(pending[1])
+
+    setattr(dialect, "do_commit", _commit_then_change)  # noqa: B010 (this dialect only)
+    setattr(dialect, _CHANGES_AFTER_COMMITS, True)
+
+
+def _on_rollback(conn: Connection) -> None:
+    """A rollback's change may come before it runs (as it does): what it undoes no other
+    transaction ever saw, so a copy read meanwhile is current either way."""
     pending: tuple[Marks, set[int]] | None = conn.info.pop(_PENDING, None)
     if pending is not None:
         pending[0].change(pending[1])
@@ -303,7 +409,7 @@ def _after_reset(
         pending[0].change(pending[1])
 
 
-event.listen(Engine, "commit", _after_end)
-event.listen(Engine, "rollback", _after_end)
+event.listen(Engine, "commit", _before_commit)
+event.listen(Engine, "rollback", _on_rollback)
 event.listen(Engine, "rollback_savepoint", _after_savepoint_rollback)
 event.listen(Pool, "reset", _after_reset)

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, create_engine, text
 
+from app import write_marks
 from app.db import make_engine
 from app.migrate import upgrade
 from tests.settings_env import POSTGRES_ADMIN_URL, REQUIRE_POSTGRES, TEST_DATA_DIR
@@ -62,6 +63,7 @@ def throwaway_postgres(prefix: str = "gw_test") -> Iterator[str]:
     try:
         yield url
     finally:
+        write_marks.stop_listening(url)  # its connection would keep coming back
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()

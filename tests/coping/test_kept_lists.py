@@ -2,7 +2,7 @@
 every kind of write that can change a client's list (theirs, their therapist's, their clinic's,
 another process's), the next request reads the database again and answers exactly what a fresh
 one would. A kept list is sent without a statement; it reads only tables whose writes change a
-write mark; a request already in a transaction keeps nothing; PostgreSQL keeps nothing."""
+write mark; a request already in a transaction keeps nothing. On SQLite and PostgreSQL alike."""
 
 from __future__ import annotations
 
@@ -68,11 +68,23 @@ def frozen() -> Iterator[None]:
         yield
 
 
-@pytest.fixture
-def world(app: FastAPI) -> Iterator[World]:
-    """The app on its own SQLite file with its real per-request sessions (no test override)."""
+@contextmanager
+def _database(dialect: str) -> Iterator[Engine]:
+    if dialect == "sqlite":
+        with migrated_sqlite("kept-lists") as engine:
+            yield engine
+        return
+    skip_or_fail_without_postgres()
+    with migrated_postgres() as engine:
+        assert write_marks.wait_until_usable(engine, timeout=5)  # this process listens
+        yield engine
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def world(app: FastAPI, request: pytest.FixtureRequest) -> Iterator[World]:
+    """The app on its own database with its real per-request sessions (no test override)."""
     previous = db._engine
-    with migrated_sqlite("kept-lists") as engine:
+    with _database(request.param) as engine:
         set_engine(engine)
         try:
             with open_session(write=True, engine=engine) as session:
@@ -344,20 +356,3 @@ def test_a_request_in_a_transaction_uses_a_kept_list_but_keeps_none(world: World
         assert write_marks.reading(session)
         kept_lists.answer(session, person, key, make)  # used
     assert len(made) == 2
-
-
-def test_postgresql_keeps_nothing() -> None:
-    skip_or_fail_without_postgres()
-    with migrated_postgres() as engine, Session(engine) as session:
-        person = factories.client(session)
-        session.commit()
-        made: list[int] = []
-
-        def make() -> bytes:
-            made.append(1)
-            return b"[]"
-
-        for _ in range(2):
-            kept_lists.answer(session, person, ("seed", "en", Situation(6), 10), make)
-        assert len(made) == 2
-        assert kept_lists.kept_count(session) == 0

@@ -1,18 +1,20 @@
 """Write marks (app/write_marks.py): which statements change which slots, that two engines on one
 file share them, and that the stores judged by them (kept sessions, kept calm lists) never share
-a named slot. The stores' own tests (tests/accounts/test_kept_sessions.py,
+a named slot; and on PostgreSQL, that other processes hear of a commit after it and never before, and
+that a process that stops listening keeps nothing. The stores' own tests (tests/accounts/test_kept_sessions.py,
 tests/coping/test_kept_lists.py) prove that what they keep is always current."""
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import Engine, text, update
+from sqlalchemy import Connection, Engine, event, text, update
 from sqlmodel import Session, col, select
 
-from app import write_marks
+from app import marks_listener, write_marks
 from app.accounts import kept_sessions
 from app.accounts.models import AuthSession, User
 from app.coping import kept_lists
@@ -114,9 +116,132 @@ def test_two_engines_on_one_file_share_the_marks(file_db: Engine) -> None:
         other.dispose()
 
 
-def test_postgresql_has_no_marks() -> None:
+def test_the_second_change_comes_after_the_commit_has_returned(file_db: Engine) -> None:
+    """A reader between SQLAlchemy's "commit" event and the COMMIT itself reads the old rows: the
+    value it reads the slot at must be retired by a change after the COMMIT."""
+    seen_before_commit: list[bytes] = []
+
+    def reader_just_before_the_commit(_conn: Connection) -> None:
+        seen_before_commit.append(_slot(file_db, 5))
+
+    event.listen(file_db, "commit", reader_just_before_the_commit)
+    try:
+        with file_db.begin() as connection:
+            write_marks.changed(connection, [5])
+    finally:
+        event.remove(file_db, "commit", reader_just_before_the_commit)
+    assert seen_before_commit
+    assert _slot(file_db, 5) != seen_before_commit[0]
+
+
+# PostgreSQL: each process's marks in its own memory, other processes' commits heard through
+# LISTEN/NOTIFY (app/marks_listener.py). `Marks(engine, listened=True)` is what another process
+# on the same database has: its own memory, its own listener and connection.
+
+
+@pytest.fixture
+def postgres() -> Iterator[Engine]:
     skip_or_fail_without_postgres()
     with migrated_postgres() as engine:
-        assert write_marks.marks(engine) is None
-        with engine.begin() as connection:
-            write_marks.changed(connection, [3])  # a no-op, not an error
+        yield engine
+
+
+@pytest.fixture
+def another_process(postgres: Engine) -> Iterator[write_marks.Marks]:
+    marks = write_marks.Marks(postgres, listened=True)
+    assert marks.listener is not None
+    assert marks.listener.wait_until_listening(5)
+    yield marks
+    marks.listener.stop()
+
+
+def _listening(engine: Engine) -> write_marks.Marks:
+    assert write_marks.wait_until_usable(engine, timeout=5)
+    found = write_marks.marks(engine)
+    assert found is not None
+    return found
+
+
+def _until_changed(marks: write_marks.Marks, slot: int, before: bytes) -> float:
+    """Seconds until `slot` no longer holds `before` in `marks` (at most two)."""
+    start = time.perf_counter()
+    while marks.read(slot) == before:
+        assert time.perf_counter() - start < 2, "the change never arrived"
+        time.sleep(0.0002)
+    return time.perf_counter() - start
+
+
+def test_postgresql_marks_reach_another_process_after_the_commit_and_never_before(
+    postgres: Engine, another_process: write_marks.Marks
+) -> None:
+    mine = _listening(postgres)
+    slot = kept_sessions.SESSIONS
+    before_mine, before_theirs = mine.read(slot), another_process.read(slot)
+    with postgres.connect() as connection:
+        connection.begin()
+        connection.execute(text("UPDATE user_account SET preferred_name = preferred_name"))
+        at_write = mine.read(slot)
+        assert at_write != before_mine  # this process: at once
+        time.sleep(0.3)  # time enough for a notification, were one sent before the commit
+        assert another_process.read(slot) == before_theirs
+        connection.commit()
+    assert mine.read(slot) != at_write  # and again when the COMMIT has returned
+    window = _until_changed(another_process, slot, before_theirs)
+    assert window < 1.0  # the window no file-less mark can close: well under 1 ms measured here
+
+
+def test_postgresql_a_rolled_back_write_reaches_no_other_process(
+    postgres: Engine, another_process: write_marks.Marks
+) -> None:
+    """Notifications arrive in commit order: once a later commit's has, a rolled-back write's
+    would have too."""
+    rolled_back, committed = 7, 9
+    before = another_process.read(rolled_back), another_process.read(committed)
+    with postgres.connect() as connection:
+        connection.begin()
+        write_marks.changed(connection, [rolled_back])
+        connection.rollback()
+    with postgres.begin() as connection:
+        write_marks.changed(connection, [committed])
+    _until_changed(another_process, committed, before[1])
+    assert another_process.read(rolled_back) == before[0]
+
+
+def test_postgresql_a_transaction_changing_many_slots_changes_every_slot_elsewhere(
+    postgres: Engine, another_process: write_marks.Marks
+) -> None:
+    first = write_marks.NAMED
+    clients = range(first, first + marks_listener.MOST_LISTED + 1)
+    untouched = 3  # a named slot: no client's
+    before = another_process.read(untouched)
+    with postgres.begin() as connection:
+        write_marks.changed(connection, clients)
+    _until_changed(another_process, untouched, before)
+
+
+def test_postgresql_a_process_that_stops_listening_keeps_nothing_until_it_listens_again(
+    postgres: Engine, another_process: write_marks.Marks
+) -> None:
+    listener = another_process.listener
+    assert listener is not None
+    assert another_process.usable
+    before = [another_process.read(slot) for slot in range(write_marks.NAMED)]
+    with postgres.connect() as connection:
+        connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": listener.backend_pid})
+    deadline = time.monotonic() + 5
+    # Its connection is gone, so notifications may be missed: it stops keeping, then changes
+    # every slot (in that order: a copy read between would be kept under the new values).
+    while another_process.usable or any(
+        another_process.read(s) == before[s] for s in range(write_marks.NAMED)
+    ):
+        assert time.monotonic() < deadline
+        time.sleep(0.001)
+    assert listener.wait_until_listening(5)  # back, having changed every slot again
+    assert another_process.usable
+
+
+def test_a_payload_it_cannot_read_changes_every_slot() -> None:
+    assert marks_listener.parse("abc 3,17") == ("abc", [3, 17])
+    assert marks_listener.parse("abc *") == ("abc", None)
+    assert marks_listener.parse("abc not-slots") == ("abc", None)
+    assert marks_listener.payload("abc", range(marks_listener.MOST_LISTED + 1)) == "abc *"
