@@ -4,8 +4,8 @@ are for).
 
 A PostgreSQL server may serve many hosts, so no file beside it can carry the marks. Instead:
 
-- **A writer publishes** the slots its transaction changed with `pg_notify`, inside the
-  transaction, just before it commits (`publish`). PostgreSQL delivers a notification only if its
+- **A writer publishes** the slots its transaction changed with `NOTIFY`, sent with its `COMMIT`
+  in one round trip (`commit_and_publish`). PostgreSQL delivers a notification only if its
   transaction commits, and only after the commit: never early.
 - **Every process listens** (`Listener`): a thread holds one connection of its own, outside the
   pool, and changes the named slots as each notification arrives. A process skips its own (it
@@ -28,6 +28,7 @@ import logging
 import secrets
 import threading
 from collections.abc import Callable, Collection
+from typing import Any, cast
 
 import psycopg
 from sqlalchemy import Engine
@@ -69,12 +70,16 @@ def parse(text: str) -> tuple[str, Collection[int] | None]:
         return token, None
 
 
-def publish(dbapi_connection: DBAPIConnection, token: str, slots: Collection[int]) -> None:
-    """Send the slots a transaction changed, in that transaction, through its own connection
-    (a DBAPI cursor: no engine events, no statement cache)."""
-    cursor = dbapi_connection.cursor()
+def commit_and_publish(
+    dbapi_connection: DBAPIConnection, token: str, slots: Collection[int]
+) -> None:
+    """Send the slots a transaction changed, and commit it, in one round trip: `NOTIFY` queues the
+    notification in the transaction, and the `COMMIT` after it delivers it. Through a DBAPI cursor
+    (no engine events), never prepared (two statements); the payload is this module's own text
+    (a hex token, digits and commas), so it is written into the statement."""
+    cursor = cast("psycopg.Cursor[Any]", dbapi_connection.cursor())  # the psycopg dialect's
     try:
-        cursor.execute("SELECT pg_notify(%s, %s)", (CHANNEL, payload(token, slots)))
+        cursor.execute(f"NOTIFY {CHANNEL}, '{payload(token, slots)}'; COMMIT", prepare=False)
     finally:
         cursor.close()
 

@@ -56,7 +56,7 @@ from sqlalchemy.pool import ConnectionPoolEntry, Pool
 from sqlmodel import Session
 
 from app.lru import Lru
-from app.marks_listener import Listener, publish
+from app.marks_listener import Listener, commit_and_publish
 from app.sqlite_writers import database_file
 
 K = TypeVar("K", bound=Hashable)
@@ -356,29 +356,25 @@ def _note_write(
         changed(conn, slots)
 
 
-def _before_commit(conn: Connection) -> None:
-    """On PostgreSQL, tell every other process, in the transaction (delivered after its commit)."""
-    pending: tuple[Marks, set[int]] | None = conn.info.get(_PENDING)
-    dbapi_connection = conn.connection.dbapi_connection
-    if pending is not None and pending[0].listener is not None and dbapi_connection is not None:
-        publish(dbapi_connection, pending[0].listener.token, pending[1])
-
-
 _CHANGES_AFTER_COMMITS = "groundwork_write_marks_after_commits"
 
 
 def _change_after_commits(dialect: Dialect) -> None:
     """Make `dialect` change a connection's pending slots once its COMMIT has returned (there is
-    no engine event after it; this dialect instance only, once)."""
+    no engine event after it; this dialect instance only, once). On PostgreSQL the slots are sent
+    to every other process with the COMMIT (app/marks_listener.py)."""
     if getattr(dialect, _CHANGES_AFTER_COMMITS, False):
         return
     commit = dialect.do_commit
 
     def _commit_then_change(dbapi_connection: Any) -> None:
+        pending: tuple[Marks, set[int]] | None = dbapi_connection.info.get(_PENDING)
         try:
-            commit(dbapi_connection)
+            if pending is not None and pending[0].listener is not None:
+                commit_and_publish(dbapi_connection, pending[0].listener.token, pending[1])
+            commit(dbapi_connection)  # after `commit_and_publish`, nothing left to commit
         finally:
-            pending: tuple[Marks, set[int]] | None = dbapi_connection.info.pop(_PENDING, None)
+            dbapi_connection.info.pop(_PENDING, None)
             if pending is not None:
                 pending[0].change(pending[1])
 
@@ -409,7 +405,6 @@ def _after_reset(
         pending[0].change(pending[1])
 
 
-event.listen(Engine, "commit", _before_commit)
 event.listen(Engine, "rollback", _on_rollback)
 event.listen(Engine, "rollback_savepoint", _after_savepoint_rollback)
 event.listen(Pool, "reset", _after_reset)

@@ -21,6 +21,8 @@ from pathlib import Path
 
 from sqlalchemy import URL, Connection, create_engine, make_url, text
 
+from app import write_marks
+
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
 
@@ -193,8 +195,18 @@ def fresh_copy(t: Target) -> None:
         return
     name = make_url(t.run_url).database
     template = make_url(t.build_url).database
+    # A template must have no connection: this process's write-marks listener (app/marks_listener.py)
+    # stops coming back, and the one it holds is closed.
+    write_marks.stop_listening(engine_url(t.build_url))
     with _admin(t.build_url) as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(
+            text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE datname = :template AND pid <> pg_backend_pid()"
+            ),
+            {"template": template},
+        )
         conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
 
 

@@ -7,13 +7,15 @@ token's hash, and uses them again while nothing in `auth_session` or `user_accou
 changed, in any process:
 
 - **The mark.** Every statement that writes either table changes the shared "sessions" slot of
-  `app/write_marks.py`, when it runs and again when its transaction ends. A kept row is used only
+  `app/write_marks.py`, when it runs and again when its COMMIT has returned. A kept row is used only
   while the slot still holds the value read *before* the row was read, in a transaction begun
   after that. A logout, a revoked device, a closed account, a role or language change is
   therefore seen by every worker at its next request, as before: a row read before the commit was
   kept under a value that the commit's own change retires. The mark is an engine event, so no
-  write path can forget it, and it lives in a file mapped into every process's memory, so reading
-  it costs no system call. Only on SQLite: on PostgreSQL every request reads its session.
+  write path can forget it, and reading it costs no system call: on SQLite it lives in a file
+  mapped into every process; on PostgreSQL in each process's memory, changed by other processes'
+  notifications, which arrive just after their commit (app/marks_listener.py: a window under a
+  millisecond on one host, and nothing is kept while a process is not listening).
 - **What is kept**: both rows' columns except secrets (`db.is_secret`: the password hash, the
   sealed TOTP secret). An instance built from a kept row has those expired, so it loads them if
   it is ever asked. Each request still gets its own instances in its own session.

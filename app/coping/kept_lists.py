@@ -17,7 +17,8 @@ it again while no write can have changed an input, in any process (app/write_mar
 
 A kept answer is used only while both marks hold what they held before its rows were read; a
 request already in a transaction may use one but never keeps what it reads (its snapshot may
-predate a change the marks show). On PostgreSQL nothing is kept, as for sessions.
+predate a change the marks show). On PostgreSQL other processes' writes reach the marks through
+notifications, just after their commit (app/marks_listener.py).
 """
 
 from __future__ import annotations
