@@ -121,6 +121,33 @@ def real_database(request: pytest.FixtureRequest) -> Iterator[Engine]:
             set_engine(previous)
 
 
+def test_a_write_goes_on_in_the_dependencies_transaction_only_on_postgresql(
+    real_database: Engine, app: FastAPI
+) -> None:
+    """SQLite: the loader's read ends before the write begins IMMEDIATE (its own kind of
+    transaction). PostgreSQL: one transaction from the loader's read to the write's commit, which
+    saves a COMMIT, a checkout and a BEGIN (READ COMMITTED: nothing read changes meaning)."""
+    client, csrf, habit_id = _client_with_habit(real_database, app)
+    _check_in(client, csrf, habit_id)  # the principal kept: the loader's read begins
+    ends: list[str] = []
+    listeners: list[tuple[str, Callable[..., None]]] = [
+        ("begin", lambda _conn: ends.append("begin")),
+        ("commit", lambda _conn: ends.append("commit")),
+        ("rollback", lambda _conn: ends.append("rollback")),
+    ]
+    for name, listener in listeners:
+        event.listen(real_database, name, listener)
+    try:
+        assert _check_in(client, csrf, habit_id).status_code == 201
+    finally:
+        for name, listener in listeners:
+            event.remove(real_database, name, listener)
+    if real_database.dialect.name == "sqlite":
+        assert ends == ["begin", "commit", "begin", "commit"]
+    else:
+        assert ends == ["begin", "commit"]
+
+
 def _on_the_event_loop() -> bool:
     try:
         asyncio.get_running_loop()
