@@ -10,6 +10,7 @@ lives in accounts, so a home-owned type made accounts and home import each other
 from __future__ import annotations
 
 import hashlib
+import time
 import uuid
 from collections.abc import Hashable
 from contextvars import ContextVar
@@ -24,7 +25,7 @@ from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Mapper
 from sqlmodel import Session
 
-from app import data_version, templates
+from app import data_version, templates, write_marks
 from app.db import is_secret
 from app.domains import plugins
 from app.lru import Lru
@@ -79,10 +80,16 @@ class DrawnSection:
 MEMO_SIZE = 2048
 
 
+# A kept section is drawn again after this long whatever the marks say: the one window no ordering
+# closes is a process dying between its commit and its marks' second change (app/write_marks.py).
+MAX_AGE_SECONDS = 60.0
+
+
 @dataclass(frozen=True)
 class _Kept:
     drawn: DrawnSection | None  # None: the domain had nothing to show today
     ids: tuple[str, ...]  # the form ids (`render_id`) drawn into its HTML, in the order drawn
+    at: float  # when it was drawn (time.monotonic)
 
 
 _kept: Lru[Hashable, _Kept] = Lru(MEMO_SIZE)
@@ -98,6 +105,12 @@ def render_id() -> uuid.UUID:
     if drawn is not None:
         drawn.append(str(value))
     return value
+
+
+def nothing_else(*, client: User, day: date, now: datetime) -> None:
+    """`today_inputs` for a section that shows only its rows, whatever the day or hour (the
+    reminders inbox: what came due, with times in the client's zone, which their row holds)."""
+    del client, day, now
 
 
 def local_day(*, client: User, day: date, now: datetime) -> date:
@@ -118,25 +131,55 @@ def today_sections(
     """Every domain's Today section, drawn. A domain whose `today` module declares
     `today_inputs` (what its section shows besides the client's watched rows: the day, the part
     of the day…) promises that the section reads nothing else; its HTML is then kept and reused
-    while the client's data version (`app/data_version.py`), their own account row, the reader
-    and those inputs are all unchanged (docs/architecture.md, "Today's kept sections")."""
-    shared: tuple[Hashable, ...] | None = None  # what every kept section's key holds
+    while the client's data, their own account row, the reader and those inputs are all unchanged
+    (docs/architecture.md, "Today's kept sections").
+
+    The client's data is judged by their write mark (app/write_marks.py), read before anything
+    else, with no statement; or, where there are no marks or the session already holds a
+    transaction (its snapshot may predate the mark), by their data version, read in that
+    transaction. A module may also declare `today_marks`: named write marks for rows it reads
+    that are not the client's versioned rows (the reminders inbox, which the dispatcher writes);
+    its section is kept only when judged by marks, whose values then join its key."""
+    judged = _judged_by(session, client)
+    shared = (client.id, *judged[0], _row_digest(client), reader)  # in every kept section's key
     drawn: list[DrawnSection] = []
     for module in _today_modules():
         inputs = getattr(module, "today_inputs", None)
-        if inputs is None:
+        marks: tuple[int, ...] = getattr(module, "today_marks", ())
+        named = judged[1]
+        if inputs is None or (marks and named is None):
             section = _draw(module, session=session, client=client, day=day, now=now, reader=reader)
         else:
-            if shared is None:
-                version = data_version.version_of(session, client.id)
-                shared = (client.id, version, _row_digest(client), reader)
-            key = (module.__name__, *shared, inputs(client=client, day=day, now=now))
+            seen = tuple(named[slot] for slot in marks) if named is not None else ()
+            key = (module.__name__, *shared, *seen, inputs(client=client, day=day, now=now))
             section = _kept_or_drawn(
                 key, module, session=session, client=client, day=day, now=now, reader=reader
             )
         if section is not None:
             drawn.append(section)
     return sorted(drawn, key=lambda s: s.order)
+
+
+def _judged_by(
+    session: Session, client: User
+) -> tuple[tuple[Hashable, ...], dict[int, bytes] | None]:
+    """What the client's kept sections are judged by: ("mark", their write mark's value) and the
+    values of the named marks Today's modules declare, read now, before any row; or, without
+    usable marks, ("version", their data version) and None (no named marks: sections that
+    declare some are drawn)."""
+    marks = write_marks.for_session(session)
+    if marks is None or write_marks.reading(session):
+        return ("version", data_version.version_of(session, client.id)), None
+    client_mark = marks.read(write_marks.of_client(client.id))
+    named = {slot: marks.read(slot) for slot in _declared_marks()}
+    return ("mark", client_mark), named
+
+
+@cache
+def _declared_marks() -> frozenset[int]:
+    return frozenset(
+        slot for module in _today_modules() for slot in getattr(module, "today_marks", ())
+    )
 
 
 def _draw(
@@ -162,7 +205,7 @@ def _kept_or_drawn(
     reader: Reader,
 ) -> DrawnSection | None:
     kept = _kept.get(key)
-    if kept is not None:
+    if kept is not None and time.monotonic() - kept.at < MAX_AGE_SECONDS:
         return _with_fresh_ids(kept)
     ids: list[str] = []
     token = _drawn_ids.set(ids)
@@ -170,7 +213,7 @@ def _kept_or_drawn(
         section = _draw(module, session=session, client=client, day=day, now=now, reader=reader)
     finally:
         _drawn_ids.reset(token)
-    _kept.put(key, _Kept(section, tuple(ids)))
+    _kept.put(key, _Kept(section, tuple(ids), time.monotonic()))
     return section
 
 

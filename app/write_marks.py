@@ -235,6 +235,11 @@ def watch(tables: Iterable[str], slot: int) -> None:
         _watched[table] = _watched.get(table, frozenset()) | {slot}
 
 
+def tables_of(slot: int) -> frozenset[str]:
+    """The tables whose writes change a named slot (`watch`)."""
+    return frozenset(table for table, slots in _watched.items() if slot in slots)
+
+
 def changed(conn: Connection, slots: Iterable[int]) -> None:
     """Rows behind `slots` changed in `conn`'s transaction: change the slots now, and again when
     the transaction ends."""

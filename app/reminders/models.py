@@ -16,7 +16,7 @@ from enum import StrEnum
 from sqlalchemy import Column, Index, String, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
-from app import clock
+from app import clock, write_marks
 from app.db import new_id, utc_field
 
 
@@ -173,3 +173,11 @@ class ReminderPreference(SQLModel, table=True):
     paused_from: date | None = Field(default=None)
     paused_until: date | None = Field(default=None)
     updated_at: datetime = utc_field(default=clock.now)
+
+
+# What the client's Today shows of their inbox (app/reminders/today.py) is kept while this write
+# mark holds (app/write_marks.py): every statement that writes either table changes it, from any
+# process and any path, the dispatcher's raw SQL included. Declared beside the tables, so that every
+# process that writes them has it.
+INBOX_MARK = write_marks.named("reminders inbox")
+write_marks.watch({ReminderItem.__tablename__, PushSubscription.__tablename__}, INBOX_MARK)

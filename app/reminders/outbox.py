@@ -15,9 +15,10 @@ from sqlalchemy import select as sa_select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
+from app import write_marks
 from app.accounts.models import User
 from app.reminders import planner
-from app.reminders.models import ItemStatus, ReminderItem, ReminderSchedule
+from app.reminders.models import INBOX_MARK, ItemStatus, ReminderItem, ReminderSchedule
 
 # How far ahead occurrences are written to the outbox, and when a schedule is topped up again.
 HORIZON = timedelta(hours=48)
@@ -109,6 +110,8 @@ def _copy_ignoring_duplicates(session: Session, rows: list[dict[str, object]]) -
         "ON CONFLICT (schedule_id, occurrence_key) DO NOTHING"
     )
     cursor.execute("TRUNCATE reminder_item_incoming")
+    # Written past the engine, whose events change the inbox's write mark: change it here.
+    write_marks.changed(session.connection(), [INBOX_MARK])
 
 
 _SCHEDULE: Table = ReminderSchedule.__table__  # type: ignore[attr-defined]  # SQLModel creates __table__ with the class; its stubs do not declare it

@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from app import clock, data_version, sections
+from app import clock, data_version, sections, write_marks
 from app.accounts import service as accounts
 from app.accounts.models import User
 from app.homework import service as homework
@@ -424,7 +424,8 @@ def test_each_reader_gets_their_own_token_and_language(session: Session, client:
 def test_kept_sections_read_only_watched_tables(
     session: Session, therapist: User, client: User
 ) -> None:
-    """What a kept section reads must bump the client's version when written (app/data_version.py)."""
+    """What a kept section reads must bump the client's version when written (app/data_version.py),
+    or change a write mark the section declares (`today_marks`: the reminders inbox)."""
     diary_service.start_week(session, principal=principal(session, therapist), client=client)
     session.commit()
     watched = data_version.watched_tables()
@@ -435,10 +436,13 @@ def test_kept_sections_read_only_watched_tables(
         with captured_statements(session) as seen:
             module.today_section(session=session, client=client, day=NOW.date(), now=NOW)
         assert seen, module.__name__
+        marked = set().union(*map(write_marks.tables_of, getattr(module, "today_marks", ())))
         for statement in seen:
-            read |= set(re.findall(r'(?:FROM|JOIN)\s+"?(\w+)', statement))
-    assert read - watched == set(), read - watched
+            tables = set(re.findall(r'(?:FROM|JOIN)\s+"?(\w+)', statement))
+            assert tables - watched - marked == set(), (module.__name__, statement)
+            read |= tables
     assert {"routine", "habit", "homework_assignment", "care_link", "occupation_diary_week"} <= read
+    assert {"reminder_item", "push_subscription"} <= read
 
 
 def test_a_kept_view_of_the_page_reads_three_statements(

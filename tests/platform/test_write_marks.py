@@ -19,6 +19,7 @@ from app.accounts import kept_sessions
 from app.accounts.models import AuthSession, User
 from app.coping import kept_lists
 from app.db import make_engine
+from app.reminders.models import INBOX_MARK
 from tests import factories
 from tests.databases import migrated_postgres, migrated_sqlite, skip_or_fail_without_postgres
 
@@ -36,8 +37,8 @@ def _slot(engine: Engine, slot: int) -> bytes:
 
 
 def test_the_named_slots_in_use_are_distinct_and_below_the_client_slots() -> None:
-    named = {kept_sessions.SESSIONS, kept_lists.CUSTOM}
-    assert len(named) == 2
+    named = {kept_sessions.SESSIONS, kept_lists.CUSTOM, INBOX_MARK}
+    assert len(named) == 3
     assert all(0 <= slot < write_marks.NAMED for slot in named)
     ids = [uuid.uuid4() for _ in range(100)]
     slots = {write_marks.of_client(cid) for cid in ids}
