@@ -6,6 +6,7 @@ import itertools
 import uuid
 from typing import Any
 
+from sqlalchemy import Engine
 from sqlmodel import Session
 
 from app import clock
@@ -75,3 +76,14 @@ def login_token(session: Session, person: User) -> tuple[str, str]:
     issued = sessions.create(session, user=person, user_agent="pytest", ip_address="127.0.0.1")
     session.flush()
     return issued.token, issued.record.csrf_token
+
+
+def signed_in_client_of_a_clinic(engine: Engine, **extra: Any) -> tuple[User, User, str]:
+    """A clinic, its therapist and their client, committed on `engine` in a session of their
+    own, with the client signed in: (client, therapist, session token)."""
+    with Session(engine, expire_on_commit=False) as session:
+        therapist_of = therapist(session, clinic(session))
+        person = client(session, therapist=therapist_of, **extra)
+        token, _ = login_token(session, person)
+        session.commit()
+    return person, therapist_of, token

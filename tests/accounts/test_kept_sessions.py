@@ -28,12 +28,7 @@ from app.db import make_engine
 from tests import factories
 from tests.app_processes import app_process
 from tests.browser.fixtures import ROOT
-from tests.databases import (
-    migrated_postgres,
-    migrated_sqlite,
-    skip_or_fail_without_postgres,
-    throwaway_postgres,
-)
+from tests.databases import migrated, throwaway_postgres
 from tests.statements import sent_by
 
 PASSWORD = "a long enough password"
@@ -41,16 +36,9 @@ PASSWORD = "a long enough password"
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def file_db(request: pytest.FixtureRequest) -> Iterator[Engine]:
-    """A migrated database (a SQLite file, or PostgreSQL once this process is listening) and its
-    own engine: sessions as a request has them, committed for real and never inside a test's
-    outer transaction."""
-    if request.param == "sqlite":
-        with migrated_sqlite("kept-sessions") as eng:
-            yield eng
-        return
-    skip_or_fail_without_postgres()
-    with migrated_postgres() as eng:
-        assert write_marks.wait_until_usable(eng, timeout=5)
+    """A migrated database of its own and its own engine: sessions as a request has them,
+    committed for real and never inside a test's outer transaction."""
+    with migrated(request.param, "kept-sessions") as eng:
         yield eng
 
 

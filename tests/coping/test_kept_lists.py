@@ -19,7 +19,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text, update
 from sqlmodel import Session, col
 
-from app import clock, data_version, db, write_marks
+from app import clock, data_version, write_marks
 from app.accounts import kept_sessions
 from app.accounts import service as accounts
 from app.accounts.models import User
@@ -27,14 +27,14 @@ from app.accounts.sessions import lookup
 from app.coping import kept_lists, service, toolbox
 from app.coping.models import CustomStrategy, StrategyStats
 from app.coping.ranking import Situation
-from app.db import make_engine, open_session, set_engine
+from app.db import make_engine, open_session
 from app.sensory import service as sensory
 from app.sensory.models import SensoryFitCache
 from app.sensory.profile import ProfileAnswers
 from app.web_security import Principal
 from tests import factories
 from tests.coping.test_service import _episode as episode_input
-from tests.databases import migrated_postgres, migrated_sqlite, skip_or_fail_without_postgres
+from tests.databases import signed_in_app
 from tests.statements import sent_by
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)  # noon in London, already tomorrow in Auckland
@@ -68,37 +68,22 @@ def frozen() -> Iterator[None]:
         yield
 
 
-@contextmanager
-def _database(dialect: str) -> Iterator[Engine]:
-    if dialect == "sqlite":
-        with migrated_sqlite("kept-lists") as engine:
-            yield engine
-        return
-    skip_or_fail_without_postgres()
-    with migrated_postgres() as engine:
-        assert write_marks.wait_until_usable(engine, timeout=5)  # this process listens
-        yield engine
-
-
 @pytest.fixture(params=["sqlite", "postgresql"])
 def world(app: FastAPI, request: pytest.FixtureRequest) -> Iterator[World]:
     """The app on its own database with its real per-request sessions (no test override)."""
-    previous = db._engine
-    with _database(request.param) as engine:
-        set_engine(engine)
+    with signed_in_app(app, request.param, "kept-lists") as signed_in:
+        therapist = signed_in.therapist
+        assert therapist.organisation_id is not None
         try:
-            with open_session(write=True, engine=engine) as session:
-                clinic = factories.clinic(session)
-                therapist = factories.therapist(session, clinic)
-                person = factories.client(session, therapist=therapist, time_zone="Europe/London")
-                token, _ = factories.login_token(session, person)
-                session.commit()
-            api = TestClient(app, base_url="http://testserver")
-            api.cookies.set("gw_session", token)
-            yield World(engine, api, person.id, therapist.id, clinic.id)
+            yield World(
+                signed_in.engine,
+                signed_in.browser,
+                signed_in.client.id,
+                therapist.id,
+                therapist.organisation_id,
+            )
         finally:
             kept_lists.forget_all()
-            set_engine(previous)
 
 
 def _list(world: World) -> tuple[bytes, bool]:

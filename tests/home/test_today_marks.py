@@ -19,14 +19,14 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 from sqlmodel import Session, select
 
-from app import clock, db, sections, write_marks
+from app import clock, sections
 from app.accounts.models import User
-from app.db import make_engine, open_session, set_engine
+from app.db import make_engine, open_session
 from app.reminders import inbox
 from app.reminders.models import ItemStatus, PushSubscription, ReminderItem
 from app.self_care.models import Habit
 from tests import factories
-from tests.databases import migrated_postgres, migrated_sqlite, skip_or_fail_without_postgres
+from tests.databases import signed_in_app
 from tests.self_care.helpers import check, start
 from tests.statements import sent_by
 
@@ -59,37 +59,14 @@ def frozen() -> Iterator[None]:
         yield
 
 
-@contextmanager
-def _database(dialect: str) -> Iterator[Engine]:
-    if dialect == "sqlite":
-        with migrated_sqlite("today-marks") as engine:
-            yield engine
-        return
-    skip_or_fail_without_postgres()
-    with migrated_postgres() as engine:
-        assert write_marks.wait_until_usable(engine, timeout=5)  # this process listens
-        yield engine
-
-
 @pytest.fixture(params=["sqlite", "postgresql"])
 def world(app: FastAPI, request: pytest.FixtureRequest) -> Iterator[World]:
     """The app on its own database with its real per-request sessions (no test override)."""
-    previous = db._engine
-    with _database(request.param) as engine:
-        set_engine(engine)
+    with signed_in_app(app, request.param, "today-marks") as signed_in:
         try:
-            with open_session(write=True, engine=engine) as session:
-                clinic = factories.clinic(session)
-                therapist = factories.therapist(session, clinic)
-                person = factories.client(session, therapist=therapist, time_zone="Europe/London")
-                token, _ = factories.login_token(session, person)
-                session.commit()
-            page = TestClient(app, base_url="http://testserver")
-            page.cookies.set("gw_session", token)
-            yield World(engine, page, person.id)
+            yield World(signed_in.engine, signed_in.browser, signed_in.client.id)
         finally:
             sections.forget_drawn_sections()
-            set_engine(previous)
 
 
 def _today(world: World) -> tuple[str, list[str]]:
