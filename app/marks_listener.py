@@ -27,6 +27,7 @@ from __future__ import annotations
 import logging
 import secrets
 import threading
+import time
 from collections.abc import Callable, Collection
 from typing import Any, cast
 
@@ -48,6 +49,8 @@ PING_SECONDS = 5.0
 # Waits between attempts to listen again, doubling from the first up to the last.
 RETRY_FIRST_SECONDS = 0.1
 RETRY_MOST_SECONDS = 5.0
+# How often a pause or a wait for the listener looks again.
+POLL_SECONDS = 0.005
 
 Change = Callable[[Collection[int] | None], None]  # the slots to change; None: every slot
 
@@ -105,7 +108,13 @@ class Listener:
         return self._listening.is_set()
 
     def wait_until_listening(self, timeout: float) -> bool:
-        return self._listening.wait(timeout)
+        """Whether it listens within `timeout` seconds (polled: see `_pause`)."""
+        deadline = time.monotonic() + timeout
+        while not self._listening.is_set():
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(POLL_SECONDS)
+        return True
 
     def stop(self) -> None:
         """Stop listening (within `WAKE_SECONDS`), e.g. before the database is dropped."""
@@ -134,8 +143,16 @@ class Listener:
                 if self._listening.is_set():
                     self._listening.clear()
                     self._change(None)  # notifications may be missed from now on
-            self._stopped.wait(delay)
+            self._pause(delay)
             delay = min(delay * 2, RETRY_MOST_SECONDS)
+
+    def _pause(self, seconds: float) -> None:
+        """Sleep, waking early to stop. Short sleeps rather than `Event.wait(timeout)`: a timed
+        wait on a lock never ends under libfaketime's shifted clock (`make test-shifted-clock`),
+        which fakes the monotonic clock the deadline is computed from but not the wait itself."""
+        deadline = time.monotonic() + seconds
+        while not self._stopped.is_set() and time.monotonic() < deadline:
+            time.sleep(POLL_SECONDS)
 
     def _listen(self, connection: psycopg.Connection) -> None:
         idle = 0.0
